@@ -1,0 +1,202 @@
+// The shapes the store answers with, and the interface the extension and the command line use.
+// Everything here survives structured cloning (worker_threads), including NaN and ±Infinity.
+
+export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
+export type VersionKind = 'new' | 'rewind' | 'fork';
+
+export interface ForkedFrom {
+  readonly run: string;
+  readonly version: string;
+  readonly step: number;
+  /** The source run's display name, when the run still exists. */
+  readonly runName?: string;
+  readonly runDeleted?: boolean;
+}
+
+export interface VersionInfo {
+  /** Immutable version id. */
+  readonly id: string;
+  readonly runId: string;
+  readonly archived: boolean;
+  readonly kind: VersionKind;
+  /** The version this one branched from: the archived version of a rewind, or a fork's source. */
+  readonly parent: string | null;
+  /** Rows of `parent` with `_step <= branchStep` are part of this version's history. */
+  readonly branchStep: number | null;
+  readonly state: RunState;
+  readonly exitCode: number | null;
+  /** Unix seconds. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly endedAt: number | null;
+  /** Last step of the visible history (through lineage), null when nothing was logged. */
+  readonly lastStep: number | null;
+  /** When this version was archived (unix seconds), for archived versions. */
+  readonly archivedAt: number | null;
+}
+
+export interface Headline {
+  readonly key: string;
+  readonly value: number;
+}
+
+export interface RunInfo {
+  readonly id: string;
+  readonly project: string;
+  readonly name: string;
+  readonly state: RunState;
+  /** The live version's immutable id. */
+  readonly liveVersion: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastStep: number | null;
+  readonly headline: Headline | null;
+  readonly forkedFrom: ForkedFrom | null;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  /** Live version first, then archived versions, newest first. */
+  readonly versions: readonly VersionInfo[];
+}
+
+export type SummaryValue = number | string | boolean | null;
+
+export interface RunOverview extends RunInfo {
+  readonly config: Record<string, unknown>;
+  /** Summary of the live (or requested) version, recomputed from its visible history. */
+  readonly summary: Record<string, SummaryValue>;
+  /** The version the overview describes (live unless a version id was asked for). */
+  readonly version: VersionInfo;
+  /** Chain of versions this one came from, nearest first (rewinds and forks). */
+  readonly lineage: readonly ForkedFrom[];
+  readonly host: string | null;
+  readonly pid: number | null;
+}
+
+export interface MetricKey {
+  readonly key: string;
+  /** Number of points in the visible history with a numeric value. */
+  readonly points: number;
+  readonly numeric: boolean;
+}
+
+export interface StepRange {
+  /** Inclusive bounds; omitted means open. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+export interface Series {
+  readonly version: string;
+  readonly key: string;
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  /** Wall time (unix seconds) of each point, when asked for. */
+  readonly times?: Float64Array;
+  /** Number of points of the series in the asked range before any downsampling. */
+  readonly total: number;
+  /** True when every point in the range is present (no downsampling happened). */
+  readonly exact: boolean;
+  /** For lineage rendering: the step where each ancestor's part ends, nearest ancestor last. */
+  readonly segments: readonly SeriesSegment[];
+  /** Counts of NaN / +Infinity / -Infinity values in the range (they are not drawn). */
+  readonly nonFinite: { readonly nan: number; readonly posInf: number; readonly negInf: number };
+}
+
+/** The part of a visible history that comes from one version. */
+export interface SeriesSegment {
+  readonly version: string;
+  readonly runId: string;
+  /** Inclusive step range this version contributes. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export type CellValue = number | string | boolean | null;
+
+export interface HistoryTable {
+  readonly version: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly HistoryRow[];
+  /** Total number of steps in the visible history. */
+  readonly total: number;
+}
+
+export interface HistoryRow {
+  readonly step: number;
+  readonly time: number;
+  /** One cell per column; null where the step has no value for that key. */
+  readonly cells: readonly CellValue[];
+}
+
+export interface HistoryQuery {
+  readonly keys?: readonly string[];
+  readonly offset?: number;
+  readonly limit?: number;
+  readonly range?: StepRange;
+}
+
+export interface Diagnostic {
+  /** Absolute path of the log file. */
+  readonly file: string;
+  /** 1-based line number. */
+  readonly line: number;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+}
+
+export interface IngestResult {
+  /** Runs whose data or state changed in this pass. */
+  readonly changedRuns: readonly string[];
+  readonly rows: number;
+  readonly points: number;
+  readonly bytes: number;
+  /** Diagnostics found in this pass. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface ForkOptions {
+  readonly id?: string;
+  readonly name?: string;
+}
+
+export interface LineageResult {
+  readonly run: RunInfo;
+  /** The new version's immutable id. */
+  readonly version: string;
+  /** For a rewind: the version that was archived. */
+  readonly archived?: string;
+}
+
+export interface Progress {
+  readonly message: string;
+  /** 0..1 when known. */
+  readonly fraction?: number;
+}
+
+/**
+ * The store as the rest of the product sees it. `Engine` implements it synchronously in-thread (the
+ * command line, unit tests); `StoreClient` implements it through the worker thread (the extension).
+ */
+export interface StoreApi {
+  /** Reads whatever was appended to the log directory since the last call. */
+  ingest(): Promise<IngestResult>;
+  listRuns(): Promise<RunInfo[]>;
+  /** A run by run id or immutable version id (then the overview describes that version). */
+  getRun(runOrVersion: string): Promise<RunOverview>;
+  metricKeys(version: string): Promise<MetricKey[]>;
+  /** Every point of one key's visible history in a step range. */
+  series(version: string, key: string, range?: StepRange, withTimes?: boolean): Promise<Series>;
+  /** The same, min/max downsampled to at most `buckets` buckets (at most 4 points each, in step order). */
+  downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series>;
+  history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
+  rewind(run: string, step: number): Promise<LineageResult>;
+  fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
+  rename(run: string, name: string): Promise<void>;
+  deleteRun(run: string): Promise<void>;
+  /** Every diagnostic currently known, by file. */
+  diagnostics(): Promise<Diagnostic[]>;
+  /** Drops the store and reads every log again. */
+  rebuild(): Promise<IngestResult>;
+  /** Writes the snapshot now (normally debounced). */
+  save(): Promise<void>;
+}

@@ -1,0 +1,300 @@
+// The Run Rewind log protocol, version 1: the records training processes and the UI append to the log
+// directory. docs/PROTOCOL.md is the user-facing description; this module is the executable one.
+//
+// Layout of a log directory:
+//   runs/<run id>/<stamp>.jsonl   one file per writer process (one `init` of a client)
+//   ops/<stamp>.jsonl             one file per operation made in the UI or the command line
+// <stamp> is "<13-digit unix milliseconds>-<8 lowercase base-36 characters>"; readers apply files in
+// stamp order, so a record only ever refers to runs and versions created by an earlier file.
+
+export const PROTOCOL_VERSION = 1;
+export const RUNS_DIR = 'runs';
+export const OPS_DIR = 'ops';
+export const LOG_EXTENSION = '.jsonl';
+/** Seconds between `alive` records that writers promise unless their start record says otherwise. */
+export const DEFAULT_HEARTBEAT_SECONDS = 10;
+/** A writer that stays silent this many heartbeats is taken for dead. */
+export const HEARTBEAT_GRACE = 4;
+
+export type StartMode = 'new' | 'resume' | 'rewind' | 'fork';
+
+export interface SourceRef {
+  readonly run: string;
+  readonly version: string;
+  readonly step: number;
+}
+
+/** First record of every writer file. */
+export interface StartRecord {
+  readonly type: 'start';
+  readonly protocol: number;
+  readonly time: number;
+  readonly run: string;
+  /** The version this file's rows belong to: new for new/rewind/fork, the live one for resume. */
+  readonly version: string;
+  readonly mode: StartMode;
+  readonly project?: string;
+  readonly name?: string;
+  readonly config?: Record<string, unknown>;
+  readonly tags?: string[];
+  readonly notes?: string;
+  readonly pid?: number;
+  readonly host?: string;
+  readonly heartbeat?: number;
+  /** rewind: the run's live version that is archived, and the branch step; fork: the source. */
+  readonly source?: SourceRef;
+}
+
+export interface ConfigRecord {
+  readonly type: 'config';
+  readonly time: number;
+  readonly config: Record<string, unknown>;
+}
+
+export type RowValue = number | string | boolean | null;
+
+export interface RowRecord {
+  readonly type: 'row';
+  readonly time: number;
+  readonly step: number;
+  readonly data: Record<string, unknown>;
+}
+
+export interface SummaryRecord {
+  readonly type: 'summary';
+  readonly time: number;
+  /** Explicit summary values; they win over the last logged value. null removes one. */
+  readonly summary: Record<string, unknown>;
+}
+
+export interface AliveRecord {
+  readonly type: 'alive';
+  readonly time: number;
+}
+
+export interface FinishRecord {
+  readonly type: 'finish';
+  readonly time: number;
+  readonly exit_code: number;
+}
+
+/** Ops written by the UI and the command line (one record per ops file); rename also by writers. */
+export interface RewindRecord {
+  readonly type: 'rewind';
+  readonly time: number;
+  readonly run: string;
+  /** The version archived by the rewind (the run's live version when it was made). */
+  readonly source: string;
+  /** The new live version. */
+  readonly version: string;
+  readonly step: number;
+}
+
+export interface ForkRecord {
+  readonly type: 'fork';
+  readonly time: number;
+  readonly run: string;
+  readonly version: string;
+  readonly project?: string;
+  readonly name?: string;
+  readonly config?: Record<string, unknown>;
+  readonly source: SourceRef;
+}
+
+export interface RenameRecord {
+  readonly type: 'rename';
+  readonly time: number;
+  readonly run: string;
+  readonly name: string;
+}
+
+export interface DeleteRecord {
+  readonly type: 'delete';
+  readonly time: number;
+  readonly run: string;
+}
+
+export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | RenameRecord;
+export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
+export type LogRecord = WriterRecord | OpRecord;
+export type RecordType = LogRecord['type'];
+
+export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete',
+]);
+
+/** Makes a file stamp that sorts by creation time. */
+export function makeStamp(nowMs = Date.now()): string {
+  return `${String(Math.floor(nowMs)).padStart(13, '0')}-${randomBase36(8)}`;
+}
+
+/** A new immutable version id. */
+export function newVersionId(): string {
+  return `v${randomBase36(12)}`;
+}
+
+/** A new run id: 8 random lowercase base-36 characters, as W&B makes them. */
+export function newRunId(): string {
+  return randomBase36(8);
+}
+
+function randomBase36(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[Math.floor(Math.random() * 36)];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/**
+ * Serialises a record as one line (without the newline). Non-finite numbers are written bare, as
+ * Python's json module writes them, so both writers produce the same bytes.
+ */
+export function encodeRecord(record: LogRecord | Record<string, unknown>): string {
+  let nonFinite = false;
+  const text = JSON.stringify(record, (_key, value: unknown) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      nonFinite = true;
+      return Number.isNaN(value) ? NAN_TOKEN : value > 0 ? POS_INF_TOKEN : NEG_INF_TOKEN;
+    }
+    return value;
+  });
+  if (!nonFinite) return text;
+  return text
+    .split(`"${NAN_TOKEN}"`).join('NaN')
+    .split(`"${POS_INF_TOKEN}"`).join('Infinity')
+    .split(`"${NEG_INF_TOKEN}"`).join('-Infinity');
+}
+
+// Private-use characters that JSON.stringify leaves as they are; a user string equal to one of these
+// tokens would be rewritten, so they are long and improbable.
+const NAN_TOKEN = '\uE000rr-NaN\uE000';
+const POS_INF_TOKEN = '\uE000rr-Inf\uE000';
+const NEG_INF_TOKEN = '\uE000rr--Inf\uE000';
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+/**
+ * Parses one line. Fast path: JSON.parse. Lines with Python's bare NaN / Infinity / -Infinity fall back
+ * to a strict parser that accepts those three tokens. Throws SyntaxError with a reason on bad input.
+ */
+export function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    if (!/NaN|Infinity/.test(line)) throw error;
+    return new RelaxedJsonParser(line).parseDocument();
+  }
+}
+
+class RelaxedJsonParser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  parseDocument(): unknown {
+    const value = this.value(0);
+    this.ws();
+    if (this.pos !== this.text.length) this.fail('unexpected text after the JSON value');
+    return value;
+  }
+
+  private value(depth: number): unknown {
+    if (depth > 512) this.fail('nesting is too deep');
+    this.ws();
+    const c = this.text[this.pos];
+    switch (c) {
+      case '{': return this.object(depth);
+      case '[': return this.array(depth);
+      case '"': return this.string();
+      case 't': return this.literal('true', true);
+      case 'f': return this.literal('false', false);
+      case 'n': return this.literal('null', null);
+      case 'N': return this.literal('NaN', Number.NaN);
+      case 'I': return this.literal('Infinity', Number.POSITIVE_INFINITY);
+      case '-':
+        if (this.text.startsWith('-Infinity', this.pos)) return this.literal('-Infinity', Number.NEGATIVE_INFINITY);
+        return this.number();
+      default:
+        if (c !== undefined && c >= '0' && c <= '9') return this.number();
+        return this.fail(c === undefined ? 'unexpected end of line' : `unexpected character ${JSON.stringify(c)}`);
+    }
+  }
+
+  private object(depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.pos++;
+    this.ws();
+    if (this.text[this.pos] === '}') { this.pos++; return out; }
+    for (;;) {
+      this.ws();
+      if (this.text[this.pos] !== '"') this.fail('expected a property name');
+      const key = this.string();
+      this.ws();
+      if (this.text[this.pos] !== ':') this.fail("expected ':'");
+      this.pos++;
+      // defineProperty keeps keys such as "__proto__" as plain data, as JSON.parse does.
+      Object.defineProperty(out, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+      this.ws();
+      const c = this.text[this.pos++];
+      if (c === '}') return out;
+      if (c !== ',') this.fail("expected ',' or '}'");
+    }
+  }
+
+  private array(depth: number): unknown[] {
+    const out: unknown[] = [];
+    this.pos++;
+    this.ws();
+    if (this.text[this.pos] === ']') { this.pos++; return out; }
+    for (;;) {
+      out.push(this.value(depth + 1));
+      this.ws();
+      const c = this.text[this.pos++];
+      if (c === ']') return out;
+      if (c !== ',') this.fail("expected ',' or ']'");
+    }
+  }
+
+  private string(): string {
+    const start = this.pos;
+    this.pos++;
+    for (;;) {
+      const c = this.text.charCodeAt(this.pos);
+      if (Number.isNaN(c)) this.fail('unterminated string');
+      if (c === 0x22) break;
+      if (c === 0x5c) this.pos++;
+      else if (c < 0x20) this.fail('control character in string');
+      this.pos++;
+    }
+    this.pos++;
+    return JSON.parse(this.text.slice(start, this.pos)) as string;
+  }
+
+  private number(): number {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    if (!match) this.fail('bad number');
+    this.pos += match[0].length;
+    return Number(match[0]);
+  }
+
+  private literal<T>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail(`unexpected token at ${JSON.stringify(this.text.slice(this.pos, this.pos + 12))}`);
+    this.pos += word.length;
+    return value;
+  }
+
+  private ws(): void {
+    while (this.pos < this.text.length) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
+      this.pos++;
+    }
+  }
+
+  private fail(reason: string): never {
+    throw new SyntaxError(`${reason} at column ${this.pos + 1}`);
+  }
+}

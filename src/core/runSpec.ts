@@ -1,0 +1,66 @@
+// Parses and validates the run spec strings used by rewind and fork: "<run>?_step=<N>".
+import { RunRewindError } from './errors';
+
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Version ids: 'v' followed by lowercase base-36 characters (see protocol.ts). */
+export const VERSION_ID_PATTERN = /^v[a-z0-9]{6,32}$/;
+
+export interface RunSpec {
+  /** A run id or an immutable version id. */
+  readonly target: string;
+  readonly step: number;
+}
+
+const EXAMPLE = "'abc123?_step=200'";
+
+/** Parses "<run>?_step=<N>"; anything else is rejected with the expected form. */
+export function parseRunSpec(spec: unknown, option = 'run spec'): RunSpec {
+  if (typeof spec !== 'string') {
+    throw new RunRewindError('bad-spec', `${option} must be a string like ${EXAMPLE}, got ${describe(spec)}`);
+  }
+  const q = spec.indexOf('?');
+  if (q <= 0) {
+    throw new RunRewindError('bad-spec', `${option} ${JSON.stringify(spec)} must name a run and a step, like ${EXAMPLE}`);
+  }
+  const target = spec.slice(0, q);
+  const query = spec.slice(q + 1);
+  if (!RUN_ID_PATTERN.test(target)) {
+    throw new RunRewindError('bad-spec', `${option} ${JSON.stringify(spec)}: ${JSON.stringify(target)} is not a run id (letters, digits, '_' and '-', 1 to 64 characters); expected a form like ${EXAMPLE}`);
+  }
+  const eq = query.indexOf('=');
+  const name = eq < 0 ? query : query.slice(0, eq);
+  if (name !== '_step' || eq < 0) {
+    throw new RunRewindError('bad-spec', `${option} ${JSON.stringify(spec)}: only '_step' is accepted after '?', like ${EXAMPLE}`);
+  }
+  const step = parseStep(query.slice(eq + 1), `${option} ${JSON.stringify(spec)}`);
+  return { target, step };
+}
+
+/** Parses a non-negative integer step from user text. */
+export function parseStep(text: string, what = 'step'): number {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) {
+    throw new RunRewindError('bad-step', `${what}: the step must be a non-negative integer, got ${JSON.stringify(text)}`);
+  }
+  const step = Number(trimmed);
+  if (!Number.isSafeInteger(step)) {
+    throw new RunRewindError('bad-step', `${what}: the step ${trimmed} is too large`);
+  }
+  return step;
+}
+
+export function formatRunSpec(target: string, step: number): string {
+  return `${target}?_step=${step}`;
+}
+
+export function validateRunId(id: unknown, what = 'run id'): string {
+  if (typeof id !== 'string' || !RUN_ID_PATTERN.test(id)) {
+    throw new RunRewindError('bad-id', `${what} ${describe(id)} is not valid: use letters, digits, '_' and '-', 1 to 64 characters`);
+  }
+  return id;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  return value === undefined ? 'nothing' : typeof value;
+}
