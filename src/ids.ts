@@ -1,0 +1,78 @@
+// Every identifier Run Rewind shares with package.json — commands, views, context keys, settings —
+// spelled once. package.json must use exactly these strings (test/integration/suite/manifest.test.ts
+// checks that both sides agree).
+
+export const EXTENSION_ID = 'runrewind.run-rewind';
+
+export enum ViewContainerId {
+  Runs = 'runRewind',
+}
+
+export enum ViewId {
+  Runs = 'runRewind.runs',
+}
+
+export enum CommandId {
+  RewindToStep = 'runRewind.rewindToStep',
+  ForkAtStep = 'runRewind.forkAtStep',
+  RewindToSelectedStep = 'runRewind.rewindToSelectedStep',
+  ForkAtSelectedStep = 'runRewind.forkAtSelectedStep',
+  OpenCharts = 'runRewind.openCharts',
+  OpenHistory = 'runRewind.openHistory',
+  CopyRunId = 'runRewind.copyRunId',
+  CopyVersionId = 'runRewind.copyVersionId',
+  CopyResumeSnippet = 'runRewind.copyResumeSnippet',
+  RenameRun = 'runRewind.renameRun',
+  DeleteRun = 'runRewind.deleteRun',
+  Refresh = 'runRewind.refresh',
+  RebuildStore = 'runRewind.rebuildStore',
+  ShowLog = 'runRewind.showLog',
+  /** Tree-only: reveals the run a fork came from. */
+  RevealSource = 'runRewind.revealSource',
+  /** Status bar: what to do with the selected step. */
+  SelectedStepActions = 'runRewind.selectedStepActions',
+  ClearSelectedStep = 'runRewind.clearSelectedStep',
+  /** Welcome view: writes and opens the first-run example script. */
+  CreateExample = 'runRewind.createExample',
+  OpenSettings = 'runRewind.openSettings',
+}
+
+export enum ContextKey {
+  HasSelectedStep = 'runRewind.hasSelectedStep',
+  /** Set once the stores answered their first listing, so the welcome view does not flash while loading. */
+  Loaded = 'runRewind.loaded',
+}
+
+/** Settings, without the `runRewind.` section prefix (as `getConfiguration('runRewind')` wants them). */
+export enum Setting {
+  LogDirectory = 'logDirectory',
+  InjectTerminalEnvironment = 'terminal.injectEnvironment',
+  PollInterval = 'pollInterval',
+  HeadlineMetric = 'headlineMetric',
+  HistoryMaxRows = 'history.maxRows',
+}
+
+export const SETTINGS_SECTION = 'runRewind';
+
+/** URI scheme of the read-only run history documents. */
+export const HISTORY_SCHEME = 'runrewind-history';
+
+/**
+ * Tree item context values carry flags, matched in package.json with `viewItem =~ /…/`:
+ * a run is `run` plus `:running` / `:rewound` / `:forked`; an archived version is `version:archived`.
+ */
+export enum ContextValue {
+  Project = 'project',
+  Folder = 'folder',
+  Run = 'run',
+  ArchivedVersion = 'version:archived',
+  ForkedFromGroup = 'forkedFromGroup',
+  ForkSource = 'forkSource',
+  Message = 'message',
+}
+
+export enum ContextFlag {
+  Running = 'running',
+  Rewound = 'rewound',
+  Forked = 'forked',
+}

@@ -1,0 +1,65 @@
+// The step the user picked in the editor — on a chart or on a line of a run's history document. One
+// selection for the whole window: it drives the "Selected Step" commands, their key bindings (through
+// a context key) and the "run@step" status bar item.
+import * as vscode from 'vscode';
+import { CommandId, ContextKey } from './ids';
+
+export interface SelectedStep {
+  /** The store the run lives in: its workspace folder uri string, or the store key when no folder is open. */
+  readonly folder: string;
+  readonly runId: string;
+  /** The immutable version the step was picked on (possibly archived). */
+  readonly versionId: string;
+  readonly step: number;
+  readonly source: 'chart' | 'history';
+}
+
+export function sameStep(a: SelectedStep | undefined, b: SelectedStep | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source;
+}
+
+export class StepSelection implements vscode.Disposable {
+  private selected: SelectedStep | undefined;
+  private readonly emitter = new vscode.EventEmitter<SelectedStep | undefined>();
+  private readonly statusItem: vscode.StatusBarItem;
+
+  /** Fires after the selection changed (not when it is set to an equal value). */
+  readonly onDidChange: vscode.Event<SelectedStep | undefined> = this.emitter.event;
+
+  constructor() {
+    this.statusItem = vscode.window.createStatusBarItem('runRewind.selectedStep', vscode.StatusBarAlignment.Left, 50);
+    this.statusItem.name = vscode.l10n.t('Run Rewind: Selected Step');
+    this.statusItem.command = CommandId.SelectedStepActions;
+    void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, false);
+  }
+
+  get current(): SelectedStep | undefined {
+    return this.selected;
+  }
+
+  set(step: SelectedStep | undefined): void {
+    if (sameStep(step, this.selected)) return;
+    this.selected = step;
+    void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, step !== undefined);
+    if (step) {
+      this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step}`;
+      this.statusItem.tooltip = vscode.l10n.t(
+        'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
+        step.step,
+        step.runId,
+        step.versionId,
+      );
+      this.statusItem.show();
+    } else {
+      this.statusItem.hide();
+    }
+    this.emitter.fire(step);
+  }
+
+  dispose(): void {
+    this.statusItem.dispose();
+    this.emitter.dispose();
+  }
+}
