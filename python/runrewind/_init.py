@@ -1,0 +1,288 @@
+"""``init``: validates a request against the log directory, then opens the run's writer file."""
+
+import atexit
+import json
+import os
+import re
+import sys
+import warnings
+
+from . import _logs, _run, _values
+from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
+from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
+                     IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
+                     StepOutOfRangeError, UnknownRunError, UnknownVersionError)
+
+PROTOCOL = 1
+_DIGITS = re.compile(r"^[0-9]+$")
+EXAMPLE = "'abc123?_step=200'"
+_IGNORED_WARNED = set()
+_hooks_installed = [False]
+
+
+def parse_spec(spec, option):
+    """``"<run>?_step=<N>"`` -> (run, N); anything else raises BadSpecError showing the expected form."""
+    if not isinstance(spec, str):
+        raise BadSpecError("%s must be a string like %s, got %s" % (option, EXAMPLE, type(spec).__name__))
+    target, q, query = spec.partition("?")
+    if not q or not target:
+        raise BadSpecError("%s=%r must name a run and a step, like %s=%s" % (option, spec, option, EXAMPLE))
+    if not RUN_ID_RE.match(target):
+        raise BadSpecError("%s=%r: %r is not a run id (letters, digits, '_' and '-', 1 to 64 characters); "
+                           "expected a form like %s" % (option, spec, target, EXAMPLE))
+    name, eq, value = query.partition("=")
+    if name != "_step" or not eq:
+        raise BadSpecError("%s=%r: only '_step' is accepted after '?', like %s"
+                           % (option, spec, EXAMPLE))
+    value = value.strip()
+    if not _DIGITS.match(value):
+        raise BadSpecError("%s=%r: the step must be a non-negative integer, like %s"
+                           % (option, spec, EXAMPLE))
+    return target, int(value)
+
+
+def _resume_mode(resume):
+    if resume is None or resume is False:
+        return None
+    if resume is True or resume == "allow" or resume == "auto":
+        return "allow"
+    if resume in ("must", "never"):
+        return resume
+    raise BadArgumentError("resume=%r is not one of 'allow', 'must', 'never' or True" % (resume,))
+
+
+def _heartbeat():
+    text = os.environ.get("RUNREWIND_HEARTBEAT")
+    if text:
+        try:
+            hb = float(text)
+            if hb > 0:
+                return int(hb) if hb.is_integer() else hb
+        except ValueError:
+            pass
+        warnings.warn("runrewind: RUNREWIND_HEARTBEAT=%r is not a positive number; using 10" % text,
+                      RuntimeWarning, stacklevel=3)
+    return 10
+
+
+def _check_step(state, version, step, run_label, option, spec):
+    last = version.last_step
+    if last is None:
+        raise NoHistoryError("%s=%r: %s has no logged steps yet, so there is no step %d to start from; "
+                             "log at least one step first, or start a new run"
+                             % (option, spec, run_label, step))
+    if step > last:
+        raise StepOutOfRangeError("%s=%r: step %d is beyond the last step of %s (%d); use a step between "
+                                  "0 and %d, e.g. '%s?_step=%d'"
+                                  % (option, spec, step, run_label, last, last, spec.partition("?")[0], last))
+
+
+def init(project=None, entity=None, name=None, id=None, config=None, dir=None, tags=None, notes=None,
+         resume=None, resume_from=None, fork_from=None, **ignored):
+    """Starts (or resumes, rewinds, forks) a run and returns it. Nothing is written if the request is
+    invalid: a RunRewindError explains what is wrong and how to fix it."""
+    ENV.refresh()
+    for key in ignored:
+        if key not in _IGNORED_WARNED:
+            _IGNORED_WARNED.add(key)
+            warnings.warn("runrewind: init(%s=...) is accepted for wandb compatibility and ignored" % key,
+                          RuntimeWarning, stacklevel=2)
+    if id is not None and (not isinstance(id, str) or not RUN_ID_RE.match(id)):
+        raise BadIdError("init(id=%r): a run id uses letters, digits, '_' and '-', 1 to 64 characters"
+                         % (id,))
+    if project is not None:
+        project = str(project)
+    if name is not None:
+        name = str(name)
+    mode_resume = _resume_mode(resume)
+    given = [o for o, v in (("resume", mode_resume), ("resume_from", resume_from), ("fork_from", fork_from))
+             if v is not None]
+    if len(given) > 1:
+        raise ConflictingOptionsError(
+            "init(): %s are mutually exclusive; use resume_from to rewind a run, fork_from to branch a new "
+            "run, or resume to continue one" % " and ".join(given))
+    config = _run._as_dict(config) if config is not None else {}
+    try:
+        config = _run._json_ready(config)
+    except (TypeError, ValueError) as e:
+        raise BadArgumentError("init(config=...) cannot be written as JSON: %s" % e)
+    if tags is not None:
+        tags = [str(t) for t in tags] if not isinstance(tags, str) else [tags]
+    if notes is not None:
+        notes = str(notes)
+
+    root = os.path.abspath(dir or os.environ.get("RUNREWIND_DIR") or ".runrewind")
+    state = _logs.read_state(root)
+    import time as _time
+    now = _time.time()
+
+    source = None
+    inherited = {}
+    if resume_from is not None:
+        target, step = parse_spec(resume_from, "resume_from")
+        run = state.runs.get(target)
+        if run is None:
+            if target in state.versions:
+                v = state.versions[target]
+                raise UnknownRunError(
+                    "resume_from=%r: %s is an immutable version id (of run %s), not a run; rewind the run "
+                    "with resume_from='%s?_step=%d', or branch from that exact version with fork_from=%r"
+                    % (resume_from, target, v.run, v.run, step, resume_from))
+            raise UnknownRunError("resume_from=%r: there is no run %s in %s; check the run id (and dir=)"
+                                  % (resume_from, target, root))
+        if run.deleted:
+            raise RunDeletedError("resume_from=%r: run %s was deleted and cannot be rewound; fork from one "
+                                  "of its versions or start a new run" % (resume_from, target))
+        if id is not None and id != target:
+            raise IdConflictError(
+                "init(id=%r, resume_from=%r): a rewind keeps the run id, so id must be %r or left out; to "
+                "start a new run %s from step %d of %s use fork_from=%r"
+                % (id, resume_from, target, id, step, target, resume_from))
+        live = state.versions[run.live]
+        _check_step(state, live, step, "run %s" % target, "resume_from", resume_from)
+        if live.is_running(now, ENV.host, _logs.pid_alive):
+            raise RunRunningError(
+                "resume_from=%r: run %s is still running (its writer, pid %s on %s, is alive), and a run that "
+                "is not in a terminal state cannot be rewound to step %d; finish or stop it first, or use "
+                "fork_from=%r to branch a new run" % (resume_from, target, live.writer.pid,
+                                                      live.writer.host, step, resume_from))
+        mode, run_id, version_id = "rewind", target, None
+        source = {"run": target, "version": live.id, "step": step}
+        next_step = step + 1
+        inherited = dict(run.config)
+        old_run = run
+    elif fork_from is not None:
+        target, step = parse_spec(fork_from, "fork_from")
+        if target in state.versions:
+            v = state.versions[target]
+            label = "version %s of run %s" % (target, v.run)
+        elif target in state.runs:
+            v = state.versions[state.runs[target].live]
+            label = "run %s" % target
+        elif VERSION_ID_RE.match(target):
+            raise UnknownVersionError("fork_from=%r: there is no run or version %s in %s; check the id "
+                                      "(and dir=)" % (fork_from, target, root))
+        else:
+            raise UnknownRunError("fork_from=%r: there is no run %s in %s; check the run id (and dir=)"
+                                  % (fork_from, target, root))
+        src_run = state.runs[v.run]
+        if src_run.deleted:
+            raise RunDeletedError("fork_from=%r: run %s was deleted; it cannot be forked at step %d"
+                                  % (fork_from, v.run, step))
+        _check_step(state, v, step, label, "fork_from", fork_from)
+        if id is not None and id == v.run:
+            raise IdConflictError(
+                "init(id=%r, fork_from=%r): a fork is a new run and needs a new id; to continue run %s from "
+                "step %d under the same id, rewind it with resume_from='%s?_step=%d'"
+                % (id, fork_from, id, step, id, step))
+        if id is not None and id in state.runs:
+            raise IdConflictError("init(id=%r, fork_from=%r): run %s already exists; leave id out for a new "
+                                  "generated id, or choose another" % (id, fork_from, id))
+        mode, run_id, version_id = "fork", id, None
+        source = {"run": v.run, "version": v.id, "step": step}
+        next_step = step + 1
+        inherited = dict(src_run.config)
+        if project is None:
+            project = src_run.project
+        old_run = None
+    else:
+        run = state.runs.get(id) if id is not None else None
+        if run is not None:
+            if mode_resume in ("allow", "must"):
+                if run.deleted:
+                    raise RunDeletedError("init(id=%r, resume=%r): run %s was deleted and cannot be "
+                                          "resumed; start a new run with another id" % (id, resume, id))
+                live = state.versions[run.live]
+                if live.is_running(now, ENV.host, _logs.pid_alive):
+                    raise RunRunningError(
+                        "init(id=%r, resume=%r): run %s is still being written by pid %s on %s; two writers "
+                        "cannot share a version — wait for it to finish, or fork it with fork_from='%s?_step=N'"
+                        % (id, resume, id, live.writer.pid, live.writer.host, id))
+                mode, run_id, version_id = "resume", id, live.id
+                last = live.last_step
+                next_step = 0 if last is None else last + 1
+                inherited = dict(run.config)
+                old_run = run
+            else:
+                extra = "" if mode_resume is None else " with resume='never'"
+                raise IdConflictError(
+                    "init(id=%r)%s: run %s already exists; pass resume='allow' (or 'must') to continue it, "
+                    "resume_from='%s?_step=N' to rewind it, fork_from='%s?_step=N' to branch from it, or "
+                    "another id" % (id, extra, id, id, id))
+        else:
+            if mode_resume == "must":
+                if id is None:
+                    raise BadArgumentError("init(resume='must') needs id= of the run to continue")
+                raise UnknownRunError("init(id=%r, resume='must'): there is no run %s in %s to resume; "
+                                      "check the id (and dir=), or use resume='allow' to create it"
+                                      % (id, id, root))
+            mode, run_id, version_id = "new", id, None
+            next_step = 0
+            old_run = None
+
+    # Everything is valid: from here on, write.
+    if run_id is None:
+        run_id = ENV.run_id()
+        while run_id in state.runs:
+            run_id = ENV.run_id()
+    if version_id is None:
+        version_id = ENV.version_id()
+        while version_id in state.versions:
+            version_id = ENV.version_id()
+    if mode in ("new", "fork"):
+        if project is None:
+            project = "uncategorized"
+        if name is None:
+            number = 1 + sum(1 for r in state.runs.values() if r.project == project)
+            name = ENV.run_name(number)
+        shown_name, shown_project = name, project
+    else:
+        shown_name = name if name is not None else old_run.name
+        shown_project = project if project is not None else old_run.project
+    heartbeat = _heartbeat()
+    clock = ENV.clock
+    t = clock()
+    stamp = ENV.stamp(t, state.max_stamp_ms)
+    folder = os.path.join(root, "runs", run_id)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, stamp + ".jsonl")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+
+    start = [("type", "start"), ("protocol", PROTOCOL), ("time", t), ("run", run_id),
+             ("version", version_id), ("mode", mode)]
+    if source is not None:
+        start.append(("source", source))
+    if project is not None:
+        start.append(("project", project))
+    if name is not None:
+        start.append(("name", name))
+    start.append(("config", config))
+    if tags is not None or mode in ("new", "fork"):
+        start.append(("tags", tags or []))
+    if notes is not None or mode in ("new", "fork"):
+        start.append(("notes", notes or ""))
+    start += [("pid", ENV.pid), ("host", ENV.host), ("heartbeat", heartbeat)]
+    line = json.dumps(dict(start)) + "\n"
+    try:
+        data = line.encode("utf-8")
+        written = os.write(fd, data)
+        if written != len(data):
+            os.write(fd, data[written:])
+    except OSError:
+        os.close(fd)
+        raise
+
+    writer = _run._Writer(path, fd, heartbeat, clock)
+    writer.last_time = t
+    merged = inherited
+    merged.update(config)
+    run = _run.Run(root, run_id, version_id, mode, shown_project, shown_name, merged, next_step, writer,
+                   tags, notes, source)
+    if ENV.thread:
+        writer.start_thread()
+    _run._open_runs.append(run)
+    if not _hooks_installed[0]:
+        _hooks_installed[0] = True
+        atexit.register(_run._at_exit)
+        sys.excepthook = _run._excepthook_wrapper(sys.excepthook)
+    return run

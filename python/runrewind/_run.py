@@ -1,0 +1,543 @@
+"""The Run object and the writer behind it: one append-only JSON-lines file per process."""
+
+import collections
+import json
+import os
+import sys
+import threading
+import warnings
+
+from . import _values
+from ._ids import ENV
+
+_dumps = json.dumps
+_ROW = '{"type": "row", "time": %r, "step": %d, "data": %s}\n'
+_PLAIN = _values.PLAIN
+FSYNC_INTERVAL = 5.0
+MAX_BACKLOG_BYTES = 64 * 1024 * 1024
+
+
+class _Writer(object):
+    """Appends whole lines to one file. Each record is one ``os.write`` (the file is unbuffered, so
+    nothing waits in a user-space buffer); an OSError keeps the line in a bounded in-memory backlog
+    that is retried before the next write, and is reported as a warning, never raised."""
+
+    _raw_write = staticmethod(os.write)
+
+    def __init__(self, path, fd, heartbeat, clock):
+        self.path = path
+        self.fd = fd
+        self.heartbeat = heartbeat
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.backlog = collections.deque()
+        self.backlog_bytes = 0
+        self.failing = False
+        self.dropped = 0
+        self.last_time = clock()
+        self.writes = 0
+        self.closed = False
+        self._stop = threading.Event()
+        self._thread = None
+
+    def start_thread(self):
+        self._thread = threading.Thread(target=self._beat, name="runrewind-heartbeat", daemon=True)
+        self._thread.start()
+
+    def write(self, line, t):
+        data = line.encode("utf-8")
+        with self.lock:
+            if self.closed:
+                return
+            self.last_time = t
+            self.writes += 1
+            if self.backlog:
+                self._queue(data)
+                self._drain()
+                return
+            try:
+                n = self._raw_write(self.fd, data)
+            except OSError as e:
+                self._queue(data)
+                self._fail(e)
+                return
+            if n != len(data):
+                self._queue(data[n:])
+                self._drain()
+
+    def _queue(self, data):
+        if self.backlog_bytes + len(data) > MAX_BACKLOG_BYTES:
+            self.dropped += 1
+            if self.dropped == 1:
+                warnings.warn("runrewind: %s is still not writable and %d MB are waiting in memory; "
+                              "newer records are dropped until it recovers"
+                              % (self.path, MAX_BACKLOG_BYTES // (1024 * 1024)), RuntimeWarning, stacklevel=4)
+            return
+        self.backlog.append(data)
+        self.backlog_bytes += len(data)
+
+    def _drain(self):
+        """Writes the backlog in order; stops at the first error. Call with the lock held."""
+        backlog = self.backlog
+        while backlog:
+            data = backlog[0]
+            try:
+                n = self._raw_write(self.fd, data)
+            except OSError as e:
+                self._fail(e)
+                return False
+            self.backlog_bytes -= n
+            if n == len(data):
+                backlog.popleft()
+            else:
+                backlog[0] = data[n:]
+        if self.failing:
+            self.failing = False
+            warnings.warn("runrewind: writing to %s works again; nothing was lost%s"
+                          % (self.path, "" if not self.dropped else
+                             " except %d records dropped while memory was full" % self.dropped),
+                          RuntimeWarning, stacklevel=4)
+        return True
+
+    def _fail(self, error):
+        if not self.failing:
+            self.failing = True
+            warnings.warn("runrewind: cannot write to %s (%s); keeping records in memory and retrying "
+                          "on the next write" % (self.path, error), RuntimeWarning, stacklevel=4)
+
+    def sync(self):
+        try:
+            os.fsync(self.fd)
+        except OSError:
+            pass
+
+    def _beat(self):
+        synced = 0
+        hb = self.heartbeat
+        wait = min(hb, FSYNC_INTERVAL)
+        last_sync = self.clock()
+        while not self._stop.wait(wait):
+            now = self.clock()
+            if now - self.last_time >= hb:
+                self.write('{"type": "alive", "time": %r}\n' % now, now)
+            elif self.backlog:
+                with self.lock:
+                    if not self.closed:
+                        self._drain()
+            if self.writes != synced and now - last_sync >= FSYNC_INTERVAL:
+                synced = self.writes
+                last_sync = now
+                self.sync()
+
+    def close(self):
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(5)
+        with self.lock:
+            if self.closed:
+                return
+            if self.backlog and not self._drain():
+                warnings.warn("runrewind: %d records could not be written to %s and are lost"
+                              % (len(self.backlog), self.path), RuntimeWarning, stacklevel=3)
+            self.closed = True
+            self.sync()
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+
+
+class Config(object):
+    """The run's config: attribute and item access; every change is written as a `config` record."""
+
+    def __init__(self, run, values):
+        object.__setattr__(self, "_run", run)
+        object.__setattr__(self, "_items", dict(values))
+
+    def update(self, d=None, allow_val_change=None, **kwargs):
+        values = {}
+        if d is not None:
+            values.update(_as_dict(d))
+        values.update(kwargs)
+        if not values:
+            return
+        values = _json_ready(values)
+        self._items.update(values)
+        self._run._record("config", values)
+
+    setdefaults = None  # set below
+
+    def __setitem__(self, key, value):
+        self.update({key: value})
+
+    def __setattr__(self, key, value):
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self.update({key: value})
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __getattr__(self, key):
+        if key.startswith("__"):
+            raise AttributeError(key)
+        try:
+            return self._items[key]
+        except KeyError:
+            raise AttributeError("config has no key %r" % key)
+
+    def __contains__(self, key):
+        return key in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def get(self, key, default=None):
+        return self._items.get(key, default)
+
+    def keys(self):
+        return self._items.keys()
+
+    def items(self):
+        return self._items.items()
+
+    def values(self):
+        return self._items.values()
+
+    def as_dict(self):
+        return dict(self._items)
+
+    def __repr__(self):
+        return "Config(%r)" % (self._items,)
+
+    def _setdefaults(self, d):
+        missing = dict((k, v) for k, v in _as_dict(d).items() if k not in self._items)
+        if missing:
+            self.update(missing)
+
+
+Config.setdefaults = Config._setdefaults
+
+
+class Summary(object):
+    """The run's summary: the last logged value of every key, with explicit values on top. Setting a
+    key writes a `summary` record; deleting one writes null (back to the last logged value)."""
+
+    def __init__(self, run):
+        self._run = run
+        self._logged = {}
+        self._explicit = {}
+
+    def update(self, d=None, **kwargs):
+        values = {}
+        if d is not None:
+            values.update(_as_dict(d))
+        values.update(kwargs)
+        if not values:
+            return
+        values = _values.flatten(values, self._run._warned)
+        self._explicit.update(values)
+        self._run._record("summary", values)
+
+    def __setitem__(self, key, value):
+        self.update({key: value})
+
+    def __delitem__(self, key):
+        if key not in self._explicit and key not in self._logged:
+            raise KeyError(key)
+        self._explicit.pop(key, None)
+        self._run._record("summary", {key: None})
+
+    def _merged(self):
+        out = dict(self._logged)
+        out.update(self._explicit)
+        return out
+
+    def __getitem__(self, key):
+        if key in self._explicit:
+            return self._explicit[key]
+        return self._logged[key]
+
+    def __getattr__(self, key):
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError("summary has no key %r" % key)
+
+    def __contains__(self, key):
+        return key in self._explicit or key in self._logged
+
+    def __iter__(self):
+        return iter(self._merged())
+
+    def __len__(self):
+        return len(self._merged())
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self):
+        return self._merged().keys()
+
+    def items(self):
+        return self._merged().items()
+
+    def values(self):
+        return self._merged().values()
+
+    def __repr__(self):
+        return "Summary(%r)" % (self._merged(),)
+
+
+def _as_dict(d):
+    if isinstance(d, dict):
+        return d
+    if hasattr(d, "items"):
+        return dict(d.items())
+    if hasattr(d, "__dict__"):  # argparse.Namespace and the like
+        return dict((k, v) for k, v in vars(d).items() if not k.startswith("_"))
+    raise TypeError("expected a dict, got %s" % type(d).__name__)
+
+
+def _json_ready(d):
+    return json.loads(json.dumps(d, default=_values.jsonable))
+
+
+class Run(object):
+    """One `init` ... `finish` of a run, writing to its own file in the log directory."""
+
+    def __init__(self, root, run_id, version_id, mode, project, name, config, next_step, writer,
+                 tags, notes, source):
+        self._root = root
+        self._id = run_id
+        self._version = version_id
+        self._mode = mode
+        self._project = project
+        self._name = name
+        self._writer = writer
+        self._write = writer.write
+        self._clock = writer.clock
+        self._step = next_step
+        self._pending = None
+        self._warned = set()
+        self._finished = False
+        self.tags = tuple(tags or ())
+        self.notes = notes or ""
+        self._source = source
+        self.config = Config(self, config)
+        self.summary = Summary(self)
+        self._summary_logged = self.summary._logged
+
+    # --- identity -------------------------------------------------------------------------------
+
+    @property
+    def id(self):
+        return self._id
+
+    @property
+    def version_id(self):
+        """The immutable id of the version this process writes."""
+        return self._version
+
+    immutable_id = version_id
+
+    @property
+    def project(self):
+        return self._project
+
+    @property
+    def name(self):
+        return self._name
+
+    @name.setter
+    def name(self, value):
+        value = str(value)
+        self._name = value
+        self._record_fields('"rename", "time": %r, "run": %s, "name": %s',
+                            (_dumps(self._id), _dumps(value)))
+
+    @property
+    def display_name(self):
+        return self._name
+
+    @property
+    def dir(self):
+        return self._root
+
+    @property
+    def path(self):
+        """The log file this process writes."""
+        return self._writer.path
+
+    @property
+    def step(self):
+        """The step the next `log` writes to."""
+        return self._step
+
+    @property
+    def resumed(self):
+        return self._mode == "resume"
+
+    @property
+    def forked_from(self):
+        """``{"run", "version", "step"}`` for a rewind or fork, else None."""
+        return dict(self._source) if self._source else None
+
+    # --- logging --------------------------------------------------------------------------------
+
+    def log(self, data, step=None, commit=None):
+        """Logs a dict of values to the history. See the README for the step rules (they are W&B's)."""
+        if self._finished:
+            warnings.warn("runrewind: log() on run %s after finish() is ignored" % self._id,
+                          RuntimeWarning, stacklevel=2)
+            return
+        if step is None and commit is None and self._pending is None and type(data) is dict:
+            # Hot path: a plain dict of plain values, committed at once.
+            for v in data.values():
+                if type(v) not in _PLAIN:
+                    break
+            else:
+                try:
+                    body = _dumps(data)
+                except (TypeError, ValueError):
+                    pass
+                else:
+                    t = self._clock()
+                    s = self._step
+                    self._write(_ROW % (t, s, body), t)
+                    self._step = s + 1
+                    self._summary_logged.update(data)
+                    return
+        self._log_slow(data, step, commit)
+
+    def _log_slow(self, data, step, commit):
+        try:
+            values = _values.flatten(_as_dict(data), self._warned) if data is not None else {}
+        except TypeError as e:
+            warnings.warn("runrewind: log() needs a dict, got %s; ignored (%s)" % (type(data).__name__, e),
+                          RuntimeWarning, stacklevel=3)
+            return
+        if step is not None:
+            s = _values.scalar(step)
+            if isinstance(s, bool) or not isinstance(s, (int, float)) or s != s or s < 0 \
+                    or float(s) != int(s):
+                warnings.warn("runrewind: log(step=%r) on run %s: the step must be a non-negative "
+                              "integer; the data is dropped" % (step, self._id), RuntimeWarning, stacklevel=3)
+                return
+            s = int(s)
+            if s < self._step:
+                warnings.warn("runrewind: log(step=%d) on run %s is dropped: steps must increase and the "
+                              "current step is %d (log without step=, or with step >= %d)"
+                              % (s, self._id, self._step, self._step), RuntimeWarning, stacklevel=3)
+                return
+            if s > self._step:
+                if self._pending is not None:
+                    self._commit()
+                self._step = s
+            if commit is None:
+                commit = False
+        elif commit is None:
+            commit = True
+        if self._pending is None:
+            self._pending = values
+        else:
+            self._pending.update(values)
+        if commit:
+            self._commit()
+
+    def _commit(self):
+        data = self._pending if self._pending is not None else {}
+        self._pending = None
+        t = self._clock()
+        s = self._step
+        try:
+            body = _dumps(data, default=_values.jsonable)
+        except (TypeError, ValueError) as e:  # e.g. a circular structure: never raise into the loop
+            warnings.warn("runrewind: step %d of run %s could not be encoded (%s); written empty"
+                          % (s, self._id, e), RuntimeWarning, stacklevel=4)
+            body = "{}"
+        self._write(_ROW % (t, s, body), t)
+        self._step = s + 1
+        self._summary_logged.update(data)
+
+    def _record(self, kind, values):
+        body = _dumps(values, default=_values.jsonable)
+        t = self._clock()
+        self._write('{"type": "%s", "time": %r, "%s": %s}\n' % (kind, t, kind, body), t)
+
+    def _record_fields(self, fmt, args):
+        t = self._clock()
+        self._write(("{\"type\": " + fmt + "}\n") % ((t,) + args), t)
+
+    # --- ending ---------------------------------------------------------------------------------
+
+    def finish(self, exit_code=None, quiet=None):
+        """Commits the pending row, writes `finish` and closes the file. Safe to call twice."""
+        if self._finished:
+            return
+        self._finished = True
+        try:
+            if self._pending is not None:
+                self._commit()
+            code = 0 if exit_code is None else int(exit_code)
+            self._record_fields('"finish", "time": %r, "exit_code": %d', (code,))
+        finally:
+            self._writer.close()
+            _forget(self)
+
+    def _abandon(self):
+        """Test hook: stop writing without a finish, as a killed process would."""
+        self._finished = True
+        self._writer.close()
+        _forget(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.finish(exit_code=1 if exc_type is not None else 0)
+        return False
+
+    def __repr__(self):
+        return "<runrewind.Run %s (%s) version %s step %d>" % (self._id, self._name, self._version, self._step)
+
+
+_open_runs = []
+_forget_hooks = []
+
+
+def _forget(run):
+    try:
+        _open_runs.remove(run)
+    except ValueError:
+        pass
+    for hook in _forget_hooks:
+        hook(run)
+
+
+_failed = [False]
+
+
+def _excepthook_wrapper(previous):
+    def hook(exc_type, exc, tb):
+        _failed[0] = True
+        previous(exc_type, exc, tb)
+    return hook
+
+
+def _at_exit():
+    code = 1 if _failed[0] else 0
+    for run in list(_open_runs):
+        try:
+            run.finish(exit_code=code)
+        except Exception as e:  # pragma: no cover - best effort at shutdown
+            sys.stderr.write("runrewind: could not finish run %s: %s\n" % (run.id, e))

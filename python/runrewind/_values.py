@@ -1,0 +1,82 @@
+"""Turns what a training loop logs into values the protocol accepts, without ever raising."""
+
+import warnings
+
+PLAIN = frozenset((int, float, str, bool, type(None)))
+_SCALAR_ITEMS = (bool, int, float, str)
+
+
+def flatten(data, warned, out=None, prefix=""):
+    """Flattens nested mappings to dotted keys and converts scalars; skips (and warns once per key)
+    anything the protocol cannot hold. ``warned`` is the set of keys already warned about."""
+    if out is None:
+        out = {}
+    for k, v in data.items():
+        key = prefix + (k if type(k) is str else str(k))
+        t = type(v)
+        if t in PLAIN:
+            out[key] = v
+            continue
+        if isinstance(v, dict) or (hasattr(v, "items") and hasattr(v, "keys") and not hasattr(v, "item")):
+            try:
+                flatten(v, warned, out, key + ".")
+            except Exception as e:  # a hostile mapping must not stop the loop
+                _warn_once(warned, key, "its value could not be read as a mapping (%s)" % e)
+            continue
+        value = scalar(v)
+        if value is _SKIP:
+            _warn_once(warned, key, "a %s is not a number, boolean, string or None" % _type_name(v))
+        else:
+            out[key] = value
+    return out
+
+
+_SKIP = object()
+
+
+def scalar(v):
+    """A JSON-ready scalar for ``v``, or _SKIP. Subclasses of bool/int/float/str, and numpy or torch
+    scalars and 0-d arrays (anything whose ``.item()`` gives a scalar) are converted."""
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    item = getattr(v, "item", None)
+    if callable(item):
+        try:
+            x = item()
+        except Exception:
+            return _SKIP
+        if isinstance(x, _SCALAR_ITEMS) or x is None:
+            return scalar(x) if x is not None else None
+    return _SKIP
+
+
+def _type_name(v):
+    t = type(v)
+    mod = getattr(t, "__module__", "")
+    return t.__name__ if mod in ("builtins", "") else "%s.%s" % (mod, t.__name__)
+
+
+def _warn_once(warned, key, why):
+    if key in warned:
+        return
+    warned.add(key)
+    warnings.warn("runrewind: skipping logged key %r: %s (warned once per key)" % (key, why),
+                  RuntimeWarning, stacklevel=4)
+
+
+def jsonable(v):
+    """``default=`` hook for json.dumps of config and summary values."""
+    x = scalar(v)
+    if x is not _SKIP:
+        return x
+    if hasattr(v, "__dict__") and not callable(v):
+        return dict(vars(v))
+    if isinstance(v, (set, frozenset, tuple)):
+        return list(v)
+    return str(v)
