@@ -1,0 +1,151 @@
+// The module the VS Code extension host loads as `extensionTestsPath`: it runs every compiled
+// `out/test/integration/suite/**/*.test.js` with mocha (BDD: describe/it) inside the extension host,
+// where `require('vscode')` is the real API.
+//
+// Output: `console.log` cannot be redirected inside the extension host, so mocha's spec reporter is
+// routed through `Base.consoleLog` to (a) the text file named by RUNREWIND_TEST_LOG, which the runner
+// tails and prints live, and (b) the host's console (forwarded to the workbench). When
+// RUNREWIND_TEST_RESULTS names a file, a JSON summary (stats, passes, failures, pending) is written
+// there at the end: the runner trusts that file, because the extension host exits 0 even when tests
+// fail.
+//
+// Env (set by scripts/run-vscode-tests.js, or by hand): RUNREWIND_TEST_GREP (mocha --grep),
+// RUNREWIND_TEST_TIMEOUT_MS (per-test timeout, default 60000), RUNREWIND_TEST_RESULTS,
+// RUNREWIND_TEST_LOG.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as util from 'node:util';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import Mocha = require('mocha');
+
+interface TestRecord {
+  title: string;
+  fullTitle: string;
+  file?: string;
+  duration?: number;
+  err?: { message: string; stack?: string };
+}
+
+export interface SuiteResults {
+  stats: { tests: number; passes: number; failures: number; pending: number; duration: number };
+  passes: TestRecord[];
+  failures: TestRecord[];
+  pending: TestRecord[];
+}
+
+function findTestFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((rel) => rel.endsWith('.test.js'))
+    .map((rel) => path.join(dir, rel))
+    .sort();
+}
+
+function routeReporterOutput(): void {
+  const logFile = process.env.RUNREWIND_TEST_LOG;
+  Mocha.reporters.Base.useColors = false;
+  (Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void }).consoleLog = (
+    ...args: unknown[]
+  ) => {
+    const line = util.format(...args);
+    if (logFile) {
+      fs.appendFileSync(logFile, line + '\n');
+    }
+    console.log(line);
+  };
+}
+
+function record(test: Mocha.Runnable, err?: Error): TestRecord {
+  return {
+    title: test.title,
+    fullTitle: test.fullTitle(),
+    file: test.file,
+    duration: test.duration,
+    err: err ? { message: String(err.message ?? err), stack: err.stack } : undefined,
+  };
+}
+
+/** The spec reporter, plus a JSON summary written to RUNREWIND_TEST_RESULTS when the run ends. */
+class HostReporter extends Mocha.reporters.Spec {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    const results: SuiteResults = {
+      stats: { tests: 0, passes: 0, failures: 0, pending: 0, duration: 0 },
+      passes: [],
+      failures: [],
+      pending: [],
+    };
+    const started = Date.now();
+    const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
+    runner.on(EVENT_TEST_PASS, (test) => results.passes.push(record(test)));
+    runner.on(EVENT_TEST_FAIL, (test, err) => results.failures.push(record(test, err)));
+    runner.on(EVENT_TEST_PENDING, (test) => results.pending.push(record(test)));
+    runner.once(EVENT_RUN_END, () => {
+      results.stats = {
+        tests: results.passes.length + results.failures.length + results.pending.length,
+        passes: results.passes.length,
+        failures: results.failures.length,
+        pending: results.pending.length,
+        duration: Date.now() - started,
+      };
+      const out = process.env.RUNREWIND_TEST_RESULTS;
+      if (out) {
+        fs.writeFileSync(out, JSON.stringify(results, null, 2));
+      }
+    });
+  }
+}
+
+export function run(): Promise<void> {
+  routeReporterOutput();
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: HostReporter as unknown as string,
+    timeout: Number(process.env.RUNREWIND_TEST_TIMEOUT_MS) || 60_000,
+    color: false,
+  });
+  const grep = process.env.RUNREWIND_TEST_GREP;
+  if (grep) {
+    mocha.grep(grep);
+  }
+  const files = findTestFiles(__dirname);
+  if (files.length === 0) {
+    return Promise.reject(new Error(`no integration test files (*.test.js) under ${__dirname}; run npm run compile-tests`));
+  }
+  for (const file of files) {
+    mocha.addFile(file);
+  }
+  return new Promise<void>((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        if (failures > 0) {
+          reject(new Error(`${failures} integration test(s) failed`));
+        } else {
+          resolve();
+        }
+      });
+    } catch (err) {
+      // A test file that does not load (syntax error, failing import) lands here: report it as a
+      // failure in the same places a failing test would be reported.
+      const error = err instanceof Error ? err : new Error(String(err));
+      const line = `integration suite failed to load: ${error.stack ?? error.message}`;
+      if (process.env.RUNREWIND_TEST_LOG) {
+        fs.appendFileSync(process.env.RUNREWIND_TEST_LOG, line + '\n');
+      }
+      console.error(line);
+      if (process.env.RUNREWIND_TEST_RESULTS) {
+        const failure = { title: 'load', fullTitle: 'integration suite failed to load', err: { message: error.message, stack: error.stack } };
+        const results: SuiteResults = {
+          stats: { tests: 1, passes: 0, failures: 1, pending: 0, duration: 0 },
+          passes: [],
+          failures: [failure],
+          pending: [],
+        };
+        fs.writeFileSync(process.env.RUNREWIND_TEST_RESULTS, JSON.stringify(results, null, 2));
+      }
+      reject(error);
+    }
+  });
+}
