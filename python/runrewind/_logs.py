@@ -15,9 +15,10 @@ from . import _ids
 HEARTBEAT_GRACE = 4
 DEFAULT_HEARTBEAT = 10.0
 
-# `{"type": "row", "time": 1.5, "step": 12, ...` as Python writes it, or without spaces as JS does.
+# `{"type": "row", "time": 1.5, "step": 12, ...` as Python writes it, or without spaces as JS does;
+# any other key order takes the full JSON parse.
 _ROW_PREFIXES = ('{"type": "row"', '{"type":"row"')
-_ROW_STEP_RE = re.compile(r'"step":\s*(\d+)\s*[,}]')
+_ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d+),')
 
 
 class Writer(object):
@@ -148,15 +149,12 @@ def _apply_file(state, path, lines):
         if not line:
             continue
         if version is not None and line.startswith(_ROW_PREFIXES):
-            m = _ROW_STEP_RE.search(line)
+            m = _ROW_HEAD_RE.match(line)
             if m:
-                step = int(m.group(1))
+                step = int(m.group(2))
                 if version.own_last is None or step > version.own_last:
                     version.own_last = step
-                # time follows type in our writers; a cheap parse is not worth it, so take it below
-                t = _time_of(line)
-                if t is not None:
-                    writer.last_time = t
+                writer.last_time = float(m.group(1))
                 continue
         try:
             rec = json.loads(line)
@@ -212,19 +210,6 @@ def _apply_file(state, path, lines):
             _rewind(state, run, rec["version"], step)
         elif kind == "fork" and writer is None:
             _fork(state, rec)
-
-
-_TIME_RE = re.compile(r'"time":\s*(-?[0-9.eE+-]+)\s*[,}]')
-
-
-def _time_of(line):
-    m = _TIME_RE.search(line)
-    if not m:
-        return None
-    try:
-        return float(m.group(1))
-    except ValueError:
-        return None
 
 
 def _rewind(state, run, new_vid, step):
