@@ -35,6 +35,15 @@ export enum CommandId {
   /** Welcome view: writes and opens the first-run example script. */
   CreateExample = 'runRewind.createExample',
   OpenSettings = 'runRewind.openSettings',
+  /** Chart panel: saves a chart as an image / its data as CSV (optional args: metric key, target path). */
+  ExportChartPng = 'runRewind.exportChartPng',
+  ExportChartCsv = 'runRewind.exportChartCsv',
+}
+
+/** Registered but never contributed in package.json: the integration tests' window into chart panels. */
+export enum InternalCommandId {
+  InspectChart = 'runRewind.internal.inspectChart',
+  ActOnChart = 'runRewind.internal.actOnChart',
 }
 
 export enum ContextKey {

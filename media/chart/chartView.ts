@@ -1,0 +1,501 @@
+// One metric's chart: a uPlot instance with every line of the panel (live, archived dashed, a fork's
+// inherited part dotted, raw faint under the smoothed line), branch and selection marks, the hover
+// readout, click-to-select and drag-to-zoom.
+import uPlot from 'uplot';
+import type { ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
+import { clear, el } from './dom';
+import type { BranchMark, LineSpec } from './lines';
+import { type LinePoints, joinSeries, nearestIndex, smoothEma, type XY } from './series';
+import type { ChartTheme } from './theme';
+
+export interface ChartSettings {
+  readonly xAxis: XAxisMode;
+  readonly smoothing: number;
+  readonly logScale: boolean;
+  readonly zoom: ChartZoom | null;
+  readonly selection: ChartSelection | null;
+  readonly theme: ChartTheme;
+  readonly themeVersion: number;
+  /** Start time (unix seconds) of each run, for the relative-time axis. */
+  readonly startTimes: ReadonlyMap<string, number>;
+}
+
+export interface ChartEvents {
+  readonly syncKey: string;
+  zoom(min: number, max: number): void;
+  resetZoom(): void;
+  select(selection: ChartSelection): void;
+}
+
+/** A line as drawn: what hover and click look at. */
+interface DrawnLine {
+  readonly spec: LineSpec;
+  readonly x: Float64Array;
+  readonly steps: Float64Array;
+  /** What is drawn (smoothed when smoothing is on). */
+  readonly y: Float64Array;
+  readonly raw: Float64Array;
+  readonly segments: readonly { readonly runId: string; readonly to: number }[];
+}
+
+type PartKind = 'own' | 'inherited' | 'archived' | 'raw';
+
+interface Part {
+  readonly line: DrawnLine;
+  readonly kind: PartKind;
+  readonly from: number;
+  readonly to: number;
+}
+
+const HEIGHT = 220;
+
+function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
+  return String(Number(v.toPrecision(5)));
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.abs(seconds);
+  const sign = seconds < 0 ? '-' : '';
+  if (s < 60) return `${sign}${Number(s.toPrecision(3))}s`;
+  if (s < 3600) return `${sign}${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
+  return `${sign}${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
+}
+
+export function formatX(x: number, axis: XAxisMode): string {
+  if (axis === 'step') return `step ${Math.round(x)}`;
+  if (axis === 'relative') return formatDuration(x);
+  return new Date(x * 1000).toLocaleString();
+}
+
+export class ChartView {
+  private plot: uPlot | null = null;
+  private structure = '';
+  private drawn: DrawnLine[] = [];
+  private lines: readonly LineSpec[] = [];
+  private marks: readonly BranchMark[] = [];
+  private settings: ChartSettings | null = null;
+  private readonly plotBox: HTMLElement;
+  private readonly readout: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readoutCells: { value: HTMLElement; line: DrawnLine }[] = [];
+  private readoutStep: HTMLElement | null = null;
+  private width: number;
+  private down: { x: number; y: number } | null = null;
+
+  constructor(
+    readonly key: string,
+    container: HTMLElement,
+    private readonly events: ChartEvents,
+    width: number,
+  ) {
+    this.width = Math.max(120, width);
+    this.readout = el('div', { className: 'readout', attrs: { 'aria-live': 'off' } });
+    this.plotBox = el('div', { className: 'plot' });
+    this.empty = el('div', { className: 'empty', text: 'Loading…' });
+    container.append(this.readout, this.plotBox, this.empty);
+  }
+
+  /** Draws `data` (points per version) for `lines`; recreates uPlot only when what is drawn changed shape. */
+  update(lines: readonly LineSpec[], data: ReadonlyMap<string, LinePoints>, marks: readonly BranchMark[], settings: ChartSettings): void {
+    this.lines = lines;
+    this.marks = marks;
+    this.settings = settings;
+    this.drawn = [];
+    for (const spec of lines) {
+      const points = data.get(spec.version);
+      if (!points || points.length === 0) continue;
+      const v = points.view();
+      let x: Float64Array | undefined = v.steps;
+      if (settings.xAxis !== 'step') {
+        if (!v.times) continue;
+        x = v.times;
+        if (settings.xAxis === 'relative') {
+          const t0 = settings.startTimes.get(spec.runId) ?? v.times[0];
+          x = v.times.map((t) => t - t0);
+        }
+      }
+      const y = settings.smoothing > 0 ? smoothEma(v.values, settings.smoothing) : v.values;
+      this.drawn.push({ spec, x, steps: v.steps, y, raw: v.values, segments: points.segments });
+    }
+    const parts = this.partsOf(this.drawn, settings);
+    const structure = [
+      settings.xAxis,
+      settings.logScale,
+      settings.smoothing > 0,
+      settings.themeVersion,
+      parts.map((p) => `${p.line.spec.version}:${p.kind}`).join(','),
+    ].join('|');
+    if (parts.length === 0) {
+      this.destroyPlot();
+      this.empty.textContent = data.size === 0 ? 'Loading…' : 'No numeric points in this range.';
+      this.empty.hidden = false;
+      this.renderReadout();
+      return;
+    }
+    this.empty.hidden = true;
+    const series: XY[] = parts.map((p) => ({
+      x: p.line.x.subarray(p.from, p.to),
+      y: (p.kind === 'raw' ? p.line.raw : p.line.y).subarray(p.from, p.to),
+    }));
+    const joined = joinSeries(series, settings.logScale ? (v) => (v > 0 ? v : null) : undefined);
+    const aligned = [joined.x, ...joined.ys] as unknown as uPlot.AlignedData;
+    if (this.plot && structure === this.structure) {
+      this.plot.setData(aligned, settings.zoom === null);
+    } else {
+      this.destroyPlot();
+      this.structure = structure;
+      this.plot = new uPlot(this.options(parts, settings), aligned, this.plotBox);
+      this.bindMouse(this.plot);
+    }
+    this.applyZoom();
+    if (this.readoutCells.length !== this.drawn.length || this.readoutCells.some((c, i) => c.line.spec !== this.drawn[i].spec)) {
+      this.renderReadout();
+    } else {
+      this.readoutCells = this.readoutCells.map((c, i) => ({ value: c.value, line: this.drawn[i] }));
+      this.showValuesAt(null);
+    }
+  }
+
+  /** Applies the panel's zoom (or the full range) to this chart's x scale. */
+  applyZoom(): void {
+    const plot = this.plot;
+    const settings = this.settings;
+    if (!plot || !settings) return;
+    const zoom = settings.zoom;
+    if (zoom && zoom.axis === settings.xAxis) plot.setScale('x', { min: zoom.min, max: zoom.max });
+  }
+
+  setSettings(settings: ChartSettings): void {
+    this.settings = settings;
+    this.plot?.redraw(false, false);
+  }
+
+  resize(width: number): void {
+    this.width = Math.max(120, width);
+    this.plot?.setSize({ width: this.width, height: HEIGHT });
+  }
+
+  /** Plot area width in CSS pixels: the number of buckets worth asking the host for. */
+  get plotWidth(): number {
+    return Math.max(50, Math.round(this.plot ? this.plot.bbox.width / devicePixelRatio : this.width - 70));
+  }
+
+  stats(): { lines: number; points: number; dashed: number } {
+    let points = 0;
+    for (const d of this.drawn) points += d.x.length;
+    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length };
+  }
+
+  /** The chart as a PNG data URL: title, plot and legend on the theme's background. */
+  toPng(): string {
+    const plot = this.plot;
+    const theme = this.settings?.theme;
+    const src = plot?.ctx.canvas;
+    const ratio = devicePixelRatio;
+    const w = src ? src.width : Math.round(this.width * ratio);
+    const h = src ? src.height : Math.round(HEIGHT * ratio);
+    const header = Math.round(28 * ratio);
+    const legendRow = Math.round(18 * ratio);
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h + header + legendRow * Math.max(1, this.drawn.length) + Math.round(8 * ratio);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2d context for the export');
+    ctx.fillStyle = theme?.background ?? '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = theme?.foreground ?? '#000000';
+    ctx.font = `${Math.round(14 * ratio)}px ${theme?.font ?? 'sans-serif'}`;
+    ctx.textBaseline = 'middle';
+    ctx.fillText(this.key, 8 * ratio, header / 2);
+    if (src) ctx.drawImage(src, 0, header);
+    ctx.font = `${Math.round(12 * ratio)}px ${theme?.font ?? 'sans-serif'}`;
+    this.drawn.forEach((d, i) => {
+      const y = header + h + legendRow * i + legendRow / 2;
+      ctx.strokeStyle = d.spec.color;
+      ctx.lineWidth = 2 * ratio;
+      ctx.setLineDash(d.spec.archived ? [6 * ratio, 4 * ratio] : []);
+      ctx.beginPath();
+      ctx.moveTo(8 * ratio, y);
+      ctx.lineTo(28 * ratio, y);
+      ctx.stroke();
+      ctx.fillText(d.spec.label, 34 * ratio, y);
+    });
+    return canvas.toDataURL('image/png');
+  }
+
+  destroy(): void {
+    this.destroyPlot();
+  }
+
+  private destroyPlot(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.structure = '';
+  }
+
+  private partsOf(drawn: readonly DrawnLine[], settings: ChartSettings): Part[] {
+    const parts: Part[] = [];
+    for (const line of drawn) {
+      const n = line.x.length;
+      if (settings.smoothing > 0) parts.push({ line, kind: 'raw', from: 0, to: n });
+      if (line.spec.archived) {
+        parts.push({ line, kind: 'archived', from: 0, to: n });
+        continue;
+      }
+      // A fork's history up to its branch comes from another run: drawn apart from its own part.
+      let inheritedEnd = -Infinity;
+      for (const s of line.segments) if (s.runId !== line.spec.runId) inheritedEnd = Math.max(inheritedEnd, s.to);
+      let k = -1;
+      while (k + 1 < n && line.steps[k + 1] <= inheritedEnd) k++;
+      if (k >= 0) {
+        parts.push({ line, kind: 'inherited', from: 0, to: k + 1 });
+        if (k + 1 < n) parts.push({ line, kind: 'own', from: k, to: n });
+      } else {
+        parts.push({ line, kind: 'own', from: 0, to: n });
+      }
+    }
+    return parts;
+  }
+
+  private options(parts: readonly Part[], settings: ChartSettings): uPlot.Options {
+    const theme = settings.theme;
+    const axis: uPlot.Axis = {
+      stroke: theme.muted,
+      grid: { stroke: theme.grid, width: 1 },
+      ticks: { stroke: theme.grid, width: 1 },
+      font: `11px ${theme.font}`,
+    };
+    const xValues = settings.xAxis === 'relative' ? (_u: uPlot, splits: number[]) => splits.map(formatDuration) : undefined;
+    return {
+      width: this.width,
+      height: HEIGHT,
+      legend: { show: false },
+      pxAlign: 0,
+      cursor: {
+        sync: { key: this.events.syncKey, setSeries: false },
+        drag: { x: true, y: false, setScale: false },
+        points: { show: false },
+        bind: {
+          dblclick: () => () => {
+            this.events.resetZoom();
+            return null;
+          },
+        },
+      },
+      select: { show: true, left: 0, top: 0, width: 0, height: 0 },
+      scales: {
+        x: { time: settings.xAxis === 'wall' },
+        y: settings.logScale ? { distr: 3 } : {},
+      },
+      axes: [
+        { ...axis, ...(xValues ? { values: xValues } : {}) },
+        { ...axis, size: 60, values: (_u: uPlot, splits: number[]) => splits.map(formatValue) },
+      ],
+      series: [
+        {},
+        ...parts.map((p): uPlot.Series => {
+          const color = p.line.spec.color;
+          const base = { label: p.line.spec.label, spanGaps: true, points: { show: false } };
+          switch (p.kind) {
+            case 'raw':
+              return { ...base, stroke: withAlpha(color, 0.22), width: 1 };
+            case 'archived':
+              return { ...base, stroke: withAlpha(color, 0.85), width: 1.5, dash: [6, 4] };
+            case 'inherited':
+              return { ...base, stroke: withAlpha(color, 0.6), width: 1.5, dash: [1.5, 3] };
+            case 'own':
+              return { ...base, stroke: color, width: theme.highContrast ? 2.25 : 1.75 };
+          }
+        }),
+      ],
+      hooks: {
+        setSelect: [(u) => this.onSelectBox(u)],
+        setCursor: [(u) => this.onCursor(u)],
+        draw: [(u) => this.drawMarks(u)],
+      },
+    };
+  }
+
+  private onSelectBox(u: uPlot): void {
+    const { left, width } = u.select;
+    if (width < 3) return;
+    const min = u.posToVal(left, 'x');
+    const max = u.posToVal(left + width, 'x');
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    if (max > min) this.events.zoom(min, max);
+  }
+
+  private bindMouse(u: uPlot): void {
+    u.over.addEventListener('mousedown', (e) => {
+      this.down = e.button === 0 ? { x: e.clientX, y: e.clientY } : null;
+    });
+    u.over.addEventListener('mouseup', (e) => {
+      const down = this.down;
+      this.down = null;
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 3) return;
+      const rect = u.over.getBoundingClientRect();
+      this.pickAt(e.clientX - rect.left, e.clientY - rect.top);
+    });
+  }
+
+  /** Selects the nearest logged point of the nearest line to a position in the plot (CSS pixels). */
+  pickAt(left: number, top: number): boolean {
+    const u = this.plot;
+    if (!u) return false;
+    const xVal = u.posToVal(left, 'x');
+    let best: { line: DrawnLine; i: number; d: number } | null = null;
+    for (const line of this.drawn) {
+      const c = nearestIndex(line.x, line.x.length, xVal);
+      if (c < 0) continue;
+      for (let i = Math.max(0, c - 8); i <= Math.min(line.x.length - 1, c + 8); i++) {
+        const yv = line.y[i];
+        if (!Number.isFinite(yv) || (this.settings?.logScale && yv <= 0)) continue;
+        const d = Math.hypot(u.valToPos(line.x[i], 'x') - left, u.valToPos(yv, 'y') - top);
+        if (!best || d < best.d) best = { line, i, d };
+      }
+    }
+    if (!best) return false;
+    this.events.select({ runId: best.line.spec.runId, versionId: best.line.spec.version, step: best.line.steps[best.i] });
+    return true;
+  }
+
+  /** Selects a run's logged step nearest to `step` (what a click at that step does). */
+  pickStep(runId: string, step: number): boolean {
+    const line = this.drawn.find((d) => d.spec.runId === runId && !d.spec.archived) ?? this.drawn.find((d) => d.spec.runId === runId);
+    if (!line) return false;
+    const i = nearestIndex(line.steps, line.steps.length, step);
+    if (i < 0) return false;
+    this.events.select({ runId, versionId: line.spec.version, step: line.steps[i] });
+    return true;
+  }
+
+  private onCursor(u: uPlot): void {
+    const left = u.cursor.left ?? -1;
+    this.showValuesAt(left >= 0 ? u.posToVal(left, 'x') : null);
+  }
+
+  private renderReadout(): void {
+    clear(this.readout);
+    this.readoutCells = [];
+    this.readoutStep = el('span', { className: 'readout-step' });
+    this.readout.append(this.readoutStep);
+    for (const line of this.drawn) {
+      const value = el('span', { className: 'readout-value' });
+      const swatch = el('span', { className: line.spec.archived ? 'swatch dashed' : 'swatch' });
+      swatch.style.setProperty('--line-color', line.spec.color);
+      this.readout.append(el('span', { className: 'readout-item' }, [swatch, el('span', { className: 'readout-label', text: line.spec.label }), value]));
+      this.readoutCells.push({ value, line });
+    }
+    this.showValuesAt(null);
+  }
+
+  /** Values of every line at x (the last point at or before it), or the last values when x is null. */
+  private showValuesAt(x: number | null): void {
+    const axis = this.settings?.xAxis ?? 'step';
+    let shownStep: number | null = null;
+    for (const cell of this.readoutCells) {
+      const { line } = cell;
+      const n = line.x.length;
+      let i = n - 1;
+      if (x !== null) {
+        i = nearestIndex(line.x, n, x);
+      }
+      if (i < 0 || n === 0) {
+        cell.value.textContent = '–';
+        continue;
+      }
+      const smoothed = this.settings && this.settings.smoothing > 0;
+      cell.value.textContent = smoothed ? `${formatValue(line.y[i])} (${formatValue(line.raw[i])})` : formatValue(line.y[i]);
+      if (shownStep === null) shownStep = line.steps[i];
+    }
+    if (this.readoutStep) {
+      this.readoutStep.textContent = x === null ? 'last' : axis === 'step' ? `step ${Math.round(x)}` : formatX(x, axis);
+    }
+  }
+
+  private xOfStep(version: string, step: number): number | null {
+    const settings = this.settings;
+    if (!settings) return null;
+    if (settings.xAxis === 'step') return step;
+    const line = this.drawn.find((d) => d.spec.version === version) ?? this.drawn.find((d) => !d.spec.archived);
+    if (!line) return null;
+    const i = nearestIndex(line.steps, line.steps.length, step);
+    return i >= 0 ? line.x[i] : null;
+  }
+
+  private drawMarks(u: uPlot): void {
+    const settings = this.settings;
+    if (!settings) return;
+    const ctx = u.ctx;
+    const ratio = devicePixelRatio;
+    const top = u.bbox.top;
+    const bottom = u.bbox.top + u.bbox.height;
+    const left = u.bbox.left;
+    const right = u.bbox.left + u.bbox.width;
+    ctx.save();
+    ctx.font = `${Math.round(10 * ratio)}px ${settings.theme.font}`;
+    ctx.textBaseline = 'top';
+    for (const mark of this.marks) {
+      if (!this.lines.some((l) => l.runId === mark.runId)) continue;
+      const xv = this.xOfStep(mark.version, mark.step);
+      if (xv === null) continue;
+      const px = u.valToPos(xv, 'x', true);
+      if (px < left || px > right) continue;
+      ctx.strokeStyle = withAlpha(mark.color, 0.9);
+      ctx.lineWidth = ratio;
+      ctx.setLineDash([2 * ratio, 3 * ratio]);
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+      ctx.stroke();
+      ctx.fillStyle = mark.color;
+      ctx.fillText(`${mark.kind === 'rewind' ? '⟲' : '⑂'}${mark.step}`, px + 3 * ratio, top + 2 * ratio);
+    }
+    const sel = settings.selection;
+    if (sel && this.lines.some((l) => l.runId === sel.runId)) {
+      const xv = this.xOfStep(sel.versionId, sel.step);
+      if (xv !== null) {
+        const px = u.valToPos(xv, 'x', true);
+        if (px >= left && px <= right) {
+          ctx.strokeStyle = settings.theme.selection;
+          ctx.lineWidth = 1.5 * ratio;
+          ctx.setLineDash([]);
+          ctx.beginPath();
+          ctx.moveTo(px, top);
+          ctx.lineTo(px, bottom);
+          ctx.stroke();
+          const line = this.drawn.find((d) => d.spec.version === sel.versionId);
+          if (line) {
+            const i = nearestIndex(line.steps, line.steps.length, sel.step);
+            const yv = i >= 0 ? line.y[i] : NaN;
+            if (Number.isFinite(yv) && (!settings.logScale || yv > 0)) {
+              const py = u.valToPos(yv, 'y', true);
+              ctx.fillStyle = line.spec.color;
+              ctx.strokeStyle = settings.theme.background;
+              ctx.lineWidth = 2 * ratio;
+              ctx.beginPath();
+              ctx.arc(px, py, 4.5 * ratio, 0, Math.PI * 2);
+              ctx.fill();
+              ctx.stroke();
+            }
+          }
+          ctx.fillStyle = settings.theme.foreground;
+          ctx.textBaseline = 'bottom';
+          ctx.fillText(`${sel.runId}@${sel.step}`, Math.min(px + 4 * ratio, right - 80 * ratio), bottom - 2 * ratio);
+        }
+      }
+    }
+    ctx.restore();
+  }
+}

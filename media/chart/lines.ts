@@ -1,0 +1,130 @@
+// Which lines a panel draws for its runs (a run's live version, its archived versions, a single
+// version opened on its own), their stable colours, and the branch steps to mark.
+import type { RunOverview, VersionInfo } from '../../src/core/api';
+
+/** Distinct, colour-blind friendly hues (W&B-like), readable on light and dark backgrounds. */
+const PALETTE = [
+  '#3b82f6', '#f97316', '#10b981', '#e11d48', '#8b5cf6', '#eab308',
+  '#06b6d4', '#ec4899', '#84cc16', '#a16207', '#6366f1', '#14b8a6',
+];
+
+export interface LineSpec {
+  /** The version the points come from (unique within a panel). */
+  readonly version: string;
+  readonly runId: string;
+  readonly runName: string;
+  /** The panel entry (run id or version id) this line belongs to. */
+  readonly entry: string;
+  readonly archived: boolean;
+  readonly color: string;
+  /** Archived lines start where their replacement branched off (the part before is the live line). */
+  readonly from: number | undefined;
+  readonly label: string;
+}
+
+export interface BranchMark {
+  readonly step: number;
+  readonly kind: 'rewind' | 'fork';
+  readonly runId: string;
+  readonly color: string;
+  /** The line whose x (in time mode) positions the mark. */
+  readonly version: string;
+}
+
+/** Hash of a string into [0, n): stable across sessions and panels. */
+function hashIndex(text: string, n: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % n;
+}
+
+/** One colour per entry: hashed from its id, moved to the next free colour on a clash within the panel. */
+export function assignColors(entries: readonly string[]): Map<string, string> {
+  const used = new Set<number>();
+  const colors = new Map<string, string>();
+  for (const entry of entries) {
+    let i = hashIndex(entry, PALETTE.length);
+    for (let tries = 0; tries < PALETTE.length && used.has(i); tries++) i = (i + 1) % PALETTE.length;
+    used.add(i);
+    colors.set(entry, PALETTE[i]);
+  }
+  return colors;
+}
+
+function shortVersion(id: string): string {
+  return id.length > 9 ? id.slice(0, 9) : id;
+}
+
+/** The step an archived version's replacement branched at (the smallest, when several did). */
+function branchOf(archived: VersionInfo, versions: readonly VersionInfo[]): number | undefined {
+  let best: number | undefined;
+  for (const v of versions) {
+    if (v.parent === archived.id && v.branchStep !== null && (best === undefined || v.branchStep < best)) best = v.branchStep;
+  }
+  return best;
+}
+
+export function buildLines(entries: readonly string[], runs: ReadonlyMap<string, RunOverview>): LineSpec[] {
+  const colors = assignColors(entries);
+  const lines: LineSpec[] = [];
+  for (const entry of entries) {
+    const run = runs.get(entry);
+    if (!run) continue;
+    const color = colors.get(entry) ?? PALETTE[0];
+    if (entry !== run.id) {
+      // A single (possibly archived) version opened on its own.
+      lines.push({
+        version: run.version.id,
+        runId: run.id,
+        runName: run.name,
+        entry,
+        archived: run.version.archived,
+        color,
+        from: undefined,
+        label: `${run.name} @ ${shortVersion(run.version.id)}${run.version.archived ? ' (archived)' : ''}`,
+      });
+      continue;
+    }
+    lines.push({ version: run.liveVersion, runId: run.id, runName: run.name, entry, archived: false, color, from: undefined, label: run.name });
+    for (const v of run.versions) {
+      if (!v.archived) continue;
+      lines.push({
+        version: v.id,
+        runId: run.id,
+        runName: run.name,
+        entry,
+        archived: true,
+        color,
+        from: branchOf(v, run.versions),
+        label: `${run.name} · archived ${shortVersion(v.id)}`,
+      });
+    }
+  }
+  return lines;
+}
+
+export function buildMarks(entries: readonly string[], runs: ReadonlyMap<string, RunOverview>, lines: readonly LineSpec[]): BranchMark[] {
+  const marks: BranchMark[] = [];
+  const colorOf = (entry: string): string => lines.find((l) => l.entry === entry)?.color ?? PALETTE[0];
+  for (const entry of entries) {
+    const run = runs.get(entry);
+    if (!run || entry !== run.id) continue;
+    for (const v of run.versions) {
+      if (v.kind === 'rewind' && v.branchStep !== null) {
+        marks.push({ step: v.branchStep, kind: 'rewind', runId: run.id, color: colorOf(entry), version: run.liveVersion });
+      }
+    }
+    if (run.forkedFrom) {
+      marks.push({ step: run.forkedFrom.step, kind: 'fork', runId: run.id, color: colorOf(entry), version: run.liveVersion });
+    }
+  }
+  return marks;
+}
+
+/** A signature of what lines exist, to tell "the points grew" from "the lines changed". */
+export function lineSignature(lines: readonly LineSpec[]): string {
+  return lines.map((l) => `${l.version}:${l.from ?? ''}`).join('|');
+}

@@ -1,0 +1,103 @@
+// The Overview section: per run its ids (with copy buttons), state, times, tags, config and summary
+// tables, and the Forked From chain with links — what W&B's Overview tab shows. All text via textContent.
+import type { RunOverview } from '../../src/core/api';
+import { button, clear, el } from './dom';
+
+export interface OverviewEvents {
+  copy(text: string, what: string): void;
+  openVersion(runId: string, versionId: string): void;
+}
+
+function time(seconds: number | null): string {
+  if (seconds === null) return '–';
+  return new Date(seconds * 1000).toLocaleString();
+}
+
+/** Flattens nested config into dotted keys, the way W&B's config table shows it. */
+function flatten(value: unknown, prefix: string, out: [string, string][]): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix) out.push([prefix, '{}']);
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.push([prefix, typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)]);
+}
+
+function table(caption: string, rows: readonly [string, string][]): HTMLElement {
+  if (rows.length === 0) return el('p', { className: 'muted', text: `${caption}: none` });
+  const body = el('tbody');
+  for (const [k, v] of rows) body.append(el('tr', {}, [el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })]));
+  return el('table', { className: 'kv' }, [el('caption', { text: caption }), body]);
+}
+
+function idRow(label: string, value: string, what: string, events: OverviewEvents): HTMLElement {
+  return el('div', { className: 'id-row' }, [
+    el('span', { className: 'label', text: label }),
+    el('code', { text: value }),
+    button(`Copy ${what}`, () => events.copy(value, what), { className: 'icon-button copy', text: 'Copy' }),
+  ]);
+}
+
+function runCard(run: RunOverview, color: string, events: OverviewEvents): HTMLElement {
+  const swatch = el('span', { className: 'swatch' });
+  swatch.style.setProperty('--line-color', color);
+  const version = run.version;
+  const facts: [string, string][] = [
+    ['Project', run.project],
+    ['State', version.archived ? `${run.state} (this version is archived)` : run.state],
+    ['Created', time(run.createdAt)],
+    ['Updated', time(run.updatedAt)],
+    ['Ended', time(version.endedAt)],
+    ['Last step', run.lastStep === null ? '–' : String(run.lastStep)],
+    ['Versions', String(run.versions.length)],
+  ];
+  if (run.tags.length > 0) facts.push(['Tags', run.tags.join(', ')]);
+  if (run.notes) facts.push(['Notes', run.notes]);
+  if (run.host) facts.push(['Host', run.pid !== null ? `${run.host} (pid ${run.pid})` : run.host]);
+
+  const chain = el('ol', { className: 'lineage' });
+  for (const link of run.lineage) {
+    const name = link.runDeleted ? `${link.run} (deleted)` : (link.runName ?? link.run);
+    const a = button(`Open ${name} version ${link.version}`, () => events.openVersion(link.run, link.version), {
+      className: 'link',
+      text: `${name} @ step ${link.step}`,
+    });
+    chain.append(el('li', {}, [a, el('span', { className: 'muted', text: ` ${link.run} · ${link.version}` })]));
+  }
+
+  const config: [string, string][] = [];
+  flatten(run.config, '', config);
+  const summary: [string, string][] = Object.entries(run.summary).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+
+  return el('details', { className: 'run-card', attrs: { open: '' } }, [
+    el('summary', {}, [swatch, el('span', { className: 'run-name', text: run.name }), el('span', { className: `state state-${run.state}`, text: run.state })]),
+    idRow('Run id', run.id, 'run id', events),
+    idRow('Version', version.id, 'version id', events),
+    table('Facts', facts),
+    run.lineage.length > 0 ? el('div', { className: 'forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
+    el('div', { className: 'tables' }, [table('Config', config), table('Summary', summary)]),
+  ]);
+}
+
+export class OverviewSection {
+  private lastRendered = '';
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly events: OverviewEvents,
+  ) {}
+
+  /** Renders the cards; does nothing when the runs did not change (live runs update it often). */
+  render(runs: readonly RunOverview[], colors: ReadonlyMap<string, string>, entries: readonly string[]): void {
+    const signature = JSON.stringify(runs) + JSON.stringify([...colors]);
+    if (signature === this.lastRendered) return;
+    this.lastRendered = signature;
+    clear(this.root);
+    runs.forEach((run, i) => this.root.append(runCard(run, colors.get(entries[i] ?? run.id) ?? '#888888', this.events)));
+  }
+
+  text(): string {
+    return this.root.textContent ?? '';
+  }
+}

@@ -1,0 +1,191 @@
+// Point arrays of one line in the webview: growable typed arrays for live appends, TensorBoard's
+// debiased EMA, binary search by x, and the join of several lines onto one x axis for uPlot.
+import type { LineData, StepRange } from '../../src/shared/protocol';
+import type { SeriesSegment } from '../../src/core/api';
+
+/** The points of one line as the webview holds them (the used prefix of each array is `length`). */
+export class LinePoints {
+  steps: Float64Array;
+  values: Float64Array;
+  times: Float64Array | undefined;
+  length: number;
+  readonly exact: boolean;
+  readonly total: number;
+  readonly segments: readonly SeriesSegment[];
+  readonly range: StepRange | undefined;
+  readonly nonFinite: number;
+
+  constructor(data: LineData) {
+    this.steps = data.steps;
+    this.values = data.values;
+    this.times = data.times;
+    this.length = data.steps.length;
+    this.exact = data.exact;
+    this.total = data.total;
+    this.segments = data.segments;
+    this.range = data.range;
+    this.nonFinite = data.nonFinite.nan + data.nonFinite.posInf + data.nonFinite.negInf;
+  }
+
+  get lastStep(): number {
+    return this.length > 0 ? this.steps[this.length - 1] : -1;
+  }
+
+  /** Appends points after the last step (earlier steps are already here and are skipped). */
+  append(steps: Float64Array, values: Float64Array, times: Float64Array | undefined): number {
+    let start = 0;
+    const last = this.lastStep;
+    while (start < steps.length && steps[start] <= last) start++;
+    const n = steps.length - start;
+    if (n <= 0) return 0;
+    if (this.range?.to !== undefined) return 0;
+    this.reserve(this.length + n);
+    this.steps.set(steps.subarray(start), this.length);
+    this.values.set(values.subarray(start), this.length);
+    if (this.times) {
+      if (times) this.times.set(times.subarray(start), this.length);
+      else this.times.fill(NaN, this.length, this.length + n);
+    }
+    this.length += n;
+    return n;
+  }
+
+  /** The used parts of the arrays. */
+  view(): { steps: Float64Array; values: Float64Array; times: Float64Array | undefined } {
+    return {
+      steps: this.steps.subarray(0, this.length),
+      values: this.values.subarray(0, this.length),
+      times: this.times?.subarray(0, this.length),
+    };
+  }
+
+  private reserve(capacity: number): void {
+    if (capacity <= this.steps.length) return;
+    const size = Math.max(capacity, Math.ceil(this.steps.length * 1.5), 64);
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a.subarray(0, this.length));
+      return b;
+    };
+    this.steps = grow(this.steps);
+    this.values = grow(this.values);
+    if (this.times) this.times = grow(this.times);
+  }
+}
+
+/**
+ * TensorBoard's smoothing: an exponential moving average debiased by the weight of the points seen,
+ * so the start of a line is not pulled towards zero. Non-finite values pass through; a constant line
+ * stays as it is (TensorBoard does the same).
+ */
+export function smoothEma(values: Float64Array, weight: number): Float64Array {
+  const out = new Float64Array(values.length);
+  if (weight <= 0 || values.length === 0) {
+    out.set(values);
+    return out;
+  }
+  let constant = true;
+  for (let i = 1; i < values.length && constant; i++) if (values[i] !== values[0]) constant = false;
+  if (constant) {
+    out.set(values);
+    return out;
+  }
+  let last = 0;
+  let seen = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      out[i] = v;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    seen++;
+    const debias = weight === 1 ? 1 : 1 - Math.pow(weight, seen);
+    out[i] = last / debias;
+  }
+  return out;
+}
+
+/** Index of the last element <= x in sorted `a` (prefix of `length`), or -1. */
+export function floorIndex(a: Float64Array, length: number, x: number): number {
+  let lo = 0;
+  let hi = length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Index of the element nearest to x in sorted `a`, or -1 when empty. */
+export function nearestIndex(a: Float64Array, length: number, x: number): number {
+  if (length === 0) return -1;
+  const i = floorIndex(a, length, x);
+  if (i < 0) return 0;
+  if (i >= length - 1) return length - 1;
+  return x - a[i] <= a[i + 1] - x ? i : i + 1;
+}
+
+/** Index of exactly `x` in sorted `a`, or -1. */
+export function indexOf(a: Float64Array, length: number, x: number): number {
+  const i = floorIndex(a, length, x);
+  return i >= 0 && a[i] === x ? i : -1;
+}
+
+export interface XY {
+  readonly x: Float64Array;
+  /** Non-finite values are gaps (null for uPlot). */
+  readonly y: Float64Array;
+}
+
+export type Column = Float64Array | (number | null)[];
+
+/**
+ * Puts several (x-sorted) series on one shared x axis, as uPlot wants: one x column and one y column per
+ * series with null where that series has no point. With one series and only finite values, the typed
+ * arrays go to uPlot as they are.
+ */
+export function joinSeries(series: readonly XY[], mapY?: (y: number) => number | null): { x: Float64Array; ys: Column[] } {
+  if (series.length === 1 && !mapY && allFinite(series[0].y)) {
+    return { x: series[0].x, ys: [series[0].y] };
+  }
+  let total = 0;
+  for (const s of series) total += s.x.length;
+  const all = new Float64Array(total);
+  let o = 0;
+  for (const s of series) {
+    all.set(s.x, o);
+    o += s.x.length;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (Number.isNaN(all[i])) break;
+    if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
+  }
+  const x = all.slice(0, n);
+  const ys: Column[] = series.map((s) => {
+    const col: (number | null)[] = new Array<number | null>(n).fill(null);
+    let j = 0;
+    for (let i = 0; i < s.x.length; i++) {
+      const xi = s.x[i];
+      while (j < n && x[j] < xi) j++;
+      if (j >= n) break;
+      if (x[j] === xi) {
+        const v = s.y[i];
+        col[j] = Number.isFinite(v) ? (mapY ? mapY(v) : v) : null;
+      }
+    }
+    return col;
+  });
+  return { x, ys };
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}

@@ -1,0 +1,127 @@
+// What the chart panel asks the store for: downsampled lines (as compact typed arrays for postMessage),
+// the union of metric keys, live appends from the history, and the CSV of a chart at full resolution.
+import type { MetricKey, RunOverview, Series, StoreApi } from '../core/api';
+import type { LineAppend, LineData, LineRequest, StepRange } from '../shared/protocol';
+
+/** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
+function compact(a: Float64Array): Float64Array {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+}
+
+function toLineData(series: Series, range: StepRange | undefined): LineData {
+  return {
+    version: series.version,
+    steps: compact(series.steps),
+    values: compact(series.values),
+    ...(series.times ? { times: compact(series.times) } : {}),
+    total: series.total,
+    exact: series.exact,
+    segments: series.segments,
+    nonFinite: series.nonFinite,
+    ...(range ? { range } : {}),
+  };
+}
+
+export async function queryLines(
+  store: StoreApi,
+  key: string,
+  lines: readonly LineRequest[],
+  buckets: number,
+  withTimes: boolean,
+): Promise<LineData[]> {
+  return Promise.all(
+    lines.map(async (line) => toLineData(await store.downsample(line.version, key, buckets, line.range, withTimes), line.range)),
+  );
+}
+
+/** Every version a panel's runs can draw: live and archived versions, and versions opened on their own. */
+export function versionsOf(runs: readonly RunOverview[]): Set<string> {
+  const out = new Set<string>();
+  for (const run of runs) {
+    out.add(run.version.id);
+    for (const v of run.versions) out.add(v.id);
+  }
+  return out;
+}
+
+/** The union of the metric keys of every version drawn, sorted by key. */
+export async function keysOf(store: StoreApi, versions: Iterable<string>): Promise<MetricKey[]> {
+  const merged = new Map<string, MetricKey>();
+  const lists = await Promise.all([...versions].map((v) => store.metricKeys(v)));
+  for (const list of lists) {
+    for (const k of list) {
+      const seen = merged.get(k.key);
+      merged.set(k.key, seen ? { key: k.key, points: Math.max(seen.points, k.points), numeric: seen.numeric || k.numeric } : k);
+    }
+  }
+  return [...merged.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+export interface AppendResult {
+  readonly items: LineAppend[];
+  /** The history grew by more than one read carries: the webview should ask again. */
+  readonly overflow: boolean;
+  readonly lastStep: number;
+}
+
+const APPEND_LIMIT = 5000;
+
+/** The points a live version logged after `afterStep`, per key, read from its history in one call. */
+export async function appendsSince(store: StoreApi, version: string, afterStep: number, withTimes: boolean): Promise<AppendResult> {
+  const table = await store.history(version, { range: { from: afterStep + 1 }, limit: APPEND_LIMIT });
+  const items: LineAppend[] = [];
+  const n = table.rows.length;
+  table.columns.forEach((key, c) => {
+    const steps: number[] = [];
+    const values: number[] = [];
+    const times: number[] = [];
+    for (const row of table.rows) {
+      const v = row.cells[c];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      steps.push(row.step);
+      values.push(v);
+      times.push(row.time);
+    }
+    if (steps.length === 0) return;
+    items.push({
+      version,
+      key,
+      steps: Float64Array.from(steps),
+      values: Float64Array.from(values),
+      ...(withTimes ? { times: Float64Array.from(times) } : {}),
+    });
+  });
+  return { items, overflow: table.total > n, lastStep: n > 0 ? table.rows[n - 1].step : afterStep };
+}
+
+/** A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula made inert. */
+export function csvCell(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export interface CsvLine {
+  readonly label: string;
+  readonly series: Series;
+}
+
+/** One row per step, one column per line (empty where a line has no value at that step). */
+export function toCsv(lines: readonly CsvLine[]): string {
+  const stepSet = new Set<number>();
+  for (const l of lines) for (const s of l.series.steps) stepSet.add(s);
+  const steps = [...stepSet].sort((a, b) => a - b);
+  const columns = lines.map((l) => {
+    const m = new Map<number, number>();
+    l.series.steps.forEach((s, i) => m.set(s, l.series.values[i]));
+    return m;
+  });
+  const out = [['step', ...lines.map((l) => csvCell(l.label))].join(',')];
+  for (const step of steps) {
+    const cells = columns.map((m) => {
+      const v = m.get(step);
+      return v === undefined ? '' : Number.isNaN(v) ? 'NaN' : String(v);
+    });
+    out.push([String(step), ...cells].join(','));
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,290 @@
+// Messages between the chart panel's host side (src/panels) and its webview (media/chart), imported by
+// both. Each direction is a union of `{ type: … }` messages; a handler map keyed by `type` makes a
+// missing handler a compile error, and every message from the webview is validated before the host uses it.
+import type { MetricKey, RunOverview, SeriesSegment } from '../core/api';
+
+/** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
+export const CHART_VIEW_TYPE = 'runRewind.charts';
+
+export type XAxisMode = 'step' | 'relative' | 'wall';
+
+/** An inclusive step range; a missing bound is open. */
+export interface StepRange {
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** The step picked on a chart (or elsewhere, when it concerns a run of this panel). */
+export interface ChartSelection {
+  readonly runId: string;
+  readonly versionId: string;
+  readonly step: number;
+}
+
+/** Zoom on the x axis, in the units of `axis`. */
+export interface ChartZoom {
+  readonly axis: XAxisMode;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** What the webview keeps with setState; the serializer restores the panel from it after a reload. */
+export interface ChartViewState {
+  readonly version: 1;
+  /** Store key of the workspace folder the runs live in. */
+  readonly folder: string;
+  /** Run ids (or immutable version ids) shown, in legend order. */
+  readonly runs: readonly string[];
+  readonly filter: string;
+  readonly zoom: ChartZoom | null;
+  /** EMA weight in [0, 0.999]; 0 is off. */
+  readonly smoothing: number;
+  readonly logScale: boolean;
+  readonly xAxis: XAxisMode;
+  readonly selection: ChartSelection | null;
+  /** Collapsed sections (`prefix/`), and '#overview' when the overview is collapsed. */
+  readonly collapsed: readonly string[];
+}
+
+/** One line the webview wants: a version's visible history, optionally only a step range. */
+export interface LineRequest {
+  readonly version: string;
+  readonly range?: StepRange;
+}
+
+/** One line's points: typed arrays (structured-cloned by postMessage, never JSON arrays of numbers). */
+export interface LineData {
+  readonly version: string;
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  /** Wall time (unix seconds) per point, when asked for. */
+  readonly times?: Float64Array;
+  /** Points in the asked range before downsampling. */
+  readonly total: number;
+  readonly exact: boolean;
+  readonly segments: readonly SeriesSegment[];
+  readonly nonFinite: { readonly nan: number; readonly posInf: number; readonly negInf: number };
+  readonly range?: StepRange;
+}
+
+/** Points appended to a line while its run is logging. */
+export interface LineAppend {
+  readonly version: string;
+  readonly key: string;
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  readonly times?: Float64Array;
+}
+
+/** What the webview reports about itself when asked (tests and diagnostics). */
+export interface ChartSnapshot {
+  readonly state: ChartViewState;
+  /** Keys with a chart in the grid after filtering, in display order. */
+  readonly charts: readonly string[];
+  /** Charts that have drawn data, with the number of points and lines drawn. */
+  readonly drawn: readonly { readonly key: string; readonly lines: number; readonly points: number; readonly dashed: number }[];
+  readonly legend: readonly string[];
+  readonly overviewText: string;
+  readonly buckets: number;
+}
+
+/** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
+export type TestAction =
+  | { readonly kind: 'selectStep'; readonly key: string; readonly runId: string; readonly step: number }
+  | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight' }
+  | { readonly kind: 'setFilter'; readonly filter: string }
+  | { readonly kind: 'zoom'; readonly min: number; readonly max: number }
+  | { readonly kind: 'resetZoom' }
+  | { readonly kind: 'setSmoothing'; readonly smoothing: number }
+  | { readonly kind: 'setLogScale'; readonly logScale: boolean }
+  | { readonly kind: 'setXAxis'; readonly xAxis: XAxisMode }
+  | { readonly kind: 'toolbar'; readonly command: PanelCommand };
+
+export type PanelCommand = 'rewind' | 'fork';
+
+// ---- host → webview ------------------------------------------------------------------------------
+
+export type ToWebview =
+  | {
+      readonly type: 'init';
+      readonly folder: string;
+      readonly folderName: string;
+      readonly runs: readonly RunOverview[];
+      readonly keys: readonly MetricKey[];
+      readonly selection: ChartSelection | null;
+      /** View settings to start from when the webview has no state of its own. */
+      readonly state: ChartViewState;
+    }
+  | { readonly type: 'runs'; readonly runs: readonly RunOverview[]; readonly keys: readonly MetricKey[] }
+  | {
+      readonly type: 'series';
+      readonly inReplyTo: number;
+      readonly key: string;
+      readonly lines: readonly LineData[];
+      readonly error?: string;
+    }
+  | {
+      readonly type: 'append';
+      readonly items: readonly LineAppend[];
+      /** Versions that grew by more than an append carries: the webview asks for them again. */
+      readonly stale: readonly string[];
+    }
+  | { readonly type: 'selection'; readonly selection: ChartSelection | null }
+  | { readonly type: 'exportPngRequest'; readonly requestId: number; readonly key: string }
+  | { readonly type: 'inspectRequest'; readonly requestId: number }
+  | { readonly type: 'testAction'; readonly requestId: number; readonly action: TestAction }
+  | { readonly type: 'notice'; readonly kind: 'info' | 'error'; readonly message: string };
+
+// ---- webview → host ------------------------------------------------------------------------------
+
+export type FromWebview =
+  | { readonly type: 'ready'; readonly width: number; readonly state: ChartViewState | null }
+  | {
+      readonly type: 'query';
+      readonly requestId: number;
+      readonly key: string;
+      readonly lines: readonly LineRequest[];
+      readonly buckets: number;
+      readonly withTimes: boolean;
+    }
+  | { readonly type: 'select'; readonly selection: ChartSelection | null }
+  | { readonly type: 'moveSelection'; readonly direction: 1 | -1 }
+  | { readonly type: 'runCommand'; readonly command: PanelCommand }
+  | { readonly type: 'copy'; readonly text: string; readonly what: string }
+  | { readonly type: 'openVersion'; readonly runId: string; readonly versionId: string }
+  | { readonly type: 'exportPng'; readonly inReplyTo: number | null; readonly key: string; readonly dataUrl: string }
+  | { readonly type: 'exportCsv'; readonly key: string; readonly lines: readonly LineRequest[] }
+  | { readonly type: 'stateChanged'; readonly state: ChartViewState }
+  | { readonly type: 'inspectResult'; readonly inReplyTo: number; readonly snapshot: ChartSnapshot }
+  | { readonly type: 'testActionDone'; readonly inReplyTo: number; readonly error?: string }
+  | { readonly type: 'error'; readonly message: string };
+
+// ---- handler maps --------------------------------------------------------------------------------
+
+/** One handler per message type; leaving one out does not compile. */
+export type MessageHandlers<M extends { readonly type: string }> = {
+  readonly [K in M['type']]: (message: Extract<M, { readonly type: K }>) => void | Promise<void>;
+};
+
+export function dispatch<M extends { readonly type: string }>(handlers: MessageHandlers<M>, message: M): void | Promise<void> {
+  const handler = handlers[message.type as M['type']] as (m: M) => void | Promise<void>;
+  return handler(message);
+}
+
+// ---- validation of what the webview sends ---------------------------------------------------------
+
+type Check = (value: unknown) => boolean;
+
+const MAX_TEXT = 1_000_000;
+const MAX_DATA_URL = 64 * 1024 * 1024;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (max = MAX_TEXT): Check => (v) => typeof v === 'string' && v.length <= max;
+const isId: Check = (v) => typeof v === 'string' && ID.test(v);
+const isInt: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+const isStep: Check = (v) => isInt(v) && (v as number) >= 0;
+const isFiniteNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const isBool: Check = (v) => typeof v === 'boolean';
+const oneOf = (...values: readonly unknown[]): Check => (v) => values.includes(v);
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const nullable = (check: Check): Check => (v) => v === null || check(v);
+const arrayOf = (check: Check, max: number): Check => (v) => Array.isArray(v) && v.length <= max && v.every(check);
+const shape = (fields: Record<string, Check>): Check => (v) =>
+  isObject(v) && Object.entries(fields).every(([name, check]) => check(v[name]));
+
+const isRange = shape({ from: optional(isStep), to: optional(isStep) });
+const isLineRequest = shape({ version: isId, range: optional(isRange) });
+const isSelection = shape({ runId: isId, versionId: isId, step: isStep });
+const isXAxis = oneOf('step', 'relative', 'wall');
+const isZoom: Check = (v) => shape({ axis: isXAxis, min: isFiniteNumber, max: isFiniteNumber })(v) && (v as ChartZoom).min < (v as ChartZoom).max;
+
+export const isChartViewState: (v: unknown) => v is ChartViewState = (v): v is ChartViewState =>
+  shape({
+    version: oneOf(1),
+    folder: isText(4096),
+    runs: arrayOf(isId, 64),
+    filter: isText(1000),
+    zoom: nullable(isZoom),
+    smoothing: (s) => isFiniteNumber(s) && (s as number) >= 0 && (s as number) < 1,
+    logScale: isBool,
+    xAxis: isXAxis,
+    selection: nullable(isSelection),
+    collapsed: arrayOf(isText(1000), 10_000),
+  })(v);
+
+const isSnapshot = shape({
+  state: isChartViewState,
+  charts: arrayOf(isText(), 100_000),
+  drawn: arrayOf(shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt }), 100_000),
+  legend: arrayOf(isText(), 10_000),
+  overviewText: isText(),
+  buckets: isInt,
+});
+
+const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, Check> } = {
+  ready: { width: (v) => isFiniteNumber(v) && (v as number) >= 0, state: nullable(isChartViewState) },
+  query: {
+    requestId: isInt,
+    key: isText(10_000),
+    lines: arrayOf(isLineRequest, 1024),
+    buckets: (v) => isInt(v) && (v as number) >= 1 && (v as number) <= 100_000,
+    withTimes: isBool,
+  },
+  select: { selection: nullable(isSelection) },
+  moveSelection: { direction: oneOf(1, -1) },
+  runCommand: { command: oneOf('rewind', 'fork') },
+  copy: { text: isText(100_000), what: isText(100) },
+  openVersion: { runId: isId, versionId: isId },
+  exportPng: {
+    inReplyTo: nullable(isInt),
+    key: isText(10_000),
+    dataUrl: (v) => typeof v === 'string' && v.length <= MAX_DATA_URL && v.startsWith('data:image/png;base64,'),
+  },
+  exportCsv: { key: isText(10_000), lines: arrayOf(isLineRequest, 1024) },
+  stateChanged: { state: isChartViewState },
+  inspectResult: { inReplyTo: isInt, snapshot: isSnapshot },
+  testActionDone: { inReplyTo: isInt, error: optional(isText(10_000)) },
+  error: { message: isText(10_000) },
+};
+
+/** True when `value` is a well-formed message from the webview; anything else is dropped by the host. */
+export function isFromWebview(value: unknown): value is FromWebview {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (!Object.prototype.hasOwnProperty.call(fromWebviewChecks, value.type)) return false;
+  const checks = fromWebviewChecks[value.type as FromWebview['type']];
+  return shape(checks)(value);
+}
+
+const toWebviewTypes: { readonly [K in ToWebview['type']]: true } = {
+  init: true,
+  runs: true,
+  series: true,
+  append: true,
+  selection: true,
+  exportPngRequest: true,
+  inspectRequest: true,
+  testAction: true,
+  notice: true,
+};
+
+/** The webview trusts its host, but still ignores messages that are not ours (other frames, extensions). */
+export function isToWebview(value: unknown): value is ToWebview {
+  return isObject(value) && typeof value.type === 'string' && Object.prototype.hasOwnProperty.call(toWebviewTypes, value.type);
+}
+
+/** A fresh view state for a panel showing `runs` of `folder`. */
+export function defaultViewState(folder: string, runs: readonly string[]): ChartViewState {
+  return {
+    version: 1,
+    folder,
+    runs: [...runs],
+    filter: '',
+    zoom: null,
+    smoothing: 0,
+    logScale: false,
+    xAxis: 'step',
+    selection: null,
+    collapsed: [],
+  };
+}
