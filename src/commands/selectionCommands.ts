@@ -1,0 +1,48 @@
+// Commands on the selected step (picked on a chart or a history line): rewind or fork there, with the
+// same refusals and confirmation as the step prompt, and the status bar item's quick menu.
+import * as vscode from 'vscode';
+import { CommandId } from '../ids';
+import { type CommandContext, lookup } from './context';
+import { type LineageOptions, type LineageOutcome, rewindOrFork } from './lineage';
+import type { LineageAction } from './stepInput';
+
+export function registerSelectionCommands(ctx: CommandContext): vscode.Disposable[] {
+  const atSelected = (action: LineageAction) => async (options?: LineageOptions): Promise<LineageOutcome | undefined> => {
+    const selected = ctx.services.selection.current;
+    if (!selected) {
+      const reason = vscode.l10n.t('No step is selected: click a point on a chart, or put the cursor on a row of a run history.');
+      void vscode.window.showInformationMessage(reason);
+      return { ok: false, reason };
+    }
+    const target = await lookup(ctx, selected.versionId, selected.folder);
+    if (!target) return undefined;
+    // Key bindings reach here with no argument or a non-options one; only a plain object is options.
+    const opts = typeof options === 'object' && options !== null && !Array.isArray(options) ? options : {};
+    return rewindOrFork(ctx, target, selected.step, action, opts);
+  };
+
+  return [
+    vscode.commands.registerCommand(CommandId.RewindToSelectedStep, atSelected('rewind')),
+    vscode.commands.registerCommand(CommandId.ForkAtSelectedStep, atSelected('fork')),
+    vscode.commands.registerCommand(CommandId.ClearSelectedStep, () => ctx.services.selection.set(undefined)),
+    vscode.commands.registerCommand(CommandId.SelectedStepActions, async () => {
+      const selected = ctx.services.selection.current;
+      if (!selected) return;
+      const at = `${selected.runId}@${selected.step}`;
+      const items: (vscode.QuickPickItem & { readonly command: CommandId; readonly args: unknown[] })[] = [
+        { label: `$(discard) ${vscode.l10n.t('Rewind Run to Selected Step')}`, description: at, command: CommandId.RewindToSelectedStep, args: [] },
+        { label: `$(repo-forked) ${vscode.l10n.t('Fork Run at Selected Step')}`, description: at, command: CommandId.ForkAtSelectedStep, args: [] },
+        {
+          label: `$(clippy) ${vscode.l10n.t('Copy Resume Snippet')}`,
+          description: `resume_from="${at.replace('@', '?_step=')}"`,
+          command: CommandId.CopyResumeSnippet,
+          args: [{ run: selected.versionId, folder: selected.folder }, selected.step, 'rewind'],
+        },
+        { label: `$(table) ${vscode.l10n.t('Open Run History')}`, command: CommandId.OpenHistory, args: [{ run: selected.versionId, folder: selected.folder }] },
+        { label: `$(close) ${vscode.l10n.t('Clear Selected Step')}`, command: CommandId.ClearSelectedStep, args: [] },
+      ];
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Selected step {0}', at) });
+      if (picked) await vscode.commands.executeCommand(picked.command, ...picked.args);
+    }),
+  ];
+}

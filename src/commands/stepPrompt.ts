@@ -1,0 +1,142 @@
+// The step prompt of Rewind/Fork: a quick pick of the logged steps with their values, most recent
+// first, paged so a run with a million steps costs one small query, that also takes a typed step and
+// shows in place why a typed step cannot be used.
+import * as vscode from 'vscode';
+import type { HistoryRow } from '../core/api';
+import { formatCell, formatTime } from '../format';
+import type { RunTarget } from './context';
+import { escapeForQuickPick } from './quickPickText';
+import { type LineageAction, stepRefusal, targetRefusal } from './stepInput';
+
+const PAGE = 200;
+/** Values shown beside each step; the headline first. */
+const SHOWN_KEYS = 4;
+
+interface StepItem extends vscode.QuickPickItem {
+  readonly step?: number;
+  /** The typed-step item; `refusal` set when it cannot be used. */
+  readonly typed?: { readonly step?: number; readonly refusal?: string };
+  readonly earlier?: boolean;
+}
+
+export async function promptStep(target: RunTarget, action: LineageAction): Promise<number | undefined> {
+  const { run, version, store } = target;
+  const picker = vscode.window.createQuickPick<StepItem>();
+  const label = version.archived ? `${run.name} (${version.id})` : run.name;
+  picker.title =
+    action === 'rewind'
+      ? vscode.l10n.t('Rewind {0} to Step', escapeForQuickPick(label))
+      : vscode.l10n.t('Fork {0} at Step', escapeForQuickPick(label));
+  picker.placeholder =
+    version.lastStep === null
+      ? ''
+      : vscode.l10n.t('Type a step from 0 to {0}, or pick a logged step', version.lastStep);
+  picker.matchOnDescription = false;
+  const disposables: vscode.Disposable[] = [picker];
+
+  const blocked = targetRefusal(run, version, action);
+  let loaded: StepItem[] = [];
+  let loadedFrom = 0;
+
+  const render = (): void => {
+    if (blocked) {
+      picker.items = [{ label: `$(error) ${blocked}`, alwaysShow: true }];
+      return;
+    }
+    const value = picker.value.trim();
+    const typed: StepItem[] = [];
+    if (value) {
+      const refusal = stepRefusal(value, run, version, action);
+      typed.push(
+        refusal
+          ? { label: `$(error) ${refusal}`, alwaysShow: true, typed: { refusal } }
+          : {
+              label: vscode.l10n.t('step {0}', Number(value)),
+              description: action === 'rewind' ? vscode.l10n.t('Rewind to this step') : vscode.l10n.t('Fork at this step'),
+              alwaysShow: true,
+              typed: { step: Number(value) },
+            },
+      );
+    }
+    const earlier: StepItem[] =
+      loadedFrom > 0 ? [{ label: `$(ellipsis) ${vscode.l10n.t('Earlier steps…')}`, alwaysShow: true, earlier: true }] : [];
+    picker.items = [...typed, ...loaded, ...earlier];
+  };
+
+  const loadPage = async (keys: readonly string[], total: number): Promise<void> => {
+    const offset = Math.max(0, (loadedFrom || total) - PAGE);
+    const table = await store.history(version.id, { offset, limit: (loadedFrom || total) - offset, keys });
+    const columns = table.columns;
+    const items = [...table.rows].reverse().map((row) => stepItem(row, columns));
+    loaded = [...loaded, ...items];
+    loadedFrom = offset;
+  };
+
+  const result = new Promise<number | undefined>((resolve) => {
+    disposables.push(
+      picker.onDidChangeValue(() => render()),
+      picker.onDidAccept(async () => {
+        const item = picker.selectedItems[0] ?? picker.activeItems[0];
+        if (!item || blocked) return;
+        if (item.earlier) {
+          picker.busy = true;
+          try {
+            await loadPage(keys, total);
+          } finally {
+            picker.busy = false;
+          }
+          render();
+          return;
+        }
+        // A refused typed step keeps the prompt open: the reason is already on screen.
+        const step = item.typed ? item.typed.step : item.step;
+        if (step === undefined) return;
+        resolve(step);
+        picker.hide();
+      }),
+      picker.onDidHide(() => resolve(undefined)),
+    );
+  });
+
+  let keys: readonly string[] = [];
+  let total = 0;
+  picker.busy = !blocked;
+  render();
+  picker.show();
+  if (!blocked) {
+    try {
+      keys = await shownKeys(target);
+      total = (await store.history(version.id, { limit: 1 })).total;
+      await loadPage(keys, total);
+    } catch (error) {
+      picker.items = [{ label: `$(error) ${error instanceof Error ? error.message : String(error)}`, alwaysShow: true }];
+    }
+    picker.busy = false;
+    render();
+  }
+  try {
+    return await result;
+  } finally {
+    for (const d of disposables) d.dispose();
+  }
+}
+
+function stepItem(row: HistoryRow, columns: readonly string[]): StepItem {
+  const values = columns
+    .map((key, i) => [key, row.cells[i] ?? null] as const)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${formatCell(v)}`);
+  return {
+    label: vscode.l10n.t('step {0}', row.step),
+    description: escapeForQuickPick(values.join(' · ')),
+    detail: formatTime(row.time),
+    step: row.step,
+  };
+}
+
+async function shownKeys(target: RunTarget): Promise<string[]> {
+  const keys = (await target.store.metricKeys(target.version.id)).filter((k) => k.numeric).map((k) => k.key);
+  const headline = target.run.headline?.key;
+  const ordered = headline && keys.includes(headline) ? [headline, ...keys.filter((k) => k !== headline)] : keys;
+  return ordered.slice(0, SHOWN_KEYS);
+}

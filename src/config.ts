@@ -1,0 +1,52 @@
+// The one place that reads Run Rewind's settings, so defaults and bounds live together.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SETTINGS_SECTION, Setting } from './ids';
+
+export const DEFAULT_LOG_DIRECTORY = '.runrewind';
+const DEFAULT_POLL_MS = 2000;
+const DEFAULT_HISTORY_ROWS = 5000;
+
+function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+}
+
+/**
+ * Absolute log directory of a workspace folder. A relative setting is resolved against the folder; with
+ * no folder open it is resolved against the home directory, which is where terminals then log too.
+ */
+export function logDirectoryFor(folder: vscode.WorkspaceFolder | undefined): string {
+  const configured = section(folder).get<string>(Setting.LogDirectory, DEFAULT_LOG_DIRECTORY).trim() || DEFAULT_LOG_DIRECTORY;
+  const expanded = configured.startsWith('~') ? path.join(os.homedir(), configured.slice(1)) : configured;
+  if (path.isAbsolute(expanded)) return path.normalize(expanded);
+  const base = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : os.homedir();
+  return path.join(base, expanded);
+}
+
+/** Milliseconds between polls of the log directory; 0 turns polling off. */
+export function pollIntervalMs(): number {
+  const value = section().get<number>(Setting.PollInterval, DEFAULT_POLL_MS);
+  if (!Number.isFinite(value) || value <= 0) return 0;
+  // Below this, polling would compete with the file watcher for no gain.
+  return Math.max(250, Math.floor(value));
+}
+
+/** The metric shown beside each run; empty means the store's own choice. */
+export function headlineMetric(): string {
+  return section().get<string>(Setting.HeadlineMetric, '').trim();
+}
+
+export function injectTerminalEnvironment(): boolean {
+  return section().get<boolean>(Setting.InjectTerminalEnvironment, true);
+}
+
+/** Rows a history document shows (the most recent ones). */
+export function historyMaxRows(): number {
+  const value = section().get<number>(Setting.HistoryMaxRows, DEFAULT_HISTORY_ROWS);
+  return Number.isFinite(value) && value >= 100 ? Math.min(Math.floor(value), 1_000_000) : DEFAULT_HISTORY_ROWS;
+}
+
+export function affects(event: vscode.ConfigurationChangeEvent, setting: Setting): boolean {
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.${setting}`);
+}

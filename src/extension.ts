@@ -1,0 +1,67 @@
+// Run Rewind's entry point. activate() only wires things together: no store starts and no log is read
+// until the Runs view is shown or a command needs a store.
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { type CommandContext } from './commands/context';
+import { registerRunCommands } from './commands/runCommands';
+import { registerSelectionCommands } from './commands/selectionCommands';
+import { registerStoreCommands } from './commands/storeCommands';
+import { HistoryDocuments } from './history/historyDocuments';
+import { Logger } from './logger';
+import { registerCharts } from './panels/charts';
+import { StepSelection } from './selection';
+import type { Services } from './services';
+import { TerminalEnvironment } from './terminalEnvironment';
+import { RunsView } from './views/runsTree';
+import { FolderStoresImpl } from './workspace/folderStores';
+import { startStoreClient } from './workspace/storeConnection';
+
+/** What activate() returns: the extension's parts, for tests and benchmarks in the extension host. */
+export interface RunRewindApi {
+  readonly services: Services;
+  readonly folders: FolderStoresImpl;
+  readonly runs: RunsView;
+  readonly history: HistoryDocuments;
+  /** Milliseconds activate() took. */
+  readonly activationMs: number;
+}
+
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): RunRewindApi {
+  const started = performance.now();
+  const logger = new Logger('Run Rewind');
+  context.subscriptions.push(logger);
+
+  const selection = new StepSelection();
+  // Per workspace storage; the global one when no workspace is open. Snapshots are keyed per folder.
+  const folders = new FolderStoresImpl(context.storageUri ?? context.globalStorageUri, logger, startStoreClient);
+  const services: Services = { logger, stores: folders, selection, extensionUri: context.extensionUri };
+  const runs = new RunsView(folders, logger.for('tree'));
+  const history = new HistoryDocuments(services, runs.model, logger.for('history'));
+  const terminals = new TerminalEnvironment(context.environmentVariableCollection, path.join(context.extensionPath, 'python'), logger.for('terminal'));
+  const ctx: CommandContext = { services, runs, log: logger.for('commands') };
+
+  context.subscriptions.push(
+    selection,
+    folders,
+    runs,
+    history,
+    terminals,
+    ...registerRunCommands(ctx, history),
+    ...registerSelectionCommands(ctx),
+    ...registerStoreCommands(ctx, folders),
+  );
+  registerCharts(context, services);
+  shutdown = () => folders.shutdown();
+
+  const activationMs = performance.now() - started;
+  logger.for('activate').info(`activated in ${activationMs.toFixed(1)} ms`);
+  return { services, folders, runs, history, activationMs };
+}
+
+/** Saves every store's snapshot before the host goes away. */
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
+}

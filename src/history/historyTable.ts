@@ -1,0 +1,47 @@
+// Lays out a version's history as an aligned plain-text table: one step per line, so the line under
+// the cursor names a step. Cells never contain line breaks (user strings are flattened).
+import * as vscode from 'vscode';
+import type { HistoryTable, RunInfo, VersionInfo } from '../core/api';
+import { formatCell, formatTime, singleLine } from '../format';
+
+/** Lines before the first row: two comment lines and the column header. */
+export const HEADER_LINES = 3;
+const MAX_CELL = 40;
+
+export function renderHistory(run: RunInfo, version: VersionInfo, table: HistoryTable): string {
+  const live = version.id === run.liveVersion;
+  const shown = table.rows.length;
+  const head1 = `# ${singleLine(run.name, 120)} · ${run.id} · ${version.id} · ${live ? vscode.l10n.t('live') : vscode.l10n.t('archived')}`;
+  const head2 =
+    shown < table.total
+      ? `# ${vscode.l10n.t('Showing steps {0} to {1} of {2} ({3} most recent rows); put the cursor on a row to select its step.', table.rows[0]?.step ?? '', table.rows[shown - 1]?.step ?? '', table.total, shown)}`
+      : `# ${vscode.l10n.t('{0} steps; put the cursor on a row to select its step.', table.total)}`;
+
+  const columns = ['_step', '_time', ...table.columns];
+  const cells: string[][] = table.rows.map((row) => [
+    String(row.step),
+    formatTime(row.time),
+    ...row.cells.map((c) => {
+      const text = formatCell(c);
+      return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
+    }),
+  ]);
+  const widths = columns.map((c, i) => Math.max(singleLine(c, MAX_CELL).length, ...cells.map((r) => r[i]?.length ?? 0)));
+  // Numbers right-aligned so digits line up; text left-aligned.
+  const numeric = columns.map((_, i) => i !== 1 && cells.every((r) => r[i] === '' || /^-?[\d.e+]+$|^-?Infinity$|^NaN$/.test(r[i] ?? '')));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const lines = [head1, head2, line(columns.map((c) => singleLine(c, MAX_CELL)))];
+  for (const r of cells) lines.push(line(r));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The step on a line of a rendered history, if the line is a row. */
+export function stepAtLine(text: string, line: number): number | undefined {
+  if (line < HEADER_LINES) return undefined;
+  const match = /^\s*(\d+)(\s|$)/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}

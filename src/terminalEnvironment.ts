@@ -1,0 +1,49 @@
+// Terminals opened in VS Code log to this workspace with no install step: RUNREWIND_DIR points at the
+// first folder's log directory and the bundled Python client is on PYTHONPATH.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { affects, injectTerminalEnvironment, logDirectoryFor } from './config';
+import { Setting } from './ids';
+import type { ComponentLogger } from './logger';
+
+export const RUNREWIND_DIR = 'RUNREWIND_DIR';
+const PYTHONPATH = 'PYTHONPATH';
+
+export class TerminalEnvironment implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
+    private readonly pythonDir: string,
+    private readonly log: ComponentLogger,
+  ) {
+    this.update();
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affects(e, Setting.LogDirectory) || affects(e, Setting.InjectTerminalEnvironment)) this.update();
+      }),
+    );
+  }
+
+  update(): void {
+    this.collection.clear();
+    if (!injectTerminalEnvironment()) {
+      this.log.info('terminal environment off');
+      return;
+    }
+    const logDir = logDirectoryFor(vscode.workspace.workspaceFolders?.[0]);
+    this.collection.description = new vscode.MarkdownString(
+      vscode.l10n.t('Run Rewind: `RUNREWIND_DIR` is this workspace\'s log directory and its Python client is on `PYTHONPATH`, so `import runrewind` works with no install. Turn off with the setting `runRewind.terminal.injectEnvironment`.'),
+    );
+    this.collection.replace(RUNREWIND_DIR, logDir);
+    // Prepending keeps the user's PYTHONPATH; an installed runrewind still loses to ours, the version
+    // that matches this extension's protocol.
+    this.collection.prepend(PYTHONPATH, `${this.pythonDir}${path.delimiter}`);
+    this.log.info(`terminals: ${RUNREWIND_DIR}=${logDir}, ${PYTHONPATH} += ${this.pythonDir}`);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

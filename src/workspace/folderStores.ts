@@ -1,0 +1,164 @@
+// One run store per workspace folder (multi-root works), kept in step with the folders and the log
+// directory setting, plus the Problems panel entries for malformed log lines.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Diagnostic } from '../core/api';
+import { affects, headlineMetric, logDirectoryFor, pollIntervalMs } from '../config';
+import { Setting } from '../ids';
+import type { Logger } from '../logger';
+import type { FolderStores, RunsChangedEvent } from '../services';
+import { FolderStoreImpl } from './folderStore';
+import type { StartStore } from './storeConnection';
+
+/** Key of the store used when no folder is open. */
+export const WINDOW_STORE_KEY = 'window';
+
+export class FolderStoresImpl implements FolderStores, vscode.Disposable {
+  private stores: FolderStoreImpl[] = [];
+  private readonly runsEmitter = new vscode.EventEmitter<RunsChangedEvent>();
+  private readonly foldersEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeRuns = this.runsEmitter.event;
+  readonly onDidChangeFolders = this.foldersEmitter.event;
+
+  private readonly problems = vscode.languages.createDiagnosticCollection('runRewind');
+  private readonly problemFiles = new Map<FolderStoreImpl, vscode.Uri[]>();
+  private readonly perStore = new Map<FolderStoreImpl, vscode.Disposable[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly log;
+
+  /**
+   * @param storageDir where snapshots live: the workspace's storage, or the global one with no workspace.
+   */
+  constructor(
+    private readonly storageDir: vscode.Uri | undefined,
+    logger: Logger,
+    private readonly start: StartStore,
+  ) {
+    this.log = logger.for('store');
+    this.sync();
+    this.disposables.push(
+      this.problems,
+      this.runsEmitter,
+      this.foldersEmitter,
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affects(e, Setting.LogDirectory)) this.sync();
+        if (affects(e, Setting.PollInterval)) for (const s of this.stores) s.restartPolling();
+        // The store computes headlines as it ingests; a new metric means starting it again (cheap:
+        // the snapshot is saved on close and reloaded).
+        if (affects(e, Setting.HeadlineMetric)) void this.reopen();
+      }),
+    );
+  }
+
+  get all(): readonly FolderStoreImpl[] {
+    return this.stores;
+  }
+
+  get(key: string): FolderStoreImpl | undefined {
+    return this.stores.find((s) => s.key === key);
+  }
+
+  forUri(uri: vscode.Uri | undefined): FolderStoreImpl | undefined {
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    return (folder && this.get(folder.uri.toString())) ?? this.stores[0];
+  }
+
+  /** Closes every store (saving snapshots) and opens them again: what a window reload does. */
+  async reopen(): Promise<void> {
+    const old = this.stores;
+    this.stores = [];
+    await Promise.all(old.map((s) => this.close(s)));
+    this.sync();
+  }
+
+  /** Saves every snapshot and stops every worker. */
+  async shutdown(): Promise<void> {
+    const old = this.stores;
+    this.stores = [];
+    await Promise.all(old.map((s) => this.close(s)));
+  }
+
+  private sync(): void {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const wanted = folders.length > 0
+      ? folders.map((f) => ({ key: f.uri.toString(), name: f.name, folder: f as vscode.WorkspaceFolder | undefined, logDir: logDirectoryFor(f) }))
+      : [{ key: WINDOW_STORE_KEY, name: vscode.l10n.t('Window'), folder: undefined, logDir: logDirectoryFor(undefined) }];
+    const next: FolderStoreImpl[] = [];
+    let changed = wanted.length !== this.stores.length;
+    for (const w of wanted) {
+      const existing = this.stores.find((s) => s.key === w.key && s.logDir === w.logDir);
+      if (existing) {
+        next.push(existing);
+        continue;
+      }
+      changed = true;
+      const store = new FolderStoreImpl({
+        ...w,
+        snapshotPath: this.snapshotPath(w.key, w.logDir),
+        start: this.start,
+        log: this.log,
+        pollIntervalMs,
+        headlineMetric,
+      });
+      this.perStore.set(store, [
+        store.onDidChangeRuns((e) => this.runsEmitter.fire(e)),
+        store.onDidChangeDiagnostics((d) => this.showProblems(store, d)),
+      ]);
+      next.push(store);
+    }
+    const removed = this.stores.filter((s) => !next.includes(s));
+    this.stores = next;
+    for (const s of removed) void this.close(s);
+    if (changed || removed.length > 0) {
+      this.log.info(`stores: ${next.map((s) => `${s.name} → ${s.logDir}`).join(', ')}`);
+      this.foldersEmitter.fire();
+    }
+  }
+
+  private snapshotPath(key: string, logDir: string): string | undefined {
+    if (!this.storageDir || this.storageDir.scheme !== 'file') return undefined;
+    // Keyed by folder and log directory, so changing the setting never mixes two directories' runs.
+    const hash = createHash('sha256').update(`${key}\n${logDir}`).digest('hex').slice(0, 16);
+    return path.join(this.storageDir.fsPath, `store-${hash}.sqlite`);
+  }
+
+  private async close(store: FolderStoreImpl): Promise<void> {
+    for (const d of this.perStore.get(store) ?? []) d.dispose();
+    this.perStore.delete(store);
+    this.showProblems(store, []);
+    this.problemFiles.delete(store);
+    await store.close();
+  }
+
+  private showProblems(store: FolderStoreImpl, diagnostics: readonly Diagnostic[]): void {
+    for (const uri of this.problemFiles.get(store) ?? []) this.problems.delete(uri);
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const d of diagnostics) {
+      const line = Math.max(0, d.line - 1);
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
+        d.message,
+        d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
+      diagnostic.source = 'Run Rewind';
+      const list = byFile.get(d.file) ?? [];
+      list.push(diagnostic);
+      byFile.set(d.file, list);
+    }
+    const uris: vscode.Uri[] = [];
+    for (const [file, list] of byFile) {
+      const uri = vscode.Uri.file(file);
+      uris.push(uri);
+      this.problems.set(uri, list);
+    }
+    this.problemFiles.set(store, uris);
+  }
+
+  dispose(): void {
+    void this.shutdown();
+    for (const list of this.perStore.values()) for (const d of list) d.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
