@@ -8,4 +8,4 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('runrewind: dist/cli.js is missing; run `npm run build` in the repository first.\n');
   process.exit(2);
 }
-require(cli);
+require(cli).cliEntry(process.argv.slice(2));

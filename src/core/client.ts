@@ -1,0 +1,169 @@
+// StoreClient: the store as the extension sees it. Every call is answered by the Engine in a worker
+// thread; the caller's thread only posts messages and receives (transferred) results.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi } from './api';
+import { RunRewindError, deserializeError } from './errors';
+import type { FromWorker, Method, StoreChange, WorkerConfig } from './workerProtocol';
+
+export type { StoreChange } from './workerProtocol';
+
+export interface StoreClientOptions {
+  /** Absolute path of the log directory to ingest. */
+  readonly logDir: string;
+  /** Absolute path of the persisted snapshot; omitted keeps the store in memory. */
+  readonly snapshotPath?: string;
+  /** The worker script; default: worker.js beside this file (dist/ in the bundle). */
+  readonly workerScript?: string;
+  /** sql-wasm.wasm; default: beside the worker script. */
+  readonly wasmPath?: string;
+  readonly headlineMetric?: string;
+  readonly saveDelayMs?: number;
+}
+
+export interface Subscription {
+  dispose(): void;
+}
+
+type Listener<T> = (value: T) => void;
+
+class Emitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  on(listener: Listener<T>): Subscription {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) listener(value);
+  }
+}
+
+export interface LogMessage {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export class StoreClient implements StoreApi {
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private readonly changes = new Emitter<StoreChange>();
+  private readonly diagnosticChanges = new Emitter<readonly Diagnostic[]>();
+  private readonly progress = new Emitter<Progress>();
+  private readonly logs = new Emitter<LogMessage>();
+  /** Why the snapshot was not used at start, if it was not. */
+  startupNote: string | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly logDir: string,
+  ) {}
+
+  static start(options: StoreClientOptions): Promise<StoreClient> {
+    const script = options.workerScript ?? path.join(__dirname, 'worker.js');
+    const config: WorkerConfig = {
+      logDir: options.logDir,
+      snapshotPath: options.snapshotPath,
+      wasmPath: options.wasmPath ?? path.join(path.dirname(script), 'sql-wasm.wasm'),
+      headlineMetric: options.headlineMetric,
+      saveDelayMs: options.saveDelayMs,
+    };
+    const worker = new Worker(script, { workerData: config });
+    const client = new StoreClient(worker, options.logDir);
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(new RunRewindError('internal', `The store worker could not start: ${error.message}`));
+      worker.once('error', onError);
+      worker.on('message', (message: FromWorker) => {
+        if (message.kind === 'ready') {
+          worker.off('error', onError);
+          client.startupNote = message.note;
+          worker.on('error', (error) => client.stop(error));
+          worker.on('exit', (code) => client.stop(new Error(`the store worker exited (code ${code})`)));
+          resolve(client);
+        } else if (message.kind === 'failed') {
+          reject(deserializeError(message.error));
+          void worker.terminate();
+        } else {
+          client.receive(message);
+        }
+      });
+    });
+  }
+
+  onDidChange(listener: Listener<StoreChange>): Subscription {
+    return this.changes.on(listener);
+  }
+
+  /** The full current set of diagnostics, whenever it changes. */
+  onDidChangeDiagnostics(listener: Listener<readonly Diagnostic[]>): Subscription {
+    return this.diagnosticChanges.on(listener);
+  }
+
+  onProgress(listener: Listener<Progress>): Subscription {
+    return this.progress.on(listener);
+  }
+
+  onLog(listener: Listener<LogMessage>): Subscription {
+    return this.logs.on(listener);
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.kind) {
+      case 'reply': {
+        const call = this.pending.get(message.id);
+        if (!call) return;
+        this.pending.delete(message.id);
+        if (message.ok) call.resolve(message.result);
+        else call.reject(deserializeError(message.error));
+        return;
+      }
+      case 'changed': return this.changes.fire(message.change);
+      case 'diagnostics': return this.diagnosticChanges.fire(message.diagnostics);
+      case 'progress': return this.progress.fire(message.progress);
+      case 'log': return this.logs.fire({ level: message.level, message: message.message });
+      default:
+    }
+  }
+
+  private stop(reason: Error): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    for (const call of this.pending.values()) call.reject(new RunRewindError('internal', `The store stopped: ${reason.message}`));
+    this.pending.clear();
+  }
+
+  private call<T>(method: Method, ...args: unknown[]): Promise<T> {
+    if (this.stopped) return Promise.reject(new RunRewindError('internal', `The store stopped: ${this.stopped.message}`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  ingest(): Promise<IngestResult> { return this.call('ingest'); }
+  listRuns(): Promise<RunInfo[]> { return this.call('listRuns'); }
+  getRun(runOrVersion: string): Promise<RunOverview> { return this.call('getRun', runOrVersion); }
+  metricKeys(version: string): Promise<MetricKey[]> { return this.call('metricKeys', version); }
+  series(version: string, key: string, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('series', version, key, range, withTimes); }
+  downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('downsample', version, key, buckets, range, withTimes); }
+  history(version: string, query?: HistoryQuery): Promise<HistoryTable> { return this.call('history', version, query); }
+  rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
+  fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
+  rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }
+  deleteRun(run: string): Promise<void> { return this.call('deleteRun', run); }
+  diagnostics(): Promise<Diagnostic[]> { return this.call('diagnostics'); }
+  rebuild(): Promise<IngestResult> { return this.call('rebuild'); }
+  save(): Promise<void> { return this.call('save'); }
+
+  /** Saves the snapshot and stops the worker. */
+  async dispose(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.save();
+    } finally {
+      this.stop(new Error('disposed'));
+      await this.worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,260 @@
+// The engine: one log directory's store, its ingest, lineage operations and snapshot, all synchronous.
+// The command line and unit tests use it directly; the extension runs it in a worker (worker.ts).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange } from './api';
+import { RunRewindError } from './errors';
+import { LogIngester } from './ingest';
+import { planFork, planRewind, resolveSource } from './lineage';
+import { LOG_EXTENSION, OPS_DIR, encodeRecord, makeStamp } from './protocol';
+import type { OpRecord } from './protocol';
+import { SCHEMA_VERSION, migrate } from './schema';
+import { Db } from './sqlite';
+import { readSnapshot, writeSnapshot } from './snapshot';
+import { RunStore } from './store';
+import type { Liveness } from './store';
+
+export interface EngineOptions {
+  /** The log directory to read (and to write ops records to). */
+  readonly logDir: string;
+  /** Where the store is persisted; omitted keeps it in memory only. */
+  readonly snapshotPath?: string;
+  readonly wasmPath?: string;
+  /** Clock and process checks, for tests of crash detection. */
+  readonly liveness?: Partial<Liveness>;
+  /** Headline metric preferred in run listings. */
+  readonly headlineMetric?: string;
+}
+
+export interface EngineIngestResult extends IngestResult {
+  /** True when a byte budget stopped the pass early; call again to go on. */
+  readonly more: boolean;
+}
+
+export class Engine {
+  private store: RunStore;
+  private ingester: LogIngester;
+  private readonly liveness: Liveness;
+  private dirty = false;
+  private lastStates = new Map<string, string>();
+  /** Why the snapshot was not used at start, if it was not. */
+  startupNote: string | undefined;
+
+  private constructor(
+    private db: Db,
+    readonly options: EngineOptions,
+  ) {
+    this.liveness = {
+      now: options.liveness?.now ?? (() => Date.now() / 1000),
+      host: options.liveness?.host ?? os.hostname(),
+      pidAlive: options.liveness?.pidAlive ?? pidAlive,
+    };
+    this.store = new RunStore(db, this.liveness);
+    this.ingester = new LogIngester(db, this.store, options.logDir);
+  }
+
+  get logDir(): string {
+    return this.options.logDir;
+  }
+
+  /** Opens the store: from its snapshot when it is sound, else empty (the next ingest rebuilds it). */
+  static async open(options: EngineOptions): Promise<Engine> {
+    let note: string | undefined;
+    if (options.snapshotPath) {
+      const snapshot = readSnapshot(options.snapshotPath, SCHEMA_VERSION);
+      if (snapshot.kind === 'ok') {
+        try {
+          const db = await Db.open(options.wasmPath, snapshot.bytes);
+          if (migrate(db)) {
+            db.get('SELECT COUNT(*) FROM runs');
+            return new Engine(db, options);
+          }
+          db.close();
+          note = 'the snapshot was written by a newer Run Rewind';
+        } catch (error) {
+          note = `the snapshot could not be opened (${(error as Error).message})`;
+        }
+      } else if (snapshot.kind === 'unusable') {
+        note = `the snapshot was not used: ${snapshot.reason}`;
+      }
+    }
+    const db = await Db.open(options.wasmPath);
+    migrate(db);
+    const engine = new Engine(db, options);
+    if (note) engine.startupNote = `${note}; the store is rebuilt from the logs`;
+    if (note) engine.dirty = true;
+    return engine;
+  }
+
+  /** Reads new log lines. `maxBytes` bounds the work of one call (the worker slices big ingests). */
+  ingest(maxBytes?: number): EngineIngestResult {
+    try {
+      const result = this.db.transaction(() => {
+        const pass = this.ingester.run(maxBytes);
+        this.store.flush();
+        return pass;
+      });
+      for (const id of this.stateChanges()) result.changedRuns.add(id);
+      if (result.rows > 0 || result.changedRuns.size > 0 || result.diagnostics.length > 0) this.dirty = true;
+      return { changedRuns: [...result.changedRuns], rows: result.rows, points: result.points, bytes: result.bytes, diagnostics: result.diagnostics, more: result.more };
+    } catch (error) {
+      // The transaction rolled back; caches may hold what it undid, so read them again.
+      this.store.reload();
+      this.ingester.reload();
+      throw error;
+    }
+  }
+
+  /** Runs whose state changed since the last call (for instance a writer that died). */
+  private stateChanges(): string[] {
+    const changed: string[] = [];
+    const states = new Map<string, string>();
+    for (const run of this.store.runs.values()) {
+      const live = this.store.versions.get(run.liveVersion);
+      if (!live) continue;
+      const state = this.store.stateOf(live);
+      states.set(run.id, state);
+      const before = this.lastStates.get(run.id);
+      if (before !== undefined && before !== state) changed.push(run.id);
+      if (live.finished) this.store.release(live.id);
+    }
+    this.lastStates = states;
+    return changed;
+  }
+
+  listRuns(): RunInfo[] {
+    return [...this.store.runs.values()]
+      .filter((run) => !run.deleted)
+      .sort((a, b) => a.seq - b.seq)
+      .map((run) => this.store.runInfo(run, this.options.headlineMetric));
+  }
+
+  getRun(runOrVersion: string): RunOverview {
+    const { run, version } = resolveSource(this.store, runOrVersion);
+    return this.store.overview(run, version, this.options.headlineMetric);
+  }
+
+  metricKeys(version: string): MetricKey[] {
+    return this.store.metricKeys(this.versionId(version));
+  }
+
+  series(version: string, key: string, range?: StepRange, withTimes = false): Series {
+    return this.store.series(this.versionId(version), key, range, withTimes);
+  }
+
+  downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes = false): Series {
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > 100_000) throw new RunRewindError('bad-argument', `buckets must be an integer from 1 to 100000, got ${buckets}`);
+    return this.store.downsample(this.versionId(version), key, buckets, range, withTimes);
+  }
+
+  history(version: string, query?: HistoryQuery): HistoryTable {
+    return this.store.history(this.versionId(version), query);
+  }
+
+  /** A version id, or the live version of a run id. */
+  private versionId(target: string): string {
+    if (this.store.versions.has(target)) return target;
+    const run = this.store.runs.get(target);
+    if (run) return run.liveVersion;
+    throw new RunRewindError('unknown-version', `There is no run or version ${JSON.stringify(target)}.`);
+  }
+
+  rewind(runId: string, step: number): LineageResult {
+    this.ingest();
+    const record = planRewind(this.store, runId, step, Date.now() / 1000);
+    this.applyOp(record);
+    const run = this.store.runs.get(runId)!;
+    return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
+  }
+
+  fork(source: string, step: number, options: ForkOptions = {}): LineageResult {
+    this.ingest();
+    const record = planFork(this.store, source, step, options, Date.now() / 1000);
+    this.applyOp(record);
+    const run = this.store.runs.get(record.run)!;
+    return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version };
+  }
+
+  rename(runId: string, name: string): void {
+    this.ingest();
+    const run = this.store.runs.get(runId);
+    if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot rename run ${runId}: there is no such run.`);
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 1000) throw new RunRewindError('bad-argument', 'A run name must be 1 to 1000 characters.');
+    this.applyOp({ type: 'rename', time: Date.now() / 1000, run: runId, name: trimmed });
+  }
+
+  deleteRun(runId: string): void {
+    this.ingest();
+    const run = this.store.runs.get(runId);
+    if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot delete run ${runId}: there is no such run.`);
+    this.applyOp({ type: 'delete', time: Date.now() / 1000, run: runId });
+  }
+
+  /** Writes an op record as its own file (whole, then renamed into place) and reads it in. */
+  private applyOp(record: OpRecord): void {
+    const dir = path.join(this.options.logDir, OPS_DIR);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${makeStamp()}${LOG_EXTENSION}`);
+    const temp = `${file}.tmp`;
+    try {
+      fs.writeFileSync(temp, `${encodeRecord(record)}\n`, { flush: true });
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw new RunRewindError('io', `Cannot write to the log directory ${this.options.logDir}: ${(error as Error).message}`);
+    }
+    const result = this.ingest();
+    const problem = result.diagnostics.find((d) => d.file === file && d.severity === 'error');
+    if (problem) throw new RunRewindError('internal', `The ${record.type} was written but not applied: ${problem.message}`);
+  }
+
+  diagnostics(): Diagnostic[] {
+    const stored = this.db.all('SELECT file, line, severity, message FROM diagnostics ORDER BY file, line').map((r) => ({
+      file: r[0] as string, line: r[1] as number, severity: r[2] as Diagnostic['severity'], message: r[3] as string,
+    }));
+    return [...stored, ...this.ingester.waitingDiagnostics()];
+  }
+
+  /** Drops everything and reads every log again. */
+  async rebuild(): Promise<EngineIngestResult> {
+    const db = await Db.open(this.options.wasmPath);
+    migrate(db);
+    this.db.close();
+    this.db = db;
+    this.store = new RunStore(db, this.liveness);
+    this.ingester = new LogIngester(db, this.store, this.options.logDir);
+    this.lastStates.clear();
+    this.startupNote = undefined;
+    const result = this.ingest();
+    this.dirty = true;
+    return result;
+  }
+
+  get needsSave(): boolean {
+    return this.dirty && this.options.snapshotPath !== undefined;
+  }
+
+  /** Exports the database (blocks this thread) and writes the snapshot atomically. */
+  save(): { bytes: number } | undefined {
+    if (!this.options.snapshotPath) return undefined;
+    const bytes = this.db.export();
+    writeSnapshot(this.options.snapshotPath, SCHEMA_VERSION, bytes);
+    this.dirty = false;
+    return { bytes: bytes.byteLength };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

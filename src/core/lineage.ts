@@ -1,0 +1,81 @@
+// Rewind and fork as API calls: the rules of DESIGN.md §3 checked against the store, and the op
+// records that carry them out. Nothing is written unless every check passes.
+import { RunRewindError } from './errors';
+import { generateRunName } from './names';
+import { newRunId, newVersionId } from './protocol';
+import type { ForkRecord, RewindRecord } from './protocol';
+import { validateRunId } from './runSpec';
+import type { RunRow, RunStore, VersionRow } from './store';
+
+/** A run or a version as named by the user: run id first, then immutable version id. */
+export function resolveSource(store: RunStore, target: string): { run: RunRow; version: VersionRow } {
+  const run = store.runs.get(target);
+  if (run && !run.deleted) return { run, version: store.requireVersion(run.liveVersion) };
+  const version = store.versions.get(target);
+  if (version) {
+    const owner = store.runs.get(version.runId);
+    if (owner && !owner.deleted) return { run: owner, version };
+    throw new RunRewindError('unknown-run', `Version ${target} belongs to run ${version.runId}, which was deleted.`);
+  }
+  if (run?.deleted) throw new RunRewindError('unknown-run', `Run ${target} was deleted.`);
+  throw new RunRewindError('unknown-run', `There is no run or version ${JSON.stringify(target)} in this log directory.`);
+}
+
+function checkStep(what: string, target: string, version: VersionRow, step: number): void {
+  if (!Number.isSafeInteger(step) || step < 0) {
+    throw new RunRewindError('bad-step', `Cannot ${what} ${target} at step ${step}: the step must be a non-negative integer.`);
+  }
+  if (version.lastStep === null) {
+    throw new RunRewindError('no-history', `Cannot ${what} ${target} at step ${step}: it has no logged steps yet.`);
+  }
+  if (step > version.lastStep) {
+    throw new RunRewindError('step-out-of-range', `Cannot ${what} ${target} at step ${step}: its last step is ${version.lastStep}. Pick a step from 0 to ${version.lastStep}.`);
+  }
+}
+
+/** Checks a rewind of a run's live version to `step` and returns the record that makes it. */
+export function planRewind(store: RunStore, runId: string, step: number, time: number): RewindRecord {
+  const run = store.runs.get(runId);
+  if (!run || run.deleted) {
+    const version = store.versions.get(runId);
+    if (version) throw new RunRewindError('unknown-run', `${runId} is a version id; rewind takes a run id (this version belongs to run ${version.runId}). To branch from this exact version, fork it.`);
+    throw new RunRewindError('unknown-run', `Cannot rewind run ${runId} to step ${step}: there is no run ${JSON.stringify(runId)}${run?.deleted ? ' (it was deleted)' : ''}.`);
+  }
+  const live = store.requireVersion(run.liveVersion);
+  if (store.stateOf(live) === 'running') {
+    throw new RunRewindError('run-running', `Cannot rewind run ${runId} to step ${step}: it is still running. Rewind needs a run that has finished, failed or crashed; to branch from a running run, fork it.`);
+  }
+  checkStep('rewind run', runId, live, step);
+  return { type: 'rewind', time, run: runId, source: live.id, version: newVersionId(), step };
+}
+
+export interface ForkPlanOptions {
+  readonly id?: string;
+  readonly name?: string;
+}
+
+/** Checks a fork of a run (its live version) or of an exact version at `step`. */
+export function planFork(store: RunStore, target: string, step: number, options: ForkPlanOptions, time: number): ForkRecord {
+  const { run, version } = resolveSource(store, target);
+  checkStep('fork', target === run.id ? `run ${run.id}` : `version ${target} of run ${run.id}`, version, step);
+  let id = options.id;
+  if (id !== undefined) {
+    validateRunId(id, 'fork id');
+    if (id === run.id) {
+      throw new RunRewindError('id-conflict', `A fork is a new run, so its id cannot be ${id}, the source run's. To continue run ${id} from step ${step} under the same id, rewind it: resume_from="${id}?_step=${step}".`);
+    }
+    if (store.runs.has(id)) throw new RunRewindError('id-conflict', `Cannot fork ${target} at step ${step} as run ${id}: run ${id} already exists. Choose another id.`);
+  } else {
+    do id = newRunId();
+    while (store.runs.has(id));
+  }
+  let name = options.name?.trim();
+  if (options.name !== undefined && (name === undefined || name.length === 0 || name.length > 1000)) {
+    throw new RunRewindError('bad-argument', 'A run name must be 1 to 1000 characters.');
+  }
+  if (name === undefined) {
+    const inProject = [...store.runs.values()].filter((r) => r.project === run.project).length;
+    name = generateRunName(inProject + 1);
+  }
+  return { type: 'fork', time, run: id, version: newVersionId(), project: run.project, name, source: { run: run.id, version: version.id, step } };
+}
