@@ -463,10 +463,22 @@ export class RunStore {
         const a = Math.max(lo, seg.from);
         const b = Math.min(hi, seg.to);
         if (a > b) continue;
-        this.db.each('SELECT first_step, last_step, n FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
-          first = Math.min(first, Math.max(a, r[0] as number));
-          last = Math.max(last, Math.min(b, r[1] as number));
-          total += r[2] as number;
+        this.db.each('SELECT first_step, last_step, n, steps FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
+          const [f, l, n] = r as [number, number, number];
+          if (f >= a && l <= b) {
+            first = Math.min(first, f);
+            last = Math.max(last, l);
+            total += n;
+            return;
+          }
+          // A chunk cut by the range: count (and bound) only its points inside it.
+          const steps = stepsOf(r[3] as Uint8Array | null, f, n);
+          const i = lowerBound(steps, a);
+          const j = upperBound(steps, b);
+          if (j <= i) return;
+          first = Math.min(first, steps[i]);
+          last = Math.max(last, steps[j - 1]);
+          total += j - i;
         });
       }
     }
