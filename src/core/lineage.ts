@@ -22,14 +22,15 @@ export function resolveSource(store: RunStore, target: string): { run: RunRow; v
 }
 
 function checkStep(what: string, target: string, version: VersionRow, step: number): void {
+  const at = `${what} ${target} ${what.startsWith('rewind') ? 'to' : 'at'} step ${step}`;
   if (!Number.isSafeInteger(step) || step < 0) {
-    throw new RunRewindError('bad-step', `Cannot ${what} ${target} at step ${step}: the step must be a non-negative integer.`);
+    throw new RunRewindError('bad-step', `Cannot ${at}: the step must be a non-negative integer.`);
   }
   if (version.lastStep === null) {
-    throw new RunRewindError('no-history', `Cannot ${what} ${target} at step ${step}: it has no logged steps yet.`);
+    throw new RunRewindError('no-history', `Cannot ${at}: it has no logged steps yet.`);
   }
   if (step > version.lastStep) {
-    throw new RunRewindError('step-out-of-range', `Cannot ${what} ${target} at step ${step}: its last step is ${version.lastStep}. Pick a step from 0 to ${version.lastStep}.`);
+    throw new RunRewindError('step-out-of-range', `Cannot ${at}: its last step is ${version.lastStep}. Pick a step from 0 to ${version.lastStep}.`);
   }
 }
 

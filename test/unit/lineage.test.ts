@@ -82,7 +82,7 @@ describe('rewind', () => {
     engine.ingest();
     refused(engine, dir, 'run-running', new RegExp(`rewind run ${running.run} to step 0: it is still running`), () => engine.rewind(running.run, 0));
     refused(engine, dir, 'unknown-run', /no run "nope"/, () => engine.rewind('nope', 1));
-    refused(engine, dir, 'step-out-of-range', new RegExp(`rewind run ${done.run} at step 10: its last step is 9`), () => engine.rewind(done.run, 10));
+    refused(engine, dir, 'step-out-of-range', new RegExp(`rewind run ${done.run} to step 10: its last step is 9`), () => engine.rewind(done.run, 10));
     refused(engine, dir, 'bad-step', /non-negative integer/, () => engine.rewind(done.run, -1));
     refused(engine, dir, 'bad-step', /non-negative integer/, () => engine.rewind(done.run, 1.5));
     refused(engine, dir, 'no-history', /no logged steps/, () => engine.rewind(empty.run, 0));

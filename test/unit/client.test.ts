@@ -1,0 +1,84 @@
+// StoreClient: the engine behind a worker thread, as the extension uses it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StoreClient } from '../../src/core/client';
+import type { StoreChange } from '../../src/core/client';
+import { RunRewindError } from '../../src/core/errors';
+import { defaultWasmPath } from '../../src/core/sqlite';
+import { linearRun, tempDir, writer } from './helpers';
+
+const workerScript = path.join(__dirname, '..', '..', 'src', 'core', 'worker.js');
+
+function start(logDir: string, snapshotPath?: string): Promise<StoreClient> {
+  return StoreClient.start({ logDir, snapshotPath, workerScript, wasmPath: defaultWasmPath(), saveDelayMs: 50 });
+}
+
+describe('StoreClient (worker thread)', () => {
+  it('answers queries, moves series as typed arrays and reports changes', async () => {
+    const dir = tempDir();
+    const w = writer(dir);
+    for (let i = 0; i < 3000; i++) w.log({ loss: i === 7 ? Number.NaN : 1 / (i + 1) });
+    const client = await start(dir);
+    const changes: StoreChange[] = [];
+    client.onDidChange((change) => changes.push(change));
+    const result = await client.ingest();
+    assert.equal(result.rows, 3000);
+    assert.deepEqual(changes, [{ changedRuns: [w.run], reason: 'ingest' }]);
+    const series = await client.series(w.run, 'loss');
+    assert.ok(series.values instanceof Float64Array);
+    assert.equal(series.values.length, 3000);
+    assert.ok(Number.isNaN(series.values[7]));
+    const ds = await client.downsample(w.run, 'loss', 100);
+    assert.ok(ds.steps.length <= 400);
+    w.log({ loss: 0 });
+    w.finish();
+    const again = await client.ingest();
+    assert.equal(again.rows, 1);
+    assert.equal((await client.listRuns())[0].state, 'finished');
+    await client.dispose();
+  });
+
+  it('rejects with the engine\'s error code and message', async () => {
+    const dir = tempDir();
+    const w = linearRun(dir, 5);
+    const client = await start(dir);
+    await client.ingest();
+    await assert.rejects(client.rewind(w.run, 9), (error: unknown) => error instanceof RunRewindError && error.code === 'step-out-of-range' && /last step is 4/.test(error.message));
+    const fork = await client.fork(w.run, 2);
+    const changes: StoreChange[] = [];
+    client.onDidChange((c) => changes.push(c));
+    await client.rename(fork.run.id, 'renamed');
+    assert.deepEqual(changes, [{ changedRuns: [fork.run.id], reason: 'rename' }]);
+    await client.dispose();
+    await assert.rejects(client.listRuns(), /store stopped/);
+  });
+
+  it('sends the full set of diagnostics when it changes', async () => {
+    const dir = tempDir();
+    const w = writer(dir);
+    w.writeRaw('garbage\n');
+    w.finish();
+    const client = await start(dir);
+    const seen = new Promise<readonly { line: number }[]>((resolve) => client.onDidChangeDiagnostics(resolve));
+    await client.ingest();
+    assert.deepEqual((await seen).map((d) => d.line), [2]);
+    await client.dispose();
+  });
+
+  it('persists its snapshot on dispose and reloads it on the next start', async () => {
+    const dir = tempDir();
+    const snapshot = path.join(tempDir(), 'nested', 'store.rrsnap');
+    const w = linearRun(dir, 2000);
+    const first = await start(dir, snapshot);
+    await first.ingest();
+    await first.rewind(w.run, 100);
+    await first.dispose();
+    assert.ok(fs.statSync(snapshot).size > 0);
+    const second = await start(dir, snapshot);
+    assert.equal(second.startupNote, undefined);
+    assert.equal((await second.ingest()).rows, 0);
+    assert.equal((await second.getRun(w.run)).lastStep, 100);
+    await second.dispose();
+  });
+});
