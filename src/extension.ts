@@ -22,6 +22,7 @@ export interface RunRewindApi {
   readonly folders: FolderStoresImpl;
   readonly runs: RunsView;
   readonly history: HistoryDocuments;
+  readonly terminals: TerminalEnvironment;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
 }
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
 
   const activationMs = performance.now() - started;
   logger.for('activate').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, folders, runs, history, activationMs };
+  return { services, folders, runs, history, terminals, activationMs };
 }
 
 /** Saves every store's snapshot before the host goes away. */

@@ -13,7 +13,7 @@ export class TerminalEnvironment implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly collection: vscode.GlobalEnvironmentVariableCollection,
+    readonly collection: vscode.GlobalEnvironmentVariableCollection,
     private readonly pythonDir: string,
     private readonly log: ComponentLogger,
   ) {

@@ -148,6 +148,9 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
     log.info(
       `store for ${this.name} ready in ${Date.now() - started} ms (first ingest: ${this.firstIngest.rows} rows, ${this.firstIngest.bytes} bytes)`,
     );
+    // A worker that started from a snapshot only reports diagnostics when they change; the Problems
+    // panel needs the ones it already knows too.
+    this.diagnosticsEmitter.fire(await client.diagnostics());
     this.client = client;
     this.watch();
     this.restartPolling();

@@ -1,0 +1,95 @@
+// Shared by the integration tests: the extension's API, the fixture workspace, waiting for the
+// tree, and writing logs the way a training process does.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunInfo } from '../../../src/core/api';
+import { LogWriter } from '../../../src/core/writer';
+import type { RunRewindApi } from '../../../src/extension';
+import { EXTENSION_ID, ViewContainerId } from '../../../src/ids';
+import type { RunsNode } from '../../../src/views/nodes';
+
+export async function extensionApi(): Promise<RunRewindApi> {
+  const ext = vscode.extensions.getExtension<RunRewindApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return folder.uri.fsPath;
+}
+
+export function logDir(): string {
+  return path.join(workspaceDir(), '.runrewind');
+}
+
+export async function showRunsView(): Promise<void> {
+  await vscode.commands.executeCommand(`workbench.view.extension.${ViewContainerId.Runs}`);
+}
+
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(50);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface ShownItem {
+  readonly node: RunsNode;
+  readonly item: vscode.TreeItem;
+}
+
+/** Children of a tree element as VS Code would show them. */
+export async function children(api: RunRewindApi, node?: RunsNode): Promise<ShownItem[]> {
+  const provider = api.runs.provider;
+  const nodes = await provider.getChildren(node);
+  return nodes.map((n) => ({ node: n, item: provider.getTreeItem(n) }));
+}
+
+export function label(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+/** The run's row, found through the tree the way a user would (root → project → run). */
+export async function runRow(api: RunRewindApi, runId: string): Promise<ShownItem | undefined> {
+  for (const project of await children(api)) {
+    for (const row of await children(api, project.node)) {
+      if (row.node.kind === 'run' && row.node.runId === runId) return row;
+    }
+  }
+  return undefined;
+}
+
+/** The run as the store lists it now. */
+export async function listedRun(api: RunRewindApi, runId: string): Promise<RunInfo | undefined> {
+  const folder = api.folders.all[0];
+  assert.ok(folder);
+  const data = await api.runs.model.refresh(folder.key);
+  return data.runs.get(runId);
+}
+
+/** A finished run with `steps` rows of a simple curve, logged as a training script would. */
+export function logRun(runId: string, steps: number, options: { project?: string; name?: string; finish?: boolean } = {}): LogWriter {
+  const writer = new LogWriter({ dir: logDir(), run: runId, project: options.project ?? 'tests', name: options.name ?? runId, heartbeat: options.finish === false ? 1 : 0, config: { lr: 0.01 } });
+  for (let s = 0; s < steps; s++) writer.log({ loss: 1 / (s + 1), acc: s / steps });
+  if (options.finish !== false) writer.finish();
+  return writer;
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,70 @@
+// Run history documents: a read-only aligned table; the cursor's line is the selected step, which the
+// Selected Step commands then act on.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LineageOutcome } from '../../../src/commands/lineage';
+import { CommandId, HISTORY_SCHEME } from '../../../src/ids';
+import { extensionApi, listedRun, logRun, showRunsView, uniqueId, waitFor } from './helpers';
+
+describe('run history document', () => {
+  before(async () => {
+    await showRunsView();
+    const api = await extensionApi();
+    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows a version as an aligned table, one step per line', async () => {
+    await vscode.commands.executeCommand(CommandId.OpenHistory, 'base01');
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === HISTORY_SCHEME && vscode.window.activeTextEditor, 'the history editor');
+    const lines = editor.document.getText().split('\n');
+    assert.match(lines[0] ?? '', /^# baseline · base01 · v\w+ · live/);
+    assert.match(lines[1] ?? '', /240 steps/);
+    assert.match(lines[2] ?? '', /^_step\s+_time\s+/);
+    assert.match(lines[3] ?? '', /^\s*0\s/);
+    assert.match(lines[242] ?? '', /^\s*239\s/);
+    const widths = new Set(lines.slice(3, 243).map((l) => l.indexOf(' ', l.search(/\d/)) ));
+    assert.ok(widths.size <= 1, 'the step column is aligned');
+  });
+
+  it('selects the step under the cursor and rewinds / forks there', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('hs');
+    logRun(id, 40);
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenHistory, id);
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.query.includes(id) && vscode.window.activeTextEditor,
+      'the history editor',
+    );
+    const line = editor.document.getText().split('\n').findIndex((l) => /^\s*25\s/.test(l));
+    assert.ok(line > 0);
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    const selected = await waitFor(() => api.services.selection.current, 'a selected step');
+    assert.equal(selected.runId, id);
+    assert.equal(selected.step, 25);
+    assert.equal(selected.source, 'history');
+
+    const fork = await vscode.commands.executeCommand<LineageOutcome>(CommandId.ForkAtSelectedStep);
+    assert.ok(fork?.ok, JSON.stringify(fork));
+    assert.equal((await listedRun(api, fork.runId))?.forkedFrom?.step, 25);
+
+    const rewind = await vscode.commands.executeCommand<LineageOutcome>(CommandId.RewindToSelectedStep, { confirm: false });
+    assert.ok(rewind?.ok, JSON.stringify(rewind));
+    assert.equal((await listedRun(api, id))?.lastStep, 25);
+
+    // The selection still names the version that is now archived: rewinding it again is refused.
+    const again = await vscode.commands.executeCommand<LineageOutcome>(CommandId.RewindToSelectedStep, { confirm: false });
+    assert.equal(again?.ok, false);
+  });
+
+  it('refuses the Selected Step commands when nothing is selected', async () => {
+    const api = await extensionApi();
+    api.services.selection.set(undefined);
+    const outcome = await vscode.commands.executeCommand<LineageOutcome>(CommandId.RewindToSelectedStep, { confirm: false });
+    assert.equal(outcome?.ok, false);
+  });
+});
