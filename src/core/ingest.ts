@@ -103,7 +103,7 @@ export class LogIngester {
         }
         const state = this.stateOf(file);
         if (state.status === 'rejected') continue;
-        this.readFile(state, maxBytes - result.bytes);
+        if (!this.readFile(state, maxBytes - result.bytes)) result.more = true;
         if (state.status === 'pending') pending.push(state);
       }
       // A file may wait for one created by a file that sorts after it (clocks drift): try once more.
@@ -137,29 +137,31 @@ export class LogIngester {
     return state;
   }
 
-  private readFile(state: FileState, budget: number): void {
+  /** Reads a file's complete new lines within `budget` bytes; false when the budget stopped it. */
+  private readFile(state: FileState, budget: number): boolean {
     let size: number;
     try {
       size = fs.statSync(state.path).size;
     } catch {
-      return; // deleted between listing and reading
+      return true; // deleted between listing and reading
     }
     if (size < state.offset) {
       this.report(state, state.line + 1, 'error', `the file is shorter than the ${state.offset} bytes already read; log files are append-only, so it is no longer read`);
       this.setStatus(state, 'rejected');
-      return;
+      return true;
     }
-    if (size === state.offset) return;
+    if (size === state.offset) return true;
     const fd = fs.openSync(state.path, 'r');
     try {
-      let block = Math.min(READ_BLOCK, size - state.offset);
+      const blockFor = (): number => Math.max(1, Math.min(READ_BLOCK, size - state.offset, Math.max(budget, 4096)));
+      let block = blockFor();
       while (state.offset < size && budget > 0) {
         const length = Math.min(block, size - state.offset);
         const buffer = Buffer.allocUnsafe(length);
         const read = fs.readSync(fd, buffer, 0, length, state.offset);
         const end = buffer.lastIndexOf(10, read - 1);
         if (end < 0) {
-          if (state.offset + read >= size) return; // a torn last line: read again when it is finished
+          if (state.offset + read >= size) return true; // a torn last line: read again when it is finished
           if (block >= MAX_LINE) {
             this.skipLongLine(fd, state, size);
             continue;
@@ -169,13 +171,14 @@ export class LogIngester {
         }
         const consumed = this.consumeLines(state, buffer.toString('utf8', 0, end));
         // consumeLines stops early when a file has to wait for another one.
-        if (consumed < 0) return;
+        if (consumed < 0) return true;
         state.offset += end + 1;
         state.dirty = true;
         budget -= end + 1;
         if (this.pass) this.pass.bytes += end + 1;
-        block = Math.min(READ_BLOCK, Math.max(1, size - state.offset));
+        block = blockFor();
       }
+      return state.offset >= size || state.status !== 'active';
     } finally {
       fs.closeSync(fd);
     }

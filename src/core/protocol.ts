@@ -153,6 +153,7 @@ function randomBase36(length: number): string {
  * Python's json module writes them, so both writers produce the same bytes.
  */
 export function encodeRecord(record: LogRecord | Record<string, unknown>): string {
+  if (!hasNonFinite(record, 0)) return JSON.stringify(record);
   let nonFinite = false;
   const text = JSON.stringify(record, (_key, value: unknown) => {
     if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -166,6 +167,14 @@ export function encodeRecord(record: LogRecord | Record<string, unknown>): strin
     .split(`"${NAN_TOKEN}"`).join('NaN')
     .split(`"${POS_INF_TOKEN}"`).join('Infinity')
     .split(`"${NEG_INF_TOKEN}"`).join('-Infinity');
+}
+
+function hasNonFinite(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return value - value !== 0;
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => hasNonFinite(v, depth + 1));
+  for (const key in value) if (hasNonFinite((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 // Private-use characters that JSON.stringify leaves as they are; a user string equal to one of these

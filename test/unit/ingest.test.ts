@@ -201,3 +201,24 @@ describe('snapshot', () => {
     });
   }
 });
+
+describe('ingest in slices', () => {
+  it('reads a file bigger than one slice over several calls, each reporting that more is left', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { buffered: true });
+    for (let i = 0; i < 20_000; i++) w.log({ a: i, b: 'x'.repeat(20) });
+    w.finish();
+    const engine = await openEngine(dir);
+    let calls = 0;
+    let rows = 0;
+    for (;;) {
+      const result = engine.ingest(64 * 1024);
+      calls++;
+      rows += result.rows;
+      if (!result.more) break;
+    }
+    assert.ok(calls > 10, `${calls} calls`);
+    assert.equal(rows, 20_000);
+    assert.equal(engine.series(w.run, 'a').total, 20_000);
+  });
+});

@@ -1,0 +1,30 @@
+// `npm run bench`: every benchmark of the project, one after another (they share two cores, so never in
+// parallel). Prints figures and ratios against baselines measured in the same run; asserts nothing.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCoreBenchmarks } from './core';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function runScript(title: string, command: string, args: string[]): void {
+  process.stdout.write(`\n${title}\n`);
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) process.stdout.write(`  (${title} did not finish: exit ${result.status ?? result.signal})\n`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'core') await runCoreBenchmarks();
+  if (!only || only === 'python') runScript('Python client: log() overhead', 'python3', ['python/bench_log.py', '300000']);
+  // The other suites are standalone scripts compiled beside this one (bench/<name>.ts).
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.js') && !['run.js', 'core.js'].includes(f)).sort()) {
+    const name = file.replace(/\.js$/, '');
+    if (!only || only === name) runScript(`${name} benchmark`, process.execPath, [path.join(__dirname, file)]);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
