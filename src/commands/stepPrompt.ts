@@ -3,7 +3,7 @@
 // shows in place why a typed step cannot be used.
 import * as vscode from 'vscode';
 import type { HistoryRow } from '../core/api';
-import { formatCell, formatTime } from '../format';
+import { formatCell } from '../format';
 import type { RunTarget } from './context';
 import { escapeForQuickPick } from './quickPickText';
 import { type LineageAction, stepRefusal, targetRefusal } from './stepInput';
@@ -128,8 +128,8 @@ function stepItem(row: HistoryRow, columns: readonly string[]): StepItem {
     .map(([k, v]) => `${k} ${formatCell(v)}`);
   return {
     label: vscode.l10n.t('step {0}', row.step),
+    // One line per step: a dense list is what finding the spike before a divergence needs.
     description: escapeForQuickPick(values.join(' · ')),
-    detail: formatTime(row.time),
     step: row.step,
   };
 }
