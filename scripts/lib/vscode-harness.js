@@ -36,6 +36,14 @@ function installExitHook() {
     for (const pid of live.groups) killGroup(pid, 'SIGKILL');
     for (const dir of live.tmpDirs) rmrf(dir);
   });
+  // A signal's default action skips 'exit' handlers: turn it into an exit, unless the program
+  // has its own handler for that signal (then it is in charge of stopping what it started).
+  const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const [sig, code] of Object.entries(codes)) {
+    process.on(sig, () => {
+      if (process.listenerCount(sig) <= 1) process.exit(code);
+    });
+  }
 }
 
 function rmrf(dir) {
