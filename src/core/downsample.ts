@@ -29,29 +29,65 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
   const maxStep = new Float64Array(n);
   const maxVal = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   let total = 0;
+  const bucketOf = (step: number): number => Math.min(n - 1, Math.max(0, Math.floor((step - first) / width)));
   source((steps, values, start, end) => {
     total += end - start;
-    for (let i = start; i < end; i++) {
-      const v = values[i];
-      if (v - v !== 0) continue; // NaN and ±Infinity are counted by the caller, not drawn
-      const s = steps[i];
-      let b = Math.floor((s - first) / width);
-      if (b >= n) b = n - 1;
-      else if (b < 0) b = 0;
-      if (firstStep[b] !== firstStep[b]) {
-        firstStep[b] = s;
-        firstVal[b] = v;
+    let i = start;
+    if (i >= end) return;
+    let b = bucketOf(steps[i]);
+    // Steps ascend, so each bucket is one run of points: sweep it with local accumulators and merge
+    // once (a bucket cut by a chunk boundary is merged twice).
+    for (;;) {
+      const edge = b === n - 1 ? Number.POSITIVE_INFINITY : first + (b + 1) * width;
+      let fS = Number.NaN;
+      let fV = 0;
+      let lS = 0;
+      let lV = 0;
+      let minS = 0;
+      let minV = Number.POSITIVE_INFINITY;
+      let maxS = 0;
+      let maxV = Number.NEGATIVE_INFINITY;
+      do {
+        const v = values[i];
+        if (v - v === 0) {
+          // finite (NaN and ±Infinity are counted by the caller, not drawn)
+          const st = steps[i];
+          if (fS !== fS) {
+            fS = st;
+            fV = v;
+          }
+          lS = st;
+          lV = v;
+          if (v < minV) {
+            minV = v;
+            minS = st;
+          }
+          if (v > maxV) {
+            maxV = v;
+            maxS = st;
+          }
+        }
+        i++;
+      } while (i < end && steps[i] < edge);
+      if (fS === fS) {
+        if (firstStep[b] !== firstStep[b]) {
+          firstStep[b] = fS;
+          firstVal[b] = fV;
+        }
+        lastStep[b] = lS;
+        lastVal[b] = lV;
+        if (minV < minVal[b]) {
+          minVal[b] = minV;
+          minStep[b] = minS;
+        }
+        if (maxV > maxVal[b]) {
+          maxVal[b] = maxV;
+          maxStep[b] = maxS;
+        }
       }
-      lastStep[b] = s;
-      lastVal[b] = v;
-      if (v < minVal[b]) {
-        minVal[b] = v;
-        minStep[b] = s;
-      }
-      if (v > maxVal[b]) {
-        maxVal[b] = v;
-        maxStep[b] = s;
-      }
+      if (i >= end) return;
+      b = Math.max(b + 1, bucketOf(steps[i]));
+      if (b > n - 1) b = n - 1;
     }
   });
   const outSteps = new Float64Array(n * 4);

@@ -430,82 +430,70 @@ export class RunStore {
   series(version: string, key: string, range: StepRange | undefined, withTimes: boolean): Series {
     this.requireVersion(version);
     const keyId = this.keyIds.get(key);
-    const pieces: [Float64Array, Float64Array, number, number][] = [];
-    let total = 0;
+    const pieces: Piece[] = [];
+    const counter = new NonFiniteCounter();
     const [lo, hi] = bounds(range);
     if (keyId !== undefined) {
       this.forEachPoint(version, keyId, lo, hi, (s, v, a, b) => {
         pieces.push([s, v, a, b]);
-        total += b - a;
+        counter.add(v, a, b);
       });
     }
-    const steps = new Float64Array(total);
-    const values = new Float64Array(total);
-    let at = 0;
-    for (const [s, v, a, b] of pieces) {
-      steps.set(s.subarray(a, b), at);
-      values.set(v.subarray(a, b), at);
-      at += b - a;
-    }
-    return this.finishSeries(version, key, steps, values, total, true, range, withTimes);
+    const [steps, values] = concat(pieces);
+    return this.finishSeries(version, key, steps, values, steps.length, true, counter, withTimes);
   }
 
+  /**
+   * Min/max downsampling in one pass over the stored chunks: the step extent comes from two index
+   * lookups, and the points seen are kept by reference, so a range small enough comes back whole.
+   */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.requireVersion(version);
     const keyId = this.keyIds.get(key);
     const [lo, hi] = bounds(range);
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    let total = 0;
-    if (keyId !== undefined) {
-      // Pass 1 over chunk metadata only: the step extent and the number of points in range.
-      for (const seg of this.segments(version)) {
-        const a = Math.max(lo, seg.from);
-        const b = Math.min(hi, seg.to);
-        if (a > b) continue;
-        this.db.each('SELECT first_step, last_step, n, steps FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
-          const [f, l, n] = r as [number, number, number];
-          if (f >= a && l <= b) {
-            first = Math.min(first, f);
-            last = Math.max(last, l);
-            total += n;
-            return;
-          }
-          // A chunk cut by the range: count (and bound) only its points inside it.
-          const steps = stepsOf(r[3] as Uint8Array | null, f, n);
-          const i = lowerBound(steps, a);
-          const j = upperBound(steps, b);
-          if (j <= i) return;
-          first = Math.min(first, steps[i]);
-          last = Math.max(last, steps[j - 1]);
-          total += j - i;
-        });
-      }
+    const extent = keyId === undefined ? undefined : this.extent(version, keyId, lo, hi);
+    if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
+    const pieces: Piece[] = [];
+    const counter = new NonFiniteCounter();
+    const result = downsampleM4(buckets, extent[0], extent[1], (visit) =>
+      this.forEachPoint(version, keyId, lo, hi, (s, v, a, b) => {
+        pieces.push([s, v, a, b]);
+        counter.add(v, a, b);
+        visit(s, v, a, b);
+      }),
+    );
+    if (result.total <= buckets * 4) {
+      const [steps, values] = concat(pieces);
+      return this.finishSeries(version, key, steps, values, steps.length, true, counter, withTimes);
     }
-    if (keyId === undefined || total <= buckets * 4) return this.series(version, key, range, withTimes);
-    const result = downsampleM4(buckets, first, last, (visit) => this.forEachPoint(version, keyId, lo, hi, visit));
-    return this.finishSeries(version, key, result.steps, result.values, result.total, false, range, withTimes);
+    return this.finishSeries(version, key, result.steps, result.values, result.total, false, counter, withTimes);
   }
 
-  private finishSeries(version: string, key: string, steps: Float64Array, values: Float64Array, total: number, exact: boolean, range: StepRange | undefined, withTimes: boolean): Series {
-    let nan = 0;
-    let posInf = 0;
-    let negInf = 0;
-    const keyId = this.keyIds.get(key);
-    if (keyId !== undefined) {
-      const [lo, hi] = bounds(range);
-      // Count over every point in range, not only the ones kept by downsampling.
-      this.forEachPoint(version, keyId, lo, hi, (_s, v, a, b) => {
-        for (let i = a; i < b; i++) {
-          const x = v[i];
-          if (x !== x) nan++;
-          else if (x === Number.POSITIVE_INFINITY) posInf++;
-          else if (x === Number.NEGATIVE_INFINITY) negInf++;
-        }
-      });
+  /** First and last step of one key's visible history within [lo, hi], from the chunk index. */
+  private extent(version: string, keyId: number, lo: number, hi: number): [number, number] | undefined {
+    let first: number | undefined;
+    let last: number | undefined;
+    for (const seg of this.segments(version)) {
+      const a = Math.max(lo, seg.from);
+      const b = Math.min(hi, seg.to);
+      if (a > b) continue;
+      const head = this.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY chunk LIMIT 1', [seg.version, keyId, a]);
+      const tail = this.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND first_step<=? ORDER BY chunk DESC LIMIT 1', [seg.version, keyId, finiteOr(b)]);
+      if (!head || !tail) continue;
+      const hs = stepsOf(head[2] as Uint8Array | null, head[0] as number, head[1] as number);
+      const ts = stepsOf(tail[2] as Uint8Array | null, tail[0] as number, tail[1] as number);
+      const i = lowerBound(hs, a);
+      const j = upperBound(ts, b) - 1;
+      if (i >= hs.length || j < 0 || hs[i] > ts[j]) continue;
+      first ??= hs[i];
+      last = ts[j];
     }
+    return first === undefined || last === undefined ? undefined : [first, last];
+  }
+
+  private finishSeries(version: string, key: string, steps: Float64Array, values: Float64Array, total: number, exact: boolean, counter: NonFiniteCounter, withTimes: boolean): Series {
     const segments = this.segments(version);
-    const series: Series = { version, key, steps, values, total, exact, segments, nonFinite: { nan, posInf, negInf } };
+    const series: Series = { version, key, steps, values, total, exact, segments, nonFinite: { nan: counter.nan, posInf: counter.posInf, negInf: counter.negInf } };
     return withTimes ? { ...series, times: this.timesOf(version, steps) } : series;
   }
 
@@ -787,6 +775,37 @@ export class RunStore {
       host: version.host,
       pid: version.pid,
     };
+  }
+}
+
+type Piece = [steps: Float64Array, values: Float64Array, start: number, end: number];
+
+function concat(pieces: readonly Piece[]): [Float64Array, Float64Array] {
+  let total = 0;
+  for (const [, , a, b] of pieces) total += b - a;
+  const steps = new Float64Array(total);
+  const values = new Float64Array(total);
+  let at = 0;
+  for (const [s, v, a, b] of pieces) {
+    steps.set(s.subarray(a, b), at);
+    values.set(v.subarray(a, b), at);
+    at += b - a;
+  }
+  return [steps, values];
+}
+
+class NonFiniteCounter {
+  nan = 0;
+  posInf = 0;
+  negInf = 0;
+  add(values: Float64Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) {
+      const x = values[i];
+      if (x - x === 0) continue;
+      if (x !== x) this.nan++;
+      else if (x > 0) this.posInf++;
+      else this.negInf++;
+    }
   }
 }
 
