@@ -131,6 +131,18 @@ async function benchIngest(points: number): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs every measured path once on a small log, so the figures are not of cold (unoptimised) code. */
+async function warmUp(): Promise<void> {
+  const dir = tempDir();
+  generate(dir, 50_000, 4);
+  parseOnly(dir);
+  const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath() });
+  engine.ingest();
+  engine.close();
+  await rowPerPoint(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function benchLineage(rows: number): Promise<void> {
   const dir = tempDir();
   const snapshot = path.join(dir, 'store.rrsnap');
@@ -256,6 +268,7 @@ async function benchSnapshotAndStall(): Promise<void> {
 export async function runCoreBenchmarks(): Promise<Figure[]> {
   if (!fs.existsSync(WORKER)) throw new Error('dist/worker.js is missing: run `npm run build` first');
   process.stdout.write('Core engine\n');
+  await warmUp();
   await benchIngest(1_000_000);
   await benchIngest(10_000_000);
   await benchLineage(1_000_000);
