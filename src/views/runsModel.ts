@@ -2,7 +2,8 @@
 // reports changes (coalesced: at most one listing in flight per folder), and diffed so the tree can
 // repaint only the runs that changed instead of the whole view.
 import * as vscode from 'vscode';
-import type { RunInfo } from '../core/api';
+import type { RunInfo, RunOverview } from '../core/api';
+import { RunRewindError } from '../core/errors';
 import type { ComponentLogger } from '../logger';
 import type { FolderStore, FolderStores } from '../services';
 import { describe } from '../workspace/folderStore';
@@ -24,8 +25,9 @@ interface FolderState {
   store: FolderStore;
   data: FolderRuns | undefined;
   error: string | undefined;
-  loading: Promise<FolderRuns> | undefined;
-  next: Promise<FolderRuns> | undefined;
+  draining: Promise<FolderRuns> | undefined;
+  pendingFull: boolean;
+  pendingRuns: Set<string>;
   signatures: Map<string, string>;
 }
 
@@ -42,7 +44,10 @@ export class RunsModel implements vscode.Disposable {
     this.disposables.push(
       this.emitter,
       stores.onDidChangeRuns((e) => {
-        if (this.states.get(e.folder)?.data) void this.refresh(e.folder);
+        // Appends, renames and rewinds touch runs the tree already has; forks, deletes and rebuilds
+        // add or remove runs, which only a full listing shows.
+        const partial = e.reason === 'ingest' || e.reason === 'rename' || e.reason === 'rewind';
+        if (this.states.get(e.folder)?.data) void this.refresh(e.folder, partial ? e.changedRuns : undefined);
       }),
       stores.onDidChangeFolders(() => {
         for (const key of [...this.states.keys()]) {
@@ -87,24 +92,24 @@ export class RunsModel implements vscode.Disposable {
     return this.refresh(folder);
   }
 
-  /** Lists again; resolves with a listing made after this call. */
-  refresh(folder: string): Promise<FolderRuns> {
+  /**
+   * Lists again — only `runs` when given and already known (one cheap getRun each instead of listing a
+   * thousand runs for one appended line), else everything. Resolves with data read after this call;
+   * requests made while one is in flight join the same pass.
+   */
+  refresh(folder: string, runs?: readonly string[]): Promise<FolderRuns> {
     const state = this.state(folder);
     if (!state) return Promise.reject(new Error(`no store for ${folder}`));
-    if (state.loading) {
-      // The listing in flight may predate the change: every caller meanwhile shares one more listing.
-      const current = state.loading;
-      state.next ??= current.then(() => {
-        state.next = undefined;
-        return this.refresh(folder);
-      });
-      return state.next;
+    const known = state.data;
+    if (runs && known && runs.length <= PARTIAL_LIMIT && runs.every((id) => known.runs.has(id))) {
+      for (const id of runs) state.pendingRuns.add(id);
+    } else {
+      state.pendingFull = true;
     }
-    const loading = this.list(state).finally(() => {
-      state.loading = undefined;
+    state.draining ??= this.drain(state).finally(() => {
+      state.draining = undefined;
     });
-    state.loading = loading;
-    return loading;
+    return state.draining;
   }
 
   private state(folder: string): FolderState | undefined {
@@ -112,36 +117,62 @@ export class RunsModel implements vscode.Disposable {
     const store = this.stores.get(folder);
     if (!store) return undefined;
     if (!state || state.store !== store) {
-      state = { store, data: undefined, error: undefined, loading: undefined, next: undefined, signatures: new Map() };
+      state = { store, data: undefined, error: undefined, draining: undefined, pendingFull: false, pendingRuns: new Set(), signatures: new Map() };
       this.states.set(folder, state);
     }
     return state;
   }
 
-  private async list(state: FolderState): Promise<FolderRuns> {
-    const key = state.store.key;
-    let runs: RunInfo[];
-    try {
-      const store = await state.store.store();
-      runs = await store.listRuns();
-      state.error = undefined;
-    } catch (error) {
-      const message = describe(error);
-      if (state.error !== message) this.log.error(`listing runs of ${state.store.name} failed: ${message}`);
-      state.error = message;
-      state.data = state.data ?? { runs: new Map(), projects: new Map(), versionToRun: new Map() };
-      this.emitter.fire({ folder: key, scope: 'all' });
-      return state.data;
+  private async drain(state: FolderState): Promise<FolderRuns> {
+    // Let requests made in the same tick join this pass.
+    await Promise.resolve();
+    let data = state.data;
+    while (state.pendingFull || state.pendingRuns.size > 0) {
+      const full = state.pendingFull;
+      try {
+        const store = await state.store.store();
+        if (full) {
+          state.pendingFull = false;
+          state.pendingRuns.clear();
+          data = this.apply(state, await store.listRuns());
+        } else {
+          const ids = [...state.pendingRuns];
+          state.pendingRuns.clear();
+          const updated = await Promise.all(ids.map((id) => store.getRun(id).then(runInfo)));
+          const merged = new Map(state.data?.runs);
+          for (const r of updated) merged.set(r.id, r);
+          data = this.apply(state, [...merged.values()]);
+        }
+        state.error = undefined;
+      } catch (error) {
+        // A run gone meanwhile (deleted) fails its getRun: list everything instead.
+        if (!full && state.data && !isStartFailure(error)) {
+          state.pendingFull = true;
+          continue;
+        }
+        const message = describe(error);
+        if (state.error !== message) this.log.error(`listing runs of ${state.store.name} failed: ${message}`);
+        state.error = message;
+        state.pendingFull = false;
+        state.pendingRuns.clear();
+        state.data = state.data ?? { runs: new Map(), projects: new Map(), versionToRun: new Map() };
+        data = state.data;
+        this.emitter.fire({ folder: state.store.key, scope: 'all' });
+      }
     }
+    return data ?? { runs: new Map(), projects: new Map(), versionToRun: new Map() };
+  }
+
+  /** Stores a new listing and tells the tree which rows it changes. */
+  private apply(state: FolderState, runs: readonly RunInfo[]): FolderRuns {
+    const key = state.store.key;
     const previous = state.data;
     const data = index(runs);
     const signatures = new Map(runs.map((r) => [r.id, signature(r)]));
     const changedRuns = runs.filter((r) => state.signatures.get(r.id) !== signatures.get(r.id)).map((r) => r.id);
     state.data = data;
     state.signatures = signatures;
-    if (!previous) {
-      this.emitter.fire({ folder: key, scope: 'all' });
-    } else if (!sameKeys(previous.projects, data.projects)) {
+    if (!previous || !sameKeys(previous.projects, data.projects)) {
       this.emitter.fire({ folder: key, scope: 'all' });
     } else {
       const projects = [...data.projects.keys()].filter((p) => !sameRunIds(previous.projects.get(p), data.projects.get(p)));
@@ -154,6 +185,19 @@ export class RunsModel implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Above this many changed runs one listing is cheaper than a getRun each. */
+const PARTIAL_LIMIT = 50;
+
+/** The RunInfo part of an overview: the model keeps listings, not config and summaries. */
+function runInfo(o: RunOverview): RunInfo {
+  const { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions } = o;
+  return { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions };
+}
+
+function isStartFailure(error: unknown): boolean {
+  return error instanceof RunRewindError && error.code === 'internal';
 }
 
 function index(runs: readonly RunInfo[]): FolderRuns {

@@ -296,14 +296,14 @@ export class RunsView implements vscode.Disposable {
 
   /** Lists the folder again, then reveals and selects the run (or one of its versions). */
   async revealRun(folder: string, runId: string, options: { readonly expand?: boolean; readonly focus?: boolean } = {}): Promise<void> {
-    await this.model.refresh(folder);
+    await this.model.refresh(folder, [runId]);
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
     if (!this.model.run(folder, runId)) return;
     await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
-    await this.model.refresh(folder);
+    await this.model.refresh(folder, [runId]);
     const run = this.model.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
