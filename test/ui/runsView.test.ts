@@ -2,6 +2,9 @@
 // fixture's runs, refuse a bad step in the prompt, rewind a run from its context menu, and find the
 // archived versions nested under Forked From. Screenshots: test-results/screenshots/runs-*.png.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { type Workbench, openWorkbench } from './harness';
 
@@ -109,5 +112,51 @@ describe('Runs view (UI)', function () {
     await page.locator('.monaco-list-row[role="treeitem"].selected', { has: page.locator('.label-name', { hasText: /^baseline$/ }) }).waitFor();
     await source.hover();
     await wb.screenshot('runs-fork-source');
+  });
+
+  it('opens a run history; the row under the cursor is the selected step in the status bar', async () => {
+    const page = wb.page;
+    await contextMenu(page, treeItem(page, /^lr-halved$/), 'Open Run History');
+    await page.locator('.monaco-editor .view-line', { hasText: /_step\s+_time\s+acc\s+loss/ }).first().waitFor({ timeout: 20_000 });
+    // Line 33 is the row of step 29 (three header lines); Go to Line, as a keyboard user would.
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(':33');
+    await input.press('Enter');
+    const status = page.locator('.statusbar-item', { hasText: 'fork01@29' });
+    await status.waitFor({ timeout: 10_000 });
+    await wb.screenshot('runs-history-selected-step');
+    await status.click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fork Run at Selected Step' }).waitFor();
+    await wb.screenshot('runs-selected-step-menu');
+    await page.keyboard.press('Escape');
+  });
+});
+
+describe('Runs view welcome (UI)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let empty: string;
+
+  before(async () => {
+    empty = fs.mkdtempSync(path.join(os.tmpdir(), 'runrewind-empty-'));
+    wb = await openWorkbench({ workspace: empty });
+  });
+
+  after(async () => {
+    await wb?.stop();
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('explains how to log the first run, with a runnable example', async () => {
+    const page = wb.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    const button = page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Create Quickstart Example' }).first();
+    await button.waitFor({ timeout: 30_000 });
+    await wb.screenshot('runs-welcome');
+    await button.click();
+    await page.locator('.monaco-editor .view-line', { hasText: 'runrewind.init(project="quickstart"' }).first().waitFor({ timeout: 20_000 });
+    await wb.screenshot('runs-quickstart-example');
   });
 });
