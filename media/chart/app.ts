@@ -41,6 +41,8 @@ interface Pending {
 
 /** Points per line beyond which live appends trigger a fresh downsample (a few per pixel at most). */
 const POINTS_PER_BUCKET_LIMIT = 8;
+/** Milliseconds of redrawing per animation frame before the remaining redraws wait a frame. */
+const FRAME_BUDGET_MS = 6;
 
 export class ChartApp {
   private state: ChartViewState | null = null;
@@ -101,7 +103,15 @@ export class ChartApp {
         if (entry.isIntersecting && key !== undefined) this.ensureChart(key);
       }
     }, { rootMargin: '300px' });
-    new ResizeObserver(() => this.onResize()).observe(this.sectionsRoot);
+    // Only width matters to the charts; heights change with every readout and would re-layout uPlot.
+    let observedWidth = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries[entries.length - 1].contentRect.width);
+      if (width !== observedWidth) {
+        observedWidth = width;
+        this.onResize();
+      }
+    }).observe(this.sectionsRoot);
     watchTheme(() => {
       this.theme = readTheme();
       this.themeVersion++;
@@ -365,14 +375,19 @@ export class ChartApp {
     for (const key of this.views.keys()) this.markDirty(key);
   }
 
-  /** Redraws the charts whose data or settings changed since the last frame: one redraw per frame. */
+  /**
+   * Redraws the charts whose data or settings changed, at most once per frame. Charts drawn for the
+   * first time go at once; redraws of charts already on screen (live growth) share a frame budget and
+   * the rest wait for the next frame, so a burst of appends never makes one long frame.
+   */
   private flush(): void {
     this.frame = 0;
+    const started = performance.now();
     const settings = this.settings();
-    const keys = [...this.dirty];
-    this.dirty.clear();
-    for (const key of keys) {
+    for (const key of [...this.dirty]) {
       const view = this.views.get(key);
+      if (view && view.hasPlot && performance.now() - started > FRAME_BUDGET_MS) continue;
+      this.dirty.delete(key);
       if (!view) continue;
       const zoomedPoints = settings.zoom ? this.zoomed.get(key) : undefined;
       const points = zoomedPoints ?? this.full.get(key);
@@ -384,6 +399,7 @@ export class ChartApp {
         window.dispatchEvent(new CustomEvent('runrewind:drawn', { detail: key }));
       }
     }
+    if (this.dirty.size > 0) this.frame = requestAnimationFrame(() => this.flush());
   }
 
   private whenDrawn(key: string): Promise<void> {

@@ -186,6 +186,10 @@ export class ChartView {
     this.plot?.setSize({ width: this.width, height: HEIGHT });
   }
 
+  get hasPlot(): boolean {
+    return this.plot !== null;
+  }
+
   /** Plot area width in CSS pixels: the number of buckets worth asking the host for. */
   get plotWidth(): number {
     return Math.max(50, Math.round(this.plot ? this.plot.bbox.width / devicePixelRatio : this.width - 70));

@@ -153,21 +153,8 @@ export function joinSeries(series: readonly XY[], mapY?: (y: number) => number |
   if (series.length === 1 && !mapY && allFinite(series[0].y)) {
     return { x: series[0].x, ys: [series[0].y] };
   }
-  let total = 0;
-  for (const s of series) total += s.x.length;
-  const all = new Float64Array(total);
-  let o = 0;
-  for (const s of series) {
-    all.set(s.x, o);
-    o += s.x.length;
-  }
-  all.sort();
-  let n = 0;
-  for (let i = 0; i < all.length; i++) {
-    if (Number.isNaN(all[i])) break;
-    if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
-  }
-  const x = all.slice(0, n);
+  const x = mergeUnique(series.map((s) => s.x));
+  const n = x.length;
   const ys: Column[] = series.map((s) => {
     const col: (number | null)[] = new Array<number | null>(n).fill(null);
     let j = 0;
@@ -183,6 +170,52 @@ export function joinSeries(series: readonly XY[], mapY?: (y: number) => number |
     return col;
   });
   return { x, ys };
+}
+
+/** The sorted union of several sorted arrays (NaN left out), merged pairwise. */
+function mergeUnique(arrays: readonly Float64Array[]): Float64Array {
+  let parts = arrays.map(dedupe);
+  while (parts.length > 1) {
+    const next: Float64Array[] = [];
+    for (let i = 0; i < parts.length; i += 2) next.push(i + 1 < parts.length ? merge2(parts[i], parts[i + 1]) : parts[i]);
+    parts = next;
+  }
+  return parts[0] ?? new Float64Array(0);
+}
+
+function dedupe(a: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v === v && (n === 0 || v > out[n - 1])) out[n++] = v;
+  }
+  return n === a.length ? out : out.subarray(0, n);
+}
+
+function merge2(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const va = a[i];
+    const vb = b[j];
+    if (va < vb) {
+      out[n++] = va;
+      i++;
+    } else if (vb < va) {
+      out[n++] = vb;
+      j++;
+    } else {
+      out[n++] = va;
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out[n++] = a[i++];
+  while (j < b.length) out[n++] = b[j++];
+  return out.subarray(0, n);
 }
 
 function allFinite(a: Float64Array): boolean {
