@@ -30,6 +30,20 @@ describe('run history document', () => {
     assert.ok(widths.size <= 1, 'the step column is aligned');
   });
 
+  it('pages a long history: the most recent rows, with a header saying so', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const id = uniqueId('long');
+    logRun(id, 6000);
+    await waitFor(() => listedRun(api, id), `${id} ingested`, 20_000);
+    await vscode.commands.executeCommand(CommandId.OpenHistory, id);
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.query.includes(id) && vscode.window.activeTextEditor, 'the history editor');
+    const lines = editor.document.getText().trimEnd().split('\n');
+    assert.match(lines[1] ?? '', /Showing steps 1000 to 5999 of 6000 \(5000 most recent rows\)/);
+    assert.equal(lines.length, 3 + 5000);
+    assert.match(lines[3] ?? '', /^\s*1000\s/);
+  });
+
   it('selects the step under the cursor and rewinds / forks there', async () => {
     const api = await extensionApi();
     const id = uniqueId('hs');
