@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  activation: activate() ${figures.activationMs.toFixed(1)} ms\n`);
     process.stdout.write(`  view shown → ${RUNS + 1} runs listed (cold: store start + first ingest of every log): ${figures.firstListingMs.toFixed(0)} ms\n`);
     process.stdout.write(`  listing again (warm, no change): ${figures.warmListingMs.toFixed(1)} ms\n`);
-    process.stdout.write(`  expand a project of ${figures.projectRuns} runs (children + tree items): ${figures.expandProjectMs.toFixed(1)} ms\n`);
+    process.stdout.write(`  expand every project: ${figures.projectRuns} run rows (children + tree items): ${figures.expandProjectMs.toFixed(1)} ms\n`);
     process.stdout.write(`  expand Forked From and all ${figures.archived} nested archived versions: ${figures.expandChainMs.toFixed(1)} ms\n`);
     process.stdout.write(`  reveal the deepest archived version (getParent × ${figures.archived}): ${figures.revealDeepestMs.toFixed(1)} ms\n`);
     process.stdout.write(`  line appended → tree item shows it (extension host): ${ms(figures.appendToTreeMs)}\n`);

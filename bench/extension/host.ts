@@ -43,11 +43,14 @@ export async function run(): Promise<void> {
   await api.runs.model.refresh(key);
   const warmListingMs = performance.now() - t;
 
-  const project = roots.find((n) => n.kind === 'project' && n.project === 'project-0') ?? roots[0];
-  if (!project) throw new Error('no project');
+  // Every project expanded: all 1,000 run rows built.
   t = performance.now();
-  const runs = await provider.getChildren(project);
-  for (const r of runs) provider.getTreeItem(r);
+  let projectRuns = 0;
+  for (const project of roots) {
+    const runs = await provider.getChildren(project);
+    for (const r of runs) provider.getTreeItem(r);
+    projectRuns += runs.length;
+  }
   const expandProjectMs = performance.now() - t;
 
   const deepProject = roots.find((n) => n.kind === 'project' && n.project === 'a-deep');
@@ -97,7 +100,7 @@ export async function run(): Promise<void> {
     activationMs: api.activationMs,
     firstListingMs,
     warmListingMs,
-    projectRuns: runs.length,
+    projectRuns,
     expandProjectMs,
     archived,
     expandChainMs,
