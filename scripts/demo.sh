@@ -18,7 +18,7 @@ PORT="${DEMO_PORT:-8080}"
 DEMO_DIR="${1:-${DEMO_DIR:-demo}}"
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
-say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+say() { if [ -t 2 ]; then printf '\033[1m%s\033[0m\n' "$*" >&2; else printf '%s\n' "$*" >&2; fi; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "DEMO_PORT must be a port number, not '$PORT'"

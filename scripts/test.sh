@@ -21,7 +21,11 @@ SKIPPED=0
 FAILED_STAGES=()
 START_ALL=$(date +%s)
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+  say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+  say() { printf '\n== %s\n' "$*"; }
+fi
 note() { printf '%s\n' "$*" >&2; }
 skipping() { [[ " ${RUNREWIND_SKIP_STAGES:-} " == *" $1 "* ]]; }
 
@@ -80,6 +84,7 @@ run_logged() {
 # --- prerequisites -----------------------------------------------------------------------------
 say "system packages"
 bash scripts/install-system-deps.sh || abort "installing Debian packages failed" system-deps
+echo "chromium, ripgrep, libkrb5-dev present"
 
 say "node modules"
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
