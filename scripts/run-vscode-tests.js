@@ -41,7 +41,7 @@ function parseArgs(argv) {
     else if (a === '--keep') opts.keep = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else fail(`unknown argument ${a} (see --help)`);
   }
