@@ -10,7 +10,11 @@ import type { Db } from './sqlite';
 import type { RunRow, RunStore, VersionRow } from './store';
 import { isPlainObject, mergeConfig } from './values';
 
-type FileStatus = 'active' | 'pending' | 'rejected';
+/**
+ * active: read on every pass; pending: waits for a file that creates what it refers to; rejected: not
+ * read (a diagnostic says why); done: its writer finished, or it is an applied ops file: never grows.
+ */
+type FileStatus = 'active' | 'pending' | 'rejected' | 'done';
 
 interface FileState {
   readonly path: string;
@@ -46,6 +50,7 @@ export class LogIngester {
   private readonly files = new Map<string, FileState>();
   /** Files waiting for a run or version another file creates; reported, not persisted. */
   private readonly waiting = new Map<string, Diagnostic>();
+  private readonly listings = new Map<string, { mtime: number; entries: string[] }>();
   private pass: PassResult | undefined;
   private readonly opsDir: string;
 
@@ -61,6 +66,7 @@ export class LogIngester {
   reload(): void {
     this.files.clear();
     this.waiting.clear();
+    this.listings.clear();
     this.db.each('SELECT path, offset, line, version, status FROM files', [], (r) => {
       this.files.set(r[0] as string, { path: r[0] as string, offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, status: r[4] as FileStatus, dirty: false });
     });
@@ -70,20 +76,34 @@ export class LogIngester {
   listFiles(): string[] {
     const found: string[] = [];
     const runsDir = path.join(this.logDir, RUNS_DIR);
-    for (const runDir of safeReaddir(runsDir)) {
-      if (!runDir.isDirectory()) continue;
-      for (const entry of safeReaddir(path.join(runsDir, runDir.name))) {
-        if (entry.isFile() && entry.name.endsWith(LOG_EXTENSION)) found.push(path.join(runsDir, runDir.name, entry.name));
-      }
+    for (const runDir of this.logFilesIn(runsDir, true)) found.push(...this.logFilesIn(runDir, false));
+    found.push(...this.logFilesIn(path.join(this.logDir, OPS_DIR), false));
+    const keyed = found.map((file) => [path.basename(file), file] as const);
+    keyed.sort(([x, a], [y, b]) => (x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0));
+    return keyed.map(([, file]) => file);
+  }
+
+  /**
+   * The log files (or, for `dirs`, the subfolders) of a folder. A folder's listing is reused while its
+   * modification time stays the same, so a pass over a thousand finished runs costs a stat per folder,
+   * not a readdir; a folder changed in the last two seconds is always read again, for file systems
+   * whose timestamps are coarse.
+   */
+  private logFilesIn(dir: string, dirs: boolean): string[] {
+    let mtime: number;
+    try {
+      mtime = fs.statSync(dir).mtimeMs;
+    } catch {
+      this.listings.delete(dir);
+      return [];
     }
-    for (const entry of safeReaddir(path.join(this.logDir, OPS_DIR))) {
-      if (entry.isFile() && entry.name.endsWith(LOG_EXTENSION)) found.push(path.join(this.logDir, OPS_DIR, entry.name));
-    }
-    return found.sort((a, b) => {
-      const x = path.basename(a);
-      const y = path.basename(b);
-      return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
-    });
+    const cached = this.listings.get(dir);
+    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached.entries;
+    const entries = safeReaddir(dir)
+      .filter((e) => (dirs ? e.isDirectory() : e.isFile() && e.name.endsWith(LOG_EXTENSION)))
+      .map((e) => path.join(dir, e.name));
+    this.listings.set(dir, { mtime, entries });
+    return entries;
   }
 
   /**
@@ -102,7 +122,7 @@ export class LogIngester {
           break;
         }
         const state = this.stateOf(file);
-        if (state.status === 'rejected') continue;
+        if (state.status === 'rejected' || state.status === 'done') continue;
         if (!this.readFile(state, maxBytes - result.bytes)) result.more = true;
         if (state.status === 'pending') pending.push(state);
       }
@@ -266,7 +286,9 @@ export class LogIngester {
         this.report(state, lineNo, 'warning', 'an ops file holds one record; this one is skipped');
         return 'ok';
       }
-      return this.applyOp(state, type, record, time, lineNo);
+      const outcome = this.applyOp(state, type, record, time, lineNo);
+      if (outcome === 'ok') this.setStatus(state, 'done');
+      return outcome;
     }
     if (state.version === null) {
       if (type !== 'start') {
@@ -299,6 +321,8 @@ export class LogIngester {
         v.finished = true;
         v.exitCode = typeof code === 'number' ? code : 0;
         v.endedAt = Number.isNaN(time) ? v.endedAt : time;
+        // A writer's finish is its last record: the file is not read again.
+        this.setStatus(state, 'done');
         break;
       }
       case 'rename': {

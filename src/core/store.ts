@@ -87,6 +87,9 @@ export class RunStore {
   private readonly stepTails = new Map<string, Tail>();
   private readonly pointTails = new Map<string, Map<number, Tail>>();
   private readonly stats = new Map<string, Map<number, KeyStat>>();
+  private readonly versionsByRun = new Map<string, VersionRow[]>();
+  /** Headline per version; dropped whenever the version changes (its ancestors' rows up to the branch step never do). */
+  private readonly headlines = new Map<string, { key: string; value: number } | null>();
   private nextSeq = 0;
 
   constructor(
@@ -107,6 +110,8 @@ export class RunStore {
     this.stepTails.clear();
     this.pointTails.clear();
     this.stats.clear();
+    this.versionsByRun.clear();
+    this.headlines.clear();
     this.nextSeq = 0;
     this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted FROM runs', [], (r) => {
       const run: RunRow = {
@@ -129,6 +134,7 @@ export class RunStore {
         config: parseJsonObject(r[18]), summary: parseJsonObject(r[19]),
       };
       this.versions.set(v.id, v);
+      this.indexVersion(v);
     });
     this.db.each('SELECT id, name FROM keys', [], (r) => {
       this.keyIds.set(r[1] as string, r[0] as number);
@@ -149,8 +155,15 @@ export class RunStore {
     this.createVersion(version);
   }
 
+  private indexVersion(v: VersionRow): void {
+    const list = this.versionsByRun.get(v.runId);
+    if (list) list.push(v);
+    else this.versionsByRun.set(v.runId, [v]);
+  }
+
   createVersion(v: VersionRow): void {
     this.versions.set(v.id, v);
+    this.indexVersion(v);
     this.db.run('INSERT INTO versions (id, run_id, kind, parent, branch_step, created_at, updated_at) VALUES (?,?,?,?,?,?,?)', [v.id, v.runId, v.kind, v.parent, v.branchStep, v.createdAt, v.updatedAt]);
     this.dirtyVersions.add(v.id);
   }
@@ -342,6 +355,7 @@ export class RunStore {
       }
     }
     for (const id of this.dirtyVersions) {
+      this.headlines.delete(id);
       const v = this.versions.get(id);
       if (!v) continue;
       this.db.run('UPDATE versions SET archived=?, archived_at=?, updated_at=?, ended_at=?, finished=?, exit_code=?, pid=?, host=?, heartbeat=?, last_seen=?, last_step=?, own_last_step=?, config=?, summary=? WHERE id=?', [
@@ -628,6 +642,15 @@ export class RunStore {
 
   /** The headline metric of a version: `preferred` if logged, else the first key with "loss" in it. */
   headline(version: string, preferred?: string): { key: string; value: number } | null {
+    let found = this.headlines.get(version);
+    if (found === undefined) {
+      found = this.computeHeadline(version, preferred);
+      this.headlines.set(version, found);
+    }
+    return found;
+  }
+
+  private computeHeadline(version: string, preferred?: string): { key: string; value: number } | null {
     const segs = this.segments(version);
     const candidates = new Set<number>();
     for (const seg of segs) for (const r of this.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [seg.version])) candidates.add(r[0] as number);
@@ -724,7 +747,7 @@ export class RunStore {
 
   versionsOf(runId: string): VersionRow[] {
     const run = this.runs.get(runId);
-    const all = [...this.versions.values()].filter((v) => v.runId === runId);
+    const all = [...(this.versionsByRun.get(runId) ?? [])];
     return all.sort((a, b) => {
       if (run && a.id === run.liveVersion) return -1;
       if (run && b.id === run.liveVersion) return 1;

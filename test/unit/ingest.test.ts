@@ -222,3 +222,22 @@ describe('ingest in slices', () => {
     assert.equal(engine.series(w.run, 'a').total, 20_000);
   });
 });
+
+describe('ingest of finished and quiet runs', () => {
+  it('still finds a resume file added to a run folder whose listing it had cached', async function () {
+    this.timeout(10_000);
+    const dir = tempDir();
+    const w = linearRun(dir, 5);
+    const engine = await openEngine(dir);
+    engine.ingest();
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // listings older than 2 s are trusted
+    assert.equal(engine.ingest().rows, 0);
+    const resumed = writer(dir, { run: w.run, version: w.version, mode: 'resume', lastStep: 4 });
+    resumed.log({ metric: 5 });
+    resumed.finish();
+    assert.equal(engine.ingest().rows, 1);
+    assert.equal(engine.getRun(w.run).lastStep, 5);
+    fs.appendFileSync(w.file, '{"type":"row","time":1,"step":99,"data":{"metric":1}}\n');
+    assert.equal(engine.ingest().rows, 0, 'a file is not read past its finish record');
+  });
+});
