@@ -100,6 +100,11 @@ class WorkerHost {
     this.scheduleSave();
   }
 
+  /** A store loaded from a snapshot already knows problems found before: tell the client at once. */
+  sendKnownDiagnostics(): void {
+    if (this.engine.diagnostics().length > 0) this.sendDiagnostics();
+  }
+
   private sendDiagnostics(): void {
     const diagnostics = this.engine.diagnostics();
     const signature = `${diagnostics.length}:${diagnostics.map((d) => `${d.file}:${d.line}`).join('|').length}`;
@@ -145,6 +150,7 @@ async function main(): Promise<void> {
     const engine = await Engine.open(config);
     host = new WorkerHost(engine);
     post({ kind: 'ready', note: engine.startupNote });
+    host.sendKnownDiagnostics();
   } catch (error) {
     post({ kind: 'failed', error: serializeError(error) });
     return;

@@ -82,3 +82,20 @@ describe('StoreClient (worker thread)', () => {
     await second.dispose();
   });
 });
+
+describe('StoreClient restarted from a snapshot', () => {
+  it('sends the diagnostics the snapshot already holds right after it starts', async () => {
+    const dir = tempDir();
+    const snapshot = path.join(tempDir(), 'store.rrsnap');
+    const w = writer(dir);
+    w.writeRaw('garbage\n');
+    w.finish();
+    const first = await start(dir, snapshot);
+    await first.ingest();
+    await first.dispose();
+    const second = await start(dir, snapshot);
+    const diagnostics = await new Promise<readonly { line: number }[]>((resolve) => second.onDidChangeDiagnostics(resolve));
+    assert.deepEqual(diagnostics.map((d) => d.line), [2]);
+    await second.dispose();
+  });
+});
