@@ -413,6 +413,17 @@ export class RunStore {
     return out.reverse();
   }
 
+  /** The lineage segments of a visible history that overlap [lo, hi], each with its clipped range. */
+  private clipped(version: string, lo: number, hi: number): [Segment, number, number][] {
+    const out: [Segment, number, number][] = [];
+    for (const seg of this.segments(version)) {
+      const a = Math.max(lo, seg.from);
+      const b = Math.min(hi, seg.to);
+      if (a <= b) out.push([seg, a, b]);
+    }
+    return out;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Queries
 
@@ -426,10 +437,7 @@ export class RunStore {
 
   /** Visits the stored chunks of one key's visible history within [lo, hi], in step order. */
   forEachPoint(version: string, keyId: number, lo: number, hi: number, visit: ChunkVisitor): void {
-    for (const seg of this.segments(version)) {
-      const a = Math.max(lo, seg.from);
-      const b = Math.min(hi, seg.to);
-      if (a > b) continue;
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
       this.db.each('SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
         const first = r[0] as number;
         const n = r[1] as number;
@@ -487,10 +495,7 @@ export class RunStore {
   private extent(version: string, keyId: number, lo: number, hi: number): [number, number] | undefined {
     let first: number | undefined;
     let last: number | undefined;
-    for (const seg of this.segments(version)) {
-      const a = Math.max(lo, seg.from);
-      const b = Math.min(hi, seg.to);
-      if (a > b) continue;
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
       const head = this.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY chunk LIMIT 1', [seg.version, keyId, a]);
       const tail = this.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND first_step<=? ORDER BY chunk DESC LIMIT 1', [seg.version, keyId, finiteOr(b)]);
       if (!head || !tail) continue;
@@ -529,10 +534,7 @@ export class RunStore {
 
   /** Visits the step index (steps and times) of a visible history within [lo, hi]. */
   forEachStep(version: string, lo: number, hi: number, visit: ChunkVisitor): void {
-    for (const seg of this.segments(version)) {
-      const a = Math.max(lo, seg.from);
-      const b = Math.min(hi, seg.to);
-      if (a > b) continue;
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
       this.db.each('SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, a, finiteOr(b)], (r) => {
         const first = r[0] as number;
         const n = r[1] as number;
@@ -547,10 +549,7 @@ export class RunStore {
   /** Number of steps in a visible history, within [lo, hi]. */
   countSteps(version: string, lo = 0, hi = Number.POSITIVE_INFINITY): number {
     let count = 0;
-    for (const seg of this.segments(version)) {
-      const a = Math.max(lo, seg.from);
-      const b = Math.min(hi, seg.to);
-      if (a > b) continue;
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
       this.db.each('SELECT first_step, last_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, a, finiteOr(b)], (r) => {
         const first = r[0] as number;
         const last = r[1] as number;
@@ -704,10 +703,7 @@ export class RunStore {
             if (steps[i] === s[j]) cells[i][c] = booleans ? v[j] !== 0 : v[j];
           }
         });
-        for (const seg of this.segments(version)) {
-          const a = Math.max(pageLo, seg.from);
-          const b = Math.min(pageHi, seg.to);
-          if (a > b) continue;
+        for (const [seg, a, b] of this.clipped(version, pageLo, pageHi)) {
           this.db.each('SELECT step, value FROM text_values WHERE version=? AND key=? AND step>=? AND step<=?', [seg.version, keyId, a, finiteOr(b)], (r) => {
             const i = lowerBound(steps, r[0] as number);
             if (steps[i] === r[0]) cells[i][c] = r[1] as string;
