@@ -71,6 +71,11 @@ export class ChartApp {
   private readonly sectionsRoot: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly visibility: IntersectionObserver;
+  private markInitialised: () => void = () => undefined;
+  /** Resolves when the host's init arrived: requests that need the runs wait for it. */
+  private readonly initialised = new Promise<void>((resolve) => {
+    this.markInitialised = resolve;
+  });
 
   constructor(
     private readonly vscode: VsCodeApi,
@@ -139,6 +144,7 @@ export class ChartApp {
       }
       this.saveState();
       this.renderAll();
+      this.markInitialised();
     },
     runs: (m) => this.setRuns(m.runs, m.keys),
     series: (m) => this.onSeries(m),
@@ -167,13 +173,18 @@ export class ChartApp {
       this.showSelection();
     },
     exportPngRequest: async (m) => {
+      await this.initialised;
       await this.whenDrawn(m.key);
       const view = this.views.get(m.key);
       if (view) this.post({ type: 'exportPng', inReplyTo: m.requestId, key: m.key, dataUrl: view.toPng() });
     },
-    inspectRequest: (m) => this.post({ type: 'inspectResult', inReplyTo: m.requestId, snapshot: this.snapshot() }),
+    inspectRequest: async (m) => {
+      await this.initialised;
+      this.post({ type: 'inspectResult', inReplyTo: m.requestId, snapshot: this.snapshot() });
+    },
     testAction: async (m) => {
       try {
+        await this.initialised;
         await this.perform(m.action);
         this.post({ type: 'testActionDone', inReplyTo: m.requestId });
       } catch (e) {
@@ -619,6 +630,8 @@ export class ChartApp {
       legend: this.lines.map((l) => l.label),
       overviewText: this.overview.text(),
       buckets: drawn.length > 0 ? (this.views.get(drawn[0].key)?.plotWidth ?? 0) : this.estimateWidth(),
+      notice: this.notice.hidden ? '' : (this.notice.textContent ?? ''),
+      injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
     };
   }
 

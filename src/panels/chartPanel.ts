@@ -173,15 +173,18 @@ export class ChartPanel implements vscode.Disposable {
       }, REQUEST_TIMEOUT_MS);
       this.waiters.set(requestId, { resolve, reject, timer });
       const send = (): void => this.post(make(requestId));
-      if (this.ready) send();
-      else void this.whenReady().then(send);
+      if (this.initialised) send();
+      else void this.whenInitialised().then(send);
     });
   }
 
   private readyWaiters: (() => void)[] = [];
 
-  private whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  private initialised = false;
+
+  /** Resolves once the webview has its init (requests sent earlier would reach a panel with no runs). */
+  private whenInitialised(): Promise<void> {
+    return this.initialised ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   private settle(requestId: number, value: unknown): void {
@@ -212,10 +215,13 @@ export class ChartPanel implements vscode.Disposable {
 
   private readonly handlers: MessageHandlers<FromWebview> = {
     ready: async (m) => {
+      // A webview that was hidden and shown again (or reloaded) starts over: a fresh init.
       this.ready = true;
+      this.initialised = false;
       if (m.state && m.state.folder === this.folder.key && sameList(m.state.runs, this.entries)) this.viewState = m.state;
-      for (const r of this.readyWaiters.splice(0)) r();
       await this.sendInit();
+      this.initialised = true;
+      for (const r of this.readyWaiters.splice(0)) r();
     },
     query: async (m) => {
       const unknown = m.lines.find((l) => !this.versions.has(l.version));
@@ -253,7 +259,9 @@ export class ChartPanel implements vscode.Disposable {
       this.services.selection.set({ ...current, step: row.step, source: 'chart' });
     },
     runCommand: async (m) => {
-      await vscode.commands.executeCommand(m.command === 'rewind' ? CommandId.RewindToSelectedStep : CommandId.ForkAtSelectedStep);
+      // The same command as the palette: same questions, same refusals. A refusal is also shown in the panel.
+      const outcome = await vscode.commands.executeCommand<unknown>(m.command === 'rewind' ? CommandId.RewindToSelectedStep : CommandId.ForkAtSelectedStep);
+      if (isRefusal(outcome)) this.post({ type: 'notice', kind: 'error', message: outcome.reason });
     },
     copy: async (m) => {
       await vscode.env.clipboard.writeText(m.text);
@@ -401,6 +409,10 @@ export function decodePng(dataUrl: string): Uint8Array {
 export function safeFileName(key: string): string {
   const name = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
   return name.length > 0 ? name : 'chart';
+}
+
+function isRefusal(value: unknown): value is { ok: false; reason: string } {
+  return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false && typeof (value as { reason?: unknown }).reason === 'string';
 }
 
 function titleOf(run: RunOverview, entry: string | undefined): string {

@@ -86,6 +86,10 @@ export interface ChartSnapshot {
   readonly legend: readonly string[];
   readonly overviewText: string;
   readonly buckets: number;
+  /** The notice shown at the top (a refusal, an error), '' when none. */
+  readonly notice: string;
+  /** Elements user data could have smuggled in (img, inline handlers): always 0. */
+  readonly injected: number;
 }
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
@@ -220,6 +224,8 @@ const isSnapshot = shape({
   legend: arrayOf(isText(), 10_000),
   overviewText: isText(),
   buckets: isInt,
+  notice: isText(),
+  injected: isInt,
 });
 
 const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, Check> } = {
