@@ -3,8 +3,13 @@
 // VS Code extension host of code-server, driven by headless Chromium. Exits 0 only when every test
 // passed, judged from the results file the suite writes (the extension host itself exits 0 anyway).
 //
-//   node scripts/run-vscode-tests.js [--grep PATTERN] [--workspace DIR] [--timeout SECONDS]
+//   node scripts/run-vscode-tests.js [--grep PATTERN] [--workspace DIR] [--multi-root] [--timeout SECONDS]
 //                                    [--json-out FILE] [--tests MODULE] [--keep] [--verbose]
+//
+// --multi-root opens a multi-root workspace (copies of test/fixtures/workspace and workspace-b in a
+// .code-workspace file) and runs test/integration/multiroot/*.test.ts instead of suite/.
+// A test can ask for a screenshot of the workbench while it runs (test/integration/screenshot.ts):
+// saved as test-results/screenshots/NAME.png.
 //
 // Env: RUNREWIND_TEST_GREP (same as --grep), RUNREWIND_TEST_OVERALL_TIMEOUT (seconds, default 600),
 // RUNREWIND_TEST_TIMEOUT_MS (per-test mocha timeout, default 60000), RUNREWIND_KEEP_TMP=1 (keep the
@@ -25,6 +30,7 @@ function parseArgs(argv) {
     jsonOut: '',
     tests: path.join(harness.REPO_ROOT, 'out', 'test', 'integration', 'suite', 'index'),
     keep: process.env.RUNREWIND_KEEP_TMP === '1',
+    multiRoot: false,
     verbose: process.env.RUNREWIND_TEST_VERBOSE === '1',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -35,17 +41,19 @@ function parseArgs(argv) {
     };
     if (a === '--grep' || a === '-g') opts.grep = value();
     else if (a === '--workspace') opts.workspace = value();
+    else if (a === '--multi-root') opts.multiRoot = true;
     else if (a === '--timeout') opts.timeoutSec = Number(value());
     else if (a === '--json-out') opts.jsonOut = path.resolve(value());
     else if (a === '--tests') opts.tests = path.resolve(value()).replace(/\.js$/, '');
     else if (a === '--keep') opts.keep = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
       process.exit(0);
     } else fail(`unknown argument ${a} (see --help)`);
   }
   if (!(opts.timeoutSec > 0)) fail('--timeout must be a positive number of seconds');
+  if (opts.multiRoot && opts.workspace) fail('--multi-root and --workspace cannot be combined');
   return opts;
 }
 
@@ -71,8 +79,13 @@ async function main() {
   const resultsFile = path.join(io, 'results.json');
   const logFile = path.join(io, 'mocha.log');
   fs.writeFileSync(logFile, '');
-  const env = { RUNREWIND_TEST_RESULTS: resultsFile, RUNREWIND_TEST_LOG: logFile };
+  // Screenshot requests from the tests: NAME.request appears in this dir; NAME.done answers it.
+  const shotRequests = path.join(io, 'screenshots');
+  fs.mkdirSync(shotRequests);
+  const env = { RUNREWIND_TEST_RESULTS: resultsFile, RUNREWIND_TEST_LOG: logFile, RUNREWIND_TEST_SCREENSHOTS: shotRequests };
   if (opts.grep) env.RUNREWIND_TEST_GREP = opts.grep;
+  // The suite index runs test/integration/<dir>/*.test.ts; multi-root tests need the multi-root window.
+  if (opts.multiRoot) env.RUNREWIND_TEST_DIR = 'multiroot';
   if (process.env.RUNREWIND_TEST_TIMEOUT_MS) env.RUNREWIND_TEST_TIMEOUT_MS = process.env.RUNREWIND_TEST_TIMEOUT_MS;
 
   const hostLogs = [];
@@ -108,6 +121,7 @@ async function main() {
   try {
     wb = await harness.openWorkbench({
       workspace: opts.workspace || undefined,
+      multiRoot: opts.multiRoot,
       extensionTestsPath: opts.tests,
       env,
       keepTemp: opts.keep,
@@ -118,7 +132,14 @@ async function main() {
       },
     });
     if (opts.verbose) process.stderr.write(`run-vscode-tests: ${wb.url}\n`);
-    tail = setInterval(flushLog, 250);
+    let shooting = false;
+    tail = setInterval(() => {
+      flushLog();
+      if (!shooting) {
+        shooting = true;
+        serveScreenshots(wb.page, shotRequests).finally(() => (shooting = false));
+      }
+    }, 250);
     let timer;
     const outcome = await Promise.race([
       wb.exit,
@@ -182,6 +203,33 @@ async function main() {
     if (wb) await wb.stop();
   }
   return interrupted ? 130 : code;
+}
+
+/** Takes the screenshots the tests asked for (NAME.request → test-results/screenshots/NAME.png, then NAME.done). */
+async function serveScreenshots(page, dir) {
+  let names;
+  try {
+    names = fs.readdirSync(dir).filter((f) => f.endsWith('.request')).map((f) => f.slice(0, -'.request'.length));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    let answer = 'ok';
+    if (!/^[\w.-]+$/.test(name)) {
+      answer = 'bad name';
+    } else {
+      const shot = path.join(harness.REPO_ROOT, 'test-results', 'screenshots', `${name}.png`);
+      try {
+        fs.mkdirSync(path.dirname(shot), { recursive: true });
+        await Promise.race([page.screenshot({ path: shot }), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out')), 10_000))]);
+        process.stdout.write(`      (screenshot: ${path.relative(process.cwd(), shot)})\n`);
+      } catch (err) {
+        answer = err.message;
+      }
+    }
+    fs.rmSync(path.join(dir, `${name}.request`), { force: true });
+    fs.writeFileSync(path.join(dir, `${name}.done`), answer);
+  }
 }
 
 main().then(

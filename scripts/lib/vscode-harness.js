@@ -135,6 +135,25 @@ function prepareWorkspace(folder, tmpRoot) {
   return ws;
 }
 
+/**
+ * A multi-root workspace inside `tmpRoot`: fresh copies of test/fixtures/workspace (`workspace-a`) and
+ * test/fixtures/workspace-b (`workspace-b`), and `multi-root.code-workspace` listing both in that order.
+ * Returns the `.code-workspace` file's path and the folders.
+ */
+function prepareMultiRootWorkspace(tmpRoot) {
+  const folders = [];
+  for (const [fixture, name] of [['workspace', 'workspace-a'], ['workspace-b', 'workspace-b']]) {
+    const src = path.join(REPO_ROOT, 'test', 'fixtures', fixture);
+    if (!fs.existsSync(src)) throw new HarnessError(`fixture ${src} is missing`);
+    const dest = path.join(tmpRoot, name);
+    fs.cpSync(src, dest, { recursive: true });
+    folders.push(dest);
+  }
+  const file = path.join(tmpRoot, 'multi-root.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: folders.map((f) => ({ path: path.basename(f) })), settings: {} }, null, 2));
+  return { file, folders };
+}
+
 /** Quiet defaults for a test workbench: no welcome page, no git scanning, no update checks. */
 const DEFAULT_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -233,10 +252,14 @@ function toRemoteUri(absPath) {
   return `vscode-remote://remote${absPath.split(path.sep).map(encodeURIComponent).join('/')}`;
 }
 
-/** The workbench URL for a folder, with the development extension and (optionally) a tests module. */
-function workbenchUrl({ port, host = '127.0.0.1', folder, extensionDevelopmentPath, extensionTestsPath }) {
+/**
+ * The workbench URL for a folder (or a `.code-workspace` file: `workspaceFile`), with the development
+ * extension and (optionally) a tests module.
+ */
+function workbenchUrl({ port, host = '127.0.0.1', folder, workspaceFile, extensionDevelopmentPath, extensionTestsPath }) {
   const params = [];
-  if (folder) params.push(`folder=${encodeURIComponent(folder)}`);
+  if (workspaceFile) params.push(`workspace=${encodeURIComponent(workspaceFile)}`);
+  else if (folder) params.push(`folder=${encodeURIComponent(folder)}`);
   const payload = [];
   if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', toRemoteUri(extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', toRemoteUri(extensionTestsPath)]);
@@ -285,6 +308,8 @@ function exthostLogTail(userDataDir, lines = 60) {
  *
  * @param {object} [opts]
  * @param {string} [opts.workspace] folder to open (default: temp copy of test/fixtures/workspace or an empty temp dir)
+ * @param {boolean} [opts.multiRoot] open a multi-root workspace instead: temp copies of test/fixtures/workspace
+ *   and test/fixtures/workspace-b listed in a `.code-workspace` file (see prepareMultiRootWorkspace)
  * @param {string|null} [opts.extensionDevelopmentPath] default: the repository root; null for none
  * @param {string} [opts.extensionTestsPath] absolute path of a module exporting run(), for integration tests
  * @param {string} [opts.extensionsDir] default: an empty temp dir (pass one with installed VSIXs to test them)
@@ -302,7 +327,8 @@ async function openWorkbench(opts = {}) {
   const userDataDir = path.join(tmpRoot, 'user-data');
   const extensionsDir = opts.extensionsDir || path.join(tmpRoot, 'extensions');
   fs.mkdirSync(userDataDir, { recursive: true });
-  const workspace = prepareWorkspace(opts.workspace, tmpRoot);
+  const multiRoot = opts.multiRoot ? prepareMultiRootWorkspace(tmpRoot) : undefined;
+  const workspace = multiRoot ? multiRoot.folders[0] : prepareWorkspace(opts.workspace, tmpRoot);
   writeUserSettings(userDataDir, opts.settings);
 
   let server;
@@ -341,6 +367,7 @@ async function openWorkbench(opts = {}) {
     const url = workbenchUrl({
       port: server.port,
       folder: workspace,
+      workspaceFile: multiRoot?.file,
       extensionDevelopmentPath: extensionDevelopmentPath || undefined,
       extensionTestsPath: opts.extensionTestsPath,
     });
@@ -351,6 +378,9 @@ async function openWorkbench(opts = {}) {
       url,
       port: server.port,
       workspace,
+      /** For a multi-root workbench: the `.code-workspace` file and its folders. */
+      workspaceFile: multiRoot?.file,
+      folders: multiRoot ? multiRoot.folders : [workspace],
       userDataDir,
       extensionsDir,
       tmpRoot,
@@ -393,6 +423,7 @@ module.exports = {
   ensureBuilt,
   makeTempRoot,
   prepareWorkspace,
+  prepareMultiRootWorkspace,
   startCodeServer,
   workbenchUrl,
   launchBrowser,

@@ -1,6 +1,8 @@
 // The module the VS Code extension host loads as `extensionTestsPath`: it runs every compiled
 // `out/test/integration/suite/**/*.test.js` with mocha (BDD: describe/it) inside the extension host,
-// where `require('vscode')` is the real API.
+// where `require('vscode')` is the real API. With RUNREWIND_TEST_DIR=multiroot it runs
+// `out/test/integration/multiroot/**/*.test.js` instead (they need the multi-root window that
+// `run-vscode-tests.js --multi-root` opens).
 //
 // Output: `console.log` cannot be redirected inside the extension host, so mocha's spec reporter is
 // routed through `Base.consoleLog` to (a) the text file named by RUNREWIND_TEST_LOG, which the runner
@@ -9,7 +11,8 @@
 // there at the end: the runner trusts that file, because the extension host exits 0 even when tests
 // fail.
 //
-// Env (set by scripts/run-vscode-tests.js, or by hand): RUNREWIND_TEST_GREP (mocha --grep),
+// Env (set by scripts/run-vscode-tests.js, or by hand): RUNREWIND_TEST_DIR (a directory next to
+// suite/, default suite), RUNREWIND_TEST_GREP (mocha --grep),
 // RUNREWIND_TEST_TIMEOUT_MS (per-test timeout, default 60000), RUNREWIND_TEST_RESULTS,
 // RUNREWIND_TEST_LOG.
 import * as fs from 'node:fs';
@@ -33,13 +36,22 @@ export interface SuiteResults {
   pending: TestRecord[];
 }
 
+/** The test directory's name under test/integration/: RUNREWIND_TEST_DIR, else `suite`. */
+function testDirName(): string {
+  const name = process.env.RUNREWIND_TEST_DIR?.trim() || 'suite';
+  if (!/^[\w-]+$/.test(name)) {
+    throw new Error(`RUNREWIND_TEST_DIR must name a directory under test/integration/, not ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
 function findTestFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) {
     return [];
   }
   // out/ keeps compiled files of deleted tests: when the TypeScript sources are there, run only the
   // compiled files whose source still exists.
-  const sourceDir = path.resolve(dir, '..', '..', '..', '..', 'test', 'integration', 'suite');
+  const sourceDir = path.resolve(dir, '..', '..', '..', '..', 'test', 'integration', path.basename(dir));
   const haveSources = fs.existsSync(sourceDir);
   return (fs.readdirSync(dir, { recursive: true }) as string[])
     .filter((rel) => rel.endsWith('.test.js'))
@@ -115,9 +127,15 @@ export function run(): Promise<void> {
   if (grep) {
     mocha.grep(grep);
   }
-  const files = findTestFiles(__dirname);
+  let testDir: string;
+  try {
+    testDir = path.join(__dirname, '..', testDirName());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const files = findTestFiles(testDir);
   if (files.length === 0) {
-    return Promise.reject(new Error(`no integration test files (*.test.js) under ${__dirname}; run npm run compile-tests`));
+    return Promise.reject(new Error(`no integration test files (*.test.js) under ${testDir}; run npm run compile-tests`));
   }
   for (const file of files) {
     mocha.addFile(file);
