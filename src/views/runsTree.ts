@@ -26,6 +26,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly emitter = new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly interned = new Map<string, RunsNode>();
+  /** Folders the last listing of the roots showed (multi-root only). */
+  private shownFolders = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -52,8 +54,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private onModelChange(change: ModelChange): void {
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
     if (change.scope === 'all') {
-      const folder = this.multiRoot && change.folder ? known({ kind: 'folder', folder: change.folder }) : undefined;
-      this.emitter.fire(folder);
+      // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
+      // last, only a refresh of the roots adds or drops the row (VS Code ignores a refresh of an element
+      // it does not show).
+      const repaintFolder = this.multiRoot && change.folder && this.shownFolders.has(change.folder) && this.hasRows(change.folder);
+      this.emitter.fire(repaintFolder ? known({ kind: 'folder', folder: change.folder }) : undefined);
       return;
     }
     const nodes: RunsNode[] = [];
@@ -110,12 +115,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const stores = this.stores.all;
     const loaded = await Promise.all(stores.map((s) => this.model.load(s.key).then(() => s)));
     if (!this.multiRoot) {
+      this.shownFolders = new Set();
       const only = loaded[0];
       return only ? this.projectsOf(only.key) : [];
     }
-    return loaded
-      .filter((s) => (this.model.get(s.key)?.runs.size ?? 0) > 0 || this.model.error(s.key))
-      .map((s) => this.node({ kind: 'folder', folder: s.key }));
+    const shown = loaded.filter((s) => this.hasRows(s.key));
+    this.shownFolders = new Set(shown.map((s) => s.key));
+    return shown.map((s) => this.node({ kind: 'folder', folder: s.key }));
+  }
+
+  /** Whether a folder has a row in a multi-root tree: it has runs, or an error to show. */
+  private hasRows(folder: string): boolean {
+    return (this.model.get(folder)?.runs.size ?? 0) > 0 || this.model.error(folder) !== undefined;
   }
 
   private projectsOf(folder: string): RunsNode[] {
