@@ -1,6 +1,7 @@
 // The Runs view: folders (multi-root only) → projects → runs → Forked From → archived versions, nested
 // as deep as the rewinds go; forked runs point back at their source. Elements are interned by id so
 // a change event names exactly the rows that changed, and selection and expansion survive refreshes.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo, VersionInfo } from '../core/api';
 import { formatNumber, formatTime, stateIcon } from '../format';
@@ -175,7 +176,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         const store = this.stores.get(element.folder);
         const item = new vscode.TreeItem(store?.name ?? element.folder, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('root-folder');
-        item.description = store?.logDir;
+        if (store) {
+          // The absolute path does not fit the row; inside the folder the setting's relative form does.
+          const relative = store.folder ? path.relative(store.folder.uri.fsPath, store.logDir) : '';
+          item.description = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : store.logDir;
+          item.tooltip = vscode.l10n.t('{0}: logs in {1}', store.name, store.logDir);
+        }
         item.contextValue = ContextValue.Folder;
         return item;
       }
