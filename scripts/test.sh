@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what is missing, builds, and runs every test stage —
 # unit (mocha, Node), Python client (unittest), integration (mocha inside the real VS Code extension
-# host of code-server), UI (Playwright driving the workbench in headless Chromium), and the packaged
+# host of code-server), multiroot (the same in a two-folder .code-workspace window), UI (Playwright driving the workbench in headless Chromium), and the packaged
 # VSIX (installed into code-server, checked for its files, activated). Ends with one line
 # "N passed, N failed" summed over the stages, and exits non-zero if anything failed.
 #
-# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python integration ui vsix) to leave stages
+# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python integration multiroot ui vsix) to leave stages
 # out while iterating; RUNREWIND_TEST_GREP filters the integration tests; see scripts/run-vscode-tests.js.
 set -euo pipefail
 
@@ -133,7 +133,7 @@ fi
 
 # --- VS Code: code-server ----------------------------------------------------------------------
 needs_vscode=0
-for s in integration ui vsix; do skipping "$s" || needs_vscode=1; done
+for s in integration multiroot ui vsix; do skipping "$s" || needs_vscode=1; done
 if [ "$needs_vscode" -eq 1 ]; then
   say "code-server (cached outside the clone)"
   T0=$(date +%s)
@@ -141,21 +141,33 @@ if [ "$needs_vscode" -eq 1 ]; then
   echo "ready in $(( $(date +%s) - T0 ))s"
 fi
 
-if ! skipping integration; then
-  say "integration tests (mocha in the VS Code extension host)"
-  rc=0
-  node scripts/run-vscode-tests.js --json-out "$RESULTS_DIR/integration.json" 2>&1 | tee "$RESULTS_DIR/integration.log" || rc=${PIPESTATUS[0]}
-  if [ -f "$RESULTS_DIR/integration.json" ]; then
-    read -r p f s < <(node -e 'const r=require(process.argv[1]).stats; console.log(r.passes, r.failures, r.pending)' "$RESULTS_DIR/integration.json")
+# Runs scripts/run-vscode-tests.js as stage $1 (extra arguments after it); counts from its JSON results.
+run_vscode_stage() {
+  local stage="$1"; shift
+  local rc=0 p f s
+  rm -f "$RESULTS_DIR/$stage.json"
+  node scripts/run-vscode-tests.js --json-out "$RESULTS_DIR/$stage.json" "$@" 2>&1 | tee "$RESULTS_DIR/$stage.log" || rc=${PIPESTATUS[0]}
+  if [ -f "$RESULTS_DIR/$stage.json" ]; then
+    read -r p f s < <(node -e 'const r=require(process.argv[1]).stats; console.log(r.passes, r.failures, r.pending)' "$RESULTS_DIR/$stage.json")
   else
     p=0; f=0; s=0
   fi
   PASSED=$((PASSED + p)); SKIPPED=$((SKIPPED + s))
   if [ "$f" -gt 0 ]; then
-    stage_failed integration "$f"
+    stage_failed "$stage" "$f"
   elif [ "$rc" -ne 0 ]; then
-    stage_failed integration
+    stage_failed "$stage"
   fi
+}
+
+if ! skipping integration; then
+  say "integration tests (mocha in the VS Code extension host)"
+  run_vscode_stage integration
+fi
+
+if ! skipping multiroot; then
+  say "multi-root integration tests (two folders in one .code-workspace window)"
+  run_vscode_stage multiroot --multi-root
 fi
 
 # --- UI ----------------------------------------------------------------------------------------
