@@ -68,6 +68,7 @@ export class ChartApp {
   private readonly toolbar: Toolbar;
   private readonly overview: OverviewSection;
   private readonly legend: HTMLElement;
+  private readonly overviewSection: HTMLElement;
   private readonly sectionsRoot: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly visibility: IntersectionObserver;
@@ -99,6 +100,7 @@ export class ChartApp {
       openVersion: (runId, versionId) => this.post({ type: 'openVersion', runId, versionId }),
     });
     const overviewSection = this.section('#overview', 'Overview', overviewRoot);
+    this.overviewSection = overviewSection;
     this.sectionsRoot = el('div', { className: 'sections' });
     root.append(this.toolbar.root, this.notice, this.legend, overviewSection, this.sectionsRoot);
 
@@ -271,6 +273,9 @@ export class ChartApp {
   // ---- rendering --------------------------------------------------------------------------------
 
   private renderAll(): void {
+    if (this.overviewSection instanceof HTMLDetailsElement && this.state) {
+      this.overviewSection.open = !this.state.collapsed.includes('#overview');
+    }
     this.showToolbar();
     this.renderSections();
     this.showSelection();

@@ -48,6 +48,8 @@ interface Part {
 }
 
 const HEIGHT = 220;
+/** How long a click waits to be sure it is not the first half of a double-click. */
+const DOUBLE_CLICK_MS = 250;
 
 function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{6})$/i.exec(hex);
@@ -88,6 +90,7 @@ export class ChartView {
   private readonly plotBox: HTMLElement;
   private readonly readout: HTMLElement;
   private readonly empty: HTMLElement;
+  private readonly note: HTMLElement;
   private readoutCells: { value: HTMLElement; line: DrawnLine }[] = [];
   private readoutStep: HTMLElement | null = null;
   private width: number;
@@ -103,7 +106,8 @@ export class ChartView {
     this.readout = el('div', { className: 'readout', attrs: { 'aria-live': 'off' } });
     this.plotBox = el('div', { className: 'plot' });
     this.empty = el('div', { className: 'empty', text: 'Loading…' });
-    container.append(this.readout, this.plotBox, this.empty);
+    this.note = el('div', { className: 'note muted' });
+    container.append(this.readout, this.plotBox, this.empty, this.note);
   }
 
   /** Draws `data` (points per version) for `lines`; recreates uPlot only when what is drawn changed shape. */
@@ -128,6 +132,18 @@ export class ChartView {
       const y = settings.smoothing > 0 ? smoothEma(v.values, settings.smoothing) : v.values;
       this.drawn.push({ spec, x, steps: v.steps, y, raw: v.values, segments: points.segments });
     }
+    let nonFinite = 0;
+    let sampled = false;
+    for (const d of this.drawn) {
+      const p = data.get(d.spec.version);
+      nonFinite += p?.nonFinite ?? 0;
+      sampled ||= p !== undefined && !p.exact;
+    }
+    // Honest about what is not drawn: NaN/Infinity points, and that a line is a min/max envelope.
+    this.note.textContent = [
+      nonFinite > 0 ? `${nonFinite} NaN/Infinity ${nonFinite === 1 ? 'value' : 'values'} not drawn` : '',
+      sampled ? 'min/max envelope: zoom in for every point' : '',
+    ].filter(Boolean).join(' · ');
     const parts = this.partsOf(this.drawn, settings);
     const structure = [
       settings.xAxis,
@@ -347,11 +363,17 @@ export class ChartView {
     u.over.addEventListener('mouseup', (e) => {
       const down = this.down;
       this.down = null;
-      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 3) return;
+      clearTimeout(this.clickTimer);
+      // A double-click resets the zoom; only a single click selects a step.
+      if (!down || e.detail > 1 || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 3) return;
       const rect = u.over.getBoundingClientRect();
-      this.pickAt(e.clientX - rect.left, e.clientY - rect.top);
+      const left = e.clientX - rect.left;
+      const top = e.clientY - rect.top;
+      this.clickTimer = setTimeout(() => this.pickAt(left, top), DOUBLE_CLICK_MS);
     });
   }
+
+  private clickTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Selects the nearest logged point of the nearest line to a position in the plot (CSS pixels). */
   pickAt(left: number, top: number): boolean {
@@ -464,7 +486,7 @@ export class ChartView {
       ctx.lineTo(px, bottom);
       ctx.stroke();
       ctx.fillStyle = mark.color;
-      ctx.fillText(`${mark.kind === 'rewind' ? '⟲' : '⑂'}${mark.step}`, px + 3 * ratio, top + 2 * ratio);
+      ctx.fillText(`${mark.kind} ${mark.step}`, px + 3 * ratio, top + 2 * ratio);
     }
     const sel = settings.selection;
     if (sel && this.lines.some((l) => l.runId === sel.runId)) {
