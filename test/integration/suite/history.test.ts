@@ -57,7 +57,8 @@ describe('run history document', () => {
     const line = editor.document.getText().split('\n').findIndex((l) => /^\s*25\s/.test(l));
     assert.ok(line > 0);
     editor.selection = new vscode.Selection(line, 0, line, 0);
-    const selected = await waitFor(() => api.services.selection.current, 'a selected step');
+    // An earlier test may have left a selection of its own: wait for this history's.
+    const selected = await waitFor(() => api.services.selection.current?.runId === id && api.services.selection.current, 'the step selected in the history');
     assert.equal(selected.runId, id);
     assert.equal(selected.step, 25);
     assert.equal(selected.source, 'history');
