@@ -191,15 +191,8 @@ describe('Chart panel (UI)', function () {
     await wb.screenshot('chart-restored');
   });
 
-  it('shows a hostile run name as text, in the light theme', async () => {
+  it('shows a hostile run name as text', async () => {
     const page = wb.page;
-    await wb.runCommand('Preferences: Color Theme');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('Light Modern');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
-    await input.press('Enter');
-    await page.locator('.monaco-workbench.vs').waitFor({ timeout: 10_000 });
     await showRuns(page);
     const row = treeItem(page, /^<img src=x>/);
     await row.waitFor({ timeout: 20_000 });
@@ -207,10 +200,8 @@ describe('Chart panel (UI)', function () {
     await row.locator('.action-label[aria-label="Open Charts"]').click();
     const name = '<img src=x> [click](command:runRewind.deleteRun) *bold* `code`';
     const frame = await chartFrame(page, 30_000, name);
-    await frame.locator('.legend-item', { hasText: name }).waitFor();
     assert.equal(await frame.locator('img').count(), 0);
     await chartDrawn(frame, 'loss');
-    await page.waitForTimeout(300);
-    await wb.screenshot('chart-hostile-light');
+    await wb.screenshot('chart-hostile');
   });
 });
