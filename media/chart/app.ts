@@ -530,9 +530,11 @@ export class ChartApp {
     if (!state || !(max > min)) return;
     this.update({ zoom: { axis: state.xAxis, min, max } });
     this.zoomed.clear();
-    // Instant feedback on the points we have, then the host's full-resolution answer for the range.
-    for (const key of this.views.keys()) {
-      this.markDirty(key);
+    // Instant feedback: rescale the points we have (no re-join); then the host's full-resolution answer.
+    const settings = this.settings();
+    for (const [key, view] of this.views) {
+      view.setSettings(settings);
+      view.applyZoom();
       this.request(key);
     }
   }
