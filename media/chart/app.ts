@@ -629,7 +629,7 @@ export class ChartApp {
   private snapshot(): ChartSnapshot {
     const state = this.state;
     if (!state) throw new Error('the panel has not been initialised');
-    const drawn = [...this.views].filter(([key]) => this.full.has(key)).map(([key, view]) => ({ key, ...view.stats() }));
+    const drawn = [...this.views].filter(([key]) => this.full.has(key) && !this.dirty.has(key)).map(([key, view]) => ({ key, ...view.stats() }));
     return {
       state,
       charts: this.shownKeys,
