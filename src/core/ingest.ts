@@ -18,6 +18,8 @@ type FileStatus = 'active' | 'pending' | 'rejected' | 'done';
 
 interface FileState {
   readonly path: string;
+  /** An ops file (one UI or command-line operation), not a writer's file. */
+  readonly isOps: boolean;
   offset: number;
   line: number;
   version: string | null;
@@ -68,8 +70,12 @@ export class LogIngester {
     this.waiting.clear();
     this.listings.clear();
     this.db.each('SELECT path, offset, line, version, status FROM files', [], (r) => {
-      this.files.set(r[0] as string, { path: r[0] as string, offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, status: r[4] as FileStatus, dirty: false });
+      this.files.set(r[0] as string, { path: r[0] as string, isOps: this.isOpsFile(r[0] as string), offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, status: r[4] as FileStatus, dirty: false });
     });
+  }
+
+  private isOpsFile(file: string): boolean {
+    return path.dirname(file) === this.opsDir;
   }
 
   /** Files of the log directory in the order they must be applied. */
@@ -151,7 +157,7 @@ export class LogIngester {
   private stateOf(file: string): FileState {
     let state = this.files.get(file);
     if (!state) {
-      state = { path: file, offset: 0, line: 0, version: null, status: 'active', dirty: true };
+      state = { path: file, isOps: this.isOpsFile(file), offset: 0, line: 0, version: null, status: 'active', dirty: true };
       this.files.set(file, state);
     }
     return state;
@@ -269,7 +275,6 @@ export class LogIngester {
       return 'ok';
     }
     const type = record.type;
-    const isOps = path.dirname(state.path) === this.opsDir;
     // The hot path: history rows.
     if (type === 'row' && state.version !== null) return this.applyRow(state, record, lineNo);
     if (typeof type !== 'string') {
@@ -281,7 +286,7 @@ export class LogIngester {
       return 'ok';
     }
     const time = typeof record.time === 'number' && Number.isFinite(record.time) ? record.time : Number.NaN;
-    if (isOps) {
+    if (state.isOps) {
       if (lineNo > 1) {
         this.report(state, lineNo, 'warning', 'an ops file holds one record; this one is skipped');
         return 'ok';

@@ -64,6 +64,13 @@ interface KeyStat {
   dirty: boolean;
 }
 
+/** One key of one version while it is being appended to: found with a single map lookup per point. */
+interface SeriesState {
+  readonly keyId: number;
+  tail: Tail | undefined;
+  stat: KeyStat | undefined;
+}
+
 /** A part of a visible history: rows of `version` with from <= step <= to. */
 interface Segment extends SeriesSegment {}
 
@@ -87,6 +94,7 @@ export class RunStore {
   private readonly stepTails = new Map<string, Tail>();
   private readonly pointTails = new Map<string, Map<number, Tail>>();
   private readonly stats = new Map<string, Map<number, KeyStat>>();
+  private readonly appending = new Map<string, Map<string, SeriesState>>();
   private readonly versionsByRun = new Map<string, VersionRow[]>();
   /** Headline per version; dropped whenever the version changes (its ancestors' rows up to the branch step never do). */
   private readonly headlines = new Map<string, { key: string; value: number } | null>();
@@ -110,6 +118,7 @@ export class RunStore {
     this.stepTails.clear();
     this.pointTails.clear();
     this.stats.clear();
+    this.appending.clear();
     this.versionsByRun.clear();
     this.headlines.clear();
     this.nextSeq = 0;
@@ -179,7 +188,12 @@ export class RunStore {
   /** Appends one history row to a version. Returns the number of points stored. */
   appendRow(v: VersionRow, step: number, time: number, data: Record<string, unknown>, warn: (message: string) => void): number {
     this.pushStep(v.id, step, time);
-    const stats = this.statsOf(v.id);
+    let series = this.appending.get(v.id);
+    if (!series) {
+      series = new Map();
+      this.appending.set(v.id, series);
+    }
+    const of = (key: string): SeriesState => series.get(key) ?? this.startSeries(v.id, series, key);
     let points = 0;
     const visit = (record: Record<string, unknown>, prefix: string, depth: number): void => {
       for (const name of Object.keys(record)) {
@@ -187,15 +201,15 @@ export class RunStore {
         const key = prefix === '' ? name : `${prefix}.${name}`;
         switch (typeof value) {
           case 'number':
-            this.pushPoint(v.id, stats, key, step, value, KeyKind.Number);
+            this.pushPoint(v.id, of(key), step, value, KeyKind.Number);
             points++;
             break;
           case 'boolean':
-            this.pushPoint(v.id, stats, key, step, value ? 1 : 0, KeyKind.Boolean);
+            this.pushPoint(v.id, of(key), step, value ? 1 : 0, KeyKind.Boolean);
             points++;
             break;
           case 'string':
-            this.pushText(v.id, stats, key, step, value);
+            this.pushText(v.id, of(key), step, value);
             points++;
             break;
           case 'object':
@@ -231,20 +245,27 @@ export class RunStore {
     }
   }
 
-  private pushPoint(version: string, stats: Map<number, KeyStat>, key: string, step: number, value: number, kind: KeyKind): void {
+  private startSeries(version: string, series: Map<string, SeriesState>, key: string): SeriesState {
     const keyId = this.keyId(key);
-    let tails = this.pointTails.get(version);
-    if (!tails) {
-      tails = new Map();
-      this.pointTails.set(version, tails);
-    }
-    let tail = tails.get(keyId);
+    const state: SeriesState = { keyId, tail: this.pointTails.get(version)?.get(keyId), stat: this.statsOf(version).get(keyId) };
+    series.set(key, state);
+    return state;
+  }
+
+  private pushPoint(version: string, series: SeriesState, step: number, value: number, kind: KeyKind): void {
+    let tail = series.tail;
     if (!tail) {
-      tail = this.loadTail('SELECT chunk, first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? ORDER BY chunk DESC LIMIT 1', [version, keyId]);
-      tails.set(keyId, tail);
+      tail = this.loadTail('SELECT chunk, first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? ORDER BY chunk DESC LIMIT 1', [version, series.keyId]);
+      let tails = this.pointTails.get(version);
+      if (!tails) {
+        tails = new Map();
+        this.pointTails.set(version, tails);
+      }
+      tails.set(series.keyId, tail);
+      series.tail = tail;
     }
     const n = tail.length;
-    let stat = stats.get(keyId);
+    const stat = series.stat;
     if (n > 0 && tail.steps[n - 1] === step) {
       // The same key twice in one row (say "a.b" and {"a": {"b": …}}): the later value wins.
       tail.vals[n - 1] = value;
@@ -254,8 +275,8 @@ export class RunStore {
       if (stat) stat.points++;
     }
     if (!stat) {
-      stat = { points: 1, lastStep: step, lastKind: kind, lastNum: value, lastText: null, dirty: true };
-      stats.set(keyId, stat);
+      series.stat = { points: 1, lastStep: step, lastKind: kind, lastNum: value, lastText: null, dirty: true };
+      this.statsOf(version).set(series.keyId, series.stat);
     } else {
       stat.lastStep = step;
       stat.lastKind = kind;
@@ -264,17 +285,17 @@ export class RunStore {
       stat.dirty = true;
     }
     if (tail.length >= CHUNK_SIZE) {
-      this.writePointChunk(version, keyId, tail);
+      this.writePointChunk(version, series.keyId, tail);
       tail.advance();
     }
   }
 
-  private pushText(version: string, stats: Map<number, KeyStat>, key: string, step: number, value: string): void {
-    const keyId = this.keyId(key);
-    this.db.run('INSERT OR REPLACE INTO text_values (version, key, step, value) VALUES (?,?,?,?)', [version, keyId, step, value]);
-    const stat = stats.get(keyId);
+  private pushText(version: string, series: SeriesState, step: number, value: string): void {
+    this.db.run('INSERT OR REPLACE INTO text_values (version, key, step, value) VALUES (?,?,?,?)', [version, series.keyId, step, value]);
+    const stat = series.stat;
     if (!stat) {
-      stats.set(keyId, { points: 1, lastStep: step, lastKind: KeyKind.String, lastNum: null, lastText: value, dirty: true });
+      series.stat = { points: 1, lastStep: step, lastKind: KeyKind.String, lastNum: null, lastText: value, dirty: true };
+      this.statsOf(version).set(series.keyId, series.stat);
     } else {
       if (stat.lastStep !== step) stat.points++;
       stat.lastStep = step;
@@ -379,6 +400,7 @@ export class RunStore {
     this.stepTails.delete(version);
     this.pointTails.delete(version);
     this.stats.delete(version);
+    this.appending.delete(version);
   }
 
   // -------------------------------------------------------------------------------------------
