@@ -1,5 +1,6 @@
 // Terminals opened in VS Code log to this workspace with no install step: RUNREWIND_DIR points at the
-// first folder's log directory and the bundled Python client is on PYTHONPATH.
+// log directory of the terminal's folder (the first folder's when it has none) and the bundled Python
+// client is on PYTHONPATH.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { affects, injectTerminalEnvironment, logDirectoryFor } from './config';
@@ -11,6 +12,8 @@ const PYTHONPATH = 'PYTHONPATH';
 
 export class TerminalEnvironment implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** Folders given a scoped RUNREWIND_DIR: scoped collections are not cleared with the global one. */
+  private scopedFolders: readonly vscode.WorkspaceFolder[] = [];
 
   constructor(
     readonly collection: vscode.GlobalEnvironmentVariableCollection,
@@ -28,6 +31,8 @@ export class TerminalEnvironment implements vscode.Disposable {
 
   update(): void {
     this.collection.clear();
+    for (const folder of this.scopedFolders) this.collection.getScoped({ workspaceFolder: folder }).clear();
+    this.scopedFolders = [];
     if (!injectTerminalEnvironment()) {
       this.log.info('terminal environment off');
       return;
@@ -41,6 +46,16 @@ export class TerminalEnvironment implements vscode.Disposable {
     // that matches this extension's protocol.
     this.collection.prepend(PYTHONPATH, `${this.pythonDir}${path.delimiter}`);
     this.log.info(`terminals: ${RUNREWIND_DIR}=${logDir}, ${PYTHONPATH} += ${this.pythonDir}`);
+    // In a multi-root window, a terminal opened in a folder logs to that folder's directory.
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length > 1) {
+      for (const folder of folders) {
+        const folderDir = logDirectoryFor(folder);
+        this.collection.getScoped({ workspaceFolder: folder }).replace(RUNREWIND_DIR, folderDir);
+        this.log.info(`terminals in ${folder.name}: ${RUNREWIND_DIR}=${folderDir}`);
+      }
+      this.scopedFolders = folders;
+    }
   }
 
   dispose(): void {

@@ -179,9 +179,13 @@ describe('multi-root workspace', () => {
     assert.match(inA[0]?.[0].fsPath ?? '', /[\\/]bad01[\\/]/);
   });
 
-  it('gives terminals RUNREWIND_DIR of the first folder and the bundled client on PYTHONPATH', () => {
+  it('gives each folder\'s terminals its own RUNREWIND_DIR (the first folder\'s by default) and the bundled client on PYTHONPATH', () => {
     const collection = api.terminals.collection;
+    const [folderA, folderB] = vscode.workspace.workspaceFolders ?? [];
+    assert.ok(folderA && folderB);
     assert.equal(collection.get('RUNREWIND_DIR')?.value, a.logDir);
+    assert.equal(collection.getScoped({ workspaceFolder: folderA }).get('RUNREWIND_DIR')?.value, a.logDir);
+    assert.equal(collection.getScoped({ workspaceFolder: folderB }).get('RUNREWIND_DIR')?.value, b.logDir);
     const pythonPath = collection.get('PYTHONPATH');
     assert.equal(pythonPath?.type, vscode.EnvironmentVariableMutatorType.Prepend);
     assert.match(pythonPath?.value ?? '', /python/);
@@ -265,7 +269,8 @@ describe('multi-root workspace', () => {
       }, 'only workspace-a in the tree');
       assert.equal(label(roots[0]!.item), 'workspace-a');
       const terminal = api.terminals.collection.get('RUNREWIND_DIR')?.value;
-      assert.equal(terminal, a.logDir, 'terminals still log to the first folder');
+      assert.equal(terminal, a.logDir, 'terminals outside a folder still log to the first folder');
+      assert.equal(api.terminals.collection.getScoped({ workspaceFolder: folderB }).get('RUNREWIND_DIR')?.value, storeB.logDir, 'the second folder\'s terminals follow its setting');
 
       // Its first run brings the folder back: VS Code shows a new root only when the roots are
       // refreshed (an event naming the folder's node, not shown any more, would be ignored).
