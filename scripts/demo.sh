@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `npm run demo`: shows Run Rewind working. Builds the extension and its VSIX, installs code-server
-# (cached), prepares a demo workspace whose runs — one rewound at step 200, one forked — were just
-# logged by the Python client, starts VS Code (code-server) on 127.0.0.1 with the VSIX installed and
-# that folder open, and prints the address to open. Stays in the foreground until Ctrl-C.
+# (cached), prepares a demo workspace whose runs were just logged by the Python client — the W&B
+# guide's own rewind and fork scripts, and a simulated training session (a run that diverges and is
+# rewound, a fork, a comparison run) — plus one run that keeps training live, starts VS Code
+# (code-server) on 127.0.0.1 with the VSIX installed and that folder open, and prints the address to
+# open. Stays in the foreground until Ctrl-C, which also stops the live run.
 #
 #   npm run demo                     # workspace ./demo, http://127.0.0.1:8080/
 #   DEMO_PORT=9000 npm run demo -- /path/to/folder
@@ -22,7 +24,7 @@ say() { if [ -t 2 ]; then printf '\033[1m%s\033[0m\n' "$*" >&2; else printf '%s\
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "DEMO_PORT must be a port number, not '$PORT'"
-for script in python/examples/seed_rewind.py python/examples/seed_fork.py; do
+for script in python/examples/seed_rewind.py python/examples/seed_fork.py python/examples/demo_training.py; do
   [ -f "$script" ] || die "$script is missing: the Python client's example scripts are needed to log the demo runs"
 done
 command -v python3 >/dev/null || die "python3 is not on PATH"
@@ -46,15 +48,17 @@ rm -rf "$DEMO_ABS/.runrewind"
 export RUNREWIND_DIR="$DEMO_ABS/.runrewind"
 PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}" python3 python/examples/seed_rewind.py
 PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}" python3 python/examples/seed_fork.py
-unset RUNREWIND_DIR
+PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}" python3 python/examples/demo_training.py
 
 say "[4/4] start VS Code (code-server) with the VSIX installed"
 PROFILE="$(mktemp -d "${TMPDIR:-/tmp}/runrewind-demo-XXXXXX")"
 SERVER_PID=""
+LIVE_PID=""
 SERVER_LOG="$PROFILE/server.log"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  if [ -n "$LIVE_PID" ]; then kill -TERM "$LIVE_PID" 2>/dev/null || true; fi
   if [ -n "$SERVER_PID" ]; then
     kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 -- "-$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -76,7 +80,8 @@ cat >"$PROFILE/user-data/User/settings.json" <<'JSON'
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "update.mode": "none",
-  "security.workspace.trust.enabled": false
+  "security.workspace.trust.enabled": false,
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 ENTRY="$CS_DIR/out/node/entry.js"
@@ -91,6 +96,11 @@ XDG_CONFIG_HOME="$PROFILE/xdg/config" XDG_DATA_HOME="$PROFILE/xdg/data" BROWSER=
   --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override --ignore-last-opened "$DEMO_ABS" >"$SERVER_LOG" 2>&1 </dev/null &
 SERVER_PID=$!
+
+# One run keeps training while the demo is open: its curves grow live in the tree and the charts.
+PYTHONPATH="$ROOT/python${PYTHONPATH:+:$PYTHONPATH}" python3 python/examples/demo_training.py --live >"$PROFILE/live.log" 2>&1 </dev/null &
+LIVE_PID=$!
+unset RUNREWIND_DIR
 
 for _ in $(seq 1 600); do
   if grep -q "HTTP server listening on" "$SERVER_LOG" 2>/dev/null; then break; fi
@@ -109,8 +119,9 @@ echo "Run Rewind demo is running. Open:"
 echo
 echo "    $URL"
 echo
-echo "Workspace: $DEMO_ABS (runs logged in .runrewind/ by python/examples/seed_rewind.py and seed_fork.py)"
-echo "Click the Run Rewind icon in the activity bar. Press Ctrl-C here to stop."
+echo "Workspace: $DEMO_ABS (runs logged in .runrewind/ by python/examples/seed_rewind.py, seed_fork.py and"
+echo "demo_training.py; \"live-run\" keeps training until you stop the demo)"
+echo "Click the Run Rewind icon in the activity bar, then a run's chart button. Press Ctrl-C here to stop."
 
 if [ "${DEMO_CHECK:-}" = "1" ]; then
   node -e '

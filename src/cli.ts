@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
-import { cellText, historyCsv, historyJson, overviewJson, runJson, textTable } from './core/format';
+import { cellText, compactNumber, historyCsv, historyJson, overviewJson, runJson, textTable } from './core/format';
 import { parseStep } from './core/runSpec';
 
 const USAGE = `Usage: runrewind <command> [options]
@@ -179,7 +179,7 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
 function listText(runs: readonly RunInfo[]): string {
   const rows: string[][] = [];
   for (const r of runs) {
-    const headline = r.headline ? `${r.headline.key}=${cellText(r.headline.value)}` : '';
+    const headline = r.headline ? `${r.headline.key}=${compactNumber(r.headline.value)}` : '';
     const origin = r.forkedFrom ? `forked from ${r.forkedFrom.run}@${r.forkedFrom.step}` : '';
     rows.push([r.id, r.name, r.project, r.state, String(r.lastStep ?? '-'), headline, origin]);
     for (const v of r.versions) {

@@ -82,6 +82,12 @@ function csvField(value: string | number): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** A number for people to read: integers whole, others to 6 significant digits. */
+export function compactNumber(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return cellText(value);
+  return String(Number(value.toPrecision(6)));
+}
+
 /** Fixed-width text table; user text is printed as text (control characters made visible). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const clean = (s: string): string => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
