@@ -106,6 +106,11 @@ export class Engine {
     }
   }
 
+  /** Bytes of log not read yet. */
+  pendingBytes(): number {
+    return this.ingester.pendingBytes();
+  }
+
   /** Runs whose state changed since the last call (for instance a writer that died). */
   private stateChanges(): string[] {
     const changed: string[] = [];

@@ -149,6 +149,21 @@ export class LogIngester {
     }
   }
 
+  /** Bytes appended to the log files that have not been read yet (for progress reports). */
+  pendingBytes(): number {
+    let total = 0;
+    for (const file of this.listFiles()) {
+      const state = this.files.get(file);
+      if (state && (state.status === 'rejected' || state.status === 'done')) continue;
+      try {
+        total += Math.max(0, fs.statSync(file).size - (state?.offset ?? 0));
+      } catch {
+        // deleted meanwhile
+      }
+    }
+    return total;
+  }
+
   /** Diagnostics for files that wait for another file. */
   waitingDiagnostics(): Diagnostic[] {
     return [...this.waiting.values()];

@@ -63,6 +63,8 @@ class WorkerHost {
     const run = async (): Promise<IngestResult> => {
       const total = { changedRuns: new Set<string>(), rows: 0, points: 0, bytes: 0, diagnostics: [] as IngestResult['diagnostics'][number][] };
       let result: EngineIngestResult;
+      // Measured only once an ingest turns out to need more than one slice: small ones cost nothing.
+      let expected: number | undefined;
       do {
         this.ingestAgain = false;
         do {
@@ -73,7 +75,9 @@ class WorkerHost {
           total.bytes += result.bytes;
           total.diagnostics.push(...result.diagnostics);
           if (result.more) {
-            post({ kind: 'progress', progress: { message: `Reading logs: ${(total.bytes / 1048576).toFixed(0)} MiB, ${total.points.toLocaleString('en-US')} points` } });
+            expected ??= total.bytes + this.engine.pendingBytes();
+            const message = `Reading logs: ${(total.bytes / 1048576).toFixed(0)} of ${(expected / 1048576).toFixed(0)} MiB, ${total.points.toLocaleString('en-US')} points`;
+            post({ kind: 'progress', progress: { message, fraction: Math.min(1, total.bytes / expected) } });
             await yieldToQueue();
           }
         } while (result.more);

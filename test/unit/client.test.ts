@@ -99,3 +99,22 @@ describe('StoreClient restarted from a snapshot', () => {
     await second.dispose();
   });
 });
+
+describe('StoreClient progress', () => {
+  it('reports the fraction read while it ingests a log bigger than one slice', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { buffered: true });
+    for (let i = 0; i < 400_000; i++) w.log({ loss: 1 / (i + 1), acc: i / 400_000, note: 'padding-padding-padding' });
+    w.finish();
+    const client = await start(dir);
+    const seen: { message: string; fraction?: number }[] = [];
+    client.onProgress((p) => seen.push(p));
+    const result = await client.ingest();
+    assert.equal(result.rows, 400_000);
+    assert.ok(seen.length >= 2, `${seen.length} progress reports`);
+    const fractions = seen.map((p) => p.fraction ?? -1);
+    assert.ok(fractions.every((f, i) => f > 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), fractions.join(', '));
+    assert.match(seen[0].message, /Reading logs: \d+ of \d+ MiB/);
+    await client.dispose();
+  });
+});
