@@ -123,16 +123,18 @@ export class Harness {
     const charts = this.options.keys.length;
     const host0 = this.stats.hostMs;
     const sent0 = this.stats.pointsSent;
-    let answers = 0;
+    // A chart counts once it is drawn after its own answer arrived (charts answered early may be
+    // drawn in a frame before the last answer arrives).
+    const answered = new Set<string>();
     const seen = new Set<string>();
     const t0 = performance.now();
     return new Promise((resolve) => {
-      const onMessage = (e: MessageEvent<{ type?: string }>): void => {
-        if (e.data?.type === 'series') answers++;
+      const onMessage = (e: MessageEvent<{ type?: string; key?: string }>): void => {
+        if (e.data?.type === 'series' && e.data.key !== undefined) answered.add(e.data.key);
       };
       const onDrawn = (e: Event): void => {
-        if (answers < charts) return;
-        seen.add((e as CustomEvent<string>).detail);
+        const key = (e as CustomEvent<string>).detail;
+        if (answered.has(key)) seen.add(key);
         if (seen.size < charts) return;
         removeEventListener('runrewind:drawn', onDrawn);
         removeEventListener('message', onMessage);
