@@ -43,6 +43,8 @@ interface Pending {
 const POINTS_PER_BUCKET_LIMIT = 8;
 /** Milliseconds of redrawing per animation frame before the remaining redraws wait a frame. */
 const FRAME_BUDGET_MS = 6;
+/** How long a zoom waits for the host's answer before rescaling the points it has (two frames). */
+const ZOOM_FEEDBACK_MS = 32;
 
 export class ChartApp {
   private state: ChartViewState | null = null;
@@ -530,14 +532,25 @@ export class ChartApp {
     if (!state || !(max > min)) return;
     this.update({ zoom: { axis: state.xAxis, min, max } });
     this.zoomed.clear();
-    // Instant feedback: rescale the points we have (no re-join); then the host's full-resolution answer.
-    const settings = this.settings();
-    for (const [key, view] of this.views) {
-      view.setSettings(settings);
-      view.applyZoom();
-      this.request(key);
-    }
+    // Ask first, so the host works while we wait. The host's full-resolution answer usually comes
+    // within a frame or two: charts whose answer has not come after ZOOM_FEEDBACK_MS are rescaled
+    // with the points they have (no re-join) meanwhile. Rescaling at once would rasterise every chart
+    // twice and delay the answers' frame (measured: 8 charts, ~10 ms of canvas raster per pass).
+    for (const key of this.views.keys()) this.request(key);
+    clearTimeout(this.zoomFeedback);
+    const zoom = this.state?.zoom;
+    this.zoomFeedback = setTimeout(() => {
+      if (this.state?.zoom !== zoom) return;
+      const settings = this.settings();
+      for (const [key, view] of this.views) {
+        if (this.zoomed.has(key)) continue;
+        view.setSettings(settings);
+        view.applyZoom();
+      }
+    }, ZOOM_FEEDBACK_MS);
   }
+
+  private zoomFeedback: ReturnType<typeof setTimeout> | undefined;
 
   private resetZoom(): void {
     if (!this.state?.zoom) return;
