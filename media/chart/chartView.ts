@@ -98,6 +98,11 @@ function formatDuration(seconds: number): string {
   return `${sign}${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
 }
 
+/** The text beside a branch mark: "fork 120", "rewind 150". */
+export function markLabel(mark: Pick<BranchMark, 'kind' | 'step'>): string {
+  return `${mark.kind} ${mark.step}`;
+}
+
 export function formatX(x: number, axis: XAxisMode): string {
   if (axis === 'step') return `step ${Math.round(x)}`;
   if (axis === 'relative') return formatDuration(x);
@@ -496,6 +501,8 @@ export class ChartView {
     ctx.save();
     ctx.font = `${Math.round(10 * ratio)}px ${settings.theme.font}`;
     ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    const placed: { px: number; mark: BranchMark }[] = [];
     for (const mark of this.marks) {
       if (!this.lines.some((l) => l.runId === mark.runId)) continue;
       const xv = this.xOfStep(mark.version, mark.step);
@@ -509,9 +516,29 @@ export class ChartView {
       ctx.moveTo(px, top);
       ctx.lineTo(px, bottom);
       ctx.stroke();
-      ctx.fillStyle = mark.color;
-      ctx.fillText(`${mark.kind} ${mark.step}`, px + 3 * ratio, top + 2 * ratio);
+      placed.push({ px, mark });
     }
+    // Labels left to right, each on the first of two rows where it does not run into the previous
+    // label; one that fits on neither is left out (every mark's text is in the plot's tooltip).
+    placed.sort((a, b) => a.px - b.px);
+    const rowEnds = [-Infinity, -Infinity];
+    const gap = 4 * ratio;
+    let hidden = 0;
+    for (const { px, mark } of placed) {
+      const text = markLabel(mark);
+      const x = px + 3 * ratio;
+      const width = ctx.measureText(text).width;
+      const row = rowEnds.findIndex((end) => x >= end + gap);
+      if (row < 0) {
+        hidden++;
+        continue;
+      }
+      rowEnds[row] = x + width;
+      ctx.fillStyle = mark.color;
+      ctx.fillText(text, x, top + 2 * ratio + row * 12 * ratio);
+    }
+    const tip = placed.length > 0 ? `Branch steps: ${placed.map((p) => markLabel(p.mark)).join(', ')}${hidden > 0 ? ` (${hidden} label${hidden === 1 ? '' : 's'} hidden here)` : ''}` : '';
+    if (u.over.title !== tip) u.over.title = tip;
     const sel = settings.selection;
     if (sel && this.lines.some((l) => l.runId === sel.runId)) {
       const xv = this.xOfStep(sel.versionId, sel.step);
