@@ -60,6 +60,12 @@ export class ChartApp {
   private readonly cards = new Map<string, { card: HTMLElement; body: HTMLElement }>();
   private readonly pending = new Map<number, Pending>();
   private readonly dirty = new Set<string>();
+  /** Dirty charts that skip the frame budget: an answer the user waits for (a zoom, new lines). */
+  private readonly urgent = new Set<string>();
+  /** Charts near the viewport (the IntersectionObserver's margin); the others wait in `offscreen`. */
+  private readonly visible = new Set<string>();
+  /** Charts whose redraw waits until they scroll back into view. */
+  private readonly offscreen = new Set<string>();
   private readonly refetchAt = new Map<string, number>();
   private readonly drawnWaiters = new Map<string, (() => void)[]>();
   private shownKeys: readonly string[] = [];
@@ -109,7 +115,14 @@ export class ChartApp {
     this.visibility = new IntersectionObserver((entries) => {
       for (const entry of entries) {
         const key = (entry.target as HTMLElement).dataset.key;
-        if (entry.isIntersecting && key !== undefined) this.ensureChart(key);
+        if (key === undefined) continue;
+        if (!entry.isIntersecting) {
+          this.visible.delete(key);
+          continue;
+        }
+        this.visible.add(key);
+        this.ensureChart(key);
+        if (this.offscreen.delete(key)) this.markDirty(key);
       }
     }, { rootMargin: '300px' });
     // Only width matters to the charts; heights change with every readout and would re-layout uPlot.
@@ -395,8 +408,9 @@ export class ChartApp {
 
   /**
    * Redraws the charts whose data or settings changed, at most once per frame. Charts drawn for the
-   * first time go at once; redraws of charts already on screen (live growth) share a frame budget and
-   * the rest wait for the next frame, so a burst of appends never makes one long frame.
+   * first time and answers to a query go at once; other redraws of charts already on screen (live
+   * growth) share a frame budget (uPlot's own redraw included: ChartView.update batches it) and the
+   * rest wait for the next frame, so a burst of appends never makes one long frame.
    */
   private flush(): void {
     this.frame = 0;
@@ -404,8 +418,15 @@ export class ChartApp {
     const settings = this.settings();
     for (const key of [...this.dirty]) {
       const view = this.views.get(key);
-      if (view && view.hasPlot && performance.now() - started > FRAME_BUDGET_MS) continue;
+      if (view && view.hasPlot && !this.urgent.has(key) && !this.visible.has(key) && !this.drawnWaiters.has(key)) {
+        // Scrolled away: redrawn when it comes back into view.
+        this.dirty.delete(key);
+        this.offscreen.add(key);
+        continue;
+      }
+      if (view && view.hasPlot && !this.urgent.has(key) && performance.now() - started > FRAME_BUDGET_MS) continue;
       this.dirty.delete(key);
+      this.urgent.delete(key);
       if (!view) continue;
       const zoomedPoints = settings.zoom ? this.zoomed.get(key) : undefined;
       const points = zoomedPoints ?? this.full.get(key);
@@ -422,6 +443,10 @@ export class ChartApp {
 
   private whenDrawn(key: string): Promise<void> {
     const view = this.ensureChart(key);
+    if (this.offscreen.delete(key)) {
+      this.urgent.add(key);
+      this.markDirty(key);
+    }
     if (view && this.full.has(key) && !this.dirty.has(key)) return Promise.resolve();
     return new Promise((resolve) => {
       const list = this.drawnWaiters.get(key) ?? [];
@@ -513,6 +538,7 @@ export class ChartApp {
     } else {
       this.zoomed.set(m.key, points);
     }
+    this.urgent.add(m.key);
     this.markDirty(m.key);
   }
 
@@ -642,7 +668,7 @@ export class ChartApp {
   private snapshot(): ChartSnapshot {
     const state = this.state;
     if (!state) throw new Error('the panel has not been initialised');
-    const drawn = [...this.views].filter(([key]) => this.full.has(key) && !this.dirty.has(key)).map(([key, view]) => ({ key, ...view.stats() }));
+    const drawn = [...this.views].filter(([key]) => this.full.has(key) && !this.dirty.has(key) && !this.offscreen.has(key)).map(([key, view]) => ({ key, ...view.stats() }));
     return {
       state,
       charts: this.shownKeys,

@@ -195,15 +195,21 @@ export class ChartView {
     }));
     const joined = joinSeries(series, settings.logScale ? (v) => (v > 0 ? v : null) : undefined);
     const aligned = [joined.x, ...joined.ys] as unknown as uPlot.AlignedData;
-    if (this.plot && structure === this.structure) {
-      this.plot.setData(aligned, settings.zoom === null);
+    const plot = this.plot;
+    if (plot && structure === this.structure) {
+      // In one batch: uPlot redraws now rather than in a microtask, so the caller's frame budget
+      // sees what the redraw costs.
+      plot.batch(() => {
+        plot.setData(aligned, settings.zoom === null);
+        this.applyZoom();
+      });
     } else {
       this.destroyPlot();
       this.structure = structure;
       this.plot = new uPlot(this.options(parts, settings), aligned, this.plotBox);
       this.bindMouse(this.plot);
+      this.applyZoom();
     }
-    this.applyZoom();
     if (this.readoutCells.length !== this.drawn.length || this.readoutCells.some((c, i) => c.line.spec !== this.drawn[i].spec)) {
       this.renderReadout();
     } else {
