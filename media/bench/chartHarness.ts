@@ -72,6 +72,7 @@ export class Harness {
   readonly received: FromWebview[] = [];
   private state: unknown = undefined;
   private requestId = 1000;
+  private onAnswer: ((key: string) => void) | null = null;
 
   constructor(readonly options: HarnessOptions) {}
 
@@ -129,20 +130,18 @@ export class Harness {
     const seen = new Set<string>();
     const t0 = performance.now();
     return new Promise((resolve) => {
-      const onMessage = (e: MessageEvent<{ type?: string; key?: string }>): void => {
-        if (e.data?.type === 'series' && e.data.key !== undefined) answered.add(e.data.key);
-      };
       const onDrawn = (e: Event): void => {
         const key = (e as CustomEvent<string>).detail;
         if (answered.has(key)) seen.add(key);
         if (seen.size < charts) return;
         removeEventListener('runrewind:drawn', onDrawn);
-        removeEventListener('message', onMessage);
+        this.onAnswer = null;
         requestAnimationFrame(() =>
           setTimeout(() => resolve({ ms: performance.now() - t0, hostMs: this.stats.hostMs - host0, pointsSent: this.stats.pointsSent - sent0 })),
         );
       };
-      addEventListener('message', onMessage);
+      // Noted when the answer is sent: the webview may draw it before other listeners see the message.
+      this.onAnswer = (key) => answered.add(key);
       addEventListener('runrewind:drawn', onDrawn);
       this.act({ kind: 'zoom', min, max });
     });
@@ -205,6 +204,7 @@ export class Harness {
         const transfer: Transferable[] = [];
         for (const l of lines) transfer.push(l.steps.buffer, l.values.buffer);
         this.stats.lastAnswerAt = performance.now();
+        this.onAnswer?.(raw.key);
         window.postMessage({ type: 'series', inReplyTo: raw.requestId, key: raw.key, lines } satisfies ToWebview, '*', transfer);
         return;
       }

@@ -425,20 +425,25 @@ export class ChartApp {
         continue;
       }
       if (view && view.hasPlot && !this.urgent.has(key) && performance.now() - started > FRAME_BUDGET_MS) continue;
-      this.dirty.delete(key);
-      this.urgent.delete(key);
-      if (!view) continue;
-      const zoomedPoints = settings.zoom ? this.zoomed.get(key) : undefined;
-      const points = zoomedPoints ?? this.full.get(key);
-      view.update(this.lines, points ?? new Map(), this.marks, settings);
-      if (points) {
-        const waiters = this.drawnWaiters.get(key);
-        this.drawnWaiters.delete(key);
-        waiters?.forEach((w) => w());
-        window.dispatchEvent(new CustomEvent('runrewind:drawn', { detail: key }));
-      }
+      this.draw(key, settings);
     }
     if (this.dirty.size > 0) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  private draw(key: string, settings: ChartSettings): void {
+    this.dirty.delete(key);
+    this.urgent.delete(key);
+    const view = this.views.get(key);
+    if (!view) return;
+    const zoomedPoints = settings.zoom ? this.zoomed.get(key) : undefined;
+    const points = zoomedPoints ?? this.full.get(key);
+    view.update(this.lines, points ?? new Map(), this.marks, settings);
+    if (points) {
+      const waiters = this.drawnWaiters.get(key);
+      this.drawnWaiters.delete(key);
+      waiters?.forEach((w) => w());
+      window.dispatchEvent(new CustomEvent('runrewind:drawn', { detail: key }));
+    }
   }
 
   private whenDrawn(key: string): Promise<void> {
@@ -537,6 +542,12 @@ export class ChartApp {
       if (this.state?.zoom && this.state.zoom.axis !== 'step' && !this.zoomed.has(m.key)) this.request(m.key);
     } else {
       this.zoomed.set(m.key, points);
+      // A zoom's answer for a chart on screen is drawn as it arrives (no wait for the next frame's
+      // callback): its frame is then the first one after the answer.
+      if (this.views.get(m.key)?.hasPlot) {
+        this.draw(m.key, this.settings());
+        return;
+      }
     }
     this.urgent.add(m.key);
     this.markDirty(m.key);
