@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import type { ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
 import { clear, el } from './dom';
-import type { BranchMark, LineSpec } from './lines';
+import { type BranchMark, labelRows, type LineSpec } from './lines';
 import { type LinePoints, joinSeries, nearestIndex, smoothEma, type XY } from './series';
 import type { ChartTheme } from './theme';
 
@@ -527,22 +527,20 @@ export class ChartView {
     // Labels left to right, each on the first of two rows where it does not run into the previous
     // label; one that fits on neither is left out (every mark's text is in the plot's tooltip).
     placed.sort((a, b) => a.px - b.px);
-    const rowEnds = [-Infinity, -Infinity];
-    const gap = 4 * ratio;
-    let hidden = 0;
-    for (const { px, mark } of placed) {
+    const labels = placed.map(({ px, mark }) => {
       const text = markLabel(mark);
-      const x = px + 3 * ratio;
-      const width = ctx.measureText(text).width;
-      const row = rowEnds.findIndex((end) => x >= end + gap);
-      if (row < 0) {
+      return { x: px + 3 * ratio, width: ctx.measureText(text).width, text, color: mark.color };
+    });
+    const rows = labelRows(labels, 4 * ratio);
+    let hidden = 0;
+    labels.forEach((label, i) => {
+      if (rows[i] < 0) {
         hidden++;
-        continue;
+        return;
       }
-      rowEnds[row] = x + width;
-      ctx.fillStyle = mark.color;
-      ctx.fillText(text, x, top + 2 * ratio + row * 12 * ratio);
-    }
+      ctx.fillStyle = label.color;
+      ctx.fillText(label.text, label.x, top + 2 * ratio + rows[i] * 12 * ratio);
+    });
     const tip = placed.length > 0 ? `Branch steps: ${placed.map((p) => markLabel(p.mark)).join(', ')}${hidden > 0 ? ` (${hidden} label${hidden === 1 ? '' : 's'} hidden here)` : ''}` : '';
     if (u.over.title !== tip) u.over.title = tip;
     const sel = settings.selection;

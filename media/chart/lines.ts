@@ -128,3 +128,17 @@ export function buildMarks(entries: readonly string[], runs: ReadonlyMap<string,
 export function lineSignature(lines: readonly LineSpec[]): string {
   return lines.map((l) => `${l.version}:${l.from ?? ''}`).join('|');
 }
+
+/**
+ * Rows for branch-mark labels placed left to right (sorted by x): each goes on the first of `rows`
+ * rows where it starts at least `gap` after the previous label on that row ends; -1 when none has
+ * room (the label is left out; the plot's tooltip lists every mark).
+ */
+export function labelRows(labels: readonly { readonly x: number; readonly width: number }[], gap: number, rows = 2): number[] {
+  const ends = new Array<number>(rows).fill(-Infinity);
+  return labels.map(({ x, width }) => {
+    const row = ends.findIndex((end) => x >= end + gap);
+    if (row >= 0) ends[row] = x + width;
+    return row;
+  });
+}

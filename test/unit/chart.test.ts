@@ -6,7 +6,7 @@ import type { RunOverview, VersionInfo } from '../../src/core/api';
 import { csvCell } from '../../src/panels/chartData';
 import { defaultViewState, isFromWebview } from '../../src/shared/protocol';
 import { filterKeys, sectionsOf } from '../../media/chart/grid';
-import { assignColors, buildLines, buildMarks } from '../../media/chart/lines';
+import { assignColors, buildLines, buildMarks, labelRows } from '../../media/chart/lines';
 import { floorIndex, joinSeries, LinePoints, nearestIndex, smoothEma } from '../../media/chart/series';
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
@@ -92,6 +92,15 @@ describe('chart panel: keys, colours, lines', () => {
     const lines = buildLines(['r1'], runs);
     assert.deepEqual(lines.map((l) => [l.version, l.archived, l.from]), [['vlive1', false, undefined], ['vold01', true, 5]]);
     assert.deepEqual(buildMarks(['r1'], runs, lines).map((m) => [m.kind, m.step]), [['rewind', 5]]);
+  });
+});
+
+describe('chart panel: branch-mark labels', () => {
+  it('staggers close labels onto a second row and leaves out one with no room ("fork 1rewind 150")', () => {
+    // "fork 120" at x=100 (50 wide), "rewind 150" 20 px later, a third close behind, then one far away.
+    const rows = labelRows([{ x: 100, width: 50 }, { x: 120, width: 60 }, { x: 130, width: 60 }, { x: 300, width: 50 }], 4);
+    assert.deepEqual(rows, [0, 1, -1, 0]);
+    assert.deepEqual(labelRows([{ x: 0, width: 10 }, { x: 14, width: 10 }], 4), [0, 0]);
   });
 });
 
