@@ -1,18 +1,14 @@
 // Messages between the chart panel's host side (src/panels) and its webview (media/chart), imported by
 // both. Each direction is a union of `{ type: … }` messages; a handler map keyed by `type` makes a
 // missing handler a compile error, and every message from the webview is validated before the host uses it.
-import type { MetricKey, RunOverview, SeriesSegment } from '../core/api';
+import type { MetricKey, RunOverview, Series, StepRange } from '../core/api';
+
+export type { StepRange } from '../core/api';
 
 /** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
 export const CHART_VIEW_TYPE = 'runRewind.charts';
 
 export type XAxisMode = 'step' | 'relative' | 'wall';
-
-/** An inclusive step range; a missing bound is open. */
-export interface StepRange {
-  readonly from?: number;
-  readonly to?: number;
-}
 
 /** The step picked on a chart (or elsewhere, when it concerns a run of this panel). */
 export interface ChartSelection {
@@ -52,18 +48,9 @@ export interface LineRequest {
   readonly range?: StepRange;
 }
 
-/** One line's points: typed arrays (structured-cloned by postMessage, never JSON arrays of numbers). */
-export interface LineData {
-  readonly version: string;
-  readonly steps: Float64Array;
-  readonly values: Float64Array;
-  /** Wall time (unix seconds) per point, when asked for. */
-  readonly times?: Float64Array;
-  /** Points in the asked range before downsampling. */
-  readonly total: number;
-  readonly exact: boolean;
-  readonly segments: readonly SeriesSegment[];
-  readonly nonFinite: { readonly nan: number; readonly posInf: number; readonly negInf: number };
+/** One line's points: the store's series (typed arrays, structured-cloned by postMessage, never JSON
+ * arrays of numbers) for the range that was asked. */
+export interface LineData extends Omit<Series, 'key'> {
   readonly range?: StepRange;
 }
 
