@@ -76,6 +76,38 @@ describe('Chart panel (UI)', function () {
     await wb.screenshot('chart-overview');
   });
 
+  it('copies ids from the overview and opens a Forked From version in its own panel', async () => {
+    const page = wb.page;
+    const frame = await chartFrame(page, 30_000, 'baseline');
+    const overview = frame.locator('details.section[data-section="#overview"]');
+    if ((await overview.getAttribute('open')) === null) await overview.locator('summary').first().click();
+    await frame.locator('button[aria-label="Copy run id"]').first().click();
+    await page.locator('.statusbar', { hasText: 'Copied run id' }).waitFor({ timeout: 10_000 });
+    await frame.locator('button[aria-label="Copy version id"]').first().click();
+    await page.locator('.statusbar', { hasText: 'Copied version id' }).waitFor({ timeout: 10_000 });
+
+    const link = frame.locator('ol.lineage button.link').first();
+    const label = (await link.getAttribute('aria-label')) ?? '';
+    const version = /version (\S+)$/.exec(label)?.[1];
+    assert.ok(version, `a Forked From link names its version: ${label}`);
+    await link.click();
+    // The source version opens in a panel of its own, titled with the run and the version.
+    await page.locator('.tab', { hasText: `@ ${version}` }).waitFor({ timeout: 30_000 });
+    // Its overview describes that exact, archived version.
+    const deadline = Date.now() + 30_000;
+    let facts = '';
+    while (!/this version is archived/.test(facts) || !facts.includes(version)) {
+      assert.ok(Date.now() < deadline, `no panel describes archived version ${version}`);
+      await page.waitForTimeout(200);
+      for (const frame of page.frames()) {
+        const text = (await frame.locator('.overview-cards').textContent({ timeout: 500 }).catch(() => null)) ?? '';
+        if (text.includes(`Version${version}`)) facts = text;
+      }
+    }
+    await wb.screenshot('chart-forked-from-version');
+    await page.locator('.tab', { hasText: `@ ${version}` }).locator('.codicon-close').click();
+  });
+
   it('compares runs selected together in the tree in one panel', async () => {
     const page = wb.page;
     await showRuns(page);
