@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { CommandId, InternalCommandId } from '../../../src/ids';
 import type { ChartInspection } from '../../../src/panels/charts';
 import type { TestAction } from '../../../src/shared/protocol';
-import { extensionApi, listedRun, logRun, runRow, showRunsView, uniqueId, waitFor } from './helpers';
+import { extensionApi, listedRun, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 async function inspect(): Promise<ChartInspection> {
   const shown = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
@@ -35,9 +35,7 @@ async function closeAll(): Promise<void> {
 
 describe('chart panel', () => {
   before(async () => {
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+    await showRunsViewAndStore();
   });
   afterEach(closeAll);
 

@@ -9,7 +9,7 @@ import type { LineageOutcome } from '../../../src/commands/lineage';
 import type { SimpleOutcome } from '../../../src/commands/runCommands';
 import { stepRefusal } from '../../../src/commands/stepInput';
 import { CommandId, EXTENSION_ID, SETTINGS_SECTION, Setting } from '../../../src/ids';
-import { extensionApi, listedRun, logDir, logRun, runRow, showRunsView, uniqueId, waitFor } from './helpers';
+import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 async function run<T>(command: CommandId, ...args: unknown[]): Promise<T> {
   return (await vscode.commands.executeCommand(command, ...args)) as T;
@@ -17,9 +17,7 @@ async function run<T>(command: CommandId, ...args: unknown[]): Promise<T> {
 
 describe('commands', () => {
   before(async () => {
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+    await showRunsViewAndStore();
   });
 
   it('rewinds a run: same id, new live version, the old one archived, revealed and selected', async () => {

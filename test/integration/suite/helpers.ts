@@ -29,6 +29,14 @@ export async function showRunsView(): Promise<void> {
   await vscode.commands.executeCommand(`workbench.view.extension.${ViewContainerId.Runs}`);
 }
 
+/** Shows the Runs view (which starts the stores) and waits until the first folder's store answers. */
+export async function showRunsViewAndStore(): Promise<Awaited<ReturnType<typeof extensionApi>>> {
+  await showRunsView();
+  const api = await extensionApi();
+  await waitFor(() => api.folders.all[0]?.started, 'the store to start once the view is shown', 20_000);
+  return api;
+}
+
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

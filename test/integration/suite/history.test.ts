@@ -4,13 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LineageOutcome } from '../../../src/commands/lineage';
 import { CommandId, HISTORY_SCHEME } from '../../../src/ids';
-import { extensionApi, listedRun, logRun, showRunsView, uniqueId, waitFor } from './helpers';
+import { extensionApi, listedRun, logRun, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 describe('run history document', () => {
   before(async () => {
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+    await showRunsViewAndStore();
   });
 
   afterEach(async () => {

@@ -3,13 +3,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../../src/views/nodes';
-import { extensionApi, listedRun, logRun, runRow, showRunsView, uniqueId, waitFor } from './helpers';
+import { extensionApi, listedRun, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 describe('live ingestion', () => {
   before(async () => {
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+    await showRunsViewAndStore();
   });
 
   it('shows a new run and its new steps within a second, repainting only that run', async () => {

@@ -1,14 +1,12 @@
 // The store survives the extension host going away: stores close (saving snapshots) and start again
 // from them, reading only what was appended meanwhile, with no run or row counted twice.
 import * as assert from 'node:assert/strict';
-import { extensionApi, listedRun, logRun, showRunsView, uniqueId, waitFor } from './helpers';
+import { listedRun, logRun, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 describe('persistence', () => {
   it('reopens from the snapshot without re-reading the logs or duplicating rows', async function () {
     this.timeout(60_000);
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store', 20_000);
+    const api = await showRunsViewAndStore();
     const id = uniqueId('ps');
     logRun(id, 25);
     await waitFor(() => listedRun(api, id), `${id} ingested`);

@@ -4,13 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../../src/views/nodes';
-import { children, extensionApi, label, logDir, runRow, showRunsView, waitFor } from './helpers';
+import { children, extensionApi, label, logDir, runRow, showRunsViewAndStore, waitFor } from './helpers';
 
 describe('runs tree', () => {
   before(async () => {
-    await showRunsView();
-    const api = await extensionApi();
-    await waitFor(() => api.folders.all[0]?.started, 'the store to start once the view is shown', 20_000);
+    await showRunsViewAndStore();
   });
 
   it('groups runs by project, newest first, with id, step and headline', async () => {
