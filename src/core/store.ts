@@ -3,7 +3,7 @@
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, RunState, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo, VersionKind } from './api';
 import { Tail, encodeChunk, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { downsampleM4 } from './downsample';
-import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, encodeRecord, parseLine } from './protocol';
+import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { CHUNK_SIZE } from './schema';
 import type { Db, Row } from './sqlite';
 import { define, isPlainObject } from './values';
@@ -78,6 +78,8 @@ export interface Liveness {
   readonly now: () => number;
   readonly host: string;
   readonly pidAlive: (pid: number) => boolean;
+  /** When a process started (unix seconds), where the platform tells. */
+  readonly processStart?: (pid: number) => number | undefined;
 }
 
 export interface ChunkVisitor {
@@ -279,7 +281,9 @@ export class RunStore {
       this.statsOf(version).set(series.keyId, series.stat);
     } else {
       stat.lastStep = step;
-      stat.lastKind = kind;
+      // A key that has held a number stays numeric: a boolean logged to it reads back as 1 or 0, and
+      // the numbers before it are not turned into booleans (3.5, 0.0, true is 3.5, 0, 1).
+      stat.lastKind = kind === KeyKind.Boolean && stat.lastKind === KeyKind.Number ? KeyKind.Number : kind;
       stat.lastNum = value;
       stat.lastText = null;
       stat.dirty = true;
@@ -406,13 +410,21 @@ export class RunStore {
   // -------------------------------------------------------------------------------------------
   // State
 
+  /**
+   * docs/PROTOCOL.md, "alive": on the writer's own host its process decides — alive is running even when
+   * it has been silent (stopped with SIGSTOP, or busy in native code), unless the process started after
+   * the writer's newest record (its pid was reused). From another host only the heartbeat can tell.
+   */
   stateOf(v: VersionRow): RunState {
     if (v.finished) return v.exitCode === 0 || v.exitCode === null ? 'finished' : 'failed';
     if (v.lastSeen === null) return 'crashed';
+    if (v.pid !== null && v.host === this.liveness.host) {
+      if (!this.liveness.pidAlive(v.pid)) return 'crashed';
+      const started = this.liveness.processStart?.(v.pid);
+      return started !== undefined && started > v.lastSeen + PID_REUSE_SLACK_SECONDS ? 'crashed' : 'running';
+    }
     const heartbeat = v.heartbeat ?? DEFAULT_HEARTBEAT_SECONDS;
-    if (this.liveness.now() - v.lastSeen > HEARTBEAT_GRACE * heartbeat) return 'crashed';
-    if (v.pid !== null && v.host === this.liveness.host && !this.liveness.pidAlive(v.pid)) return 'crashed';
-    return 'running';
+    return this.liveness.now() - v.lastSeen > HEARTBEAT_GRACE * heartbeat ? 'crashed' : 'running';
   }
 
   // -------------------------------------------------------------------------------------------
@@ -736,14 +748,16 @@ export class RunStore {
     return { version, columns, total, rows: steps.map((step, i) => ({ step, time: times[i], cells: cells[i] })) };
   }
 
+  /** A key reads back as booleans only when every segment of the lineage that holds it logged booleans alone. */
   private booleanVersions(version: string, keyId: number): boolean {
-    const row = this.db.get('SELECT last_kind FROM version_keys WHERE version=? AND key=?', [version, keyId]);
-    if (row) return row[0] === KeyKind.Boolean;
+    let booleans = false;
     for (const seg of this.segments(version)) {
       const r = this.db.get('SELECT last_kind FROM version_keys WHERE version=? AND key=?', [seg.version, keyId]);
-      if (r) return r[0] === KeyKind.Boolean;
+      if (!r) continue;
+      if (r[0] !== KeyKind.Boolean) return false;
+      booleans = true;
     }
-    return false;
+    return booleans;
   }
 
   // -------------------------------------------------------------------------------------------
