@@ -673,7 +673,12 @@ export class RunStore {
     return best;
   }
 
-  /** The headline metric of a version: `preferred` if logged, else the first key with "loss" in it. */
+  /**
+   * The headline metric of a version: `preferred` (the user's setting) if its history has it; else a key
+   * with "loss" in it, one the version logs itself before an inherited one; else a key the version logs
+   * itself; else any key of its history. A fork that only logs `metric` shows `metric`, not a key it
+   * merely inherited and will never update.
+   */
   headline(version: string, preferred?: string): { key: string; value: number } | null {
     let found = this.headlines.get(version);
     if (found === undefined) {
@@ -685,11 +690,20 @@ export class RunStore {
 
   private computeHeadline(version: string, preferred?: string): { key: string; value: number } | null {
     const segs = this.segments(version);
-    const candidates = new Set<number>();
-    for (const seg of segs) for (const r of this.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [seg.version])) candidates.add(r[0] as number);
-    if (candidates.size === 0) return null;
-    const names = [...candidates].map((id) => this.keyName(id)).sort(compareKeys);
-    const key = (preferred && names.includes(preferred) ? preferred : undefined) ?? names.find((n) => /loss/i.test(n)) ?? names[0];
+    const keysOf = (v: string): string[] =>
+      this.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [v]).map((r) => this.keyName(r[0] as number));
+    const own = new Set(keysOf(version));
+    const all = new Set<string>();
+    for (const seg of segs) for (const k of keysOf(seg.version)) all.add(k);
+    if (all.size === 0) return null;
+    const names = [...all].sort(compareKeys);
+    const loss = (n: string): boolean => /loss/i.test(n);
+    const key =
+      (preferred && all.has(preferred) ? preferred : undefined) ??
+      names.find((n) => loss(n) && own.has(n)) ??
+      names.find(loss) ??
+      names.find((n) => own.has(n)) ??
+      names[0];
     const keyId = this.keyIds.get(key)!;
     for (let i = segs.length - 1; i >= 0; i--) {
       const found = this.valueAtOrBefore(segs[i].version, keyId, segs[i].to);
