@@ -102,10 +102,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
             "init(): %s are mutually exclusive; use resume_from to rewind a run, fork_from to branch a new "
             "run, or resume to continue one" % " and ".join(given))
     config = _run._as_dict(config) if config is not None else {}
-    try:
-        config = _run._json_ready(config)
-    except (TypeError, ValueError) as e:
-        raise BadArgumentError("init(config=...) cannot be written as JSON: %s" % e)
+    config = _run._json_ready(config, "init(config=...)")
     if tags is not None:
         tags = [str(t) for t in tags] if not isinstance(tags, str) else [tags]
     if notes is not None:

@@ -12,6 +12,7 @@ the writer used the usual key order.
 
 import json
 import os
+import re
 import stat as _stat
 
 from . import _ids
@@ -27,7 +28,6 @@ _WAIT = object()
 # `{"type": "row", "time": 1.5, "step": 12, "data": {` as Python writes it, or without spaces as JS does;
 # any other key order takes the full JSON parse.
 _ROW_PREFIXES = ('{"type": "row"', '{"type":"row"')
-import re  # noqa: E402  (kept beside the pattern it builds)
 _ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d{1,16}), ?"data": ?\{')
 
 

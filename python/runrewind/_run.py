@@ -7,8 +7,9 @@ import sys
 import threading
 import warnings
 
-from . import _values
-from ._ids import ENV
+from . import _logs, _values
+from ._ids import ENV, MAX_RECORD_NESTING
+from .errors import BadArgumentError
 
 _dumps = json.dumps
 # Times are written with microsecond precision: '%.6f' costs half of repr() on the hot path.
@@ -164,7 +165,7 @@ class Config(object):
         values.update(kwargs)
         if not values:
             return
-        values = _json_ready(values)
+        values = _json_ready(values, "config.update(...)")
         self._items.update(values)
         self._run._record("config", values)
 
@@ -311,8 +312,19 @@ def _as_dict(d):
     raise TypeError("expected a dict, got %s" % type(d).__name__)
 
 
-def _json_ready(d):
-    return json.loads(json.dumps(d, default=_values.jsonable))
+def _json_ready(d, what="config"):
+    """``d`` as JSON data, or BadArgumentError naming what is wrong (never a RecursionError into the
+    training loop): readers refuse records nested more than MAX_RECORD_NESTING levels."""
+    try:
+        data = json.loads(json.dumps(d, default=_values.jsonable))
+    except RecursionError:
+        data = None
+    except (TypeError, ValueError) as e:
+        raise BadArgumentError("%s cannot be written as JSON: %s" % (what, e))
+    if data is None or _logs._too_deep(data, MAX_RECORD_NESTING - 1):
+        raise BadArgumentError("%s is nested more than %d levels deep (or refers to itself); readers refuse "
+                               "such records, so nothing was written" % (what, MAX_RECORD_NESTING - 1))
+    return data
 
 
 class Run(object):

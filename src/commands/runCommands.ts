@@ -3,6 +3,7 @@
 // or nothing (then it asks), so menus, the palette, other commands and tests share one path.
 import * as vscode from 'vscode';
 import { RunRewindError } from '../core/errors';
+import { MAX_NAME_LENGTH } from '../core/runSpec';
 import type { HistoryDocuments } from '../history/historyDocuments';
 import { CommandId } from '../ids';
 import { labelText, messageText, stripBidi } from '../userText';
@@ -110,7 +111,7 @@ async function renameRun(ctx: CommandContext, arg: unknown, name: unknown): Prom
   const target = await resolveTarget(ctx, arg);
   if (!target) return undefined;
   const validate = (value: string): string | undefined =>
-    value.trim() === '' ? vscode.l10n.t('A run name cannot be empty.') : value.length > 256 ? vscode.l10n.t('Keep the name under 256 characters.') : undefined;
+    value.trim() === '' ? vscode.l10n.t('A run name cannot be empty.') : value.trim().length > MAX_NAME_LENGTH ? vscode.l10n.t('Keep the name to {0} characters or fewer.', MAX_NAME_LENGTH) : undefined;
   const newName =
     typeof name === 'string'
       ? name

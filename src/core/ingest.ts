@@ -302,6 +302,9 @@ export class LogIngester {
       // A writer's finish is its last record: what follows it is not read, whichever block it is in.
       if (state.status === 'done') {
         this.waiting.delete(state.path);
+        if (!state.isOps && nl < text.length && text.slice(nl + 1).trim() !== '') {
+          this.report(state, lineNo + 1, 'warning', `the writer finished on line ${lineNo}; the lines after its finish record are not read`);
+        }
         return -1;
       }
       if (nl === text.length) break;

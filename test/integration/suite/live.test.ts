@@ -1,9 +1,11 @@
 // Live ingestion: a training process appends lines while the view is open and the tree follows,
 // repainting only the run that changed, keeping the selection.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../../src/views/nodes';
-import { extensionApi, listedRun, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 describe('live ingestion', () => {
   before(async () => {
@@ -48,10 +50,22 @@ describe('live ingestion', () => {
     this.timeout(30_000);
     const api = await extensionApi();
     const id = uniqueId('dead');
-    const writer = logRun(id, 2, { finish: false });
-    await waitFor(async () => (await listedRun(api, id))?.state === 'running', `${id} running`);
-    // Stops writing without a finish record; with heartbeat 1 s the run looks dead after 4 s of silence.
-    writer.abandon();
+    // A training process of its own, killed without a finish record: on this host its pid decides at
+    // once (a writer that is only silent, say stopped with SIGSTOP, stays running while its process lives).
+    const writerModule = path.join(__dirname, '..', '..', '..', 'src', 'core', 'writer.js');
+    const script = `const { LogWriter } = require(${JSON.stringify(writerModule)});
+const w = new LogWriter({ dir: ${JSON.stringify(logDir())}, run: ${JSON.stringify(id)}, project: 'tests', heartbeat: 1 });
+w.log({ loss: 1 }); w.log({ loss: 0.5 }); process.stdout.write('ready'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => resolve());
+        child.on('exit', (code) => reject(new Error(`the writer exited with ${code}`)));
+      });
+      await waitFor(async () => (await listedRun(api, id))?.state === 'running', `${id} running`);
+    } finally {
+      child.kill('SIGKILL');
+    }
     await waitFor(async () => (await listedRun(api, id))?.state === 'crashed', `${id} crashed`, 15_000);
     await waitFor(async () => ((await runRow(api, id))?.item.iconPath as vscode.ThemeIcon | undefined)?.id === 'warning', 'the crashed icon');
   });

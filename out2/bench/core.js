@@ -1,0 +1,310 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.runCoreBenchmarks = runCoreBenchmarks;
+// Core engine benchmarks: ingest, rewind/fork, downsampling, snapshot and event-loop stalls. Each figure
+// is printed beside a baseline measured in the same run, because these machines are shared and noisy:
+// ratios hold, absolute times drift. Prints; asserts nothing.
+const fs = __importStar(require("node:fs"));
+const os = __importStar(require("node:os"));
+const path = __importStar(require("node:path"));
+const node_perf_hooks_1 = require("node:perf_hooks");
+const client_1 = require("../src/core/client");
+const downsample_1 = require("../src/core/downsample");
+const engine_1 = require("../src/core/engine");
+const sqlite_1 = require("../src/core/sqlite");
+const writer_1 = require("../src/core/writer");
+const ROOT = path.resolve(__dirname, '..', '..');
+const WORKER = path.join(ROOT, 'dist', 'worker.js');
+const figures = [];
+function report(f) {
+    figures.push(f);
+    const parts = [`${f.name}: ${f.value}`];
+    if (f.baseline)
+        parts.push(`baseline ${f.baseline}`);
+    if (f.ratio)
+        parts.push(`ratio ${f.ratio}`);
+    if (f.target)
+        parts.push(`target ${f.target}`);
+    process.stdout.write(`  ${parts.join(' | ')}\n`);
+}
+const fmt = (n, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const rate = (points, ms) => `${fmt(points / ms / 1000, 2)}M points/s`;
+function tempDir() {
+    return fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-'));
+}
+function median(xs) {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+}
+/** Writes one run of `rows` steps with `keys` metrics each. */
+function generate(dir, rows, keys) {
+    const w = new writer_1.LogWriter({ dir, heartbeat: 0, buffered: true, clock: () => 1_700_000_000 });
+    const names = Array.from({ length: keys }, (_, k) => (k === 0 ? 'loss' : `metric_${k}`));
+    for (let i = 0; i < rows; i++) {
+        const data = {};
+        for (let k = 0; k < keys; k++)
+            data[names[k]] = k === 0 ? 1 / (1 + i) + (i % 997 === 0 ? 5 : 0) : Math.sin(i / 100 + k);
+        w.log(data, i);
+    }
+    w.finish();
+    return { run: w.run, version: w.version };
+}
+function logFiles(dir) {
+    const runs = path.join(dir, 'runs');
+    return fs.readdirSync(runs).flatMap((r) => fs.readdirSync(path.join(runs, r)).map((f) => path.join(runs, r, f)));
+}
+/** Reads every line and JSON.parses it: the floor any ingest has to stand on. */
+function parseOnly(dir, each) {
+    let points = 0;
+    for (const file of logFiles(dir)) {
+        const fd = fs.openSync(file, 'r');
+        const size = fs.fstatSync(fd).size;
+        let offset = 0;
+        const block = Buffer.allocUnsafe(8 << 20);
+        while (offset < size) {
+            const read = fs.readSync(fd, block, 0, block.length, offset);
+            const end = block.lastIndexOf(10, read - 1);
+            const text = block.toString('utf8', 0, end);
+            for (const line of text.split('\n')) {
+                const r = JSON.parse(line);
+                if (r.type === 'row') {
+                    for (const k in r.data)
+                        if (typeof r.data[k] === 'number')
+                            points++;
+                    each?.(r);
+                }
+            }
+            offset += end + 1;
+        }
+        fs.closeSync(fd);
+    }
+    return points;
+}
+/** The naive design: parse, then one SQLite row per point, in one transaction. */
+async function rowPerPoint(dir) {
+    const db = await sqlite_1.Db.open((0, sqlite_1.defaultWasmPath)());
+    db.exec('CREATE TABLE points (version TEXT NOT NULL, key INTEGER NOT NULL, step INTEGER NOT NULL, value REAL, PRIMARY KEY (version, key, step)) WITHOUT ROWID');
+    const keys = new Map();
+    let points = 0;
+    const t0 = node_perf_hooks_1.performance.now();
+    db.transaction(() => {
+        parseOnly(dir, (r) => {
+            for (const k in r.data) {
+                let id = keys.get(k);
+                if (id === undefined)
+                    keys.set(k, (id = keys.size));
+                db.run('INSERT INTO points VALUES (?,?,?,?)', ['v', id, r.step, r.data[k]]);
+                points++;
+            }
+        });
+    });
+    const ms = node_perf_hooks_1.performance.now() - t0;
+    db.close();
+    return { ms, points };
+}
+async function benchIngest(points) {
+    const keys = 4;
+    const dir = tempDir();
+    generate(dir, points / keys, keys);
+    const bytes = logFiles(dir).reduce((n, f) => n + fs.statSync(f).size, 0);
+    let t0 = node_perf_hooks_1.performance.now();
+    parseOnly(dir);
+    const parseMs = node_perf_hooks_1.performance.now() - t0;
+    const engine = await engine_1.Engine.open({ logDir: dir, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    t0 = node_perf_hooks_1.performance.now();
+    const result = engine.ingest();
+    const ingestMs = node_perf_hooks_1.performance.now() - t0;
+    engine.close();
+    if (result.points !== points)
+        throw new Error(`ingested ${result.points} of ${points} points`);
+    const naive = await rowPerPoint(dir);
+    const label = `${points / 1e6}M points (${keys} keys x ${(points / keys).toLocaleString('en-US')} steps, ${fmt(bytes / 1048576, 0)} MiB of JSONL)`;
+    report({ name: `ingest ${label}`, value: `${rate(points, ingestMs)} (${fmt(ingestMs, 0)} ms)`, baseline: `row per point ${rate(naive.points, naive.ms)}`, ratio: `${fmt(naive.ms / ingestMs)}x`, target: '>= 1.5M points/s, >= 2.5x' });
+    report({ name: `  parse-only at ${points / 1e6}M`, value: rate(points, parseMs), ratio: `ingest runs at ${fmt((parseMs / ingestMs) * 100, 0)}% of parse-only speed` });
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+/** Runs every measured path once on a small log, so the figures are not of cold (unoptimised) code. */
+async function warmUp() {
+    const dir = tempDir();
+    generate(dir, 50_000, 4);
+    parseOnly(dir);
+    const engine = await engine_1.Engine.open({ logDir: dir, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    engine.ingest();
+    engine.close();
+    await rowPerPoint(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+async function benchLineage(rows) {
+    const dir = tempDir();
+    const snapshot = path.join(dir, 'store.rrsnap');
+    const { run } = generate(dir, rows, 1);
+    const engine = await engine_1.Engine.open({ logDir: dir, snapshotPath: snapshot, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    engine.ingest();
+    const rewinds = [];
+    const forks = [];
+    for (let i = 0; i < 9; i++) {
+        let t0 = node_perf_hooks_1.performance.now();
+        engine.rewind(run, Math.floor(rows / 2) - i);
+        rewinds.push(node_perf_hooks_1.performance.now() - t0);
+        t0 = node_perf_hooks_1.performance.now();
+        engine.fork(run, Math.floor(rows / 3) - i);
+        forks.push(node_perf_hooks_1.performance.now() - t0);
+    }
+    // Baseline: the cheapest copy there is, the stored chunks of the history up to the step.
+    engine.save();
+    const live = engine.getRun(run);
+    const archived = live.versions[live.versions.length - 1].id;
+    const read = fs.readFileSync(snapshot);
+    const db = await sqlite_1.Db.open((0, sqlite_1.defaultWasmPath)(), new Uint8Array(read.buffer, read.byteOffset + 44, read.byteLength - 44));
+    const cut = Math.floor(rows / 2);
+    const t0 = node_perf_hooks_1.performance.now();
+    db.transaction(() => {
+        db.run("INSERT INTO point_chunks SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+        db.run("INSERT INTO step_chunks SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    });
+    const copyMs = node_perf_hooks_1.performance.now() - t0;
+    db.close();
+    engine.close();
+    const label = `${(rows / 1e6).toLocaleString('en-US')}M rows of history`;
+    report({ name: `rewind at ${label}`, value: `${fmt(median(rewinds), 2)} ms (median of 9, max ${fmt(Math.max(...rewinds), 2)})`, baseline: `copying the rows ${fmt(copyMs, 1)} ms`, ratio: `${fmt(copyMs / median(rewinds), 0)}x`, target: '< 5 ms, flat in size' });
+    report({ name: `fork at ${label}`, value: `${fmt(median(forks), 2)} ms (median of 9, max ${fmt(Math.max(...forks), 2)})`, baseline: `copying the rows ${fmt(copyMs, 1)} ms`, ratio: `${fmt(copyMs / median(forks), 0)}x`, target: '< 5 ms, flat in size' });
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+async function benchDownsample() {
+    const rows = 1_000_000;
+    const dir = tempDir();
+    const { run } = generate(dir, rows, 1);
+    const engine = await engine_1.Engine.open({ logDir: dir, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    engine.ingest();
+    const direct = [];
+    const naive = [];
+    for (let i = 0; i < 7; i++) {
+        let t0 = node_perf_hooks_1.performance.now();
+        const d = engine.downsample(run, 'loss', 2000);
+        direct.push(node_perf_hooks_1.performance.now() - t0);
+        if (d.exact || d.total !== rows)
+            throw new Error('downsampling did not downsample');
+        t0 = node_perf_hooks_1.performance.now();
+        const s = engine.series(run, 'loss');
+        (0, downsample_1.downsampleM4)(2000, s.steps[0], s.steps[s.steps.length - 1], (visit) => visit(s.steps, s.values, 0, s.steps.length));
+        naive.push(node_perf_hooks_1.performance.now() - t0);
+    }
+    engine.close();
+    const client = await client_1.StoreClient.start({ logDir: dir, workerScript: WORKER, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    await client.ingest();
+    const viaWorker = [];
+    for (let i = 0; i < 7; i++) {
+        const t0 = node_perf_hooks_1.performance.now();
+        await client.downsample(run, 'loss', 2000);
+        viaWorker.push(node_perf_hooks_1.performance.now() - t0);
+    }
+    await client.dispose();
+    report({ name: 'downsample 1M points to 2,000 min/max buckets, in the store', value: `${fmt(median(direct), 1)} ms`, baseline: `fetch all then downsample ${fmt(median(naive), 1)} ms`, ratio: `${fmt(median(naive) / median(direct))}x`, target: '< 20 ms' });
+    report({ name: '  the same end to end through the worker (request to typed arrays in hand)', value: `${fmt(median(viaWorker), 1)} ms` });
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+async function benchSnapshotAndStall() {
+    const points = 10_000_000;
+    const dir = tempDir();
+    const snapshot = path.join(dir, 'store.rrsnap');
+    generate(dir, points / 4, 4);
+    // In-thread baseline: the longest stall when the thread that owns the UI ingests and saves itself.
+    const inThread = await engine_1.Engine.open({ logDir: dir, snapshotPath: snapshot, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    let t0 = node_perf_hooks_1.performance.now();
+    inThread.ingest();
+    const ingestMs = node_perf_hooks_1.performance.now() - t0;
+    t0 = node_perf_hooks_1.performance.now();
+    inThread.save();
+    const saveMs = node_perf_hooks_1.performance.now() - t0;
+    inThread.close();
+    const size = fs.statSync(snapshot).size;
+    t0 = node_perf_hooks_1.performance.now();
+    const loaded = await engine_1.Engine.open({ logDir: dir, snapshotPath: snapshot, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    const loadMs = node_perf_hooks_1.performance.now() - t0;
+    if (loaded.startupNote)
+        throw new Error(loaded.startupNote);
+    loaded.close();
+    report({ name: 'snapshot at 10M points', value: `save ${fmt(saveMs, 0)} ms, load ${fmt(loadMs, 0)} ms, ${fmt(size / points, 2)} bytes/point (${fmt(size / 1048576, 1)} MiB)`, target: '< 20 bytes/point' });
+    fs.rmSync(snapshot);
+    // Through the worker: the owning thread only posts and receives messages.
+    const histogram = (0, node_perf_hooks_1.monitorEventLoopDelay)({ resolution: 1 });
+    let longest = 0;
+    let last = node_perf_hooks_1.performance.now();
+    const probe = setInterval(() => {
+        const now = node_perf_hooks_1.performance.now();
+        longest = Math.max(longest, now - last - 1);
+        last = now;
+    }, 1);
+    const client = await client_1.StoreClient.start({ logDir: dir, snapshotPath: snapshot, workerScript: WORKER, wasmPath: (0, sqlite_1.defaultWasmPath)() });
+    histogram.enable();
+    last = node_perf_hooks_1.performance.now();
+    longest = 0;
+    t0 = node_perf_hooks_1.performance.now();
+    await client.ingest();
+    await client.save();
+    const workerMs = node_perf_hooks_1.performance.now() - t0;
+    histogram.disable();
+    clearInterval(probe);
+    await client.dispose();
+    report({
+        name: 'longest stall of the owning thread while 10M points are ingested and saved',
+        value: `${fmt(longest, 1)} ms (event-loop delay p99 ${fmt(histogram.percentile(99) / 1e6, 1)} ms, max ${fmt(histogram.max / 1e6, 1)} ms; ${fmt(workerMs, 0)} ms of work in the worker)`,
+        baseline: `in-thread ingest + save ${fmt(ingestMs + saveMs, 0)} ms`,
+        ratio: `${fmt((ingestMs + saveMs) / Math.max(longest, 0.1), 0)}x`,
+        target: '< 20 ms',
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+async function runCoreBenchmarks() {
+    if (!fs.existsSync(WORKER))
+        throw new Error('dist/worker.js is missing: run `npm run build` first');
+    process.stdout.write('Core engine\n');
+    await warmUp();
+    await benchIngest(1_000_000);
+    await benchIngest(10_000_000);
+    await benchLineage(1_000_000);
+    await benchLineage(10_000_000);
+    await benchDownsample();
+    await benchSnapshotAndStall();
+    return figures;
+}
+if (require.main === module) {
+    runCoreBenchmarks().catch((error) => {
+        process.stderr.write(`${error.stack ?? String(error)}\n`);
+        process.exitCode = 1;
+    });
+}
+//# sourceMappingURL=core.js.map

@@ -1,0 +1,114 @@
+"use strict";
+// Min/max downsampling in the M4 style: per bucket of steps, keep the first, last, lowest and highest
+// point. A line drawn through them is pixel-identical to the full line at that width, so no spike is
+// ever hidden (unlike TensorBoard's reservoir sampling or MLflow's fixed point budget).
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.downsampleM4 = downsampleM4;
+/**
+ * Downsamples a step-ordered stream of points in [first, last] into at most `buckets` buckets.
+ * `source` calls its visitor once per stored chunk, so nothing is copied before it is reduced.
+ */
+function downsampleM4(buckets, first, last, source) {
+    const n = Math.max(1, Math.floor(buckets));
+    const width = Math.max(1, (last - first + 1) / n);
+    const firstStep = new Float64Array(n).fill(Number.NaN);
+    const firstVal = new Float64Array(n);
+    const lastStep = new Float64Array(n);
+    const lastVal = new Float64Array(n);
+    const minStep = new Float64Array(n);
+    const minVal = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    const maxStep = new Float64Array(n);
+    const maxVal = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    let total = 0;
+    const bucketOf = (step) => Math.min(n - 1, Math.max(0, Math.floor((step - first) / width)));
+    source((steps, values, start, end) => {
+        total += end - start;
+        let i = start;
+        if (i >= end)
+            return;
+        let b = bucketOf(steps[i]);
+        // Steps ascend, so each bucket is one run of points: sweep it with local accumulators and merge
+        // once (a bucket cut by a chunk boundary is merged twice).
+        for (;;) {
+            const edge = b === n - 1 ? Number.POSITIVE_INFINITY : first + (b + 1) * width;
+            let fS = Number.NaN;
+            let fV = 0;
+            let lS = 0;
+            let lV = 0;
+            let minS = 0;
+            let minV = Number.POSITIVE_INFINITY;
+            let maxS = 0;
+            let maxV = Number.NEGATIVE_INFINITY;
+            do {
+                const v = values[i];
+                if (v - v === 0) {
+                    // finite (NaN and ±Infinity are counted by the caller, not drawn)
+                    const st = steps[i];
+                    if (fS !== fS) {
+                        fS = st;
+                        fV = v;
+                    }
+                    lS = st;
+                    lV = v;
+                    if (v < minV) {
+                        minV = v;
+                        minS = st;
+                    }
+                    if (v > maxV) {
+                        maxV = v;
+                        maxS = st;
+                    }
+                }
+                i++;
+            } while (i < end && steps[i] < edge);
+            if (fS === fS) {
+                if (firstStep[b] !== firstStep[b]) {
+                    firstStep[b] = fS;
+                    firstVal[b] = fV;
+                }
+                lastStep[b] = lS;
+                lastVal[b] = lV;
+                if (minV < minVal[b]) {
+                    minVal[b] = minV;
+                    minStep[b] = minS;
+                }
+                if (maxV > maxVal[b]) {
+                    maxVal[b] = maxV;
+                    maxStep[b] = maxS;
+                }
+            }
+            if (i >= end)
+                return;
+            b = Math.max(b + 1, bucketOf(steps[i]));
+            if (b > n - 1)
+                b = n - 1;
+        }
+    });
+    const outSteps = new Float64Array(n * 4);
+    const outVals = new Float64Array(n * 4);
+    let k = 0;
+    const emit = (s, v) => {
+        if (k > 0 && outSteps[k - 1] === s)
+            return;
+        outSteps[k] = s;
+        outVals[k] = v;
+        k++;
+    };
+    for (let b = 0; b < n; b++) {
+        if (firstStep[b] !== firstStep[b])
+            continue;
+        emit(firstStep[b], firstVal[b]);
+        // min and max in step order, between first and last
+        if (minStep[b] <= maxStep[b]) {
+            emit(minStep[b], minVal[b]);
+            emit(maxStep[b], maxVal[b]);
+        }
+        else {
+            emit(maxStep[b], maxVal[b]);
+            emit(minStep[b], minVal[b]);
+        }
+        emit(lastStep[b], lastVal[b]);
+    }
+    return { steps: outSteps.slice(0, k), values: outVals.slice(0, k), total };
+}
+//# sourceMappingURL=downsample.js.map

@@ -1,0 +1,113 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.toJson = toJson;
+exports.versionJson = versionJson;
+exports.runJson = runJson;
+exports.overviewJson = overviewJson;
+exports.historyJson = historyJson;
+exports.historyCsv = historyCsv;
+exports.cellText = cellText;
+exports.compactNumber = compactNumber;
+exports.textTable = textTable;
+exports.terminalSafe = terminalSafe;
+/** Deep copy with non-finite numbers spelled as strings; anything else JSON-safe as is. */
+function toJson(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? value : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+    if (value === null || typeof value === 'string' || typeof value === 'boolean')
+        return value;
+    if (Array.isArray(value))
+        return value.map(toJson);
+    if (typeof value === 'object') {
+        const out = {};
+        for (const key of Object.keys(value)) {
+            const v = value[key];
+            if (v !== undefined)
+                Object.defineProperty(out, key, { value: toJson(v), enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+    }
+    return null;
+}
+function versionJson(v, liveVersion) {
+    return toJson({
+        id: v.id, live: v.id === liveVersion, archived: v.archived, kind: v.kind, parent: v.parent, branch_step: v.branchStep,
+        state: v.state, exit_code: v.exitCode, last_step: v.lastStep, created_at: v.createdAt, archived_at: v.archivedAt, ended_at: v.endedAt,
+    });
+}
+function runJson(run) {
+    return toJson({
+        id: run.id, version: run.liveVersion, name: run.name, project: run.project, state: run.state, last_step: run.lastStep,
+        created_at: run.createdAt, updated_at: run.updatedAt, headline: run.headline, tags: run.tags, notes: run.notes,
+        forked_from: run.forkedFrom ? { run: run.forkedFrom.run, version: run.forkedFrom.version, step: run.forkedFrom.step } : null,
+        versions: run.versions.map((v) => versionJson(v, run.liveVersion)),
+    });
+}
+function overviewJson(run) {
+    const base = runJson(run);
+    return {
+        ...base,
+        state: run.state,
+        shown_version: run.version.id,
+        last_step: run.lastStep,
+        config: toJson(run.config),
+        summary: toJson(run.summary),
+        lineage: run.lineage.map((l) => toJson({ run: l.run, version: l.version, step: l.step })),
+        host: run.host,
+        pid: run.pid,
+    };
+}
+/** One object per step: `_step`, `_timestamp`, then each column that has a value at that step. */
+function historyJson(table) {
+    return table.rows.map((row) => {
+        const out = { _step: row.step, _timestamp: toJson(row.time) };
+        table.columns.forEach((column, i) => {
+            const cell = row.cells[i];
+            if (cell !== null)
+                Object.defineProperty(out, column, { value: toJson(cell), enumerable: true, writable: true, configurable: true });
+        });
+        return out;
+    });
+}
+function historyCsv(table) {
+    const lines = [['_step', '_timestamp', ...table.columns].map(csvField).join(',')];
+    for (const row of table.rows)
+        lines.push([row.step, row.time, ...row.cells].map((c) => csvField(cellText(c))).join(','));
+    return `${lines.join('\n')}\n`;
+}
+function cellText(value) {
+    if (value === null)
+        return '';
+    if (typeof value === 'number')
+        return Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
+    return String(value);
+}
+function csvField(value) {
+    const text = String(value);
+    // Quote what CSV needs quoted, and neutralise spreadsheet formulas in user text.
+    const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) && !/^-Infinity$/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+/** A number for people to read: integers whole, others to 6 significant digits. */
+function compactNumber(value) {
+    if (!Number.isFinite(value) || Number.isInteger(value))
+        return cellText(value);
+    return String(Number(value.toPrecision(6)));
+}
+/** Fixed-width text table; user text is printed as text (control characters made visible). */
+function textTable(header, rows) {
+    const clean = (s) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const all = [header, ...rows].map((r) => r.map(clean));
+    const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+    return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n')}\n`;
+}
+/**
+ * Text for a terminal: control characters (C0 but newline and tab, DEL, C1) and bidirectional overrides
+ * are written as `\uXXXX`, so a run name or key cannot move the cursor, retitle the terminal, hide text or
+ * reorder a line. Inside JSON strings the same escape is valid JSON for the same character.
+ */
+function terminalSafe(text) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+//# sourceMappingURL=format.js.map

@@ -1,0 +1,197 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.LOCK_TIMEOUT_SECONDS = exports.LOCK_STALE_SECONDS = exports.LOCKS_DIR = void 0;
+exports.lockPath = lockPath;
+exports.withRunLock = withRunLock;
+exports.acquireRunLock = acquireRunLock;
+// The per-run critical section of docs/PROTOCOL.md ("Locks"): "read the logs, check, write the start or
+// op record" runs while holding `locks/<run id>.lock`, a file created with O_EXCL. O_EXCL is atomic on
+// local file systems and on NFSv3+ and the cluster file systems people share log directories on, so two
+// processes on two hosts cannot both believe they hold it. A holder that died leaves the file behind:
+// it is broken when its process is gone (same host) or when it is older than any critical section can
+// take (any host). The Python client (python/runrewind/_lock.py) implements the same rules.
+const fs = __importStar(require("node:fs"));
+const os = __importStar(require("node:os"));
+const path = __importStar(require("node:path"));
+const errors_1 = require("./errors");
+const process_1 = require("./process");
+exports.LOCKS_DIR = 'locks';
+/** A critical section is a directory listing, a read of new log lines and one small file: milliseconds. */
+exports.LOCK_STALE_SECONDS = 30;
+/** How long a writer waits for another one's critical section before it gives up with an error. */
+exports.LOCK_TIMEOUT_SECONDS = 15;
+function lockPath(logDir, runId) {
+    return path.join(logDir, exports.LOCKS_DIR, `${runId}.lock`);
+}
+/** Runs `work` while holding the lock of `runId` in `logDir`. */
+function withRunLock(logDir, runId, what, work, options = {}) {
+    const release = acquireRunLock(logDir, runId, what, options);
+    try {
+        return work();
+    }
+    finally {
+        release();
+    }
+}
+/** Takes the lock (waiting for another holder up to the timeout); returns the function that releases it. */
+function acquireRunLock(logDir, runId, what, options = {}) {
+    const now = options.now ?? (() => Date.now() / 1000);
+    const host = options.host ?? os.hostname();
+    const pid = options.pid ?? process.pid;
+    const file = lockPath(logDir, runId);
+    const content = JSON.stringify({ host, pid, time: now(), what });
+    const deadline = Date.now() + (options.timeoutSeconds ?? exports.LOCK_TIMEOUT_SECONDS) * 1000;
+    let delay = 2;
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+    }
+    catch (error) {
+        throw new errors_1.RunRewindError('io', `Cannot create the lock folder of run ${runId} in ${logDir}: ${error.message}`);
+    }
+    for (;;) {
+        if (tryCreate(file, content)) {
+            return () => releaseIfOurs(file, content);
+        }
+        const held = readLock(file);
+        if (held !== undefined && isStale(held, host, options)) {
+            breakStale(file, held.raw);
+            continue;
+        }
+        if (Date.now() >= deadline) {
+            const owner = held?.owner;
+            const by = owner ? `pid ${owner.pid} on ${owner.host} (${owner.what}, since ${new Date(owner.time * 1000).toISOString()})` : 'another process';
+            throw new errors_1.RunRewindError('locked', `Run ${runId} is busy: ${by} is changing it. Nothing was written; try again when it is done (or remove ${file} if that process is gone).`);
+        }
+        sleep(delay);
+        delay = Math.min(100, delay * 2);
+    }
+}
+function tryCreate(file, content) {
+    let fd;
+    try {
+        fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EEXIST')
+            return false;
+        if (code === 'ENOENT') {
+            // The folder went (a Python client removes it when empty after releasing): make it and retry.
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            return false;
+        }
+        throw new errors_1.RunRewindError('io', `Cannot create the lock file ${file}: ${error.message}`);
+    }
+    try {
+        fs.writeSync(fd, content);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+    return true;
+}
+function readLock(file) {
+    try {
+        const raw = fs.readFileSync(file, 'utf8');
+        const mtime = fs.statSync(file).mtimeMs / 1000;
+        let owner;
+        try {
+            const parsed = JSON.parse(raw);
+            if (typeof parsed.host === 'string' && typeof parsed.pid === 'number' && typeof parsed.time === 'number') {
+                owner = { host: parsed.host, pid: parsed.pid, time: parsed.time, what: typeof parsed.what === 'string' ? parsed.what : '' };
+            }
+        }
+        catch {
+            // written half, or by something else: judged by its age alone
+        }
+        return { raw, owner, mtime };
+    }
+    catch {
+        return undefined; // released meanwhile
+    }
+}
+function isStale(held, host, options) {
+    const staleAfter = options.staleSeconds ?? exports.LOCK_STALE_SECONDS;
+    const owner = held.owner;
+    if (owner && owner.host === host && owner.pid !== process.pid && !(options.pidAlive ?? process_1.pidAlive)(owner.pid))
+        return true;
+    // Ages from the file's own timestamp (the file server's clock), so a holder's skewed clock cannot
+    // make a fresh lock look old; the recorded time is only a fallback.
+    const age = Date.now() / 1000 - held.mtime;
+    if (age > staleAfter)
+        return true;
+    return !owner && age > 5; // its holder died between creating and writing it
+}
+/**
+ * Removes a stale lock, but only the one that was judged stale: a second-level `.break` file (also
+ * O_EXCL) makes sure two processes that both saw the stale lock do not remove a fresh one taken in
+ * between by a third.
+ */
+function breakStale(file, raw) {
+    const breaker = `${file}.break`;
+    if (!tryCreate(breaker, String(process.pid))) {
+        try {
+            if (Date.now() / 1000 - fs.statSync(breaker).mtimeMs / 1000 > exports.LOCK_STALE_SECONDS)
+                fs.rmSync(breaker, { force: true });
+        }
+        catch {
+            // gone meanwhile
+        }
+        sleep(5);
+        return;
+    }
+    try {
+        if (readLock(file)?.raw === raw)
+            fs.rmSync(file, { force: true });
+    }
+    finally {
+        fs.rmSync(breaker, { force: true });
+    }
+}
+function releaseIfOurs(file, content) {
+    try {
+        if (fs.readFileSync(file, 'utf8') === content)
+            fs.rmSync(file, { force: true });
+    }
+    catch {
+        // already broken as stale by someone else: nothing to release
+    }
+}
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms) {
+    Atomics.wait(sleeper, 0, 0, ms);
+}
+//# sourceMappingURL=lock.js.map

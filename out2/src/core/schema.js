@@ -1,0 +1,158 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.CHUNK_SIZE = exports.SCHEMA_VERSION = void 0;
+exports.schemaVersion = schemaVersion;
+exports.migrate = migrate;
+exports.clearData = clearData;
+exports.SCHEMA_VERSION = 2;
+/** Points per stored chunk of a series (and steps per chunk of a version's step index). */
+exports.CHUNK_SIZE = 1024;
+const SCHEMA_V1 = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  live_version TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  notes TEXT NOT NULL DEFAULT '',
+  fork_version TEXT,
+  fork_run TEXT,
+  fork_step INTEGER,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE versions (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  parent TEXT,
+  branch_step INTEGER,
+  archived INTEGER NOT NULL DEFAULT 0,
+  archived_at REAL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  ended_at REAL,
+  finished INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  pid INTEGER,
+  host TEXT,
+  heartbeat REAL,
+  last_seen REAL,
+  last_step INTEGER,
+  own_last_step INTEGER,
+  config TEXT NOT NULL DEFAULT '{}',
+  summary TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX versions_by_run ON versions (run_id);
+
+CREATE TABLE keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+-- A version's own steps and their wall times, in chunks of CHUNK_SIZE.
+-- steps is NULL when the chunk's steps are first_step, first_step+1, ... (the common case).
+CREATE TABLE step_chunks (
+  version TEXT NOT NULL,
+  chunk INTEGER NOT NULL,
+  first_step INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  steps BLOB,
+  times BLOB NOT NULL
+);
+CREATE UNIQUE INDEX step_chunks_key ON step_chunks (version, chunk);
+
+-- One numeric key's own points of a version, as little-endian Float64 blocks.
+CREATE TABLE point_chunks (
+  version TEXT NOT NULL,
+  key INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  first_step INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  steps BLOB,
+  vals BLOB NOT NULL,
+  vmin REAL,
+  vmax REAL
+);
+CREATE UNIQUE INDEX point_chunks_key ON point_chunks (version, key, chunk);
+
+-- String values (kept in the history table, not charted).
+CREATE TABLE text_values (
+  version TEXT NOT NULL,
+  key INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (version, key, step)
+) WITHOUT ROWID;
+
+-- Per version and key: how many own points, and the last one (for summaries and headlines).
+-- kind: 0 number, 1 boolean, 2 string.
+CREATE TABLE version_keys (
+  version TEXT NOT NULL,
+  key INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  last_kind INTEGER NOT NULL,
+  last_num REAL,
+  last_text TEXT,
+  last_nan INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (version, key)
+) WITHOUT ROWID;
+
+-- How far each log file has been read. Kept in the same database as the data it produced, so a
+-- snapshot is always consistent with its offsets.
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,
+  offset INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  version TEXT,
+  status TEXT NOT NULL DEFAULT 'active'
+);
+
+CREATE TABLE diagnostics (
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX diagnostics_by_file ON diagnostics (file);
+`;
+/** Migrations from version N-1 to N, indexed by N. */
+const MIGRATIONS = {
+    1: SCHEMA_V1,
+    // The run a file's first record applied to, so a file that arrives late (sorting before one already
+    // applied to the same run) is noticed: see LogIngester.
+    2: 'ALTER TABLE files ADD COLUMN run TEXT;',
+};
+function schemaVersion(db) {
+    const hasMeta = db.get("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'");
+    if (!hasMeta)
+        return 0;
+    const row = db.get("SELECT value FROM meta WHERE key='schema'");
+    return row ? Number(row[0]) : 0;
+}
+/** Brings a database to SCHEMA_VERSION. Returns false when it is newer than this code knows. */
+function migrate(db) {
+    let version = schemaVersion(db);
+    if (version > exports.SCHEMA_VERSION)
+        return false;
+    db.transaction(() => {
+        while (version < exports.SCHEMA_VERSION) {
+            version++;
+            db.exec(MIGRATIONS[version]);
+        }
+        db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(exports.SCHEMA_VERSION)]);
+    });
+    return true;
+}
+/** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
+function clearData(db) {
+    for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics']) {
+        db.run(`DELETE FROM ${table}`);
+    }
+}
+//# sourceMappingURL=schema.js.map

@@ -1,0 +1,262 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+// The chart panel in the real workbench, driven like a person: open it from a run's inline button,
+// compare two runs, zoom by dragging, click a point (status bar, toolbar, editor title), rewind from the
+// panel's toolbar and see the archived curve dashed and the tree updated, reload the window and get the
+// panel back as it was. Screenshots: test-results/screenshots/chart-*.png.
+const assert = __importStar(require("node:assert/strict"));
+const harness_1 = require("./harness");
+function treeItem(page, name) {
+    return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
+}
+/** The frame holding the chart panel's own document (VS Code nests it two iframes deep). */
+async function chartFrame(page, timeoutMs = 30_000, showing) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        for (const frame of page.frames()) {
+            const probe = showing ? frame.locator('.legend-item', { hasText: showing }) : frame.locator('#root .toolbar');
+            if (await probe.count().catch(() => 0))
+                return frame;
+        }
+        if (Date.now() > deadline)
+            throw new Error('no chart panel webview');
+        await page.waitForTimeout(200);
+    }
+}
+/** Waits until the chart of `key` has drawn (uPlot's canvas is there and the readout has values). */
+async function chartDrawn(frame, key) {
+    const card = frame.locator(`.card[data-key="${key}"]`);
+    await card.locator('canvas').first().waitFor({ timeout: 30_000 });
+    await card.locator('.readout-value').first().waitFor();
+    return card;
+}
+/** Shows the Runs view (the activity bar icon toggles the side bar, so only when it is not shown). */
+async function showRuns(page) {
+    if (await treeItem(page, /^baseline$/).isVisible())
+        return;
+    await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    await treeItem(page, /^baseline$/).waitFor({ timeout: 30_000 });
+}
+async function collapseOverview(frame) {
+    const overview = frame.locator('details.section[data-section="#overview"]');
+    if ((await overview.getAttribute('open')) !== null)
+        await overview.locator('summary').first().click();
+}
+describe('Chart panel (UI)', function () {
+    this.timeout(180_000);
+    let wb;
+    before(async () => {
+        wb = await (0, harness_1.openWorkbench)({ viewport: { width: 1400, height: 900 } });
+        await showRuns(wb.page);
+    });
+    after(async () => {
+        await wb?.stop();
+    });
+    afterEach(async function () {
+        if (this.currentTest?.state === 'failed')
+            await wb?.screenshot(`chart-failed-${this.currentTest.title}`);
+    });
+    it('opens from the run\'s inline button with the overview and every chart', async () => {
+        const page = wb.page;
+        const row = treeItem(page, /^baseline$/);
+        await row.hover();
+        await row.locator('.action-label[aria-label="Open Charts"]').click();
+        const frame = await chartFrame(page);
+        await chartDrawn(frame, 'loss');
+        await chartDrawn(frame, 'acc');
+        const overview = (await frame.locator('.overview-cards').textContent()) ?? '';
+        assert.match(overview, /Run idbase01/);
+        assert.match(overview, /Forked From/);
+        assert.equal(await frame.locator('.legend-item').count(), 3, 'live + two archived versions');
+        await page.locator('.tab', { hasText: 'Charts: baseline' }).waitFor();
+        await wb.screenshot('chart-overview');
+    });
+    it('copies ids from the overview and opens a Forked From version in its own panel', async () => {
+        const page = wb.page;
+        const frame = await chartFrame(page, 30_000, 'baseline');
+        const overview = frame.locator('details.section[data-section="#overview"]');
+        if ((await overview.getAttribute('open')) === null)
+            await overview.locator('summary').first().click();
+        await frame.locator('button[aria-label="Copy run id"]').first().click();
+        await page.locator('.statusbar', { hasText: 'Copied run id' }).waitFor({ timeout: 10_000 });
+        await frame.locator('button[aria-label="Copy version id"]').first().click();
+        await page.locator('.statusbar', { hasText: 'Copied version id' }).waitFor({ timeout: 10_000 });
+        const link = frame.locator('ol.lineage button.link').first();
+        const label = (await link.getAttribute('aria-label')) ?? '';
+        const version = /version (\S+)$/.exec(label)?.[1];
+        assert.ok(version, `a Forked From link names its version: ${label}`);
+        await link.click();
+        // The source version opens in a panel of its own, titled with the run and the version.
+        await page.locator('.tab', { hasText: `@ ${version}` }).waitFor({ timeout: 30_000 });
+        // Its overview describes that exact, archived version.
+        const deadline = Date.now() + 30_000;
+        let facts = '';
+        while (!/this version is archived/.test(facts) || !facts.includes(version)) {
+            assert.ok(Date.now() < deadline, `no panel describes archived version ${version}`);
+            await page.waitForTimeout(200);
+            for (const frame of page.frames()) {
+                const text = (await frame.locator('.overview-cards').textContent({ timeout: 500 }).catch(() => null)) ?? '';
+                if (text.includes(`Version${version}`))
+                    facts = text;
+            }
+        }
+        await wb.screenshot('chart-forked-from-version');
+        await page.locator('.tab', { hasText: `@ ${version}` }).locator('.codicon-close').click();
+    });
+    it('compares runs selected together in the tree in one panel', async () => {
+        const page = wb.page;
+        await showRuns(page);
+        await treeItem(page, /^baseline$/).click();
+        await treeItem(page, /^lr-halved$/).click({ modifiers: ['Control'] });
+        await treeItem(page, /^lr-halved$/).click({ button: 'right' });
+        const item = page.locator('.monaco-menu .action-item', { hasText: 'Open Charts' }).first();
+        await item.waitFor({ state: 'visible' });
+        await page.waitForTimeout(250);
+        await item.hover();
+        await item.click();
+        await page.locator('.tab', { hasText: 'Charts: 2 runs' }).waitFor({ timeout: 20_000 });
+        const frame = await chartFrame(page);
+        await frame.locator('.legend-item', { hasText: 'lr-halved' }).waitFor();
+        await collapseOverview(frame);
+        await chartDrawn(frame, 'loss');
+        await page.waitForTimeout(300);
+        await wb.screenshot('chart-comparison');
+    });
+    it('zooms by dragging and resets with a double-click', async () => {
+        const page = wb.page;
+        const frame = await chartFrame(page);
+        const card = await chartDrawn(frame, 'loss');
+        const over = card.locator('.u-over');
+        const box = await over.boundingBox();
+        assert.ok(box);
+        await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
+        await page.mouse.up();
+        await frame.locator('button.reset-zoom:not([disabled])').waitFor();
+        await page.waitForTimeout(500);
+        await wb.screenshot('chart-zoomed');
+        await over.dblclick();
+        await frame.locator('button.reset-zoom[disabled]').waitFor();
+    });
+    it('selects the step under a click: marker, status bar, toolbar and editor title actions', async () => {
+        const page = wb.page;
+        await showRuns(page);
+        await treeItem(page, /^baseline$/).click();
+        const row = treeItem(page, /^baseline$/);
+        await row.hover();
+        await row.locator('.action-label[aria-label="Open Charts"]').click();
+        await page.locator('.tab.active', { hasText: 'Charts: baseline' }).waitFor();
+        const frame = await chartFrame(page);
+        await collapseOverview(frame);
+        const card = await chartDrawn(frame, 'loss');
+        const box = await card.locator('.u-over').boundingBox();
+        assert.ok(box);
+        // Left of the first rewind (step 150): every version shares these steps, the live line is nearest.
+        await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
+        const label = frame.locator('.selection-label', { hasText: /^baseline@\d+$/ });
+        await label.waitFor();
+        const step = Number(((await label.textContent()) ?? '').split('@')[1]);
+        assert.ok(step > 40 && step < 150, `a step left of the rewinds (${step})`);
+        await page.locator('.statusbar-item', { hasText: `base01@${step}` }).waitFor();
+        await frame.locator('button.rewind:not([disabled])').waitFor();
+        await page.locator('.editor-actions .action-label[aria-label^="Rewind Run to Selected Step"]').waitFor();
+        await page.locator('.editor-actions .action-label[aria-label^="Fork Run at Selected Step"]').waitFor();
+        // Right moves to the next logged step.
+        await card.locator('.u-over').focus().catch(() => undefined);
+        await page.keyboard.press('ArrowRight');
+        await page.locator('.statusbar-item', { hasText: `base01@${step + 1}` }).waitFor();
+        await wb.screenshot('chart-selection');
+    });
+    it('rewinds from the panel toolbar: the same question, then the archived curve dashed and the tree updated', async () => {
+        const page = wb.page;
+        const frame = await chartFrame(page);
+        const selected = Number(((await frame.locator('.selection-label').textContent()) ?? '').split('@')[1]);
+        await frame.locator('button.rewind').click();
+        const dialog = page.locator('.monaco-dialog-box');
+        await dialog.waitFor({ timeout: 10_000 });
+        assert.match((await dialog.textContent()) ?? '', new RegExp(`Rewind baseline \\(base01\\) to step ${selected}`));
+        await dialog.locator('.monaco-button', { hasText: /^Rewind$/ }).click();
+        await treeItem(page, /^baseline$/).locator('.label-description', { hasText: `step ${selected}` }).waitFor({ timeout: 20_000 });
+        // The panel redraws with a third archived version, dashed beside the new live curve.
+        await frame.locator('.legend-item').nth(3).waitFor({ timeout: 20_000 });
+        assert.equal(await frame.locator('.legend-item .swatch.dashed').count(), 3);
+        await chartDrawn(frame, 'loss');
+        await page.waitForTimeout(500);
+        await wb.screenshot('chart-after-rewind');
+    });
+    it('comes back after a window reload with its filter and zoom', async () => {
+        const page = wb.page;
+        let frame = await chartFrame(page);
+        await frame.locator('input.filter').fill('loss');
+        await frame.locator('.card[data-key="acc"]').waitFor({ state: 'detached' });
+        const card = await chartDrawn(frame, 'loss');
+        const box = await card.locator('.u-over').boundingBox();
+        assert.ok(box);
+        await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
+        await page.mouse.up();
+        await frame.locator('button.reset-zoom:not([disabled])').waitFor();
+        await page.waitForTimeout(500);
+        // Reload as a person does: the workbench saves the editors' state (the panel's setState) first.
+        await wb.runCommand('Developer: Reload Window');
+        await page.waitForTimeout(2000);
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await page.locator('.tab', { hasText: 'Charts: baseline' }).first().click({ timeout: 60_000 });
+        frame = await chartFrame(page, 60_000);
+        await chartDrawn(frame, 'loss');
+        assert.equal(await frame.locator('input.filter').inputValue(), 'loss');
+        assert.equal(await frame.locator('.card[data-key="acc"]').count(), 0);
+        await frame.locator('button.reset-zoom:not([disabled])').waitFor();
+        await page.waitForTimeout(500);
+        await wb.screenshot('chart-restored');
+    });
+    it('shows a hostile run name as text', async () => {
+        const page = wb.page;
+        await showRuns(page);
+        const row = treeItem(page, /^<img src=x>/);
+        await row.waitFor({ timeout: 20_000 });
+        await row.hover();
+        await row.locator('.action-label[aria-label="Open Charts"]').click();
+        const name = '<img src=x> [click](command:runRewind.deleteRun) *bold* `code`';
+        const frame = await chartFrame(page, 30_000, name);
+        assert.equal(await frame.locator('img').count(), 0);
+        await chartDrawn(frame, 'loss');
+        await wb.screenshot('chart-hostile');
+    });
+});
+//# sourceMappingURL=chart.test.js.map

@@ -1,0 +1,185 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+// The Runs view driven like a person in the real workbench: open it from the activity bar, see the
+// fixture's runs, refuse a bad step in the prompt, rewind a run from its context menu, and find the
+// archived versions nested under Rewinds. Screenshots: test-results/screenshots/runs-*.png.
+const assert = __importStar(require("node:assert/strict"));
+const fs = __importStar(require("node:fs"));
+const os = __importStar(require("node:os"));
+const path = __importStar(require("node:path"));
+const harness_1 = require("./harness");
+function treeItem(page, name) {
+    return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
+}
+/** Right-clicks a row and picks a context menu entry, as a person does (hover first: a click that
+ * arrives while the menu is still opening is ignored by the workbench). */
+async function contextMenu(page, row, entry) {
+    await row.click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item', { hasText: entry }).first();
+    await item.waitFor({ state: 'visible' });
+    await page.waitForTimeout(250);
+    await item.hover();
+    await item.click();
+    await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
+}
+describe('Runs view (UI)', function () {
+    this.timeout(180_000);
+    let wb;
+    before(async () => {
+        wb = await (0, harness_1.openWorkbench)({ viewport: { width: 1400, height: 900 } });
+    });
+    after(async () => {
+        await wb?.stop();
+    });
+    afterEach(async function () {
+        if (this.currentTest?.state === 'failed')
+            await wb?.screenshot(`runs-failed-${this.currentTest.title}`);
+    });
+    it('opens from the activity bar and shows runs grouped by project', async () => {
+        const page = wb.page;
+        await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+        await treeItem(page, /^baseline$/).waitFor({ timeout: 30_000 });
+        await treeItem(page, /^mnist$/).waitFor();
+        await treeItem(page, /^cifar$/).waitFor();
+        const description = await treeItem(page, /^baseline$/).locator('.label-description').textContent();
+        assert.match(description ?? '', /base01 · step 239 · loss/);
+        await wb.screenshot('runs-view');
+    });
+    it('refuses a step that is not an integer, in the prompt itself', async () => {
+        const page = wb.page;
+        await contextMenu(page, treeItem(page, /^baseline$/), 'Rewind Run to Step…');
+        const input = page.locator('.quick-input-widget input[type="text"]');
+        await input.waitFor({ state: 'visible' });
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'step 239' }).first().waitFor();
+        await wb.screenshot('runs-step-prompt');
+        await input.fill('abc');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'is not a step' }).waitFor();
+        await input.press('Enter');
+        // Still open: nothing happened.
+        await page.waitForTimeout(300);
+        assert.ok(await input.isVisible(), 'the prompt stays open on a refused step');
+        await input.fill('100000');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'beyond the last step' }).waitFor();
+        await wb.screenshot('runs-step-refused');
+        await input.press('Escape');
+    });
+    it('rewinds a run from its context menu and nests the archived version under Rewinds', async () => {
+        const page = wb.page;
+        await contextMenu(page, treeItem(page, /^baseline$/), 'Rewind Run to Step…');
+        const input = page.locator('.quick-input-widget input[type="text"]');
+        await input.waitFor({ state: 'visible' });
+        await input.fill('100');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Rewind to this step' }).waitFor();
+        await input.press('Enter');
+        // The notification offers the snippet and the charts.
+        const toast = page.locator('.notification-toast', { hasText: 'Rewound baseline to step 100' });
+        await toast.waitFor({ timeout: 20_000 });
+        assert.match((await toast.textContent()) ?? '', /resume="must"/);
+        await treeItem(page, /^baseline$/).locator('.label-description', { hasText: 'step 100' }).waitFor();
+        // Expand Rewinds and the chain of archived versions.
+        const forkedFrom = treeItem(page, /^Rewinds$/);
+        await forkedFrom.waitFor();
+        if ((await forkedFrom.getAttribute('aria-expanded')) !== 'true')
+            await forkedFrom.click();
+        for (let depth = 0; depth < 3; depth++) {
+            const rows = page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: /^v[a-z0-9]{12}$/ }) });
+            await rows.nth(depth).waitFor();
+            const row = rows.nth(depth);
+            if ((await row.getAttribute('aria-expanded')) === 'false')
+                await row.click();
+        }
+        const archived = page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: /^v[a-z0-9]{12}$/ }) });
+        await archived.nth(2).waitFor();
+        assert.equal(await archived.count(), 3, 'three archived versions: two from the fixture, one from this rewind');
+        const levels = await archived.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('aria-level'))));
+        assert.deepEqual(levels, [levels[0], (levels[0] ?? 0) + 1, (levels[0] ?? 0) + 2], `nested one level each: ${levels.join(', ')}`);
+        await wb.screenshot('runs-rewound-nested');
+    });
+    it('shows a fork\'s source and reveals it', async () => {
+        const page = wb.page;
+        const fork = treeItem(page, /^lr-halved$/);
+        if ((await fork.getAttribute('aria-expanded')) === 'false')
+            await fork.click();
+        const source = treeItem(page, /^Forked From baseline@120$/);
+        await source.waitFor();
+        await source.click();
+        await page.locator('.monaco-list-row[role="treeitem"].selected', { has: page.locator('.label-name', { hasText: /^baseline$/ }) }).waitFor();
+        await source.hover();
+        await wb.screenshot('runs-fork-source');
+    });
+    it('opens a run history; the row under the cursor is the selected step in the status bar', async () => {
+        const page = wb.page;
+        await contextMenu(page, treeItem(page, /^lr-halved$/), 'Open Run History');
+        await page.locator('.monaco-editor .view-line', { hasText: /_step\s+_time\s+acc\s+loss/ }).first().waitFor({ timeout: 20_000 });
+        // Line 33 is the row of step 29 (three header lines); Go to Line, as a keyboard user would.
+        await page.keyboard.press('Control+G');
+        const input = page.locator('.quick-input-widget input[type="text"]');
+        await input.waitFor({ state: 'visible' });
+        await input.fill(':33');
+        await input.press('Enter');
+        const status = page.locator('.statusbar-item', { hasText: 'fork01@29' });
+        await status.waitFor({ timeout: 10_000 });
+        await wb.screenshot('runs-history-selected-step');
+        await status.click();
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fork Run at Selected Step' }).waitFor();
+        await wb.screenshot('runs-selected-step-menu');
+        await page.keyboard.press('Escape');
+    });
+});
+describe('Runs view welcome (UI)', function () {
+    this.timeout(180_000);
+    let wb;
+    let empty;
+    before(async () => {
+        empty = fs.mkdtempSync(path.join(os.tmpdir(), 'runrewind-empty-'));
+        wb = await (0, harness_1.openWorkbench)({ workspace: empty });
+    });
+    after(async () => {
+        await wb?.stop();
+        fs.rmSync(empty, { recursive: true, force: true });
+    });
+    it('explains how to log the first run, with a runnable example', async () => {
+        const page = wb.page;
+        await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+        const button = page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Create Quickstart Example' }).first();
+        await button.waitFor({ timeout: 30_000 });
+        await wb.screenshot('runs-welcome');
+        await button.click();
+        await page.locator('.monaco-editor .view-line', { hasText: 'runrewind.init(project="quickstart"' }).first().waitFor({ timeout: 20_000 });
+        await wb.screenshot('runs-quickstart-example');
+    });
+});
+//# sourceMappingURL=runsView.test.js.map
