@@ -685,6 +685,7 @@ export class ChartApp {
       charts: this.shownKeys,
       drawn,
       legend: this.lines.map((l) => l.label),
+      toolbar: this.toolbar.describe(),
       overviewText: this.overview.text(),
       buckets: drawn.length > 0 ? (this.views.get(drawn[0].key)?.plotWidth ?? 0) : this.estimateWidth(),
       notice: this.notice.hidden ? '' : (this.notice.textContent ?? ''),
@@ -697,7 +698,14 @@ export class ChartApp {
       case 'selectStep': {
         await this.whenDrawn(action.key);
         const view = this.views.get(action.key);
-        if (!view || !view.pickStep(action.runId, action.step)) throw new Error(`no line of ${action.runId} on ${action.key}`);
+        if (!view || !view.pickStep(action.runId, action.step, action.versionId)) throw new Error(`no line of ${action.runId} on ${action.key}`);
+        return;
+      }
+      case 'hover': {
+        await this.whenDrawn(action.key);
+        const view = this.views.get(action.key);
+        if (!view) throw new Error(`no chart of ${action.key}`);
+        view.hover(action.x);
         return;
       }
       case 'key':

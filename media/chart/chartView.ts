@@ -2,10 +2,11 @@
 // inherited part dotted, raw faint under the smoothed line), branch and selection marks, the hover
 // readout, click-to-select and drag-to-zoom.
 import uPlot from 'uplot';
-import type { ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
+import type { ChartDrawnStats, ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
 import { clear, el } from './dom';
 import { type BranchMark, labelRows, type LineSpec } from './lines';
-import { type LinePoints, joinSeries, nearestIndex, smoothEma, type XY } from './series';
+import { buildDrawn, choosePick, type DrawnLine, type PickCandidate, valueAt } from './drawn';
+import { type LinePoints, joinSeries, nearestIndex, type XY } from './series';
 import type { ChartTheme } from './theme';
 
 export interface ChartSettings {
@@ -25,17 +26,6 @@ export interface ChartEvents {
   zoom(min: number, max: number): void;
   resetZoom(): void;
   select(selection: ChartSelection): void;
-}
-
-/** A line as drawn: what hover and click look at. */
-interface DrawnLine {
-  readonly spec: LineSpec;
-  readonly x: Float64Array;
-  readonly steps: Float64Array;
-  /** What is drawn (smoothed when smoothing is on). */
-  readonly y: Float64Array;
-  readonly raw: Float64Array;
-  readonly segments: readonly { readonly runId: string; readonly to: number }[];
 }
 
 type PartKind = 'own' | 'inherited' | 'archived' | 'raw';
@@ -124,6 +114,8 @@ export class ChartView {
   private readoutStep: HTMLElement | null = null;
   private width: number;
   private down: { x: number; y: number } | null = null;
+  /** The y tick labels last drawn (tests look for stray text such as "null"). */
+  private yTicks: string[] = [];
 
   constructor(
     readonly key: string,
@@ -144,23 +136,7 @@ export class ChartView {
     this.lines = lines;
     this.marks = marks;
     this.settings = settings;
-    this.drawn = [];
-    for (const spec of lines) {
-      const points = data.get(spec.version);
-      if (!points || points.length === 0) continue;
-      const v = points.view();
-      let x: Float64Array | undefined = v.steps;
-      if (settings.xAxis !== 'step') {
-        if (!v.times) continue;
-        x = v.times;
-        if (settings.xAxis === 'relative') {
-          const t0 = settings.startTimes.get(spec.runId) ?? v.times[0];
-          x = v.times.map((t) => t - t0);
-        }
-      }
-      const y = settings.smoothing > 0 ? smoothEma(v.values, settings.smoothing) : v.values;
-      this.drawn.push({ spec, x, steps: v.steps, y, raw: v.values, segments: points.segments });
-    }
+    this.drawn = buildDrawn(lines, data, settings);
     let nonFinite = 0;
     let sampled = false;
     for (const d of this.drawn) {
@@ -246,10 +222,19 @@ export class ChartView {
     return Math.max(50, Math.round(this.plot ? this.plot.bbox.width / devicePixelRatio : this.width - 70));
   }
 
-  stats(): { lines: number; points: number; dashed: number } {
+  stats(): Omit<ChartDrawnStats, 'key'> {
     let points = 0;
     for (const d of this.drawn) points += d.x.length;
-    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length };
+    const readout = [
+      this.readoutStep?.textContent ?? '',
+      ...this.readoutCells.map((c) => `${c.line.spec.label}: ${c.value.textContent ?? ''}`),
+    ];
+    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length, yTicks: this.yTicks, readout };
+  }
+
+  /** Shows the readout as the hover cursor at `x` does (null: the last values). */
+  hover(x: number | null): void {
+    this.showValuesAt(x);
   }
 
   /** The chart as a PNG data URL: title, plot and legend on the theme's background. */
@@ -355,7 +340,15 @@ export class ChartView {
       },
       axes: [
         { ...axis, ...(xValues ? { values: xValues } : {}) },
-        { ...axis, size: 60, values: (_u: uPlot, splits: number[]) => splits.map(formatValue) },
+        {
+          ...axis,
+          size: 60,
+          values: (_u: uPlot, splits: number[]) => {
+            const labels = splits.map(formatValue);
+            this.yTicks = labels;
+            return labels;
+          },
+        },
       ],
       series: [
         {},
@@ -415,29 +408,34 @@ export class ChartView {
     const u = this.plot;
     if (!u) return false;
     const xVal = u.posToVal(left, 'x');
-    let best: { line: DrawnLine; i: number; d: number } | null = null;
+    const candidates: PickCandidate[] = [];
     for (const line of this.drawn) {
       const c = nearestIndex(line.x, line.x.length, xVal);
       if (c < 0) continue;
+      let nearest: PickCandidate | null = null;
       for (let i = Math.max(0, c - 8); i <= Math.min(line.x.length - 1, c + 8); i++) {
         const yv = line.y[i];
         if (!Number.isFinite(yv) || (this.settings?.logScale && yv <= 0)) continue;
         const d = Math.hypot(u.valToPos(line.x[i], 'x') - left, u.valToPos(yv, 'y') - top);
-        if (!best || d < best.d) best = { line, i, d };
+        if (!nearest || d < nearest.d) nearest = { line, i, d };
       }
+      if (nearest) candidates.push(nearest);
     }
+    const best = choosePick(candidates);
     if (!best) return false;
     this.events.select({ runId: best.line.spec.runId, versionId: best.line.spec.version, step: best.line.steps[best.i] });
     return true;
   }
 
   /** Selects a run's logged step nearest to `step` (what a click at that step does). */
-  pickStep(runId: string, step: number): boolean {
-    const line = this.drawn.find((d) => d.spec.runId === runId && !d.spec.archived) ?? this.drawn.find((d) => d.spec.runId === runId);
+  pickStep(runId: string, step: number, versionId?: string): boolean {
+    const line = versionId !== undefined
+      ? this.drawn.find((d) => d.spec.version === versionId)
+      : (this.drawn.find((d) => d.spec.runId === runId && !d.spec.archived) ?? this.drawn.find((d) => d.spec.runId === runId));
     if (!line) return false;
     const i = nearestIndex(line.steps, line.steps.length, step);
     if (i < 0) return false;
-    this.events.select({ runId, versionId: line.spec.version, step: line.steps[i] });
+    this.events.select({ runId: line.spec.runId, versionId: line.spec.version, step: line.steps[i] });
     return true;
   }
 
@@ -466,19 +464,14 @@ export class ChartView {
     const axis = this.settings?.xAxis ?? 'step';
     let shownStep: number | null = null;
     for (const cell of this.readoutCells) {
-      const { line } = cell;
-      const n = line.x.length;
-      let i = n - 1;
-      if (x !== null) {
-        i = nearestIndex(line.x, n, x);
-      }
-      if (i < 0 || n === 0) {
+      const value = x === null ? lastValue(cell.line) : valueAt(this.drawn, cell.line, x, axis);
+      if (!value) {
         cell.value.textContent = '–';
         continue;
       }
       const smoothed = this.settings && this.settings.smoothing > 0;
-      cell.value.textContent = smoothed ? `${formatValue(line.y[i])} (${formatValue(line.raw[i])})` : formatValue(line.y[i]);
-      if (shownStep === null) shownStep = line.steps[i];
+      cell.value.textContent = smoothed ? `${formatValue(value.y)} (${formatValue(value.raw)})` : formatValue(value.y);
+      if (shownStep === null) shownStep = value.step;
     }
     if (this.readoutStep) {
       this.readoutStep.textContent = x === null ? 'last' : axis === 'step' ? `step ${Math.round(x)}` : formatX(x, axis);
@@ -579,4 +572,9 @@ export class ChartView {
     }
     ctx.restore();
   }
+}
+
+function lastValue(line: DrawnLine): { y: number; raw: number; step: number } | null {
+  const n = line.x.length;
+  return n > 0 ? { y: line.y[n - 1], raw: line.raw[n - 1], step: line.steps[n - 1] } : null;
 }

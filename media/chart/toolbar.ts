@@ -92,6 +92,16 @@ export class Toolbar {
     this.filterInput.classList.toggle('invalid', message.length > 0);
   }
 
+  /** What the selection part offers (tests and diagnostics). */
+  describe(): { selection: string; rewind: boolean; fork: boolean; rewindTitle: string } {
+    return {
+      selection: this.selectionLabel.textContent ?? '',
+      rewind: !this.rewindButton.disabled,
+      fork: !this.forkButton.disabled,
+      rewindTitle: this.rewindButton.title,
+    };
+  }
+
   showSelection(selection: ChartSelection | null, runName: string | undefined): void {
     this.selectionLabel.textContent = selection ? `${runName ?? selection.runId}@${selection.step}` : 'Click a chart to select a step';
     this.rewindButton.disabled = selection === null;
