@@ -12,12 +12,14 @@ export interface SelectedStep {
   readonly versionId: string;
   readonly step: number;
   readonly source: 'chart' | 'history';
+  /** True when `versionId` is an archived version (it can be forked from, not rewound); said in the status bar. */
+  readonly archived?: boolean;
 }
 
 export function sameStep(a: SelectedStep | undefined, b: SelectedStep | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source;
+  return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source && !!a.archived === !!b.archived;
 }
 
 export class StepSelection implements vscode.Disposable {
@@ -44,13 +46,24 @@ export class StepSelection implements vscode.Disposable {
     this.selected = step;
     void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, step !== undefined);
     if (step) {
-      this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step}`;
-      this.statusItem.tooltip = vscode.l10n.t(
-        'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
-        step.step,
-        step.runId,
-        step.versionId,
-      );
+      if (step.archived) {
+        // Name the archived version: "run@step" alone reads as the live run, which is what a rewind acts on.
+        this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step} (${vscode.l10n.t('archived {0}', step.versionId)})`;
+        this.statusItem.tooltip = vscode.l10n.t(
+          'Selected step {0} of archived version {2} of run {1}. Click to fork here (an archived version cannot be rewound).',
+          step.step,
+          step.runId,
+          step.versionId,
+        );
+      } else {
+        this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step}`;
+        this.statusItem.tooltip = vscode.l10n.t(
+          'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
+          step.step,
+          step.runId,
+          step.versionId,
+        );
+      }
       this.statusItem.show();
     } else {
       this.statusItem.hide();

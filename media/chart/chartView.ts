@@ -3,7 +3,8 @@
 // readout, click-to-select and drag-to-zoom.
 import uPlot from 'uplot';
 import type { ChartDrawnStats, ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
-import { clear, el } from './dom';
+import { clear, el, lineSwatch } from './dom';
+import { formatDuration, formatValue, formatX, markLabel, tickLabels } from './format';
 import { type BranchMark, labelRows, type LineSpec } from './lines';
 import { buildDrawn, choosePick, type DrawnLine, type PickCandidate, valueAt } from './drawn';
 import { type LinePoints, joinSeries, nearestIndex, type XY } from './series';
@@ -70,33 +71,6 @@ function withAlpha(hex: string, alpha: number): string {
   if (!m) return hex;
   const n = parseInt(m[1], 16);
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
-
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
-  return String(Number(v.toPrecision(5)));
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.abs(seconds);
-  const sign = seconds < 0 ? '-' : '';
-  if (s < 60) return `${sign}${Number(s.toPrecision(3))}s`;
-  if (s < 3600) return `${sign}${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
-  return `${sign}${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
-}
-
-/** The text beside a branch mark: "fork 120", "rewind 150". */
-export function markLabel(mark: Pick<BranchMark, 'kind' | 'step'>): string {
-  return `${mark.kind} ${mark.step}`;
-}
-
-export function formatX(x: number, axis: XAxisMode): string {
-  if (axis === 'step') return `step ${Math.round(x)}`;
-  if (axis === 'relative') return formatDuration(x);
-  return new Date(x * 1000).toLocaleString();
 }
 
 export class ChartView {
@@ -262,9 +236,9 @@ export class ChartView {
     ctx.font = `${Math.round(12 * ratio)}px ${theme?.font ?? 'sans-serif'}`;
     this.drawn.forEach((d, i) => {
       const y = header + h + legendRow * i + legendRow / 2;
-      ctx.strokeStyle = d.spec.color;
+      ctx.strokeStyle = d.spec.archived ? withAlpha(d.spec.color, d.spec.alpha) : d.spec.color;
       ctx.lineWidth = 2 * ratio;
-      ctx.setLineDash(d.spec.archived ? [6 * ratio, 4 * ratio] : []);
+      ctx.setLineDash(d.spec.dash.map((n) => n * ratio));
       ctx.beginPath();
       ctx.moveTo(8 * ratio, y);
       ctx.lineTo(28 * ratio, y);
@@ -343,8 +317,8 @@ export class ChartView {
         {
           ...axis,
           size: 60,
-          values: (_u: uPlot, splits: number[]) => {
-            const labels = splits.map(formatValue);
+          values: (_u: uPlot, splits: (number | null)[]) => {
+            const labels = tickLabels(splits);
             this.yTicks = labels;
             return labels;
           },
@@ -359,7 +333,8 @@ export class ChartView {
             case 'raw':
               return { ...base, stroke: withAlpha(color, 0.22), width: 1 };
             case 'archived':
-              return { ...base, stroke: withAlpha(color, 0.85), width: 1.5, dash: [6, 4] };
+              // Each archived version its own dash and lightness (lines.ts), so versions can be told apart.
+              return { ...base, stroke: withAlpha(color, p.line.spec.alpha), width: 1.5, dash: [...p.line.spec.dash] };
             case 'inherited':
               return { ...base, stroke: withAlpha(color, 0.6), width: 1.5, dash: [1.5, 3] };
             case 'own':
@@ -451,9 +426,9 @@ export class ChartView {
     this.readout.append(this.readoutStep);
     for (const line of this.drawn) {
       const value = el('span', { className: 'readout-value' });
-      const swatch = el('span', { className: line.spec.archived ? 'swatch dashed' : 'swatch' });
-      swatch.style.setProperty('--line-color', line.spec.color);
-      this.readout.append(el('span', { className: 'readout-item' }, [swatch, el('span', { className: 'readout-label', text: line.spec.label }), value]));
+      this.readout.append(
+        el('span', { className: 'readout-item', title: line.spec.label }, [lineSwatch(line.spec), el('span', { className: 'readout-label', text: line.spec.label }), value]),
+      );
       this.readoutCells.push({ value, line });
     }
     this.showValuesAt(null);

@@ -241,10 +241,11 @@ export class ChartPanel implements vscode.Disposable {
       }
       const { runId, versionId, step } = m.selection;
       const run = this.runs.find((r) => r.id === runId);
-      if (!run || !run.versions.some((v) => v.id === versionId) || !this.versions.has(versionId)) {
+      const version = run?.versions.find((v) => v.id === versionId);
+      if (!run || !version || !this.versions.has(versionId)) {
         throw new Error(`run ${runId} version ${versionId} is not shown in this panel`);
       }
-      this.services.selection.set({ folder: this.folder.key, runId, versionId, step, source: 'chart' });
+      this.services.selection.set({ folder: this.folder.key, runId, versionId, step, source: 'chart', archived: version.archived });
     },
     moveSelection: async (m) => {
       const current = this.services.selection.current;

@@ -40,6 +40,8 @@ export interface ChartViewState {
   readonly selection: ChartSelection | null;
   /** Collapsed sections (`prefix/`), and '#overview' when the overview is collapsed. */
   readonly collapsed: readonly string[];
+  /** How far the panel is scrolled (CSS px): a hidden tab's webview is rebuilt when shown again. */
+  readonly scrollY?: number;
 }
 
 /** One line the webview wants: a version's visible history, optionally only a step range. */
@@ -218,6 +220,7 @@ export const isChartViewState: (v: unknown) => v is ChartViewState = (v): v is C
     xAxis: isXAxis,
     selection: nullable(isSelection),
     collapsed: arrayOf(isText(1000), 10_000),
+    scrollY: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
   })(v);
 
 const isSnapshot = shape({
