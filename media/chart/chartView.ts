@@ -201,7 +201,7 @@ export class ChartView {
     for (const d of this.drawn) points += d.x.length;
     const readout = [
       this.readoutStep?.textContent ?? '',
-      ...this.readoutCells.map((c) => `${c.line.spec.label}: ${c.value.textContent ?? ''}`),
+      ...this.readoutCells.map((c) => `${c.line.spec.shortLabel}: ${c.value.textContent ?? ''}`),
     ];
     return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length, yTicks: this.yTicks, readout };
   }
@@ -427,7 +427,7 @@ export class ChartView {
     for (const line of this.drawn) {
       const value = el('span', { className: 'readout-value' });
       this.readout.append(
-        el('span', { className: 'readout-item', title: line.spec.label }, [lineSwatch(line.spec), el('span', { className: 'readout-label', text: line.spec.label }), value]),
+        el('span', { className: 'readout-item', title: line.spec.label }, [lineSwatch(line.spec), el('span', { className: 'readout-label', text: line.spec.shortLabel }), value]),
       );
       this.readoutCells.push({ value, line });
     }

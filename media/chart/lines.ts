@@ -29,6 +29,8 @@ export interface LineSpec {
   /** Opacity of the stroke: archived versions step lighter, newest first (1 for live lines). */
   readonly alpha: number;
   readonly label: string;
+  /** The label in a chart's readout, where room is short: the run's name, and the whole version id of an archived line. */
+  readonly shortLabel: string;
 }
 
 /**
@@ -116,6 +118,7 @@ export function buildLines(entries: readonly string[], runs: ReadonlyMap<string,
         dash: run.version.archived ? ARCHIVED_DASHES[0] : [],
         alpha: 1,
         label: `${run.name} @ ${run.version.id}${run.version.archived ? ' (archived)' : ''}`,
+        shortLabel: `${run.name} @ ${run.version.id}`,
       });
       continue;
     }
@@ -131,6 +134,7 @@ export function buildLines(entries: readonly string[], runs: ReadonlyMap<string,
       dash: [],
       alpha: 1,
       label: run.name,
+      shortLabel: run.name,
     });
     // Newest archived first, so the latest rewind's old curve gets the plainest dash.
     const archived = run.versions.filter((v) => v.archived).sort((a, b) => (b.archivedAt ?? 0) - (a.archivedAt ?? 0));
@@ -152,6 +156,7 @@ export function buildLines(entries: readonly string[], runs: ReadonlyMap<string,
         dash: ARCHIVED_DASHES[look % ARCHIVED_DASHES.length],
         alpha: ARCHIVED_ALPHAS[look % ARCHIVED_ALPHAS.length],
         label: `${run.name} · archived ${v.id}${from !== undefined ? ` · rewind ${from}` : ''}`,
+        shortLabel: `${run.name} · ${v.id}`,
       });
     }
   }

@@ -39,14 +39,16 @@ function isNumberText(text: string): boolean {
   return /^-?(\d[\d.]*(e[+-]?\d+)?|NaN|Infinity)$/.test(text);
 }
 
-function table(caption: string, rows: readonly [string, string][]): HTMLElement {
+function table(caption: string, rows: readonly [string, string][], className = ''): HTMLElement {
   if (rows.length === 0) return el('p', { className: 'muted', text: `${caption}: none` });
   const body = el('tbody');
   for (const [k, v] of rows) {
     // Keys stay on one line (cut with an ellipsis, whole in the tooltip) rather than break mid-word.
-    body.append(el('tr', {}, [el('th', { text: k, title: k, attrs: { scope: 'row' } }), el('td', { text: v, className: isNumberText(v) ? 'num' : undefined })]));
+    // Numbers and short values (dates, states) on one line too; only long text wraps.
+    const className = isNumberText(v) ? 'num' : v.length <= 32 ? 'short' : undefined;
+    body.append(el('tr', {}, [el('th', { text: k, title: k, attrs: { scope: 'row' } }), el('td', { text: v, className, title: className ? v : undefined })]));
   }
-  return el('table', { className: 'kv' }, [el('caption', { text: caption }), body]);
+  return el('table', { className: `kv ${className}`.trim() }, [el('caption', { text: caption }), body]);
 }
 
 function idRow(label: string, value: string, what: string, events: OverviewEvents): HTMLElement {
@@ -91,8 +93,12 @@ function runCard(run: RunOverview, color: string, events: OverviewEvents): HTMLE
   return el('details', { className: 'run-card', attrs: { open: '' } }, [
     el('summary', {}, [swatch, el('span', { className: 'run-name', text: run.name }), el('span', { className: `state state-${run.state}`, text: run.state })]),
     el('div', { className: 'run-card-body' }, [
-      el('div', { className: 'block' }, [idRow('Run id', run.id, 'run id', events), idRow('Version', version.id, 'version id', events), table('Facts', facts)]),
-      run.lineage.length > 0 ? el('div', { className: 'block forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
+      el('div', { className: 'block' }, [
+        idRow('Run id', run.id, 'run id', events),
+        idRow('Version', version.id, 'version id', events),
+        run.lineage.length > 0 ? el('div', { className: 'forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
+      ]),
+      el('div', { className: 'block' }, [table('Facts', facts, 'facts')]),
       el('div', { className: 'block' }, [table('Config', config)]),
       el('div', { className: 'block' }, [table('Summary', summary)]),
     ]),

@@ -293,4 +293,29 @@ describe('chart panel', () => {
     const readout = s.drawn.find((d) => d.key === 'metric')?.readout ?? [];
     assert.deepEqual(readout, ['last', `${id}: ${formatNumber(301.40000000000003)}`]);
   });
+
+  it('keeps a selected step on the live curve after the toolbar rewinds there', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('follow');
+    logRun(id, 40);
+    const before = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    await drawn([id], 2);
+    await act({ kind: 'selectStep', key: 'loss', runId: id, step: 25 });
+    await waitFor(() => api.services.selection.current?.runId === id && api.services.selection.current.step === 25, 'the selection');
+    const outcome = await vscode.commands.executeCommand<{ ok: boolean }>(CommandId.RewindToSelectedStep, { confirm: false });
+    assert.equal(outcome?.ok, true);
+    // The version picked is archived now; step 25 is shared by the new live version: the selection is there.
+    const after = await waitFor(async () => {
+      const run = await listedRun(api, id);
+      return run && run.liveVersion !== before.liveVersion && api.services.selection.current?.versionId === run.liveVersion && run;
+    }, 'the selection on the new live version');
+    assert.equal(api.services.selection.current?.step, 25);
+    assert.equal(api.services.selection.current?.archived, false);
+    const s = await waitFor(async () => {
+      const x = await inspect();
+      return x.state.selection?.versionId === after.liveVersion && x;
+    }, 'the panel following');
+    assert.equal(s.toolbar.rewind, true);
+  });
 });
