@@ -107,14 +107,18 @@ describe('Chart panel (UI)', function () {
         range.selectNodeContents(cell);
         return new Set([...range.getClientRects()].map((r: any) => Math.round(r.top))).size;
       };
+      const overview = document.querySelector('.run-card').getBoundingClientRect();
+      const section = document.querySelector('.overview-cards').getBoundingClientRect();
       return {
-        cardTop: card.getBoundingClientRect().top,
+        cardBottom: card.getBoundingClientRect().bottom,
+        overviewShare: overview.width / section.width,
         viewport: window.innerHeight,
         wrapped: cells.filter((c) => lines(c) > 1).map((c) => c.textContent),
         cells: cells.length,
       };
     });
-    assert.ok(layout.cardTop + 150 < layout.viewport, `the first chart starts at ${layout.cardTop} px of ${layout.viewport}`);
+    assert.ok(layout.cardBottom <= layout.viewport, `the first row of charts ends at ${layout.cardBottom} px of ${layout.viewport}`);
+    assert.ok(layout.overviewShare > 0.9, `one run's overview spans the width (${layout.overviewShare})`);
     assert.ok(layout.cells > 5);
     assert.deepEqual(layout.wrapped, [], 'keys and numbers stay on one line');
     // Nothing selected yet: Rewind (primary) and Fork disabled, and looking the same, in the theme's disabled colour.
@@ -193,24 +197,27 @@ describe('Chart panel (UI)', function () {
     const page = wb.page;
     // A short window, so the panel (overview and two charts) has somewhere to scroll to.
     await page.setViewportSize({ width: 1400, height: 560 });
-    await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
-    let frame = await activeChartFrame(page, 'Charts: baseline');
-    await chartDrawn(frame, 'loss');
-    await frame.evaluate(() => window.scrollTo(0, 100_000));
-    const before = await frame.evaluate(() => window.scrollY);
-    assert.ok(before > 100, `the panel scrolled (${before})`);
-    await page.waitForTimeout(400);
-    await page.locator('.tab', { hasText: 'Charts: 2 runs' }).click();
-    await activeChartFrame(page, 'Charts: 2 runs');
-    await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
-    frame = await activeChartFrame(page, 'Charts: baseline');
-    await chartDrawn(frame, 'loss');
-    const deadline = Date.now() + 10_000;
-    let after = 0;
-    while (Math.abs((after = await frame.evaluate(() => window.scrollY)) - before) > 2 && Date.now() < deadline) await page.waitForTimeout(100);
-    assert.ok(Math.abs(after - before) <= 2, `scrolled to ${after} again (was ${before})`);
-    await wb.screenshot('chart-scroll-kept');
-    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
+      let frame = await activeChartFrame(page, 'Charts: baseline');
+      await chartDrawn(frame, 'loss');
+      await frame.evaluate(() => window.scrollTo(0, 100_000));
+      const before = await frame.evaluate(() => window.scrollY);
+      assert.ok(before > 100, `the panel scrolled (${before})`);
+      await page.waitForTimeout(400);
+      await page.locator('.tab', { hasText: 'Charts: 2 runs' }).click();
+      await activeChartFrame(page, 'Charts: 2 runs');
+      await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
+      frame = await activeChartFrame(page, 'Charts: baseline');
+      await chartDrawn(frame, 'loss');
+      const deadline = Date.now() + 10_000;
+      let after = 0;
+      while (Math.abs((after = await frame.evaluate(() => window.scrollY)) - before) > 2 && Date.now() < deadline) await page.waitForTimeout(100);
+      assert.ok(Math.abs(after - before) <= 2, `scrolled to ${after} again (was ${before})`);
+      await wb.screenshot('chart-scroll-kept');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
     await page.locator('.tab', { hasText: 'Charts: 2 runs' }).click();
   });
 
