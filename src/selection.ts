@@ -3,6 +3,7 @@
 // a context key) and the "run@step" status bar item.
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from './ids';
+import { labelText, singleLine } from './userText';
 
 export interface SelectedStep {
   /** The store the run lives in: its workspace folder uri string, or the store key when no folder is open. */
@@ -48,20 +49,20 @@ export class StepSelection implements vscode.Disposable {
     if (step) {
       if (step.archived) {
         // Name the archived version: "run@step" alone reads as the live run, which is what a rewind acts on.
-        this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step} (${vscode.l10n.t('archived {0}', step.versionId)})`;
+        this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step} (${vscode.l10n.t('archived {0}', singleLine(step.versionId))})`;
         this.statusItem.tooltip = vscode.l10n.t(
           'Selected step {0} of archived version {2} of run {1}. Click to fork here (an archived version cannot be rewound).',
           step.step,
-          step.runId,
-          step.versionId,
+          singleLine(step.runId),
+          singleLine(step.versionId),
         );
       } else {
-        this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step}`;
+        this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step}`;
         this.statusItem.tooltip = vscode.l10n.t(
           'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
           step.step,
-          step.runId,
-          step.versionId,
+          singleLine(step.runId),
+          singleLine(step.versionId),
         );
       }
       this.statusItem.show();

@@ -3,6 +3,7 @@
 // Laid out across the width (ids and facts, lineage, config, summary side by side) so the charts start
 // on the first screen; numbers are written as everywhere else in the product (formatValue).
 import type { RunOverview } from '../../src/core/api';
+import { formatDateTime } from '../../src/shared/dates';
 import { button, clear, el } from './dom';
 import { formatValue } from './format';
 
@@ -13,7 +14,8 @@ export interface OverviewEvents {
 
 function time(seconds: number | null): string {
   if (seconds === null) return '–';
-  return new Date(seconds * 1000).toLocaleString();
+  // The same format as the Runs tree and its tooltips, in the webview's (VS Code's) language.
+  return formatDateTime(seconds, navigator.language);
 }
 
 /** Flattens nested config into dotted keys, the way W&B's config table shows it. */

@@ -17,6 +17,7 @@ __all__ = [
     "NoHistoryError",
     "RunRunningError",
     "IdConflictError",
+    "RunBusyError",
 ]
 
 
@@ -73,3 +74,9 @@ class RunRunningError(RunRewindError):
 
 class IdConflictError(RunRewindError):
     code = "id-conflict"
+
+
+class RunBusyError(RunRewindError):
+    """Another process holds the run's lock (it is resuming, rewinding or forking it) past the timeout."""
+
+    code = "locked"
