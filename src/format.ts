@@ -3,19 +3,13 @@
 import * as vscode from 'vscode';
 import type { CellValue, RunState } from './core/api';
 import { formatDateTime } from './shared/dates';
+import { formatNumber } from './shared/format';
 import { singleLine } from './userText';
 
 export { singleLine } from './userText';
 
-/** Compact but faithful: integers as they are, others to 6 significant digits. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return value.toExponential(4).replace(/\.?0+e/, 'e');
-  return String(Number(value.toPrecision(6)));
-}
+// One number format for the host and the chart webview: it lives in src/shared so both can import it.
+export { formatNumber } from './shared/format';
 
 export function formatCell(value: CellValue): string {
   if (value === null) return '';

@@ -13,12 +13,14 @@ export interface SelectedStep {
   readonly versionId: string;
   readonly step: number;
   readonly source: 'chart' | 'history';
+  /** True when `versionId` is an archived version (it can be forked from, not rewound); said in the status bar. */
+  readonly archived?: boolean;
 }
 
 export function sameStep(a: SelectedStep | undefined, b: SelectedStep | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source;
+  return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source && !!a.archived === !!b.archived;
 }
 
 export class StepSelection implements vscode.Disposable {
@@ -45,13 +47,24 @@ export class StepSelection implements vscode.Disposable {
     this.selected = step;
     void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, step !== undefined);
     if (step) {
-      this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step}`;
-      this.statusItem.tooltip = vscode.l10n.t(
-        'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
-        step.step,
-        singleLine(step.runId),
-        singleLine(step.versionId),
-      );
+      if (step.archived) {
+        // Name the archived version: "run@step" alone reads as the live run, which is what a rewind acts on.
+        this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step} (${vscode.l10n.t('archived {0}', singleLine(step.versionId))})`;
+        this.statusItem.tooltip = vscode.l10n.t(
+          'Selected step {0} of archived version {2} of run {1}. Click to fork here (an archived version cannot be rewound).',
+          step.step,
+          singleLine(step.runId),
+          singleLine(step.versionId),
+        );
+      } else {
+        this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step}`;
+        this.statusItem.tooltip = vscode.l10n.t(
+          'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
+          step.step,
+          singleLine(step.runId),
+          singleLine(step.versionId),
+        );
+      }
       this.statusItem.show();
     } else {
       this.statusItem.hide();

@@ -17,7 +17,7 @@ import {
   type XAxisMode,
 } from '../../src/shared/protocol';
 import { ChartView, type ChartSettings } from './chartView';
-import { button, clear, el } from './dom';
+import { button, clear, el, lineSwatch } from './dom';
 import { filterKeys, sectionsOf } from './grid';
 import { assignColors, type BranchMark, buildLines, buildMarks, type LineSpec, lineSignature } from './lines';
 import { OverviewSection } from './overview';
@@ -140,6 +140,7 @@ export class ChartApp {
       this.markAllDirty();
     });
     window.addEventListener('keydown', (e) => this.onKey(e));
+    window.addEventListener('scroll', () => this.onScroll(), { passive: true });
     window.addEventListener('message', (e: MessageEvent<unknown>) => {
       if (isToWebview(e.data)) void this.handle(e.data);
     });
@@ -161,6 +162,7 @@ export class ChartApp {
       }
       this.saveState();
       this.renderAll();
+      this.restoreScroll(this.state.scrollY ?? 0);
       this.markInitialised();
     },
     runs: (m) => this.setRuns(m.runs, m.keys),
@@ -305,21 +307,19 @@ export class ChartApp {
   private showSelection(): void {
     const sel = this.state?.selection ?? null;
     const run = sel ? [...this.runs.values()].find((r) => r.id === sel.runId) : undefined;
-    this.toolbar.showSelection(sel, run?.name);
+    this.toolbar.showSelection(sel, run);
     for (const view of this.views.values()) view.setSettings(this.settings());
   }
 
   private renderLegend(): void {
     clear(this.legend);
     for (const line of this.lines) {
-      const swatch = el('span', { className: line.archived ? 'swatch dashed' : 'swatch' });
-      swatch.style.setProperty('--line-color', line.color);
-      this.legend.append(el('span', { className: 'legend-item', title: `${line.runId} · ${line.version}` }, [swatch, el('span', { text: line.label })]));
+      this.legend.append(el('span', { className: 'legend-item', title: `${line.runId} · ${line.version}` }, [lineSwatch(line), el('span', { text: line.label })]));
     }
     const hasFork = [...this.runs.values()].some((r) => r.forkedFrom !== null);
     const hasArchived = this.lines.some((l) => l.archived);
     if (hasArchived || hasFork) {
-      const hint = [hasArchived ? 'dashed: archived version (before a rewind)' : '', hasFork ? 'dotted: history inherited from the fork source' : '']
+      const hint = [hasArchived ? 'dashed: archived versions (before a rewind), each its own dash, drawn from the rewind step' : '', hasFork ? 'dotted: history inherited from the fork source' : '']
         .filter(Boolean)
         .join(' · ');
       this.legend.append(el('span', { className: 'legend-hint muted', text: hint }));
@@ -660,6 +660,37 @@ export class ChartApp {
   }
 
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private scrollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the saved scroll position is being put back: the scroll events that causes are not news. */
+  private restoringScroll = false;
+
+  /**
+   * Keeps the scroll position in the webview state (not sent to the host: it changes too often to be
+   * worth a message), so a tab shown again, whose webview VS Code rebuilt, opens where it was left.
+   */
+  private onScroll(): void {
+    if (this.restoringScroll) return;
+    clearTimeout(this.scrollTimer);
+    this.scrollTimer = setTimeout(() => {
+      if (!this.state || this.restoringScroll) return;
+      const scrollY = Math.max(0, Math.round(window.scrollY));
+      if (scrollY === (this.state.scrollY ?? 0)) return;
+      this.state = { ...this.state, scrollY };
+      this.vscode.setState(this.state);
+    }, 150);
+  }
+
+  private restoreScroll(y: number): void {
+    if (y <= 0) return;
+    this.restoringScroll = true;
+    // After the layout of the sections just rendered (cards have their height before their data).
+    requestAnimationFrame(() => {
+      window.scrollTo(0, y);
+      requestAnimationFrame(() => {
+        this.restoringScroll = false;
+      });
+    });
+  }
 
   private onResize(): void {
     clearTimeout(this.resizeTimer);
@@ -685,6 +716,7 @@ export class ChartApp {
       charts: this.shownKeys,
       drawn,
       legend: this.lines.map((l) => l.label),
+      toolbar: this.toolbar.describe(),
       overviewText: this.overview.text(),
       buckets: drawn.length > 0 ? (this.views.get(drawn[0].key)?.plotWidth ?? 0) : this.estimateWidth(),
       notice: this.notice.hidden ? '' : (this.notice.textContent ?? ''),
@@ -697,7 +729,14 @@ export class ChartApp {
       case 'selectStep': {
         await this.whenDrawn(action.key);
         const view = this.views.get(action.key);
-        if (!view || !view.pickStep(action.runId, action.step)) throw new Error(`no line of ${action.runId} on ${action.key}`);
+        if (!view || !view.pickStep(action.runId, action.step, action.versionId)) throw new Error(`no line of ${action.runId} on ${action.key}`);
+        return;
+      }
+      case 'hover': {
+        await this.whenDrawn(action.key);
+        const view = this.views.get(action.key);
+        if (!view) throw new Error(`no chart of ${action.key}`);
+        view.hover(action.x);
         return;
       }
       case 'key':

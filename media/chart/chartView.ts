@@ -2,10 +2,12 @@
 // inherited part dotted, raw faint under the smoothed line), branch and selection marks, the hover
 // readout, click-to-select and drag-to-zoom.
 import uPlot from 'uplot';
-import type { ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
-import { clear, el } from './dom';
+import type { ChartDrawnStats, ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
+import { clear, el, lineSwatch } from './dom';
+import { formatDuration, formatValue, formatX, markLabel, tickLabels } from './format';
 import { type BranchMark, labelRows, type LineSpec } from './lines';
-import { type LinePoints, joinSeries, nearestIndex, smoothEma, type XY } from './series';
+import { buildDrawn, choosePick, type DrawnLine, type PickCandidate, valueAt } from './drawn';
+import { type LinePoints, joinSeries, nearestIndex, type XY } from './series';
 import type { ChartTheme } from './theme';
 
 export interface ChartSettings {
@@ -25,17 +27,6 @@ export interface ChartEvents {
   zoom(min: number, max: number): void;
   resetZoom(): void;
   select(selection: ChartSelection): void;
-}
-
-/** A line as drawn: what hover and click look at. */
-interface DrawnLine {
-  readonly spec: LineSpec;
-  readonly x: Float64Array;
-  readonly steps: Float64Array;
-  /** What is drawn (smoothed when smoothing is on). */
-  readonly y: Float64Array;
-  readonly raw: Float64Array;
-  readonly segments: readonly { readonly runId: string; readonly to: number }[];
 }
 
 type PartKind = 'own' | 'inherited' | 'archived' | 'raw';
@@ -82,33 +73,6 @@ function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
-  return String(Number(v.toPrecision(5)));
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.abs(seconds);
-  const sign = seconds < 0 ? '-' : '';
-  if (s < 60) return `${sign}${Number(s.toPrecision(3))}s`;
-  if (s < 3600) return `${sign}${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
-  return `${sign}${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
-}
-
-/** The text beside a branch mark: "fork 120", "rewind 150". */
-export function markLabel(mark: Pick<BranchMark, 'kind' | 'step'>): string {
-  return `${mark.kind} ${mark.step}`;
-}
-
-export function formatX(x: number, axis: XAxisMode): string {
-  if (axis === 'step') return `step ${Math.round(x)}`;
-  if (axis === 'relative') return formatDuration(x);
-  return new Date(x * 1000).toLocaleString();
-}
-
 export class ChartView {
   private plot: uPlot | null = null;
   private structure = '';
@@ -124,6 +88,8 @@ export class ChartView {
   private readoutStep: HTMLElement | null = null;
   private width: number;
   private down: { x: number; y: number } | null = null;
+  /** The y tick labels last drawn (tests look for stray text such as "null"). */
+  private yTicks: string[] = [];
 
   constructor(
     readonly key: string,
@@ -144,23 +110,7 @@ export class ChartView {
     this.lines = lines;
     this.marks = marks;
     this.settings = settings;
-    this.drawn = [];
-    for (const spec of lines) {
-      const points = data.get(spec.version);
-      if (!points || points.length === 0) continue;
-      const v = points.view();
-      let x: Float64Array | undefined = v.steps;
-      if (settings.xAxis !== 'step') {
-        if (!v.times) continue;
-        x = v.times;
-        if (settings.xAxis === 'relative') {
-          const t0 = settings.startTimes.get(spec.runId) ?? v.times[0];
-          x = v.times.map((t) => t - t0);
-        }
-      }
-      const y = settings.smoothing > 0 ? smoothEma(v.values, settings.smoothing) : v.values;
-      this.drawn.push({ spec, x, steps: v.steps, y, raw: v.values, segments: points.segments });
-    }
+    this.drawn = buildDrawn(lines, data, settings);
     let nonFinite = 0;
     let sampled = false;
     for (const d of this.drawn) {
@@ -246,10 +196,19 @@ export class ChartView {
     return Math.max(50, Math.round(this.plot ? this.plot.bbox.width / devicePixelRatio : this.width - 70));
   }
 
-  stats(): { lines: number; points: number; dashed: number } {
+  stats(): Omit<ChartDrawnStats, 'key'> {
     let points = 0;
     for (const d of this.drawn) points += d.x.length;
-    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length };
+    const readout = [
+      this.readoutStep?.textContent ?? '',
+      ...this.readoutCells.map((c) => `${c.line.spec.shortLabel}: ${c.value.textContent ?? ''}`),
+    ];
+    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length, yTicks: this.yTicks, readout };
+  }
+
+  /** Shows the readout as the hover cursor at `x` does (null: the last values). */
+  hover(x: number | null): void {
+    this.showValuesAt(x);
   }
 
   /** The chart as a PNG data URL: title, plot and legend on the theme's background. */
@@ -277,9 +236,9 @@ export class ChartView {
     ctx.font = `${Math.round(12 * ratio)}px ${theme?.font ?? 'sans-serif'}`;
     this.drawn.forEach((d, i) => {
       const y = header + h + legendRow * i + legendRow / 2;
-      ctx.strokeStyle = d.spec.color;
+      ctx.strokeStyle = d.spec.archived ? withAlpha(d.spec.color, d.spec.alpha) : d.spec.color;
       ctx.lineWidth = 2 * ratio;
-      ctx.setLineDash(d.spec.archived ? [6 * ratio, 4 * ratio] : []);
+      ctx.setLineDash(d.spec.dash.map((n) => n * ratio));
       ctx.beginPath();
       ctx.moveTo(8 * ratio, y);
       ctx.lineTo(28 * ratio, y);
@@ -355,7 +314,15 @@ export class ChartView {
       },
       axes: [
         { ...axis, ...(xValues ? { values: xValues } : {}) },
-        { ...axis, size: 60, values: (_u: uPlot, splits: number[]) => splits.map(formatValue) },
+        {
+          ...axis,
+          size: 60,
+          values: (_u: uPlot, splits: (number | null)[]) => {
+            const labels = tickLabels(splits);
+            this.yTicks = labels;
+            return labels;
+          },
+        },
       ],
       series: [
         {},
@@ -366,7 +333,8 @@ export class ChartView {
             case 'raw':
               return { ...base, stroke: withAlpha(color, 0.22), width: 1 };
             case 'archived':
-              return { ...base, stroke: withAlpha(color, 0.85), width: 1.5, dash: [6, 4] };
+              // Each archived version its own dash and lightness (lines.ts), so versions can be told apart.
+              return { ...base, stroke: withAlpha(color, p.line.spec.alpha), width: 1.5, dash: [...p.line.spec.dash] };
             case 'inherited':
               return { ...base, stroke: withAlpha(color, 0.6), width: 1.5, dash: [1.5, 3] };
             case 'own':
@@ -415,29 +383,34 @@ export class ChartView {
     const u = this.plot;
     if (!u) return false;
     const xVal = u.posToVal(left, 'x');
-    let best: { line: DrawnLine; i: number; d: number } | null = null;
+    const candidates: PickCandidate[] = [];
     for (const line of this.drawn) {
       const c = nearestIndex(line.x, line.x.length, xVal);
       if (c < 0) continue;
+      let nearest: PickCandidate | null = null;
       for (let i = Math.max(0, c - 8); i <= Math.min(line.x.length - 1, c + 8); i++) {
         const yv = line.y[i];
         if (!Number.isFinite(yv) || (this.settings?.logScale && yv <= 0)) continue;
         const d = Math.hypot(u.valToPos(line.x[i], 'x') - left, u.valToPos(yv, 'y') - top);
-        if (!best || d < best.d) best = { line, i, d };
+        if (!nearest || d < nearest.d) nearest = { line, i, d };
       }
+      if (nearest) candidates.push(nearest);
     }
+    const best = choosePick(candidates);
     if (!best) return false;
     this.events.select({ runId: best.line.spec.runId, versionId: best.line.spec.version, step: best.line.steps[best.i] });
     return true;
   }
 
   /** Selects a run's logged step nearest to `step` (what a click at that step does). */
-  pickStep(runId: string, step: number): boolean {
-    const line = this.drawn.find((d) => d.spec.runId === runId && !d.spec.archived) ?? this.drawn.find((d) => d.spec.runId === runId);
+  pickStep(runId: string, step: number, versionId?: string): boolean {
+    const line = versionId !== undefined
+      ? this.drawn.find((d) => d.spec.version === versionId)
+      : (this.drawn.find((d) => d.spec.runId === runId && !d.spec.archived) ?? this.drawn.find((d) => d.spec.runId === runId));
     if (!line) return false;
     const i = nearestIndex(line.steps, line.steps.length, step);
     if (i < 0) return false;
-    this.events.select({ runId, versionId: line.spec.version, step: line.steps[i] });
+    this.events.select({ runId: line.spec.runId, versionId: line.spec.version, step: line.steps[i] });
     return true;
   }
 
@@ -453,9 +426,9 @@ export class ChartView {
     this.readout.append(this.readoutStep);
     for (const line of this.drawn) {
       const value = el('span', { className: 'readout-value' });
-      const swatch = el('span', { className: line.spec.archived ? 'swatch dashed' : 'swatch' });
-      swatch.style.setProperty('--line-color', line.spec.color);
-      this.readout.append(el('span', { className: 'readout-item' }, [swatch, el('span', { className: 'readout-label', text: line.spec.label }), value]));
+      this.readout.append(
+        el('span', { className: 'readout-item', title: line.spec.label }, [lineSwatch(line.spec), el('span', { className: 'readout-label', text: line.spec.shortLabel }), value]),
+      );
       this.readoutCells.push({ value, line });
     }
     this.showValuesAt(null);
@@ -466,19 +439,14 @@ export class ChartView {
     const axis = this.settings?.xAxis ?? 'step';
     let shownStep: number | null = null;
     for (const cell of this.readoutCells) {
-      const { line } = cell;
-      const n = line.x.length;
-      let i = n - 1;
-      if (x !== null) {
-        i = nearestIndex(line.x, n, x);
-      }
-      if (i < 0 || n === 0) {
+      const value = x === null ? lastValue(cell.line) : valueAt(this.drawn, cell.line, x, axis);
+      if (!value) {
         cell.value.textContent = '–';
         continue;
       }
       const smoothed = this.settings && this.settings.smoothing > 0;
-      cell.value.textContent = smoothed ? `${formatValue(line.y[i])} (${formatValue(line.raw[i])})` : formatValue(line.y[i]);
-      if (shownStep === null) shownStep = line.steps[i];
+      cell.value.textContent = smoothed ? `${formatValue(value.y)} (${formatValue(value.raw)})` : formatValue(value.y);
+      if (shownStep === null) shownStep = value.step;
     }
     if (this.readoutStep) {
       this.readoutStep.textContent = x === null ? 'last' : axis === 'step' ? `step ${Math.round(x)}` : formatX(x, axis);
@@ -579,4 +547,9 @@ export class ChartView {
     }
     ctx.restore();
   }
+}
+
+function lastValue(line: DrawnLine): { y: number; raw: number; step: number } | null {
+  const n = line.x.length;
+  return n > 0 ? { y: line.y[n - 1], raw: line.raw[n - 1], step: line.steps[n - 1] } : null;
 }

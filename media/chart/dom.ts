@@ -1,5 +1,6 @@
 // Tiny DOM helpers for the webview. User data (run names, keys, config values, tags) only ever goes in
 // through textContent or attributes set one by one — never innerHTML.
+import { dashGradient, type LineSpec } from './lines';
 
 export interface ElementOptions {
   readonly className?: string;
@@ -33,4 +34,15 @@ export function button(label: string, onClick: () => void, options: ElementOptio
   if (options.title === undefined) b.title = label;
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** A short sample of a line for legends and readouts: its colour, and its dash pattern when it has one. */
+export function lineSwatch(line: Pick<LineSpec, 'color' | 'dash' | 'alpha'>): HTMLElement {
+  const swatch = el('span', { className: line.dash.length > 0 ? 'swatch dashed' : 'swatch' });
+  swatch.style.setProperty('--line-color', line.color);
+  if (line.dash.length > 0) {
+    swatch.style.setProperty('--line-dash', dashGradient(line.color, line.dash));
+    swatch.style.opacity = String(line.alpha);
+  }
+  return swatch;
 }

@@ -19,8 +19,27 @@ export interface LineSpec {
   readonly color: string;
   /** Archived lines start where their replacement branched off (the part before is the live line). */
   readonly from: number | undefined;
+  /**
+   * The line whose points are this version's history before `from` (the version that branched off it
+   * there, which shares those rows): the readout and the smoothing look there for the steps before.
+   */
+  readonly inheritsFrom: string | undefined;
+  /** Dash pattern in CSS pixels ([] for a solid line): each archived version of a run has its own. */
+  readonly dash: readonly number[];
+  /** Opacity of the stroke: archived versions step lighter, newest first (1 for live lines). */
+  readonly alpha: number;
   readonly label: string;
+  /** The label in a chart's readout, where room is short: the run's name, and the whole version id of an archived line. */
+  readonly shortLabel: string;
 }
+
+/**
+ * Dash patterns for a run's archived versions, newest first: told apart by shape, not only by colour
+ * (the versions of one run share its colour).
+ */
+const ARCHIVED_DASHES: readonly (readonly number[])[] = [[6, 4], [2, 3], [10, 3, 2, 3], [12, 6], [4, 2, 1, 2, 1, 2]];
+/** Opacity steps for archived versions, newest first (with the 5 dashes: 15 looks before one repeats). */
+const ARCHIVED_ALPHAS: readonly number[] = [0.9, 0.7, 0.5];
 
 export interface BranchMark {
   readonly step: number;
@@ -54,17 +73,28 @@ export function assignColors(entries: readonly string[]): Map<string, string> {
   return colors;
 }
 
-function shortVersion(id: string): string {
-  return id.length > 9 ? id.slice(0, 9) : id;
-}
-
-/** The step an archived version's replacement branched at (the smallest, when several did). */
-function branchOf(archived: VersionInfo, versions: readonly VersionInfo[]): number | undefined {
-  let best: number | undefined;
+/**
+ * The version that branched off an archived version first (smallest branch step): the archived line is
+ * drawn from there, and before it its history is that version's.
+ */
+function successorOf(archived: VersionInfo, versions: readonly VersionInfo[]): VersionInfo | undefined {
+  let best: VersionInfo | undefined;
   for (const v of versions) {
-    if (v.parent === archived.id && v.branchStep !== null && (best === undefined || v.branchStep < best)) best = v.branchStep;
+    if (v.parent === archived.id && v.branchStep !== null && (best === undefined || v.branchStep < (best.branchStep ?? Infinity))) best = v;
   }
   return best;
+}
+
+/** A CSS background drawing `dash` (on, off, on, off… in px) in `color` along a swatch; '' for solid. */
+export function dashGradient(color: string, dash: readonly number[]): string {
+  if (dash.length === 0) return '';
+  const stops: string[] = [];
+  let at = 0;
+  dash.forEach((length, i) => {
+    stops.push(`${i % 2 === 0 ? color : 'transparent'} ${at}px ${at + length}px`);
+    at += length;
+  });
+  return `repeating-linear-gradient(90deg, ${stops.join(', ')})`;
 }
 
 export function buildLines(entries: readonly string[], runs: ReadonlyMap<string, RunOverview>): LineSpec[] {
@@ -84,13 +114,36 @@ export function buildLines(entries: readonly string[], runs: ReadonlyMap<string,
         archived: run.version.archived,
         color,
         from: undefined,
-        label: `${run.name} @ ${shortVersion(run.version.id)}${run.version.archived ? ' (archived)' : ''}`,
+        inheritsFrom: undefined,
+        dash: run.version.archived ? ARCHIVED_DASHES[0] : [],
+        alpha: 1,
+        label: `${run.name} @ ${run.version.id}${run.version.archived ? ' (archived)' : ''}`,
+        shortLabel: `${run.name} @ ${run.version.id}`,
       });
       continue;
     }
-    lines.push({ version: run.liveVersion, runId: run.id, runName: run.name, entry, archived: false, color, from: undefined, label: run.name });
+    lines.push({
+      version: run.liveVersion,
+      runId: run.id,
+      runName: run.name,
+      entry,
+      archived: false,
+      color,
+      from: undefined,
+      inheritsFrom: undefined,
+      dash: [],
+      alpha: 1,
+      label: run.name,
+      shortLabel: run.name,
+    });
+    // Newest archived first, so the latest rewind's old curve gets the plainest dash.
+    const archived = run.versions.filter((v) => v.archived).sort((a, b) => (b.archivedAt ?? 0) - (a.archivedAt ?? 0));
+    const looks = new Map(archived.map((v, i) => [v.id, i]));
     for (const v of run.versions) {
       if (!v.archived) continue;
+      const successor = successorOf(v, run.versions);
+      const from = successor?.branchStep ?? undefined;
+      const look = looks.get(v.id) ?? 0;
       lines.push({
         version: v.id,
         runId: run.id,
@@ -98,8 +151,12 @@ export function buildLines(entries: readonly string[], runs: ReadonlyMap<string,
         entry,
         archived: true,
         color,
-        from: branchOf(v, run.versions),
-        label: `${run.name} · archived ${shortVersion(v.id)}`,
+        from,
+        inheritsFrom: successor?.id,
+        dash: ARCHIVED_DASHES[look % ARCHIVED_DASHES.length],
+        alpha: ARCHIVED_ALPHAS[look % ARCHIVED_ALPHAS.length],
+        label: `${run.name} · archived ${v.id}${from !== undefined ? ` · rewind ${from}` : ''}`,
+        shortLabel: `${run.name} · ${v.id}`,
       });
     }
   }

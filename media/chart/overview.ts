@@ -1,8 +1,11 @@
 // The Overview section: per run its ids (with copy buttons), state, times, tags, config and summary
 // tables, and the Forked From chain with links — what W&B's Overview tab shows. All text via textContent.
+// Laid out across the width (ids and facts, lineage, config, summary side by side) so the charts start
+// on the first screen; numbers are written as everywhere else in the product (formatValue).
 import type { RunOverview } from '../../src/core/api';
 import { formatDateTime } from '../../src/shared/dates';
 import { button, clear, el } from './dom';
+import { formatValue } from './format';
 
 export interface OverviewEvents {
   copy(text: string, what: string): void;
@@ -23,14 +26,31 @@ function flatten(value: unknown, prefix: string, out: [string, string][]): void 
     for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
     return;
   }
-  out.push([prefix, typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)]);
+  out.push([prefix, cellText(value)]);
 }
 
-function table(caption: string, rows: readonly [string, string][]): HTMLElement {
+/** A config or summary value as text: numbers by the product's formatter, strings as they are. */
+export function cellText(value: unknown): string {
+  if (typeof value === 'number') return formatValue(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** True for text that is one number (kept on one line: a number never wraps mid-digits). */
+function isNumberText(text: string): boolean {
+  return /^-?(\d[\d.]*(e[+-]?\d+)?|NaN|Infinity)$/.test(text);
+}
+
+function table(caption: string, rows: readonly [string, string][], className = ''): HTMLElement {
   if (rows.length === 0) return el('p', { className: 'muted', text: `${caption}: none` });
   const body = el('tbody');
-  for (const [k, v] of rows) body.append(el('tr', {}, [el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })]));
-  return el('table', { className: 'kv' }, [el('caption', { text: caption }), body]);
+  for (const [k, v] of rows) {
+    // Keys stay on one line (cut with an ellipsis, whole in the tooltip) rather than break mid-word.
+    // Numbers and short values (dates, states) on one line too; only long text wraps.
+    const className = isNumberText(v) ? 'num' : v.length <= 32 ? 'short' : undefined;
+    body.append(el('tr', {}, [el('th', { text: k, title: k, attrs: { scope: 'row' } }), el('td', { text: v, className, title: className ? v : undefined })]));
+  }
+  return el('table', { className: `kv ${className}`.trim() }, [el('caption', { text: caption }), body]);
 }
 
 function idRow(label: string, value: string, what: string, events: OverviewEvents): HTMLElement {
@@ -70,15 +90,20 @@ function runCard(run: RunOverview, color: string, events: OverviewEvents): HTMLE
 
   const config: [string, string][] = [];
   flatten(run.config, '', config);
-  const summary: [string, string][] = Object.entries(run.summary).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  const summary: [string, string][] = Object.entries(run.summary).map(([k, v]) => [k, cellText(v)]);
 
   return el('details', { className: 'run-card', attrs: { open: '' } }, [
     el('summary', {}, [swatch, el('span', { className: 'run-name', text: run.name }), el('span', { className: `state state-${run.state}`, text: run.state })]),
-    idRow('Run id', run.id, 'run id', events),
-    idRow('Version', version.id, 'version id', events),
-    table('Facts', facts),
-    run.lineage.length > 0 ? el('div', { className: 'forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
-    el('div', { className: 'tables' }, [table('Config', config), table('Summary', summary)]),
+    el('div', { className: 'run-card-body' }, [
+      el('div', { className: 'block' }, [
+        idRow('Run id', run.id, 'run id', events),
+        idRow('Version', version.id, 'version id', events),
+        run.lineage.length > 0 ? el('div', { className: 'forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
+      ]),
+      el('div', { className: 'block' }, [table('Facts', facts, 'facts')]),
+      el('div', { className: 'block' }, [table('Config', config)]),
+      el('div', { className: 'block' }, [table('Summary', summary)]),
+    ]),
   ]);
 }
 

@@ -73,25 +73,36 @@ export class LinePoints {
   }
 }
 
+/** Where TensorBoard's EMA stands after some points: its running sum and how many finite points it saw. */
+export interface EmaState {
+  readonly last: number;
+  readonly seen: number;
+}
+
+export const EMA_START: EmaState = { last: 0, seen: 0 };
+
 /**
  * TensorBoard's smoothing: an exponential moving average debiased by the weight of the points seen,
  * so the start of a line is not pulled towards zero. Non-finite values pass through; a constant line
- * stays as it is (TensorBoard does the same).
+ * stays as it is (TensorBoard does the same). `start` continues an EMA that ran over earlier points
+ * (a version's inherited history), so a line does not restart at its branch step.
  */
-export function smoothEma(values: Float64Array, weight: number): Float64Array {
+export function smoothEma(values: Float64Array, weight: number, start: EmaState = EMA_START): Float64Array {
   const out = new Float64Array(values.length);
   if (weight <= 0 || values.length === 0) {
     out.set(values);
     return out;
   }
-  let constant = true;
-  for (let i = 1; i < values.length && constant; i++) if (values[i] !== values[0]) constant = false;
-  if (constant) {
-    out.set(values);
-    return out;
+  if (start.seen === 0) {
+    let constant = true;
+    for (let i = 1; i < values.length && constant; i++) if (values[i] !== values[0]) constant = false;
+    if (constant) {
+      out.set(values);
+      return out;
+    }
   }
-  let last = 0;
-  let seen = 0;
+  let last = start.last;
+  let seen = start.seen;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
@@ -104,6 +115,19 @@ export function smoothEma(values: Float64Array, weight: number): Float64Array {
     out[i] = last / debias;
   }
   return out;
+}
+
+/** The EMA's state after `start` and then the first `count` of `values`. */
+export function emaState(values: Float64Array, count: number, weight: number, start: EmaState = EMA_START): EmaState {
+  let last = start.last;
+  let seen = start.seen;
+  for (let i = 0; i < Math.min(count, values.length); i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    last = last * weight + (1 - weight) * v;
+    seen++;
+  }
+  return { last, seen };
 }
 
 /** Index of the last element <= x in sorted `a` (prefix of `length`), or -1. */

@@ -92,9 +92,34 @@ export class Toolbar {
     this.filterInput.classList.toggle('invalid', message.length > 0);
   }
 
-  showSelection(selection: ChartSelection | null, runName: string | undefined): void {
-    this.selectionLabel.textContent = selection ? `${runName ?? selection.runId}@${selection.step}` : 'Click a chart to select a step';
-    this.rewindButton.disabled = selection === null;
+  /** What the selection part offers (tests and diagnostics). */
+  describe(): { selection: string; rewind: boolean; fork: boolean; rewindTitle: string } {
+    return {
+      selection: this.selectionLabel.textContent ?? '',
+      rewind: !this.rewindButton.disabled,
+      fork: !this.forkButton.disabled,
+      rewindTitle: this.rewindButton.title,
+    };
+  }
+
+  /**
+   * Shows the selected step, naming the version when it is an archived one, and offers only what that
+   * selection allows: an archived version cannot be rewound (it can be forked).
+   */
+  showSelection(selection: ChartSelection | null, run: { readonly name: string; readonly versions: readonly { readonly id: string; readonly archived: boolean }[] } | undefined): void {
+    const archived = selection !== null && (run?.versions.find((v) => v.id === selection.versionId)?.archived ?? false);
+    this.selectionLabel.textContent = selectionText(selection, run?.name, archived);
+    this.rewindButton.disabled = selection === null || archived;
+    this.rewindButton.title = archived
+      ? `Version ${selection?.versionId ?? ''} is archived and cannot be rewound: fork from it, or select the live curve`
+      : 'Rewind Run to Selected Step';
     this.forkButton.disabled = selection === null;
   }
+}
+
+/** The toolbar's words for a selection: `run@step`, and the version when it is an archived one. */
+export function selectionText(selection: ChartSelection | null, runName: string | undefined, archived: boolean): string {
+  if (!selection) return 'Click a chart to select a step';
+  const at = `${runName ?? selection.runId}@${selection.step}`;
+  return archived ? `${at} · archived ${selection.versionId}` : at;
 }

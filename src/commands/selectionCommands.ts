@@ -32,7 +32,10 @@ export function registerSelectionCommands(ctx: CommandContext): vscode.Disposabl
       // Run ids are [A-Za-z0-9_-] by protocol; labelText keeps a hand-written one inert in the quick pick.
       const at = labelText(`${selected.runId}@${selected.step}`);
       const items: (vscode.QuickPickItem & { readonly command: CommandId; readonly args: unknown[] })[] = [
-        { label: `$(discard) ${vscode.l10n.t('Rewind Run to Selected Step')}`, description: at, command: CommandId.RewindToSelectedStep, args: [] },
+        // An archived version cannot be rewound: only what the selection allows is offered.
+        ...(selected.archived
+          ? []
+          : [{ label: `$(discard) ${vscode.l10n.t('Rewind Run to Selected Step')}`, description: at, command: CommandId.RewindToSelectedStep, args: [] }]),
         { label: `$(repo-forked) ${vscode.l10n.t('Fork Run at Selected Step')}`, description: at, command: CommandId.ForkAtSelectedStep, args: [] },
         {
           label: `$(clippy) ${vscode.l10n.t('Copy Resume Snippet')}`,

@@ -242,10 +242,11 @@ export class ChartPanel implements vscode.Disposable {
       }
       const { runId, versionId, step } = m.selection;
       const run = this.runs.find((r) => r.id === runId);
-      if (!run || !run.versions.some((v) => v.id === versionId) || !this.versions.has(versionId)) {
+      const version = run?.versions.find((v) => v.id === versionId);
+      if (!run || !version || !this.versions.has(versionId)) {
         throw new Error(`run ${runId} version ${versionId} is not shown in this panel`);
       }
-      this.services.selection.set({ folder: this.folder.key, runId, versionId, step, source: 'chart' });
+      this.services.selection.set({ folder: this.folder.key, runId, versionId, step, source: 'chart', archived: version.archived });
     },
     moveSelection: async (m) => {
       const current = this.services.selection.current;
@@ -314,6 +315,7 @@ export class ChartPanel implements vscode.Disposable {
     }
     this.runs = runs;
     this.versions = versionsOf(runs);
+    this.followRewind(runs);
     this.panel.title = runs.length === 1 ? vscode.l10n.t('Charts: {0}', titleOf(runs[0], this.entries[0])) : vscode.l10n.t('Charts: {0} runs', runs.length);
     return runs;
   }
@@ -373,6 +375,25 @@ export class ChartPanel implements vscode.Disposable {
       this.log.error(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.refreshing = false;
+    }
+  }
+
+  /**
+   * A step picked on a chart whose version was then archived (a rewind at or after it, from the
+   * toolbar say): the new live version shares that step, so the selection moves there and stays
+   * rewindable. Otherwise it is marked archived, so the status bar and toolbar say so.
+   */
+  private followRewind(runs: readonly RunOverview[]): void {
+    const sel = this.services.selection.current;
+    if (!sel || sel.source !== 'chart' || sel.folder !== this.folder.key) return;
+    const run = runs.find((r) => r.id === sel.runId);
+    const version = run?.versions.find((v) => v.id === sel.versionId);
+    if (!run || !version?.archived) return;
+    const live = run.versions.find((v) => v.id === run.liveVersion);
+    if (live && live.parent === sel.versionId && live.branchStep !== null && sel.step <= live.branchStep) {
+      this.services.selection.set({ ...sel, versionId: live.id, archived: false });
+    } else if (!sel.archived) {
+      this.services.selection.set({ ...sel, archived: true });
     }
   }
 

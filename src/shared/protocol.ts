@@ -40,6 +40,8 @@ export interface ChartViewState {
   readonly selection: ChartSelection | null;
   /** Collapsed sections (`prefix/`), and '#overview' when the overview is collapsed. */
   readonly collapsed: readonly string[];
+  /** How far the panel is scrolled (CSS px): a hidden tab's webview is rebuilt when shown again. */
+  readonly scrollY?: number;
 }
 
 /** One line the webview wants: a version's visible history, optionally only a step range. */
@@ -63,14 +65,28 @@ export interface LineAppend {
   readonly times?: Float64Array;
 }
 
+/** One drawn chart as the webview reports it. */
+export interface ChartDrawnStats {
+  readonly key: string;
+  readonly lines: number;
+  readonly points: number;
+  readonly dashed: number;
+  /** The y axis tick labels last drawn. */
+  readonly yTicks: readonly string[];
+  /** The hover readout: `label: value` per line, after the step it is shown for. */
+  readonly readout: readonly string[];
+}
+
 /** What the webview reports about itself when asked (tests and diagnostics). */
 export interface ChartSnapshot {
   readonly state: ChartViewState;
   /** Keys with a chart in the grid after filtering, in display order. */
   readonly charts: readonly string[];
   /** Charts that have drawn data, with the number of points and lines drawn. */
-  readonly drawn: readonly { readonly key: string; readonly lines: number; readonly points: number; readonly dashed: number }[];
+  readonly drawn: readonly ChartDrawnStats[];
   readonly legend: readonly string[];
+  /** What the toolbar offers for the selected step. */
+  readonly toolbar: { readonly selection: string; readonly rewind: boolean; readonly fork: boolean; readonly rewindTitle: string };
   readonly overviewText: string;
   readonly buckets: number;
   /** The notice shown at the top (a refusal, an error), '' when none. */
@@ -81,7 +97,9 @@ export interface ChartSnapshot {
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
 export type TestAction =
-  | { readonly kind: 'selectStep'; readonly key: string; readonly runId: string; readonly step: number }
+  | { readonly kind: 'selectStep'; readonly key: string; readonly runId: string; readonly step: number; readonly versionId?: string }
+  /** Moves the hover cursor of `key`'s chart to `x` (null: off the chart), as the mouse does. */
+  | { readonly kind: 'hover'; readonly key: string; readonly x: number | null }
   | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight' }
   | { readonly kind: 'setFilter'; readonly filter: string }
   | { readonly kind: 'zoom'; readonly min: number; readonly max: number }
@@ -202,13 +220,18 @@ export const isChartViewState: (v: unknown) => v is ChartViewState = (v): v is C
     xAxis: isXAxis,
     selection: nullable(isSelection),
     collapsed: arrayOf(isText(1000), 10_000),
+    scrollY: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
   })(v);
 
 const isSnapshot = shape({
   state: isChartViewState,
   charts: arrayOf(isText(), 100_000),
-  drawn: arrayOf(shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt }), 100_000),
+  drawn: arrayOf(
+    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000) }),
+    100_000,
+  ),
   legend: arrayOf(isText(), 10_000),
+  toolbar: shape({ selection: isText(), rewind: isBool, fork: isBool, rewindTitle: isText() }),
   overviewText: isText(),
   buckets: isInt,
   notice: isText(),

@@ -6,6 +6,13 @@ import * as assert from 'node:assert/strict';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { type Workbench, openWorkbench } from './harness';
 
+// Page functions below run inside the webview; this file compiles for Node without DOM types, so the
+// few browser globals they touch are declared loosely here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const window: any;
+declare const document: any;
+declare function getComputedStyle(element: unknown): any;
+
 function treeItem(page: Page, name: RegExp): Locator {
   return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
 }
@@ -19,6 +26,23 @@ async function chartFrame(page: Page, timeoutMs = 30_000, showing?: string): Pro
       if (await probe.count().catch(() => 0)) return frame;
     }
     if (Date.now() > deadline) throw new Error('no chart panel webview');
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The chart webview of the active editor tab titled `title` (hidden tabs' webviews may linger). */
+async function activeChartFrame(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
+  await page.locator('.tab.active', { hasText: title }).waitFor({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!(await frame.locator('#root .toolbar').count().catch(() => 0))) continue;
+      const shown = await frame.evaluate(() => document.visibilityState === 'visible' && window.innerHeight > 0).catch(() => false);
+      const element = await frame.frameElement().catch(() => null);
+      const box = element ? await element.boundingBox().catch(() => null) : null;
+      if (shown && box && box.width > 0 && box.height > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no visible chart webview for ${title}`);
     await page.waitForTimeout(200);
   }
 }
@@ -73,6 +97,47 @@ describe('Chart panel (UI)', function () {
     assert.match(overview, /Forked From/);
     assert.equal(await frame.locator('.legend-item').count(), 3, 'live + two archived versions');
     await page.locator('.tab', { hasText: 'Charts: baseline' }).waitFor();
+    // The overview uses the width: with it open, the first row of charts starts on the first screen.
+    const layout = await frame.evaluate(() => {
+      const card = document.querySelector('.card');
+      const cells: any[] = [...document.querySelectorAll('.kv th, .kv td.num')];
+      // A cell's text on more than one line box has wrapped.
+      const lines = (cell: any): number => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map((r: any) => Math.round(r.top))).size;
+      };
+      const overview = document.querySelector('.run-card').getBoundingClientRect();
+      const section = document.querySelector('.overview-cards').getBoundingClientRect();
+      return {
+        cardBottom: card.getBoundingClientRect().bottom,
+        overviewShare: overview.width / section.width,
+        viewport: window.innerHeight,
+        wrapped: cells.filter((c) => lines(c) > 1).map((c) => c.textContent),
+        cells: cells.length,
+      };
+    });
+    assert.ok(layout.cardBottom <= layout.viewport, `the first row of charts ends at ${layout.cardBottom} px of ${layout.viewport}`);
+    assert.ok(layout.overviewShare > 0.9, `one run's overview spans the width (${layout.overviewShare})`);
+    assert.ok(layout.cells > 5);
+    assert.deepEqual(layout.wrapped, [], 'keys and numbers stay on one line');
+    // Nothing selected yet: Rewind (primary) and Fork disabled, and looking the same, in the theme's disabled colour.
+    const look = (selector: string): Promise<{ color: string; background: string; disabled: boolean; expected: string }> =>
+      frame.locator(selector).evaluate((b) => {
+        const probe = document.createElement('span');
+        probe.style.color = 'var(--vscode-disabledForeground)';
+        document.body.append(probe);
+        const expected = getComputedStyle(probe).color;
+        probe.remove();
+        const style = getComputedStyle(b);
+        return { color: style.color, background: style.backgroundColor, disabled: (b as any).disabled, expected };
+      });
+    const rewind = await look('button.rewind');
+    const fork = await look('button.fork');
+    assert.equal(rewind.disabled, true);
+    assert.equal(fork.disabled, true);
+    assert.deepEqual({ color: rewind.color, background: rewind.background }, { color: fork.color, background: fork.background });
+    assert.equal(rewind.color, rewind.expected, 'the theme\'s disabled foreground');
     await wb.screenshot('chart-overview');
   });
 
@@ -126,6 +191,44 @@ describe('Chart panel (UI)', function () {
     await chartDrawn(frame, 'loss');
     await page.waitForTimeout(300);
     await wb.screenshot('chart-comparison');
+  });
+
+  it('keeps its scroll position when its tab is shown again', async () => {
+    const page = wb.page;
+    // A short window, so the panel (overview and two charts) has somewhere to scroll to.
+    await page.setViewportSize({ width: 1400, height: 560 });
+    try {
+      await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
+      let frame = await activeChartFrame(page, 'Charts: baseline');
+      await chartDrawn(frame, 'loss');
+      await frame.evaluate(() => window.scrollTo(0, 100_000));
+      const before = await frame.evaluate(() => window.scrollY);
+      assert.ok(before > 100, `the panel scrolled (${before})`);
+      await page.waitForTimeout(400);
+      await page.locator('.tab', { hasText: 'Charts: 2 runs' }).click();
+      await activeChartFrame(page, 'Charts: 2 runs');
+      await page.locator('.tab', { hasText: 'Charts: baseline' }).click();
+      frame = await activeChartFrame(page, 'Charts: baseline');
+      await chartDrawn(frame, 'loss');
+      const deadline = Date.now() + 10_000;
+      let after = 0;
+      while (Math.abs((after = await frame.evaluate(() => window.scrollY)) - before) > 2 && Date.now() < deadline) await page.waitForTimeout(100);
+      assert.ok(Math.abs(after - before) <= 2, `scrolled to ${after} again (was ${before})`);
+      await wb.screenshot('chart-scroll-kept');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+    await page.locator('.tab', { hasText: 'Charts: 2 runs' }).click();
+  });
+
+  it('labels a log scale only where it has a value', async () => {
+    const page = wb.page;
+    const frame = await activeChartFrame(page, 'Charts: 2 runs');
+    await frame.locator('input[aria-label="Log scale"]').check();
+    await chartDrawn(frame, 'loss');
+    await page.waitForTimeout(500);
+    await wb.screenshot('chart-log-scale');
+    await frame.locator('input[aria-label="Log scale"]').uncheck();
   });
 
   it('zooms by dragging and resets with a double-click', async () => {
@@ -189,6 +292,14 @@ describe('Chart panel (UI)', function () {
     // The panel redraws with a third archived version, dashed beside the new live curve.
     await frame.locator('.legend-item').nth(3).waitFor({ timeout: 20_000 });
     assert.equal(await frame.locator('.legend-item .swatch.dashed').count(), 3);
+    // Each archived version its own dash (the swatch draws it), named in full with its rewind step.
+    const looks = await frame.locator('.legend-item .swatch.dashed').evaluateAll((swatches) =>
+      swatches.map((s: any) => `${s.style.getPropertyValue('--line-dash')} ${s.style.opacity}`),
+    );
+    assert.equal(new Set(looks).size, 3, JSON.stringify(looks));
+    const labels = await frame.locator('.legend-item').allTextContents();
+    assert.ok(labels.slice(1).every((l) => /archived v\w+ · rewind \d+$/.test(l)), JSON.stringify(labels));
+    assert.ok(labels.some((l) => l.endsWith(`rewind ${selected}`)), JSON.stringify(labels));
     await chartDrawn(frame, 'loss');
     await page.waitForTimeout(500);
     await wb.screenshot('chart-after-rewind');

@@ -8,8 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandId, InternalCommandId } from '../../../src/ids';
 import type { ChartInspection } from '../../../src/panels/charts';
+import { formatNumber } from '../../../src/shared/format';
 import type { TestAction } from '../../../src/shared/protocol';
-import { extensionApi, listedRun, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { LogWriter } from '../../../src/core/writer';
+import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 async function inspect(): Promise<ChartInspection> {
   const shown = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
@@ -206,5 +208,114 @@ describe('chart panel', () => {
     assert.equal(s.state.logScale, true);
     assert.equal(s.state.xAxis, 'relative');
     await waitFor(async () => (await inspect()).drawn.some((d) => d.key === 'loss' && d.points > 0), 'the relative-time chart');
+  });
+
+  it('labels only the log scale ticks it draws a value for (no "null" on the minor ticks)', async () => {
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: 'base01' });
+    await drawn(['base01'], 2);
+    await act({ kind: 'setLogScale', logScale: true });
+    const s = await waitFor(async () => {
+      const x = await inspect();
+      const loss = x.drawn.find((d) => d.key === 'loss');
+      return x.state.logScale && loss && loss.yTicks.length > 0 && x;
+    }, 'the log-scale chart');
+    const ticks = s.drawn.find((d) => d.key === 'loss')?.yTicks ?? [];
+    assert.ok(!ticks.some((t) => /null|undefined|NaN/.test(t)), JSON.stringify(ticks));
+    assert.ok(ticks.some((t) => t !== ''), 'some ticks are labelled');
+  });
+
+  it('shows an archived version\'s shared value before its branch step in the hover readout', async () => {
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: 'base01' });
+    await drawn(['base01'], 2);
+    await act({ kind: 'hover', key: 'loss', x: 99 });
+    const readout = (await inspect()).drawn.find((d) => d.key === 'loss')?.readout ?? [];
+    assert.equal(readout[0], 'step 99');
+    // The live version and both archived versions (rewound at 200 and 150) share step 99.
+    const values = readout.slice(1).map((r) => r.slice(r.lastIndexOf(': ') + 2));
+    assert.equal(values.length, 3, JSON.stringify(readout));
+    assert.equal(new Set(values).size, 1, JSON.stringify(readout));
+    const store = await (await extensionApi()).folders.all[0].store();
+    const run = await store.getRun('base01');
+    const live = await store.series(run.liveVersion, 'loss', { from: 99, to: 99 }, false);
+    assert.equal(values[0], formatNumber(live.values[0]));
+    // Past a version's last step it has no value.
+    await act({ kind: 'hover', key: 'loss', x: 290 });
+    const late = (await inspect()).drawn.find((d) => d.key === 'loss')?.readout ?? [];
+    assert.match(late[1], /^baseline: –$/, JSON.stringify(late));
+  });
+
+  it('names an archived version picked on the chart, and offers to fork it but not to rewind it', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: 'base01' });
+    await drawn(['base01'], 2);
+    const run = await listedRun(api, 'base01');
+    assert.ok(run);
+    const live = run.versions.find((v) => !v.archived);
+    const archived = run.versions.find((v) => v.archived && v.id === live?.parent);
+    assert.ok(archived, 'the live version was rewound from an archived one');
+    await act({ kind: 'selectStep', key: 'loss', runId: 'base01', step: 170, versionId: archived.id });
+    const selected = await waitFor(() => api.services.selection.current?.versionId === archived.id && api.services.selection.current, 'the archived selection');
+    assert.equal(selected.archived, true);
+    assert.equal(selected.step, 170);
+    const s = await waitFor(async () => {
+      const x = await inspect();
+      return x.toolbar.selection.includes(archived.id) && x;
+    }, 'the toolbar naming the version');
+    assert.equal(s.toolbar.selection, `baseline@170 · archived ${archived.id}`);
+    assert.equal(s.toolbar.rewind, false, 'an archived version cannot be rewound');
+    assert.equal(s.toolbar.fork, true, 'an archived version can be forked');
+    assert.match(s.toolbar.rewindTitle, /archived/);
+
+    // The live curve at the same step: rewind is offered again, and the label is plain run@step.
+    await act({ kind: 'selectStep', key: 'loss', runId: 'base01', step: 170 });
+    const back = await waitFor(async () => {
+      const x = await inspect();
+      return x.toolbar.selection === 'baseline@170' && x;
+    }, 'the live selection');
+    assert.equal(back.toolbar.rewind, true);
+    assert.equal(api.services.selection.current?.archived, false);
+  });
+
+  it('writes numbers with the product\'s formatter in the overview and the readout', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('num');
+    const writer = new LogWriter({ dir: logDir(), run: id, project: 'tests', name: id, heartbeat: 0, config: { ratio: 0.29606099229762173, lr: 0.001 } });
+    writer.log({ metric: 1 });
+    writer.log({ metric: 301.40000000000003 });
+    writer.finish();
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    const s = await drawn([id], 1);
+    assert.ok(s.overviewText.includes('0.296061'), s.overviewText);
+    assert.ok(!s.overviewText.includes('0.29606099229762173'));
+    assert.ok(s.overviewText.includes('301.4'));
+    assert.ok(!s.overviewText.includes('301.40000000000003'));
+    const readout = s.drawn.find((d) => d.key === 'metric')?.readout ?? [];
+    assert.deepEqual(readout, ['last', `${id}: ${formatNumber(301.40000000000003)}`]);
+  });
+
+  it('keeps a selected step on the live curve after the toolbar rewinds there', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('follow');
+    logRun(id, 40);
+    const before = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    await drawn([id], 2);
+    await act({ kind: 'selectStep', key: 'loss', runId: id, step: 25 });
+    await waitFor(() => api.services.selection.current?.runId === id && api.services.selection.current.step === 25, 'the selection');
+    const outcome = await vscode.commands.executeCommand<{ ok: boolean }>(CommandId.RewindToSelectedStep, { confirm: false });
+    assert.equal(outcome?.ok, true);
+    // The version picked is archived now; step 25 is shared by the new live version: the selection is there.
+    const after = await waitFor(async () => {
+      const run = await listedRun(api, id);
+      return run && run.liveVersion !== before.liveVersion && api.services.selection.current?.versionId === run.liveVersion && run;
+    }, 'the selection on the new live version');
+    assert.equal(api.services.selection.current?.step, 25);
+    assert.equal(api.services.selection.current?.archived, false);
+    const s = await waitFor(async () => {
+      const x = await inspect();
+      return x.state.selection?.versionId === after.liveVersion && x;
+    }, 'the panel following');
+    assert.equal(s.toolbar.rewind, true);
   });
 });
