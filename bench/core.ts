@@ -8,6 +8,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { StoreClient } from '../src/core/client';
 import { downsampleM4 } from '../src/core/downsample';
 import { Engine } from '../src/core/engine';
+import { SCHEMA_VERSION } from '../src/core/schema';
+import { readSnapshot } from '../src/core/snapshot';
 import { Db, defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
 
@@ -163,8 +165,9 @@ async function benchLineage(rows: number): Promise<void> {
   engine.save();
   const live = engine.getRun(run);
   const archived = live.versions[live.versions.length - 1].id;
-  const read = fs.readFileSync(snapshot);
-  const db = await Db.open(defaultWasmPath(), new Uint8Array(read.buffer, read.byteOffset + 44, read.byteLength - 44));
+  const read = readSnapshot(snapshot, SCHEMA_VERSION);
+  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
+  const db = await Db.open(defaultWasmPath(), read.bytes);
   const cut = Math.floor(rows / 2);
   const t0 = performance.now();
   db.transaction(() => {
