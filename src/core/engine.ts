@@ -15,6 +15,7 @@ import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
+import { RunQueries } from './queries';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -37,6 +38,7 @@ export interface EngineIngestResult extends IngestResult {
 
 export class Engine {
   private store: RunStore;
+  private queries: RunQueries;
   private ingester: LogIngester;
   private readonly liveness: Liveness;
   private dirty = false;
@@ -55,6 +57,7 @@ export class Engine {
       processStart: options.liveness?.processStart ?? processStartTime,
     };
     this.store = new RunStore(db, this.liveness);
+    this.queries = new RunQueries(this.store);
     this.ingester = new LogIngester(db, this.store, options.logDir);
   }
 
@@ -157,29 +160,29 @@ export class Engine {
     return [...this.store.runs.values()]
       .filter((run) => !run.deleted)
       .sort((a, b) => a.seq - b.seq)
-      .map((run) => this.store.runInfo(run, this.options.headlineMetric));
+      .map((run) => this.queries.runInfo(run, this.options.headlineMetric));
   }
 
   getRun(runOrVersion: string): RunOverview {
     const { run, version } = resolveSource(this.store, runOrVersion);
-    return this.store.overview(run, version, this.options.headlineMetric);
+    return this.queries.overview(run, version, this.options.headlineMetric);
   }
 
   metricKeys(version: string): MetricKey[] {
-    return this.store.metricKeys(this.versionId(version));
+    return this.queries.metricKeys(this.versionId(version));
   }
 
   series(version: string, key: string, range?: StepRange, withTimes = false): Series {
-    return this.store.series(this.versionId(version), key, range, withTimes);
+    return this.queries.series(this.versionId(version), key, range, withTimes);
   }
 
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes = false): Series {
     if (!Number.isInteger(buckets) || buckets < 1 || buckets > 100_000) throw new RunRewindError('bad-argument', `buckets must be an integer from 1 to 100000, got ${buckets}`);
-    return this.store.downsample(this.versionId(version), key, buckets, range, withTimes);
+    return this.queries.downsample(this.versionId(version), key, buckets, range, withTimes);
   }
 
   history(version: string, query?: HistoryQuery): HistoryTable {
-    return this.store.history(this.versionId(version), query);
+    return this.queries.history(this.versionId(version), query);
   }
 
   /** A version id, or the live version of a run id. */
@@ -196,7 +199,7 @@ export class Engine {
       const record = planRewind(this.store, runId, step, Date.now() / 1000);
       this.applyOp(record);
       const run = this.store.runs.get(runId)!;
-      return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
+      return { run: this.queries.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
     });
   }
 
@@ -209,7 +212,7 @@ export class Engine {
       const record = planFork(this.store, source, step, { ...options, id }, Date.now() / 1000);
       this.applyOp(record);
       const run = this.store.runs.get(record.run)!;
-      return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version };
+      return { run: this.queries.runInfo(run, this.options.headlineMetric), version: record.version };
     });
   }
 
@@ -275,6 +278,7 @@ export class Engine {
     this.db.close();
     this.db = db;
     this.store = new RunStore(db, this.liveness);
+    this.queries = new RunQueries(this.store);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
     this.lastStates.clear();
     this.startupNote = undefined;

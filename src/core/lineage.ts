@@ -4,11 +4,11 @@ import { RunRewindError } from './errors';
 import { generateRunName } from './names';
 import { newRunId, newVersionId } from './protocol';
 import type { ForkRecord, RewindRecord } from './protocol';
-import { validRunName, validateRunId } from './runSpec';
+import { isStep, validRunName, validateRunId } from './runSpec';
 import type { RunRow, RunStore, VersionRow } from './store';
 
 /** A run or a version as named by the user: run id first, then immutable version id. */
-export function resolveSource(store: RunStore, target: string): { run: RunRow; version: VersionRow } {
+export function resolveSource(store: RunStore, target: string): { run: Readonly<RunRow>; version: Readonly<VersionRow> } {
   const run = store.runs.get(target);
   if (run && !run.deleted) return { run, version: store.requireVersion(run.liveVersion) };
   const version = store.versions.get(target);
@@ -21,9 +21,9 @@ export function resolveSource(store: RunStore, target: string): { run: RunRow; v
   throw new RunRewindError('unknown-run', `There is no run or version ${JSON.stringify(target)} in this log directory.`);
 }
 
-function checkStep(what: string, target: string, version: VersionRow, step: number): void {
+function checkStep(what: string, target: string, version: Readonly<VersionRow>, step: number): void {
   const at = `${what} ${target} ${what.startsWith('rewind') ? 'to' : 'at'} step ${step}`;
-  if (!Number.isSafeInteger(step) || step < 0) {
+  if (!isStep(step)) {
     throw new RunRewindError('bad-step', `Cannot ${at}: the step must be a non-negative integer.`);
   }
   if (version.lastStep === null) {

@@ -6,6 +6,9 @@
 //   ops/<stamp>.jsonl             one file per operation made in the UI or the command line
 // <stamp> is "<13-digit unix milliseconds>-<8 lowercase base-36 characters>"; readers apply files in
 // stamp order, so a record only ever refers to runs and versions created by an earlier file.
+//
+// The types below are what writers write and what readers hand on: records.ts parses a line into one of
+// them (a record read back carries `time` NaN when its line had none), apply.ts applies it to the store.
 
 export const PROTOCOL_VERSION = 1;
 export const RUNS_DIR = 'runs';
@@ -80,7 +83,15 @@ export interface FinishRecord {
   readonly exit_code: number;
 }
 
-/** Ops written by the UI and the command line (one record per ops file); rename also by writers. */
+/** A writer renaming its own run (its `run` field, if any, is not read). */
+export interface WriterRenameRecord {
+  readonly type: 'rename';
+  readonly time: number;
+  readonly run?: string;
+  readonly name: string;
+}
+
+/** Ops written by the UI and the command line (one record per ops file). */
 export interface RewindRecord {
   readonly type: 'rewind';
   readonly time: number;
@@ -90,6 +101,8 @@ export interface RewindRecord {
   /** The new live version. */
   readonly version: string;
   readonly step: number;
+  /** Merged over the archived version's config for the new version. */
+  readonly config?: Record<string, unknown>;
 }
 
 export interface ForkRecord {
@@ -100,6 +113,8 @@ export interface ForkRecord {
   readonly project?: string;
   readonly name?: string;
   readonly config?: Record<string, unknown>;
+  readonly tags?: string[];
+  readonly notes?: string;
   readonly source: SourceRef;
 }
 
@@ -116,7 +131,7 @@ export interface DeleteRecord {
   readonly run: string;
 }
 
-export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | RenameRecord;
+export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord;
 export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
@@ -124,6 +139,9 @@ export type RecordType = LogRecord['type'];
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
   'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete',
 ]);
+/** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
+export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename']);
+export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
 
 /** Makes a file stamp that sorts by creation time. */
 export function makeStamp(nowMs = Date.now()): string {

@@ -1,9 +1,23 @@
-// Parses and validates the run spec strings used by rewind and fork: "<run>?_step=<N>".
+// The id, name and step rules of Run Rewind, spelled once (records, the engine, lineage and the UI all
+// use these), and the run spec strings of rewind and fork built on them: "<run>?_step=<N>".
+// python/runrewind/_ids.py spells the same rules for the Python client.
 import { RunRewindError } from './errors';
 
+/** Run ids: letters, digits, '_' and '-', 1 to 64 characters (W&B's ids fit). */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Version ids: 'v' followed by lowercase base-36 characters (see protocol.ts). */
+/** Version ids as Run Rewind makes them: 'v' followed by lowercase base-36 characters (see protocol.ts). */
 export const VERSION_ID_PATTERN = /^v[a-z0-9]{6,32}$/;
+/**
+ * Version ids as readers accept them in records: any run-id-like string. Laxer than VERSION_ID_PATTERN
+ * on purpose, so logs written by another writer (or by hand) still read; only LogWriter holds itself to
+ * the strict form.
+ */
+export const RECORD_VERSION_ID_PATTERN = RUN_ID_PATTERN;
+
+/** A step: a non-negative safe integer. Steps of one version strictly increase. */
+export function isStep(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
 
 export interface RunSpec {
   /** A run id or an immutable version id. */
