@@ -8,11 +8,11 @@
 //   context.subscriptions.push(folder.onDidChangeRuns((e) => { if (e.changedRuns.includes(run)) redraw(); }));
 //   const log = services.logger.for('charts'); log.info('…');
 import type * as vscode from 'vscode';
-import type { StoreApi } from './core/api';
+import type { StoreApi, StoreChangeReason } from './core/api';
 import type { Logger } from './logger';
 import type { StepSelection } from './selection';
 
-export type RunsChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'delete' | 'rebuild';
+export type RunsChangeReason = StoreChangeReason;
 
 export interface RunsChangedEvent {
   /** Key of the folder store that changed. */

@@ -173,6 +173,14 @@ export interface Progress {
   readonly fraction?: number;
 }
 
+/** Why runs changed: new log lines, or an operation made through the store. */
+export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'delete' | 'rebuild';
+
+export interface StoreChange {
+  readonly changedRuns: readonly string[];
+  readonly reason: StoreChangeReason;
+}
+
 /**
  * The store as the rest of the product sees it. `Engine` implements it synchronously in-thread (the
  * command line, unit tests); `StoreClient` implements it through the worker thread (the extension).
@@ -200,3 +208,11 @@ export interface StoreApi {
   /** Writes the snapshot now (normally debounced). */
   save(): Promise<void>;
 }
+
+/**
+ * StoreApi answered in the caller's thread (Engine): each method returns its result itself, except
+ * rebuild, which opens a new database (sql.js loads WebAssembly asynchronously).
+ */
+export type SyncStoreApi = {
+  [M in Exclude<keyof StoreApi, 'rebuild'>]: (...args: Parameters<StoreApi[M]>) => Awaited<ReturnType<StoreApi[M]>>;
+} & Pick<StoreApi, 'rebuild'>;

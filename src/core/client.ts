@@ -3,10 +3,12 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi } from './api';
+import { PendingRequests, methodCall } from '../shared/rpc';
+import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
-import type { FromWorker, Method, StoreChange, WorkerConfig } from './workerProtocol';
+import type { FromWorker, StoreChange, WorkerConfig } from './workerProtocol';
 
-export type { StoreChange } from './workerProtocol';
+export type { StoreChange } from './api';
 
 export interface StoreClientOptions {
   /** Absolute path of the log directory to ingest. */
@@ -44,9 +46,8 @@ export interface LogMessage {
 }
 
 export class StoreClient implements StoreApi {
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  private nextId = 1;
-  private stopped: Error | undefined;
+  private readonly requests = new PendingRequests();
+  private stopped = false;
   private readonly changes = new Emitter<StoreChange>();
   private readonly diagnosticChanges = new Emitter<readonly Diagnostic[]>();
   private readonly progress = new Emitter<Progress>();
@@ -109,14 +110,10 @@ export class StoreClient implements StoreApi {
 
   private receive(message: FromWorker): void {
     switch (message.kind) {
-      case 'reply': {
-        const call = this.pending.get(message.id);
-        if (!call) return;
-        this.pending.delete(message.id);
-        if (message.ok) call.resolve(message.result);
-        else call.reject(deserializeError(message.error));
+      case 'reply':
+        if (message.ok) this.requests.resolve(message.id, message.result);
+        else this.requests.reject(message.id, deserializeError(message.error));
         return;
-      }
       case 'changed': return this.changes.fire(message.change);
       case 'diagnostics': return this.diagnosticChanges.fire(message.diagnostics);
       case 'progress': return this.progress.fire(message.progress);
@@ -127,18 +124,13 @@ export class StoreClient implements StoreApi {
 
   private stop(reason: Error): void {
     if (this.stopped) return;
-    this.stopped = reason;
-    for (const call of this.pending.values()) call.reject(new RunRewindError('internal', `The store stopped: ${reason.message}`));
-    this.pending.clear();
+    this.stopped = true;
+    this.requests.close(new RunRewindError('internal', `The store stopped: ${reason.message}`));
   }
 
-  private call<T>(method: Method, ...args: unknown[]): Promise<T> {
-    if (this.stopped) return Promise.reject(new RunRewindError('internal', `The store stopped: ${this.stopped.message}`));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args });
-    });
+  /** Calls `method` in the worker with exactly its StoreApi parameters; resolves with its result. */
+  private call<M extends MethodName<StoreApi>>(method: M, ...args: ArgsOf<StoreApi[M]>): Promise<ResultOf<StoreApi[M]>> {
+    return this.requests.request((id) => this.worker.postMessage(methodCall<StoreApi, M>(id, method, args)));
   }
 
   ingest(): Promise<IngestResult> { return this.call('ingest'); }

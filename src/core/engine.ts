@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange } from './api';
+import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi } from './api';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
@@ -36,7 +36,8 @@ export interface EngineIngestResult extends IngestResult {
   readonly more: boolean;
 }
 
-export class Engine {
+/** The store of one log directory, answered in this thread: the synchronous form of StoreApi. */
+export class Engine implements SyncStoreApi {
   private store: RunStore;
   private queries: RunQueries;
   private ingester: LogIngester;

@@ -2,11 +2,13 @@
 // and snapshot writes never stall the editor. Big ingests are cut into slices so queries interleave.
 import { setImmediate as yieldToQueue } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { IngestResult, Series } from './api';
+import { invoke } from '../shared/rpc';
+import type { Handlers } from '../shared/rpc';
+import type { IngestResult, Series, StoreApi, StoreChangeReason } from './api';
 import { Engine } from './engine';
 import type { EngineIngestResult } from './engine';
 import { serializeError } from './errors';
-import type { FromWorker, Method, Request, StoreChangeReason, WorkerConfig } from './workerProtocol';
+import type { FromWorker, Request, WorkerConfig } from './workerProtocol';
 
 const SLICE_BYTES = 16 * 1024 * 1024;
 const port = parentPort!;
@@ -24,35 +26,29 @@ class WorkerHost {
 
   constructor(private readonly engine: Engine) {}
 
-  async handle(request: Request): Promise<unknown> {
-    const e = this.engine;
-    const a = request.args;
-    const method: Method = request.method;
-    switch (method) {
-      case 'ingest': return this.ingest();
-      case 'listRuns': return e.listRuns();
-      case 'getRun': return e.getRun(a[0] as string);
-      case 'metricKeys': return e.metricKeys(a[0] as string);
-      case 'series': return e.series(a[0] as string, a[1] as string, a[2] as never, a[3] as boolean);
-      case 'downsample': return e.downsample(a[0] as string, a[1] as string, a[2] as number, a[3] as never, a[4] as boolean);
-      case 'history': return e.history(a[0] as string, a[1] as never);
-      case 'rewind': return this.mutate('rewind', () => e.rewind(a[0] as string, a[1] as number), (r) => [r.run.id]);
-      case 'fork': return this.mutate('fork', () => e.fork(a[0] as string, a[1] as number, a[2] as never), (r) => [r.run.id]);
-      case 'rename': return this.mutate('rename', () => e.rename(a[0] as string, a[1] as string), () => [a[0] as string]);
-      case 'deleteRun': return this.mutate('delete', () => e.deleteRun(a[0] as string), () => [a[0] as string]);
-      case 'diagnostics': return e.diagnostics();
-      case 'rebuild': {
-        post({ kind: 'progress', progress: { message: 'Rebuilding the store from the logs' } });
-        const result = await e.rebuild();
-        const all = e.listRuns().map((r) => r.id);
-        this.changed({ changedRuns: all, reason: 'rebuild' }, result);
-        return stripMore(result);
-      }
-      case 'save':
-        this.saveNow();
-        return undefined;
-    }
-  }
+  /** One handler per StoreApi method, each with that method's own parameters (see src/shared/rpc.ts). */
+  readonly handlers: Handlers<StoreApi> = {
+    ingest: () => this.ingest(),
+    listRuns: () => this.engine.listRuns(),
+    getRun: (runOrVersion) => this.engine.getRun(runOrVersion),
+    metricKeys: (version) => this.engine.metricKeys(version),
+    series: (version, key, range, withTimes) => this.engine.series(version, key, range, withTimes),
+    downsample: (version, key, buckets, range, withTimes) => this.engine.downsample(version, key, buckets, range, withTimes),
+    history: (version, query) => this.engine.history(version, query),
+    rewind: (run, step) => this.mutate('rewind', () => this.engine.rewind(run, step), (r) => [r.run.id]),
+    fork: (source, step, options) => this.mutate('fork', () => this.engine.fork(source, step, options), (r) => [r.run.id]),
+    rename: (run, name) => this.mutate('rename', () => this.engine.rename(run, name), () => [run]),
+    deleteRun: (run) => this.mutate('delete', () => this.engine.deleteRun(run), () => [run]),
+    diagnostics: () => this.engine.diagnostics(),
+    rebuild: async () => {
+      post({ kind: 'progress', progress: { message: 'Rebuilding the store from the logs' } });
+      const result = await this.engine.rebuild();
+      const all = this.engine.listRuns().map((r) => r.id);
+      this.changed({ changedRuns: all, reason: 'rebuild' }, result);
+      return stripMore(result);
+    },
+    save: () => this.saveNow(),
+  };
 
   /** One ingest at a time; calls made meanwhile are folded into one more pass after it. */
   ingest(): Promise<IngestResult> {
@@ -159,14 +155,8 @@ async function main(): Promise<void> {
     post({ kind: 'failed', error: serializeError(error) });
     return;
   }
-  port.on('message', (request: Request | { kind: 'close' }) => {
-    if ('kind' in request) {
-      host.saveNow();
-      port.close();
-      return;
-    }
-    Promise.resolve()
-      .then(() => host.handle(request))
+  port.on('message', (request: Request) => {
+    invoke(host.handlers, request)
       .then(
         (result) => post({ kind: 'reply', id: request.id, ok: true, result }, transferables(result)),
         (error: unknown) => post({ kind: 'reply', id: request.id, ok: false, error: serializeError(error) }),

@@ -1,8 +1,10 @@
-// Messages between StoreClient (the thread that owns the UI) and the store worker.
-import type { Diagnostic, Progress, StoreApi } from './api';
+// Messages between StoreClient (the thread that owns the UI) and the store worker: method calls of
+// StoreApi (src/shared/rpc.ts types each call's arguments by its method), replies, and events.
+import type { MethodCall } from '../shared/rpc';
+import type { Diagnostic, Progress, StoreApi, StoreChange } from './api';
 import type { SerializedError } from './errors';
 
-export type Method = keyof StoreApi;
+export type { StoreChange, StoreChangeReason } from './api';
 
 export interface WorkerConfig {
   readonly logDir: string;
@@ -13,22 +15,12 @@ export interface WorkerConfig {
   readonly saveDelayMs?: number;
 }
 
-export interface Request {
-  readonly id: number;
-  readonly method: Method;
-  readonly args: readonly unknown[];
-}
+/** A call of one StoreApi method with exactly that method's parameters. */
+export type Request = MethodCall<StoreApi>;
 
 export type Reply =
   | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly kind: 'reply'; readonly id: number; readonly ok: false; readonly error: SerializedError };
-
-export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'delete' | 'rebuild';
-
-export interface StoreChange {
-  readonly changedRuns: readonly string[];
-  readonly reason: StoreChangeReason;
-}
 
 export type WorkerEvent =
   | { readonly kind: 'ready'; readonly note?: string }
