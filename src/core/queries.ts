@@ -1,11 +1,12 @@
 // Queries: what the UI and the command line read from the run store — visible histories assembled
 // from a version's lineage, series (whole or min/max downsampled), history tables, metric keys,
-// summaries, headlines and run overviews. Read-only: store.ts holds the state and its verbs.
+// summaries, headlines and run overviews. Read-only: store.ts holds the state and its verbs. One file
+// (a little over 450 lines) because every query walks the same lineage segments over the same chunks.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
-import { KeyKind } from './store';
+import { KeyKind } from './seriesAppender';
 import type { RunRow, RunStore, VersionRow } from './store';
 import { define } from './values';
 

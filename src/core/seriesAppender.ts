@@ -1,0 +1,260 @@
+// The chunked series of the versions being written: per version a step/time index and per key a
+// series of Float64 chunks (CHUNK_SIZE points, their min/max beside them), appended to in memory and
+// written as chunks fill up and at each flush; per key its last value and point count (version_keys);
+// and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
+import { Tail, encodeChunk, float64Of, stepsOf } from './chunks';
+import { CHUNK_SIZE } from './schema';
+import type { Db } from './sqlite';
+import { isPlainObject } from './values';
+
+/** Key kinds in version_keys (queries.ts reads them back). */
+export const KeyKind = { Number: 0, Boolean: 1, String: 2 } as const;
+export type KeyKind = (typeof KeyKind)[keyof typeof KeyKind];
+
+interface KeyStat {
+  points: number;
+  lastStep: number;
+  lastKind: KeyKind;
+  lastNum: number | null;
+  lastText: string | null;
+  dirty: boolean;
+}
+
+/** One key of one version while it is being appended to: found with a single map lookup per point. */
+interface SeriesState {
+  readonly keyId: number;
+  tail: Tail | undefined;
+  stat: KeyStat | undefined;
+}
+
+export class SeriesAppender {
+  private readonly keyIds = new Map<string, number>();
+  private readonly keyNames = new Map<number, string>();
+  private readonly stepTails = new Map<string, Tail>();
+  private readonly pointTails = new Map<string, Map<number, Tail>>();
+  private readonly stats = new Map<string, Map<number, KeyStat>>();
+  private readonly appending = new Map<string, Map<string, SeriesState>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Drops every cache and reads the key names back from the database. */
+  reload(): void {
+    this.keyIds.clear();
+    this.keyNames.clear();
+    this.stepTails.clear();
+    this.pointTails.clear();
+    this.stats.clear();
+    this.appending.clear();
+    this.db.each('SELECT id, name FROM keys', [], (r) => {
+      this.keyIds.set(r[1] as string, r[0] as number);
+      this.keyNames.set(r[0] as number, r[1] as string);
+    });
+  }
+
+  /** Appends one history row to a version. Returns the number of points stored. */
+  append(version: string, step: number, time: number, data: Record<string, unknown>, warn: (message: string) => void): number {
+    this.pushStep(version, step, time);
+    let series = this.appending.get(version);
+    if (!series) {
+      series = new Map();
+      this.appending.set(version, series);
+    }
+    const of = (key: string): SeriesState => series.get(key) ?? this.startSeries(version, series, key);
+    let points = 0;
+    const visit = (record: Record<string, unknown>, prefix: string, depth: number): void => {
+      for (const name of Object.keys(record)) {
+        const value = record[name];
+        const key = prefix === '' ? name : `${prefix}.${name}`;
+        switch (typeof value) {
+          case 'number':
+            this.pushPoint(version, of(key), step, value, KeyKind.Number);
+            points++;
+            break;
+          case 'boolean':
+            this.pushPoint(version, of(key), step, value ? 1 : 0, KeyKind.Boolean);
+            points++;
+            break;
+          case 'string':
+            this.pushText(version, of(key), step, value);
+            points++;
+            break;
+          case 'object':
+            if (value === null) break;
+            if (isPlainObject(value) && depth < 32) {
+              visit(value, key, depth + 1);
+              break;
+            }
+            warn(`the value of ${JSON.stringify(key)} is ${Array.isArray(value) ? 'an array' : 'an object'}; only numbers, booleans and strings are kept`);
+            break;
+          default:
+            warn(`the value of ${JSON.stringify(key)} is ${typeof value}; only numbers, booleans and strings are kept`);
+        }
+      }
+    };
+    visit(data, '', 0);
+    return points;
+  }
+
+  private pushStep(version: string, step: number, time: number): void {
+    let tail = this.stepTails.get(version);
+    if (!tail) {
+      tail = this.loadTail('SELECT chunk, first_step, n, steps, times FROM step_chunks WHERE version=? ORDER BY chunk DESC LIMIT 1', [version]);
+      this.stepTails.set(version, tail);
+    }
+    tail.push(step, time);
+    if (tail.length >= CHUNK_SIZE) {
+      this.writeStepChunk(version, tail);
+      tail.advance();
+    }
+  }
+
+  private startSeries(version: string, series: Map<string, SeriesState>, key: string): SeriesState {
+    const keyId = this.keyId(key);
+    const state: SeriesState = { keyId, tail: this.pointTails.get(version)?.get(keyId), stat: this.statsOf(version).get(keyId) };
+    series.set(key, state);
+    return state;
+  }
+
+  private pushPoint(version: string, series: SeriesState, step: number, value: number, kind: KeyKind): void {
+    let tail = series.tail;
+    if (!tail) {
+      tail = this.loadTail('SELECT chunk, first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? ORDER BY chunk DESC LIMIT 1', [version, series.keyId]);
+      let tails = this.pointTails.get(version);
+      if (!tails) {
+        tails = new Map();
+        this.pointTails.set(version, tails);
+      }
+      tails.set(series.keyId, tail);
+      series.tail = tail;
+    }
+    const n = tail.length;
+    const stat = series.stat;
+    if (n > 0 && tail.steps[n - 1] === step) {
+      // The same key twice in one row (say "a.b" and {"a": {"b": …}}): the later value wins.
+      tail.vals[n - 1] = value;
+      tail.dirty = true;
+    } else {
+      tail.push(step, value);
+      if (stat) stat.points++;
+    }
+    if (!stat) {
+      series.stat = { points: 1, lastStep: step, lastKind: kind, lastNum: value, lastText: null, dirty: true };
+      this.statsOf(version).set(series.keyId, series.stat);
+    } else {
+      stat.lastStep = step;
+      // A key that has held a number stays numeric: a boolean logged to it reads back as 1 or 0, and
+      // the numbers before it are not turned into booleans (3.5, 0.0, true is 3.5, 0, 1).
+      stat.lastKind = kind === KeyKind.Boolean && stat.lastKind === KeyKind.Number ? KeyKind.Number : kind;
+      stat.lastNum = value;
+      stat.lastText = null;
+      stat.dirty = true;
+    }
+    if (tail.length >= CHUNK_SIZE) {
+      this.writePointChunk(version, series.keyId, tail);
+      tail.advance();
+    }
+  }
+
+  private pushText(version: string, series: SeriesState, step: number, value: string): void {
+    this.db.run('INSERT OR REPLACE INTO text_values (version, key, step, value) VALUES (?,?,?,?)', [version, series.keyId, step, value]);
+    const stat = series.stat;
+    if (!stat) {
+      series.stat = { points: 1, lastStep: step, lastKind: KeyKind.String, lastNum: null, lastText: value, dirty: true };
+      this.statsOf(version).set(series.keyId, series.stat);
+    } else {
+      if (stat.lastStep !== step) stat.points++;
+      stat.lastStep = step;
+      stat.lastKind = KeyKind.String;
+      stat.lastNum = null;
+      stat.lastText = value;
+      stat.dirty = true;
+    }
+  }
+
+  private loadTail(sql: string, params: (string | number)[]): Tail {
+    const row = this.db.get(sql, params);
+    if (!row) return new Tail(0);
+    const [chunk, first, n, steps, vals] = row as [number, number, number, Uint8Array | null, Uint8Array];
+    if (n >= CHUNK_SIZE) return new Tail(chunk + 1);
+    const tail = new Tail(chunk);
+    const s = stepsOf(steps, first, n);
+    const v = float64Of(vals);
+    for (let i = 0; i < n; i++) {
+      tail.steps.push(s[i]);
+      tail.vals.push(v[i]);
+    }
+    return tail;
+  }
+
+  private statsOf(version: string): Map<number, KeyStat> {
+    let stats = this.stats.get(version);
+    if (!stats) {
+      stats = new Map();
+      this.db.each('SELECT key, points, last_step, last_kind, last_num, last_text, last_nan FROM version_keys WHERE version=?', [version], (r) => {
+        stats!.set(r[0] as number, {
+          points: r[1] as number, lastStep: r[2] as number, lastKind: r[3] as KeyKind,
+          lastNum: r[6] === 1 ? Number.NaN : (r[4] as number | null), lastText: r[5] as string | null, dirty: false,
+        });
+      });
+      this.stats.set(version, stats);
+    }
+    return stats;
+  }
+
+  keyId(name: string): number {
+    let id = this.keyIds.get(name);
+    if (id === undefined) {
+      id = this.keyIds.size + 1;
+      this.db.run('INSERT INTO keys (id, name) VALUES (?, ?)', [id, name]);
+      this.keyIds.set(name, id);
+      this.keyNames.set(id, name);
+    }
+    return id;
+  }
+
+  private writeStepChunk(version: string, tail: Tail): void {
+    const c = encodeChunk(tail.steps, tail.vals);
+    this.db.run('INSERT OR REPLACE INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, tail.chunk, c.first, c.last, c.n, c.steps, c.vals]);
+    tail.dirty = false;
+  }
+
+  private writePointChunk(version: string, keyId: number, tail: Tail): void {
+    const c = encodeChunk(tail.steps, tail.vals);
+    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax]);
+    tail.dirty = false;
+  }
+
+  /** Writes every partial chunk and key statistic that changed. */
+  flush(): void {
+    for (const [version, tail] of this.stepTails) if (tail.dirty && tail.length > 0) this.writeStepChunk(version, tail);
+    for (const [version, tails] of this.pointTails) {
+      for (const [keyId, tail] of tails) if (tail.dirty && tail.length > 0) this.writePointChunk(version, keyId, tail);
+    }
+    for (const [version, stats] of this.stats) {
+      for (const [keyId, s] of stats) {
+        if (!s.dirty) continue;
+        const nan = s.lastNum !== null && Number.isNaN(s.lastNum);
+        this.db.run('INSERT OR REPLACE INTO version_keys (version, key, points, last_step, last_kind, last_num, last_text, last_nan) VALUES (?,?,?,?,?,?,?,?)', [
+          version, keyId, s.points, s.lastStep, s.lastKind, nan ? null : s.lastNum, s.lastText, nan ? 1 : 0,
+        ]);
+        s.dirty = false;
+      }
+    }
+  }
+
+  /** Forgets the in-memory tails of a version that will not grow (its writer finished). */
+  release(version: string): void {
+    this.stepTails.delete(version);
+    this.pointTails.delete(version);
+    this.stats.delete(version);
+    this.appending.delete(version);
+  }
+
+  keyName(id: number): string {
+    return this.keyNames.get(id) ?? `#${id}`;
+  }
+
+  lookupKey(name: string): number | undefined {
+    return this.keyIds.get(name);
+  }
+}
