@@ -1,13 +1,13 @@
 """A small reader of the log directory, enough for ``init`` to validate a request before it writes.
 
 It applies the records of docs/PROTOCOL.md in file stamp order with the same rules as the store's reader
-(src/core/ingest.ts), so both reach the same runs, live versions and last steps from the same files:
-the same id and step checks, a file that must begin with ``start``, ops files of one record, a rewind
-applied only while its source is still the live version, files that wait for a run another file creates
-tried again after the others. Per run it keeps project, name, live version and deleted; per version:
-parent, branch step, own last step, archived, config, and its latest writer (to tell running from
-crashed). Rows are not kept; a row line is only looked at for its step, without a full JSON parse when
-the writer used the usual key order.
+(field checks: src/core/records.ts; apply rules: src/core/apply.ts; file order: src/core/ingest.ts), so
+both reach the same runs, live versions and last steps from the same files: the same id and step checks,
+a file that must begin with ``start``, ops files of one record, a rewind applied only while its source is
+still the live version, files that wait for a run another file creates tried again after the others. Per
+run it keeps project, name, live version and deleted; per version: parent, branch step, own last step,
+archived, config, and its latest writer (to tell running from crashed). Rows are not kept; a row line is
+only looked at for its step, without a full JSON parse when the writer used the usual key order.
 """
 
 import json
