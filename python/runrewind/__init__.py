@@ -48,6 +48,15 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
                   kwargs, dir_is_parent=False)
 
 
+def _wandb_init(project=None, entity=None, name=None, id=None, config=None, dir=None, tags=None, notes=None,
+                resume=None, resume_from=None, fork_from=None, **kwargs):
+    """``init`` as the `wandb` package switch calls it: ``dir=`` has wandb's meaning (see
+    _wandb_compat.log_directory)."""
+    return _start(dict(project=project, entity=entity, name=name, id=id, config=config, dir=dir, tags=tags,
+                       notes=notes, resume=resume, resume_from=resume_from, fork_from=fork_from),
+                  kwargs, dir_is_parent=True)
+
+
 def _start(args, kwargs, dir_is_parent):
     from ._wandb_compat import InitRequest, QUIET_KWARGS
     extra = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in QUIET_KWARGS)

@@ -1,8 +1,6 @@
 """``define_metric``: step metrics filled into rows (step_sync) and summary aggregates (min, max, mean,
 first, last, best), with the rules the real wandb applies, checked against it by python/tests/peers."""
 
-import math
-
 from .errors import UsageError
 
 _OPS = ("min", "max", "mean", "last", "first", "copy", "none", "best")
@@ -62,6 +60,7 @@ class Metrics(object):
         self.last_values = {}
         self.step_keys = set()
         self.aggs = {}
+        self.seeded = {}  # summary changes made by define() itself, for the run to write
         self._cache = {}
 
     def __bool__(self):
@@ -70,7 +69,7 @@ class Metrics(object):
     __nonzero__ = __bool__
 
     def define(self, name, step_metric=None, step_sync=None, hidden=None, summary=None, goal=None,
-               overwrite=None):
+               overwrite=None, seed=None):
         if not name:
             raise UsageError("define_metric() requires non-empty name argument")
         if step_metric is not None and isinstance(step_metric, Metric):
@@ -117,6 +116,9 @@ class Metrics(object):
             self.exact[name] = metric
         if metric.step_metric:
             self.step_keys.add(metric.step_metric)
+        if seed is not None and ops and not name.endswith("*") and name in seed and name not in self.aggs:
+            # As wandb: a summary defined after the key was logged starts from its last value.
+            self._feed(name, ops, seed[name], self.seeded, metric.goal)
         self._cache.clear()
         return metric
 
@@ -133,6 +135,37 @@ class Metrics(object):
                     break
         self._cache[key] = m
         return m
+
+    def _feed(self, key, ops, value, changes, goal=None):
+        agg = self.aggs.get(key)
+        if agg is None:
+            agg = self.aggs[key] = _Agg()
+            if "copy" not in ops:
+                changes[key] = None  # the raw last value gives way to the aggregates
+        if not agg.seen:
+            agg.seen = True
+            agg.first = value
+        agg.last = value
+        if _number(value):
+            agg.min = value if agg.min is None else _fmin(agg.min, value)
+            agg.max = value if agg.max is None else _fmax(agg.max, value)
+            agg.sum += value
+            agg.count += 1
+        for op in ops:
+            if op == "min" and agg.min is not None:
+                changes[key + ".min"] = agg.min
+            elif op == "max" and agg.max is not None:
+                changes[key + ".max"] = agg.max
+            elif op == "mean" and agg.count:
+                changes[key + ".mean"] = agg.sum / agg.count
+            elif op == "first":
+                changes[key + ".first"] = agg.first
+            elif op == "last":
+                changes[key + ".last"] = agg.last
+            elif op == "best" and goal is not None:
+                best = agg.max if goal == "maximize" else agg.min
+                if best is not None:
+                    changes[key + ".best"] = best
 
     def on_row(self, data):
         """Fills step metrics into ``data`` (in place) and returns the summary changes it causes:
@@ -168,37 +201,8 @@ class Metrics(object):
                 continue
             if changes is None:
                 changes = {}
-            agg = self.aggs.get(key)
-            if agg is None:
-                agg = self.aggs[key] = _Agg()
-                if "copy" not in ops:
-                    changes[key] = None  # the raw last value gives way to the aggregates
-            if not agg.seen:
-                agg.seen = True
-                agg.first = value
-            agg.last = value
-            if _number(value):
-                agg.min = value if agg.min is None else _fmin(agg.min, value)
-                agg.max = value if agg.max is None else _fmax(agg.max, value)
-                agg.sum += value
-                agg.count += 1
-            for op in ops:
-                if op == "min" and agg.min is not None:
-                    changes[key + ".min"] = agg.min
-                elif op == "max" and agg.max is not None:
-                    changes[key + ".max"] = agg.max
-                elif op == "mean" and agg.count:
-                    changes[key + ".mean"] = agg.sum / agg.count
-                elif op == "first":
-                    changes[key + ".first"] = agg.first
-                elif op == "last":
-                    changes[key + ".last"] = agg.last
-                elif op == "best" and m.goal is not None:
-                    best = agg.max if m.goal == "maximize" else agg.min
-                    if best is not None:
-                        changes[key + ".best"] = best
+            self._feed(key, ops, value, changes, m.goal)
         return changes
 
 
-def is_nan(v):
-    return isinstance(v, float) and math.isnan(v)
+

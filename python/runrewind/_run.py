@@ -375,6 +375,7 @@ class Run(RunMixin):
         self.config = Config(self, config)
         self.summary = Summary(self)
         self._summary_logged = self.summary._logged
+        self._summary_explicit = self.summary._explicit
         # define_metric's definitions; None keeps log() on its fast path until the first one.
         self._metrics = None
         self._start_time = writer.last_time
@@ -473,7 +474,7 @@ class Run(RunMixin):
                           RuntimeWarning, stacklevel=2)
             return
         if step is None and commit is None and self._pending is None and type(data) is dict \
-                and self._metrics is None:
+                and self._metrics is None and not self._summary_explicit:
             # Hot path: a plain dict of plain values, committed at once.
             for v in data.values():
                 if type(v) not in _PLAIN:
@@ -542,8 +543,18 @@ class Run(RunMixin):
         self._write(_ROW % (t, s, body), t)
         self._step = s + 1
         self._summary_logged.update(data)
+        explicit = self._summary_explicit
+        if explicit:
+            # As wandb: a logged value replaces an explicit summary value of the same key (the store
+            # keeps explicit values on top, so it is told the new one).
+            for k in data:
+                if k in explicit:
+                    if changes is None:
+                        changes = {}
+                    changes[k] = data[k]
+                    explicit[k] = data[k]
         if changes:
-            self.summary._metric.update(changes)
+            self.summary._metric.update(dict((k, v) for k, v in changes.items() if k not in explicit))
             self._record("summary", changes)
 
     def define_metric(self, name, step_metric=None, step_sync=None, hidden=None, summary=None, goal=None,
@@ -553,8 +564,14 @@ class Run(RunMixin):
         glob names ending in ``*``. Summaries are written as ``name.min`` ... keys of the run summary."""
         if self._metrics is None:
             self._metrics = _metrics.Metrics()
-        return self._metrics.define(name, step_metric=step_metric, step_sync=step_sync, hidden=hidden,
-                                    summary=summary, goal=goal, overwrite=overwrite)
+        metric = self._metrics.define(name, step_metric=step_metric, step_sync=step_sync, hidden=hidden,
+                                      summary=summary, goal=goal, overwrite=overwrite, seed=self._summary_logged)
+        seeded = dict((k, v) for k, v in self._metrics.seeded.items())
+        if seeded:
+            self._metrics.seeded.clear()
+            self.summary._metric.update(seeded)
+            self._record("summary", seeded)
+        return metric
 
     def _record(self, kind, values):
         body = _dumps(values, default=_values.jsonable)

@@ -418,3 +418,9 @@ def sweep(sweep=None, entity=None, project=None, prior_runs=None):
 
 def agent(sweep_id=None, function=None, entity=None, project=None, count=None):
     raise Error("wandb.agent() needs the W&B server; Run Rewind is local and has no sweeps")
+
+
+def wandb_init(*args, **kwargs):
+    """``wandb.init`` of the package switch (python/wandb-shim)."""
+    import runrewind
+    return runrewind._wandb_init(*args, **kwargs)
