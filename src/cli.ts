@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
-import { cellText, compactNumber, historyCsv, historyJson, overviewJson, runJson, textTable } from './core/format';
+import { cellText, compactNumber, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { parseStep } from './core/runSpec';
 
 const USAGE = `Usage: runrewind <command> [options]
@@ -86,7 +86,7 @@ function logDirOf(args: Args): string {
   return path.resolve(option(args, '--dir') ?? process.env.RUNREWIND_DIR ?? '.runrewind');
 }
 
-export async function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
+export async function main(argv: readonly string[], out: (text: string) => void, warn: (text: string) => void = (text) => process.stderr.write(terminalSafe(text))): Promise<number> {
   const args = parseArgs(argv);
   if (args.options.has('--help') || args.options.has('-h') || args.command === undefined || args.command === 'help') {
     out(USAGE);
@@ -107,7 +107,15 @@ export async function main(argv: readonly string[], out: (text: string) => void)
       engine.ingest();
       run(engine, args, json, out);
     }
-    if (engine.needsSave) engine.save();
+    if (engine.needsSave) {
+      // The logs are the truth and hold the operation already: a cache that cannot be written is a
+      // warning, not a failure (a script retrying on exit code 1 would rewind twice).
+      try {
+        engine.save();
+      } catch (error) {
+        warn(`runrewind: warning: the store cache in ${path.join(logDir, '.cache')} could not be written (${(error as Error).message}); the next command reads the logs again. Use --no-cache to skip it.\n`);
+      }
+    }
     return 0;
   } finally {
     engine.close();
@@ -192,13 +200,13 @@ function listText(runs: readonly RunInfo[]): string {
 
 /** Runs the command line and sets the process exit code: 0 ok, 1 refused or failed, 2 bad usage. */
 export function cliEntry(argv: readonly string[]): void {
-  main(argv, (text) => process.stdout.write(text)).then(
+  main(argv, (text) => process.stdout.write(terminalSafe(text))).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
       const message = error instanceof UsageError || error instanceof RunRewindError ? error.message : (error as Error).stack ?? String(error);
-      process.stderr.write(`runrewind: ${message.split('\n')[0]}\n`);
+      process.stderr.write(`runrewind: ${terminalSafe(message.split('\n')[0])}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },
   );

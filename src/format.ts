@@ -1,6 +1,11 @@
-// How numbers, times and user text are written in the tree, prompts, tooltips and history documents.
-import type { CellValue, RunState } from './core/api';
+// How numbers, times and states are written in the tree, prompts, tooltips and history documents (user
+// text goes through ./userText, per surface).
 import * as vscode from 'vscode';
+import type { CellValue, RunState } from './core/api';
+import { formatDateTime } from './shared/dates';
+import { singleLine } from './userText';
+
+export { singleLine } from './userText';
 
 /** Compact but faithful: integers as they are, others to 6 significant digits. */
 export function formatNumber(value: number): string {
@@ -19,27 +24,9 @@ export function formatCell(value: CellValue): string {
   return singleLine(value);
 }
 
-/** Local wall time, to the second, sortable. */
+/** Local wall time to the second, in VS Code's display language: the one date format of the UI. */
 export function formatTime(unixSeconds: number | null | undefined): string {
-  if (unixSeconds === null || unixSeconds === undefined || !Number.isFinite(unixSeconds)) return '';
-  const d = new Date(unixSeconds * 1000);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-/** Collapses line breaks and control characters so user text cannot break a one-line layout. */
-export function singleLine(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/**
- * Escapes user text for markdown: every ASCII punctuation character that markdown or HTML could read
- * as syntax, so names like `[x](command:…)` or `<img>` show as typed and never act.
- */
-export function escapeMarkdown(text: string, max = 200): string {
-  return singleLine(text, max).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=]/g, '\\$&');
+  return formatDateTime(unixSeconds, vscode.env.language);
 }
 
 export function stateLabel(state: RunState): string {

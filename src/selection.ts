@@ -3,6 +3,7 @@
 // a context key) and the "run@step" status bar item.
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from './ids';
+import { labelText, singleLine } from './userText';
 
 export interface SelectedStep {
   /** The store the run lives in: its workspace folder uri string, or the store key when no folder is open. */
@@ -44,12 +45,12 @@ export class StepSelection implements vscode.Disposable {
     this.selected = step;
     void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, step !== undefined);
     if (step) {
-      this.statusItem.text = `$(debug-step-over) ${step.runId}@${step.step}`;
+      this.statusItem.text = `$(debug-step-over) ${labelText(step.runId, 60)}@${step.step}`;
       this.statusItem.tooltip = vscode.l10n.t(
         'Selected step {0} of run {1} (version {2}). Click to rewind or fork here.',
         step.step,
-        step.runId,
-        step.versionId,
+        singleLine(step.runId),
+        singleLine(step.versionId),
       );
       this.statusItem.show();
     } else {

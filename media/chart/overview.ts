@@ -1,6 +1,7 @@
 // The Overview section: per run its ids (with copy buttons), state, times, tags, config and summary
 // tables, and the Forked From chain with links — what W&B's Overview tab shows. All text via textContent.
 import type { RunOverview } from '../../src/core/api';
+import { formatDateTime } from '../../src/shared/dates';
 import { button, clear, el } from './dom';
 
 export interface OverviewEvents {
@@ -10,7 +11,8 @@ export interface OverviewEvents {
 
 function time(seconds: number | null): string {
   if (seconds === null) return '–';
-  return new Date(seconds * 1000).toLocaleString();
+  // The same format as the Runs tree and its tooltips, in the webview's (VS Code's) language.
+  return formatDateTime(seconds, navigator.language);
 }
 
 /** Flattens nested config into dotted keys, the way W&B's config table shows it. */

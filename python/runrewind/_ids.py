@@ -17,9 +17,14 @@ import re
 import socket
 import time
 
-RUN_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-VERSION_ID_RE = re.compile(r"^v[a-z0-9]{6,32}$")
-STAMP_RE = re.compile(r"^(\d{13})-[a-z0-9]{8}$")
+# Always used with fullmatch: `$` would also match before a final newline ("abc\n" is not an id).
+RUN_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+VERSION_ID_RE = re.compile(r"v[a-z0-9]{6,32}")
+# What readers accept as a version id in a record (src/core/ingest.ts): the run id alphabet.
+RECORD_VERSION_RE = RUN_ID_RE
+STAMP_RE = re.compile(r"(\d{13})-[a-z0-9]{8}")
+MAX_NAME_LENGTH = 1000
+MAX_RECORD_NESTING = 100
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 _ADJECTIVES = (

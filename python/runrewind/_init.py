@@ -7,14 +7,14 @@ import re
 import sys
 import warnings
 
-from . import _logs, _run, _values, _wandb_compat
+from . import _lock, _logs, _run, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
                      StepOutOfRangeError, UnknownRunError, UnknownVersionError)
 
 PROTOCOL = 1
-_DIGITS = re.compile(r"^[0-9]+$")
+_DIGITS = re.compile(r"[0-9]+")
 EXAMPLE = "'abc123?_step=200'"
 _IGNORED_WARNED = set()
 _hooks_installed = [False]
@@ -27,7 +27,7 @@ def parse_spec(spec, option):
     target, q, query = spec.partition("?")
     if not q or not target:
         raise BadSpecError("%s=%r must name a run and a step, like %s=%s" % (option, spec, option, EXAMPLE))
-    if not RUN_ID_RE.match(target):
+    if not RUN_ID_RE.fullmatch(target):
         raise BadSpecError("%s=%r: %r is not a run id (letters, digits, '_' and '-', 1 to 64 characters); "
                            "expected a form like %s" % (option, spec, target, EXAMPLE))
     name, eq, value = query.partition("=")
@@ -86,7 +86,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
             _IGNORED_WARNED.add(key)
             warnings.warn("runrewind: init(%s=...) is accepted for wandb compatibility and ignored" % key,
                           RuntimeWarning, stacklevel=2)
-    if id is not None and (not isinstance(id, str) or not RUN_ID_RE.match(id)):
+    if id is not None and (not isinstance(id, str) or not RUN_ID_RE.fullmatch(id)):
         raise BadIdError("init(id=%r): a run id uses letters, digits, '_' and '-', 1 to 64 characters"
                          % (id,))
     if project is not None:
@@ -111,166 +111,179 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         notes = str(notes)
 
     root = os.path.abspath(dir or os.environ.get("RUNREWIND_DIR") or ".runrewind")
-    state = _logs.read_state(root)
-    import time as _time
-    now = _time.time()
-
-    source = None
-    inherited = {}
+    # The critical section of docs/PROTOCOL.md ("Locks"): the log directory is read, the request checked
+    # and the writer file created while no other process can do the same to this run, so of two writers
+    # racing to resume, rewind or fork one run, the loser is told here and writes nothing.
+    generated_id = None
     if resume_from is not None:
-        target, step = parse_spec(resume_from, "resume_from")
-        run = state.runs.get(target)
-        if run is None:
+        lock_id = parse_spec(resume_from, "resume_from")[0]
+    elif id is not None:
+        lock_id = id
+    else:
+        lock_id = generated_id = ENV.run_id()
+    what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
+            else "resuming it" if mode_resume is not None else "starting it")
+    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive):
+        state = _logs.read_state(root)
+        import time as _time
+        now = _time.time()
+
+        source = None
+        inherited = {}
+        if resume_from is not None:
+            target, step = parse_spec(resume_from, "resume_from")
+            run = state.runs.get(target)
+            if run is None:
+                if target in state.versions:
+                    v = state.versions[target]
+                    raise UnknownRunError(
+                        "resume_from=%r: %s is an immutable version id (of run %s), not a run; rewind the run "
+                        "with resume_from='%s?_step=%d', or branch from that exact version with fork_from=%r"
+                        % (resume_from, target, v.run, v.run, step, resume_from))
+                raise UnknownRunError("resume_from=%r: there is no run %s in %s; check the run id (and dir=)"
+                                      % (resume_from, target, root))
+            if run.deleted:
+                raise RunDeletedError("resume_from=%r: run %s was deleted and cannot be rewound; fork from one "
+                                      "of its versions or start a new run" % (resume_from, target))
+            if id is not None and id != target:
+                raise IdConflictError(
+                    "init(id=%r, resume_from=%r): a rewind keeps the run id, so id must be %r or left out; to "
+                    "start a new run %s from step %d of %s use fork_from=%r"
+                    % (id, resume_from, target, id, step, target, resume_from))
+            live = state.versions[run.live]
+            _check_step(state, live, step, "run %s" % target, "resume_from", resume_from)
+            if live.is_running(now, ENV.host, _logs.pid_alive, _logs.process_start):
+                raise RunRunningError(
+                    "resume_from=%r: run %s is still running (its writer, pid %s on %s, is alive), and a run that "
+                    "is not in a terminal state cannot be rewound to step %d; finish or stop it first, or use "
+                    "fork_from=%r to branch a new run" % (resume_from, target, live.writer.pid,
+                                                          live.writer.host, step, resume_from))
+            mode, run_id, version_id = "rewind", target, None
+            source = {"run": target, "version": live.id, "step": step}
+            next_step = step + 1
+            inherited = dict(state.config_of(run.id))
+            old_run = run
+        elif fork_from is not None:
+            target, step = parse_spec(fork_from, "fork_from")
             if target in state.versions:
                 v = state.versions[target]
-                raise UnknownRunError(
-                    "resume_from=%r: %s is an immutable version id (of run %s), not a run; rewind the run "
-                    "with resume_from='%s?_step=%d', or branch from that exact version with fork_from=%r"
-                    % (resume_from, target, v.run, v.run, step, resume_from))
-            raise UnknownRunError("resume_from=%r: there is no run %s in %s; check the run id (and dir=)"
-                                  % (resume_from, target, root))
-        if run.deleted:
-            raise RunDeletedError("resume_from=%r: run %s was deleted and cannot be rewound; fork from one "
-                                  "of its versions or start a new run" % (resume_from, target))
-        if id is not None and id != target:
-            raise IdConflictError(
-                "init(id=%r, resume_from=%r): a rewind keeps the run id, so id must be %r or left out; to "
-                "start a new run %s from step %d of %s use fork_from=%r"
-                % (id, resume_from, target, id, step, target, resume_from))
-        live = state.versions[run.live]
-        _check_step(state, live, step, "run %s" % target, "resume_from", resume_from)
-        if live.is_running(now, ENV.host, _logs.pid_alive):
-            raise RunRunningError(
-                "resume_from=%r: run %s is still running (its writer, pid %s on %s, is alive), and a run that "
-                "is not in a terminal state cannot be rewound to step %d; finish or stop it first, or use "
-                "fork_from=%r to branch a new run" % (resume_from, target, live.writer.pid,
-                                                      live.writer.host, step, resume_from))
-        mode, run_id, version_id = "rewind", target, None
-        source = {"run": target, "version": live.id, "step": step}
-        next_step = step + 1
-        inherited = dict(run.config)
-        old_run = run
-    elif fork_from is not None:
-        target, step = parse_spec(fork_from, "fork_from")
-        if target in state.versions:
-            v = state.versions[target]
-            label = "version %s of run %s" % (target, v.run)
-        elif target in state.runs:
-            v = state.versions[state.runs[target].live]
-            label = "run %s" % target
-        elif VERSION_ID_RE.match(target):
-            raise UnknownVersionError("fork_from=%r: there is no run or version %s in %s; check the id "
-                                      "(and dir=)" % (fork_from, target, root))
-        else:
-            raise UnknownRunError("fork_from=%r: there is no run %s in %s; check the run id (and dir=)"
-                                  % (fork_from, target, root))
-        src_run = state.runs[v.run]
-        if src_run.deleted:
-            raise RunDeletedError("fork_from=%r: run %s was deleted; it cannot be forked at step %d"
-                                  % (fork_from, v.run, step))
-        _check_step(state, v, step, label, "fork_from", fork_from)
-        if id is not None and id == v.run:
-            raise IdConflictError(
-                "init(id=%r, fork_from=%r): a fork is a new run and needs a new id; to continue run %s from "
-                "step %d under the same id, rewind it with resume_from='%s?_step=%d'"
-                % (id, fork_from, id, step, id, step))
-        if id is not None and id in state.runs:
-            raise IdConflictError("init(id=%r, fork_from=%r): run %s already exists; leave id out for a new "
-                                  "generated id, or choose another" % (id, fork_from, id))
-        mode, run_id, version_id = "fork", id, None
-        source = {"run": v.run, "version": v.id, "step": step}
-        next_step = step + 1
-        inherited = dict(src_run.config)
-        if project is None:
-            project = src_run.project
-        old_run = None
-    else:
-        run = state.runs.get(id) if id is not None else None
-        if run is not None:
-            if mode_resume in ("allow", "must"):
-                if run.deleted:
-                    raise RunDeletedError("init(id=%r, resume=%r): run %s was deleted and cannot be "
-                                          "resumed; start a new run with another id" % (id, resume, id))
-                live = state.versions[run.live]
-                if live.is_running(now, ENV.host, _logs.pid_alive):
-                    raise RunRunningError(
-                        "init(id=%r, resume=%r): run %s is still being written by pid %s on %s; two writers "
-                        "cannot share a version — wait for it to finish, or fork it with fork_from='%s?_step=N'"
-                        % (id, resume, id, live.writer.pid, live.writer.host, id))
-                mode, run_id, version_id = "resume", id, live.id
-                last = live.last_step
-                next_step = 0 if last is None else last + 1
-                inherited = dict(run.config)
-                old_run = run
+                label = "version %s of run %s" % (target, v.run)
+            elif target in state.runs:
+                v = state.versions[state.runs[target].live]
+                label = "run %s" % target
+            elif VERSION_ID_RE.fullmatch(target):
+                raise UnknownVersionError("fork_from=%r: there is no run or version %s in %s; check the id "
+                                          "(and dir=)" % (fork_from, target, root))
             else:
-                extra = "" if mode_resume is None else " with resume='never'"
+                raise UnknownRunError("fork_from=%r: there is no run %s in %s; check the run id (and dir=)"
+                                      % (fork_from, target, root))
+            src_run = state.runs[v.run]
+            if src_run.deleted:
+                raise RunDeletedError("fork_from=%r: run %s was deleted; it cannot be forked at step %d"
+                                      % (fork_from, v.run, step))
+            _check_step(state, v, step, label, "fork_from", fork_from)
+            if id is not None and id == v.run:
                 raise IdConflictError(
-                    "init(id=%r)%s: run %s already exists; pass resume='allow' (or 'must') to continue it, "
-                    "resume_from='%s?_step=N' to rewind it, fork_from='%s?_step=N' to branch from it, or "
-                    "another id" % (id, extra, id, id, id))
-        else:
-            if mode_resume == "must":
-                if id is None:
-                    raise BadArgumentError("init(resume='must') needs id= of the run to continue")
-                raise UnknownRunError("init(id=%r, resume='must'): there is no run %s in %s to resume; "
-                                      "check the id (and dir=), or use resume='allow' to create it"
-                                      % (id, id, root))
-            mode, run_id, version_id = "new", id, None
-            next_step = 0
+                    "init(id=%r, fork_from=%r): a fork is a new run and needs a new id; to continue run %s from "
+                    "step %d under the same id, rewind it with resume_from='%s?_step=%d'"
+                    % (id, fork_from, id, step, id, step))
+            if id is not None and id in state.runs:
+                raise IdConflictError("init(id=%r, fork_from=%r): run %s already exists; leave id out for a new "
+                                      "generated id, or choose another" % (id, fork_from, id))
+            mode, run_id, version_id = "fork", id, None
+            source = {"run": v.run, "version": v.id, "step": step}
+            next_step = step + 1
+            inherited = dict(v.config)
+            if project is None:
+                project = src_run.project
             old_run = None
+        else:
+            run = state.runs.get(id) if id is not None else None
+            if run is not None:
+                if mode_resume in ("allow", "must"):
+                    if run.deleted:
+                        raise RunDeletedError("init(id=%r, resume=%r): run %s was deleted and cannot be "
+                                              "resumed; start a new run with another id" % (id, resume, id))
+                    live = state.versions[run.live]
+                    if live.is_running(now, ENV.host, _logs.pid_alive, _logs.process_start):
+                        raise RunRunningError(
+                            "init(id=%r, resume=%r): run %s is still being written by pid %s on %s; two writers "
+                            "cannot share a version — wait for it to finish, or fork it with fork_from='%s?_step=N'"
+                            % (id, resume, id, live.writer.pid, live.writer.host, id))
+                    mode, run_id, version_id = "resume", id, live.id
+                    last = live.last_step
+                    next_step = 0 if last is None else last + 1
+                    inherited = dict(state.config_of(run.id))
+                    old_run = run
+                else:
+                    extra = "" if mode_resume is None else " with resume='never'"
+                    raise IdConflictError(
+                        "init(id=%r)%s: run %s already exists; pass resume='allow' (or 'must') to continue it, "
+                        "resume_from='%s?_step=N' to rewind it, fork_from='%s?_step=N' to branch from it, or "
+                        "another id" % (id, extra, id, id, id))
+            else:
+                if mode_resume == "must":
+                    if id is None:
+                        raise BadArgumentError("init(resume='must') needs id= of the run to continue")
+                    raise UnknownRunError("init(id=%r, resume='must'): there is no run %s in %s to resume; "
+                                          "check the id (and dir=), or use resume='allow' to create it"
+                                          % (id, id, root))
+                mode, run_id, version_id = "new", id, None
+                next_step = 0
+                old_run = None
 
-    # Everything is valid: from here on, write.
-    if run_id is None:
-        run_id = ENV.run_id()
-        while run_id in state.runs:
-            run_id = ENV.run_id()
-    if version_id is None:
-        version_id = ENV.version_id()
-        while version_id in state.versions:
+        # Everything is valid: from here on, write.
+        if run_id is None:
+            run_id = generated_id
+            while run_id in state.runs:
+                run_id = ENV.run_id()
+        if version_id is None:
             version_id = ENV.version_id()
-    if mode in ("new", "fork"):
-        if project is None:
-            project = "uncategorized"
-        if name is None:
-            number = 1 + sum(1 for r in state.runs.values() if r.project == project)
-            name = ENV.run_name(number)
-        shown_name, shown_project = name, project
-    else:
-        shown_name = name if name is not None else old_run.name
-        shown_project = project if project is not None else old_run.project
-    heartbeat = _heartbeat()
-    clock = ENV.clock
-    t = clock()
-    stamp = ENV.stamp(t, state.max_stamp_ms)
-    folder = os.path.join(root, "runs", run_id)
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, stamp + ".jsonl")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            while version_id in state.versions:
+                version_id = ENV.version_id()
+        if mode in ("new", "fork"):
+            if project is None:
+                project = "uncategorized"
+            if name is None:
+                number = 1 + sum(1 for r in state.runs.values() if r.project == project)
+                name = ENV.run_name(number)
+            shown_name, shown_project = name, project
+        else:
+            shown_name = name if name is not None else old_run.name
+            shown_project = project if project is not None else old_run.project
+        heartbeat = _heartbeat()
+        clock = ENV.clock
+        t = clock()
+        stamp = ENV.stamp(t, state.max_stamp_ms)
+        folder = os.path.join(root, "runs", run_id)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, stamp + ".jsonl")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
 
-    start = [("type", "start"), ("protocol", PROTOCOL), ("time", t), ("run", run_id),
-             ("version", version_id), ("mode", mode)]
-    if source is not None:
-        start.append(("source", source))
-    if project is not None:
-        start.append(("project", project))
-    if name is not None:
-        start.append(("name", name))
-    start.append(("config", config))
-    if tags is not None or mode in ("new", "fork"):
-        start.append(("tags", tags or []))
-    if notes is not None or mode in ("new", "fork"):
-        start.append(("notes", notes or ""))
-    start += _wandb_compat.start_fields(_extras)
-    start += [("pid", ENV.pid), ("host", ENV.host), ("heartbeat", heartbeat)]
-    line = json.dumps(dict(start)) + "\n"
-    try:
-        data = line.encode("utf-8")
-        written = os.write(fd, data)
-        if written != len(data):
-            os.write(fd, data[written:])
-    except OSError:
-        os.close(fd)
-        raise
+        start = [("type", "start"), ("protocol", PROTOCOL), ("time", t), ("run", run_id),
+                 ("version", version_id), ("mode", mode)]
+        if source is not None:
+            start.append(("source", source))
+        if project is not None:
+            start.append(("project", project))
+        if name is not None:
+            start.append(("name", name))
+        start.append(("config", config))
+        if tags is not None or mode in ("new", "fork"):
+            start.append(("tags", tags or []))
+        if notes is not None or mode in ("new", "fork"):
+            start.append(("notes", notes or ""))
+        start += _wandb_compat.start_fields(_extras)
+        start += [("pid", ENV.pid), ("host", ENV.host), ("heartbeat", heartbeat)]
+        line = json.dumps(dict(start)) + "\n"
+        try:
+            data = line.encode("utf-8")
+            written = os.write(fd, data)
+            if written != len(data):
+                os.write(fd, data[written:])
+        except OSError:
+            os.close(fd)
+            raise
 
     writer = _run._Writer(path, fd, heartbeat, clock)
     writer.last_time = t

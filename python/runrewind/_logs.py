@@ -1,24 +1,34 @@
 """A small reader of the log directory, enough for ``init`` to validate a request before it writes.
 
-It applies the records of docs/PROTOCOL.md in file stamp order and keeps, per run: project, name, live
-version, versions, config, deleted; per version: parent, branch step, own last step, archived, and its
-latest writer (to tell running from crashed). Rows are not kept; a row line is only looked at for its
-step, without a full JSON parse when the writer used the usual key order.
+It applies the records of docs/PROTOCOL.md in file stamp order with the same rules as the store's reader
+(src/core/ingest.ts), so both reach the same runs, live versions and last steps from the same files:
+the same id and step checks, a file that must begin with ``start``, ops files of one record, a rewind
+applied only while its source is still the live version, files that wait for a run another file creates
+tried again after the others. Per run it keeps project, name, live version and deleted; per version:
+parent, branch step, own last step, archived, config, and its latest writer (to tell running from
+crashed). Rows are not kept; a row line is only looked at for its step, without a full JSON parse when
+the writer used the usual key order.
 """
 
 import json
 import os
-import re
+import stat as _stat
 
 from . import _ids
 
 HEARTBEAT_GRACE = 4
 DEFAULT_HEARTBEAT = 10.0
+PID_REUSE_SLACK = 2.0
+MAX_SAFE_INTEGER = 2 ** 53 - 1
+_KNOWN = frozenset(("start", "config", "row", "summary", "alive", "finish", "rewind", "fork", "rename",
+                    "delete"))
+_WAIT = object()
 
-# `{"type": "row", "time": 1.5, "step": 12, ...` as Python writes it, or without spaces as JS does;
+# `{"type": "row", "time": 1.5, "step": 12, "data": {` as Python writes it, or without spaces as JS does;
 # any other key order takes the full JSON parse.
 _ROW_PREFIXES = ('{"type": "row"', '{"type":"row"')
-_ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d+),')
+import re  # noqa: E402  (kept beside the pattern it builds)
+_ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d{1,16}), ?"data": ?\{')
 
 
 class Writer(object):
@@ -26,19 +36,26 @@ class Writer(object):
 
     def __init__(self, path, start):
         self.path = path
-        self.pid = start.get("pid")
-        self.host = start.get("host")
+        pid = start.get("pid")
+        self.pid = pid if _is_int(pid) else None
+        host = start.get("host")
+        self.host = host if isinstance(host, str) else None
         hb = start.get("heartbeat")
-        self.heartbeat = float(hb) if isinstance(hb, (int, float)) and hb > 0 else DEFAULT_HEARTBEAT
+        self.heartbeat = float(hb) if _is_num(hb) and hb > 0 else DEFAULT_HEARTBEAT
         self.last_time = _num(start.get("time"))
         self.finished = False
         self.exit_code = None
 
+    def seen(self, t):
+        # The newest record time, as the store keeps it (a record with an older time changes nothing).
+        if t is not None and (self.last_time is None or t > self.last_time):
+            self.last_time = t
+
 
 class Version(object):
-    __slots__ = ("id", "run", "kind", "parent", "branch_step", "own_last", "archived", "writer")
+    __slots__ = ("id", "run", "kind", "parent", "branch_step", "own_last", "archived", "writer", "config")
 
-    def __init__(self, vid, run, kind, parent=None, branch_step=None):
+    def __init__(self, vid, run, kind, parent=None, branch_step=None, config=None):
         self.id = vid
         self.run = run
         self.kind = kind
@@ -47,6 +64,7 @@ class Version(object):
         self.own_last = None
         self.archived = False
         self.writer = None
+        self.config = dict(config) if isinstance(config, dict) else {}
 
     @property
     def last_step(self):
@@ -55,25 +73,30 @@ class Version(object):
             return self.own_last
         return self.branch_step
 
-    def is_running(self, now, host, pid_alive):
+    def is_running(self, now, host, pid_alive, process_start=None):
+        """The store's rule (src/core/store.ts ``stateOf``): on the writer's own host its process decides
+        (a stopped or busy writer is still running, unless its pid was reused by a younger process);
+        from another host, a writer silent for four heartbeats has crashed."""
         w = self.writer
-        if w is None or w.finished:
+        if w is None or w.finished or w.last_time is None:
             return False
-        if w.host != host or not isinstance(w.pid, int) or not pid_alive(w.pid):
-            return False
-        return w.last_time is not None and now - w.last_time < HEARTBEAT_GRACE * w.heartbeat
+        if w.pid is not None and w.host == host:
+            if not pid_alive(w.pid):
+                return False
+            started = process_start(w.pid) if process_start is not None else None
+            return started is None or started <= w.last_time + PID_REUSE_SLACK
+        return now - w.last_time <= HEARTBEAT_GRACE * w.heartbeat
 
 
 class Run(object):
-    __slots__ = ("id", "project", "name", "live", "versions", "config", "deleted")
+    __slots__ = ("id", "project", "name", "live", "versions", "deleted")
 
-    def __init__(self, rid, project, name, live, config):
+    def __init__(self, rid, project, name, live):
         self.id = rid
         self.project = project
         self.name = name
         self.live = live
         self.versions = [live]
-        self.config = dict(config) if isinstance(config, dict) else {}
         self.deleted = False
 
 
@@ -85,6 +108,10 @@ class LogState(object):
 
     def live_version(self, run_id):
         return self.versions[self.runs[run_id].live]
+
+    def config_of(self, run_id):
+        """The run's config as its live version holds it."""
+        return self.live_version(run_id).config
 
 
 def pid_alive(pid):
@@ -99,16 +126,85 @@ def pid_alive(pid):
     return True
 
 
+_BOOT_TIME = []
+
+
+def process_start(pid):
+    """When process ``pid`` started (unix seconds, Linux), or None where that cannot be known."""
+    try:
+        if not _BOOT_TIME:
+            with open("/proc/stat", "rb") as f:
+                for line in f:
+                    if line.startswith(b"btime "):
+                        _BOOT_TIME.append(int(line.split()[1]))
+                        break
+                else:
+                    _BOOT_TIME.append(None)
+        if _BOOT_TIME[0] is None:
+            return None
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+        fields = data[data.rindex(b")") + 2:].split()
+        return _BOOT_TIME[0] + int(fields[19]) / float(os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def _num(v):
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    return float(v) if _is_num(v) else None
+
+
+def _step(v):
+    return v if _is_int(v) and 0 <= v <= MAX_SAFE_INTEGER else None
+
+
+def _run_id(v):
+    return v if isinstance(v, str) and _ids.RUN_ID_RE.fullmatch(v) else None
+
+
+def _version_id(v):
+    return v if isinstance(v, str) and _ids.RECORD_VERSION_RE.fullmatch(v) else None
+
+
+def _name(v):
+    if not isinstance(v, str):
+        return None
+    v = v.strip()
+    return v if 0 < len(v) <= _ids.MAX_NAME_LENGTH else None
+
+
+def _too_deep(value, limit=_ids.MAX_RECORD_NESTING):
+    """True when dicts and lists nest more than ``limit`` levels (iterative: any depth is safe)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
 
 
 def _list_files(root):
-    """(stamp, path) of every log file, in the order readers apply them."""
+    """(name, path) of every log file, in the order readers apply them (ops listed first, as the store
+    lists them: see src/core/ingest.ts)."""
     dirs = [os.path.join(root, "ops")]
     runs = os.path.join(root, "runs")
     try:
-        dirs.extend(os.path.join(runs, e) for e in os.listdir(runs))
+        dirs.extend(os.path.join(runs, e) for e in sorted(os.listdir(runs)))
     except OSError:
         pass
     files = []
@@ -117,166 +213,292 @@ def _list_files(root):
             names = os.listdir(d)
         except OSError:
             continue
-        files.extend((n[:-6], os.path.join(d, n)) for n in names if n.endswith(".jsonl"))
+        files.extend((n, os.path.join(d, n)) for n in names if n.endswith(".jsonl"))
     files.sort()
     return files
+
+
+def _read_lines(path):
+    """The complete lines of a regular file, or None. Never blocks on a FIFO, never reads a device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not _stat.S_ISREG(st.st_mode):
+            return None
+        chunks = []
+        left = st.st_size
+        while left > 0:
+            chunk = os.read(fd, min(left, 16 * 1024 * 1024))
+            if not chunk:
+                break  # shrank while read
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    end = data.rfind(b"\n")
+    if end < 0:
+        return []
+    return data[:end].decode("utf-8", "replace").split("\n")
 
 
 def read_state(root):
     """Reads every log file under ``root`` (which may not exist) into a LogState."""
     state = LogState()
-    for stamp, path in _list_files(root):
-        m = _ids.STAMP_RE.match(stamp)
+    waiting = []
+    for name, path in _list_files(root):
+        m = _ids.STAMP_RE.fullmatch(name[:-6])
         if m:
             state.max_stamp_ms = max(state.max_stamp_ms, int(m.group(1)))
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:
+        lines = _read_lines(path)
+        if lines is None:
             continue
-        end = data.rfind(b"\n")
-        if end < 0:
-            continue
-        text = data[:end].decode("utf-8", "replace")
-        _apply_file(state, path, text.split("\n"))
+        is_ops = os.path.basename(os.path.dirname(path)) == "ops" and os.path.dirname(os.path.dirname(path)) == root
+        if _apply_file(state, path, lines, is_ops) is _WAIT:
+            waiting.append((path, lines, is_ops))
+    # A file may wait for one that sorts after it (clocks drift): tried once more, as the store does.
+    for path, lines, is_ops in waiting:
+        _apply_file(state, path, lines, is_ops)
     return state
 
 
-def _apply_file(state, path, lines):
+_DEEP = {"type": None}
+_START_HEAD_RE = re.compile(r'\s*\{\s*"type"\s*:\s*"start"')
+
+
+def _parse(line):
+    """A record dict, None for a line that is not one, or a too-deep record (as _too_deep judges)."""
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return None
+    except RecursionError:
+        # Deeper than the parser's stack: a record readers refuse as too deep (the store's parser
+        # reads it, then refuses it the same way). Its type, as writers put it first.
+        return {"type": "start", "_deep": True} if _START_HEAD_RE.match(line) else _DEEP
+    return rec if isinstance(rec, dict) else None
+
+
+def _apply_file(state, path, lines, is_ops):
+    if is_ops:
+        # One record per ops file, on its first line.
+        rec = _parse(lines[0]) if lines and lines[0].strip() else None
+        if rec is None or rec is _DEEP or "_deep" in rec or rec.get("type") not in _KNOWN or _too_deep(rec):
+            return None
+        return _apply_op(state, rec)
     writer = None
     version = None
     for line in lines:
-        if not line:
+        if not line.strip():
             continue
         if version is not None and line.startswith(_ROW_PREFIXES):
             m = _ROW_HEAD_RE.match(line)
-            if m:
-                step = int(m.group(2))
-                if version.own_last is None or step > version.own_last:
-                    version.own_last = step
-                writer.last_time = float(m.group(1))
-                continue
-        try:
-            rec = json.loads(line)
-        except ValueError:
+            if m and line.count("{") + line.count("[") <= _ids.MAX_RECORD_NESTING:
+                try:
+                    t = float(m.group(1))
+                except ValueError:
+                    t = None
+                if t is not None:
+                    if _row(version, int(m.group(2))):
+                        writer.seen(t)
+                    continue
+        rec = _parse(line)
+        if rec is None:
             continue
-        if not isinstance(rec, dict):
+        deep = rec is _DEEP or "_deep" in rec or _too_deep(rec)
+        if deep:
+            if rec.get("type") == "start" and version is None:
+                return None  # a start nested too deep: the file is refused
             continue
         kind = rec.get("type")
-        if writer is not None:
-            t = _num(rec.get("time"))
-            if t is not None:
-                writer.last_time = t
-        if kind == "start":
-            if writer is not None:
-                continue  # a second start is refused by readers
+        if not isinstance(kind, str) or kind not in _KNOWN:
+            continue
+        if version is None:
+            if kind != "start":
+                return None  # a writer file must begin with start: not applied
             version = _apply_start(state, rec)
-            if version is None:
-                return  # refers to something unknown (or broken): the file is not applied
+            if version is None or version is _WAIT:
+                return version
             writer = Writer(path, rec)
             version.writer = writer
-        elif kind == "row":
-            if version is None:
+            continue
+        if version.id not in state.versions:
+            continue
+        if kind == "start":
+            continue  # a second start is refused by readers
+        if kind == "row":
+            step = _step(rec.get("step"))
+            if step is None or not isinstance(rec.get("data"), dict) or not _row(version, step):
                 continue
-            step = rec.get("step")
-            if isinstance(step, int) and not isinstance(step, bool):
-                if version.own_last is None or step > version.own_last:
-                    version.own_last = step
-        elif kind == "finish":
-            if writer is not None:
-                writer.finished = True
-                code = rec.get("exit_code")
-                writer.exit_code = code if isinstance(code, int) else 0
         elif kind == "config":
-            if version is not None and isinstance(rec.get("config"), dict):
-                run = state.runs.get(version.run)
-                if run is not None:
-                    run.config.update(rec["config"])
-        elif kind == "rename":
-            run = state.runs.get(rec.get("run"))
-            if run is not None and isinstance(rec.get("name"), str):
-                run.name = rec["name"]
-        elif kind == "delete":
-            run = state.runs.get(rec.get("run"))
-            if run is not None:
-                run.deleted = True
-        elif kind == "rewind" and writer is None:
-            src = rec.get("source")
-            run = state.runs.get(rec.get("run"))
-            step = rec.get("step")
-            if run is None or src != run.live or not isinstance(rec.get("version"), str) \
-                    or not isinstance(step, int):
+            if not isinstance(rec.get("config"), dict):
                 continue
-            _rewind(state, run, rec["version"], step)
-        elif kind == "fork" and writer is None:
-            _fork(state, rec)
+            version.config.update(rec["config"])
+        elif kind == "summary":
+            if not isinstance(rec.get("summary"), dict):
+                continue
+        elif kind == "finish":
+            code = rec.get("exit_code")
+            if code is not None and not _is_int(code):
+                continue
+            writer.finished = True
+            writer.exit_code = code if code is not None else 0
+            writer.seen(_num(rec.get("time")))
+            break  # a writer's finish is its last record: the file is not read further
+        elif kind == "rename":
+            name = _name(rec.get("name"))
+            run = state.runs.get(version.run)
+            if name is None or run is None:
+                continue
+            run.name = name
+        elif kind != "alive":
+            continue  # an op record in a writer file is skipped
+        writer.seen(_num(rec.get("time")))
+    return None
 
 
-def _rewind(state, run, new_vid, step):
+def _row(version, step):
+    """Applies a row's step; False when readers refuse it (not after the version's last step)."""
+    last = version.last_step
+    if last is None or step > last:
+        version.own_last = step
+        return True
+    return False
+
+
+def _source(value):
+    if not isinstance(value, dict):
+        return None
+    run, vid, step = _run_id(value.get("run")), _version_id(value.get("version")), _step(value.get("step"))
+    if run is None or vid is None or step is None:
+        return None
+    return run, vid, step
+
+
+def _rewind(state, run, new_vid, source_vid, step, config):
+    """Archives the run's live version; only applied while ``source_vid`` is still that live version."""
+    if run.deleted or source_vid != run.live or new_vid in state.versions:
+        return None
     old = state.versions[run.live]
     old.archived = True
-    v = Version(new_vid, run.id, "rewind", old.id, step)
+    merged = dict(old.config)
+    if isinstance(config, dict):
+        merged.update(config)
+    v = Version(new_vid, run.id, "rewind", old.id, step, merged)
     state.versions[new_vid] = v
     run.versions.append(new_vid)
     run.live = new_vid
     return v
 
 
-def _fork(state, rec):
-    rid, vid, src = rec.get("run"), rec.get("version"), rec.get("source")
-    if not isinstance(rid, str) or not isinstance(vid, str) or rid in state.runs or vid in state.versions:
+def _fork(state, rid, vid, src, config, name, project):
+    if rid in state.runs or vid in state.versions:
         return None
-    if not isinstance(src, dict) or src.get("version") not in state.versions:
-        return None
-    step = src.get("step")
-    if not isinstance(step, int):
-        return None
-    source_version = state.versions[src["version"]]
+    source_version = state.versions.get(src[1])
+    if source_version is None:
+        return _WAIT
+    merged = dict(source_version.config)
+    if isinstance(config, dict):
+        merged.update(config)
     source_run = state.runs.get(source_version.run)
-    config = dict(source_run.config) if source_run is not None else {}
-    if isinstance(rec.get("config"), dict):
-        config.update(rec["config"])
-    v = Version(vid, rid, "fork", source_version.id, step)
+    if project is None:
+        project = source_run.project if source_run is not None else None
+    v = Version(vid, rid, "fork", source_version.id, src[2], merged)
     state.versions[vid] = v
-    state.runs[rid] = Run(rid, rec.get("project") or "uncategorized", rec.get("name") or rid, vid, config)
+    state.runs[rid] = Run(rid, project or "uncategorized", name or rid, vid)
     return v
 
 
-def _apply_start(state, rec):
-    mode, rid, vid = rec.get("mode"), rec.get("run"), rec.get("version")
-    if not isinstance(rid, str) or not isinstance(vid, str):
+def _apply_op(state, rec):
+    kind = rec.get("type")
+    rid = _run_id(rec.get("run"))
+    if rid is None:
         return None
+    if kind in ("rename", "delete"):
+        run = state.runs.get(rid)
+        if run is None:
+            return _WAIT
+        if kind == "delete":
+            run.deleted = True
+        else:
+            name = _name(rec.get("name"))
+            if name is not None:
+                run.name = name
+        return None
+    if kind not in ("rewind", "fork"):
+        return None
+    vid = _version_id(rec.get("version"))
+    if vid is None or vid in state.versions:
+        return None
+    config = rec.get("config") if isinstance(rec.get("config"), dict) else None
+    if kind == "rewind":
+        src = _source({"run": rid, "version": rec.get("source"), "step": rec.get("step")})
+        if src is None:
+            return None
+        if src[1] not in state.versions:
+            return _WAIT
+        run = state.runs.get(rid)
+        if run is None:
+            return _WAIT
+        _rewind(state, run, vid, src[1], src[2], config)
+        return None
+    src = _source(rec.get("source"))
+    if src is None:
+        return None
+    result = _fork(state, rid, vid, src, config, _name(rec.get("name")), _name(rec.get("project")))
+    return _WAIT if result is _WAIT else None
+
+
+def _apply_start(state, rec):
+    """The version a writer file's rows go to, None when the file is refused, _WAIT when it refers to
+    something no file read so far creates."""
+    protocol = rec.get("protocol")
+    if _is_num(protocol) and protocol > 1:
+        return None
+    rid, vid, mode = _run_id(rec.get("run")), _version_id(rec.get("version")), rec.get("mode")
+    if rid is None or vid is None or mode not in ("new", "resume", "rewind", "fork"):
+        return None
+    config = rec.get("config") if isinstance(rec.get("config"), dict) else None
+    name, project = _name(rec.get("name")), _name(rec.get("project"))
     run = state.runs.get(rid)
-    if mode == "new":
+    if mode == "resume":
+        v = state.versions.get(vid)
+        if run is None or v is None:
+            return _WAIT
+        if v.run != rid or run.live != vid:
+            return None
+        if config:
+            v.config.update(config)
+    elif mode == "new":
         if run is not None or vid in state.versions:
             return None
-        v = Version(vid, rid, "new")
+        v = Version(vid, rid, "new", config=config)
         state.versions[vid] = v
-        state.runs[rid] = Run(rid, rec.get("project") or "uncategorized", rec.get("name") or rid, vid,
-                              rec.get("config"))
+        state.runs[rid] = Run(rid, project or "uncategorized", name or rid, vid)
         return v
-    if mode == "fork":
-        return _fork(state, rec)
-    if run is None:
-        return None
-    if mode == "resume":
-        if vid != run.live:
-            return None
-        v = state.versions[vid]
-    elif mode == "rewind":
-        src = rec.get("source")
-        if not isinstance(src, dict) or src.get("version") != run.live or vid in state.versions:
-            return None
-        step = src.get("step")
-        if not isinstance(step, int):
-            return None
-        v = _rewind(state, run, vid, step)
     else:
-        return None
-    if isinstance(rec.get("name"), str):
-        run.name = rec["name"]
-    if isinstance(rec.get("project"), str):
-        run.project = rec["project"]
-    if isinstance(rec.get("config"), dict):
-        run.config.update(rec["config"])
+        if vid in state.versions:
+            return None
+        src = _source(rec.get("source"))
+        if src is None:
+            return None
+        if mode == "fork":
+            return _fork(state, rid, vid, src, config, name, project)
+        source_version = state.versions.get(src[1])
+        if source_version is None or run is None:
+            return _WAIT
+        if source_version.run != rid:
+            return None
+        v = _rewind(state, run, vid, src[1], src[2], config)
+        if v is None:
+            return None
+    if name is not None:
+        run.name = name
+    if project is not None:
+        run.project = project
     return v

@@ -137,16 +137,18 @@ def log_directory(dir, dir_is_parent):
     return os.path.abspath(".runrewind")
 
 
-_NUMBER = re.compile(r"^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only (\d would take other scripts' digits), matched whole (no trailing newline).
+_NUMBER = re.compile(r"[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[0-9]+")
 
 
 def spec_step(text, option, spec, example):
     """The step of a run spec. As wandb's parser, a number in any form is read ('200', '200.0', '2e2');
     Run Rewind then needs it to name a step: a whole number, not negative."""
-    text = text.strip()
-    if text.isdigit():
+    text = text.strip(" \t")
+    if _INTEGER.fullmatch(text):
         return int(text)
-    if _NUMBER.match(text):
+    if _NUMBER.fullmatch(text):
         value = float(text)
         if value == int(value):
             return int(value)

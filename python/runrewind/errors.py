@@ -24,6 +24,7 @@ __all__ = [
     "NoHistoryError",
     "RunRunningError",
     "IdConflictError",
+    "RunBusyError",
 ]
 
 
@@ -116,3 +117,9 @@ class RunRunningError(RunRewindError):
 
 class IdConflictError(RunRewindError):
     code = "id-conflict"
+
+
+class RunBusyError(RunRewindError):
+    """Another process holds the run's lock (it is resuming, rewinding or forking it) past the timeout."""
+
+    code = "locked"

@@ -52,14 +52,28 @@ class ProcessTest(LogDirTest):
         rewound.finish()
         self.assertEqual(records(rewound.log_file)[0]["source"]["step"], 20)
 
-    def test_silent_writer_is_crashed_after_four_heartbeats(self):
+    def test_silent_writer_is_crashed_after_four_heartbeats_seen_from_another_host(self):
         run = self.init(id="quiet")
         run.log({"a": 1})
         state = _logs.read_state(self.root)
         v = state.live_version("quiet")
-        self.assertTrue(v.is_running(time.time(), v.writer.host, _logs.pid_alive))
-        self.assertFalse(v.is_running(time.time() + 41, v.writer.host, _logs.pid_alive))
-        self.assertFalse(v.is_running(time.time(), "another-host", _logs.pid_alive))
+        # From another host only the heartbeat tells: silent for four heartbeats is crashed.
+        self.assertTrue(v.is_running(time.time(), "another-host", _logs.pid_alive))
+        self.assertFalse(v.is_running(time.time() + 41, "another-host", _logs.pid_alive))
+
+    def test_silent_writer_on_this_host_is_running_while_its_process_lives(self):
+        # A writer stopped with SIGSTOP (or busy in native code) past four heartbeats is still running
+        # on its own host: a rewind now would send its later rows to an archived version.
+        run = self.init(id="paused")
+        run.log({"a": 1})
+        state = _logs.read_state(self.root)
+        v = state.live_version("paused")
+        later = time.time() + 41
+        self.assertTrue(v.is_running(later, v.writer.host, _logs.pid_alive, _logs.process_start))
+        self.assertFalse(v.is_running(later, v.writer.host, lambda pid: False, _logs.process_start))
+        # A process that started after the writer's newest record is not the writer: its pid was reused.
+        self.assertFalse(v.is_running(later, v.writer.host, _logs.pid_alive,
+                                      lambda pid: v.writer.last_time + 60))
 
     def test_with_block(self):
         with self.init(id="ok") as run:

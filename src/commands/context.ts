@@ -6,7 +6,7 @@ import type { ComponentLogger } from '../logger';
 import type { Services } from '../services';
 import { type RunsNode, isRunsNode, liveVersion } from '../views/nodes';
 import type { RunsView } from '../views/runsTree';
-import { escapeForQuickPick } from './quickPickText';
+import { labelText, messageText } from '../userText';
 
 export interface CommandContext {
   readonly services: Services;
@@ -82,7 +82,7 @@ export async function lookup(ctx: CommandContext, runOrVersion: string, folder?:
     if (!version) continue;
     return { folder: s.key, run, version, store: await s.store() };
   }
-  void vscode.window.showErrorMessage(vscode.l10n.t('There is no run or version "{0}" in this workspace.', runOrVersion));
+  void vscode.window.showErrorMessage(vscode.l10n.t('There is no run or version "{0}" in this workspace.', messageText(runOrVersion)));
   return undefined;
 }
 
@@ -102,8 +102,9 @@ async function pickRun(ctx: CommandContext, placeHolder?: string): Promise<RunTa
     const runs = [...data.runs.values()].sort((a, b) => b.updatedAt - a.updatedAt);
     for (const run of runs) {
       items.push({
-        label: escapeForQuickPick(run.name),
-        description: [run.id, run.project, multi ? s.name : undefined].filter(Boolean).join(' · '),
+        // Label, description and detail all render $(icon): the project and folder name too.
+        label: labelText(run.name, 120),
+        description: labelText([run.id, run.project, multi ? s.name : undefined].filter(Boolean).join(' · '), 200),
         detail: run.lastStep !== null ? vscode.l10n.t('{0} · last step {1}', run.state, run.lastStep) : run.state,
         folder: s.key,
         runId: run.id,

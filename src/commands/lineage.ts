@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { RunRewindError } from '../core/errors';
 import { CommandId } from '../ids';
+import { labelText, messageText } from '../userText';
 import type { CommandContext, RunTarget } from './context';
 import { resumeSnippet } from './snippet';
 import { type LineageAction, stepRefusal } from './stepInput';
@@ -39,17 +40,17 @@ export async function rewindOrFork(
   const { run, version, store, folder } = target;
   const refusal = stepRefusal(step, run, version, action);
   if (refusal) {
-    void vscode.window.showErrorMessage(refusal);
+    void vscode.window.showErrorMessage(messageText(refusal, 500));
     return { ok: false, reason: refusal };
   }
   if (action === 'rewind' && options.confirm !== false) {
     const rewind = vscode.l10n.t('Rewind');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Rewind {0} ({1}) to step {2}?', run.name, run.id, step),
+      vscode.l10n.t('Rewind {0} ({1}) to step {2}?', messageText(run.name), run.id, step),
       {
         modal: true,
         detail: vscode.l10n.t(
-          'Steps after {0} leave the run. Its current version {1} is archived and stays browsable under Forked From.',
+          'Steps after {0} leave the run. Its current version {1} is archived and stays browsable under Rewinds.',
           step,
           version.id,
         ),
@@ -73,7 +74,8 @@ export async function rewindOrFork(
     // The store's errors name the run and step; they are the message the user needs.
     const message = error instanceof RunRewindError ? error.message : vscode.l10n.t('{0} failed: {1}', action, String(error));
     if (!(error instanceof RunRewindError)) ctx.log.error(error instanceof Error ? error : message);
-    void vscode.window.showErrorMessage(message);
+    // Store errors quote run names: they are user text like any other.
+    void vscode.window.showErrorMessage(messageText(message, 500));
     return { ok: false, reason: message };
   }
 
@@ -83,7 +85,10 @@ export async function rewindOrFork(
   return outcome;
 }
 
-/** The notification after a rewind or fork; not awaited, so the command finishes at once. */
+/**
+ * The notification after a rewind or fork; not awaited, so the command finishes at once. Non-modal
+ * messages render `[label](command:…)` as links with command access: every name goes through messageText.
+ */
 async function offerNext(ctx: CommandContext, outcome: LineageOutcome & { ok: true }, sourceName: string, step: number): Promise<void> {
   const found = ctx.runs.model.run(outcome.folder, outcome.runId);
   if (!found) return;
@@ -91,17 +96,17 @@ async function offerNext(ctx: CommandContext, outcome: LineageOutcome & { ok: tr
   const message =
     outcome.action === 'rewind'
       ? vscode.l10n.t(
-          'Rewound {0} to step {1}; the previous version is archived under Forked From. To keep training this run, start your script with init(id="{2}", resume="must") — it continues from step {3}.',
-          sourceName,
+          'Rewound {0} to step {1}; the previous version is archived under Rewinds. To keep training this run, start your script with init(id="{2}", resume="must") — it continues from step {3}.',
+          messageText(sourceName),
           step,
           found.id,
           step + 1,
         )
       : vscode.l10n.t(
           'Forked {0}@{1} into the new run {2} ({3}). To train it, start your script with init(id="{3}", resume="must").',
-          sourceName,
+          messageText(sourceName),
           step,
-          found.name,
+          messageText(found.name),
           found.id,
         );
   const copy = vscode.l10n.t('Copy Resume Snippet');
@@ -109,7 +114,7 @@ async function offerNext(ctx: CommandContext, outcome: LineageOutcome & { ok: tr
   const answer = await vscode.window.showInformationMessage(message, copy, charts);
   if (answer === copy) {
     await vscode.env.clipboard.writeText(snippet);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', snippet), 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', labelText(snippet, 300)), 4000);
   } else if (answer === charts) {
     await vscode.commands.executeCommand(CommandId.OpenCharts, { run: found.id, folder: outcome.folder });
   }

@@ -2,6 +2,7 @@
 // their immutable id, so the panel draws that exact version).
 import * as vscode from 'vscode';
 import { openCharts as openChartPanel } from '../panels/charts';
+import { messageText } from '../userText';
 import type { CommandContext, RunTarget } from './context';
 
 export function openCharts(ctx: CommandContext, targets: readonly RunTarget[]): void {
@@ -15,7 +16,7 @@ export function openCharts(ctx: CommandContext, targets: readonly RunTarget[]): 
     try {
       openChartPanel(ctx.services, folder, entries);
     } catch (error) {
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showErrorMessage(messageText(error instanceof Error ? error.message : String(error), 500));
     }
   }
 }

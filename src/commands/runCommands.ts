@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { RunRewindError } from '../core/errors';
 import type { HistoryDocuments } from '../history/historyDocuments';
 import { CommandId } from '../ids';
+import { labelText, messageText, stripBidi } from '../userText';
 import { isRunsNode } from '../views/nodes';
 import { type CommandContext, type RunTarget, resolveTarget, resolveTargets } from './context';
 import { type LineageOptions, type LineageOutcome, rewindOrFork } from './lineage';
@@ -61,7 +62,7 @@ async function copy(targets: readonly RunTarget[], pick: (t: RunTarget) => strin
   if (targets.length === 0) return undefined;
   const text = targets.map(pick).join('\n');
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', text.replace(/\n/g, ', ')), 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', labelText(text.replace(/\n/g, ', '), 300)), 3000);
   return text;
 }
 
@@ -94,13 +95,13 @@ async function copyResumeSnippet(ctx: CommandContext, arg: unknown, step: unknow
     if (snippetStep === undefined) return undefined;
     const refusal = targetRefusal(target.run, target.version, chosen);
     if (refusal) {
-      void vscode.window.showErrorMessage(refusal);
+      void vscode.window.showErrorMessage(messageText(refusal, 500));
       return undefined;
     }
   }
   const snippet = resumeSnippet(target, chosen, snippetStep);
   await vscode.env.clipboard.writeText(snippet);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', snippet), 4000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', labelText(snippet, 300)), 4000);
   ctx.log.debug(`copied snippet ${snippet}`);
   return snippet;
 }
@@ -114,9 +115,10 @@ async function renameRun(ctx: CommandContext, arg: unknown, name: unknown): Prom
     typeof name === 'string'
       ? name
       : await vscode.window.showInputBox({
-          title: vscode.l10n.t('Rename Run {0}', target.run.id),
-          value: target.run.name,
-          prompt: vscode.l10n.t('The display name; the run id {0} stays the same.', target.run.id),
+          title: vscode.l10n.t('Rename Run {0}', labelText(target.run.id)),
+          // Editable text, not rendered: only the bidi controls that would reorder it on screen go.
+          value: stripBidi(target.run.name),
+          prompt: vscode.l10n.t('The display name; the run id {0} stays the same.', messageText(target.run.id)),
           validateInput: validate,
         });
   if (newName === undefined) return undefined;
@@ -152,12 +154,14 @@ async function deleteRuns(
     const del = vscode.l10n.t('Delete');
     const question =
       targets.length === 1
-        ? vscode.l10n.t('Delete run {0} ({1})?', targets[0]?.run.name ?? '', targets[0]?.run.id ?? '')
+        ? vscode.l10n.t('Delete run {0} ({1})?', messageText(targets[0]?.run.name ?? ''), targets[0]?.run.id ?? '')
         : vscode.l10n.t('Delete {0} runs?', targets.length);
     const detail =
-      archived > 0
-        ? vscode.l10n.t('Their {0} archived versions are deleted too. Runs forked from them keep their history. The log files stay on disk.', archived)
-        : vscode.l10n.t('Archived versions are deleted too. Runs forked from them keep their history. The log files stay on disk.');
+      archived === 1
+        ? vscode.l10n.t('Its 1 archived version is deleted too. Runs forked from it keep their history. The log files stay on disk.')
+        : archived > 0
+          ? vscode.l10n.t('Their {0} archived versions are deleted too. Runs forked from them keep their history. The log files stay on disk.', archived)
+          : vscode.l10n.t('Archived versions are deleted too. Runs forked from them keep their history. The log files stay on disk.');
     if ((await vscode.window.showWarningMessage(question, { modal: true, detail }, del)) !== del) {
       return { ok: false, reason: vscode.l10n.t('Cancelled.') };
     }
@@ -175,6 +179,6 @@ async function deleteRuns(
 function failed(ctx: CommandContext, error: unknown): SimpleOutcome {
   const message = error instanceof RunRewindError ? error.message : String(error);
   if (!(error instanceof RunRewindError)) ctx.log.error(error instanceof Error ? error : message);
-  void vscode.window.showErrorMessage(message);
+  void vscode.window.showErrorMessage(messageText(message, 500));
   return { ok: false, reason: message };
 }

@@ -2,6 +2,7 @@
 // same refusals and confirmation as the step prompt, and the status bar item's quick menu.
 import * as vscode from 'vscode';
 import { CommandId } from '../ids';
+import { labelText } from '../userText';
 import { type CommandContext, lookup } from './context';
 import { type LineageOptions, type LineageOutcome, rewindOrFork } from './lineage';
 import type { LineageAction } from './stepInput';
@@ -28,7 +29,8 @@ export function registerSelectionCommands(ctx: CommandContext): vscode.Disposabl
     vscode.commands.registerCommand(CommandId.SelectedStepActions, async () => {
       const selected = ctx.services.selection.current;
       if (!selected) return;
-      const at = `${selected.runId}@${selected.step}`;
+      // Run ids are [A-Za-z0-9_-] by protocol; labelText keeps a hand-written one inert in the quick pick.
+      const at = labelText(`${selected.runId}@${selected.step}`);
       const items: (vscode.QuickPickItem & { readonly command: CommandId; readonly args: unknown[] })[] = [
         { label: `$(discard) ${vscode.l10n.t('Rewind Run to Selected Step')}`, description: at, command: CommandId.RewindToSelectedStep, args: [] },
         { label: `$(repo-forked) ${vscode.l10n.t('Fork Run at Selected Step')}`, description: at, command: CommandId.ForkAtSelectedStep, args: [] },

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { HistoryRow } from '../core/api';
 import { formatCell } from '../format';
+import { labelText } from '../userText';
 import type { RunTarget } from './context';
-import { escapeForQuickPick } from './quickPickText';
 import { type LineageAction, stepRefusal, targetRefusal } from './stepInput';
 
 const PAGE = 200;
@@ -25,8 +25,8 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   const label = version.archived ? `${run.name} (${version.id})` : run.name;
   picker.title =
     action === 'rewind'
-      ? vscode.l10n.t('Rewind {0} to Step', escapeForQuickPick(label))
-      : vscode.l10n.t('Fork {0} at Step', escapeForQuickPick(label));
+      ? vscode.l10n.t('Rewind {0} to Step', labelText(label, 120))
+      : vscode.l10n.t('Fork {0} at Step', labelText(label, 120));
   picker.placeholder =
     version.lastStep === null
       ? ''
@@ -40,7 +40,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
 
   const render = (): void => {
     if (blocked) {
-      picker.items = [{ label: `$(error) ${blocked}`, alwaysShow: true }];
+      picker.items = [{ label: `$(error) ${labelText(blocked, 500)}`, alwaysShow: true }];
       return;
     }
     const value = picker.value.trim();
@@ -49,9 +49,9 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
       const refusal = stepRefusal(value, run, version, action);
       typed.push(
         refusal
-          ? { label: `$(error) ${refusal}`, alwaysShow: true, typed: { refusal } }
+          ? { label: `$(error) ${labelText(refusal, 500)}`, alwaysShow: true, typed: { refusal } }
           : {
-              label: vscode.l10n.t('step {0}', Number(value)),
+              label: stepLabel(Number(value)),
               description: action === 'rewind' ? vscode.l10n.t('Rewind to this step') : vscode.l10n.t('Fork at this step'),
               alwaysShow: true,
               typed: { step: Number(value) },
@@ -109,7 +109,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
       total = (await store.history(version.id, { limit: 1 })).total;
       await loadPage(keys, total);
     } catch (error) {
-      picker.items = [{ label: `$(error) ${error instanceof Error ? error.message : String(error)}`, alwaysShow: true }];
+      picker.items = [{ label: `$(error) ${labelText(error instanceof Error ? error.message : String(error), 500)}`, alwaysShow: true }];
     }
     picker.busy = false;
     render();
@@ -121,15 +121,21 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   }
 }
 
+/** The row's step as W&B names it (`_step`), apart from any logged key called "step". */
+function stepLabel(step: number): string {
+  return `_step ${step}`;
+}
+
 function stepItem(row: HistoryRow, columns: readonly string[]): StepItem {
   const values = columns
     .map((key, i) => [key, row.cells[i] ?? null] as const)
     .filter(([, v]) => v !== null)
-    .map(([k, v]) => `${k} ${formatCell(v)}`);
+    .map(([k, v]) => `${k}=${formatCell(v)}`);
   return {
-    label: vscode.l10n.t('step {0}', row.step),
-    // One line per step: a dense list is what finding the spike before a divergence needs.
-    description: escapeForQuickPick(values.join(' · ')),
+    label: stepLabel(row.step),
+    // One line per step: a dense list is what finding the spike before a divergence needs. Values are
+    // `key=value`, so a logged key named "step" never reads like the row's `_step` label.
+    description: labelText(values.join(' · '), 300),
     step: row.step,
   };
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CommandId, EXTENSION_ID } from '../ids';
 import type { FolderStoresImpl } from '../workspace/folderStores';
 import { describe } from '../workspace/folderStore';
+import { labelText, messageText } from '../userText';
 import type { CommandContext } from './context';
 import { EXAMPLE_FILE, exampleScript } from './example';
 
@@ -22,13 +23,13 @@ export function registerStoreCommands(ctx: CommandContext, folders: FolderStores
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Run Rewind: rebuilding the store from the logs') },
         async (progress) => {
           for (const f of folders.all) {
-            progress.report({ message: f.name });
+            progress.report({ message: labelText(f.name) });
             try {
-              const result = await f.rebuild((p) => progress.report({ message: `${f.name}: ${p.message}` }));
+              const result = await f.rebuild((p) => progress.report({ message: labelText(`${f.name}: ${p.message}`, 300) }));
               ctx.log.info(`rebuilt ${f.name}: ${result.rows} rows from ${result.bytes} bytes`);
             } catch (error) {
               ctx.log.error(`rebuild of ${f.name} failed: ${describe(error)}`);
-              void vscode.window.showErrorMessage(vscode.l10n.t('Rebuilding the store of {0} failed: {1}', f.name, describe(error)));
+              void vscode.window.showErrorMessage(vscode.l10n.t('Rebuilding the store of {0} failed: {1}', messageText(f.name), messageText(describe(error), 500)));
             }
             await ctx.runs.model.refresh(f.key);
           }

@@ -5,11 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange } from './api';
 import { RunRewindError } from './errors';
-import { LogIngester } from './ingest';
+import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
+import { withRunLock } from './lock';
+import { pidAlive, processStartTime } from './process';
 import { LOG_EXTENSION, OPS_DIR, encodeRecord, makeStamp } from './protocol';
+import { validRunName, validateRunId } from './runSpec';
 import type { OpRecord } from './protocol';
-import { SCHEMA_VERSION, migrate } from './schema';
+import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
 import { RunStore } from './store';
@@ -49,6 +52,7 @@ export class Engine {
       now: options.liveness?.now ?? (() => Date.now() / 1000),
       host: options.liveness?.host ?? os.hostname(),
       pidAlive: options.liveness?.pidAlive ?? pidAlive,
+      processStart: options.liveness?.processStart ?? processStartTime,
     };
     this.store = new RunStore(db, this.liveness);
     this.ingester = new LogIngester(db, this.store, options.logDir);
@@ -89,6 +93,27 @@ export class Engine {
 
   /** Reads new log lines. `maxBytes` bounds the work of one call (the worker slices big ingests). */
   ingest(maxBytes?: number): EngineIngestResult {
+    try {
+      return this.ingestPass(maxBytes);
+    } catch (error) {
+      if (!(error instanceof LateFileError)) throw error;
+      // A file arrived after files that sort after it: read everything again in order, as a rebuild
+      // would, rather than apply it out of order (see LogIngester.claim).
+      this.lateRebuilds++;
+      this.db.transaction(() => clearData(this.db));
+      this.store.reload();
+      this.ingester.reload();
+      this.lastStates.clear();
+      this.dirty = true;
+      const result = this.ingestPass(maxBytes);
+      return { ...result, changedRuns: [...new Set([...result.changedRuns, ...this.store.runs.keys()])] };
+    }
+  }
+
+  /** How many times a late file made the store read every log again (tests and the output log). */
+  lateRebuilds = 0;
+
+  private ingestPass(maxBytes?: number): EngineIngestResult {
     try {
       const result = this.db.transaction(() => {
         const pass = this.ingester.run(maxBytes);
@@ -166,44 +191,65 @@ export class Engine {
   }
 
   rewind(runId: string, step: number): LineageResult {
-    this.ingest();
-    const record = planRewind(this.store, runId, step, Date.now() / 1000);
-    this.applyOp(record);
-    const run = this.store.runs.get(runId)!;
-    return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
+    return this.locked(runId, `rewinding it to step ${step}`, () => {
+      this.ingest();
+      const record = planRewind(this.store, runId, step, Date.now() / 1000);
+      this.applyOp(record);
+      const run = this.store.runs.get(runId)!;
+      return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
+    });
   }
 
   fork(source: string, step: number, options: ForkOptions = {}): LineageResult {
     this.ingest();
-    const record = planFork(this.store, source, step, options, Date.now() / 1000);
-    this.applyOp(record);
-    const run = this.store.runs.get(record.run)!;
-    return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version };
+    // The lock is the new run's: two forks asking for the same id cannot both make it.
+    const id = options.id ?? planFork(this.store, source, step, options, Date.now() / 1000).run;
+    return this.locked(id, `forking it from ${source} at step ${step}`, () => {
+      this.ingest();
+      const record = planFork(this.store, source, step, { ...options, id }, Date.now() / 1000);
+      this.applyOp(record);
+      const run = this.store.runs.get(record.run)!;
+      return { run: this.store.runInfo(run, this.options.headlineMetric), version: record.version };
+    });
   }
 
   rename(runId: string, name: string): void {
-    this.ingest();
-    const run = this.store.runs.get(runId);
-    if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot rename run ${runId}: there is no such run.`);
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 1000) throw new RunRewindError('bad-argument', 'A run name must be 1 to 1000 characters.');
-    this.applyOp({ type: 'rename', time: Date.now() / 1000, run: runId, name: trimmed });
+    this.locked(runId, 'renaming it', () => {
+      this.ingest();
+      const run = this.store.runs.get(runId);
+      if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot rename run ${runId}: there is no such run.`);
+      const trimmed = validRunName(name);
+      this.applyOp({ type: 'rename', time: Date.now() / 1000, run: runId, name: trimmed });
+    });
   }
 
   deleteRun(runId: string): void {
-    this.ingest();
-    const run = this.store.runs.get(runId);
-    if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot delete run ${runId}: there is no such run.`);
-    this.applyOp({ type: 'delete', time: Date.now() / 1000, run: runId });
+    this.locked(runId, 'deleting it', () => {
+      this.ingest();
+      const run = this.store.runs.get(runId);
+      if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot delete run ${runId}: there is no such run.`);
+      this.applyOp({ type: 'delete', time: Date.now() / 1000, run: runId });
+    });
   }
 
-  /** Writes an op record as its own file (whole, then renamed into place) and reads it in. */
+  /** The per-run critical section of docs/PROTOCOL.md: read, check and write while no one else can. */
+  private locked<T>(runId: string, what: string, work: () => T): T {
+    validateRunId(runId);
+    return withRunLock(this.options.logDir, runId, what, work, { host: this.liveness.host, pidAlive: this.liveness.pidAlive });
+  }
+
+  /**
+   * Writes an op record as its own file (whole, then renamed into place) and reads it in. Its stamp
+   * sorts after every file read so far, so every reader applies it after what it was checked against,
+   * whatever the clocks of the hosts that wrote those files say.
+   */
   private applyOp(record: OpRecord): void {
     const dir = path.join(this.options.logDir, OPS_DIR);
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${makeStamp()}${LOG_EXTENSION}`);
+    const stamp = makeStamp(Math.max(Date.now(), this.ingester.maxStampMs() + 1));
+    const file = path.join(dir, `${stamp}${LOG_EXTENSION}`);
     const temp = `${file}.tmp`;
     try {
+      fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(temp, `${encodeRecord(record)}\n`, { flush: true });
       fs.renameSync(temp, file);
     } catch (error) {
@@ -252,14 +298,5 @@ export class Engine {
 
   close(): void {
     this.db.close();
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'run-running'
   | 'id-conflict'
   | 'conflicting-options'
+  | 'locked'
+  | 'lost-race'
+  | 'nothing-to-rewind'
   | 'io'
   | 'internal';
 

@@ -95,3 +95,13 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n')}\n`;
 }
+
+/**
+ * Text for a terminal: control characters (C0 but newline and tab, DEL, C1) and bidirectional overrides
+ * are written as `\uXXXX`, so a run name or key cannot move the cursor, retitle the terminal, hide text or
+ * reorder a line. Inside JSON strings the same escape is valid JSON for the same character.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

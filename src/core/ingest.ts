@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from './api';
 import { LOG_EXTENSION, OPS_DIR, PROTOCOL_VERSION, RECORD_TYPES, RUNS_DIR, parseLine } from './protocol';
-import { RUN_ID_PATTERN } from './runSpec';
+import { MAX_NAME_LENGTH, RUN_ID_PATTERN, recordName } from './runSpec';
 import type { Db } from './sqlite';
 import type { RunRow, RunStore, VersionRow } from './store';
-import { isPlainObject, mergeConfig } from './values';
+import { MAX_RECORD_NESTING, isPlainObject, mergeConfig, nestedDeeperThan } from './values';
 
 /**
  * active: read on every pass; pending: waits for a file that creates what it refers to; rejected: not
@@ -23,9 +23,13 @@ interface FileState {
   offset: number;
   line: number;
   version: string | null;
+  /** The run its first record applied to (a writer's run, an op's run); null until then. */
+  run: string | null;
   status: FileStatus;
   /** Persisted state differs from the database. */
   dirty: boolean;
+  /** The pass that first listed it (0: listed before this process loaded the store). */
+  readonly seenPass: number;
   warnedKeys?: Set<string>;
   diagnostics?: number;
 }
@@ -53,6 +57,9 @@ export class LogIngester {
   /** Files waiting for a run or version another file creates; reported, not persisted. */
   private readonly waiting = new Map<string, Diagnostic>();
   private readonly listings = new Map<string, { mtime: number; entries: string[] }>();
+  /** Per run, the latest file (in apply order) that applied a record to it, and the pass that did. */
+  private readonly latest = new Map<string, { readonly path: string; readonly pass: number }>();
+  private passNo = 0;
   private pass: PassResult | undefined;
   private readonly opsDir: string;
 
@@ -69,8 +76,11 @@ export class LogIngester {
     this.files.clear();
     this.waiting.clear();
     this.listings.clear();
-    this.db.each('SELECT path, offset, line, version, status FROM files', [], (r) => {
-      this.files.set(r[0] as string, { path: r[0] as string, isOps: this.isOpsFile(r[0] as string), offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, status: r[4] as FileStatus, dirty: false });
+    this.latest.clear();
+    this.db.each('SELECT path, offset, line, version, status, run FROM files', [], (r) => {
+      const state: FileState = { path: r[0] as string, isOps: this.isOpsFile(r[0] as string), offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, run: r[5] as string | null, status: r[4] as FileStatus, dirty: false, seenPass: 0 };
+      this.files.set(state.path, state);
+      if (state.run !== null) this.noteApplied(state.run, state.path, 0);
     });
   }
 
@@ -78,15 +88,17 @@ export class LogIngester {
     return path.dirname(file) === this.opsDir;
   }
 
-  /** Files of the log directory in the order they must be applied. */
+  /**
+   * Files of the log directory in the order they must be applied. The ops folder is listed before the
+   * runs folders: an op is written after the writer files it was checked against (under the run's
+   * lock), so seeing the op means those files already exist when the runs folders are listed.
+   */
   listFiles(): string[] {
     const found: string[] = [];
+    found.push(...this.logFilesIn(path.join(this.logDir, OPS_DIR), false));
     const runsDir = path.join(this.logDir, RUNS_DIR);
     for (const runDir of this.logFilesIn(runsDir, true)) found.push(...this.logFilesIn(runDir, false));
-    found.push(...this.logFilesIn(path.join(this.logDir, OPS_DIR), false));
-    const keyed = found.map((file) => [path.basename(file), file] as const);
-    keyed.sort(([x, a], [y, b]) => (x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0));
-    return keyed.map(([, file]) => file);
+    return found.sort(applyOrder);
   }
 
   /**
@@ -119,6 +131,7 @@ export class LogIngester {
   run(maxBytes = Number.POSITIVE_INFINITY): PassResult {
     const result: PassResult = { changedRuns: new Set(), rows: 0, points: 0, bytes: 0, diagnostics: [], more: false };
     this.pass = result;
+    this.passNo++;
     try {
       const files = this.listFiles();
       const pending: FileState[] = [];
@@ -139,7 +152,7 @@ export class LogIngester {
       }
       for (const state of this.files.values()) {
         if (state.dirty) {
-          this.db.run('INSERT OR REPLACE INTO files (path, offset, line, version, status) VALUES (?,?,?,?,?)', [state.path, state.offset, state.line, state.version, state.status]);
+          this.db.run('INSERT OR REPLACE INTO files (path, offset, line, version, status, run) VALUES (?,?,?,?,?,?)', [state.path, state.offset, state.line, state.version, state.status, state.run]);
           state.dirty = false;
         }
       }
@@ -147,6 +160,16 @@ export class LogIngester {
     } finally {
       this.pass = undefined;
     }
+  }
+
+  /** The newest stamp (unix ms) of any log file, so a new file can be made to sort after all of them. */
+  maxStampMs(): number {
+    let max = 0;
+    for (const file of this.listFiles()) {
+      const ms = Number(path.basename(file).slice(0, 13));
+      if (Number.isSafeInteger(ms) && ms > max) max = ms;
+    }
+    return max;
   }
 
   /** Bytes appended to the log files that have not been read yet (for progress reports). */
@@ -172,7 +195,7 @@ export class LogIngester {
   private stateOf(file: string): FileState {
     let state = this.files.get(file);
     if (!state) {
-      state = { path: file, isOps: this.isOpsFile(file), offset: 0, line: 0, version: null, status: 'active', dirty: true };
+      state = { path: file, isOps: this.isOpsFile(file), offset: 0, line: 0, version: null, run: null, status: 'active', dirty: true, seenPass: this.passNo };
       this.files.set(file, state);
     }
     return state;
@@ -180,29 +203,38 @@ export class LogIngester {
 
   /** Reads a file's complete new lines within `budget` bytes; false when the budget stopped it. */
   private readFile(state: FileState, budget: number): boolean {
-    let size: number;
+    let fd: number;
     try {
-      size = fs.statSync(state.path).size;
+      // O_NONBLOCK: a FIFO planted in the log directory must not hang the reader in open().
+      fd = fs.openSync(state.path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch {
-      return true; // deleted between listing and reading
+      return true; // deleted between listing and reading, or not readable now: tried again next pass
     }
-    if (size < state.offset) {
-      this.report(state, state.line + 1, 'error', `the file is shorter than the ${state.offset} bytes already read; log files are append-only, so it is no longer read`);
-      this.setStatus(state, 'rejected');
-      return true;
-    }
-    if (size === state.offset) return true;
-    const fd = fs.openSync(state.path, 'r');
     try {
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) {
+        this.report(state, state.line + 1, 'error', 'it is not a regular file (a pipe, a device or a folder); it is not read');
+        this.setStatus(state, 'rejected');
+        return true;
+      }
+      const size = stat.size;
+      if (size < state.offset) {
+        this.report(state, state.line + 1, 'error', `the file is shorter than the ${state.offset} bytes already read; log files are append-only, so it is no longer read`);
+        this.setStatus(state, 'rejected');
+        return true;
+      }
       const blockFor = (): number => Math.max(1, Math.min(READ_BLOCK, size - state.offset, Math.max(budget, 4096)));
       let block = blockFor();
       while (state.offset < size && budget > 0) {
         const length = Math.min(block, size - state.offset);
         const buffer = Buffer.allocUnsafe(length);
         const read = fs.readSync(fd, buffer, 0, length, state.offset);
+        // Fewer bytes than the size promised: the file shrank (or was replaced) while it was read.
+        // Only the bytes read are looked at; the next pass sees its new size and says so.
+        if (read <= 0) return true;
         const end = buffer.lastIndexOf(10, read - 1);
         if (end < 0) {
-          if (state.offset + read >= size) return true; // a torn last line: read again when it is finished
+          if (state.offset + read >= size || read < length) return true; // a torn last line: read again when it is finished
           if (block >= MAX_LINE) {
             this.skipLongLine(fd, state, size);
             continue;
@@ -230,7 +262,8 @@ export class LogIngester {
     let at = state.offset;
     while (at < size) {
       const read = fs.readSync(fd, buffer, 0, Math.min(READ_BLOCK, size - at), at);
-      const nl = buffer.indexOf(10);
+      if (read <= 0) return; // shrank meanwhile
+      const nl = buffer.subarray(0, read).indexOf(10);
       if (nl >= 0 && nl < read) {
         state.line++;
         this.report(state, state.line, 'error', `the line is longer than ${MAX_LINE / 1024 / 1024} MiB; skipped`);
@@ -266,6 +299,11 @@ export class LogIngester {
       }
       state.line = lineNo;
       count++;
+      // A writer's finish is its last record: what follows it is not read, whichever block it is in.
+      if (state.status === 'done') {
+        this.waiting.delete(state.path);
+        return -1;
+      }
       if (nl === text.length) break;
     }
     this.waiting.delete(state.path);
@@ -287,6 +325,12 @@ export class LogIngester {
     }
     if (!isPlainObject(record)) {
       this.report(state, lineNo, 'error', 'a record must be a JSON object');
+      return 'ok';
+    }
+    if (nestedDeeperThan(record, MAX_RECORD_NESTING)) {
+      // Deeper than any config or metric dict needs; refused here, before anything recurses into it.
+      if (record.type === 'start' && state.version === null) return this.rejectFile(state, lineNo, `the start record is nested more than ${MAX_RECORD_NESTING} levels deep`);
+      this.report(state, lineNo, 'error', `the record is nested more than ${MAX_RECORD_NESTING} levels deep; it is skipped`);
       return 'ok';
     }
     const type = record.type;
@@ -347,8 +391,8 @@ export class LogIngester {
       }
       case 'rename': {
         const run = this.store.runs.get(v.runId);
-        const name = validName(record.name);
-        if (!run || name === undefined) return this.invalid(state, lineNo, '"name" must be a non-empty string of at most 1000 characters');
+        const name = recordName(record.name);
+        if (!run || name === undefined) return this.invalid(state, lineNo, `"name" must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
         run.name = name;
         this.touchRun(run, time);
         break;
@@ -422,14 +466,15 @@ export class LogIngester {
     if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) return this.rejectFile(state, lineNo, `"run" must be a run id (letters, digits, '_' and '-', 1 to 64 characters), got ${short(runId)}`);
     if (typeof versionId !== 'string' || !VERSION_ID.test(versionId)) return this.rejectFile(state, lineNo, `"version" must be a version id, got ${short(versionId)}`);
     if (mode !== 'new' && mode !== 'resume' && mode !== 'rewind' && mode !== 'fork') return this.rejectFile(state, lineNo, `"mode" must be "new", "resume", "rewind" or "fork", got ${short(mode)}`);
+    this.claim(state, runId);
     const writer = {
       pid: typeof r.pid === 'number' && Number.isInteger(r.pid) ? r.pid : null,
       host: typeof r.host === 'string' ? r.host : null,
       heartbeat: typeof r.heartbeat === 'number' && r.heartbeat > 0 ? r.heartbeat : null,
     };
     const config = isPlainObject(r.config) ? r.config : undefined;
-    const name = validName(r.name);
-    const project = validName(r.project);
+    const name = recordName(r.name);
+    const project = recordName(r.project);
     let v: VersionRow;
     if (mode === 'resume') {
       const run = this.store.runs.get(runId);
@@ -475,6 +520,11 @@ export class LogIngester {
     if (!run) return this.wait(state, lineNo, `run ${runId}`);
     if (sourceVersion.runId !== runId) return this.rejectFile(state, lineNo, `a rewind of run ${runId} names version ${source.version}, which belongs to run ${sourceVersion.runId}`);
     if (run.deleted) return this.rejectFile(state, lineNo, `run ${runId} was deleted; it cannot be rewound`);
+    if (run.liveVersion !== sourceVersion.id) {
+      // Checked against a live version that another rewind or resume replaced first: the writer that
+      // lost the race was told by the lock; a writer that took no lock loses here, in every reader alike.
+      return this.rejectFile(state, lineNo, `this rewind of run ${runId} archives version ${sourceVersion.id}, but the run's live version is now ${run.liveVersion} (another rewind came first)`);
+    }
     const live = this.store.versions.get(run.liveVersion);
     if (live && !live.archived) {
       live.archived = true;
@@ -502,12 +552,13 @@ export class LogIngester {
   private applyOp(state: FileState, type: string, r: Record<string, unknown>, time: number, lineNo: number): Outcome {
     const runId = r.run;
     if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) return this.rejectFile(state, lineNo, `"run" must be a run id, got ${short(runId)}`);
+    this.claim(state, runId);
     switch (type) {
       case 'rename': {
         const run = this.store.runs.get(runId);
         if (!run) return this.wait(state, lineNo, `run ${runId}`);
-        const name = validName(r.name);
-        if (name === undefined) return this.rejectFile(state, lineNo, '"name" must be a non-empty string of at most 1000 characters');
+        const name = recordName(r.name);
+        if (name === undefined) return this.rejectFile(state, lineNo, `"name" must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
         run.name = name;
         this.touchRun(run, time);
         return 'ok';
@@ -534,7 +585,7 @@ export class LogIngester {
         const config = isPlainObject(r.config) ? r.config : undefined;
         const made = type === 'rewind'
           ? this.rewind(state, lineNo, runId, source, sourceVersion, base, config, time, undefined, undefined)
-          : this.fork(state, lineNo, runId, versionId, source, sourceVersion, base, config, time, validName(r.name), validName(r.project), r);
+          : this.fork(state, lineNo, runId, versionId, source, sourceVersion, base, config, time, recordName(r.name), recordName(r.project), r);
         if (typeof made === 'string') return made;
         // A version made without a training process has no writer: it is finished until resumed.
         made.finished = true;
@@ -582,6 +633,29 @@ export class LogIngester {
     return { run, version, step };
   }
 
+  /**
+   * Notes that `state`'s file applies to `runId`. Files are applied in stamp order, so a file first listed
+   * after a later-sorting file of the same run was applied arrived late (a writer's clock behind, a
+   * writer that took no lock): applying it now would give another result than a rebuild. LateFileError
+   * makes the engine rebuild instead, so the cached store always equals a rebuild.
+   */
+  private claim(state: FileState, runId: string): void {
+    const latest = this.latest.get(runId);
+    if (latest && latest.path !== state.path && latest.pass < state.seenPass && applyOrder(latest.path, state.path) > 0) {
+      throw new LateFileError(state.path, latest.path);
+    }
+    if (state.run !== runId) {
+      state.run = runId;
+      state.dirty = true;
+    }
+    this.noteApplied(runId, state.path, this.passNo);
+  }
+
+  private noteApplied(runId: string, file: string, pass: number): void {
+    const latest = this.latest.get(runId);
+    if (!latest || applyOrder(latest.path, file) < 0) this.latest.set(runId, { path: file, pass });
+  }
+
   private wait(state: FileState, lineNo: number, what: string): Outcome {
     this.waiting.set(state.path, { file: state.path, line: lineNo, severity: 'warning', message: `waiting for ${what}, which no log file read so far creates; the file is read again on the next pass` });
     return 'pending';
@@ -611,6 +685,20 @@ export class LogIngester {
   }
 }
 
+/** The order files are applied in: by file name (the stamp), then by path. */
+export function applyOrder(a: string, b: string): number {
+  const x = path.basename(a);
+  const y = path.basename(b);
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A file arrived after a file that sorts after it was applied to the same run; see LogIngester.claim. */
+export class LateFileError extends Error {
+  constructor(readonly file: string, readonly after: string) {
+    super(`${file} sorts before ${after}, which was applied first`);
+  }
+}
+
 function safeReaddir(dir: string): fs.Dirent[] {
   try {
     return fs.readdirSync(dir, { withFileTypes: true });
@@ -619,11 +707,6 @@ function safeReaddir(dir: string): fs.Dirent[] {
   }
 }
 
-function validName(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed.length > 0 && trimmed.length <= 1000 ? trimmed : undefined;
-}
 
 function short(value: unknown): string {
   if (value === undefined) return 'nothing';

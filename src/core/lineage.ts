@@ -4,7 +4,7 @@ import { RunRewindError } from './errors';
 import { generateRunName } from './names';
 import { newRunId, newVersionId } from './protocol';
 import type { ForkRecord, RewindRecord } from './protocol';
-import { validateRunId } from './runSpec';
+import { validRunName, validateRunId } from './runSpec';
 import type { RunRow, RunStore, VersionRow } from './store';
 
 /** A run or a version as named by the user: run id first, then immutable version id. */
@@ -47,6 +47,12 @@ export function planRewind(store: RunStore, runId: string, step: number, time: n
     throw new RunRewindError('run-running', `Cannot rewind run ${runId} to step ${step}: it is still running. Rewind needs a run that has finished, failed or crashed; to branch from a running run, fork it.`);
   }
   checkStep('rewind run', runId, live, step);
+  if (step === live.lastStep) {
+    // The new version would hold the same rows as the live one: a rewind that changes nothing (and two
+    // people rewinding one run to one step at once would otherwise both succeed, the second emptily).
+    const since = live.kind === 'rewind' && live.ownLastStep === null ? ` (its live version ${live.id} was rewound to step ${step} and has logged nothing since)` : '';
+    throw new RunRewindError('nothing-to-rewind', `Run ${runId} is already at step ${step}${since}: rewinding it there would change nothing, so nothing was written. To continue logging after step ${step}, resume it: init(id="${runId}", resume="must").`);
+  }
   return { type: 'rewind', time, run: runId, source: live.id, version: newVersionId(), step };
 }
 
@@ -70,10 +76,7 @@ export function planFork(store: RunStore, target: string, step: number, options:
     do id = newRunId();
     while (store.runs.has(id));
   }
-  let name = options.name?.trim();
-  if (options.name !== undefined && (name === undefined || name.length === 0 || name.length > 1000)) {
-    throw new RunRewindError('bad-argument', 'A run name must be 1 to 1000 characters.');
-  }
+  let name = options.name === undefined ? undefined : validRunName(options.name);
   if (name === undefined) {
     const inProject = [...store.runs.values()].filter((r) => r.project === run.project).length;
     name = generateRunName(inProject + 1);

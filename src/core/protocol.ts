@@ -15,6 +15,8 @@ export const LOG_EXTENSION = '.jsonl';
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 /** A writer that stays silent this many heartbeats is taken for dead. */
 export const HEARTBEAT_GRACE = 4;
+/** A process on the writer's host that started this long after the writer's newest record is not it. */
+export const PID_REUSE_SLACK_SECONDS = 2;
 
 export type StartMode = 'new' | 'resume' | 'rewind' | 'fork';
 

@@ -64,3 +64,20 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
   return value === undefined ? 'nothing' : typeof value;
 }
+
+/** The longest display name (or project name) a run may have, in characters. */
+export const MAX_NAME_LENGTH = 1000;
+
+/** A name as records carry it: trimmed, 1 to MAX_NAME_LENGTH characters; undefined when it is not one. */
+export function recordName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed.length > 0 && trimmed.length <= MAX_NAME_LENGTH ? trimmed : undefined;
+}
+
+/** A name given by a user: trimmed, or a clear error. */
+export function validRunName(name: string): string {
+  const trimmed = recordName(name);
+  if (trimmed === undefined) throw new RunRewindError('bad-argument', `A run name must be 1 to ${MAX_NAME_LENGTH} characters.`);
+  return trimmed;
+}

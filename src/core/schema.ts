@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -125,6 +125,9 @@ CREATE INDEX diagnostics_by_file ON diagnostics (file);
 /** Migrations from version N-1 to N, indexed by N. */
 const MIGRATIONS: Record<number, string> = {
   1: SCHEMA_V1,
+  // The run a file's first record applied to, so a file that arrives late (sorting before one already
+  // applied to the same run) is noticed: see LogIngester.
+  2: 'ALTER TABLE files ADD COLUMN run TEXT;',
 };
 
 export function schemaVersion(db: Db): number {
@@ -146,4 +149,11 @@ export function migrate(db: Db): boolean {
     db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(SCHEMA_VERSION)]);
   });
   return true;
+}
+
+/** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
+export function clearData(db: Db): void {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics']) {
+    db.run(`DELETE FROM ${table}`);
+  }
 }

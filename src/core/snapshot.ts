@@ -1,13 +1,53 @@
-// The persisted store: the SQLite bytes in an envelope that says which schema wrote them and carries a
-// SHA-1 of the bytes, so a truncated or corrupt file is recognised before SQLite ever sees it. Written
-// to a temporary file, synced, then renamed over the old one: a crash leaves the old or the new file,
-// never a torn one.
+// The persisted store: the SQLite bytes in an envelope that says which schema wrote them and carries an
+// HMAC-SHA256 of the bytes under a key only this user has (snapshotKey), so a truncated, corrupt or
+// planted file (a snapshot committed into a repository's log directory, say) is recognised before SQLite
+// ever sees it, and the store is rebuilt from the logs instead. Written to a temporary file, synced, then
+// renamed over the old one: a crash leaves the old or the new file, never a torn one.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
-const MAGIC = Buffer.from('RRSNAP\u0000\u0001', 'latin1');
-const HEADER = 8 + 4 + 4 + 8 + 20;
+const MAGIC = Buffer.from('RRSNAP\u0000\u0002', 'latin1');
+const MAC_LENGTH = 32;
+const HEADER = 8 + 4 + 4 + 8 + MAC_LENGTH;
+
+let cachedKey: Buffer | undefined;
+
+/**
+ * The user's snapshot key: 32 random bytes in a file readable by this user only, made on first use
+ * (`$RUNREWIND_SNAPSHOT_KEY` names another file). Where no such file can be kept, a key for this
+ * process alone: snapshots are then never reused, which costs a rebuild, never a wrong store.
+ */
+export function snapshotKey(): Buffer {
+  if (cachedKey) return cachedKey;
+  const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  const file = process.env.RUNREWIND_SNAPSHOT_KEY || path.join(configHome, 'runrewind', 'snapshot.key');
+  try {
+    const key = fs.readFileSync(file);
+    if (key.length >= 32) return (cachedKey = key);
+  } catch {
+    // made below
+  }
+  const fresh = crypto.randomBytes(32);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, fresh, { flag: 'wx', mode: 0o600 });
+    return (cachedKey = fresh);
+  } catch {
+    try {
+      const key = fs.readFileSync(file); // another process made it first
+      if (key.length >= 32) return (cachedKey = key);
+    } catch {
+      // no place for a key
+    }
+  }
+  return (cachedKey = fresh);
+}
+
+function mac(bytes: Uint8Array, schema: number): Buffer {
+  return crypto.createHmac('sha256', snapshotKey()).update(String(schema)).update(bytes).digest();
+}
 
 export type SnapshotRead =
   | { readonly kind: 'ok'; readonly bytes: Uint8Array }
@@ -20,7 +60,7 @@ export function writeSnapshot(file: string, schema: number, bytes: Uint8Array): 
   MAGIC.copy(header, 0);
   header.writeUInt32LE(schema, 8);
   header.writeBigUInt64LE(BigInt(bytes.byteLength), 16);
-  crypto.createHash('sha1').update(bytes).digest().copy(header, 24);
+  mac(bytes, schema).copy(header, 24);
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   const fd = fs.openSync(temp, 'w');
   try {
@@ -34,7 +74,12 @@ export function writeSnapshot(file: string, schema: number, bytes: Uint8Array): 
     throw error;
   }
   fs.closeSync(fd);
-  fs.renameSync(temp, file);
+  try {
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export function readSnapshot(file: string, schema: number): SnapshotRead {
@@ -51,7 +96,8 @@ export function readSnapshot(file: string, schema: number): SnapshotRead {
   const length = Number(data.readBigUInt64LE(16));
   if (data.length - HEADER !== length) return { kind: 'unusable', reason: `it is truncated (${data.length - HEADER} of ${length} bytes)` };
   const bytes = data.subarray(HEADER);
-  const digest = crypto.createHash('sha1').update(bytes).digest();
-  if (!digest.equals(data.subarray(24, 44))) return { kind: 'unusable', reason: 'its checksum does not match (the file is corrupt)' };
+  if (!crypto.timingSafeEqual(mac(bytes, schema), data.subarray(24, 24 + MAC_LENGTH))) {
+    return { kind: 'unusable', reason: 'its checksum does not match (the file is corrupt, or was not written by this user)' };
+  }
   return { kind: 'ok', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }

@@ -3,7 +3,7 @@
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, RunState, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo, VersionKind } from './api';
 import { Tail, encodeChunk, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { downsampleM4 } from './downsample';
-import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, encodeRecord, parseLine } from './protocol';
+import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { CHUNK_SIZE } from './schema';
 import type { Db, Row } from './sqlite';
 import { define, isPlainObject } from './values';
@@ -78,6 +78,8 @@ export interface Liveness {
   readonly now: () => number;
   readonly host: string;
   readonly pidAlive: (pid: number) => boolean;
+  /** When a process started (unix seconds), where the platform tells. */
+  readonly processStart?: (pid: number) => number | undefined;
 }
 
 export interface ChunkVisitor {
@@ -279,7 +281,9 @@ export class RunStore {
       this.statsOf(version).set(series.keyId, series.stat);
     } else {
       stat.lastStep = step;
-      stat.lastKind = kind;
+      // A key that has held a number stays numeric: a boolean logged to it reads back as 1 or 0, and
+      // the numbers before it are not turned into booleans (3.5, 0.0, true is 3.5, 0, 1).
+      stat.lastKind = kind === KeyKind.Boolean && stat.lastKind === KeyKind.Number ? KeyKind.Number : kind;
       stat.lastNum = value;
       stat.lastText = null;
       stat.dirty = true;
@@ -406,13 +410,21 @@ export class RunStore {
   // -------------------------------------------------------------------------------------------
   // State
 
+  /**
+   * docs/PROTOCOL.md, "alive": on the writer's own host its process decides — alive is running even when
+   * it has been silent (stopped with SIGSTOP, or busy in native code), unless the process started after
+   * the writer's newest record (its pid was reused). From another host only the heartbeat can tell.
+   */
   stateOf(v: VersionRow): RunState {
     if (v.finished) return v.exitCode === 0 || v.exitCode === null ? 'finished' : 'failed';
     if (v.lastSeen === null) return 'crashed';
+    if (v.pid !== null && v.host === this.liveness.host) {
+      if (!this.liveness.pidAlive(v.pid)) return 'crashed';
+      const started = this.liveness.processStart?.(v.pid);
+      return started !== undefined && started > v.lastSeen + PID_REUSE_SLACK_SECONDS ? 'crashed' : 'running';
+    }
     const heartbeat = v.heartbeat ?? DEFAULT_HEARTBEAT_SECONDS;
-    if (this.liveness.now() - v.lastSeen > HEARTBEAT_GRACE * heartbeat) return 'crashed';
-    if (v.pid !== null && v.host === this.liveness.host && !this.liveness.pidAlive(v.pid)) return 'crashed';
-    return 'running';
+    return this.liveness.now() - v.lastSeen > HEARTBEAT_GRACE * heartbeat ? 'crashed' : 'running';
   }
 
   // -------------------------------------------------------------------------------------------
@@ -661,7 +673,12 @@ export class RunStore {
     return best;
   }
 
-  /** The headline metric of a version: `preferred` if logged, else the first key with "loss" in it. */
+  /**
+   * The headline metric of a version: `preferred` (the user's setting) if its history has it; else a key
+   * with "loss" in it, one the version logs itself before an inherited one; else a key the version logs
+   * itself; else any key of its history. A fork that only logs `metric` shows `metric`, not a key it
+   * merely inherited and will never update.
+   */
   headline(version: string, preferred?: string): { key: string; value: number } | null {
     let found = this.headlines.get(version);
     if (found === undefined) {
@@ -673,11 +690,20 @@ export class RunStore {
 
   private computeHeadline(version: string, preferred?: string): { key: string; value: number } | null {
     const segs = this.segments(version);
-    const candidates = new Set<number>();
-    for (const seg of segs) for (const r of this.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [seg.version])) candidates.add(r[0] as number);
-    if (candidates.size === 0) return null;
-    const names = [...candidates].map((id) => this.keyName(id)).sort(compareKeys);
-    const key = (preferred && names.includes(preferred) ? preferred : undefined) ?? names.find((n) => /loss/i.test(n)) ?? names[0];
+    const keysOf = (v: string): string[] =>
+      this.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [v]).map((r) => this.keyName(r[0] as number));
+    const own = new Set(keysOf(version));
+    const all = new Set<string>();
+    for (const seg of segs) for (const k of keysOf(seg.version)) all.add(k);
+    if (all.size === 0) return null;
+    const names = [...all].sort(compareKeys);
+    const loss = (n: string): boolean => /loss/i.test(n);
+    const key =
+      (preferred && all.has(preferred) ? preferred : undefined) ??
+      names.find((n) => loss(n) && own.has(n)) ??
+      names.find(loss) ??
+      names.find((n) => own.has(n)) ??
+      names[0];
     const keyId = this.keyIds.get(key)!;
     for (let i = segs.length - 1; i >= 0; i--) {
       const found = this.valueAtOrBefore(segs[i].version, keyId, segs[i].to);
@@ -736,14 +762,16 @@ export class RunStore {
     return { version, columns, total, rows: steps.map((step, i) => ({ step, time: times[i], cells: cells[i] })) };
   }
 
+  /** A key reads back as booleans only when every segment of the lineage that holds it logged booleans alone. */
   private booleanVersions(version: string, keyId: number): boolean {
-    const row = this.db.get('SELECT last_kind FROM version_keys WHERE version=? AND key=?', [version, keyId]);
-    if (row) return row[0] === KeyKind.Boolean;
+    let booleans = false;
     for (const seg of this.segments(version)) {
       const r = this.db.get('SELECT last_kind FROM version_keys WHERE version=? AND key=?', [seg.version, keyId]);
-      if (r) return r[0] === KeyKind.Boolean;
+      if (!r) continue;
+      if (r[0] !== KeyKind.Boolean) return false;
+      booleans = true;
     }
-    return false;
+    return booleans;
   }
 
   // -------------------------------------------------------------------------------------------

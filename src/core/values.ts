@@ -49,3 +49,21 @@ export function mergeConfig(base: Record<string, unknown>, update: Record<string
 export function define(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** Records nested deeper than this are refused: no config or metric dict needs more, and deeper ones
+ * would exhaust the stack of any recursive reader. */
+export const MAX_RECORD_NESTING = 100;
+
+/** True when objects and arrays in `value` nest more than `limit` levels deep. Iterative, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -6,6 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_HEARTBEAT_SECONDS, LOG_EXTENSION, PROTOCOL_VERSION, RUNS_DIR, encodeRecord, makeStamp, newRunId, newVersionId } from './protocol';
 import type { LogRecord, SourceRef, StartMode } from './protocol';
+import { RunRewindError } from './errors';
+import { VERSION_ID_PATTERN, validateRunId } from './runSpec';
 
 export interface WriterOptions {
   /** The log directory (`.runrewind`). */
@@ -45,8 +47,10 @@ export class LogWriter {
   private finished = false;
 
   constructor(options: WriterOptions) {
-    this.run = options.run ?? newRunId();
+    // The run id becomes a folder name: only a valid id may, never `../x` or an absolute path.
+    this.run = validateRunId(options.run ?? newRunId(), 'LogWriter run id');
     this.version = options.version ?? newVersionId();
+    if (!VERSION_ID_PATTERN.test(this.version)) throw new RunRewindError('bad-id', `LogWriter version id ${JSON.stringify(this.version)} is not valid: 'v' and 6 to 32 lowercase letters or digits`);
     this.clock = options.clock ?? (() => Date.now() / 1000);
     this.buffered = options.buffered ?? false;
     const dir = path.join(options.dir, RUNS_DIR, this.run);

@@ -7,8 +7,7 @@ import type { ComponentLogger } from '../logger';
 import type { Services } from '../services';
 import type { RunsModel } from '../views/runsModel';
 import { describe } from '../workspace/folderStore';
-import { stepAtLine } from './historyTable';
-import { renderHistory } from './historyTable';
+import { renderHistory, stepAtLine } from './historyTable';
 import { type HistoryAddress, historyUri, parseHistoryUri } from './historyUri';
 
 /** Open documents of a growing run are re-rendered at most this often. */
@@ -35,7 +34,9 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider, vsc
   }
 
   async open(address: HistoryAddress, options: { readonly preview?: boolean } = {}): Promise<vscode.TextEditor> {
-    const document = await vscode.workspace.openTextDocument(historyUri(address));
+    const run = this.model.run(address.folder, address.runId);
+    const title = run ? { runName: run.name, archived: run.liveVersion !== address.versionId } : undefined;
+    const document = await vscode.workspace.openTextDocument(historyUri(address, title));
     return vscode.window.showTextDocument(document, { preview: options.preview ?? true });
   }
 
@@ -54,7 +55,7 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider, vsc
       // The most recent rows: that is where a user looking for a step to rewind to usually is.
       const offset = Math.max(0, total - max);
       const table = await store.history(address.versionId, { offset, limit: max });
-      return renderHistory(run, overview.version, table);
+      return renderHistory(run, overview.version, table, overview.lineage[0]);
     } catch (error) {
       this.log.warn(`history of ${address.runId}@${address.versionId}: ${describe(error)}`);
       return `# ${describe(error)}\n`;

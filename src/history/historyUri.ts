@@ -1,7 +1,9 @@
-// Addresses of run history documents: runrewind-history:/<run>@<version>.history?folder=…&run=…&version=…
-// The path is only what the editor tab shows; the query carries what the provider reads.
+// Addresses of run history documents: runrewind-history:/<title>.history?folder=…&run=…&version=…
+// The path is only what the editor tab shows (the run's name, so a tab says whose history it is); the
+// query carries what the provider reads.
 import * as vscode from 'vscode';
 import { HISTORY_SCHEME } from '../ids';
+import { fileNameText } from '../userText';
 
 export interface HistoryAddress {
   readonly folder: string;
@@ -9,9 +11,21 @@ export interface HistoryAddress {
   readonly versionId: string;
 }
 
-export function historyUri(address: HistoryAddress): vscode.Uri {
+/** What the tab names: the run, and the version when it is an archived one. */
+export interface HistoryTitle {
+  readonly runName: string;
+  readonly archived: boolean;
+}
+
+export function historyTitle(address: HistoryAddress, title?: HistoryTitle): string {
+  if (!title) return `${address.runId}@${address.versionId}`;
+  const name = fileNameText(title.runName, 60);
+  return title.archived ? `${name} (${address.runId}@${address.versionId})` : `${name} (${address.runId})`;
+}
+
+export function historyUri(address: HistoryAddress, title?: HistoryTitle): vscode.Uri {
   const query = new URLSearchParams({ folder: address.folder, run: address.runId, version: address.versionId }).toString();
-  return vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${address.runId}@${address.versionId}.history`, query });
+  return vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${historyTitle(address, title)}.history`, query });
 }
 
 export function parseHistoryUri(uri: vscode.Uri): HistoryAddress | undefined {

@@ -8,6 +8,7 @@ import { CommandId } from '../ids';
 import type { ComponentLogger } from '../logger';
 import type { SelectedStep } from '../selection';
 import type { FolderStore, Services } from '../services';
+import { labelText } from '../userText';
 import {
   CHART_VIEW_TYPE,
   type ChartSelection,
@@ -415,8 +416,9 @@ function isRefusal(value: unknown): value is { ok: false; reason: string } {
   return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false && typeof (value as { reason?: unknown }).reason === 'string';
 }
 
+/** The editor tab's title: user text, so labelText (no bidi controls, no line breaks). */
 function titleOf(run: RunOverview, entry: string | undefined): string {
-  return entry !== undefined && entry !== run.id ? `${run.name} @ ${entry}` : run.name;
+  return labelText(entry !== undefined && entry !== run.id ? `${run.name} @ ${entry}` : run.name, 80);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

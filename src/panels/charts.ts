@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { RunRewindError } from '../core/errors';
 import { CommandId, InternalCommandId } from '../ids';
 import type { Services } from '../services';
+import { labelText } from '../userText';
 import { CHART_VIEW_TYPE, type ChartSnapshot, isChartViewState, type TestAction } from '../shared/protocol';
 import { ChartPanel, safeFileName } from './chartPanel';
 import { messageHtml } from './chartHtml';
@@ -62,7 +63,9 @@ async function exportChart(services: Services, kind: 'png' | 'csv', key: unknown
   }
   let metric = typeof key === 'string' ? key : undefined;
   if (metric === undefined) {
-    metric = await vscode.window.showQuickPick([...panel.metricKeys], { placeHolder: vscode.l10n.t('Which chart?') });
+    // Keys are user text: a quick pick label renders $(icon), so each is shown through labelText.
+    const items = panel.metricKeys.map((k) => ({ label: labelText(k), key: k }));
+    metric = (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which chart?') }))?.key;
     if (metric === undefined) return undefined;
   }
   if (!panel.metricKeys.includes(metric)) throw new RunRewindError('bad-argument', `no chart for metric ${JSON.stringify(metric)} in this panel`);

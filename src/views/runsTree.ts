@@ -1,10 +1,12 @@
-// The Runs view: folders (multi-root only) → projects → runs → Forked From → archived versions, nested
-// as deep as the rewinds go; forked runs point back at their source. Elements are interned by id so
-// a change event names exactly the rows that changed, and selection and expansion survive refreshes.
+// The Runs view: folders (multi-root only) → projects → runs → Rewinds → archived versions, nested
+// as deep as the rewinds go; forked runs point back at their source ("Forked From run@step"). Elements
+// are interned by id so a change event names exactly the rows that changed, and selection and expansion
+// survive refreshes. Every label and description carrying user text goes through labelText.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo, VersionInfo } from '../core/api';
 import { formatNumber, formatTime, stateIcon } from '../format';
+import { labelText, singleLine } from '../userText';
 import { CommandId, ContextFlag, ContextValue, ViewId } from '../ids';
 import type { ComponentLogger } from '../logger';
 import type { FolderStores } from '../services';
@@ -174,22 +176,22 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     switch (element.kind) {
       case 'folder': {
         const store = this.stores.get(element.folder);
-        const item = new vscode.TreeItem(store?.name ?? element.folder, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(labelText(store?.name ?? element.folder), vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('root-folder');
         if (store) {
           // The absolute path does not fit the row; inside the folder the setting's relative form does.
           const relative = store.folder ? path.relative(store.folder.uri.fsPath, store.logDir) : '';
-          item.description = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : store.logDir;
-          item.tooltip = vscode.l10n.t('{0}: logs in {1}', store.name, store.logDir);
+          item.description = labelText(relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : store.logDir);
+          item.tooltip = vscode.l10n.t('{0}: logs in {1}', singleLine(store.name), singleLine(store.logDir, 500));
         }
         item.contextValue = ContextValue.Folder;
         return item;
       }
       case 'project': {
         const runs = data?.projects.get(element.project) ?? [];
-        const item = new vscode.TreeItem(element.project, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(labelText(element.project), vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('project');
-        item.description = vscode.l10n.t('{0} runs', runs.length);
+        item.description = runs.length === 1 ? vscode.l10n.t('1 run') : vscode.l10n.t('{0} runs', runs.length);
         item.contextValue = ContextValue.Project;
         return item;
       }
@@ -198,7 +200,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
         const count = run?.versions.filter((v) => v.archived).length ?? 0;
-        const item = new vscode.TreeItem(vscode.l10n.t('Forked From'), vscode.TreeItemCollapsibleState.Collapsed);
+        // Not "Forked From": that names a fork's origin (W&B's term); these are this run's own rewinds.
+        const item = new vscode.TreeItem(vscode.l10n.t('Rewinds'), vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = new vscode.ThemeIcon('history');
         item.description = count === 1 ? vscode.l10n.t('1 archived version') : vscode.l10n.t('{0} archived versions', count);
         item.tooltip = vscode.l10n.t('Versions of this run archived by rewinds. Each keeps its full history.');
@@ -210,7 +213,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       case 'forkSource':
         return this.forkSourceItem(element);
       case 'message': {
-        const item = new vscode.TreeItem(element.message, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.command = { command: CommandId.ShowLog, title: vscode.l10n.t('Show Log') };
         item.contextValue = ContextValue.Message;
@@ -222,17 +225,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private runItem(element: RunNode, run: RunInfo | undefined): vscode.TreeItem {
     if (!run) return new vscode.TreeItem(element.runId, vscode.TreeItemCollapsibleState.None);
     const hasChildren = isRewound(run) || run.forkedFrom !== null;
-    const item = new vscode.TreeItem(run.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(labelText(run.name), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.iconPath = stateIcon(run.state);
     const parts = [run.id];
     if (run.lastStep !== null) parts.push(vscode.l10n.t('step {0}', run.lastStep));
     if (run.headline) parts.push(`${run.headline.key} ${formatNumber(run.headline.value)}`);
-    item.description = parts.join(' · ');
+    item.description = labelText(parts.join(' · '));
     const flags = [run.state === 'running' ? ContextFlag.Running : 'stopped'];
     if (isRewound(run)) flags.push(ContextFlag.Rewound);
     if (run.forkedFrom) flags.push(ContextFlag.Forked);
     item.contextValue = [ContextValue.Run, ...flags].join(':');
-    item.accessibilityInformation = { label: `${run.name}, ${run.id}, ${run.state}${run.lastStep !== null ? `, step ${run.lastStep}` : ''}` };
+    item.accessibilityInformation = { label: `${singleLine(run.name)}, ${run.id}, ${run.state}${run.lastStep !== null ? `, step ${run.lastStep}` : ''}` };
     return item;
   }
 
@@ -255,7 +258,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const source = element.source;
     const found = this.model.find(source.run, element.folder);
     const name = found?.run.name ?? source.runName ?? source.run;
-    const item = new vscode.TreeItem(vscode.l10n.t('Forked From {0}@{1}', name, source.step), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Forked From {0}@{1}', labelText(name), source.step), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('repo-forked');
     item.description = source.runDeleted || !found ? vscode.l10n.t('{0} (deleted)', source.run) : source.version;
     item.contextValue = ContextValue.ForkSource;
@@ -332,7 +335,8 @@ export class RunsView implements vscode.Disposable {
     for (const folder of this.stores.all) {
       for (const run of this.model.get(folder.key)?.runs.values() ?? []) if (run.state === 'running') running++;
     }
-    this.view.badge = running > 0 ? { value: running, tooltip: vscode.l10n.t('{0} runs running', running) } : undefined;
+    const tooltip = running === 1 ? vscode.l10n.t('1 run running') : vscode.l10n.t('{0} runs running', running);
+    this.view.badge = running > 0 ? { value: running, tooltip } : undefined;
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // The Runs view driven like a person in the real workbench: open it from the activity bar, see the
 // fixture's runs, refuse a bad step in the prompt, rewind a run from its context menu, and find the
-// archived versions nested under Forked From. Screenshots: test-results/screenshots/runs-*.png.
+// archived versions nested under Rewinds. Screenshots: test-results/screenshots/runs-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -70,7 +70,7 @@ describe('Runs view (UI)', function () {
     await input.press('Escape');
   });
 
-  it('rewinds a run from its context menu and nests the archived version under Forked From', async () => {
+  it('rewinds a run from its context menu and nests the archived version under Rewinds', async () => {
     const page = wb.page;
     await contextMenu(page, treeItem(page, /^baseline$/), 'Rewind Run to Step…');
     const input = page.locator('.quick-input-widget input[type="text"]');
@@ -84,8 +84,8 @@ describe('Runs view (UI)', function () {
     assert.match((await toast.textContent()) ?? '', /resume="must"/);
     await treeItem(page, /^baseline$/).locator('.label-description', { hasText: 'step 100' }).waitFor();
 
-    // Expand Forked From and the chain of archived versions.
-    const forkedFrom = treeItem(page, /^Forked From$/);
+    // Expand Rewinds and the chain of archived versions.
+    const forkedFrom = treeItem(page, /^Rewinds$/);
     await forkedFrom.waitFor();
     if ((await forkedFrom.getAttribute('aria-expanded')) !== 'true') await forkedFrom.click();
     for (let depth = 0; depth < 3; depth++) {

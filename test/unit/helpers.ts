@@ -41,3 +41,43 @@ export function snapshotTree(dir: string): Map<string, string> {
   if (fs.existsSync(dir)) walk(dir);
   return out;
 }
+
+/** What every reader must agree on: per run, its live version, name, project and each version's state. */
+export interface ReaderView {
+  [run: string]: { live: string; name: string; project: string; versions: { [version: string]: { archived: boolean; lastStep: number | null; parent: string | null; branchStep: number | null } } };
+}
+
+export function engineView(engine: Engine): ReaderView {
+  const out: ReaderView = {};
+  for (const run of engine.listRuns()) {
+    const versions: ReaderView[string]['versions'] = {};
+    for (const v of run.versions) versions[v.id] = { archived: v.archived, lastStep: v.lastStep, parent: v.parent, branchStep: v.branchStep };
+    out[run.id] = { live: run.liveVersion, name: run.name, project: run.project, versions };
+  }
+  return out;
+}
+
+const PYTHON_VIEW = `
+import json, sys
+from runrewind import _logs
+s = _logs.read_state(sys.argv[1])
+out = {}
+for rid, r in s.runs.items():
+    if r.deleted:
+        continue
+    out[rid] = {"live": r.live, "name": r.name, "project": r.project, "versions": {
+        vid: {"archived": s.versions[vid].archived, "lastStep": s.versions[vid].last_step,
+              "parent": s.versions[vid].parent, "branchStep": s.versions[vid].branch_step}
+        for vid in r.versions}}
+print(json.dumps(out))
+`;
+
+/** The same view as the Python client's reader (python/runrewind/_logs.py) sees the directory. */
+export function pythonView(logDir: string): ReaderView {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const text = execFileSync('python3', ['-c', PYTHON_VIEW, logDir], { env: { ...process.env, PYTHONPATH: PYTHON_DIR }, encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(text) as ReaderView;
+}
+
+export const PYTHON_DIR = path.join(__dirname, '..', '..', '..', 'python');

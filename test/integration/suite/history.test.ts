@@ -1,6 +1,7 @@
 // Run history documents: a read-only aligned table; the cursor's line is the selected step, which the
 // Selected Step commands then act on.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LineageOutcome } from '../../../src/commands/lineage';
 import { CommandId, HISTORY_SCHEME } from '../../../src/ids';
@@ -20,12 +21,48 @@ describe('run history document', () => {
     const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === HISTORY_SCHEME && vscode.window.activeTextEditor, 'the history editor');
     const lines = editor.document.getText().split('\n');
     assert.match(lines[0] ?? '', /^# baseline · base01 · v\w+ · live/);
-    assert.match(lines[1] ?? '', /240 steps/);
+    assert.match(lines[1] ?? '', /240 steps; .* Steps up to 150 are inherited from baseline@150/);
     assert.match(lines[2] ?? '', /^_step\s+_time\s+/);
     assert.match(lines[3] ?? '', /^\s*0\s/);
     assert.match(lines[242] ?? '', /^\s*239\s/);
     const widths = new Set(lines.slice(3, 243).map((l) => l.indexOf(' ', l.search(/\d/)) ));
     assert.ok(widths.size <= 1, 'the step column is aligned');
+  });
+
+  it('is titled with the run name, and marks the inherited rows and the branch step of a fork', async () => {
+    await vscode.commands.executeCommand(CommandId.OpenHistory, 'fork01');
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.query.includes('fork01') && vscode.window.activeTextEditor,
+      'the history editor',
+    );
+    const doc = editor.document;
+    // The tab shows the file name of the path: the run's name first.
+    assert.equal(path.posix.basename(doc.uri.path), 'lr-halved (fork01).history');
+    const lines = doc.getText().split('\n');
+    assert.match(lines[1] ?? '', /Steps up to 120 are inherited from baseline@120 \(v\w+\); this version logs from step 121\./);
+    assert.match(lines[2] ?? '', /^_step\s+_time\s+acc\s+loss\s+lineage$/);
+    const row = (step: number): string => lines.find((l) => new RegExp(`^\\s*${step}\\s`).test(l)) ?? '';
+    assert.match(row(0), /\sinherited$/);
+    assert.match(row(119), /\sinherited$/);
+    assert.match(row(120), /\sinherited ◀ branch step$/);
+    assert.doesNotMatch(row(121), /inherited|branch/);
+    assert.doesNotMatch(row(219), /inherited|branch/);
+  });
+
+  it('titles an archived version with its version id; a run that never branched has no lineage column', async () => {
+    const api = await extensionApi();
+    const base = await listedRun(api, 'base01');
+    const archived = base?.versions.find((v) => v.archived && v.branchStep === null);
+    assert.ok(archived, 'the first version of base01 is archived and has no parent');
+    await vscode.commands.executeCommand(CommandId.OpenHistory, archived.id);
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.query.includes(archived.id) && vscode.window.activeTextEditor,
+      'the history editor',
+    );
+    assert.equal(path.posix.basename(editor.document.uri.path), `baseline (base01@${archived.id}).history`);
+    const lines = editor.document.getText().split('\n');
+    assert.match(lines[0] ?? '', / · archived$/);
+    assert.doesNotMatch(lines[2] ?? '', /lineage/);
   });
 
   it('pages a long history: the most recent rows, with a header saying so', async function () {

@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../../src/views/nodes';
-import { children, extensionApi, label, logDir, runRow, showRunsViewAndStore, waitFor } from './helpers';
+import { formatDateTime } from '../../../src/shared/dates';
+import { children, extensionApi, label, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
 describe('runs tree', () => {
   before(async () => {
@@ -42,14 +43,15 @@ describe('runs tree', () => {
     assert.equal(await icon('crash01'), 'warning');
   });
 
-  it('nests archived versions under Forked From as deep as the rewinds go', async () => {
+  it('nests archived versions under Rewinds as deep as the rewinds go', async () => {
     const api = await extensionApi();
     const base = await runRow(api, 'base01');
     assert.ok(base);
     const under = await children(api, base.node);
     const forkedFrom = under.find((c) => c.node.kind === 'forkedFrom');
-    assert.ok(forkedFrom, 'a Forked From node under the rewound run');
-    assert.equal(label(forkedFrom.item), 'Forked From');
+    assert.ok(forkedFrom, 'a Rewinds node under the rewound run');
+    // "Forked From" is kept for a fork's origin (W&B's term); a run's own rewinds are named apart.
+    assert.equal(label(forkedFrom.item), 'Rewinds');
     assert.match(String(forkedFrom.item.description), /2 archived versions/);
     const level1 = await children(api, forkedFrom.node);
     assert.equal(level1.length, 1);
@@ -92,8 +94,66 @@ describe('runs tree', () => {
     assert.ok(!/(^|[^\\])\]\(command/.test(md.value), `an unescaped link in ${md.value}`);
     assert.ok(md.value.includes('\\<img src\\=x\\>'), 'the name is shown, escaped');
     assert.ok(!/[^\\]\| pipes/.test(md.value), 'a pipe in a config value cannot open a table cell');
-    assert.match(md.value, /Config/);
-    assert.match(md.value, /Summary/);
+    assert.match(md.value, /Top metrics/);
+    assert.match(md.value, /config value is in the overview/);
+  });
+
+  it('says "1 run" and "1 archived version", and counts more in the plural', async () => {
+    const api = await extensionApi();
+    const project = uniqueId('solo');
+    const id = uniqueId('one');
+    logRun(id, 20, { project });
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const projects = await children(api);
+    const solo = projects.find((p) => label(p.item) === project);
+    assert.equal(solo?.item.description, '1 run');
+    assert.equal(projects.find((p) => label(p.item) === 'cifar')?.item.description, '2 runs');
+    await vscode.commands.executeCommand('runRewind.rewindToStep', id, 10, { confirm: false });
+    const row = await waitFor(async () => {
+      const r = await runRow(api, id);
+      return r && (await children(api, r.node)).find((c) => c.node.kind === 'forkedFrom');
+    }, 'the Rewinds node');
+    assert.equal(row.item.description, '1 archived version');
+  });
+
+  it('writes dates one way, in the display language, and names "created" apart from "this version since"', async () => {
+    const api = await extensionApi();
+    const base = await runRow(api, 'base01');
+    assert.ok(base);
+    const run = await listedRun(api, 'base01');
+    assert.ok(run);
+    const live = run.versions.find((v) => v.id === run.liveVersion);
+    assert.ok(live && live.createdAt !== run.createdAt, 'the fixture rewound base01 after creating it');
+    const resolved = await api.runs.provider.resolveTreeItem(new vscode.TreeItem('x'), base.node, new vscode.CancellationTokenSource().token);
+    const md = (resolved.tooltip as vscode.MarkdownString).value;
+    const shown = (t: number): string => formatDateTime(t, vscode.env.language).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+    assert.ok(md.includes(`| Created | ${shown(run.createdAt)} |`), `the run's creation, as the overview shows it: ${md}`);
+    assert.ok(md.includes(`| This version since | ${shown(live.createdAt)} |`), `the live version's start: ${md}`);
+    // The tree's archived versions use the same format.
+    const rewinds = (await children(api, base.node)).find((c) => c.node.kind === 'forkedFrom');
+    const [version] = await children(api, rewinds?.node);
+    const archived = run.versions.find((v) => v.id === (version?.node.kind === 'version' ? version.node.versionId : ''));
+    assert.ok(archived?.archivedAt);
+    assert.ok(String(version?.item.description).endsWith(formatDateTime(archived.archivedAt, vscode.env.language)));
+  });
+
+  it('keeps the tooltip short: the top metrics, headline first, and a pointer to the overview', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('wide');
+    const writer = logRun(id, 0, { finish: false });
+    for (let s = 0; s < 5; s++) writer.log(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${String(i).padStart(2, '0')}`, s * i])));
+    writer.log({ loss: 0.5, zeta_loss: 0.25 });
+    writer.finish();
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const row = await runRow(api, id);
+    assert.ok(row);
+    const resolved = await api.runs.provider.resolveTreeItem(row.item, row.node, new vscode.CancellationTokenSource().token);
+    const md = (resolved.tooltip as vscode.MarkdownString).value;
+    const metrics = /^\*\*Top metrics\\:\*\* (.*)$/m.exec(md)?.[1] ?? '';
+    const keys = metrics.split(' · ').map((m) => m.split(' ')[0]);
+    assert.deepEqual(keys, ['loss', 'zeta\\_loss', 'm00', 'm01', 'm02'], 'the headline, the other loss, then by name; five in all');
+    assert.match(md, /config value is in the overview/);
+    assert.ok(md.split('\n').length < 20, `short: ${md.split('\n').length} lines`);
   });
 
   it('puts malformed log lines in the Problems panel at their file and line', async () => {
