@@ -163,7 +163,6 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
       return 'ok';
     }
     const points = this.store.appendRow(version, step, record.time, record.data, (message) => this.warnKey(source, message));
-    this.store.seen(version, record.time);
     this.sink.appended(source, points);
     return 'ok';
   }

@@ -228,7 +228,10 @@ export class RunStore {
 
   /** A record of a version's writer was read: its newest record time decides liveness. */
   seen(versionId: string, time: number): void {
-    const v = this.version(versionId);
+    this.noteSeen(this.version(versionId), time);
+  }
+
+  private noteSeen(v: VersionRow, time: number): void {
     if (!Number.isNaN(time)) {
       if (v.lastSeen === null || time > v.lastSeen) v.lastSeen = time;
       if (time > v.updatedAt) v.updatedAt = time;
@@ -259,13 +262,16 @@ export class RunStore {
     return v;
   }
 
-  /** Appends one history row to a version. Returns the number of points stored. */
+  /**
+   * Appends one history row to a version, and notes its time as the writer's newest record (as `seen`
+   * does; one lookup for both, on the hottest path). Returns the number of points stored.
+   */
   appendRow(versionId: string, step: number, time: number, data: Record<string, unknown>, warn: (message: string) => void): number {
     const v = this.version(versionId);
     const points = this.series.append(v.id, step, time, data, warn);
     v.ownLastStep = step;
     v.lastStep = step;
-    this.versionChanged(v);
+    this.noteSeen(v, time);
     return points;
   }
 
