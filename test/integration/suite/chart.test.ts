@@ -123,10 +123,10 @@ describe('chart panel', () => {
     await waitFor(async () => (await inspect()).state.selection?.step === 29, 'the panel follows the window selection');
 
     // The toolbar's Fork button runs the palette's Fork at Selected Step.
-    const before = new Set((await api.runs.model.refresh(api.folders.all[0].key)).runs.keys());
+    const before = new Set((await api.runIndex.refresh(api.folders.all[0].key)).runs.keys());
     await act({ kind: 'toolbar', command: 'fork' });
     const forked = await waitFor(async () => {
-      const runs = (await api.runs.model.refresh(api.folders.all[0].key)).runs;
+      const runs = (await api.runIndex.refresh(api.folders.all[0].key)).runs;
       return [...runs.values()].find((r) => !before.has(r.id) && r.forkedFrom?.run === id);
     }, 'the fork made from the toolbar');
     assert.equal(forked.forkedFrom?.step, 29);
