@@ -465,6 +465,10 @@ export class ChartApp implements Testable {
     return this.views.get(key)?.pickStep(runId, step, versionId) ?? false;
   }
 
+  exportButton(key: string, format: 'png' | 'csv'): HTMLButtonElement | undefined {
+    return this.sections.card(key)?.card.querySelector<HTMLButtonElement>(`button[data-export="${format}"]`) ?? undefined;
+  }
+
   hover(key: string, x: number | null): boolean {
     const view = this.views.get(key);
     view?.hover(x);

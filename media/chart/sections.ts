@@ -103,8 +103,8 @@ export class Sections {
     const title = el('h3', { className: 'card-title', text: key, title: key });
     // The host exports exactly as "Export Chart as PNG/CSV" does: one path, the same file.
     const actions = el('div', { className: 'card-actions' }, [
-      button(`Export ${key} as PNG`, () => this.events.export('png', key), { className: 'icon-button', text: 'PNG' }),
-      button(`Export ${key} data as CSV`, () => this.events.export('csv', key), { className: 'icon-button', text: 'CSV' }),
+      button(`Export ${key} as PNG`, () => this.events.export('png', key), { className: 'icon-button', text: 'PNG', attrs: { 'data-export': 'png' } }),
+      button(`Export ${key} data as CSV`, () => this.events.export('csv', key), { className: 'icon-button', text: 'CSV', attrs: { 'data-export': 'csv' } }),
     ]);
     const card = el('div', { className: 'card', attrs: { role: 'figure', 'aria-label': key } }, [el('div', { className: 'card-header' }, [title, actions]), body]);
     card.dataset.key = key;

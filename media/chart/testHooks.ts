@@ -1,7 +1,7 @@
 // What the chart webview tells and does for tests and diagnostics: a snapshot of what it shows, and user
 // actions performed through the same code as the mouse and keyboard (the integration tests reach both
 // through the host's inspect and act commands).
-import type { ChartDrawnStats, ChartSnapshot, ChartViewState, PanelCommand, TestAction, XAxisMode } from '../../src/shared/protocol';
+import type { ChartDrawnStats, ChartSnapshot, ChartViewState, ExportKind, PanelCommand, TestAction, XAxisMode } from '../../src/shared/protocol';
 
 /** What the hooks read and drive of the app. */
 export interface Testable {
@@ -25,6 +25,8 @@ export interface Testable {
   resetZoom(): void;
   setXAxis(mode: XAxisMode): void;
   runCommand(command: PanelCommand): void;
+  /** The export button (PNG or CSV) on `key`'s card, if the card is laid out. */
+  exportButton(key: string, format: ExportKind): HTMLButtonElement | undefined;
 }
 
 export function snapshot(app: Testable): ChartSnapshot {
@@ -78,5 +80,11 @@ export async function perform(app: Testable, action: TestAction): Promise<void> 
     case 'toolbar':
       app.runCommand(action.command);
       return;
+    case 'exportButton': {
+      const button = app.exportButton(action.key, action.format);
+      if (!button) throw new Error(`no ${action.format} button on a card of ${action.key}`);
+      button.click();
+      return;
+    }
   }
 }

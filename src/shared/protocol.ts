@@ -109,7 +109,9 @@ export type TestAction =
   | { readonly kind: 'setSmoothing'; readonly smoothing: number }
   | { readonly kind: 'setLogScale'; readonly logScale: boolean }
   | { readonly kind: 'setXAxis'; readonly xAxis: XAxisMode }
-  | { readonly kind: 'toolbar'; readonly command: PanelCommand };
+  | { readonly kind: 'toolbar'; readonly command: PanelCommand }
+  /** Clicks a card's PNG or CSV button. */
+  | { readonly kind: 'exportButton'; readonly key: string; readonly format: ExportKind };
 
 export type PanelCommand = 'rewind' | 'fork';
 
