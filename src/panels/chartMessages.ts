@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { RunOverview, StoreApi } from '../core/api';
 import { CommandId } from '../ids';
-import type { ComponentLogger } from '../logger';
+import { type ComponentLogger, describe } from '../logger';
 import type { SelectedStep } from '../selection';
 import type { FolderStore, Services } from '../services';
 import type { ChartSelection, ChartViewState, ExportKind, FromWebview, LineRequest, MessageHandlers, ToWebview, WebviewReply } from '../shared/protocol';
@@ -80,7 +80,7 @@ export class ChartSession {
         const lines = await queryLines(store, m.key, m.lines, m.buckets, m.withTimes);
         this.port.post({ type: 'series', inReplyTo: m.requestId, key: m.key, lines });
       } catch (e) {
-        this.port.post({ type: 'series', inReplyTo: m.requestId, key: m.key, lines: [], error: e instanceof Error ? e.message : String(e) });
+        this.port.post({ type: 'series', inReplyTo: m.requestId, key: m.key, lines: [], error: describe(e) });
       }
     },
     select: (m) => {
@@ -152,7 +152,7 @@ export class ChartSession {
       try {
         runs.push(await store.getRun(entry));
       } catch (e) {
-        this.port.log.warn(`chart panel: ${entry}: ${e instanceof Error ? e.message : String(e)}`);
+        this.port.log.warn(`chart panel: ${entry}: ${describe(e)}`);
         gone.push(entry);
       }
     }
