@@ -17,6 +17,14 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'core') await runCoreBenchmarks();
   if (!only || only === 'python') runScript('Python client: log() overhead', 'python3', ['python/bench_log.py', '300000']);
+  // Against the real wandb, TensorBoard and mlflow: needs the peers venv (made by the test stage `peers`
+  // or scripts/install-python-peers.sh, a one-time download of about 3.5 GB), so it is created here too.
+  if (!only || only === 'peers') {
+    const venv = spawnSync('bash', ['scripts/install-python-peers.sh'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const python = venv.status === 0 ? venv.stdout.trim().split('\n').pop() : undefined;
+    if (python) runScript('Python client against the real peers: log() cost', python, ['python/bench_peers.py', '2000']);
+    else process.stdout.write('\n(peers benchmark skipped: the peers venv could not be created)\n');
+  }
   // The other suites are standalone scripts compiled beside this one (bench/<name>.ts).
   for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.js') && !['run.js', 'core.js'].includes(f)).sort()) {
     const name = file.replace(/\.js$/, '');

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what is missing, builds, and runs every test stage —
-# unit (mocha, Node), Python client (unittest), integration (mocha inside the real VS Code extension
+# unit (mocha, Node), Python client (unittest), peers (the real wandb, transformers, Lightning and
+# accelerate from PyPI, in a venv cached outside the clone: scripts/install-python-peers.sh), integration (mocha inside the real VS Code extension
 # host of code-server), multiroot (the same in a two-folder .code-workspace window), UI (Playwright driving the workbench in headless Chromium), and the packaged
 # VSIX (installed into code-server, checked for its files, activated). Ends with one line
 # "N passed, N failed" summed over the stages, and exits non-zero if anything failed.
 #
-# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python integration multiroot ui vsix) to leave stages
+# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python peers integration multiroot ui vsix) to leave stages
 # out while iterating; RUNREWIND_TEST_GREP filters the integration tests; see scripts/run-vscode-tests.js.
 set -euo pipefail
 
@@ -107,27 +108,51 @@ if ! skipping unit; then
   count_mocha "$RESULTS_DIR/unit.log" unit "$rc"
 fi
 
+# Adds the counts from unittest's closing lines ("Ran N tests", "OK"/"FAILED (failures=N, errors=N)").
+count_unittest() {
+  local log="$1" stage="$2" rc="$3" ran status_line pf pe ps_
+  ran=$(grep -Eo '^Ran [0-9]+ test' "$log" | tail -n 1 | grep -Eo '[0-9]+' || true)
+  ran=${ran:-0}
+  status_line=$(grep -E '^(OK|FAILED)' "$log" | tail -n 1 || true)
+  pf=$(grep -Eo 'failures=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
+  pe=$(grep -Eo 'errors=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
+  ps_=$(grep -Eo 'skipped=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
+  pf=${pf:-0}; pe=${pe:-0}; ps_=${ps_:-0}
+  PASSED=$((PASSED + ran - pf - pe - ps_)); SKIPPED=$((SKIPPED + ps_))
+  if [ $((pf + pe)) -gt 0 ]; then
+    stage_failed "$stage" $((pf + pe))
+  elif [ "$rc" -ne 0 ] || [ "$ran" -eq 0 ]; then
+    note "test.sh: $stage tests exited with code $rc after running $ran tests"
+    stage_failed "$stage"
+  fi
+}
+
 # --- python ------------------------------------------------------------------------------------
 if ! skipping python; then
   if [ -d python/tests ]; then
     say "Python client tests (unittest)"
     rc=0; run_logged python python3 -m unittest discover -s python/tests -t python || rc=$?
-    ran=$(grep -Eo '^Ran [0-9]+ test' "$RESULTS_DIR/python.log" | tail -n 1 | grep -Eo '[0-9]+' || true)
-    ran=${ran:-0}
-    status_line=$(grep -E '^(OK|FAILED)' "$RESULTS_DIR/python.log" | tail -n 1 || true)
-    pf=$(grep -Eo 'failures=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
-    pe=$(grep -Eo 'errors=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
-    ps_=$(grep -Eo 'skipped=[0-9]+' <<<"$status_line" | grep -Eo '[0-9]+' || true)
-    pf=${pf:-0}; pe=${pe:-0}; ps_=${ps_:-0}
-    PASSED=$((PASSED + ran - pf - pe - ps_)); SKIPPED=$((SKIPPED + ps_))
-    if [ $((pf + pe)) -gt 0 ]; then
-      stage_failed python $((pf + pe))
-    elif [ "$rc" -ne 0 ] || [ "$ran" -eq 0 ]; then
-      note "test.sh: python tests exited with code $rc after running $ran tests"
-      stage_failed python
-    fi
+    count_unittest "$RESULTS_DIR/python.log" python "$rc"
   else
     say "Python client tests: python/tests does not exist yet, skipped"
+  fi
+fi
+
+# --- peers: the real wandb and framework integrations -------------------------------------------
+if ! skipping peers; then
+  say "peers: the real wandb, transformers, Lightning, accelerate (venv cached in ~/.cache/runrewind)"
+  T0=$(date +%s)
+  PEERS_PY=""
+  if PEERS_OUT=$(bash scripts/install-python-peers.sh); then
+    PEERS_PY=$(tail -n 1 <<<"$PEERS_OUT")
+  fi
+  if [ -z "$PEERS_PY" ] || [ ! -x "$PEERS_PY" ]; then
+    note "test.sh: creating the peers venv failed (scripts/install-python-peers.sh)"
+    stage_failed peers
+  else
+    rc=0; run_logged peers "$PEERS_PY" -m unittest discover -s python/tests/peers -t python/tests/peers -v || rc=$?
+    count_unittest "$RESULTS_DIR/peers.log" peers "$rc"
+    echo "peers stage took $(( $(date +%s) - T0 ))s"
   fi
 fi
 

@@ -7,6 +7,57 @@ import { RunRewindError } from './core/errors';
 import { cellText, compactNumber, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { parseStep } from './core/runSpec';
 
+const COMMON_OPTIONS = `Options for every command:
+  --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
+  --json         JSON output for scripts
+  --no-cache     do not keep a store snapshot in DIR/.cache
+  -h, --help     help (runrewind COMMAND --help for one command)
+`;
+
+const RUN_ARG = 'RUN is a run id, an immutable version id, a run name or a unique prefix of a run id.';
+
+/** Each command's own help; the global help lists them all. */
+const COMMAND_HELP: Record<string, string> = {
+  list: `Usage: runrewind list [--json]
+
+Runs with their archived versions and forks.
+`,
+  show: `Usage: runrewind show RUN [--json]
+
+One run (or one immutable version): ids, state, config, summary, versions and lineage.
+${RUN_ARG}
+`,
+  history: `Usage: runrewind history RUN [--keys a,b] [--version ID] [--limit N] [--csv | --json | --jsonl]
+
+The run's history, one row per step, with _step and _time (wall time) first.
+  --keys a,b     only these keys (a key the run never logged is an error)
+  --version ID   an archived version instead of the live one
+  --limit N      only the last N rows
+  --csv          CSV with _step and _timestamp (unix seconds)
+  --json         one JSON array of objects
+  --jsonl        one JSON object per line (stream-friendly: | head works)
+${RUN_ARG}
+`,
+  rewind: `Usage: runrewind rewind RUN --step N
+
+Archives the run's live version and starts a new live version (same run id) from its rows up to step N.
+The run must not be running; N must be before its last step. Continue logging with
+runrewind.init(id=RUN, resume="must").
+${RUN_ARG}
+`,
+  fork: `Usage: runrewind fork RUN --step N [--id ID] [--name NAME]
+
+A new run whose history starts with RUN's rows up to step N (RUN may be an archived version's id).
+  --id ID        the new run's id (default: 8 random characters)
+  --name NAME    its display name (default: generated)
+${RUN_ARG}
+`,
+  rebuild: `Usage: runrewind rebuild
+
+Reads every log file again (the store is an index of the logs).
+`,
+};
+
 const USAGE = `Usage: runrewind <command> [options]
 
 Commands:
@@ -16,17 +67,16 @@ Commands:
       --keys a,b                  only these keys
       --version ID                an archived version instead of the live one
       --limit N                   only the last N rows
-      --csv | --json              machine-readable output
+      --csv | --json | --jsonl    machine-readable output
   rewind RUN --step N           archive the live version, continue from step N (same run id)
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
   rebuild                       read every log again
 
-Options for every command:
-  --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
-  --json         JSON output for scripts
-  --no-cache     do not keep a store snapshot in DIR/.cache
-  -h, --help     this help
+${RUN_ARG}
+
+${COMMON_OPTIONS}
+Exit codes: 0 done, 1 refused or failed (nothing written), 2 bad usage.
 `;
 
 class UsageError extends Error {}
@@ -38,7 +88,7 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--keys', '--version', '--limit', '--step', '--id', '--name']);
-const FLAG_OPTIONS = new Set(['--json', '--csv', '--no-cache', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--help', '-h']);
 
 function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
@@ -79,7 +129,16 @@ function requireRun(args: Args, command: string): string {
 function requireStep(args: Args, command: string): number {
   const text = option(args, '--step');
   if (text === undefined) throw new UsageError(`${command} needs --step N, a non-negative integer`);
-  return parseStep(text, '--step');
+  return usageNumber(text, '--step');
+}
+
+/** A number given on the command line: malformed is bad usage (exit 2), like a missing one. */
+function usageNumber(text: string, what: string): number {
+  try {
+    return parseStep(text, what);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function logDirOf(args: Args): string {
@@ -88,12 +147,23 @@ function logDirOf(args: Args): string {
 
 export async function main(argv: readonly string[], out: (text: string) => void, warn: (text: string) => void = (text) => process.stderr.write(terminalSafe(text))): Promise<number> {
   const args = parseArgs(argv);
-  if (args.options.has('--help') || args.options.has('-h') || args.command === undefined || args.command === 'help') {
-    out(USAGE);
-    return args.command === undefined && !args.options.has('--help') && !args.options.has('-h') ? 2 : 0;
+  const help = args.options.has('--help') || args.options.has('-h');
+  if (args.command === 'help') {
+    const topic = args.positional[0];
+    out(topic !== undefined && Object.hasOwn(COMMAND_HELP, topic) ? `${COMMAND_HELP[topic]}\n${COMMON_OPTIONS}` : USAGE);
+    return 0;
   }
-  const commands = new Set(['list', 'show', 'history', 'rewind', 'fork', 'rebuild']);
-  if (!commands.has(args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)} (commands: ${[...commands].join(', ')})`);
+  if (args.command === undefined) {
+    out(USAGE);
+    return help ? 0 : 2;
+  }
+  if (!Object.hasOwn(COMMAND_HELP, args.command)) throw new UsageError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMAND_HELP).join(', ')})`);
+  if (help) {
+    out(`${COMMAND_HELP[args.command]}\n${COMMON_OPTIONS}`);
+    return 0;
+  }
+  const formats = ['--json', '--jsonl', '--csv'].filter((f) => args.options.has(f));
+  if (formats.length > 1) throw new UsageError(`${formats.join(' and ')} cannot be combined; pick one output format`);
   const logDir = logDirOf(args);
   if (!fs.existsSync(logDir)) throw new RunRewindError('bad-argument', `the log directory ${logDir} does not exist (set --dir or RUNREWIND_DIR)`);
   const json = args.options.has('--json');
@@ -122,7 +192,28 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   }
 }
 
+/**
+ * The run a RUN argument names: a run id or an immutable version id as they are; else the one run with
+ * that name, or whose id starts with it. Several candidates are an error that lists them.
+ */
+function resolveRun(engine: Engine, text: string): string {
+  const runs = engine.listRuns();
+  if (runs.some((r) => r.id === text || r.versions.some((v) => v.id === text))) return text;
+  const pick = (found: RunInfo[], how: string): string | undefined => {
+    if (found.length === 1) return found[0].id;
+    if (found.length > 1) {
+      const shown = found.slice(0, 10).map((r) => `${r.id} (${r.name}, ${r.project})`).join(', ');
+      throw new RunRewindError('bad-argument', `${JSON.stringify(text)} ${how} ${found.length} runs: ${shown}${found.length > 10 ? ', …' : ''}. Name one by its id.`);
+    }
+    return undefined;
+  };
+  return pick(runs.filter((r) => r.name === text), 'is the name of')
+    ?? pick(text.length > 0 ? runs.filter((r) => r.id.startsWith(text)) : [], 'is the start of the ids of')
+    ?? text; // the engine says there is no such run or version
+}
+
 function run(engine: Engine, args: Args, json: boolean, out: (text: string) => void): void {
+  const target = (command: string): string => resolveRun(engine, requireRun(args, command));
   switch (args.command) {
     case 'list': {
       const runs = engine.listRuns();
@@ -131,7 +222,7 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
     case 'show': {
-      const overview = engine.getRun(requireRun(args, 'show'));
+      const overview = engine.getRun(target('show'));
       if (json) {
         out(`${JSON.stringify(overviewJson(overview), null, 2)}\n`);
         return;
@@ -156,25 +247,35 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
     case 'history': {
-      const target = option(args, '--version') ?? requireRun(args, 'history');
+      const version = option(args, '--version');
+      const shown = version ?? target('history');
       const keys = option(args, '--keys')?.split(',').map((k) => k.trim()).filter((k) => k !== '');
+      if (keys) {
+        const known = new Set(engine.metricKeys(shown).map((k) => k.key));
+        const unknown = keys.filter((k) => !known.has(k));
+        if (unknown.length > 0) {
+          const have = [...known].slice(0, 20).join(', ');
+          throw new RunRewindError('bad-argument', `${shown} has no key ${unknown.map((k) => JSON.stringify(k)).join(', ')} (its keys: ${have || 'none'}${known.size > 20 ? ', …' : ''})`);
+        }
+      }
       const limitText = option(args, '--limit');
-      const limit = limitText === undefined ? undefined : parseStep(limitText, '--limit');
-      const table = engine.history(target, { keys, offset: limit === undefined ? 0 : -limit, limit });
+      const limit = limitText === undefined ? undefined : usageNumber(limitText, '--limit');
+      const table = engine.history(shown, { keys, offset: limit === undefined ? 0 : -limit, limit });
       if (json) out(`${JSON.stringify(historyJson(table))}\n`);
+      else if (args.options.has('--jsonl')) out(historyJson(table).map((row) => `${JSON.stringify(row)}\n`).join(''));
       else if (args.options.has('--csv')) out(historyCsv(table));
-      else out(textTable(['_step', ...table.columns], table.rows.map((r) => [String(r.step), ...r.cells.map(cellText)])));
+      else out(textTable(['_step', '_time', ...table.columns], table.rows.map((r) => [String(r.step), wallTime(r.time), ...r.cells.map(cellText)])));
       return;
     }
     case 'rewind': {
-      const runId = requireRun(args, 'rewind');
+      const runId = target('rewind');
       const result = engine.rewind(runId, requireStep(args, 'rewind'));
       if (json) out(`${JSON.stringify({ run: runJson(result.run), version: result.version, archived: result.archived ?? null }, null, 2)}\n`);
       else out(`Rewound run ${runId} to step ${result.run.lastStep}: version ${result.archived} is archived, ${result.version} is live.\nContinue logging with: runrewind.init(id="${runId}", resume="must")\n`);
       return;
     }
     case 'fork': {
-      const source = requireRun(args, 'fork');
+      const source = target('fork');
       const step = requireStep(args, 'fork');
       const result = engine.fork(source, step, { id: option(args, '--id'), name: option(args, '--name') });
       if (json) out(`${JSON.stringify({ run: runJson(result.run), version: result.version }, null, 2)}\n`);
@@ -182,6 +283,14 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
   }
+}
+
+/** Local wall time to the second, sortable (the history table's _time column). */
+function wallTime(unixSeconds: number): string {
+  if (!Number.isFinite(unixSeconds)) return '';
+  const d = new Date(unixSeconds * 1000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 function listText(runs: readonly RunInfo[]): string {

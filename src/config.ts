@@ -41,6 +41,11 @@ export function injectTerminalEnvironment(): boolean {
   return section().get<boolean>(Setting.InjectTerminalEnvironment, true);
 }
 
+/** Whether terminals get Run Rewind's `wandb` package switch on PYTHONPATH (off unless asked for). */
+export function wandbPackageSwitch(): boolean {
+  return section().get<boolean>(Setting.WandbPackage, false);
+}
+
 /** Rows a history document shows (the most recent ones). */
 export function historyMaxRows(): number {
   const value = section().get<number>(Setting.HistoryMaxRows, DEFAULT_HISTORY_ROWS);

@@ -58,6 +58,7 @@ export enum ContextKey {
 export enum Setting {
   LogDirectory = 'logDirectory',
   InjectTerminalEnvironment = 'terminal.injectEnvironment',
+  WandbPackage = 'terminal.wandbPackage',
   PollInterval = 'pollInterval',
   HeadlineMetric = 'headlineMetric',
   HistoryMaxRows = 'history.maxRows',

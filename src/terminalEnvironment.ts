@@ -3,7 +3,7 @@
 // client is on PYTHONPATH.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { affects, injectTerminalEnvironment, logDirectoryFor } from './config';
+import { affects, injectTerminalEnvironment, logDirectoryFor, wandbPackageSwitch } from './config';
 import { Setting } from './ids';
 import { Disposable } from './dispose';
 import type { ComponentLogger } from './logger';
@@ -25,7 +25,7 @@ export class TerminalEnvironment extends Disposable {
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affects(e, Setting.LogDirectory) || affects(e, Setting.InjectTerminalEnvironment)) this.update();
+        if (affects(e, Setting.LogDirectory) || affects(e, Setting.InjectTerminalEnvironment) || affects(e, Setting.WandbPackage)) this.update();
       }),
     );
   }
@@ -45,8 +45,10 @@ export class TerminalEnvironment extends Disposable {
     this.collection.replace(RUNREWIND_DIR, logDir);
     // Prepending keeps the user's PYTHONPATH; an installed runrewind still loses to ours, the version
     // that matches this extension's protocol.
-    this.collection.prepend(PYTHONPATH, `${this.pythonDir}${path.delimiter}`);
-    this.log.info(`terminals: ${RUNREWIND_DIR}=${logDir}, ${PYTHONPATH} += ${this.pythonDir}`);
+    // The `wandb` package switch goes first, so it wins over an installed wandb only while the setting is on.
+    const shim = wandbPackageSwitch() ? `${path.join(this.pythonDir, 'wandb-shim')}${path.delimiter}` : '';
+    this.collection.prepend(PYTHONPATH, `${shim}${this.pythonDir}${path.delimiter}`);
+    this.log.info(`terminals: ${RUNREWIND_DIR}=${logDir}, ${PYTHONPATH} += ${shim}${this.pythonDir}`);
     // In a multi-root window, a terminal opened in a folder logs to that folder's directory.
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length > 1) {

@@ -7,7 +7,7 @@ import re
 import sys
 import warnings
 
-from . import _lock, _logs, _run, _values
+from . import _lock, _logs, _run, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
@@ -34,11 +34,7 @@ def parse_spec(spec, option):
     if name != "_step" or not eq:
         raise BadSpecError("%s=%r: only '_step' is accepted after '?', like %s"
                            % (option, spec, EXAMPLE))
-    value = value.strip()
-    if not _DIGITS.fullmatch(value):
-        raise BadSpecError("%s=%r: the step must be a non-negative integer, like %s"
-                           % (option, spec, EXAMPLE))
-    return target, int(value)
+    return target, _wandb_compat.spec_step(value, option, spec, EXAMPLE)
 
 
 def _resume_mode(resume):
@@ -78,10 +74,13 @@ def _check_step(state, version, step, run_label, option, spec):
 
 
 def init(project=None, entity=None, name=None, id=None, config=None, dir=None, tags=None, notes=None,
-         resume=None, resume_from=None, fork_from=None, **ignored):
+         resume=None, resume_from=None, fork_from=None, _extras=None, **ignored):
     """Starts (or resumes, rewinds, forks) a run and returns it. Nothing is written if the request is
-    invalid: a RunRewindError explains what is wrong and how to fix it."""
+    invalid: a RunRewindError explains what is wrong and how to fix it. ``_extras``: the wandb fields
+    runrewind.init resolved (group, job_type, entity, settings, mode)."""
     ENV.refresh()
+    if _extras is not None and _extras.get("mode") == "disabled":
+        return _disabled_run(project, name, id, config, tags, notes, _extras)
     for key in ignored:
         if key not in _IGNORED_WARNED:
             _IGNORED_WARNED.add(key)
@@ -122,7 +121,10 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
             else "resuming it" if mode_resume is not None else "starting it")
     with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive):
-        state = _logs.read_state(root)
+        # Only the run this init acts on is read whole; of the others, their start records.
+        focus = lock_id if resume_from is not None else (parse_spec(fork_from, "fork_from")[0] if fork_from is not None
+                                                          else id)
+        state = _logs.read_state(root, focus)
         import time as _time
         now = _time.time()
 
@@ -271,6 +273,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
             start.append(("tags", tags or []))
         if notes is not None or mode in ("new", "fork"):
             start.append(("notes", notes or ""))
+        start += _wandb_compat.start_fields(_extras)
         start += [("pid", ENV.pid), ("host", ENV.host), ("heartbeat", heartbeat)]
         line = json.dumps(dict(start)) + "\n"
         try:
@@ -287,7 +290,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     merged = inherited
     merged.update(config)
     run = _run.Run(root, run_id, version_id, mode, shown_project, shown_name, merged, next_step, writer,
-                   tags, notes, source)
+                   tags, notes, source, _extras)
     if ENV.thread:
         writer.start_thread()
     _run._open_runs.append(run)
@@ -296,3 +299,14 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         atexit.register(_run._at_exit)
         sys.excepthook = _run._excepthook_wrapper(sys.excepthook)
     return run
+
+
+def _disabled_run(project, name, id, config, tags, notes, extras):
+    """mode="disabled": a run that accepts every call and writes nothing, as wandb's."""
+    config = _run._json_ready(_run._as_dict(config), "init(config=...)") if config is not None else {}
+    writer = _wandb_compat.NullWriter(ENV.clock)
+    writer.last_time = ENV.clock()
+    run_id = id if isinstance(id, str) and id else ENV.run_id()
+    return _run.Run(None, run_id, ENV.version_id(), "disabled", str(project or "uncategorized"),
+                    str(name) if name is not None else "dummy-%s" % run_id, config, 0, writer, tags, notes,
+                    None, extras)

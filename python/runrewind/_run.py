@@ -7,9 +7,10 @@ import sys
 import threading
 import warnings
 
-from . import _logs, _values
+from . import _logs, _metrics, _values
 from ._ids import ENV, MAX_RECORD_NESTING
-from .errors import BadArgumentError
+from ._wandb_compat import RunMixin
+from .errors import BadArgumentError, ConfigError
 
 _dumps = json.dumps
 # Times are written with microsecond precision: '%.6f' costs half of repr() on the hot path.
@@ -165,9 +166,22 @@ class Config(object):
         values.update(kwargs)
         if not values:
             return
-        values = _json_ready(values, "config.update(...)")
+        # As wandb: keys lose leading and trailing '-' (argparse names), and changing a value needs
+        # allow_val_change=True.
+        values = _json_ready(dict((k.strip("-") if isinstance(k, str) else k, v) for k, v in values.items()),
+                             "config.update(...)")
+        if not allow_val_change:
+            items = self._items
+            for k, v in values.items():
+                if k in items and items[k] != v and not (v != v and items[k] != items[k]):
+                    raise ConfigError('Attempted to change value of key "%s" from %s to %s\nIf you really '
+                                      'want to do this, pass allow_val_change=True to config.update()'
+                                      % (k, items[k], v))
         self._items.update(values)
         self._run._record("config", values)
+
+    def persist(self):
+        """wandb re-sends the whole config; every change here is already written."""
 
     setdefaults = None  # set below
 
@@ -179,6 +193,12 @@ class Config(object):
             object.__setattr__(self, key, value)
         else:
             self.update({key: value})
+
+    def update_locked(self, d, user=None, _allow_val_change=None):
+        self.update(d, allow_val_change=True)
+
+    def _as_dict(self):
+        return self._items
 
     def __getitem__(self, key):
         return self._items[key]
@@ -235,6 +255,8 @@ class Summary(object):
         self._run = run
         self._logged = {}
         self._explicit = {}
+        # define_metric's aggregates: "key.min": v, and "key": None for a raw value they replace.
+        self._metric = {}
 
     def update(self, d=None, **kwargs):
         values = {}
@@ -258,13 +280,27 @@ class Summary(object):
 
     def _merged(self):
         out = dict(self._logged)
+        if self._metric:
+            for k, v in self._metric.items():
+                if v is None:
+                    out.pop(k, None)
+                else:
+                    out[k] = v
         out.update(self._explicit)
         return out
 
     def __getitem__(self, key):
         if key in self._explicit:
             return self._explicit[key]
+        if self._metric and key in self._metric:
+            value = self._metric[key]
+            if value is None:
+                raise KeyError(key)
+            return value
         return self._logged[key]
+
+    def _as_dict(self):
+        return self._merged()
 
     def __getattr__(self, key):
         if key.startswith("_"):
@@ -275,7 +311,7 @@ class Summary(object):
             raise AttributeError("summary has no key %r" % key)
 
     def __contains__(self, key):
-        return key in self._explicit or key in self._logged
+        return key in self._merged()
 
     def __iter__(self):
         return iter(self._merged())
@@ -327,11 +363,11 @@ def _json_ready(d, what="config"):
     return data
 
 
-class Run(object):
+class Run(RunMixin):
     """One `init` ... `finish` of a run, writing to its own file in the log directory."""
 
     def __init__(self, root, run_id, version_id, mode, project, name, config, next_step, writer,
-                 tags, notes, source):
+                 tags, notes, source, extras=None):
         self._root = root
         self._id = run_id
         self._version = version_id
@@ -345,12 +381,24 @@ class Run(object):
         self._pending = None
         self._warned = set()
         self._finished = False
-        self.tags = tuple(tags or ())
-        self.notes = notes or ""
+        self._tags = tuple(tags or ())
+        self._notes = notes or ""
         self._source = source
         self.config = Config(self, config)
         self.summary = Summary(self)
         self._summary_logged = self.summary._logged
+        self._summary_explicit = self.summary._explicit
+        # define_metric's definitions; None keeps log() on its fast path until the first one.
+        self._metrics = None
+        self._start_time = writer.last_time
+        self._starting_step = next_step
+        if extras:
+            self._entity = extras.get("entity") or ""
+            self._group = extras.get("group")
+            self._job_type = extras.get("job_type")
+            self._settings_obj = extras.get("settings")
+            self._wandb_mode = extras.get("mode") or "offline"
+            self._disabled = self._wandb_mode == "disabled"
 
     # --- identity -------------------------------------------------------------------------------
 
@@ -384,13 +432,35 @@ class Run(object):
     def display_name(self):
         return self._name
 
+    @display_name.setter
+    def display_name(self, value):
+        self.name = value
+
     @property
-    def dir(self):
+    def tags(self):
+        return self._tags
+
+    @tags.setter
+    def tags(self, value):
+        # Kept for this process; the log protocol records tags in the start record only.
+        self._tags = (value,) if isinstance(value, str) else tuple(str(t) for t in (value or ()))
+
+    @property
+    def notes(self):
+        return self._notes
+
+    @notes.setter
+    def notes(self, value):
+        self._notes = "" if value is None else str(value)
+
+    @property
+    def log_dir(self):
+        """The log directory this run writes to."""
         return self._root
 
     @property
-    def path(self):
-        """The log file this process writes."""
+    def log_file(self):
+        """The log file this process writes (None for a disabled run)."""
         return self._writer.path
 
     @property
@@ -415,7 +485,8 @@ class Run(object):
             warnings.warn("runrewind: log() on run %s after finish() is ignored" % self._id,
                           RuntimeWarning, stacklevel=2)
             return
-        if step is None and commit is None and self._pending is None and type(data) is dict:
+        if step is None and commit is None and self._pending is None and type(data) is dict \
+                and self._metrics is None and not self._summary_explicit:
             # Hot path: a plain dict of plain values, committed at once.
             for v in data.values():
                 if type(v) not in _PLAIN:
@@ -472,6 +543,7 @@ class Run(object):
     def _commit(self):
         data = self._pending if self._pending is not None else {}
         self._pending = None
+        changes = self._metrics.on_row(data) if self._metrics is not None else None
         t = self._clock()
         s = self._step
         try:
@@ -483,6 +555,35 @@ class Run(object):
         self._write(_ROW % (t, s, body), t)
         self._step = s + 1
         self._summary_logged.update(data)
+        explicit = self._summary_explicit
+        if explicit:
+            # As wandb: a logged value replaces an explicit summary value of the same key (the store
+            # keeps explicit values on top, so it is told the new one).
+            for k in data:
+                if k in explicit:
+                    if changes is None:
+                        changes = {}
+                    changes[k] = data[k]
+                    explicit[k] = data[k]
+        if changes:
+            self.summary._metric.update(dict((k, v) for k, v in changes.items() if k not in explicit))
+            self._record("summary", changes)
+
+    def define_metric(self, name, step_metric=None, step_sync=None, hidden=None, summary=None, goal=None,
+                      overwrite=None, **kwargs):
+        """wandb's define_metric: ``step_metric`` (filled into rows that lack it, unless
+        ``step_sync=False``), ``summary`` ("min,max,mean,first,last,best,none"; ``best`` with ``goal``),
+        glob names ending in ``*``. Summaries are written as ``name.min`` ... keys of the run summary."""
+        if self._metrics is None:
+            self._metrics = _metrics.Metrics()
+        metric = self._metrics.define(name, step_metric=step_metric, step_sync=step_sync, hidden=hidden,
+                                      summary=summary, goal=goal, overwrite=overwrite, seed=self._summary_logged)
+        seeded = dict((k, v) for k, v in self._metrics.seeded.items())
+        if seeded:
+            self._metrics.seeded.clear()
+            self.summary._metric.update(seeded)
+            self._record("summary", seeded)
+        return metric
 
     def _record(self, kind, values):
         body = _dumps(values, default=_values.jsonable)

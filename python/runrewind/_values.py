@@ -25,9 +25,44 @@ def flatten(data, warned, out=None, prefix=""):
             continue
         value = scalar(v)
         if value is _SKIP:
-            _warn_once(warned, key, "a %s is not a number, boolean, string or None" % _type_name(v))
+            value = as_list(v)
+        if value is _SKIP:
+            _warn_once(warned, key, "a %s is not a number, boolean, string, None or a list of them"
+                       % _type_name(v))
         else:
             out[key] = value
+    return out
+
+
+# wandb keeps short arrays as lists and turns longer ones into histograms (a media type).
+MAX_ARRAY = 32
+
+
+def as_list(v):
+    """A JSON list for a list or tuple of scalars, or a 1-d numpy/torch array of at most 32 values, as
+    wandb keeps them in history; _SKIP for anything else."""
+    if isinstance(v, (list, tuple)):
+        items = v
+    else:
+        shape = getattr(v, "shape", None)
+        tolist = getattr(v, "tolist", None)
+        if shape is None or not callable(tolist) or len(shape) != 1 or shape[0] > MAX_ARRAY:
+            return _SKIP
+        try:
+            items = tolist()
+        except Exception:
+            return _SKIP
+        if not isinstance(items, list):
+            return _SKIP
+    out = []
+    for item in items:
+        if type(item) in PLAIN:
+            out.append(item)
+            continue
+        x = scalar(item)
+        if x is _SKIP:
+            return _SKIP
+        out.append(x)
     return out
 
 

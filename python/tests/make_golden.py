@@ -86,7 +86,7 @@ def values(d):
     run.log({"int": 1, "float": 0.5, "true": True, "false": False, "text": "warmup", "none": None})
     run.log({"nan": float("nan"), "inf": float("inf"), "ninf": float("-inf"), "int": 2})
     run.log({"nested": {"a": 1, "b": {"c": 2.5}}, "np": Item(0.25), "np_int": Item(7), "np_bool": Item(False)})
-    run.log({"list": [1, 2], "image": object(), "float": 1e-300, "big": 9007199254740991})
+    run.log({"list": [[1, 2]], "image": object(), "float": 1e-300, "big": 9007199254740991})
     run.log({"part": 1}, commit=False)
     run.log({"more": 2})
     run.log({"at": 10}, step=10)

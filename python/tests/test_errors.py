@@ -84,8 +84,9 @@ class ErrorTest(LogDirTest):
         run = self.init()
         run.log({"metric": 1})
         run.log({"metric": 2})
+        # reinit="create_new": without it a second init() returns the active run, as wandb's.
         e = self.assertRefused(errors.RunRunningError, [run.id, "running", "step 1", "fork_from"],
-                               resume_from="%s?_step=1" % run.id)
+                               resume_from="%s?_step=1" % run.id, reinit="create_new")
         self.assertEqual(e.code, "run-running")
         run.finish()
         self.init(resume_from="%s?_step=1" % run.id).finish()

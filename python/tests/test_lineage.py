@@ -13,7 +13,7 @@ class LineageTest(LogDirTest):
         self.assertTrue(resumed.resumed)
         resumed.log({"metric": 3})
         resumed.finish()
-        start = records(resumed.path)[0]
+        start = records(resumed.log_file)[0]
         self.assertEqual((start["mode"], start["version"], start["run"]), ("resume", base.version_id, "r1"))
         must = self.init(id="r1", resume="must")
         self.assertEqual(must.step, 4)
@@ -21,7 +21,7 @@ class LineageTest(LogDirTest):
         also = self.init(id="r1", resume=True)
         also.finish()
         fresh = self.init(id="r2", resume="allow")       # allow creates a missing run
-        self.assertEqual(records(fresh.path)[0]["mode"], "new")
+        self.assertEqual(records(fresh.log_file)[0]["mode"], "new")
         fresh.finish()
         never = self.init(id="r3", resume="never")
         never.finish()
@@ -38,12 +38,12 @@ class LineageTest(LogDirTest):
         for i in range(7, 12):
             run2.log({"metric": i * 10})
         run2.finish()
-        start = records(run2.path)[0]
+        start = records(run2.log_file)[0]
         self.assertEqual(start["mode"], "rewind")
         self.assertEqual(start["source"], {"run": run1.id, "version": v1, "step": 6})
         run3 = self.init(resume_from="%s?_step=8" % run1.id)
         run3.finish()
-        self.assertEqual(records(run3.path)[0]["source"], {"run": run1.id, "version": run2.version_id, "step": 8})
+        self.assertEqual(records(run3.log_file)[0]["source"], {"run": run1.id, "version": run2.version_id, "step": 8})
         state = _logs.read_state(self.root)
         self.assertTrue(state.versions[v1].archived)
         self.assertTrue(state.versions[run2.version_id].archived)
@@ -65,22 +65,22 @@ class LineageTest(LogDirTest):
         self.assertEqual(fork.project, run1.project)
         fork.log({"metric": 100})
         fork.finish()
-        self.assertEqual(rows(fork.path), [(8, {"metric": 100})])
+        self.assertEqual(rows(fork.log_file), [(8, {"metric": 100})])
         # The archived version keeps its full history and can be forked at its own steps.
         old = self.init(fork_from="%s?_step=9" % run1.version_id, id="from-archive")
         old.finish()
-        self.assertEqual(records(old.path)[0]["source"], {"run": run1.id, "version": run1.version_id, "step": 9})
+        self.assertEqual(records(old.log_file)[0]["source"], {"run": run1.id, "version": run1.version_id, "step": 9})
 
     def test_fork_of_a_running_run_is_allowed(self):
         live = self.init()
         for i in range(5):
             live.log({"metric": i})
-        fork = self.init(fork_from="%s?_step=3" % live.id)
+        fork = self.init(fork_from="%s?_step=3" % live.id, reinit="create_new")
         fork.log({"metric": 40})
         fork.finish()
         live.log({"metric": 5})
         live.finish()
-        self.assertEqual(rows(fork.path), [(4, {"metric": 40})])
+        self.assertEqual(rows(fork.log_file), [(4, {"metric": 40})])
         state = _logs.read_state(self.root)
         self.assertEqual(state.runs[fork.id].live, fork.version_id)
         self.assertEqual(state.versions[live.version_id].last_step, 5)

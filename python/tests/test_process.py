@@ -50,7 +50,7 @@ class ProcessTest(LogDirTest):
         self.assertFalse(v.is_running(time.time(), v.writer.host, _logs.pid_alive))
         rewound = self.init(resume_from="victim?_step=20")
         rewound.finish()
-        self.assertEqual(records(rewound.path)[0]["source"]["step"], 20)
+        self.assertEqual(records(rewound.log_file)[0]["source"]["step"], 20)
 
     def test_silent_writer_is_crashed_after_four_heartbeats_seen_from_another_host(self):
         run = self.init(id="quiet")
@@ -78,14 +78,14 @@ class ProcessTest(LogDirTest):
     def test_with_block(self):
         with self.init(id="ok") as run:
             run.log({"a": 1})
-        self.assertEqual(records(run.path)[-1]["exit_code"], 0)
+        self.assertEqual(records(run.log_file)[-1]["exit_code"], 0)
         with self.assertRaises(RuntimeError):
             with self.init(id="bad") as run:
                 run.log({"a": 1})
                 raise RuntimeError("diverged")
-        recs = records(run.path)
+        recs = records(run.log_file)
         self.assertEqual((recs[-1]["type"], recs[-1]["exit_code"]), ("finish", 1))
-        self.assertEqual(rows(run.path), [(0, {"a": 1})])
+        self.assertEqual(rows(run.log_file), [(0, {"a": 1})])
 
     def test_atexit_finishes_open_runs(self):
         self.python("""
@@ -122,12 +122,12 @@ class ProcessTest(LogDirTest):
         writer._raw_write = flaky
         self.assertWarns_("No space left", run.log, {"a": 1})    # failure 1: kept in memory
         run.log({"a": 2})                                         # failure 2: the retry fails too
-        self.assertEqual(rows(run.path), [(0, {"a": 0})])
+        self.assertEqual(rows(run.log_file), [(0, {"a": 0})])
         self.assertWarns_("works again", run.log, {"a": 3})       # the retry works: all three written
         run.log({"a": 4})
         run.finish()
-        self.assertEqual(rows(run.path), [(i, {"a": i}) for i in range(5)])
-        self.assertEqual(records(run.path)[-1]["type"], "finish")
+        self.assertEqual(rows(run.log_file), [(i, {"a": i}) for i in range(5)])
+        self.assertEqual(records(run.log_file)[-1]["type"], "finish")
 
     def test_disk_full_until_finish_loses_only_the_backlog(self):
         run = self.init()
@@ -135,16 +135,16 @@ class ProcessTest(LogDirTest):
         run._writer._raw_write = lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full"))
         self.assertWarns_("full", run.log, {"a": 1})
         self.assertWarns_("lost", run.finish)
-        self.assertEqual(rows(run.path), [(0, {"a": 0})])
+        self.assertEqual(rows(run.log_file), [(0, {"a": 0})])
 
     def test_heartbeat_thread_writes_alive_records(self):
         os.environ.pop("RUNREWIND_TEST_NO_THREAD")
         os.environ["RUNREWIND_HEARTBEAT"] = "0.05"
         run = self.init()
-        self.assertEqual(records(run.path)[0]["heartbeat"], 0.05)
+        self.assertEqual(records(run.log_file)[0]["heartbeat"], 0.05)
         time.sleep(0.3)
         run.finish()
-        types = [r["type"] for r in records(run.path)]
+        types = [r["type"] for r in records(run.log_file)]
         self.assertGreaterEqual(types.count("alive"), 2)
         self.assertEqual(types[-1], "finish")
 

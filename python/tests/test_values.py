@@ -43,7 +43,7 @@ class ValueTest(LogDirTest):
         run.log({"nested": {"a": 1, "b": {"c": 2.5, "d": "x"}}, "top": 1})
         run.log({1: "int key"})
         run.finish()
-        got = rows(run.path)
+        got = rows(run.log_file)
         self.assertEqual(got[0][1]["int"], 3)
         self.assertIs(got[0][1]["bool"], True)
         self.assertIs(got[0][1]["false"], False)
@@ -65,7 +65,7 @@ class ValueTest(LogDirTest):
         run.log({"nan": float("nan"), "inf": float("inf"), "ninf": -float("inf")})
         run.log({"nested": {"nan": float("nan")}, "x": FakeScalar(float("inf"))})
         run.finish()
-        with open(run.path) as f:
+        with open(run.log_file) as f:
             lines = f.read().split("\n")
         self.assertIn('"data": {"nan": NaN, "inf": Infinity, "ninf": -Infinity}', lines[1])
         self.assertIn('"data": {"nested.nan": NaN, "x": Infinity}', lines[2])
@@ -79,9 +79,11 @@ class ValueTest(LogDirTest):
                          "tbl": {"t": (1, 2)}})
         run.finish()
         messages = [str(w.message) for w in caught]
-        for key in ("img", "hist", "arr", "tbl.t"):
+        for key in ("img", "arr"):
             self.assertEqual(sum(1 for m in messages if repr(key) in m), 1, (key, messages))
-        self.assertEqual(rows(run.path), [(i, {"loss": i}) for i in range(5)])
+        # Lists (and tuples) of scalars are kept as lists, as wandb keeps them in history.
+        self.assertEqual(rows(run.log_file),
+                         [(i, {"hist": [1, 2, 3], "loss": i, "tbl.t": [1, 2]}) for i in range(5)])
 
     def test_summary_and_config(self):
         run = self.init(config={"lr": 0.1, "layers": [1, 2]})
@@ -98,7 +100,7 @@ class ValueTest(LogDirTest):
         del run.summary["best"]
         run.finish()
         from tests.helpers import records
-        recs = records(run.path)
+        recs = records(run.log_file)
         self.assertEqual(recs[0]["config"], {"lr": 0.1, "layers": [1, 2]})
         configs = [r["config"] for r in recs if r["type"] == "config"]
         self.assertEqual(configs, [{"batch": 32}, {"opt": "adam"}, {"seed": 1, "obj": 3}])
@@ -115,7 +117,7 @@ class ValueTest(LogDirTest):
         runrewind.config.update({"b": 2})
         runrewind.finish()
         self.assertIsNone(runrewind.run)
-        self.assertEqual(rows(run.path), [(0, {"a": 1})])
+        self.assertEqual(rows(run.log_file), [(0, {"a": 1})])
         with self.assertRaises(runrewind.RunRewindError):
             runrewind.log({"a": 2})
 
@@ -126,11 +128,14 @@ class ValueTest(LogDirTest):
         self.assertTrue(run.version_id.startswith("v") and len(run.version_id) == 13)
         self.assertEqual(run.immutable_id, run.version_id)
         self.assertEqual(len(run.id), 8)
-        self.assertEqual(run.dir, self.root)
+        self.assertEqual(run.log_dir, self.root)
+        # run.dir is the run's own files directory, as wandb's (two runs' model.h5 never collide).
+        self.assertEqual(run.dir, os.path.join(self.root, "files", run.id))
+        self.assertTrue(os.path.isdir(run.dir))
         run.name = "second"
         run.finish()
         from tests.helpers import records
-        recs = records(run.path)
+        recs = records(run.log_file)
         self.assertEqual(recs[0]["name"], "first")
         self.assertEqual(recs[0]["tags"], ["a"])
         self.assertEqual(recs[1], {"type": "rename", "time": recs[1]["time"], "run": run.id, "name": "second"})
@@ -145,4 +150,4 @@ class ValueTest(LogDirTest):
         run = runrewind.init(project="e")
         self._runs.append(run)
         run.finish()
-        self.assertTrue(run.path.startswith(os.path.join(self.tmp, "envdir", "runs", run.id)))
+        self.assertTrue(run.log_file.startswith(os.path.join(self.tmp, "envdir", "runs", run.id)))

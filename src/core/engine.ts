@@ -50,7 +50,8 @@ export class Engine {
   ) {
     this.liveness = {
       now: options.liveness?.now ?? (() => Date.now() / 1000),
-      host: options.liveness?.host ?? os.hostname(),
+      // RUNREWIND_TEST_HOST (tests only, as in the Python client) plays a host of a cluster sharing the logs.
+      host: options.liveness?.host ?? (process.env.RUNREWIND_TEST_HOST || os.hostname()),
       pidAlive: options.liveness?.pidAlive ?? pidAlive,
       processStart: options.liveness?.processStart ?? processStartTime,
     };

@@ -1,6 +1,7 @@
 // The command line: outputs for scripts and one clear line on bad input.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { linearRun, snapshotTree, tempDir, writer } from './helpers';
@@ -62,7 +63,11 @@ describe('runrewind command line', () => {
     const before = snapshotTree(dir);
     const cases: [string[], number, RegExp][] = [
       [['rewind', w.run, '--step', '9', '--dir', dir, '--no-cache'], 1, /Cannot rewind run \w+ to step 9: its last step is 4/],
-      [['rewind', w.run, '--step', 'x', '--dir', dir, '--no-cache'], 1, /step must be a non-negative integer, got "x"/],
+      [['rewind', w.run, '--step', 'x', '--dir', dir, '--no-cache'], 2, /step must be a non-negative integer, got "x"/],
+      [['rewind', w.run, '--step', '-1', '--dir', dir, '--no-cache'], 2, /step must be a non-negative integer, got "-1"/],
+      [['history', w.run, '--limit', 'lots', '--dir', dir, '--no-cache'], 2, /--limit: the step must be a non-negative integer/],
+      [['history', w.run, '--keys', 'metric,nope', '--dir', dir, '--no-cache'], 1, /has no key "nope" \(its keys: metric\)/],
+      [['history', w.run, '--csv', '--json', '--dir', dir, '--no-cache'], 2, /cannot be combined/],
       [['rewind', w.run, '--dir', dir, '--no-cache'], 2, /rewind needs --step N/],
       [['fork', 'ghost', '--step', '1', '--dir', dir, '--no-cache'], 1, /no run or version "ghost"/],
       [['frobnicate', '--dir', dir], 2, /unknown command "frobnicate"/],
@@ -84,5 +89,74 @@ describe('runrewind command line', () => {
     const r = cli(['list', '--json'], { RUNREWIND_DIR: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { id: string }[])[0].id, w.run);
+  });
+
+  it('names runs by id, version id, unique name or unique id prefix, and lists the candidates when ambiguous', async () => {
+    const dir = tempDir();
+    linearRun(dir, 3, { run: 'abc111', name: 'nc-base' });
+    linearRun(dir, 3, { run: 'abc222', name: 'twin' });
+    linearRun(dir, 3, { run: 'xyz333', name: 'twin' });
+    const show = async (name: string): Promise<string> => (JSON.parse(await capture(['show', name, '--dir', dir, '--no-cache', '--json'])) as { id: string }).id;
+    assert.equal(await show('nc-base'), 'abc111');
+    assert.equal(await show('xyz'), 'xyz333');
+    assert.equal(await show('abc222'), 'abc222');
+    const byName = cli(['show', 'twin', '--dir', dir, '--no-cache']);
+    assert.equal(byName.code, 1);
+    assert.match(byName.stderr, /"twin" is the name of 2 runs: abc222 \(twin, uncategorized\), xyz333 \(twin, uncategorized\)\. Name one by its id\./);
+    const byPrefix = cli(['rewind', 'abc', '--step', '1', '--dir', dir, '--no-cache']);
+    assert.equal(byPrefix.code, 1);
+    assert.match(byPrefix.stderr, /"abc" is the start of the ids of 2 runs/);
+    assert.match(cli(['show', 'nothing-like-it', '--dir', dir, '--no-cache']).stderr, /no run or version "nothing-like-it"/);
+  });
+
+  it("gives each command its own help, history a time column and --jsonl one object per line", async () => {
+    const dir = tempDir();
+    let t = 1_700_000_000;
+    const w = writer(dir, { clock: () => t++ });
+    for (let i = 0; i < 3; i++) w.log({ m: i });
+    w.finish();
+    const rewindHelp = cli(['rewind', '--help']);
+    assert.equal(rewindHelp.code, 0);
+    assert.match(rewindHelp.stdout, /^Usage: runrewind rewind RUN --step N/);
+    assert.doesNotMatch(rewindHelp.stdout, /Commands:/);
+    assert.match(cli(['help', 'fork']).stdout, /^Usage: runrewind fork RUN --step N \[--id ID\]/);
+    const text = await capture(['history', w.run, '--dir', dir, '--no-cache']);
+    assert.match(text.split('\n')[0], /^_step\s+_time\s+m$/);
+    assert.match(text.split('\n')[1], /^0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0$/);
+    const jsonl = (await capture(['history', w.run, '--jsonl', '--dir', dir, '--no-cache'])).trimEnd().split('\n');
+    assert.equal(jsonl.length, 3);
+    assert.deepEqual(JSON.parse(jsonl[2]), { _step: 2, _timestamp: 1_700_000_003, m: 2 });
+  });
+
+  it('writes control and bidi characters from names and keys as escapes, never raw to the terminal', () => {
+    const dir = tempDir();
+    const w = writer(dir, { run: 'esc', name: 'red\u001b[31mname\u001b]0;pwned\u0007\u202egnp.exe' });
+    w.log({ 'k\u001b[2Jey': 1, '\u009b31m': 2 });
+    w.finish();
+    for (const argv of [['show', 'esc'], ['history', 'esc', '--csv'], ['history', 'esc'], ['list'], ['show', 'esc', '--json']]) {
+      const r = cli([...argv, '--dir', dir, '--no-cache']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, argv.join(' '));
+    }
+    const shown = cli(['show', 'esc', '--dir', dir, '--no-cache']).stdout;
+    assert.match(shown, /red\\u001b\[31mname\\u001b\]0;pwned\\u0007\\u202egnp\.exe/);
+    const json = JSON.parse(cli(['show', 'esc', '--json', '--dir', dir, '--no-cache']).stdout) as { name: string; summary: Record<string, number> };
+    assert.equal(json.name, 'red\u001b[31mname\u001b]0;pwned\u0007\u202egnp.exe', 'JSON escapes decode to the same name');
+    assert.equal(json.summary['\u009b31m'], 2);
+  });
+
+  it('applies an operation once when its cache cannot be written: a warning and exit 0, no temp files', () => {
+    const dir = tempDir();
+    const w = linearRun(dir, 5);
+    // A directory where the snapshot file should be: the rename of the new snapshot fails.
+    fs.mkdirSync(path.join(dir, '.cache', 'cli-store.rrsnap'), { recursive: true });
+    const r = cli(['rewind', w.run, '--step', '2', '--dir', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: the store cache .* could not be written/);
+    assert.deepEqual(fs.readdirSync(path.join(dir, '.cache')), ['cli-store.rrsnap'], 'no .tmp left behind');
+    assert.equal(fs.readdirSync(path.join(dir, 'ops')).length, 1, 'one rewind');
+    const again = cli(['show', w.run, '--dir', dir, '--json']);
+    assert.equal(again.code, 0);
+    assert.equal((JSON.parse(again.stdout) as { versions: unknown[] }).versions.length, 2);
   });
 });

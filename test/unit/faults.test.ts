@@ -1,11 +1,11 @@
 // Fault tests: writers and the ingesting process killed at random points, and fuzzed log lines.
 // After every restart each complete row must be in the store exactly once.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeRecord } from '../../src/core/protocol';
-import { openEngine, tempDir, writer } from './helpers';
+import { engineView, openEngine, pythonView, tempDir, writer } from './helpers';
 
 const engineModule = path.join(__dirname, '..', '..', 'src', 'core', 'engine.js');
 
@@ -111,7 +111,9 @@ describe('faults', function () {
     const hostile = ['__proto__', 'constructor', 'prototype', '💥', '\u0000', '<script>', '../../etc/passwd', 'a'.repeat(10_000)];
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
     const junk = (): string => {
-      switch (Math.floor(random() * 9)) {
+      switch (Math.floor(random() * 11)) {
+        case 9: { const depth = 50 + Math.floor(random() * 20_000); return `{"type":"row","time":1,"step":${step + 1},"data":${'{"d":'.repeat(depth)}1${'}'.repeat(depth)}}`; }
+        case 10: { const depth = 90 + Math.floor(random() * 5_000); return `{"type":"${pick(['config', 'summary'])}","time":1,"${pick(['config', 'summary'])}":${'['.repeat(depth)}${']'.repeat(depth)}}`; }
         case 0: return Buffer.from(Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 256)).filter((b) => b !== 10)).toString('latin1');
         case 1: { const l = encodeRecord({ type: 'row', time: 1, step: 1e9, data: { a: 1 } }); return l.slice(0, Math.floor(random() * l.length)); }
         case 2: return encodeRecord({ type: 'row', time: 'yesterday', step: String(good.length), data: { a: 1 } } as Record<string, unknown>);
@@ -143,5 +145,51 @@ describe('faults', function () {
     assert.equal(engine.listRuns()[0].state, 'finished');
     assert.ok(engine.diagnostics().length > 0);
     for (const d of engine.diagnostics()) assert.ok(d.line >= 1 && d.file === w.file, 'each problem names its file and line');
+  });
+
+  it('never crashes or loses a good row while files shrink, vanish, or turn out to be pipes and devices', async () => {
+    const random = prng(88);
+    const dir = tempDir();
+    const engine = await openEngine(dir);
+    const good = Array.from({ length: 4 }, (_, i) => writer(dir, { run: `good${i}` }));
+    const logged = good.map(() => 0);
+    let chaos = 0;
+    for (let pass = 0; pass < 60; pass++) {
+      good.forEach((w, i) => {
+        const n = Math.floor(random() * 5);
+        for (let k = 0; k < n; k++) w.log({ m: logged[i]++ });
+      });
+      const name = `chaos${chaos++}`;
+      const folder = path.join(dir, 'runs', name);
+      fs.mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, `${String(pass + 1).padStart(13, '0')}-chaos${String(pass).padStart(3, '0')}.jsonl`);
+      switch (Math.floor(random() * 4)) {
+        case 0: execFileSync('mkfifo', [file]); break;
+        case 1: fs.symlinkSync(random() < 0.5 ? '/dev/zero' : '/dev/urandom', file); break;
+        case 2: {
+          // Written, read once, then cut short (a log rewritten under the reader's feet).
+          const v = writer(dir, { run: name, stamp: path.basename(file, '.jsonl') });
+          for (let k = 0; k < 20; k++) v.log({ m: k });
+          engine.ingest();
+          fs.truncateSync(v.file, Math.floor(random() * fs.statSync(v.file).size));
+          break;
+        }
+        default: {
+          const v = writer(dir, { run: name, stamp: path.basename(file, '.jsonl') });
+          v.log({ m: 1 });
+          fs.rmSync(v.file);
+        }
+      }
+      engine.ingest();
+    }
+    good.forEach((w) => w.finish());
+    engine.ingest();
+    good.forEach((w, i) => {
+      assert.deepEqual(engine.history(w.run).rows.map((r) => r.cells[0]), Array.from({ length: logged[i] }, (_, k) => k), `every row of ${w.run}`);
+    });
+    const python = pythonView(dir);
+    const view = engineView(engine);
+    for (const w of good) assert.deepEqual(python[w.run], view[w.run], `the Python reader agrees on ${w.run}`);
+    engine.close();
   });
 });

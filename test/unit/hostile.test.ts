@@ -210,6 +210,27 @@ describe('races and hostile logs', () => {
     }
   });
 
+  it('decides running from the newest record time in both readers, whatever order skewed clocks wrote them in', async () => {
+    const dir = tempDir();
+    writeLines(path.join(dir, 'runs', 'skew', '0000000000001-aaaaaaaa.jsonl'), [
+      start('skew', 'vskew0000001', 'new', { time: 1000, host: 'gpu-node', pid: 4242, heartbeat: 10 }),
+      { type: 'row', time: 1100, step: 0, data: { m: 0 } },
+      { type: 'row', time: 1050, step: 1, data: { m: 1 } },
+      { type: 'alive', time: 1060 },
+    ]);
+    const verdicts: string[] = [];
+    for (const now of [1130, 1150]) {
+      const engine = await Engine.open({ logDir: dir, liveness: { now: () => now, host: 'login-node' } });
+      engine.ingest();
+      const ts = engine.getRun('skew').state;
+      const py = execFileSync('python3', ['-c', 'import sys; from runrewind import _logs; s = _logs.read_state(sys.argv[1]); print(s.live_version("skew").is_running(float(sys.argv[2]), "login-node", _logs.pid_alive))', dir, String(now)], { env: { ...process.env, PYTHONPATH: PYTHON_DIR }, encoding: 'utf8' }).trim();
+      assert.equal(py === 'True' ? 'running' : 'crashed', ts, `at ${now} both readers agree`);
+      verdicts.push(ts);
+      engine.close();
+    }
+    assert.deepEqual(verdicts, ['running', 'crashed'], 'newest record 1100: running until 1140');
+  });
+
   it('does not trust a planted snapshot, even with a valid checksum of its own', async () => {
     const dir = tempDir();
     linearRun(dir, 3, { run: 'real' });

@@ -1,6 +1,7 @@
 // The race stress test of issue 8: in every round, from separate processes and at once, two command-line
 // rewinds of one run, two Python writers resuming one run with resume="must", a rewind racing a resume,
-// and two command-line forks asking for the same id — while this process ingests incrementally. After
+// and two command-line forks asking for the same id — while this process ingests incrementally; odd
+// rounds give every process a host name of its own, as on a cluster sharing the log directory. After
 // each round: one live version per run; every writer told it succeeded has all its rows visible; every
 // loser was told; the incrementally cached store equals a rebuild; the Python reader agrees.
 import * as assert from 'node:assert/strict';
@@ -32,8 +33,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 }
 
-function cli(dir: string, ...args: string[]): Promise<Outcome> {
-  return run(process.execPath, [CLI, ...args, '--dir', dir, '--no-cache', '--json']);
+/** Odd rounds play a cluster: every process on a host of its own, sharing the log directory. */
+function hostOf(round: number, who: string): NodeJS.ProcessEnv {
+  return round % 2 === 1 ? { RUNREWIND_TEST_HOST: `node-${who}` } : {};
+}
+
+function cli(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Outcome> {
+  return run(process.execPath, [CLI, ...args, '--dir', dir, '--no-cache', '--json'], env);
 }
 
 // A training process that resumes a run, logs ROWS rows tagged with its own marker, and finishes; it
@@ -56,8 +62,8 @@ run.finish()
 print(json.dumps({"ok": True, "version": run.version_id, "steps": steps}))
 `;
 
-function resume(dir: string, runId: string, marker: number): Promise<Outcome> {
-  return run('python3', ['-c', RESUMER, dir, runId, String(marker)], { PYTHONPATH: PYTHON_DIR, RUNREWIND_HEARTBEAT: '1' });
+function resume(dir: string, env: NodeJS.ProcessEnv, runId: string, marker: number): Promise<Outcome> {
+  return run('python3', ['-c', RESUMER, dir, runId, String(marker)], { PYTHONPATH: PYTHON_DIR, RUNREWIND_HEARTBEAT: '1', ...env });
 }
 
 interface Told {
@@ -115,14 +121,14 @@ describe('races between processes (stress)', function () {
         const m2 = round * 10 + 2;
         const m3 = round * 10 + 3;
         const [rewind1, rewind2, resume1, resume2, raceRewind, raceResume, fork1, fork2] = await Promise.all([
-          cli(dir, 'rewind', a, '--step', String(STEP)),
-          cli(dir, 'rewind', a, '--step', String(STEP)),
-          resume(dir, b, m1),
-          resume(dir, b, m2),
-          cli(dir, 'rewind', c, '--step', String(STEP)),
-          resume(dir, c, m3),
-          cli(dir, 'fork', d, '--step', String(STEP), '--id', `f${round}`),
-          cli(dir, 'fork', d, '--step', String(STEP), '--id', `f${round}`),
+          cli(dir, hostOf(round, '1'), 'rewind', a, '--step', String(STEP)),
+          cli(dir, hostOf(round, '2'), 'rewind', a, '--step', String(STEP)),
+          resume(dir, hostOf(round, '3'), b, m1),
+          resume(dir, hostOf(round, '4'), b, m2),
+          cli(dir, hostOf(round, '5'), 'rewind', c, '--step', String(STEP)),
+          resume(dir, hostOf(round, '6'), c, m3),
+          cli(dir, hostOf(round, '7'), 'fork', d, '--step', String(STEP), '--id', `f${round}`),
+          cli(dir, hostOf(round, '8'), 'fork', d, '--step', String(STEP), '--id', `f${round}`),
         ]);
         polling = false;
         await poller;

@@ -1,0 +1,428 @@
+"""The wandb API around a Run Rewind run: init's wandb arguments and WANDB_* variables, the log directory
+a framework's ``dir=`` maps to, ``mode="disabled"``, and the Run attributes and methods integrations call.
+What has no local meaning (upload, login, alerts, watching gradients) is a quiet, documented no-op."""
+
+import fnmatch
+import glob as _glob
+import os
+import re
+import shutil
+import tempfile
+import threading
+
+from . import _term
+from ._settings import INIT_FIELDS, Settings, as_settings
+from .errors import BadArgumentError, BadSpecError, Error, UsageError
+
+# init() keywords of the real wandb that Run Rewind reads, or accepts quietly because they have no
+# local meaning (anything else still gets the "accepted and ignored" warning).
+QUIET_KWARGS = frozenset((
+    "anonymous", "force", "magic", "sync_tensorboard", "monitor_gym", "save_code", "tensorboard",
+    "allow_val_change", "job_type", "group", "mode", "settings", "reinit", "config_exclude_keys",
+    "config_include_keys",
+))
+MODES = ("online", "offline", "disabled", "shared", "dryrun", "run")
+REINIT = (True, False, "default", "return_previous", "finish_previous", "create_new")
+_TRUE = ("1", "true", "yes", "on")
+
+
+class InitRequest(object):
+    """init's arguments after WANDB_* variables and ``settings=`` filled in what was not given."""
+
+    def __init__(self, args, extra, dir_is_parent):
+        settings = as_settings(extra.pop("settings", None))
+        given = settings.given()
+        env = os.environ
+        self.settings = settings
+
+        def pick(name, envvar):
+            value = args.get(name)
+            if value is None:
+                value = extra.get(name)
+            if value is None:
+                for setting, arg in INIT_FIELDS.items():
+                    if arg == name and given.get(setting) is not None:
+                        value = given[setting]
+                        break
+            if value is None and envvar:
+                text = env.get(envvar)
+                if text:
+                    value = text
+            return value
+
+        self.project = pick("project", "WANDB_PROJECT")
+        self.entity = pick("entity", "WANDB_ENTITY")
+        self.name = pick("name", "WANDB_NAME")
+        self.notes = pick("notes", "WANDB_NOTES")
+        tags = pick("tags", "WANDB_TAGS")
+        if isinstance(tags, str) and args.get("tags") is None and not given.get("run_tags"):
+            tags = [t.strip() for t in tags.split(",") if t.strip()]
+        self.tags = tags
+        self.group = pick("group", "WANDB_RUN_GROUP")
+        self.job_type = pick("job_type", "WANDB_JOB_TYPE")
+        self.id = pick("id", "WANDB_RUN_ID")
+        self.resume = pick("resume", "WANDB_RESUME")
+        if isinstance(self.resume, str) and self.resume.lower() in _TRUE:
+            self.resume = True
+        self.resume_from = pick("resume_from", None)
+        self.fork_from = pick("fork_from", None)
+        self.reinit = pick("reinit", None)
+        if self.reinit is None:
+            self.reinit = "default"
+        if self.reinit not in REINIT:
+            raise BadArgumentError("init(reinit=%r): use 'default', 'return_previous', 'finish_previous', "
+                                   "'create_new' or a bool" % (self.reinit,))
+        mode = pick("mode", "WANDB_MODE")
+        if env.get("WANDB_DISABLED", "").lower() in _TRUE and args.get("mode") is None and not given.get("mode"):
+            mode = "disabled"
+        if mode is not None and mode not in MODES:
+            raise BadArgumentError("init(mode=%r): use 'online', 'offline', 'disabled' or 'shared' (every mode "
+                                   "but 'disabled' logs locally)" % (mode,))
+        self.mode = mode or "offline"
+        self.disabled = self.mode == "disabled"
+        self.config = args.get("config")
+        exclude = extra.get("config_exclude_keys")
+        include = extra.get("config_include_keys")
+        if exclude and include:
+            raise UsageError("init(): expected at most one of config_exclude_keys and config_include_keys")
+        if (exclude or include) and self.config is not None:
+            from ._run import _as_dict
+            items = _as_dict(self.config)
+            if include:
+                items = dict((k, v) for k, v in items.items() if k in include)
+            if exclude:
+                items = dict((k, v) for k, v in items.items() if k not in exclude)
+            self.config = items
+        self.dir = log_directory(args.get("dir") or given.get("root_dir"), dir_is_parent)
+
+    def init_args(self):
+        return dict(project=self.project, entity=self.entity, name=self.name, id=self.id, config=self.config,
+                    dir=self.dir, tags=self.tags, notes=self.notes, resume=self.resume,
+                    resume_from=self.resume_from, fork_from=self.fork_from)
+
+    def extras(self):
+        return {"group": _text(self.group), "job_type": _text(self.job_type), "entity": _text(self.entity) or "",
+                "settings": self.settings, "mode": self.mode}
+
+
+def start_fields(extras):
+    """Extra start-record fields (readers ignore fields they do not know; they keep the values in the log)."""
+    if not extras:
+        return []
+    return [(k, extras[k]) for k in ("group", "job_type") if extras.get(k)]
+
+
+def _text(v):
+    return None if v is None else str(v)
+
+
+def log_directory(dir, dir_is_parent):
+    """The log directory of a run.
+
+    ``runrewind.init(dir=D)``: D is the log directory. ``wandb.init(dir=D)`` (the wandb package switch):
+    as in wandb, D is where the tracker's own folder goes, and ``$RUNREWIND_DIR`` (set in VS Code's
+    terminals) wins over it, so a framework's default ``dir="."`` still logs where the Runs view looks.
+    Without either, ``$WANDB_DIR/.runrewind``, then ``./.runrewind``."""
+    env = os.environ
+    if dir is not None:
+        dir = os.fspath(dir)
+    if dir and not dir_is_parent:
+        return os.path.abspath(os.path.expanduser(dir))
+    if env.get("RUNREWIND_DIR"):
+        return os.path.abspath(env["RUNREWIND_DIR"])
+    if dir:
+        return os.path.abspath(os.path.join(os.path.expanduser(dir), ".runrewind"))
+    if env.get("WANDB_DIR"):
+        return os.path.abspath(os.path.join(os.path.expanduser(env["WANDB_DIR"]), ".runrewind"))
+    return os.path.abspath(".runrewind")
+
+
+# ASCII digits only (\d would take other scripts' digits), matched whole (no trailing newline).
+_NUMBER = re.compile(r"[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[0-9]+")
+
+
+def spec_step(text, option, spec, example):
+    """The step of a run spec. As wandb's parser, a number in any form is read ('200', '200.0', '2e2');
+    Run Rewind then needs it to name a step: a whole number, not negative."""
+    text = text.strip(" \t")
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _NUMBER.fullmatch(text):
+        value = float(text)
+        if value == int(value):
+            return int(value)
+        raise BadSpecError("%s=%r: step %s is not a whole number; steps are integers, like %s"
+                           % (option, spec, text, example))
+    raise BadSpecError("%s=%r: the step must be a non-negative integer, like %s" % (option, spec, example))
+
+
+class NullWriter(object):
+    """The writer of a disabled run: accepts every record and writes nothing."""
+
+    path = None
+    heartbeat = 0
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.last_time = 0.0
+
+    def write(self, line, t):
+        pass
+
+    def start_thread(self):
+        pass
+
+    def sync(self):
+        pass
+
+    def close(self):
+        pass
+
+
+_warned_once = set()
+
+
+def warn_once(key, message):
+    if key not in _warned_once:
+        _warned_once.add(key)
+        _term.termwarn(message)
+
+
+class RunMixin(object):
+    """The part of wandb's Run that is about naming, settings and no-op services. Run sets the fields
+    read here (``_entity``, ``_group``, ``_job_type``, ``_settings_obj``, ``_start_time``,
+    ``_starting_step``, ``_disabled``, ``_root``, ``_id``)."""
+
+    _entity = ""
+    _group = None
+    _job_type = None
+    _settings_obj = None
+    _start_time = 0.0
+    _starting_step = 0
+    _disabled = False
+    _files_dir = None
+    _wandb_mode = "offline"
+
+    @property
+    def entity(self):
+        return self._entity
+
+    @property
+    def group(self):
+        return self._group or ""
+
+    @property
+    def job_type(self):
+        return self._job_type or ""
+
+    @property
+    def start_time(self):
+        """When init started the run (unix seconds)."""
+        return self._start_time
+
+    @property
+    def starting_step(self):
+        """The step of the first row this process logs."""
+        return self._starting_step
+
+    @property
+    def offline(self):
+        # Like wandb's offline mode: nothing is synced anywhere.
+        return not self._disabled
+
+    @property
+    def disabled(self):
+        return self._disabled
+
+    @property
+    def settings(self):
+        s = Settings(**(self._settings_obj.given() if self._settings_obj is not None else {}))
+        s.update(mode=self._wandb_mode, project=self._project, entity=self._entity, run_id=self._id,
+                 run_name=self._name, run_group=self._group, run_job_type=self._job_type,
+                 run_tags=tuple(self.tags), run_notes=self.notes, root_dir=self._root,
+                 files_dir=self.dir, offline=not self._disabled, disabled=self._disabled,
+                 _offline=not self._disabled, _noop=self._disabled)
+        return s
+
+    @property
+    def url(self):
+        """None, as for wandb's offline runs: the run lives in the workspace, not at an address."""
+        return None
+
+    def get_url(self):
+        return None
+
+    def get_project_url(self):
+        return None
+
+    def get_sweep_url(self):
+        return None
+
+    @property
+    def sweep_id(self):
+        return None
+
+    @property
+    def path(self):
+        """``entity/project/id`` as wandb's (the entity left out when there is none)."""
+        return "/".join(p for p in (self._entity, self._project, self._id) if p)
+
+    def project_name(self):
+        return self._project
+
+    @property
+    def dir(self):
+        """This run's own files directory (``<log dir>/files/<run id>``), created on first use: what
+        ``wandb.save`` and callbacks that write ``run.dir/model.h5`` put there stays apart per run."""
+        if self._files_dir is None:
+            if self._disabled or self._root is None:
+                self._files_dir = tempfile.mkdtemp(prefix="runrewind-disabled-")
+            else:
+                self._files_dir = os.path.join(self._root, "files", self._id)
+        try:
+            os.makedirs(self._files_dir, exist_ok=True)
+        except OSError:
+            pass
+        return self._files_dir
+
+    # --- wandb services with no local meaning ---------------------------------------------------
+
+    def _label(self, *args, **kwargs):
+        """wandb's telemetry label for integrations; nothing to record."""
+
+    def _attach_id(self):
+        return None
+
+    def save(self, glob_str=None, base_path=None, policy="live"):
+        """Copies the matching files into ``run.dir`` (wandb uploads them); returns the copied paths."""
+        if glob_str is None:
+            return []
+        glob_str = os.fspath(glob_str)
+        if self._disabled:
+            return []
+        if base_path is None:
+            base_path = os.path.dirname(glob_str) if os.path.isabs(glob_str) else "."
+        out = []
+        target_root = self.dir
+        for src in _glob.glob(glob_str, recursive=True):
+            if not os.path.isfile(src):
+                continue
+            rel = os.path.relpath(os.path.abspath(src), os.path.abspath(base_path))
+            if rel.startswith(".."):
+                rel = os.path.basename(src)
+            dst = os.path.join(target_root, rel)
+            if os.path.abspath(src) == os.path.abspath(dst):
+                out.append(dst)
+                continue
+            try:
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copy2(src, dst)
+                out.append(dst)
+            except OSError as e:
+                _term.termwarn("run.save(%r): could not copy %s: %s" % (glob_str, src, e))
+        return out
+
+    def restore(self, name, run_path=None, replace=False, root=None):
+        path = os.path.join(root or self.dir, name)
+        return open(path) if os.path.exists(path) else None
+
+    def alert(self, title, text, level=None, wait_duration=None):
+        """Prints the alert (wandb sends it by mail or Slack)."""
+        _term.termwarn("alert: %s: %s" % (title, text))
+
+    def mark_preempting(self):
+        """wandb tells its server the run may be preempted; a local run needs nothing."""
+
+    def watch(self, models=None, criterion=None, log="gradients", log_freq=1000, idx=None, log_graph=False):
+        """Gradient and parameter histograms are media, which Run Rewind does not chart yet: a no-op."""
+        warn_once("watch", "run.watch() records nothing in Run Rewind (gradient histograms are not charted)")
+
+    def unwatch(self, models=None):
+        pass
+
+    def log_code(self, root=".", name=None, include_fn=None, exclude_fn=None):
+        return None
+
+    def pin_config_keys(self, keys):
+        pass
+
+    def status(self):
+        return None
+
+    def _placeholder(self, what):
+        warn_once(what, "run.%s() is not supported by Run Rewind yet; nothing was recorded" % what)
+
+    def log_artifact(self, artifact_or_path=None, name=None, type=None, aliases=None, tags=None, **kwargs):
+        self._placeholder("log_artifact")
+        return artifact_or_path
+
+    def use_artifact(self, artifact_or_name=None, type=None, aliases=None, use_as=None, **kwargs):
+        self._placeholder("use_artifact")
+        return None
+
+    def log_model(self, path=None, name=None, aliases=None, **kwargs):
+        self._placeholder("log_model")
+
+    def use_model(self, name=None):
+        self._placeholder("use_model")
+        return None
+
+    def link_model(self, path=None, registered_model_name=None, name=None, aliases=None, **kwargs):
+        self._placeholder("link_model")
+
+    def link_artifact(self, artifact=None, target_path=None, aliases=None, **kwargs):
+        self._placeholder("link_artifact")
+
+    def upsert_artifact(self, *args, **kwargs):
+        self._placeholder("upsert_artifact")
+
+    def finish_artifact(self, *args, **kwargs):
+        self._placeholder("finish_artifact")
+
+    def display(self, height=420, hidden=False):
+        return False
+
+    def to_html(self, height=420, hidden=False):
+        return ""
+
+
+def matches(pattern, key):
+    return fnmatch.fnmatchcase(key, pattern)
+
+
+# --- module-level pieces ----------------------------------------------------------------------------
+
+_login_lock = threading.Lock()
+
+
+def login(anonymous=None, key=None, relogin=None, host=None, force=None, timeout=None, verify=False,
+          referrer=None, **kwargs):
+    """Nothing to log in to: returns True, as wandb does when it is already logged in."""
+    return True
+
+
+def require(requirement=None, experiment=None):
+    """wandb.require("service") and friends: feature switches of the real client; nothing to switch."""
+
+
+def setup(settings=None):
+    return None
+
+
+def teardown(exit_code=None):
+    return None
+
+
+def sweep(sweep=None, entity=None, project=None, prior_runs=None):
+    raise Error("wandb.sweep() needs the W&B server; Run Rewind is local and has no sweeps")
+
+
+def agent(sweep_id=None, function=None, entity=None, project=None, count=None):
+    raise Error("wandb.agent() needs the W&B server; Run Rewind is local and has no sweeps")
+
+
+def wandb_init(*args, **kwargs):
+    """``wandb.init`` of the package switch (python/wandb-shim)."""
+    import runrewind
+    return runrewind._wandb_init(*args, **kwargs)
