@@ -2,8 +2,9 @@
 // legend, overview and the grid of charts, and turns clicks and keys into state changes and messages.
 // Its jobs each have a module: points and queries (./data), when to redraw (./frames), which steps a
 // zoom covers (./zoom), exports (./exports), tests' snapshot and actions (./testHooks), the scroll
-// position (./scroll), the cards and sections (./sections), one chart (./chartView). It imports only
-// src/shared from the extension.
+// position (./scroll), the cards and sections (./sections), one chart (./chartView). What stays here is
+// one thing — the view state and the host's messages, where every module's callbacks meet — which is
+// why it is a little over the usual length. It imports only src/shared from the extension.
 import {
   type ChartDrawnStats,
   type ChartSelection,
