@@ -1,5 +1,5 @@
 // Run Rewind's entry point. activate() only wires things together: no store starts and no log is read
-// until the Runs view is shown or a command needs a store.
+// until the Runs view is shown or a command needs a store. docs/ARCHITECTURE.md draws the parts.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { type CommandContext } from './commands/context';
@@ -14,12 +14,16 @@ import type { Services } from './services';
 import { TerminalEnvironment } from './terminalEnvironment';
 import { RunsView } from './views/runsTree';
 import { FolderStoresImpl } from './workspace/folderStores';
+import { RunIndex } from './workspace/runIndex';
 import { startStoreClient } from './workspace/storeConnection';
 
 /** What activate() returns: the extension's parts, for tests and benchmarks in the extension host. */
 export interface RunRewindApi {
   readonly services: Services;
   readonly folders: FolderStoresImpl;
+  /** The run index the tree, commands, history documents and chart panels share (also services.runIndex). */
+  readonly runIndex: RunIndex;
+  /** The Runs view: it renders the run index. */
   readonly runs: RunsView;
   readonly history: HistoryDocuments;
   readonly terminals: TerminalEnvironment;
@@ -37,28 +41,30 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
   const selection = new StepSelection();
   // Per workspace storage; the global one when no workspace is open. Snapshots are keyed per folder.
   const folders = new FolderStoresImpl(context.storageUri ?? context.globalStorageUri, logger, startStoreClient);
-  const services: Services = { logger, stores: folders, selection, extensionUri: context.extensionUri };
-  const runs = new RunsView(folders, logger.for('tree'));
-  const history = new HistoryDocuments(services, runs.model, logger.for('history'));
+  const runIndex = new RunIndex(folders, logger.for('tree'));
+  const services: Services = { logger, stores: folders, selection, runIndex, extensionUri: context.extensionUri };
+  const runs = new RunsView(runIndex, folders, logger.for('tree'));
+  const history = new HistoryDocuments(services, logger.for('history'));
   const terminals = new TerminalEnvironment(context.environmentVariableCollection, path.join(context.extensionPath, 'python'), logger.for('terminal'));
-  const ctx: CommandContext = { services, runs, log: logger.for('commands') };
+  const ctx: CommandContext = { services, tree: runs, log: logger.for('commands') };
 
   context.subscriptions.push(
     selection,
     folders,
+    runIndex,
     runs,
     history,
     terminals,
     ...registerRunCommands(ctx, history),
     ...registerSelectionCommands(ctx),
     ...registerStoreCommands(ctx, folders),
+    ...registerCharts(services),
   );
-  registerCharts(context, services);
   shutdown = () => folders.shutdown();
 
   const activationMs = performance.now() - started;
   logger.for('activate').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, folders, runs, history, terminals, activationMs };
+  return { services, folders, runIndex, runs, history, terminals, activationMs };
 }
 
 /** Saves every store's snapshot before the host goes away. */

@@ -1,6 +1,6 @@
 // Every identifier Run Rewind shares with package.json — commands, views, context keys, settings —
-// spelled once. package.json must use exactly these strings (test/integration/suite/manifest.test.ts
-// checks that both sides agree).
+// spelled once. package.json must use exactly these strings (test/unit/manifest.test.ts checks that both
+// sides agree).
 
 export const EXTENSION_ID = 'runrewind.run-rewind';
 
@@ -48,7 +48,9 @@ export enum InternalCommandId {
 
 export enum ContextKey {
   HasSelectedStep = 'runRewind.hasSelectedStep',
-  /** Set once the stores answered their first listing, so the welcome view does not flash while loading. */
+  /** The selected step is on an archived version: it can be forked from, not rewound. */
+  SelectedStepArchived = 'runRewind.selectedStepArchived',
+  /** Set once the stores answered their first listing (the run index), so the welcome view does not flash while loading. */
   Loaded = 'runRewind.loaded',
 }
 

@@ -1,4 +1,5 @@
-// The one log of the extension: a LogOutputChannel where every line names the component that wrote it.
+// The one log of the extension: a LogOutputChannel where every line names the component that wrote it,
+// and `describe`, the one way an error becomes text for the log or a message.
 import * as vscode from 'vscode';
 
 export type Component =
@@ -20,6 +21,11 @@ export interface ComponentLogger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string | Error): void;
+}
+
+/** An error's message (anything else thrown, as text): what logs and error messages show. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export class Logger implements vscode.Disposable {

@@ -1,6 +1,6 @@
 // The step the user picked in the editor — on a chart or on a line of a run's history document. One
-// selection for the whole window: it drives the "Selected Step" commands, their key bindings (through
-// a context key) and the "run@step" status bar item.
+// selection for the whole window: it drives the "Selected Step" commands, their key bindings and menus
+// (through context keys) and the "run@step" status bar item.
 import * as vscode from 'vscode';
 import { CommandId, ContextKey } from './ids';
 import { labelText, singleLine } from './userText';
@@ -36,6 +36,7 @@ export class StepSelection implements vscode.Disposable {
     this.statusItem.name = vscode.l10n.t('Run Rewind: Selected Step');
     this.statusItem.command = CommandId.SelectedStepActions;
     void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, false);
+    void vscode.commands.executeCommand('setContext', ContextKey.SelectedStepArchived, false);
   }
 
   get current(): SelectedStep | undefined {
@@ -46,6 +47,8 @@ export class StepSelection implements vscode.Disposable {
     if (sameStep(step, this.selected)) return;
     this.selected = step;
     void vscode.commands.executeCommand('setContext', ContextKey.HasSelectedStep, step !== undefined);
+    // Disables Rewind Run to Selected Step (palette, editor title, key binding): an archived version cannot be rewound.
+    void vscode.commands.executeCommand('setContext', ContextKey.SelectedStepArchived, step?.archived === true);
     if (step) {
       if (step.archived) {
         // Name the archived version: "run@step" alone reads as the live run, which is what a rewind acts on.

@@ -1,24 +1,25 @@
 // What a part of the extension (a panel, a command, a view) gets to work with: the log, the step
-// selection, and the run store of each workspace folder. extension.ts builds one `Services` in
-// activate(); panels receive it as a constructor argument rather than reaching for a global.
+// selection, the run store of each workspace folder and the run index over them. extension.ts builds
+// one `Services` in activate(); views, commands, documents and panels receive it rather than reaching
+// for a global (docs/ARCHITECTURE.md draws who holds what).
 //
 //   const folder = services.stores.get(selected.folder);          // or stores.all[0], stores.forUri(uri)
 //   const store = await folder.store();                           // starts + ingests on first use
 //   const series = await store.downsample(version, 'loss', 800);
-//   context.subscriptions.push(folder.onDidChangeRuns((e) => { if (e.changedRuns.includes(run)) redraw(); }));
+//   const run = services.runIndex.run(folder.key, runId);         // the last listing, no store call
+//   this._register(folder.onDidChangeRuns((e) => { if (e.changedRuns.includes(run)) redraw(); }));
 //   const log = services.logger.for('charts'); log.info('…');
 import type * as vscode from 'vscode';
-import type { StoreApi, StoreChangeReason } from './core/api';
+import type { StoreApi } from './core/api';
+import type { StoreChange } from './core/workerProtocol';
 import type { Logger } from './logger';
 import type { StepSelection } from './selection';
+import type { RunIndex } from './workspace/runIndex';
 
-export type RunsChangeReason = StoreChangeReason;
-
-export interface RunsChangedEvent {
+/** A store change (its reason is the worker's StoreChangeReason: one type) and the folder it came from. */
+export interface RunsChangedEvent extends StoreChange {
   /** Key of the folder store that changed. */
   readonly folder: string;
-  readonly changedRuns: readonly string[];
-  readonly reason: RunsChangeReason;
 }
 
 /** The run store of one workspace folder (or of the window, when no folder is open). */
@@ -55,5 +56,7 @@ export interface Services {
   readonly logger: Logger;
   readonly stores: FolderStores;
   readonly selection: StepSelection;
+  /** Every folder's run listing: what the tree shows and commands look runs up in. */
+  readonly runIndex: RunIndex;
   readonly extensionUri: vscode.Uri;
 }

@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { affects, injectTerminalEnvironment, logDirectoryFor, wandbPackageSwitch } from './config';
 import { Setting } from './ids';
+import { Disposable } from './dispose';
 import type { ComponentLogger } from './logger';
 
 export const RUNREWIND_DIR = 'RUNREWIND_DIR';
 const PYTHONPATH = 'PYTHONPATH';
 
-export class TerminalEnvironment implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class TerminalEnvironment extends Disposable {
   /** Folders given a scoped RUNREWIND_DIR: scoped collections are not cleared with the global one. */
   private scopedFolders: readonly vscode.WorkspaceFolder[] = [];
 
@@ -20,9 +20,10 @@ export class TerminalEnvironment implements vscode.Disposable {
     private readonly pythonDir: string,
     private readonly log: ComponentLogger,
   ) {
+    super();
     this.update();
-    this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()),
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affects(e, Setting.LogDirectory) || affects(e, Setting.InjectTerminalEnvironment) || affects(e, Setting.WandbPackage)) this.update();
       }),
@@ -58,9 +59,5 @@ export class TerminalEnvironment implements vscode.Disposable {
       }
       this.scopedFolders = folders;
     }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

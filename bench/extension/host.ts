@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
 
   const key = api.folders.all[0]?.key ?? '';
   t = performance.now();
-  await api.runs.model.refresh(key);
+  await api.runIndex.refresh(key);
   const warmListingMs = performance.now() - t;
 
   // Every project expanded: all 1,000 run rows built.
@@ -84,7 +84,7 @@ export async function run(): Promise<void> {
   const writer = new LogWriter({ dir: logDir, run: 'live', project: '0-host', name: 'live', heartbeat: 5 });
   writer.log({ loss: 1 });
   const liveNode = (): RunsNode => provider.node({ kind: 'run', folder: key, runId: 'live' });
-  while (!api.runs.model.run(key, 'live')) await sleep(10);
+  while (!api.runIndex.run(key, 'live')) await sleep(10);
   const appendToTreeMs: number[] = [];
   for (let i = 0; i < 20; i++) {
     await sleep(200);
@@ -110,7 +110,7 @@ export async function run(): Promise<void> {
   // Back to the top of the tree, showing the driver's run for its on-screen measurement.
   await vscode.commands.executeCommand(`workbench.actions.treeView.${ViewId.Runs}.collapseAll`);
   const screen = provider.node({ kind: 'run', folder: key, runId: 'screen' });
-  if (api.runs.model.run(key, 'screen')) await api.runs.view.reveal(screen, { select: false });
+  if (api.runIndex.run(key, 'screen')) await api.runs.view.reveal(screen, { select: false });
 
   const out = process.env.RUNREWIND_BENCH_FIGURES;
   if (out) fs.writeFileSync(out, JSON.stringify(figures));

@@ -2,10 +2,11 @@
 // own webview bundle in a plain page, generates runs in memory, and answers the webview's messages the
 // way ChartPanel does — downsampled with the store's own M4 code, or raw (the baseline).
 // Not part of the extension: bundled only by bench/chart.ts.
-import type { RunOverview, VersionInfo } from '../../src/core/api';
-import { downsampleM4 } from '../../src/core/downsample';
+import { downsampleM4 } from '../../src/shared/downsample';
 import {
   defaultViewState,
+  type RunOverview,
+  type VersionInfo,
   type FromWebview,
   isFromWebview,
   type LineData,

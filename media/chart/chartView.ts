@@ -1,6 +1,8 @@
 // One metric's chart: a uPlot instance with every line of the panel (live, archived dashed, a fork's
 // inherited part dotted, raw faint under the smoothed line), branch and selection marks, the hover
-// readout, click-to-select and drag-to-zoom.
+// readout, click-to-select and drag-to-zoom. Longer than most files on purpose: it is one uPlot chart,
+// whose options, draw hooks, mouse handling and readout share the plot's state and scales; the pure parts
+// (which points are drawn, values at a step, the click choice) are in ./drawn and ./series.
 import uPlot from 'uplot';
 import type { ChartDrawnStats, ChartSelection, ChartZoom, XAxisMode } from '../../src/shared/protocol';
 import { clear, el, lineSwatch } from './dom';

@@ -1,7 +1,7 @@
 // What one chart draws for its lines, kept free of uPlot and the DOM so it can be tested in plain Node:
 // each line's x (step, relative or wall time) and smoothed y, the value a line has at a hovered x, and
 // which line a click picks.
-import type { SeriesSegment } from '../../src/core/api';
+import type { SeriesSegment } from '../../src/shared/protocol';
 import type { XAxisMode } from '../../src/shared/protocol';
 import type { LineSpec } from './lines';
 import { EMA_START, type EmaState, emaState, floorIndex, type LinePoints, nearestIndex, smoothEma } from './series';

@@ -1,5 +1,6 @@
 // Which metric keys get a chart: the filter box (substring, or /regex/flags like W&B and TensorBoard)
-// and the sections keys are grouped into by their `prefix/`.
+// and the sections keys are grouped into by their `prefix/`, in the store's natural key order.
+import { compareKeys } from '../../src/shared/keys';
 
 export interface FilterResult {
   readonly keys: readonly string[];
@@ -32,7 +33,7 @@ export interface Section {
 export function sectionsOf(keys: readonly string[]): Section[] {
   const byName = new Map<string, string[]>();
   byName.set('Charts', []);
-  for (const key of [...keys].sort((a, b) => a.localeCompare(b))) {
+  for (const key of [...keys].sort(compareKeys)) {
     const slash = key.indexOf('/');
     const name = slash > 0 ? key.slice(0, slash) : 'Charts';
     const list = byName.get(name) ?? [];

@@ -1,6 +1,6 @@
 // Which lines a panel draws for its runs (a run's live version, its archived versions, a single
 // version opened on its own), their stable colours, and the branch steps to mark.
-import type { RunOverview, VersionInfo } from '../../src/core/api';
+import type { RunOverview, VersionInfo } from '../../src/shared/protocol';
 
 /** Distinct, colour-blind friendly hues (W&B-like), readable on light and dark backgrounds. */
 const PALETTE = [
@@ -198,4 +198,40 @@ export function labelRows(labels: readonly { readonly x: number; readonly width:
     if (row >= 0) ends[row] = x + width;
     return row;
   });
+}
+
+/** What a panel draws now: its runs by entry, their lines, colours and branch marks. */
+export class PanelLines {
+  /** Panel entry (run id or version id) → the run's overview. */
+  runs = new Map<string, RunOverview>();
+  lines: LineSpec[] = [];
+  marks: BranchMark[] = [];
+  colors = new Map<string, string>();
+  /** Changes when the drawn lines change (a rewind, a fork, a new archived version). */
+  signature = '';
+
+  /** Takes the host's runs for the panel's entries (in order); true when the lines changed. */
+  set(entries: readonly string[], runs: readonly RunOverview[]): boolean {
+    this.runs = new Map();
+    runs.forEach((run, i) => this.runs.set(entries[i] ?? run.id, run));
+    this.colors = assignColors(entries);
+    this.lines = buildLines(entries, this.runs);
+    this.marks = buildMarks(entries, this.runs, this.lines);
+    const signature = lineSignature(this.lines);
+    if (signature === this.signature) return false;
+    this.signature = signature;
+    return true;
+  }
+
+  run(runId: string): RunOverview | undefined {
+    for (const run of this.runs.values()) if (run.id === runId) return run;
+    return undefined;
+  }
+
+  /** Each run's creation time: where the relative time axis starts. */
+  startTimes(): Map<string, number> {
+    const startTimes = new Map<string, number>();
+    for (const run of this.runs.values()) startTimes.set(run.id, run.createdAt);
+    return startTimes;
+  }
 }

@@ -2,7 +2,7 @@
 // tables, and the Forked From chain with links — what W&B's Overview tab shows. All text via textContent.
 // Laid out across the width (ids and facts, lineage, config, summary side by side) so the charts start
 // on the first screen; numbers are written as everywhere else in the product (formatValue).
-import type { RunOverview } from '../../src/core/api';
+import type { RunOverview } from '../../src/shared/protocol';
 import { formatDateTime } from '../../src/shared/dates';
 import { button, clear, el } from './dom';
 import { formatValue } from './format';

@@ -1,7 +1,6 @@
 // Point arrays of one line in the webview: growable typed arrays for live appends, TensorBoard's
 // debiased EMA, binary search by x, and the join of several lines onto one x axis for uPlot.
-import type { LineData, StepRange } from '../../src/shared/protocol';
-import type { SeriesSegment } from '../../src/core/api';
+import type { LineData, SeriesSegment, StepRange } from '../../src/shared/protocol';
 
 /** The points of one line as the webview holds them (the used prefix of each array is `length`). */
 export class LinePoints {

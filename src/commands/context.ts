@@ -9,8 +9,10 @@ import type { RunsView } from '../views/runsTree';
 import { labelText, messageText } from '../userText';
 
 export interface CommandContext {
+  /** The run index (services.runIndex) is where commands look runs up; the tree only shows them. */
   readonly services: Services;
-  readonly runs: RunsView;
+  /** The Runs view: its selection (palette calls act on it) and revealing a run after a change. */
+  readonly tree: RunsView;
   readonly log: ComponentLogger;
 }
 
@@ -74,7 +76,7 @@ export async function resolveTarget(ctx: CommandContext, arg: unknown, placeHold
 export async function lookup(ctx: CommandContext, runOrVersion: string, folder?: string): Promise<RunTarget | undefined> {
   const stores = folder ? [ctx.services.stores.get(folder)].filter((s) => s !== undefined) : ctx.services.stores.all;
   for (const s of stores) {
-    const data = await ctx.runs.model.refresh(s.key);
+    const data = await ctx.services.runIndex.refresh(s.key);
     const runId = data.runs.has(runOrVersion) ? runOrVersion : data.versionToRun.get(runOrVersion);
     const run = runId ? data.runs.get(runId) : undefined;
     if (!run) continue;
@@ -93,12 +95,12 @@ interface RunPickItem extends vscode.QuickPickItem {
 
 async function pickRun(ctx: CommandContext, placeHolder?: string): Promise<RunTarget | undefined> {
   // A palette call while runs are selected in the tree acts on the first selected run.
-  const selected = ctx.runs.selection.find((n) => n.kind === 'run' || n.kind === 'version');
-  if (selected && ctx.runs.view.visible) return resolveTarget(ctx, selected);
+  const selected = ctx.tree.selection.find((n) => n.kind === 'run' || n.kind === 'version');
+  if (selected && ctx.tree.view.visible) return resolveTarget(ctx, selected);
   const items: RunPickItem[] = [];
   const multi = ctx.services.stores.all.length > 1;
   for (const s of ctx.services.stores.all) {
-    const data = await ctx.runs.model.load(s.key);
+    const data = await ctx.services.runIndex.load(s.key);
     const runs = [...data.runs.values()].sort((a, b) => b.updatedAt - a.updatedAt);
     for (const run of runs) {
       items.push({

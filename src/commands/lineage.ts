@@ -80,7 +80,7 @@ export async function rewindOrFork(
   }
 
   ctx.log.info(`${action} ${run.id}@${step} → run ${outcome.runId}, version ${outcome.version}`);
-  await ctx.runs.revealRun(folder, outcome.runId, { expand: action === 'rewind' });
+  await ctx.tree.revealRun(folder, outcome.runId, { expand: action === 'rewind' });
   void offerNext(ctx, outcome, run.name, step);
   return outcome;
 }
@@ -90,7 +90,7 @@ export async function rewindOrFork(
  * messages render `[label](command:…)` as links with command access: every name goes through messageText.
  */
 async function offerNext(ctx: CommandContext, outcome: LineageOutcome & { ok: true }, sourceName: string, step: number): Promise<void> {
-  const found = ctx.runs.model.run(outcome.folder, outcome.runId);
+  const found = ctx.services.runIndex.run(outcome.folder, outcome.runId);
   if (!found) return;
   const snippet = resumeSnippet({ run: found }, 'resume');
   const message =

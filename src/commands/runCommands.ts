@@ -6,11 +6,11 @@ import { RunRewindError } from '../core/errors';
 import { MAX_NAME_LENGTH } from '../core/runSpec';
 import type { HistoryDocuments } from '../history/historyDocuments';
 import { CommandId } from '../ids';
+import { openCharts } from '../panels/charts';
 import { labelText, messageText, stripBidi } from '../userText';
 import { isRunsNode } from '../views/nodes';
 import { type CommandContext, type RunTarget, resolveTarget, resolveTargets } from './context';
 import { type LineageOptions, type LineageOutcome, rewindOrFork } from './lineage';
-import { openCharts } from './openCharts';
 import { type SnippetMode, resumeSnippet } from './snippet';
 import type { LineageAction } from './stepInput';
 import { promptStep } from './stepPrompt';
@@ -49,12 +49,13 @@ export function registerRunCommands(ctx: CommandContext, history: HistoryDocumen
       for (const t of targets) await history.open({ folder: t.folder, runId: t.run.id, versionId: t.version.id }, { preview: targets.length === 1 });
     }),
     vscode.commands.registerCommand(CommandId.OpenCharts, async (arg?: unknown, selected?: unknown) =>
-      openCharts(ctx, await resolveTargets(ctx, arg, selected)),
+      // Archived versions by their immutable id, so the panel draws that exact version.
+      openCharts(ctx.services, (await resolveTargets(ctx, arg, selected)).map((t) => ({ folder: t.folder, id: t.version.archived ? t.version.id : t.run.id }))),
     ),
     vscode.commands.registerCommand(CommandId.RevealSource, async (arg?: unknown) => {
       if (!isRunsNode(arg) || arg.kind !== 'forkSource') return;
-      const source = ctx.runs.model.find(arg.source.run, arg.folder);
-      if (source) await ctx.runs.revealRun(source.folder, source.run.id, { focus: true });
+      const source = ctx.services.runIndex.find(arg.source.run, arg.folder);
+      if (source) await ctx.tree.revealRun(source.folder, source.run.id, { focus: true });
     }),
   ];
 }
@@ -133,7 +134,7 @@ async function renameRun(ctx: CommandContext, arg: unknown, name: unknown): Prom
   } catch (error) {
     return failed(ctx, error);
   }
-  await ctx.runs.revealRun(target.folder, target.run.id);
+  await ctx.tree.revealRun(target.folder, target.run.id);
   return { ok: true };
 }
 
@@ -172,7 +173,7 @@ async function deleteRuns(
   } catch (error) {
     return failed(ctx, error);
   }
-  for (const folder of new Set(targets.map((t) => t.folder))) await ctx.runs.model.refresh(folder);
+  for (const folder of new Set(targets.map((t) => t.folder))) await ctx.services.runIndex.refresh(folder);
   ctx.log.info(`deleted ${targets.map((t) => t.run.id).join(', ')}`);
   return { ok: true };
 }

@@ -3,7 +3,9 @@
 // shows in place why a typed step cannot be used.
 import * as vscode from 'vscode';
 import type { HistoryRow } from '../core/api';
+import { DisposableStore } from '../dispose';
 import { formatCell } from '../format';
+import { describe } from '../logger';
 import { labelText } from '../userText';
 import type { RunTarget } from './context';
 import { type LineageAction, stepRefusal, targetRefusal } from './stepInput';
@@ -32,7 +34,8 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
       ? ''
       : vscode.l10n.t('Type a step from 0 to {0}, or pick a logged step', version.lastStep);
   picker.matchOnDescription = false;
-  const disposables: vscode.Disposable[] = [picker];
+  const disposables = new DisposableStore();
+  disposables.add(picker);
 
   const blocked = targetRefusal(run, version, action);
   let loaded: StepItem[] = [];
@@ -73,8 +76,8 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   };
 
   const result = new Promise<number | undefined>((resolve) => {
-    disposables.push(
-      picker.onDidChangeValue(() => render()),
+    disposables.add(picker.onDidChangeValue(() => render()));
+    disposables.add(
       picker.onDidAccept(async () => {
         const item = picker.selectedItems[0] ?? picker.activeItems[0];
         if (!item || blocked) return;
@@ -94,8 +97,8 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
         resolve(step);
         picker.hide();
       }),
-      picker.onDidHide(() => resolve(undefined)),
     );
+    disposables.add(picker.onDidHide(() => resolve(undefined)));
   });
 
   let keys: readonly string[] = [];
@@ -109,7 +112,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
       total = (await store.history(version.id, { limit: 1 })).total;
       await loadPage(keys, total);
     } catch (error) {
-      picker.items = [{ label: `$(error) ${labelText(error instanceof Error ? error.message : String(error), 500)}`, alwaysShow: true }];
+      picker.items = [{ label: `$(error) ${labelText(describe(error), 500)}`, alwaysShow: true }];
     }
     picker.busy = false;
     render();
@@ -117,7 +120,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   try {
     return await result;
   } finally {
-    for (const d of disposables) d.dispose();
+    disposables.dispose();
   }
 }
 

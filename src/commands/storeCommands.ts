@@ -1,8 +1,8 @@
 // Commands on the stores themselves: refresh, rebuild from the logs, the log, the first-run example.
 import * as vscode from 'vscode';
 import { CommandId, EXTENSION_ID } from '../ids';
+import { describe } from '../logger';
 import type { FolderStoresImpl } from '../workspace/folderStores';
-import { describe } from '../workspace/folderStore';
 import { labelText, messageText } from '../userText';
 import type { CommandContext } from './context';
 import { EXAMPLE_FILE, exampleScript } from './example';
@@ -14,7 +14,7 @@ export function registerStoreCommands(ctx: CommandContext, folders: FolderStores
         folders.all.map(async (f) => {
           await f.store().catch(() => undefined);
           await f.ingestNow();
-          await ctx.runs.model.refresh(f.key);
+          await ctx.services.runIndex.refresh(f.key);
         }),
       );
     }),
@@ -31,7 +31,7 @@ export function registerStoreCommands(ctx: CommandContext, folders: FolderStores
               ctx.log.error(`rebuild of ${f.name} failed: ${describe(error)}`);
               void vscode.window.showErrorMessage(vscode.l10n.t('Rebuilding the store of {0} failed: {1}', messageText(f.name), messageText(describe(error), 500)));
             }
-            await ctx.runs.model.refresh(f.key);
+            await ctx.services.runIndex.refresh(f.key);
           }
         },
       ),

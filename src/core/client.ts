@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi } from './api';
-import { PendingRequests, methodCall } from '../shared/rpc';
+import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
 import type { FromWorker, StoreChange, WorkerConfig } from './workerProtocol';
@@ -46,8 +46,8 @@ export interface LogMessage {
 }
 
 export class StoreClient implements StoreApi {
-  private readonly requests = new PendingRequests();
-  private stopped = false;
+  private readonly replies = new PendingReplies();
+  private stopped: Error | undefined;
   private readonly changes = new Emitter<StoreChange>();
   private readonly diagnosticChanges = new Emitter<readonly Diagnostic[]>();
   private readonly progress = new Emitter<Progress>();
@@ -111,8 +111,8 @@ export class StoreClient implements StoreApi {
   private receive(message: FromWorker): void {
     switch (message.kind) {
       case 'reply':
-        if (message.ok) this.requests.resolve(message.id, message.result);
-        else this.requests.reject(message.id, deserializeError(message.error));
+        if (message.ok) this.replies.settle(message.id, message.result);
+        else this.replies.reject(message.id, deserializeError(message.error));
         return;
       case 'changed': return this.changes.fire(message.change);
       case 'diagnostics': return this.diagnosticChanges.fire(message.diagnostics);
@@ -124,13 +124,14 @@ export class StoreClient implements StoreApi {
 
   private stop(reason: Error): void {
     if (this.stopped) return;
-    this.stopped = true;
-    this.requests.close(new RunRewindError('internal', `The store stopped: ${reason.message}`));
+    this.stopped = new RunRewindError('internal', `The store stopped: ${reason.message}`);
+    this.replies.rejectAll(this.stopped);
   }
 
   /** Calls `method` in the worker with exactly its StoreApi parameters; resolves with its result. */
   private call<M extends MethodName<StoreApi>>(method: M, ...args: ArgsOf<StoreApi[M]>): Promise<ResultOf<StoreApi[M]>> {
-    return this.requests.request((id) => this.worker.postMessage(methodCall<StoreApi, M>(id, method, args)));
+    if (this.stopped) return Promise.reject(this.stopped);
+    return this.replies.request((id) => this.worker.postMessage(methodCall<StoreApi, M>(id, method, args)));
   }
 
   ingest(): Promise<IngestResult> { return this.call('ingest'); }

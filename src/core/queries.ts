@@ -4,6 +4,7 @@
 // (a little over 450 lines) because every query walks the same lineage segments over the same chunks.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
 import { KeyKind } from './seriesAppender';
@@ -479,7 +480,3 @@ function finiteOr(x: number): number {
   return Number.isFinite(x) ? x : Number.MAX_SAFE_INTEGER;
 }
 
-/** Keys sort naturally: "layer2" before "layer10", sections by prefix. */
-export function compareKeys(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}

@@ -3,38 +3,34 @@
 import * as vscode from 'vscode';
 import { historyMaxRows } from '../config';
 import { HISTORY_SCHEME } from '../ids';
-import type { ComponentLogger } from '../logger';
+import { Disposable } from '../dispose';
+import { type ComponentLogger, describe } from '../logger';
 import type { Services } from '../services';
-import type { RunsModel } from '../views/runsModel';
-import { describe } from '../workspace/folderStore';
 import { renderHistory, stepAtLine } from './historyTable';
 import { type HistoryAddress, historyUri, parseHistoryUri } from './historyUri';
 
 /** Open documents of a growing run are re-rendered at most this often. */
 const REFRESH_MS = 1000;
 
-export class HistoryDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+export class HistoryDocuments extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly emitter = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly services: Services,
-    private readonly model: RunsModel,
     private readonly log: ComponentLogger,
   ) {
-    this.disposables.push(
-      this.emitter,
-      vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this),
-      services.stores.onDidChangeRuns((e) => this.onRunsChanged(e.folder, e.changedRuns)),
-      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor, e.selections)),
-    );
+    super();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, this));
+    this._register(services.stores.onDidChangeRuns((e) => this.onRunsChanged(e.folder, e.changedRuns)));
+    this._register(vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor, e.selections)));
+    this._register({ dispose: () => clearTimeout(this.timer) });
   }
 
   async open(address: HistoryAddress, options: { readonly preview?: boolean } = {}): Promise<vscode.TextEditor> {
-    const run = this.model.run(address.folder, address.runId);
+    const run = this.services.runIndex.run(address.folder, address.runId);
     const title = run ? { runName: run.name, archived: run.liveVersion !== address.versionId } : undefined;
     const document = await vscode.workspace.openTextDocument(historyUri(address, title));
     return vscode.window.showTextDocument(document, { preview: options.preview ?? true });
@@ -48,7 +44,7 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider, vsc
     try {
       const store = await folder.store();
       const overview = await store.getRun(address.versionId);
-      const run = this.model.run(address.folder, address.runId) ?? overview;
+      const run = this.services.runIndex.run(address.folder, address.runId) ?? overview;
       const max = historyMaxRows();
       const total = (await store.history(address.versionId, { limit: 1 })).total;
       if (token.isCancellationRequested) return '';
@@ -86,8 +82,4 @@ export class HistoryDocuments implements vscode.TextDocumentContentProvider, vsc
     this.services.selection.set({ folder: address.folder, runId: address.runId, versionId: address.versionId, step, source: 'history' });
   }
 
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
-  }
 }

@@ -1,6 +1,8 @@
 // What the chart panel asks the store for: downsampled lines (as compact typed arrays for postMessage),
 // the union of metric keys, live appends from the history, and the CSV of a chart at full resolution.
 import type { MetricKey, RunOverview, Series, StoreApi } from '../core/api';
+import { writeCsv } from '../shared/csv';
+import { compareKeys } from '../shared/keys';
 import type { LineAppend, LineData, LineRequest, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
@@ -44,7 +46,7 @@ export function versionsOf(runs: readonly RunOverview[]): Set<string> {
   return out;
 }
 
-/** The union of the metric keys of every version drawn, sorted by key. */
+/** The union of the metric keys of every version drawn, in the store's natural key order. */
 export async function keysOf(store: StoreApi, versions: Iterable<string>): Promise<MetricKey[]> {
   const merged = new Map<string, MetricKey>();
   const lists = await Promise.all([...versions].map((v) => store.metricKeys(v)));
@@ -54,7 +56,7 @@ export async function keysOf(store: StoreApi, versions: Iterable<string>): Promi
       merged.set(k.key, seen ? { key: k.key, points: Math.max(seen.points, k.points), numeric: seen.numeric || k.numeric } : k);
     }
   }
-  return [...merged.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...merged.values()].sort((a, b) => compareKeys(a.key, b.key));
 }
 
 export interface AppendResult {
@@ -94,18 +96,12 @@ export async function appendsSince(store: StoreApi, version: string, afterStep: 
   return { items, overflow: table.total > n, lastStep: n > 0 ? table.rows[n - 1].step : afterStep };
 }
 
-/** A CSV cell: quoted when needed, and text that a spreadsheet would run as a formula made inert. */
-export function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export interface CsvLine {
   readonly label: string;
   readonly series: Series;
 }
 
-/** One row per step, one column per line (empty where a line has no value at that step). */
+/** One row per step, one column per line (empty where a line has no value at that step), by the product's CSV writer. */
 export function toCsv(lines: readonly CsvLine[]): string {
   const stepSet = new Set<number>();
   for (const l of lines) for (const s of l.series.steps) stepSet.add(s);
@@ -115,13 +111,8 @@ export function toCsv(lines: readonly CsvLine[]): string {
     l.series.steps.forEach((s, i) => m.set(s, l.series.values[i]));
     return m;
   });
-  const out = [['step', ...lines.map((l) => csvCell(l.label))].join(',')];
-  for (const step of steps) {
-    const cells = columns.map((m) => {
-      const v = m.get(step);
-      return v === undefined ? '' : Number.isNaN(v) ? 'NaN' : String(v);
-    });
-    out.push([String(step), ...cells].join(','));
-  }
-  return out.join('\n') + '\n';
+  return writeCsv(
+    ['step', ...lines.map((l) => l.label)],
+    steps.map((step) => [step, ...columns.map((m) => m.get(step) ?? null)]),
+  );
 }

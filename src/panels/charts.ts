@@ -1,21 +1,44 @@
-// Wires the chart panel into the extension: the serializer that restores panels after a reload
-// (activated by onWebviewPanel:runRewind.charts), the export commands, opening panels for runs, and
-// two commands the integration tests use to look into and act on the webview.
+// Wires the chart panel into the extension: opening panels for runs, the serializer that restores panels
+// after a reload (activated by onWebviewPanel:runRewind.charts), the export commands, and two commands
+// the integration tests use to look into and act on the webview.
 import * as vscode from 'vscode';
-import { RunRewindError } from '../core/errors';
 import { CommandId, InternalCommandId } from '../ids';
 import type { Services } from '../services';
-import { labelText } from '../userText';
-import { CHART_VIEW_TYPE, type ChartSnapshot, isChartViewState, type TestAction } from '../shared/protocol';
-import { ChartPanel, safeFileName } from './chartPanel';
+import { CHART_VIEW_TYPE, type ChartSnapshot, type ExportKind, isChartViewState, type TestAction } from '../shared/protocol';
+import { messageText } from '../userText';
+import { exportChart } from './chartExport';
 import { messageHtml } from './chartHtml';
+import { ChartPanel } from './chartPanel';
 
-/** Opens (or reveals) the chart panel for these runs (run ids or immutable version ids) of a folder store. */
-export function openCharts(services: Services, folderKey: string, runs: readonly string[]): ChartPanel {
-  const folder = services.stores.get(folderKey);
-  if (!folder) throw new RunRewindError('bad-argument', `no run store for ${folderKey}`);
-  if (runs.length === 0) throw new RunRewindError('bad-argument', 'no run to chart');
-  return ChartPanel.createOrShow(services, folder, [...new Set(runs)]);
+/** What a panel draws of a run: the run itself (its live version) or one archived version, by its immutable id. */
+export interface ChartEntry {
+  /** Key of the folder store the run lives in. */
+  readonly folder: string;
+  /** A run id, or an archived version's immutable id (the panel then draws that exact version). */
+  readonly id: string;
+}
+
+/**
+ * Opens (or reveals) one chart panel per folder store, overlaying every entry of that folder. A folder
+ * that is not open is refused with a message naming it; the other folders' panels still open.
+ */
+export function openCharts(services: Services, entries: readonly ChartEntry[]): ChartPanel[] {
+  const byFolder = new Map<string, string[]>();
+  for (const e of entries) {
+    const list = byFolder.get(e.folder) ?? [];
+    if (!list.includes(e.id)) list.push(e.id);
+    byFolder.set(e.folder, list);
+  }
+  const panels: ChartPanel[] = [];
+  for (const [key, ids] of byFolder) {
+    const folder = services.stores.get(key);
+    if (!folder) {
+      void vscode.window.showErrorMessage(messageText(`no run store for ${key}`, 500));
+      continue;
+    }
+    panels.push(ChartPanel.createOrShow(services, folder, ids));
+  }
+  return panels;
 }
 
 export interface ChartInspection extends ChartSnapshot {
@@ -25,8 +48,8 @@ export interface ChartInspection extends ChartSnapshot {
   readonly panels: number;
 }
 
-export function registerCharts(context: vscode.ExtensionContext, services: Services): void {
-  context.subscriptions.push(
+export function registerCharts(services: Services): vscode.Disposable[] {
+  return [
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
         const folder = isChartViewState(state) ? services.stores.get(state.folder) : undefined;
@@ -38,8 +61,8 @@ export function registerCharts(context: vscode.ExtensionContext, services: Servi
       },
     }),
     { dispose: () => ChartPanel.all.forEach((p) => p.dispose()) },
-    vscode.commands.registerCommand(CommandId.ExportChartPng, (key?: unknown, target?: unknown) => exportChart(services, 'png', key, target)),
-    vscode.commands.registerCommand(CommandId.ExportChartCsv, (key?: unknown, target?: unknown) => exportChart(services, 'csv', key, target)),
+    vscode.commands.registerCommand(CommandId.ExportChartPng, (key?: unknown, target?: unknown) => exportActive('png', key, target)),
+    vscode.commands.registerCommand(CommandId.ExportChartCsv, (key?: unknown, target?: unknown) => exportActive('csv', key, target)),
     vscode.commands.registerCommand(InternalCommandId.InspectChart, async (): Promise<ChartInspection | undefined> => {
       const panel = ChartPanel.active;
       if (!panel) return undefined;
@@ -51,35 +74,15 @@ export function registerCharts(context: vscode.ExtensionContext, services: Servi
       if (!panel) throw new Error('no chart panel is open');
       await panel.perform(action);
     }),
-  );
+  ];
 }
 
 /** Saves a chart of the active panel: to `target` when given (a path or uri), else where the user picks. */
-async function exportChart(services: Services, kind: 'png' | 'csv', key: unknown, target: unknown): Promise<vscode.Uri | undefined> {
+async function exportActive(kind: ExportKind, key: unknown, target: unknown): Promise<vscode.Uri | undefined> {
   const panel = ChartPanel.active;
   if (!panel) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a chart panel first (Run Rewind: Open Charts).'));
     return undefined;
   }
-  let metric = typeof key === 'string' ? key : undefined;
-  if (metric === undefined) {
-    // Keys are user text: a quick pick label renders $(icon), so each is shown through labelText.
-    const items = panel.metricKeys.map((k) => ({ label: labelText(k), key: k }));
-    metric = (await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which chart?') }))?.key;
-    if (metric === undefined) return undefined;
-  }
-  if (!panel.metricKeys.includes(metric)) throw new RunRewindError('bad-argument', `no chart for metric ${JSON.stringify(metric)} in this panel`);
-  let uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
-  if (!uri) {
-    const base = panel.folder.folder?.uri ?? vscode.Uri.file(panel.folder.logDir);
-    uri = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(base, `${safeFileName(metric)}.${kind}`),
-      filters: kind === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
-    });
-    if (!uri) return undefined;
-  }
-  const bytes = kind === 'png' ? await panel.png(metric) : new TextEncoder().encode(await panel.csv(metric));
-  await vscode.workspace.fs.writeFile(uri, bytes);
-  services.logger.for('charts').info(`exported ${metric} as ${kind} to ${uri.fsPath}`);
-  return uri;
+  return exportChart(panel, kind, key, target);
 }

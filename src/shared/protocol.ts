@@ -1,9 +1,11 @@
 // Messages between the chart panel's host side (src/panels) and its webview (media/chart), imported by
 // both. Each direction is a union of `{ type: … }` messages; a handler map keyed by `type` makes a
 // missing handler a compile error, and every message from the webview is validated before the host uses it.
+// The webview imports only src/shared: the store's types it needs are re-exported here (a unit test,
+// test/unit/chartImports.test.ts, checks that media/ never reaches into src/core).
 import type { MetricKey, RunOverview, Series, StepRange } from '../core/api';
 
-export type { StepRange } from '../core/api';
+export type { MetricKey, RunOverview, Series, SeriesSegment, StepRange, VersionInfo } from '../core/api';
 
 /** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
 export const CHART_VIEW_TYPE = 'runRewind.charts';
@@ -107,7 +109,9 @@ export type TestAction =
   | { readonly kind: 'setSmoothing'; readonly smoothing: number }
   | { readonly kind: 'setLogScale'; readonly logScale: boolean }
   | { readonly kind: 'setXAxis'; readonly xAxis: XAxisMode }
-  | { readonly kind: 'toolbar'; readonly command: PanelCommand };
+  | { readonly kind: 'toolbar'; readonly command: PanelCommand }
+  /** Clicks a card's PNG or CSV button. */
+  | { readonly kind: 'exportButton'; readonly key: string; readonly format: ExportKind };
 
 export type PanelCommand = 'rewind' | 'fork';
 
@@ -140,6 +144,8 @@ export type ToWebview =
     }
   | { readonly type: 'selection'; readonly selection: ChartSelection | null }
   | { readonly type: 'exportPngRequest'; readonly requestId: number; readonly key: string }
+  /** Asks for the lines an export of `key` covers: what the chart shows, zoom included. */
+  | { readonly type: 'exportLinesRequest'; readonly requestId: number; readonly key: string }
   | { readonly type: 'inspectRequest'; readonly requestId: number }
   | { readonly type: 'testAction'; readonly requestId: number; readonly action: TestAction }
   | { readonly type: 'notice'; readonly kind: 'info' | 'error'; readonly message: string };
@@ -161,12 +167,20 @@ export type FromWebview =
   | { readonly type: 'runCommand'; readonly command: PanelCommand }
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
   | { readonly type: 'openVersion'; readonly runId: string; readonly versionId: string }
-  | { readonly type: 'exportPng'; readonly inReplyTo: number | null; readonly key: string; readonly dataUrl: string }
-  | { readonly type: 'exportCsv'; readonly key: string; readonly lines: readonly LineRequest[] }
+  /** A card's PNG or CSV button: the host exports it exactly as "Export Chart as PNG/CSV" does. */
+  | { readonly type: 'export'; readonly kind: ExportKind; readonly key: string }
   | { readonly type: 'stateChanged'; readonly state: ChartViewState }
+  | { readonly type: 'error'; readonly message: string }
+  | WebviewReply;
+
+export type ExportKind = 'png' | 'csv';
+
+/** The webview's answers to the host's requests; `error` says why there is no answer. */
+export type WebviewReply =
+  | { readonly type: 'exportPngResult'; readonly inReplyTo: number; readonly dataUrl: string; readonly error?: string }
+  | { readonly type: 'exportLinesResult'; readonly inReplyTo: number; readonly lines: readonly LineRequest[]; readonly error?: string }
   | { readonly type: 'inspectResult'; readonly inReplyTo: number; readonly snapshot: ChartSnapshot }
-  | { readonly type: 'testActionDone'; readonly inReplyTo: number; readonly error?: string }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'testActionDone'; readonly inReplyTo: number; readonly error?: string };
 
 // ---- handler maps --------------------------------------------------------------------------------
 
@@ -252,12 +266,14 @@ const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, C
   runCommand: { command: oneOf('rewind', 'fork') },
   copy: { text: isText(100_000), what: isText(100) },
   openVersion: { runId: isId, versionId: isId },
-  exportPng: {
-    inReplyTo: nullable(isInt),
-    key: isText(10_000),
-    dataUrl: (v) => typeof v === 'string' && v.length <= MAX_DATA_URL && v.startsWith('data:image/png;base64,'),
+  export: { kind: oneOf('png', 'csv'), key: isText(10_000) },
+  exportPngResult: {
+    inReplyTo: isInt,
+    // Empty with an error; else a PNG data URL and nothing else.
+    dataUrl: (v) => v === '' || (typeof v === 'string' && v.length <= MAX_DATA_URL && v.startsWith('data:image/png;base64,')),
+    error: optional(isText(10_000)),
   },
-  exportCsv: { key: isText(10_000), lines: arrayOf(isLineRequest, 1024) },
+  exportLinesResult: { inReplyTo: isInt, lines: arrayOf(isLineRequest, 1024), error: optional(isText(10_000)) },
   stateChanged: { state: isChartViewState },
   inspectResult: { inReplyTo: isInt, snapshot: isSnapshot },
   testActionDone: { inReplyTo: isInt, error: optional(isText(10_000)) },
@@ -279,6 +295,7 @@ const toWebviewTypes: { readonly [K in ToWebview['type']]: true } = {
   append: true,
   selection: true,
   exportPngRequest: true,
+  exportLinesRequest: true,
   inspectRequest: true,
   testAction: true,
   notice: true,

@@ -1,5 +1,5 @@
 // The runs tree's elements: plain data naming what a row shows. Everything displayed is looked up in
-// the runs model when the item is built, so an element stays valid while its run changes.
+// the run index when the item is built, so an element stays valid while its run changes.
 import type { ForkedFrom, RunInfo, VersionInfo } from '../core/api';
 
 interface Base {

@@ -1,6 +1,7 @@
 // The Runs view: folders (multi-root only) → projects → runs → Rewinds → archived versions, nested
-// as deep as the rewinds go; forked runs point back at their source ("Forked From run@step"). Elements
-// are interned by id so a change event names exactly the rows that changed, and selection and expansion
+// as deep as the rewinds go; forked runs point back at their source ("Forked From run@step"). It only
+// renders the run index (src/workspace/runIndex.ts), which commands and documents share. Elements are
+// interned by id so a change event names exactly the rows that changed, and selection and expansion
 // survive refreshes. Every label and description carrying user text goes through labelText.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,10 +9,10 @@ import type { RunInfo, VersionInfo } from '../core/api';
 import { formatNumber, formatTime, stateIcon } from '../format';
 import { labelText, singleLine } from '../userText';
 import { CommandId, ContextFlag, ContextValue, ViewId } from '../ids';
-import type { ComponentLogger } from '../logger';
+import { Disposable } from '../dispose';
+import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
-import type { ModelChange } from './runsModel';
-import { RunsModel } from './runsModel';
+import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
   type ForkSourceNode,
   type RunNode,
@@ -25,20 +26,20 @@ import {
 } from './nodes';
 import { runTooltip } from './tooltip';
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>();
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
+  private readonly emitter = this._register(new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly interned = new Map<string, RunsNode>();
   /** Folders the last listing of the roots showed (multi-root only). */
   private shownFolders = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    readonly model: RunsModel,
+    private readonly index: RunIndex,
     private readonly stores: FolderStores,
     private readonly log: ComponentLogger,
   ) {
-    this.disposables.push(this.emitter, model.onDidChange((c) => this.onModelChange(c)));
+    super();
+    this._register(index.onDidChange((c) => this.onIndexChange(c)));
   }
 
   /** The one element object for a node's id: VS Code matches change events by object identity. */
@@ -54,7 +55,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return this.stores.all.length > 1;
   }
 
-  private onModelChange(change: ModelChange): void {
+  private onIndexChange(change: RunIndexChange): void {
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
     if (change.scope === 'all') {
       // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
@@ -83,7 +84,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {
     if (!element) return this.roots();
-    const data = this.model.get(element.folder);
+    const data = this.index.get(element.folder);
     switch (element.kind) {
       case 'folder':
         return this.projectsOf(element.folder);
@@ -116,7 +117,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   private async roots(): Promise<RunsNode[]> {
     const stores = this.stores.all;
-    const loaded = await Promise.all(stores.map((s) => this.model.load(s.key).then(() => s)));
+    const loaded = await Promise.all(stores.map((s) => this.index.load(s.key).then(() => s)));
     if (!this.multiRoot) {
       this.shownFolders = new Set();
       const only = loaded[0];
@@ -129,18 +130,18 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   /** Whether a folder has a row in a multi-root tree: it has runs, or an error to show. */
   private hasRows(folder: string): boolean {
-    return (this.model.get(folder)?.runs.size ?? 0) > 0 || this.model.error(folder) !== undefined;
+    return (this.index.get(folder)?.runs.size ?? 0) > 0 || this.index.error(folder) !== undefined;
   }
 
   private projectsOf(folder: string): RunsNode[] {
-    const error = this.model.error(folder);
-    const projects = [...(this.model.get(folder)?.projects.keys() ?? [])].map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
+    const error = this.index.error(folder);
+    const projects = [...(this.index.get(folder)?.projects.keys() ?? [])].map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
     // A store that cannot start says so in the tree rather than leaving it mysteriously empty.
     return error ? [{ kind: 'message', folder, message: error }, ...projects] : projects;
   }
 
   getParent(element: RunsNode): RunsNode | undefined {
-    const data = this.model.get(element.folder);
+    const data = this.index.get(element.folder);
     switch (element.kind) {
       case 'folder':
       case 'message':
@@ -172,7 +173,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   private buildItem(element: RunsNode): vscode.TreeItem {
-    const data = this.model.get(element.folder);
+    const data = this.index.get(element.folder);
     switch (element.kind) {
       case 'folder': {
         const store = this.stores.get(element.folder);
@@ -256,7 +257,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   private forkSourceItem(element: ForkSourceNode): vscode.TreeItem {
     const source = element.source;
-    const found = this.model.find(source.run, element.folder);
+    const found = this.index.find(source.run, element.folder);
     const name = found?.run.name ?? source.runName ?? source.run;
     const item = new vscode.TreeItem(vscode.l10n.t('Forked From {0}@{1}', labelText(name), source.step), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('repo-forked');
@@ -271,42 +272,34 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
 
   async resolveTreeItem(item: vscode.TreeItem, element: RunsNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (element.kind !== 'run' && element.kind !== 'version') return item;
-    const run = this.model.run(element.folder, element.runId);
+    const run = this.index.run(element.folder, element.runId);
     const store = this.stores.get(element.folder);
     if (!run || !store) return item;
     try {
       const overview = await (await store.store()).getRun(element.kind === 'version' ? element.versionId : run.id);
       if (!token.isCancellationRequested) item.tooltip = runTooltip(run, overview, element.kind === 'version' ? overview.version : undefined);
     } catch (error) {
-      this.log.debug(`tooltip for ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.debug(`tooltip for ${run.id}: ${describe(error)}`);
       item.tooltip = runTooltip(run);
     }
     return item;
   }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }
 
-/** The runs tree view and what the rest of the extension asks of it. */
-export class RunsView implements vscode.Disposable {
+/** The runs tree view and what the rest of the extension asks of it: its selection, and revealing a run. */
+export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
   readonly view: vscode.TreeView<RunsNode>;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
+    private readonly index: RunIndex,
     private readonly stores: FolderStores,
     log: ComponentLogger,
   ) {
-    const model = new RunsModel(stores, log);
-    this.provider = new RunsTreeProvider(model, stores, log);
-    this.view = vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true });
-    this.disposables.push(model, this.provider, this.view, model.onDidChange(() => this.updateBadge()));
-  }
-
-  get model(): RunsModel {
-    return this.provider.model;
+    super();
+    this.provider = this._register(new RunsTreeProvider(index, stores, log));
+    this.view = this._register(vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
+    this._register(index.onDidChange(() => this.updateBadge()));
   }
 
   /** Selected run nodes, for commands invoked from the palette while the tree has a selection. */
@@ -316,15 +309,15 @@ export class RunsView implements vscode.Disposable {
 
   /** Lists the folder again, then reveals and selects the run (or one of its versions). */
   async revealRun(folder: string, runId: string, options: { readonly expand?: boolean; readonly focus?: boolean } = {}): Promise<void> {
-    await this.model.refresh(folder, [runId]);
+    await this.index.refresh(folder, [runId]);
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
-    if (!this.model.run(folder, runId)) return;
+    if (!this.index.run(folder, runId)) return;
     await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
-    await this.model.refresh(folder, [runId]);
-    const run = this.model.run(folder, runId);
+    await this.index.refresh(folder, [runId]);
+    const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
     await this.view.reveal(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
@@ -333,13 +326,10 @@ export class RunsView implements vscode.Disposable {
   private updateBadge(): void {
     let running = 0;
     for (const folder of this.stores.all) {
-      for (const run of this.model.get(folder.key)?.runs.values() ?? []) if (run.state === 'running') running++;
+      for (const run of this.index.get(folder.key)?.runs.values() ?? []) if (run.state === 'running') running++;
     }
     const tooltip = running === 1 ? vscode.l10n.t('1 run running') : vscode.l10n.t('{0} runs running', running);
     this.view.badge = running > 0 ? { value: running, tooltip } : undefined;
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }

@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, IngestResult, Progress, StoreApi } from '../core/api';
 import { LOG_EXTENSION } from '../core/protocol';
-import type { ComponentLogger } from '../logger';
+import { Disposable } from '../dispose';
+import { type ComponentLogger, describe } from '../logger';
 import type { FolderStore, RunsChangedEvent } from '../services';
-import type { StartStore, StoreConnection, Unsubscribe } from './storeConnection';
+import type { StartStore, StoreConnection } from './storeConnection';
 
 /** Delay after a file event before ingesting, so a burst of appends becomes one ingest. */
 const WATCH_DEBOUNCE_MS = 60;
@@ -24,21 +25,20 @@ export interface FolderStoreOptions {
   readonly headlineMetric: () => string;
 }
 
-export class FolderStoreImpl implements FolderStore, vscode.Disposable {
+export class FolderStoreImpl extends Disposable implements FolderStore {
   readonly key: string;
   readonly name: string;
   readonly folder: vscode.WorkspaceFolder | undefined;
   readonly logDir: string;
 
-  private readonly changeEmitter = new vscode.EventEmitter<RunsChangedEvent>();
-  private readonly diagnosticsEmitter = new vscode.EventEmitter<readonly Diagnostic[]>();
+  private readonly changeEmitter = this._register(new vscode.EventEmitter<RunsChangedEvent>());
+  private readonly diagnosticsEmitter = this._register(new vscode.EventEmitter<readonly Diagnostic[]>());
   readonly onDidChangeRuns = this.changeEmitter.event;
   /** Full current set of this store's diagnostics. */
   readonly onDidChangeDiagnostics = this.diagnosticsEmitter.event;
 
   private starting: Promise<StoreConnection> | undefined;
   private client: StoreConnection | undefined;
-  private readonly subscriptions: (vscode.Disposable | Unsubscribe)[] = [];
   private pollTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
   private ingesting: Promise<void> | undefined;
@@ -48,6 +48,7 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
   firstIngest: IngestResult | undefined;
 
   constructor(private readonly options: FolderStoreOptions) {
+    super();
     this.key = options.key;
     this.name = options.name;
     this.folder = options.folder;
@@ -136,14 +137,14 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
       await client.dispose();
       throw new Error('the store was closed while it started');
     }
-    this.subscriptions.push(
+    this._register(
       client.onDidChange((e) => {
         log.debug(`${e.reason}: ${e.changedRuns.length} run(s) changed in ${this.name}`);
         this.changeEmitter.fire({ folder: this.key, changedRuns: e.changedRuns, reason: e.reason });
       }),
-      client.onDidChangeDiagnostics((d) => this.diagnosticsEmitter.fire(d)),
-      client.onLog((line) => log[line.level](`worker (${this.name}): ${line.message}`)),
     );
+    this._register(client.onDidChangeDiagnostics((d) => this.diagnosticsEmitter.fire(d)));
+    this._register(client.onLog((line) => log[line.level](`worker (${this.name}): ${line.message}`)));
     this.firstIngest = await withIngestProgress(client, vscode.l10n.t('Run Rewind: reading logs of {0}', this.name), () => client.ingest());
     log.info(
       `store for ${this.name} ready in ${Date.now() - started} ms (first ingest: ${this.firstIngest.rows} rows, ${this.firstIngest.bytes} bytes)`,
@@ -166,13 +167,10 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
       folder && relative && !relative.startsWith('..') && !path.isAbsolute(relative)
         ? new vscode.RelativePattern(folder, `${relative.split(path.sep).join('/')}/**/*${LOG_EXTENSION}`)
         : new vscode.RelativePattern(vscode.Uri.file(this.logDir), `**/*${LOG_EXTENSION}`);
-    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    this.subscriptions.push(
-      watcher,
-      watcher.onDidCreate(() => this.requestIngest()),
-      watcher.onDidChange(() => this.requestIngest()),
-      watcher.onDidDelete(() => this.requestIngest()),
-    );
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(pattern));
+    this._register(watcher.onDidCreate(() => this.requestIngest()));
+    this._register(watcher.onDidChange(() => this.requestIngest()));
+    this._register(watcher.onDidDelete(() => this.requestIngest()));
   }
 
   /** Saves the snapshot and stops the worker. */
@@ -181,9 +179,7 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
     this.disposed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
-    for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.changeEmitter.dispose();
-    this.diagnosticsEmitter.dispose();
+    super.dispose();
     const client = this.client ?? (await this.starting?.catch(() => undefined));
     this.client = undefined;
     if (!client) return;
@@ -195,7 +191,8 @@ export class FolderStoreImpl implements FolderStore, vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** Closing is asynchronous (the snapshot is saved); dispose() starts it. */
+  override dispose(): void {
     void this.close();
   }
 }
@@ -238,8 +235,4 @@ export async function withIngestProgress<T>(client: StoreConnection, title: stri
     subscription.dispose();
     finish();
   }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/api';
 import { affects, headlineMetric, logDirectoryFor, pollIntervalMs } from '../config';
 import { Setting } from '../ids';
+import { Disposable } from '../dispose';
 import type { Logger } from '../logger';
 import type { FolderStores, RunsChangedEvent } from '../services';
 import { FolderStoreImpl } from './folderStore';
@@ -14,17 +15,17 @@ import type { StartStore } from './storeConnection';
 /** Key of the store used when no folder is open. */
 export const WINDOW_STORE_KEY = 'window';
 
-export class FolderStoresImpl implements FolderStores, vscode.Disposable {
+export class FolderStoresImpl extends Disposable implements FolderStores {
   private stores: FolderStoreImpl[] = [];
-  private readonly runsEmitter = new vscode.EventEmitter<RunsChangedEvent>();
-  private readonly foldersEmitter = new vscode.EventEmitter<void>();
+  private readonly runsEmitter = this._register(new vscode.EventEmitter<RunsChangedEvent>());
+  private readonly foldersEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeRuns = this.runsEmitter.event;
   readonly onDidChangeFolders = this.foldersEmitter.event;
 
-  private readonly problems = vscode.languages.createDiagnosticCollection('runRewind');
+  private readonly problems = this._register(vscode.languages.createDiagnosticCollection('runRewind'));
   private readonly problemFiles = new Map<FolderStoreImpl, vscode.Uri[]>();
-  private readonly perStore = new Map<FolderStoreImpl, vscode.Disposable[]>();
-  private readonly disposables: vscode.Disposable[] = [];
+  /** Our subscriptions to each store's events, dropped when the store closes. */
+  private readonly perStore = new Map<FolderStoreImpl, vscode.Disposable>();
   private readonly log;
 
   /**
@@ -35,13 +36,11 @@ export class FolderStoresImpl implements FolderStores, vscode.Disposable {
     logger: Logger,
     private readonly start: StartStore,
   ) {
+    super();
     this.log = logger.for('store');
     this.sync();
-    this.disposables.push(
-      this.problems,
-      this.runsEmitter,
-      this.foldersEmitter,
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()),
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affects(e, Setting.LogDirectory)) this.sync();
         if (affects(e, Setting.PollInterval)) for (const s of this.stores) s.restartPolling();
@@ -102,10 +101,13 @@ export class FolderStoresImpl implements FolderStores, vscode.Disposable {
         pollIntervalMs,
         headlineMetric,
       });
-      this.perStore.set(store, [
-        store.onDidChangeRuns((e) => this.runsEmitter.fire(e)),
-        store.onDidChangeDiagnostics((d) => this.showProblems(store, d)),
-      ]);
+      this.perStore.set(
+        store,
+        vscode.Disposable.from(
+          store.onDidChangeRuns((e) => this.runsEmitter.fire(e)),
+          store.onDidChangeDiagnostics((d) => this.showProblems(store, d)),
+        ),
+      );
       next.push(store);
     }
     const removed = this.stores.filter((s) => !next.includes(s));
@@ -125,7 +127,7 @@ export class FolderStoresImpl implements FolderStores, vscode.Disposable {
   }
 
   private async close(store: FolderStoreImpl): Promise<void> {
-    for (const d of this.perStore.get(store) ?? []) d.dispose();
+    this.perStore.get(store)?.dispose();
     this.perStore.delete(store);
     this.showProblems(store, []);
     this.problemFiles.delete(store);
@@ -156,9 +158,9 @@ export class FolderStoresImpl implements FolderStores, vscode.Disposable {
     this.problemFiles.set(store, uris);
   }
 
-  dispose(): void {
+  override dispose(): void {
     void this.shutdown();
-    for (const list of this.perStore.values()) for (const d of list) d.dispose();
-    for (const d of this.disposables) d.dispose();
+    for (const d of this.perStore.values()) d.dispose();
+    super.dispose();
   }
 }

@@ -2,7 +2,7 @@
 // client. Kept as an interface so the one place that starts a worker is `startStoreClient`.
 import type { Diagnostic, Progress, StoreApi } from '../core/api';
 import { StoreClient } from '../core/client';
-import type { RunsChangeReason } from '../services';
+import type { StoreChange } from '../core/workerProtocol';
 
 export interface Unsubscribe {
   dispose(): void;
@@ -10,7 +10,7 @@ export interface Unsubscribe {
 
 export interface StoreConnection extends StoreApi {
   readonly logDir: string;
-  onDidChange(listener: (e: { readonly changedRuns: readonly string[]; readonly reason: RunsChangeReason }) => void): Unsubscribe;
+  onDidChange(listener: (e: StoreChange) => void): Unsubscribe;
   /** Always the full current set. */
   onDidChangeDiagnostics(listener: (diagnostics: readonly Diagnostic[]) => void): Unsubscribe;
   onProgress(listener: (progress: Progress) => void): Unsubscribe;

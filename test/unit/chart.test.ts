@@ -3,7 +3,7 @@
 // the validation of what the webview sends.
 import * as assert from 'node:assert/strict';
 import type { RunOverview, VersionInfo } from '../../src/core/api';
-import { csvCell } from '../../src/panels/chartData';
+import { csvField } from '../../src/shared/csv';
 import { defaultViewState, isFromWebview } from '../../src/shared/protocol';
 import { filterKeys, sectionsOf } from '../../media/chart/grid';
 import { buildDrawn, choosePick, type DrawnLine, valueAt } from '../../media/chart/drawn';
@@ -109,9 +109,9 @@ describe('chart panel: branch-mark labels', () => {
 
 describe('chart panel: host side checks', () => {
   it('makes CSV cells inert and quoted', () => {
-    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
-    assert.equal(csvCell('a,b'), '"a,b"');
-    assert.equal(csvCell('plain'), 'plain');
+    assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('plain'), 'plain');
   });
   it('accepts well-formed webview messages and drops everything else', () => {
     assert.ok(isFromWebview({ type: 'ready', width: 500, state: null }));
@@ -120,7 +120,9 @@ describe('chart panel: host side checks', () => {
     assert.ok(!isFromWebview({ type: 'select', selection: { runId: '../x', versionId: 'v1abc', step: 3 } }));
     assert.ok(!isFromWebview({ type: 'select', selection: { runId: 'r1', versionId: 'v1abc', step: -1 } }));
     assert.ok(!isFromWebview({ type: 'query', requestId: 1, key: 'k', lines: [{ version: 'v1' }], buckets: 0, withTimes: false }));
-    assert.ok(!isFromWebview({ type: 'exportPng', inReplyTo: null, key: 'k', dataUrl: 'data:text/html,<script>' }));
+    assert.ok(!isFromWebview({ type: 'exportPngResult', inReplyTo: 1, dataUrl: 'data:text/html,<script>' }));
+    assert.ok(isFromWebview({ type: 'exportPngResult', inReplyTo: 1, dataUrl: 'data:image/png;base64,iVBORw0KGgo=' }));
+    assert.ok(!isFromWebview({ type: 'export', kind: 'html', key: 'k' }));
     assert.ok(!isFromWebview({ type: 'runCommand', command: 'deleteRun' }));
     assert.ok(!isFromWebview({ type: 'toString' }));
     assert.ok(!isFromWebview(null));

@@ -1,4 +1,4 @@
-// DESIGN.md §3: rewind and fork semantics, and every refusal leaving logs and store as they were.
+// Rewind and fork semantics (docs/ARCHITECTURE.md, Rewind and fork), and every refusal leaving logs and store as they were.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -127,8 +127,8 @@ describe('multi-root workspace', () => {
     assert.match(String(inB.item.description), /^base01 · step 49/);
     assert.match(String(inA.item.contextValue), /:rewound/);
     assert.doesNotMatch(String(inB.item.contextValue), /:rewound/);
-    const runA = api.runs.model.run(a.key, 'base01');
-    const runB = api.runs.model.run(b.key, 'base01');
+    const runA = api.runIndex.run(a.key, 'base01');
+    const runB = api.runIndex.run(b.key, 'base01');
     assert.ok(runA && runB);
     assert.notEqual(runA.liveVersion, runB.liveVersion);
     assert.equal(runB.versions.length, 1);
@@ -142,7 +142,7 @@ describe('multi-root workspace', () => {
     assert.equal(await command<string>(CommandId.CopyRunId, 'bonly01'), 'bonly01');
     const base = await runRowIn(api, b.key, 'base01');
     const version = await command<string>(CommandId.CopyVersionId, base.node);
-    assert.equal(version, api.runs.model.run(b.key, 'base01')?.liveVersion);
+    assert.equal(version, api.runIndex.run(b.key, 'base01')?.liveVersion);
     assert.equal(await command<string>(CommandId.CopyVersionId, { run: 'base01', folder: b.key }), version);
     assert.notEqual(await command<string>(CommandId.CopyVersionId, { run: 'base01', folder: a.key }), version);
   });
@@ -193,7 +193,7 @@ describe('multi-root workspace', () => {
 
   it('rewinds base01 in the second folder only: its ops file, its tree; the first folder untouched', async () => {
     const aBefore = listing(a.logDir);
-    const runABefore = api.runs.model.run(a.key, 'base01');
+    const runABefore = api.runIndex.run(a.key, 'base01');
     const bOpsBefore = listing(path.join(b.logDir, 'ops'));
     const base = await runRowIn(api, b.key, 'base01');
     const outcome = await command<LineageOutcome>(CommandId.RewindToStep, base.node, 20, { confirm: false });
@@ -205,10 +205,10 @@ describe('multi-root workspace', () => {
     assert.equal(bOpsAfter.length, bOpsBefore.length + 1, `one ops file in ${b.logDir}/ops: ${bOpsAfter.join(', ')}`);
     assert.deepEqual(listing(a.logDir), aBefore, 'nothing written in the first folder\'s log directory');
 
-    const runB = await api.runs.model.refresh(b.key).then((d) => d.runs.get('base01'));
+    const runB = await api.runIndex.refresh(b.key).then((d) => d.runs.get('base01'));
     assert.equal(runB?.lastStep, 20);
     assert.equal(runB?.versions.filter((v) => v.archived).length, 1);
-    const runA = await api.runs.model.refresh(a.key).then((d) => d.runs.get('base01'));
+    const runA = await api.runIndex.refresh(a.key).then((d) => d.runs.get('base01'));
     assert.equal(runA?.lastStep, 239);
     assert.equal(runA?.liveVersion, runABefore?.liveVersion);
     assert.equal(runA?.versions.length, runABefore?.versions.length);
@@ -226,7 +226,7 @@ describe('multi-root workspace', () => {
     assert.match(!beyond.ok ? beyond.reason : '', /beyond the last step of .* \(20\)/);
     const ok = await command<LineageOutcome>(CommandId.RewindToStep, { run: 'brew01', folder: b.key }, 10, { confirm: false });
     assert.ok(ok.ok, JSON.stringify(ok));
-    assert.equal(api.runs.model.run(b.key, 'brew01')?.lastStep, 10);
+    assert.equal(api.runIndex.run(b.key, 'brew01')?.lastStep, 10);
   });
 
   it('follows a script logging into the second folder, under that folder only', async () => {
@@ -234,7 +234,7 @@ describe('multi-root workspace', () => {
     for (let s = 0; s < 5; s++) writer.log({ loss: 1 / (s + 1) });
     writer.finish();
     await waitFor(async () => ids((await folderRows(api, b.key)).get('speech')).includes('blive01') || undefined, 'blive01 under workspace-b');
-    assert.equal(api.runs.model.run(a.key, 'blive01'), undefined);
+    assert.equal(api.runIndex.run(a.key, 'blive01'), undefined);
   });
 
   it('keeps a snapshot per folder: after a reopen both stores start from theirs, each with its own runs', async function () {
@@ -244,8 +244,8 @@ describe('multi-root workspace', () => {
     const stores = api.folders.all;
     await Promise.all(stores.map((s) => s.store()));
     for (const s of stores) assert.equal(s.firstIngest?.rows, 0, `${s.name} started from its snapshot (read ${s.firstIngest?.rows} rows)`);
-    const dataA = await api.runs.model.refresh(a.key);
-    const dataB = await api.runs.model.refresh(b.key);
+    const dataA = await api.runIndex.refresh(a.key);
+    const dataB = await api.runIndex.refresh(b.key);
     assert.equal(dataA.runs.get('base01')?.lastStep, 239);
     assert.equal(dataB.runs.get('base01')?.lastStep, 20);
     assert.equal(dataB.runs.get('brew01')?.lastStep, 10);
@@ -280,7 +280,7 @@ describe('multi-root workspace', () => {
         const writer = new LogWriter({ dir: storeB.logDir, run: 'bnew01', project: 'fresh', name: 'b-new', heartbeat: 0, config: {} });
         writer.log({ loss: 1 });
         writer.finish();
-        await waitFor(() => api.runs.model.run(storeB.key, 'bnew01'), 'bnew01 listed in the second folder');
+        await waitFor(() => api.runIndex.run(storeB.key, 'bnew01'), 'bnew01 listed in the second folder');
         await waitFor(() => events.some((e) => e === undefined), 'a refresh of the roots');
       } finally {
         listener.dispose();
@@ -291,7 +291,7 @@ describe('multi-root workspace', () => {
     }
     await waitFor(() => api.folders.all[1]?.logDir === b.logDir, 'the second folder back on .runrewind');
     await waitFor(async () => (await children(api)).length === 2, 'both folders in the tree again');
-    assert.equal((await api.runs.model.refresh(b.key)).runs.get('base01')?.lastStep, 20);
+    assert.equal((await api.runIndex.refresh(b.key)).runs.get('base01')?.lastStep, 20);
   });
 
   it('shows both folders in the Runs view (screenshot: test-results/screenshots/multiroot-runs-view.png)', async () => {

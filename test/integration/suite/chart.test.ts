@@ -123,10 +123,10 @@ describe('chart panel', () => {
     await waitFor(async () => (await inspect()).state.selection?.step === 29, 'the panel follows the window selection');
 
     // The toolbar's Fork button runs the palette's Fork at Selected Step.
-    const before = new Set((await api.runs.model.refresh(api.folders.all[0].key)).runs.keys());
+    const before = new Set((await api.runIndex.refresh(api.folders.all[0].key)).runs.keys());
     await act({ kind: 'toolbar', command: 'fork' });
     const forked = await waitFor(async () => {
-      const runs = (await api.runs.model.refresh(api.folders.all[0].key)).runs;
+      const runs = (await api.runIndex.refresh(api.folders.all[0].key)).runs;
       return [...runs.values()].find((r) => !before.has(r.id) && r.forkedFrom?.run === id);
     }, 'the fork made from the toolbar');
     assert.equal(forked.forkedFrom?.step, 29);
@@ -182,6 +182,45 @@ describe('chart panel', () => {
     const [step, value] = lines[lines.length - 1].split(',');
     assert.equal(Number(step), series.steps[series.steps.length - 1]);
     assert.equal(Number(value), series.values[series.values.length - 1]);
+  });
+
+  it('exports a zoomed chart as it shows it, the same from the palette and from the card\'s CSV button', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: 'base01' });
+    await drawn(['base01'], 2);
+    // base01: v1 rewound at 200 (→ v2), v2 rewound at 150 (→ live v3). The chart draws v2 from 150 and v1
+    // from 200; a zoom on steps 100.3–180.7 (1% padding) shows live steps 99–182 and v2's 150–182, not v1.
+    await act({ kind: 'zoom', min: 100.3, max: 180.7 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runrewind-export-'));
+    const fromPalette = path.join(dir, 'palette.csv');
+    await vscode.commands.executeCommand(CommandId.ExportChartCsv, 'loss', fromPalette);
+    const rows = fs.readFileSync(fromPalette, 'utf8').trim().split('\n').map((l) => l.split(','));
+    const run = await (await api.folders.all[0].store()).getRun('base01');
+    const live = run.versions.find((x) => x.id === run.liveVersion);
+    const oldest = run.versions.find((v) => v.archived && v.id !== live?.parent);
+    assert.ok(oldest, 'the version rewound at 200');
+    const header = rows[0];
+    assert.equal(header.length, 3, `step, the live line and the archived version drawn in the zoom: ${header.join(',')}`);
+    assert.match(header[1], /^baseline \(base01\)$/);
+    assert.match(header[2], /archived/);
+    const steps = rows.slice(1).map((r) => Number(r[0]));
+    assert.equal(steps[0], 99);
+    assert.equal(steps[steps.length - 1], 182);
+    assert.ok(rows.slice(1).every((r) => (Number(r[0]) < 150 ? r[2] === '' : r[2] !== '')), 'the archived line from its branch step on');
+    assert.ok(!header.some((h) => h.includes(oldest.id)), 'the oldest version, drawn from step 200, is not in the zoom');
+
+    // The card's own CSV button goes through the same export: its save dialog answered with a path.
+    const fromCard = path.join(dir, 'card.csv');
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = window.showSaveDialog;
+    window.showSaveDialog = async () => vscode.Uri.file(fromCard);
+    try {
+      await act({ kind: 'exportButton', key: 'loss', format: 'csv' });
+      await waitFor(() => fs.existsSync(fromCard) && fs.statSync(fromCard).size > 0, 'the card\'s CSV');
+    } finally {
+      window.showSaveDialog = original;
+    }
+    assert.equal(fs.readFileSync(fromCard, 'utf8'), fs.readFileSync(fromPalette, 'utf8'));
   });
 
   it('shows a hostile run name, config and tags as text', async () => {

@@ -145,7 +145,7 @@ describe('commands', () => {
     assert.ok(outcome?.ok);
     assert.equal(await listedRun(api, id), undefined);
     assert.equal(await runRow(api, id), undefined);
-    const data = api.runs.model.get(api.folders.all[0]?.key ?? '');
+    const data = api.runIndex.get(api.folders.all[0]?.key ?? '');
     for (const v of versions) assert.equal(data?.versionToRun.has(v), false, `archived version ${v} is gone too`);
   });
 
@@ -153,9 +153,9 @@ describe('commands', () => {
     const api = await extensionApi();
     const key = api.folders.all[0]?.key ?? '';
     await run(CommandId.Refresh);
-    const before = await api.runs.model.refresh(key);
+    const before = await api.runIndex.refresh(key);
     await run(CommandId.RebuildStore);
-    const after = await api.runs.model.refresh(key);
+    const after = await api.runIndex.refresh(key);
     assert.deepEqual([...after.runs.keys()].sort(), [...before.runs.keys()].sort());
     for (const [id, r] of before.runs) {
       const again = after.runs.get(id);

@@ -86,7 +86,7 @@ export async function runRow(api: RunRewindApi, runId: string): Promise<ShownIte
 export async function listedRun(api: RunRewindApi, runId: string): Promise<RunInfo | undefined> {
   const folder = api.folders.all[0];
   assert.ok(folder);
-  const data = await api.runs.model.refresh(folder.key);
+  const data = await api.runIndex.refresh(folder.key);
   return data.runs.get(runId);
 }
 

@@ -11,7 +11,7 @@ describe('persistence', () => {
     logRun(id, 25);
     await waitFor(() => listedRun(api, id), `${id} ingested`);
     const key = api.folders.all[0]?.key ?? '';
-    const before = await api.runs.model.refresh(key);
+    const before = await api.runIndex.refresh(key);
     const historyBefore = await (await api.folders.all[0]!.store()).history('base01', { limit: 1 });
 
     await api.folders.reopen();
@@ -23,7 +23,7 @@ describe('persistence', () => {
     assert.ok(first);
     assert.equal(first.rows, 0, `the snapshot covered every row (read ${first.rows} rows, ${first.bytes} bytes)`);
 
-    const after = await api.runs.model.refresh(key);
+    const after = await api.runIndex.refresh(key);
     assert.deepEqual([...after.runs.keys()].sort(), [...before.runs.keys()].sort());
     for (const [runId, r] of before.runs) {
       assert.equal(after.runs.get(runId)?.lastStep, r.lastStep, `${runId} last step`);

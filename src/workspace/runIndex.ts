@@ -1,12 +1,15 @@
-// What the runs tree knows about each folder store's runs: the last listing, refreshed when the store
-// reports changes (coalesced: at most one listing in flight per folder), and diffed so the tree can
-// repaint only the runs that changed instead of the whole view.
+// The run index: each folder store's last run listing, the one place the extension asks "which runs are
+// there, and what are they like now". A workspace service (built in activate(), handed out through
+// Services): the runs tree renders it, commands resolve their targets in it, history documents title
+// their tabs from it. It refreshes when a store reports changes (coalesced: at most one listing in
+// flight per folder), and diffs each listing so the tree can repaint only the runs that changed.
 import * as vscode from 'vscode';
 import type { RunInfo, RunOverview } from '../core/api';
 import { RunRewindError } from '../core/errors';
-import type { ComponentLogger } from '../logger';
+import { Disposable } from '../dispose';
+import { ContextKey } from '../ids';
+import { type ComponentLogger, describe } from '../logger';
 import type { FolderStore, FolderStores } from '../services';
-import { describe } from '../workspace/folderStore';
 
 export interface FolderRuns {
   readonly runs: ReadonlyMap<string, RunInfo>;
@@ -16,7 +19,8 @@ export interface FolderRuns {
   readonly versionToRun: ReadonlyMap<string, string>;
 }
 
-export type ModelChange =
+/** What changed in the index, as precisely as the tree can use it. */
+export type RunIndexChange =
   | { readonly folder: string; readonly scope: 'all' }
   | { readonly folder: string; readonly scope: 'projects'; readonly projects: readonly string[]; readonly runs: readonly string[] }
   | { readonly folder: string; readonly scope: 'runs'; readonly runs: readonly string[] };
@@ -31,24 +35,26 @@ interface FolderState {
   signatures: Map<string, string>;
 }
 
-export class RunsModel implements vscode.Disposable {
+export class RunIndex extends Disposable {
   private readonly states = new Map<string, FolderState>();
-  private readonly emitter = new vscode.EventEmitter<ModelChange>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = this._register(new vscode.EventEmitter<RunIndexChange>());
   readonly onDidChange = this.emitter.event;
+  private loaded = false;
 
   constructor(
     private readonly stores: FolderStores,
     private readonly log: ComponentLogger,
   ) {
-    this.disposables.push(
-      this.emitter,
+    super();
+    this._register(
       stores.onDidChangeRuns((e) => {
         // Appends, renames and rewinds touch runs the tree already has; forks, deletes and rebuilds
         // add or remove runs, which only a full listing shows.
         const partial = e.reason === 'ingest' || e.reason === 'rename' || e.reason === 'rewind';
         if (this.states.get(e.folder)?.data) void this.refresh(e.folder, partial ? e.changedRuns : undefined);
       }),
+    );
+    this._register(
       stores.onDidChangeFolders(() => {
         for (const key of [...this.states.keys()]) {
           const state = this.states.get(key);
@@ -160,7 +166,15 @@ export class RunsModel implements vscode.Disposable {
         this.emitter.fire({ folder: state.store.key, scope: 'all' });
       }
     }
+    this.noteLoaded();
     return data ?? { runs: new Map(), projects: new Map(), versionToRun: new Map() };
+  }
+
+  /** Once every folder has answered a listing (or failed to), the welcome view may show: it no longer flashes while the stores start. */
+  private noteLoaded(): void {
+    if (this.loaded || !this.stores.all.every((s) => this.states.get(s.key)?.data)) return;
+    this.loaded = true;
+    void vscode.commands.executeCommand('setContext', ContextKey.Loaded, true);
   }
 
   /** Stores a new listing and tells the tree which rows it changes. */
@@ -181,16 +195,12 @@ export class RunsModel implements vscode.Disposable {
     }
     return data;
   }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }
 
 /** Above this many changed runs one listing is cheaper than a getRun each. */
 const PARTIAL_LIMIT = 50;
 
-/** The RunInfo part of an overview: the model keeps listings, not config and summaries. */
+/** The RunInfo part of an overview: the index keeps listings, not config and summaries. */
 function runInfo(o: RunOverview): RunInfo {
   const { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions } = o;
   return { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions };
