@@ -7,7 +7,7 @@ import re
 import sys
 import warnings
 
-from . import _lock, _logs, _run, _values, _wandb_compat
+from . import _console, _lock, _logs, _run, _system, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
@@ -288,6 +288,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     merged.update(config)
     run = _run.Run(root, run_id, version_id, mode, shown_project, shown_name, merged, next_step, writer,
                    tags, notes, source, _extras)
+    _start_recording(run, writer, _extras if _extras is not None else _wandb_compat.capture_options())
     if ENV.thread:
         writer.start_thread()
     _run._open_runs.append(run)
@@ -296,6 +297,21 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         atexit.register(_run._at_exit)
         sys.excepthook = _run._excepthook_wrapper(sys.excepthook)
     return run
+
+
+def _start_recording(run, writer, options):
+    """The metadata record, the system sampler and the console capture (docs/PROTOCOL.md), as
+    ``options`` (from _wandb_compat.capture_options) ask; the run stops them before its finish."""
+    run._capture_options = dict((k, options.get(k)) for k in ("console", "stats_interval", "meta"))
+    stop = _system.start(run, writer, options.get("stats_interval"), options.get("meta"), ENV.thread)
+    if stop is not None:
+        run._closers.append(stop)
+    if options.get("console", "auto") != "off":
+        stop = _console.start(run, writer, options.get("console", "auto"), ENV.thread)
+        if stop is not None:
+            run._closers.insert(0, stop)
+            if ENV.thread:
+                writer.every(_console.FLUSH_INTERVAL, _console.flush_all)
 
 
 def _disabled_run(project, name, id, config, tags, notes, extras):

@@ -147,7 +147,8 @@ def generate(out_dir, names=None):
             os.makedirs(d, exist_ok=True)
             os.environ.update({"RUNREWIND_TEST_CLOCK": "%r:0.25" % start, "RUNREWIND_TEST_SEED": str(seed),
                                "RUNREWIND_TEST_PID": "4242", "RUNREWIND_TEST_HOST": "golden-host",
-                               "RUNREWIND_TEST_NO_THREAD": "1"})
+                               "RUNREWIND_TEST_NO_THREAD": "1", "RUNREWIND_META": "off",
+                               "RUNREWIND_STATS": "off"})
             os.environ.pop("RUNREWIND_HEARTBEAT", None)
             ENV._signature = None
             import warnings
