@@ -438,9 +438,7 @@ class Capture(object):
             sink = sink or self.current
             if sink is None:
                 return
-            for source in self.sources:
-                if source.pending:
-                    source.cut(sink.lines)
+            _cut_all(self.sources, sink.lines)
             sink.write()
 
     def _read_loop(self):
@@ -503,9 +501,27 @@ class Capture(object):
         with self.lock:
             for _, tee in self.tees:
                 tee.passthrough()
-            for source in self.sources:
-                if source.pending or source.partial:
-                    source.end(sink.lines, sink.clock(), sink.run._step)
+            _cut_all(self.sources, sink.lines, sink)
+
+
+def _cut_all(sources, out, ending=None):
+    """Cuts every source's chunks into ``out`` (``ending``: the run that ends, whose unfinished lines
+    are ended too). Lines of several streams are merged in the order of their times."""
+    start = len(out)
+    busy = 0
+    for source in sources:
+        if source.pending or (ending is not None and source.partial):
+            busy += 1
+            if ending is None:
+                source.cut(out)
+            else:
+                source.end(out, ending.clock(), ending.run._step)
+    if busy > 1:
+        out[start:] = sorted(out[start:], key=_line_time)
+
+
+def _line_time(line):
+    return float(line[1:line.index(",")])
 
 
 def _fd_of(stream):

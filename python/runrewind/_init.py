@@ -14,6 +14,8 @@ from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOpti
                      StepOutOfRangeError, UnknownRunError, UnknownVersionError)
 
 PROTOCOL = 1
+# Additions readers of protocol 1 skip (docs/PROTOCOL.md, "Versions"): 1 = console, system and metadata.
+PROTOCOL_MINOR = 1
 _DIGITS = re.compile(r"[0-9]+")
 EXAMPLE = "'abc123?_step=200'"
 _IGNORED_WARNED = set()
@@ -257,8 +259,8 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         path = os.path.join(folder, stamp + ".jsonl")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
 
-        start = [("type", "start"), ("protocol", PROTOCOL), ("time", t), ("run", run_id),
-                 ("version", version_id), ("mode", mode)]
+        start = [("type", "start"), ("protocol", PROTOCOL), ("protocol_minor", PROTOCOL_MINOR), ("time", t),
+                 ("run", run_id), ("version", version_id), ("mode", mode)]
         if source is not None:
             start.append(("source", source))
         if project is not None:

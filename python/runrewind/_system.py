@@ -271,9 +271,10 @@ def _cwd():
         return None
 
 
-# Test hooks (python/tests, make_golden.py): fixed counters and metadata instead of the machine's.
+# Test hooks (python/tests, make_golden.py): fixed counters, metadata and GPUs instead of the machine's.
 _test_counters = None
 _test_metadata = None
+load_nvml = Nvml.load
 
 
 def start(run, writer, interval, meta, threads):
@@ -281,10 +282,10 @@ def start(run, writer, interval, meta, threads):
     seconds (None: off) in the writer's thread. Returns the function that stops it, or None."""
     nvml = None
     if interval is not None or meta:
-        nvml = Nvml.load() if _test_counters is None else None
+        nvml = load_nvml()
     if meta:
         try:
-            data = _test_metadata() if _test_metadata is not None else metadata(writer_host(run), nvml)
+            data = _test_metadata() if _test_metadata is not None else metadata(_host(), nvml)
             writer.write_aside('{"type": "metadata", "time": %r, "metadata": %s}\n'
                                % (writer.last_time, _dumps(data)))
         except Exception:
@@ -317,7 +318,7 @@ def start(run, writer, interval, meta, threads):
     return stop
 
 
-def writer_host(run):
+def _host():
     from ._ids import ENV
     return ENV.host
 
