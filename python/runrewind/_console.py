@@ -90,8 +90,9 @@ class _Source(object):
         self.pending = collections.deque()
         self.partial = ""
 
-    def cut(self, out):
-        """Moves the waiting chunks into ``out`` as JSON lines. Call with the capture lock held."""
+    def cut(self, out, times=None):
+        """Moves the waiting chunks into ``out`` as JSON lines (and their times into ``times``, if
+        given). Call with the capture lock held."""
         pending = self.pending
         items = [pending.popleft() for _ in range(len(pending))]
         if not items:
@@ -117,6 +118,8 @@ class _Source(object):
                         _long(out, prefix, when, step, line)
                     else:
                         out.append(prefix % (when, step, _encode(line)))
+                    if times is not None:
+                        times.extend([t] * (len(out) - len(times)))
                 return
         partial = self.partial
         for t, step, data in items:
@@ -126,6 +129,8 @@ class _Source(object):
                 partial += data
                 if len(partial) > 4096:
                     partial = _collapse(partial, out, prefix, stamp(t), step)
+                    if times is not None:
+                        times.extend([t] * (len(out) - len(times)))
                 continue
             parts = data.split("\n")
             if partial:
@@ -139,13 +144,14 @@ class _Source(object):
                     _long(out, prefix, when, step, text)
                 else:
                     out.append(prefix % (when, step, _encode(text)))
+            if times is not None:
+                times.extend([t] * (len(out) - len(times)))
         self.partial = partial
 
-    def end(self, out, t, step):
-        self.cut(out)
+    def end(self, out, t, step, times=None):
         if self.partial:
             self.pending.append((t, step, "\n"))
-            self.cut(out)
+        self.cut(out, times)
 
 
 class _Stamp(object):
@@ -507,21 +513,17 @@ class Capture(object):
 def _cut_all(sources, out, ending=None):
     """Cuts every source's chunks into ``out`` (``ending``: the run that ends, whose unfinished lines
     are ended too). Lines of several streams are merged in the order of their times."""
-    start = len(out)
-    busy = 0
-    for source in sources:
-        if source.pending or (ending is not None and source.partial):
-            busy += 1
-            if ending is None:
-                source.cut(out)
-            else:
-                source.end(out, ending.clock(), ending.run._step)
-    if busy > 1:
-        out[start:] = sorted(out[start:], key=_line_time)
-
-
-def _line_time(line):
-    return float(line[1:line.index(",")])
+    busy = [x for x in sources if x.pending or (ending is not None and x.partial)]
+    if len(busy) == 1 and ending is None:
+        busy[0].cut(out)
+        return
+    lines, times = [], []
+    for source in busy:
+        if ending is None:
+            source.cut(lines, times)
+        else:
+            source.end(lines, ending.clock(), ending.run._step, times)
+    out.extend(lines[i] for i in sorted(range(len(lines)), key=times.__getitem__))
 
 
 def _fd_of(stream):
