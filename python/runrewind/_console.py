@@ -86,6 +86,7 @@ class _Source(object):
     def __init__(self, stream, encoding="utf-8"):
         self.stream = stream
         self.prefix = '[%%s, "%s", %%d, %%s]' % stream
+        self.quoted = '[%%s, "%s", %%d, "%%s"]' % stream
         self.encoding = encoding or "utf-8"
         self.pending = collections.deque()
         self.partial = ""
@@ -106,6 +107,11 @@ class _Source(object):
             if joined.translate(None, _PLAIN_BYTES) == b"\n" * n \
                     and [x[2][-1:] for x in items].count(b"\n") == n:
                 lines = joined.decode(self.encoding, "replace").split("\n")
+                if joined.isascii() and b'"' not in joined and b"\\" not in joined:
+                    quoted = self.quoted  # nothing to escape: no JSON encoder call per line
+                    encode = None
+                else:
+                    encode = _encode
                 last_ms = None
                 when = ""
                 for i, (t, step, _) in enumerate(items):
@@ -116,8 +122,10 @@ class _Source(object):
                     line = lines[i]
                     if len(line) > MAX_LINE:
                         _long(out, prefix, when, step, line)
+                    elif encode is None:
+                        out.append(quoted % (when, step, line))
                     else:
-                        out.append(prefix % (when, step, _encode(line)))
+                        out.append(prefix % (when, step, encode(line)))
                     if times is not None:
                         times.extend([t] * (len(out) - len(times)))
                 return
@@ -205,6 +213,7 @@ class _Tee(io.RawIOBase):
         self._flush_each = flush_each
         self._append = source.pending.append
         self.recording = False
+        self._set_flush()
 
     def write(self, b):
         if b.__class__ is not bytes:
@@ -224,10 +233,15 @@ class _Tee(io.RawIOBase):
             self._run = sink.run
 
     def flush(self):
-        # Called by the text layer at every line end (its line buffering is ours, for the steps): the
-        # terminal is flushed only if the original stream was line-buffered or unbuffered too.
+        # The text layer calls this at every line end (its line buffering is ours, for the steps); an
+        # instance attribute replaces it (see _set_flush) so that the call costs no Python frame.
         if self._flush_each:
             self._out_flush()
+
+    def _set_flush(self):
+        # The terminal is flushed at each line end only if the original stream was line-buffered or
+        # unbuffered too; otherwise it keeps its own buffering and the call does nothing.
+        self.flush = self._out_flush if self._flush_each else _nothing
 
     def flush_out(self):
         try:
@@ -264,6 +278,7 @@ class _Tee(io.RawIOBase):
         self.flush_out()
         self._out, self._out_flush = _text_writer(self._original)
         self._flush_each = False
+        self._set_flush()
 
 
 class _Stream(io.TextIOWrapper):
@@ -276,6 +291,9 @@ class _Stream(io.TextIOWrapper):
         tee.flush_out()
         if tee.recording and tee._pending:
             tee._capture.flush()
+
+
+_nothing = tuple  # a C callable that does nothing: the cheapest no-op flush
 
 
 def _text_writer(original):
@@ -550,6 +568,7 @@ def _after_fork_in_child():
         tee.recording = False
         tee._out, tee._out_flush = _text_writer(tee._original)
         tee._flush_each = False
+        tee._set_flush()
         if getattr(sys, name) is tee.stream:
             setattr(sys, name, tee._original)
 
