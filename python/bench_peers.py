@@ -26,8 +26,8 @@ def payload(width, i):
     return dict(("metric_%03d" % k, (i * 0.001 + k) % 7.0) for k in range(width))
 
 
-def bench_runrewind(tmp, width, n):
-    run = runrewind.init(project="bench", dir=os.path.join(tmp, "rr"), reinit="create_new")
+def timed_logs(run, width, n):
+    """Seconds that ``n`` calls of ``run.log`` with ``width`` scalars take (payloads made beforehand)."""
     data = [payload(width, i) for i in range(n)]
     t0 = time.perf_counter()
     for d in data:
@@ -35,19 +35,17 @@ def bench_runrewind(tmp, width, n):
     elapsed = time.perf_counter() - t0
     run.finish()
     return elapsed
+
+
+def bench_runrewind(tmp, width, n):
+    return timed_logs(runrewind.init(project="bench", dir=os.path.join(tmp, "rr"), reinit="create_new"), width, n)
 
 
 def bench_wandb(tmp, width, n):
     import wandb
     run = wandb.init(project="bench", dir=tmp, settings=wandb.Settings(x_disable_stats=True, console="off"),
                      reinit="create_new")
-    data = [payload(width, i) for i in range(n)]
-    t0 = time.perf_counter()
-    for d in data:
-        run.log(d)
-    elapsed = time.perf_counter() - t0
-    run.finish()
-    return elapsed
+    return timed_logs(run, width, n)
 
 
 def bench_tensorboard(tmp, width, n):

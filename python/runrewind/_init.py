@@ -123,7 +123,10 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
             else "resuming it" if mode_resume is not None else "starting it")
     with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive):
-        state = _logs.read_state(root)
+        # Only the run this init acts on is read whole; of the others, their start records.
+        focus = lock_id if resume_from is not None else (parse_spec(fork_from, "fork_from")[0] if fork_from is not None
+                                                          else id)
+        state = _logs.read_state(root, focus)
         import time as _time
         now = _time.time()
 

@@ -24,6 +24,7 @@ MAX_SAFE_INTEGER = 2 ** 53 - 1
 _KNOWN = frozenset(("start", "config", "row", "summary", "alive", "finish", "rewind", "fork", "rename",
                     "delete"))
 _WAIT = object()
+_ALL = object()
 
 # `{"type": "row", "time": 1.5, "step": 12, "data": {` as Python writes it, or without spaces as JS does;
 # any other key order takes the full JSON parse.
@@ -251,24 +252,85 @@ def _read_lines(path):
     return data[:end].decode("utf-8", "replace").split("\n")
 
 
-def read_state(root):
-    """Reads every log file under ``root`` (which may not exist) into a LogState."""
+def read_state(root, focus=_ALL):
+    """Reads the log files under ``root`` (which may not exist) into a LogState.
+
+    ``focus`` is what ``init`` is about to act on: a run id, a version id, or None (a new run). Only the
+    files of that run are read whole; of every other writer file only the ``start`` record is read, which
+    is all the checks of ``init`` need of other runs (that they exist, their versions and projects). So
+    the cost of ``init`` follows the run it touches, not the size of the log directory. Without
+    ``focus`` every file is read whole (tests compare that with the store).
+    """
+    files = _list_files(root)
+    if focus is _ALL:
+        return _read(root, files, None)
+    state = _read(root, files, frozenset())
+    run = focus if focus in state.runs else state.versions[focus].run if focus in state.versions else None
+    if run is None:
+        return state
+    return _read(root, files, frozenset((run,)))
+
+
+def _read(root, files, whole):
+    """Applies ``files`` in order: all of each file when ``whole`` is None or names the file's run,
+    else the lines up to its first record (its start)."""
     state = LogState()
     waiting = []
-    for name, path in _list_files(root):
+    ops_dir = os.path.join(root, "ops")
+    for name, path in files:
         m = _ids.STAMP_RE.fullmatch(name[:-6])
         if m:
             state.max_stamp_ms = max(state.max_stamp_ms, int(m.group(1)))
-        lines = _read_lines(path)
+        is_ops = os.path.dirname(path) == ops_dir
+        if whole is None or is_ops:
+            lines = _read_lines(path)
+        else:
+            lines, run = _read_head(path)
+            if run in whole:
+                lines = _read_lines(path)
         if lines is None:
             continue
-        is_ops = os.path.basename(os.path.dirname(path)) == "ops" and os.path.dirname(os.path.dirname(path)) == root
         if _apply_file(state, path, lines, is_ops) is _WAIT:
             waiting.append((path, lines, is_ops))
     # A file may wait for one that sorts after it (clocks drift): tried once more, as the store does.
     for path, lines, is_ops in waiting:
         _apply_file(state, path, lines, is_ops)
     return state
+
+
+def _read_head(path):
+    """The complete lines of a writer file up to and including its first record, and the run that record
+    names; (None, None) for what is not a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None, None
+    try:
+        if not _stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, None
+        data = b""
+        lines = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return lines, None  # no complete record (yet)
+            data += chunk
+            while True:
+                end = data.find(b"\n")
+                if end < 0:
+                    break
+                line = data[:end].decode("utf-8", "replace")
+                data = data[end + 1:]
+                lines.append(line)
+                if line.strip():
+                    rec = _parse(line)
+                    if rec is not None and (rec is _DEEP or "_deep" in rec or rec.get("type") in _KNOWN):
+                        run = rec.get("run") if rec is not _DEEP else None
+                        return lines, run if isinstance(run, str) else None
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
 
 
 _DEEP = {"type": None}

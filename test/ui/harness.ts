@@ -23,7 +23,7 @@
 // Needs `npm run build` and `bash scripts/install-code-server.sh` first.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -122,4 +122,16 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
 /** Installs a VSIX with code-server's CLI into `extensionsDir` (for tests of the shipped package). */
 export function installVsix(vsixPath: string, extensionsDir: string, userDataDir: string): string {
   return js.installVsix(vsixPath, extensionsDir, userDataDir);
+}
+
+/** Right-clicks a row and picks a context menu entry, as a person does (hover first: a click that
+ * arrives while the menu is still opening is ignored by the workbench). */
+export async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { hasText: entry }).first();
+  await item.waitFor({ state: 'visible' });
+  await page.waitForTimeout(250);
+  await item.hover();
+  await item.click();
+  await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
 }

@@ -6,22 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { type Workbench, openWorkbench } from './harness';
+import { type Workbench, contextMenu, openWorkbench } from './harness';
 
 function treeItem(page: Page, name: RegExp): Locator {
   return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
-}
-
-/** Right-clicks a row and picks a context menu entry, as a person does (hover first: a click that
- * arrives while the menu is still opening is ignored by the workbench). */
-async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: entry }).first();
-  await item.waitFor({ state: 'visible' });
-  await page.waitForTimeout(250);
-  await item.hover();
-  await item.click();
-  await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
 }
 
 describe('Runs view (UI)', function () {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { LogWriter } from '../../src/core/writer';
-import { type Workbench, openWorkbench } from './harness';
+import { type Workbench, contextMenu, openWorkbench } from './harness';
 
 const PWNED = path.join(os.tmpdir(), `runrewind-pwned-${process.pid}`);
 const PWNED_PROJECT = `${PWNED}-project`;
@@ -56,16 +56,6 @@ function plant(logDir: string): void {
 
 function treeItem(page: Page, id: string): Locator {
   return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-description', { hasText: new RegExp(`^${id}\\b`) }) }).first();
-}
-
-async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: entry }).first();
-  await item.waitFor({ state: 'visible' });
-  await page.waitForTimeout(250);
-  await item.hover();
-  await item.click();
-  await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => page.keyboard.press('Escape'));
 }
 
 /** Types `touch SENTINEL` into the terminal and waits for the file: whatever was sent to the terminal
