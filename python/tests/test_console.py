@@ -320,8 +320,8 @@ class CleanTest(LogDirTest):
 
     def test_a_progress_bar_of_thousands_of_updates_is_one_line(self):
         import io
-        saved = sys.stderr
-        sys.stderr = io.StringIO()
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
         try:
             run = self.init(id="tqdm")
             for i in range(5001):
@@ -331,6 +331,6 @@ class CleanTest(LogDirTest):
             print("after")
             run.finish()
         finally:
-            sys.stderr = saved
+            sys.stdout, sys.stderr = saved
         self.assertEqual([t for _, _, t in console_lines(run.log_file)],
                          [" 5000/5000 |##########|", "after"])
