@@ -1,13 +1,17 @@
 """Console capture: what the script prints while a run is active, written as `console` records.
 
-Two paths feed one line assembler per stream (docs/PROTOCOL.md, "console"):
+Two paths feed it (docs/PROTOCOL.md, "console"):
 
-- ``sys.stdout`` and ``sys.stderr`` are replaced by a proxy that records each line with the exact step
-  pending when it was written and passes the text on to the terminal. Every ``print``, ``logging``
-  handler created after init, warning and traceback takes this path, from any thread.
+- ``sys.stdout`` and ``sys.stderr`` become line-buffered text streams (the C TextIOWrapper, as fast as
+  the originals) over a small tee: once per line it queues the bytes with the time and the step pending
+  then, and passes them on to the terminal. Every ``print``, logging handler made after init, warning
+  and traceback takes this path, from any thread. Cutting the queue into lines, cleaning and encoding
+  them happens in batches: at most about once a second (the heartbeat thread), every 1,000 lines, at an
+  explicit ``flush()`` (which so acknowledges the lines: they are in the log when it returns) and at
+  finish.
 - File descriptor 1 (and 2 with ``console="redirect"``) is pointed at a pipe — a pseudo-terminal when it
   was a terminal, so child processes keep their line buffering and colours — that a reader thread copies
-  to the terminal and records: subprocesses, C extensions and old references to the original stream
+  to the terminal and queues: subprocesses, C extensions and old references to the original stream
   objects. Those lines carry the step pending when the thread read them (a moment later).
 
 fd 2 stays on the terminal by default: a process dying in native code writes its last words there, and
@@ -25,7 +29,6 @@ from json.encoder import encode_basestring_ascii as _encode
 
 FLUSH_INTERVAL = 1.0
 FLUSH_LINES = 1000
-FLUSH_CHARS = 256 * 1024
 MAX_LINE = 64 * 1024
 _FD_DRAIN_WAIT = 0.25
 
