@@ -7,13 +7,15 @@ import re
 import sys
 import warnings
 
-from . import _lock, _logs, _run, _values, _wandb_compat
+from . import _console, _lock, _logs, _run, _system, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
                      StepOutOfRangeError, UnknownRunError, UnknownVersionError)
 
 PROTOCOL = 1
+# Additions readers of protocol 1 skip (docs/PROTOCOL.md, "Versions"): 1 = console, system and metadata.
+PROTOCOL_MINOR = 1
 _DIGITS = re.compile(r"[0-9]+")
 EXAMPLE = "'abc123?_step=200'"
 _IGNORED_WARNED = set()
@@ -260,8 +262,8 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         path = os.path.join(folder, stamp + ".jsonl")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
 
-        start = [("type", "start"), ("protocol", PROTOCOL), ("time", t), ("run", run_id),
-                 ("version", version_id), ("mode", mode)]
+        start = [("type", "start"), ("protocol", PROTOCOL), ("protocol_minor", PROTOCOL_MINOR), ("time", t),
+                 ("run", run_id), ("version", version_id), ("mode", mode)]
         if source is not None:
             start.append(("source", source))
         if project is not None:
@@ -291,6 +293,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     merged.update(config)
     run = _run.Run(root, run_id, version_id, mode, shown_project, shown_name, merged, next_step, writer,
                    tags, notes, source, _extras)
+    _start_recording(run, writer, _extras if _extras is not None else _wandb_compat.capture_options())
     if ENV.thread:
         writer.start_thread()
     _run._open_runs.append(run)
@@ -299,6 +302,21 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         atexit.register(_run._at_exit)
         sys.excepthook = _run._excepthook_wrapper(sys.excepthook)
     return run
+
+
+def _start_recording(run, writer, options):
+    """The metadata record, the system sampler and the console capture (docs/PROTOCOL.md), as
+    ``options`` (from _wandb_compat.capture_options) ask; the run stops them before its finish."""
+    run._capture_options = dict((k, options.get(k)) for k in ("console", "stats_interval", "meta"))
+    stop = _system.start(run, writer, options.get("stats_interval"), options.get("meta"), ENV.thread)
+    if stop is not None:
+        run._closers.append(stop)
+    if options.get("console", "auto") != "off":
+        stop = _console.start(run, writer, options.get("console", "auto"), ENV.thread)
+        if stop is not None:
+            run._closers.insert(0, stop)
+            if ENV.thread:
+                writer.every(_console.FLUSH_INTERVAL, _console.flush_all)
 
 
 def _disabled_run(project, name, id, config, tags, notes, extras):

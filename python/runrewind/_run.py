@@ -5,6 +5,7 @@ import json
 import os
 import sys
 import threading
+import time
 import warnings
 
 from . import _logs, _metrics, _values
@@ -42,10 +43,29 @@ class _Writer(object):
         self.closed = False
         self._stop = threading.Event()
         self._thread = None
+        self.periodic = []
 
     def start_thread(self):
         self._thread = threading.Thread(target=self._beat, name="runrewind-heartbeat", daemon=True)
         self._thread.start()
+
+    def every(self, interval, fn):
+        """Runs ``fn()`` about every ``interval`` seconds in the heartbeat thread (console flushes,
+        system samples); returns the task for ``cancel``."""
+        task = [time.monotonic() + interval, interval, fn]
+        self.periodic.append(task)
+        return task
+
+    def cancel(self, task):
+        try:
+            self.periodic.remove(task)
+        except ValueError:
+            pass
+
+    def write_aside(self, line):
+        """Writes a console, system or metadata record: not a sign of life, so the heartbeat still
+        writes `alive` for readers that skip those records."""
+        self.write(line, self.last_time)
 
     def write(self, line, t):
         # No lock while the backlog is empty: each line is one os.write on an O_APPEND file, which the
@@ -121,7 +141,12 @@ class _Writer(object):
         hb = self.heartbeat
         wait = min(hb, FSYNC_INTERVAL)
         last_sync = self.clock()
+        base_wait = wait
+        if self.periodic:
+            wait = self._run_periodic(base_wait)
         while not self._stop.wait(wait):
+            if self.periodic:
+                wait = self._run_periodic(base_wait)
             now = self.clock()
             if now - self.last_time >= hb:
                 self.write('{"type": "alive", "time": %r}\n' % now, now)
@@ -134,10 +159,24 @@ class _Writer(object):
                 last_sync = now
                 self.sync()
 
-    def close(self):
+    def _run_periodic(self, base_wait):
+        now = time.monotonic()
+        for task in list(self.periodic):
+            if now >= task[0]:
+                task[0] = now + task[1]
+                try:
+                    task[2]()
+                except Exception:  # a failed sample or flush must never stop the heartbeat
+                    pass
+        return max(0.01, min([base_wait] + [task[0] - time.monotonic() for task in self.periodic]))
+
+    def stop_thread(self):
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(5)
+
+    def close(self):
+        self.stop_thread()
         with self.lock:
             if self.closed:
                 return
@@ -392,6 +431,8 @@ class Run(RunMixin):
         self._metrics = None
         self._start_time = writer.last_time
         self._starting_step = next_step
+        # Stop functions of the console capture and the system sampler (``closer(abandon)``).
+        self._closers = []
         if extras:
             self._entity = extras.get("entity") or ""
             self._group = extras.get("group")
@@ -604,6 +645,7 @@ class Run(RunMixin):
         try:
             if self._pending is not None:
                 self._commit()
+            self._stop_extras(False)
             code = 0 if exit_code is None else int(exit_code)
             self._record_fields('"finish", "time": %r, "exit_code": %d', (code,))
         finally:
@@ -613,8 +655,20 @@ class Run(RunMixin):
     def _abandon(self):
         """Test hook: stop writing without a finish, as a killed process would."""
         self._finished = True
+        self._stop_extras(True)
         self._writer.close()
         _forget(self)
+
+    def _stop_extras(self, abandon):
+        """The console's last lines and the last system sample are written before `finish`."""
+        closers, self._closers = self._closers, []
+        if closers:
+            self._writer.stop_thread()
+        for closer in closers:
+            try:
+                closer(abandon)
+            except Exception as e:  # pragma: no cover - never lose the finish record
+                warnings.warn("runrewind: %s" % e, RuntimeWarning, stacklevel=3)
 
     def __enter__(self):
         return self

@@ -1,5 +1,6 @@
 """``wandb.Settings``: accepts every keyword the real one does; the few that mean something locally
-(mode, project, run id/name/group/tags/notes, reinit, resume, root_dir, silent) are read by ``init``."""
+(mode, project, run id/name/group/tags/notes, reinit, resume, root_dir, silent, console, x_disable_stats,
+x_stats_sampling_interval, x_disable_meta) are read by ``init``."""
 
 # Settings that init reads, and the init argument each stands for.
 INIT_FIELDS = {
@@ -11,13 +12,13 @@ INIT_FIELDS = {
 
 _DEFAULTS = {
     "mode": "offline", "silent": False, "quiet": False, "show_info": True, "show_warnings": True,
-    "show_errors": True, "console": "off", "save_code": False, "disable_code": True, "disable_git": True,
-    "x_disable_stats": True, "x_disable_meta": True, "anonymous": None, "start_method": None,
+    "show_errors": True, "console": "auto", "save_code": False, "disable_code": True, "disable_git": True,
+    "x_disable_stats": False, "x_disable_meta": False, "x_stats_sampling_interval": 10.0, "anonymous": None, "start_method": None,
     "init_timeout": 90.0, "reinit": "default", "resume": None, "base_url": "", "api_key": None,
     "program": None, "entity": "", "project": None, "run_name": None, "run_id": None, "run_group": None,
     "run_job_type": None, "run_tags": None, "run_notes": None, "root_dir": None, "files_dir": None,
     "sync_dir": None, "log_dir": None, "offline": True, "disabled": False, "_offline": True,
-    "_disable_stats": True, "_disable_meta": True, "_jupyter": False, "_noop": False,
+    "_disable_stats": False, "_disable_meta": False, "_jupyter": False, "_noop": False,
 }
 
 

@@ -94,6 +94,7 @@ class InitRequest(object):
                 items = dict((k, v) for k, v in items.items() if k not in exclude)
             self.config = items
         self.dir = log_directory(args.get("dir") or given.get("root_dir"), dir_is_parent)
+        self.capture = capture_options(given)
 
     def init_args(self):
         return dict(project=self.project, entity=self.entity, name=self.name, id=self.id, config=self.config,
@@ -101,8 +102,70 @@ class InitRequest(object):
                     resume_from=self.resume_from, fork_from=self.fork_from)
 
     def extras(self):
-        return {"group": _text(self.group), "job_type": _text(self.job_type), "entity": _text(self.entity) or "",
-                "settings": self.settings, "mode": self.mode}
+        return dict(self.capture, group=_text(self.group), job_type=_text(self.job_type),
+                    entity=_text(self.entity) or "", settings=self.settings, mode=self.mode)
+
+
+CONSOLE_MODES = {"auto": "auto", "redirect": "redirect", "wrap": "wrap", "wrap_raw": "wrap", "wrap_emu": "wrap",
+                 "off": "off"}
+DEFAULT_STATS_INTERVAL = 10.0
+_OFF = ("0", "off", "false", "no")
+
+
+def capture_options(given=None, env=None):
+    """What init records besides the metrics: ``console`` ("auto", "wrap", "redirect" or "off"),
+    ``stats_interval`` (seconds between system samples, None for none) and ``meta`` (write the metadata
+    record). Explicit settings win, then RUNREWIND_CONSOLE / RUNREWIND_STATS / RUNREWIND_META, then
+    WANDB_CONSOLE, then the defaults (console "auto", a sample every 10 s, metadata on)."""
+    given = given or {}
+    env = os.environ if env is None else env
+    console = given.get("console")
+    where = "settings(console=%r)" % (console,)
+    if console is None:
+        for name in ("RUNREWIND_CONSOLE", "WANDB_CONSOLE"):
+            if env.get(name):
+                console, where = env[name].strip().lower(), "%s=%r" % (name, env[name])
+                break
+    if console is None:
+        mode = "auto"
+    elif isinstance(console, bool):
+        mode = "auto" if console else "off"
+    else:
+        mode = CONSOLE_MODES.get(str(console).lower())
+        if mode is None:
+            warn_once("console:%s" % where, "%s is not one of %s; using 'auto'"
+                      % (where, ", ".join(sorted(CONSOLE_MODES))))
+            mode = "auto"
+
+    interval = DEFAULT_STATS_INTERVAL
+    disabled = given.get("x_disable_stats")
+    if disabled is None:
+        disabled = given.get("_disable_stats")
+    rate = given.get("x_stats_sampling_interval")
+    text = env.get("RUNREWIND_STATS", "").strip().lower()
+    if disabled is None and rate is None and text:
+        if text in _OFF:
+            disabled = True
+        elif text not in ("1", "on", "true", "yes"):
+            rate = text
+    if rate is not None:
+        try:
+            interval = max(0.1, float(rate))
+            if interval != interval or interval == float("inf"):
+                raise ValueError(rate)
+        except (TypeError, ValueError):
+            warn_once("stats:%r" % (rate,), "the system metrics interval %r is not a number of seconds; "
+                      "using %g" % (rate, DEFAULT_STATS_INTERVAL))
+            interval = DEFAULT_STATS_INTERVAL
+    if disabled:
+        interval = None
+
+    meta = given.get("x_disable_meta")
+    if meta is None:
+        meta = given.get("_disable_meta")
+    if meta is None:
+        meta = env.get("RUNREWIND_META", "").strip().lower() in _OFF
+    return {"console": mode, "stats_interval": interval, "meta": not meta}
 
 
 def start_fields(extras):
@@ -243,6 +306,12 @@ class RunMixin(object):
                  run_tags=tuple(self.tags), run_notes=self.notes, root_dir=self._root,
                  files_dir=self.dir, offline=not self._disabled, disabled=self._disabled,
                  _offline=not self._disabled, _noop=self._disabled)
+        capture = getattr(self, "_capture_options", None)
+        if capture:
+            s.update(console=capture["console"], x_disable_stats=capture["stats_interval"] is None,
+                     x_disable_meta=not capture["meta"])
+            if capture["stats_interval"] is not None:
+                s.update(x_stats_sampling_interval=capture["stats_interval"])
         return s
 
     @property

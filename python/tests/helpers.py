@@ -17,7 +17,8 @@ import runrewind  # noqa: E402
 from runrewind._ids import ENV  # noqa: E402
 
 TEST_ENV_KEYS = ("RUNREWIND_TEST_CLOCK", "RUNREWIND_TEST_SEED", "RUNREWIND_TEST_PID", "RUNREWIND_TEST_HOST",
-                 "RUNREWIND_TEST_NO_THREAD", "RUNREWIND_HEARTBEAT", "RUNREWIND_DIR")
+                 "RUNREWIND_TEST_NO_THREAD", "RUNREWIND_HEARTBEAT", "RUNREWIND_DIR", "RUNREWIND_META",
+                 "RUNREWIND_STATS", "RUNREWIND_CONSOLE", "WANDB_CONSOLE")
 
 
 def records(path):
@@ -52,6 +53,10 @@ class LogDirTest(unittest.TestCase):
         for k in TEST_ENV_KEYS:
             os.environ.pop(k, None)
         os.environ["RUNREWIND_TEST_NO_THREAD"] = "1"
+        # The metadata record and system samples depend on the machine and the clock; the tests of
+        # test_console.py / test_system.py turn them on (the console stays on, as by default).
+        os.environ["RUNREWIND_META"] = "off"
+        os.environ["RUNREWIND_STATS"] = "off"
         self.tmp = tempfile.mkdtemp(prefix="runrewind-test-")
         self.root = os.path.join(self.tmp, "logs")
         self._runs = []

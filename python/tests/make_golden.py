@@ -134,6 +134,98 @@ def chain(d):
     r.finish(exit_code=3)
 
 
+class _FakeNvml(object):
+    """One GPU with fixed readings that change per sample (the golden files cannot depend on a GPU)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def devices(self):
+        return [{"name": "NVIDIA Golden GPU", "memory_total_mb": 24576.0}]
+
+    def sample(self, data):
+        self.n += 1
+        data.update({"system/gpu.0.utilization_percent": 50.0 + self.n, "system/gpu.0.memory_used_mb": 1024.0 * self.n,
+                     "system/gpu.0.memory_percent": round(100.0 * self.n / 24, 2),
+                     "system/gpu.0.temperature_c": 60.0 + self.n, "system/gpu.0.power_w": 100.5 + self.n})
+
+    def close(self):
+        pass
+
+
+def _fake_counters():
+    """/proc-like counters 10 s apart: 25% of a core, 40% of the system, growing disk and network."""
+    n = [0]
+
+    def read():
+        i = n[0]
+        n[0] += 1
+        return {"wall": 10.0 * i, "proc_cpu": 2.5 * i, "rss": (256 + 16 * i) * 1024 * 1024,
+                "sys_cpu": (400 * i, 1000 * i), "mem": (16 * 1024 ** 3, (12 - i) * 1024 ** 3),
+                "disk": (4096 * i * i, 8192 * i), "net": (1000 * i, 3000 * i)}
+    return read
+
+
+GOLDEN_METADATA = {
+    "host": "golden-host", "os": "Linux-golden-x86_64", "python": "3.12.0", "python_implementation": "CPython",
+    "executable": "/usr/bin/python3", "program": "train.py", "args": ["--lr", "0.1"],
+    "command": "python3 train.py --lr 0.1", "cwd": "/home/golden/project", "cpu_count": 8,
+    "memory_total_bytes": 17179869184, "gpu_count": 1, "gpu": "NVIDIA Golden GPU",
+    "gpus": [{"name": "NVIDIA Golden GPU", "memory_total_mb": 24576.0}],
+}
+
+
+@scenario(seed=6, start=1732650000.0)
+def console(d):
+    """Console lines and system records through a rewind and a fork (see README.md)."""
+    import io
+    from runrewind import _system
+    saved = (sys.stdout, sys.stderr, _system._test_counters, _system._test_metadata, _system.load_nvml)
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    _system._test_metadata = lambda: dict(GOLDEN_METADATA)
+    _system.load_nvml = _FakeNvml
+    settings = {"x_disable_meta": False, "x_disable_stats": False, "console": "auto"}
+    try:
+        _system._test_counters = _fake_counters()
+        a = runrewind.init(project="console", id="console1", dir=d, settings=settings)
+        print("loading data")                                   # before the first step: step 0
+        for i in range(6):
+            if i == 3:
+                sys.stdout.write("\rbatch 1/3")                  # a progress bar: its final state
+                sys.stdout.write("\rbatch 2/3")
+                sys.stdout.write("\rbatch 3/3\n")
+            print("step %d loss %.2f" % (i, 1.0 / (i + 1)))
+            a.log({"loss": 1.0 / (i + 1)})
+            if i == 1:
+                print("checkpoint saved", flush=True)           # a flush: a record of its own
+            if i == 2:
+                a._system_sample()
+        sys.stderr.write("\x1b[33mwarning:\x1b[0m\tlr is high\n")  # after the last step: step 6
+        print("na\u00efve \u2713 done")
+        a._system_sample()
+        a.finish()
+
+        _system._test_counters = _fake_counters()
+        b = runrewind.init(dir=d, resume_from="console1?_step=3", settings=settings)
+        print("rewound at 3")                                   # before its first step: step 4
+        for i in range(4, 8):
+            print("step %d again" % i)
+            b.log({"loss": 0.5 / (i + 1)})
+        b._system_sample()
+        b.finish()
+
+        _system._test_counters = _fake_counters()
+        f = runrewind.init(dir=d, id="consolefork", fork_from="console1?_step=5", settings=settings)
+        print("forked")
+        f.log({"loss": 0.01})
+        sys.stderr.write("Traceback (most recent call last):\n  File \"train.py\", line 9, in <module>\n"
+                         "RuntimeError: CUDA out of memory\n")
+        f._system_sample()
+        f.finish(exit_code=1)
+    finally:
+        sys.stdout, sys.stderr, _system._test_counters, _system._test_metadata, _system.load_nvml = saved
+
+
 def generate(out_dir, names=None):
     """Runs every scenario into ``out_dir/<name>/`` (replacing it) and writes its expected.json."""
     saved = dict(os.environ)
@@ -147,8 +239,10 @@ def generate(out_dir, names=None):
             os.makedirs(d, exist_ok=True)
             os.environ.update({"RUNREWIND_TEST_CLOCK": "%r:0.25" % start, "RUNREWIND_TEST_SEED": str(seed),
                                "RUNREWIND_TEST_PID": "4242", "RUNREWIND_TEST_HOST": "golden-host",
-                               "RUNREWIND_TEST_NO_THREAD": "1"})
-            os.environ.pop("RUNREWIND_HEARTBEAT", None)
+                               "RUNREWIND_TEST_NO_THREAD": "1", "RUNREWIND_META": "off",
+                               "RUNREWIND_STATS": "off"})
+            for key in ("RUNREWIND_HEARTBEAT", "RUNREWIND_CONSOLE", "WANDB_CONSOLE"):
+                os.environ.pop(key, None)
             ENV._signature = None
             import warnings
             with warnings.catch_warnings():
@@ -195,6 +289,7 @@ def _cell(v):
 
 def expected(d):
     runs, versions, order = {}, {}, []
+    extras = False
     for path in _files(d):
         recs = _read(path)
         writer_version = None
@@ -227,11 +322,23 @@ def expected(d):
                         runs[rid]["live"] = vid
                     v = {"id": vid, "run": rid, "kind": mode, "parent": parent,
                          "branch_step": rec["source"]["step"] if parent else None,
-                         "archived": False, "rows": [], "explicit": {}, "state": "crashed", "exit_code": None}
+                         "archived": False, "rows": [], "explicit": {}, "state": "crashed", "exit_code": None,
+                         "console": [], "system": [], "metadata": None}
                     versions[vid] = v
                     runs[rid]["versions"].append(vid)
                 v["state"], v["exit_code"] = "crashed", None   # until this writer finishes
                 writer_version = v
+            elif kind == "console":
+                extras = True
+                writer_version["console"] += [{"time": t, "stream": stream, "step": step, "text": text,
+                                               "version": writer_version["id"]}
+                                              for t, stream, step, text in rec["lines"]]
+            elif kind == "system":
+                extras = True
+                writer_version["system"].append({"time": rec["time"], "data": rec["data"]})
+            elif kind == "metadata":
+                extras = True
+                writer_version["metadata"] = rec["metadata"]
             elif kind == "row":
                 writer_version["rows"].append((rec["step"], rec["time"], _flat(rec["data"])))
             elif kind == "config":
@@ -275,6 +382,16 @@ def expected(d):
                 s[k] = x
         return dict((k, _cell(x)) for k, x in sorted(s.items()))
 
+    def console(vid):
+        """The version's console: its parent's lines printed at steps <= the branch step (inherited),
+        then its own, in the order written."""
+        v = versions[vid]
+        lines = []
+        if v["parent"] is not None:
+            lines = [dict(line, inherited=True) for line in console(v["parent"])
+                     if line["step"] <= v["branch_step"]]
+        return lines + [dict(line, inherited=False) for line in v["console"]]
+
     def last_step(vid):
         h = history(vid)
         return h[-1][0] if h else None
@@ -309,6 +426,14 @@ def expected(d):
                 "history": table(vid) if vid != live else None,
             } for vid in ids],
         })
+    if extras:
+        # Console, system and metadata records (protocol 1.1), only where a folder has them.
+        for run in out:
+            for entry in run["versions"]:
+                v = versions[entry["id"]]
+                entry["console"] = console(entry["id"])
+                entry["system"] = v["system"]
+                entry["metadata"] = v["metadata"]
     return {"protocol": 1, "runs": out}
 
 
