@@ -75,6 +75,7 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
    * source cannot go on without it (a writer's start, an op), the source is refused.
    */
   refuse(problem: RecordProblem, source: S): Outcome {
+    if (problem.kind === 'unstored') return 'ok';
     if (problem.kind === 'line') {
       this.sink.report(source, problem.severity, problem.reason);
       return 'ok';

@@ -29,7 +29,14 @@ export class RecordProblem {
  * its message; deep: nested deeper than MAX_RECORD_NESTING; newer: written with a newer protocol;
  * field: a field of a `type` record is wrong; misplaced: a `type` that does not belong in this file.
  */
-export type ProblemKind = 'line' | 'deep' | 'newer' | 'field' | 'misplaced';
+export type ProblemKind = 'line' | 'deep' | 'newer' | 'field' | 'misplaced' | 'unstored';
+
+/**
+ * Record types of protocol 1.1 (docs/PROTOCOL.md: console output, system metrics, run metadata) that
+ * the Python client writes and this store does not keep yet: skipped without a diagnostic, so a run
+ * that printed is not a file full of warnings. The Python reader skips them the same way.
+ */
+export const UNSTORED_RECORD_TYPES: ReadonlySet<string> = new Set(['console', 'system', 'metadata']);
 
 export type ParsedRecord = WriterRecord | OpRecord | RecordProblem;
 
@@ -55,6 +62,7 @@ export function parseObject(r: Record<string, unknown>, origin: RecordOrigin): P
   // The hot path: history rows.
   if (type === 'row' && origin === 'writer') return parseRow(r);
   if (typeof type !== 'string') return new RecordProblem('line', 'the record has no "type"');
+  if (UNSTORED_RECORD_TYPES.has(type)) return new RecordProblem('unstored', `a ${type} record (not stored yet)`, undefined, 'warning');
   if (!RECORD_TYPES.has(type)) return new RecordProblem('line', `unknown record type ${JSON.stringify(type)}; skipped (written by a newer Run Rewind?)`, undefined, 'warning');
   const known = type as RecordType;
   const time = typeof r.time === 'number' && Number.isFinite(r.time) ? r.time : Number.NaN;
