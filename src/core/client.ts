@@ -7,6 +7,7 @@ import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
 import type { FromWorker, StoreChange, WorkerConfig } from './workerProtocol';
+import type { LogLevel } from './workerProtocol';
 
 export type { StoreChange } from './api';
 
@@ -21,6 +22,7 @@ export interface StoreClientOptions {
   readonly wasmPath?: string;
   readonly headlineMetric?: string;
   readonly saveDelayMs?: number;
+  readonly maxSaveIntervalMs?: number;
 }
 
 export interface Subscription {
@@ -41,7 +43,7 @@ class Emitter<T> {
 }
 
 export interface LogMessage {
-  readonly level: 'info' | 'warn' | 'error';
+  readonly level: LogLevel;
   readonly message: string;
 }
 
@@ -68,6 +70,7 @@ export class StoreClient implements StoreApi {
       wasmPath: options.wasmPath ?? path.join(path.dirname(script), 'sql-wasm.wasm'),
       headlineMetric: options.headlineMetric,
       saveDelayMs: options.saveDelayMs,
+      maxSaveIntervalMs: options.maxSaveIntervalMs,
     };
     const worker = new Worker(script, { workerData: config });
     const client = new StoreClient(worker, options.logDir);

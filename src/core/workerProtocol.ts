@@ -11,8 +11,10 @@ export interface WorkerConfig {
   readonly snapshotPath?: string;
   readonly wasmPath?: string;
   readonly headlineMetric?: string;
-  /** Milliseconds after a change before the snapshot is written (default 2000). */
+  /** Milliseconds of quiet after a change before the snapshot is written (default 10,000). */
   readonly saveDelayMs?: number;
+  /** While changes never stop, the longest a change waits to be saved (default 300,000; see worker.ts). */
+  readonly maxSaveIntervalMs?: number;
 }
 
 /** A call of one StoreApi method with exactly that method's parameters. */
@@ -28,6 +30,9 @@ export type WorkerEvent =
   | { readonly kind: 'changed'; readonly change: StoreChange }
   | { readonly kind: 'diagnostics'; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'progress'; readonly progress: Progress }
-  | { readonly kind: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+  | { readonly kind: 'log'; readonly level: LogLevel; readonly message: string };
 
 export type FromWorker = Reply | WorkerEvent;
+
+/** Levels of the worker's log lines, as the output channel has them. */
+export type LogLevel = 'trace' | 'info' | 'warn' | 'error';

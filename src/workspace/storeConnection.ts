@@ -1,5 +1,6 @@
 // The store as the extension holds it: the StoreApi plus the events and lifetime of the worker-backed
 // client. Kept as an interface so the one place that starts a worker is `startStoreClient`.
+import type { LogLevel } from '../core/workerProtocol';
 import type { Diagnostic, Progress, StoreApi } from '../core/api';
 import { StoreClient } from '../core/client';
 import type { StoreChange } from '../core/workerProtocol';
@@ -15,7 +16,7 @@ export interface StoreConnection extends StoreApi {
   onDidChangeDiagnostics(listener: (diagnostics: readonly Diagnostic[]) => void): Unsubscribe;
   onProgress(listener: (progress: Progress) => void): Unsubscribe;
   /** The worker's own log lines. */
-  onLog(listener: (line: { readonly level: 'info' | 'warn' | 'error'; readonly message: string }) => void): Unsubscribe;
+  onLog(listener: (line: { readonly level: LogLevel; readonly message: string }) => void): Unsubscribe;
   /** Why the snapshot was not used at start, if it was not. */
   readonly startupNote: string | undefined;
   /** Saves the snapshot and stops the worker. */

@@ -118,3 +118,39 @@ describe('StoreClient progress', () => {
     await client.dispose();
   });
 });
+
+describe('StoreClient snapshot saves', () => {
+  it('saves after a quiet period, at most once per interval while a run trains, and at trace level', async function () {
+    this.timeout(60_000);
+    const dir = tempDir();
+    const snapshotPath = path.join(tempDir(), 'store.rrsnap');
+    const client = await StoreClient.start({ logDir: dir, snapshotPath, workerScript, wasmPath: defaultWasmPath(), saveDelayMs: 150, maxSaveIntervalMs: 500 });
+    const saves: string[] = [];
+    client.onLog((line) => {
+      if (/Saved the store snapshot/.test(line.message)) saves.push(line.level);
+    });
+    const w = writer(dir);
+    const started = Date.now();
+    // A run that trains without pause: a new row every 30 ms for 2 s, each read at once.
+    while (Date.now() - started < 2000) {
+      w.log({ loss: Math.random() });
+      await client.ingest();
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const during = saves.length;
+    const elapsed = Date.now() - started;
+    // Before: one save per 2 s delay after every change (here one per 150 ms, ~13). Now: one per 500 ms.
+    assert.ok(during <= Math.ceil(elapsed / 500) + 1, `${during} saves in ${elapsed} ms of training`);
+    assert.ok(during >= 1, 'a run that never pauses is still saved');
+    w.finish();
+    await client.ingest();
+    for (let i = 0; i < 100 && saves.length === during; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(saves.length, during + 1, 'saved once the store went quiet');
+    assert.deepEqual([...new Set(saves)], ['trace'], 'saves are logged at trace level');
+    await client.dispose();
+    const reopened = await StoreClient.start({ logDir: dir, snapshotPath, workerScript, wasmPath: defaultWasmPath() });
+    assert.equal(reopened.startupNote, undefined);
+    assert.equal((await reopened.listRuns())[0].state, 'finished');
+    await reopened.dispose();
+  });
+});
