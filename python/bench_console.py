@@ -6,7 +6,7 @@ Each figure comes from a child process printing ``lines`` lines in a tight ``pri
 output — a pseudo-terminal drained by this process (as a terminal), a pipe, and /dev/null — once with
 the console off (the bare print) and once per capture mode. It also prints a child's lines written by a
 subprocess straight to fd 1, checks that every line reached the log, and times the system sampler.
-Prints the figures plainly; it asserts nothing (see DESIGN.md section 6).
+Prints the figures plainly; it asserts nothing (README, "Benchmarks": figures, never timed assertions).
 """
 
 import glob

@@ -2,7 +2,7 @@
 
     python3 python/bench_log.py [calls]        (default 1,000,000)
 
-Prints the figures plainly; it asserts nothing (see DESIGN.md section 6). The baseline writes the same
+Prints the figures plainly; it asserts nothing (README, "Benchmarks": figures, never timed assertions). The baseline writes the same
 dict with ``json.dumps`` to a buffered file; a second baseline also flushes every line, as the protocol
 asks every writer to do.
 """

@@ -5,7 +5,7 @@ measured in the same process, printed as ratios to Run Rewind's.
     <peers venv>/bin/python python/bench_peers.py [calls]     (default 2,000; `npm run bench` runs it)
 
 The peers' venv comes from scripts/install-python-peers.sh. Nothing here reaches the network. Each
-figure is the median of 3 rounds; asserts nothing (DESIGN.md section 6).
+figure is the median of 3 rounds; asserts nothing (README, "Benchmarks": figures, never timed assertions).
 """
 
 import os

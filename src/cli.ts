@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import type { RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
-import { cellText, compactNumber, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
+import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { parseStep } from './core/runSpec';
+import { formatNumber } from './shared/format';
 
 const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
@@ -296,7 +297,7 @@ function wallTime(unixSeconds: number): string {
 function listText(runs: readonly RunInfo[]): string {
   const rows: string[][] = [];
   for (const r of runs) {
-    const headline = r.headline ? `${r.headline.key}=${compactNumber(r.headline.value)}` : '';
+    const headline = r.headline ? `${r.headline.key}=${formatNumber(r.headline.value)}` : '';
     const origin = r.forkedFrom ? `forked from ${r.forkedFrom.run}@${r.forkedFrom.step}` : '';
     rows.push([r.id, r.name, r.project, r.state, String(r.lastStep ?? '-'), headline, origin]);
     for (const v of r.versions) {

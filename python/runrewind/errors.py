@@ -1,4 +1,4 @@
-"""Errors raised by ``runrewind.init`` when a request breaks the rules of DESIGN.md section 3, and the
+"""Errors raised by ``runrewind.init`` when a request breaks the rules of the rewind and fork rules (docs/ARCHITECTURE.md, "Rewind and fork"), and the
 ``wandb.errors`` classes integrations catch.
 
 Every error is a ``ValueError`` carrying a stable ``code`` (the same codes as the TypeScript core's

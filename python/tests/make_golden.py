@@ -258,7 +258,7 @@ def generate(out_dir, names=None):
 
 
 # ------------------------------------------------------------------------------------------------
-# The independent replay: DESIGN.md section 3 and docs/PROTOCOL.md applied to the files.
+# The independent replay: the rewind and fork rules (docs/ARCHITECTURE.md, "Rewind and fork") and docs/PROTOCOL.md applied to the files.
 
 def _files(d):
     paths = glob.glob(os.path.join(d, "runs", "*", "*.jsonl")) + glob.glob(os.path.join(d, "ops", "*.jsonl"))

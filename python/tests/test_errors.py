@@ -1,4 +1,4 @@
-"""Every error of DESIGN.md section 3, raised before anything is written."""
+"""Every error of the rewind and fork rules (docs/ARCHITECTURE.md, "Rewind and fork"), raised before anything is written."""
 
 import os
 

@@ -1,5 +1,5 @@
 """The committed golden log directories are exactly what the library writes, and expected.json holds the
-values DESIGN.md section 3 gives for the seed scripts."""
+values the rewind and fork rules (docs/ARCHITECTURE.md, "Rewind and fork") gives for the seed scripts."""
 
 import json
 import math

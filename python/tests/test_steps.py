@@ -1,4 +1,4 @@
-"""Step semantics of DESIGN.md section 3 (W&B's)."""
+"""Step semantics of the rewind and fork rules (docs/ARCHITECTURE.md, "Rewind and fork") (W&B's)."""
 
 from tests.helpers import LogDirTest, records, rows
 

@@ -1,5 +1,6 @@
 // Plain-data views of the store's answers for JSON, CSV and text output (command line, exports).
 // NaN and infinities become the strings "NaN", "Infinity" and "-Infinity" in JSON.
+import { writeCsv } from '../shared/csv';
 import type { CellValue, HistoryTable, RunInfo, RunOverview, VersionInfo } from './api';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -63,29 +64,15 @@ export function historyJson(table: HistoryTable): Json[] {
   });
 }
 
+/** The history as CSV, through the product's one CSV writer (src/shared/csv.ts) and its formula guard. */
 export function historyCsv(table: HistoryTable): string {
-  const lines = [['_step', '_timestamp', ...table.columns].map(csvField).join(',')];
-  for (const row of table.rows) lines.push([row.step, row.time, ...row.cells].map((c) => csvField(cellText(c))).join(','));
-  return `${lines.join('\n')}\n`;
+  return writeCsv(['_step', '_timestamp', ...table.columns], table.rows.map((row) => [row.step, row.time, ...row.cells]));
 }
 
 export function cellText(value: CellValue | number): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
   return String(value);
-}
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  // Quote what CSV needs quoted, and neutralise spreadsheet formulas in user text.
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) && !/^-Infinity$/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** A number for people to read: integers whole, others to 6 significant digits. */
-export function compactNumber(value: number): string {
-  if (!Number.isFinite(value) || Number.isInteger(value)) return cellText(value);
-  return String(Number(value.toPrecision(6)));
 }
 
 /** Fixed-width text table; user text is printed as text (control characters made visible). */

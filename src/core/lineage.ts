@@ -1,4 +1,4 @@
-// Rewind and fork as API calls: the rules of DESIGN.md §3 checked against the store, and the op
+// Rewind and fork as API calls: the rules of the README's "What rewind and fork mean here" (docs/ARCHITECTURE.md, *Rewind and fork*) checked against the store, and the op
 // records that carry them out. Nothing is written unless every check passes.
 import { RunRewindError } from './errors';
 import { generateRunName } from './names';
