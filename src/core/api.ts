@@ -1,6 +1,9 @@
 // The shapes the store answers with, and the interface the extension and the command line use.
 // Everything here survives structured cloning (worker_threads), including NaN and ±Infinity.
 
+import type { ConsoleStream, RunMetadata } from './protocol';
+export type { ConsoleStream, RunMetadata } from './protocol';
+
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
 export type VersionKind = 'new' | 'rewind' | 'fork';
 
@@ -70,6 +73,57 @@ export interface RunOverview extends RunInfo {
   readonly lineage: readonly ForkedFrom[];
   readonly host: string | null;
   readonly pid: number | null;
+  /**
+   * What the version's newest writer file says about its process (host, Python, command, GPUs; see
+   * docs/PROTOCOL.md `metadata`); null when no writer recorded it (revision 1.0, or turned off).
+   */
+  readonly metadata?: RunMetadata | null;
+}
+
+/** One line a version's Run Console shows. */
+export interface ConsoleLine {
+  /** When the line ended (unix seconds). */
+  readonly time: number;
+  readonly stream: ConsoleStream;
+  /** The step pending when it was printed (the next row's _step). */
+  readonly step: number;
+  /** As a terminal shows it: escape sequences and control characters but tab already removed by the writer. */
+  readonly text: string;
+  /** The version that printed it. */
+  readonly version: string;
+  /** Printed by an ancestor (the parent of a rewind or fork, up to its branch step): shown marked. */
+  readonly inherited: boolean;
+}
+
+export interface ConsoleQuery {
+  /** First line of the page; negative counts from the end (-100: the last 100 lines). */
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+export interface ConsolePage {
+  readonly version: string;
+  /** Lines the version shows in all (inherited ones included). */
+  readonly total: number;
+  /** Index of the page's first line among them. */
+  readonly offset: number;
+  readonly lines: readonly ConsoleLine[];
+}
+
+/** One system metric of one version, against wall time (times ascending as written). */
+export interface SystemSeries {
+  readonly key: string;
+  /** Unix seconds: the x of the chart's System section. */
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface SystemMetrics {
+  readonly version: string;
+  /** One series per `system/…` key the version's own samples hold, in compareKeys order. */
+  readonly series: readonly SystemSeries[];
+  /** Number of samples. */
+  readonly samples: number;
 }
 
 export interface MetricKey {
@@ -197,6 +251,12 @@ export interface StoreApi {
   /** The same, min/max downsampled to at most `buckets` buckets (at most 4 points each, in step order). */
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series>;
   history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
+  /** The lines a version's console shows: its parent's up to the branch step (inherited), then its own. */
+  consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage>;
+  /** A version's own system samples (never inherited), one series per key against wall time. */
+  systemMetrics(version: string): Promise<SystemMetrics>;
+  /** The newest writer file's metadata record of a version, or null. */
+  metadata(version: string): Promise<RunMetadata | null>;
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;

@@ -75,7 +75,6 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
    * source cannot go on without it (a writer's start, an op), the source is refused.
    */
   refuse(problem: RecordProblem, source: S): Outcome {
-    if (problem.kind === 'unstored') return 'ok';
     if (problem.kind === 'line') {
       this.sink.report(source, problem.severity, problem.reason);
       return 'ok';
@@ -138,6 +137,18 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
         break;
       case 'alive':
         break;
+      // Console, system and metadata records are not signs of life (docs/PROTOCOL.md, Liveness): a
+      // writer that only prints still writes `alive` records, so they do not touch lastSeen.
+      case 'console':
+        this.store.appendConsole(version, record.lines);
+        return 'ok';
+      case 'system':
+        this.store.appendSystem(version, record.time, record.data);
+        return 'ok';
+      case 'metadata':
+        // A version's metadata is its newest writer file's: files are applied in stamp order.
+        this.store.setMetadata(version, record.metadata);
+        return 'ok';
       case 'finish':
         this.store.finishWriter(version, record.exit_code, record.time);
         // A writer's finish is its last record: nothing after it is applied.

@@ -2,7 +2,8 @@
 // thread; the caller's thread only posts messages and receives (transferred) results.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi } from './api';
+import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi, SystemMetrics } from './api';
+import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
@@ -144,6 +145,9 @@ export class StoreClient implements StoreApi {
   series(version: string, key: string, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('series', version, key, range, withTimes); }
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('downsample', version, key, buckets, range, withTimes); }
   history(version: string, query?: HistoryQuery): Promise<HistoryTable> { return this.call('history', version, query); }
+  consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage> { return this.call('consoleLines', version, query); }
+  systemMetrics(version: string): Promise<SystemMetrics> { return this.call('systemMetrics', version); }
+  metadata(version: string): Promise<RunMetadata | null> { return this.call('metadata', version); }
   rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
   rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }

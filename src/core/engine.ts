@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi } from './api';
+import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
@@ -185,6 +186,22 @@ export class Engine implements SyncStoreApi {
 
   history(version: string, query?: HistoryQuery): HistoryTable {
     return this.queries.history(this.versionId(version), query);
+  }
+
+  consoleLines(version: string, query?: ConsoleQuery): ConsolePage {
+    for (const [name, value] of [['offset', query?.offset], ['limit', query?.limit]] as const) {
+      if (value !== undefined && !Number.isSafeInteger(value)) throw new RunRewindError('bad-argument', `the console's ${name} must be an integer, got ${value}`);
+    }
+    if (query?.limit !== undefined && query.limit < 0) throw new RunRewindError('bad-argument', `the console's limit must not be negative, got ${query.limit}`);
+    return this.queries.consoleLines(this.versionId(version), query);
+  }
+
+  systemMetrics(version: string): SystemMetrics {
+    return this.queries.systemMetrics(this.versionId(version));
+  }
+
+  metadata(version: string): RunMetadata | null {
+    return this.queries.metadata(this.versionId(version));
   }
 
   /** A version id, or the live version of a run id. */

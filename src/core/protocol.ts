@@ -131,16 +131,61 @@ export interface DeleteRecord {
   readonly run: string;
 }
 
-export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord;
+export type ConsoleStream = 'stdout' | 'stderr';
+
+/** One printed line: [time, stream, step pending when it ended, text without escapes]. */
+export type ConsoleLineEntry = readonly [time: number, stream: ConsoleStream, step: number, text: string];
+
+/** Lines the writer's process printed (revision 1.1), in the order printed. */
+export interface ConsoleRecord {
+  readonly type: 'console';
+  readonly time: number;
+  readonly lines: readonly ConsoleLineEntry[];
+}
+
+/** One sample of system metrics (revision 1.1): `system/…` keys against wall time, not steps. */
+export interface SystemRecord {
+  readonly type: 'system';
+  readonly time: number;
+  readonly data: Readonly<Record<string, number>>;
+}
+
+/** What a writer's process is (revision 1.1): every field optional; see docs/PROTOCOL.md. */
+export interface RunMetadata {
+  readonly host?: string;
+  readonly os?: string;
+  readonly python?: string;
+  readonly python_implementation?: string;
+  readonly executable?: string;
+  readonly program?: string;
+  readonly args?: readonly string[];
+  readonly command?: string;
+  readonly cwd?: string;
+  readonly cpu_count?: number;
+  readonly memory_total_bytes?: number;
+  readonly gpu_count?: number;
+  readonly gpu?: string;
+  readonly gpus?: readonly { readonly name?: string; readonly memory_total_mb?: number }[];
+  /** Fields a newer writer adds are kept as they were written. */
+  readonly [field: string]: unknown;
+}
+
+export interface MetadataRecord {
+  readonly type: 'metadata';
+  readonly time: number;
+  readonly metadata: RunMetadata;
+}
+
+export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord;
 export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
 
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
-  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete',
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata',
 ]);
 /** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
-export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename']);
+export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata']);
 export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
 
 /** Makes a file stamp that sorts by creation time. */

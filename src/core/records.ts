@@ -3,7 +3,7 @@
 // applied (its run exists, its step comes after the last one, it is the first record of its file) is
 // apply.ts's question. An importer of another format builds the same typed records itself.
 import { PROTOCOL_VERSION, RECORD_TYPES, parseLine } from './protocol';
-import type { ForkRecord, LogRecord, OpRecord, RecordType, RowRecord, SourceRef, StartMode, StartRecord, WriterRecord } from './protocol';
+import type { ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
 import { MAX_NAME_LENGTH, RECORD_VERSION_ID_PATTERN, RUN_ID_PATTERN, isStep, recordName } from './runSpec';
 import { MAX_RECORD_NESTING, isPlainObject, nestedDeeperThan } from './values';
 
@@ -29,14 +29,7 @@ export class RecordProblem {
  * its message; deep: nested deeper than MAX_RECORD_NESTING; newer: written with a newer protocol;
  * field: a field of a `type` record is wrong; misplaced: a `type` that does not belong in this file.
  */
-export type ProblemKind = 'line' | 'deep' | 'newer' | 'field' | 'misplaced' | 'unstored';
-
-/**
- * Record types of protocol 1.1 (docs/PROTOCOL.md: console output, system metrics, run metadata) that
- * the Python client writes and this store does not keep yet: skipped without a diagnostic, so a run
- * that printed is not a file full of warnings. The Python reader skips them the same way.
- */
-export const UNSTORED_RECORD_TYPES: ReadonlySet<string> = new Set(['console', 'system', 'metadata']);
+export type ProblemKind = 'line' | 'deep' | 'newer' | 'field' | 'misplaced';
 
 export type ParsedRecord = WriterRecord | OpRecord | RecordProblem;
 
@@ -62,7 +55,6 @@ export function parseObject(r: Record<string, unknown>, origin: RecordOrigin): P
   // The hot path: history rows.
   if (type === 'row' && origin === 'writer') return parseRow(r);
   if (typeof type !== 'string') return new RecordProblem('line', 'the record has no "type"');
-  if (UNSTORED_RECORD_TYPES.has(type)) return new RecordProblem('unstored', `a ${type} record (not stored yet)`, undefined, 'warning');
   if (!RECORD_TYPES.has(type)) return new RecordProblem('line', `unknown record type ${JSON.stringify(type)}; skipped (written by a newer Run Rewind?)`, undefined, 'warning');
   const known = type as RecordType;
   const time = typeof r.time === 'number' && Number.isFinite(r.time) ? r.time : Number.NaN;
@@ -92,6 +84,9 @@ function parseWriterRecord(type: RecordType, r: Record<string, unknown>, time: n
       if (name === undefined) return new RecordProblem('field', NAME_RULE, type);
       return { type, time, name };
     }
+    case 'console': return parseConsole(r, time);
+    case 'system': return parseSystem(r, time);
+    case 'metadata': return parseMetadata(r, time);
     default:
       return new RecordProblem('misplaced', `a ${JSON.stringify(type)} record belongs in an ops file, not a writer file`, type);
   }
@@ -104,6 +99,74 @@ function parseRow(r: Record<string, unknown>): RowRecord | RecordProblem {
   if (!isPlainObject(data)) return new RecordProblem('field', '"data" must be an object of metric values', 'row');
   // A row's time is taken as written (the store compares it with NaN only).
   return { type: 'row', time: typeof r.time === 'number' ? r.time : Number.NaN, step, data };
+}
+
+/** Longest console line text a reader keeps (writers cut lines at 65,536 characters). */
+export const MAX_CONSOLE_TEXT = 65_536;
+
+/**
+ * A console record's lines, each [time, stream, step, text] (docs/PROTOCOL.md, `console`). One bad
+ * entry refuses the record, naming the entry: a writer that gets one wrong gets them all wrong.
+ */
+function parseConsole(r: Record<string, unknown>, time: number): ConsoleRecord | RecordProblem {
+  const lines = r.lines;
+  if (!Array.isArray(lines)) return new RecordProblem('field', `"lines" must be an array of [time, stream, step, text], got ${short(lines)}`, 'console');
+  const out: ConsoleLineEntry[] = new Array<ConsoleLineEntry>(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const entry: unknown = lines[i];
+    const where = `"lines[${i}]"`;
+    if (!Array.isArray(entry) || entry.length !== 4) return new RecordProblem('field', `${where} must be an array [time, stream, step, text], got ${short(entry)}`, 'console');
+    const [t, stream, step, text] = entry as unknown[];
+    if (typeof t !== 'number' || !Number.isFinite(t)) return new RecordProblem('field', `${where} time must be a finite number of unix seconds, got ${short(t)}`, 'console');
+    if (stream !== 'stdout' && stream !== 'stderr') return new RecordProblem('field', `${where} stream must be "stdout" or "stderr", got ${short(stream)}`, 'console');
+    if (!isStep(step)) return new RecordProblem('field', `${where} step must be a non-negative integer, got ${short(step)}`, 'console');
+    if (typeof text !== 'string') return new RecordProblem('field', `${where} text must be a string, got ${short(text)}`, 'console');
+    if (text.length > MAX_CONSOLE_TEXT) return new RecordProblem('field', `${where} text is ${text.length} characters long; writers cut lines at ${MAX_CONSOLE_TEXT}`, 'console');
+    out[i] = [t, stream, step, text];
+  }
+  return { type: 'console', time, lines: out };
+}
+
+/** A system sample: `system/…` keys with numbers (NaN and infinities included); null is no value. */
+function parseSystem(r: Record<string, unknown>, time: number): SystemRecord | RecordProblem {
+  if (!Number.isFinite(time)) return new RecordProblem('field', `"time" must be a finite number of unix seconds (system metrics are plotted against it), got ${short(r.time)}`, 'system');
+  const data = r.data;
+  if (!isPlainObject(data)) return new RecordProblem('field', `"data" must be an object of "system/…" keys and numbers, got ${short(data)}`, 'system');
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(data)) {
+    const value = data[key];
+    if (!key.startsWith('system/') || key.length > MAX_NAME_LENGTH) return new RecordProblem('field', `"data" key ${short(key)} must start with "system/" and be at most ${MAX_NAME_LENGTH} characters`, 'system');
+    if (value === null) continue;
+    if (typeof value !== 'number') return new RecordProblem('field', `"data" value of ${short(key)} must be a number, got ${short(value)}`, 'system');
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return { type: 'system', time, data: out };
+}
+
+const METADATA_STRINGS = ['host', 'os', 'python', 'python_implementation', 'executable', 'program', 'command', 'cwd', 'gpu'] as const;
+const METADATA_COUNTS = ['cpu_count', 'memory_total_bytes', 'gpu_count'] as const;
+
+/** The writer's process: known fields are checked; unknown ones (a newer writer's) are kept as written. */
+function parseMetadata(r: Record<string, unknown>, time: number): MetadataRecord | RecordProblem {
+  const m = r.metadata;
+  if (!isPlainObject(m)) return new RecordProblem('field', `"metadata" must be an object, got ${short(m)}`, 'metadata');
+  for (const field of METADATA_STRINGS) {
+    if (m[field] !== undefined && typeof m[field] !== 'string') return new RecordProblem('field', `"metadata.${field}" must be a string, got ${short(m[field])}`, 'metadata');
+  }
+  for (const field of METADATA_COUNTS) {
+    if (m[field] !== undefined && !isStep(m[field])) return new RecordProblem('field', `"metadata.${field}" must be a non-negative integer, got ${short(m[field])}`, 'metadata');
+  }
+  if (m.args !== undefined && !(Array.isArray(m.args) && m.args.every((a) => typeof a === 'string'))) return new RecordProblem('field', `"metadata.args" must be an array of strings, got ${short(m.args)}`, 'metadata');
+  if (m.gpus !== undefined) {
+    if (!Array.isArray(m.gpus)) return new RecordProblem('field', `"metadata.gpus" must be an array of {"name", "memory_total_mb"}, got ${short(m.gpus)}`, 'metadata');
+    for (let i = 0; i < m.gpus.length; i++) {
+      const gpu: unknown = m.gpus[i];
+      if (!isPlainObject(gpu) || (gpu.name !== undefined && typeof gpu.name !== 'string') || (gpu.memory_total_mb !== undefined && typeof gpu.memory_total_mb !== 'number')) {
+        return new RecordProblem('field', `"metadata.gpus[${i}]" must be {"name": string, "memory_total_mb": number}, got ${short(gpu)}`, 'metadata');
+      }
+    }
+  }
+  return { type: 'metadata', time, metadata: m as RunMetadata };
 }
 
 function parseStart(r: Record<string, unknown>, time: number): StartRecord | RecordProblem {

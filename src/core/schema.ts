@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -128,6 +128,36 @@ const MIGRATIONS: Record<number, string> = {
   // The run a file's first record applied to, so a file that arrives late (sorting before one already
   // applied to the same run) is noticed: see LogIngester.
   2: 'ALTER TABLE files ADD COLUMN run TEXT;',
+  // Console lines, system samples and metadata (protocol 1.1). Console lines have their own table keyed
+  // by version and sequence, so a million of them never touch the chunk tables metric queries read.
+  3: `
+CREATE TABLE console_lines (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  time REAL NOT NULL,
+  stream INTEGER NOT NULL, -- 0 stdout, 1 stderr
+  text TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+-- An inherited part of a console is the parent's lines up to the branch step: counted from this index.
+CREATE INDEX console_by_step ON console_lines (version, step);
+
+-- One system sample: its wall time and its system/… values as JSON (with bare NaN, as the logs).
+CREATE TABLE system_samples (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  time REAL NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+
+-- The newest writer file's metadata record of a version, as JSON.
+CREATE TABLE version_metadata (
+  version TEXT PRIMARY KEY,
+  metadata TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 };
 
 export function schemaVersion(db: Db): number {
@@ -153,7 +183,7 @@ export function migrate(db: Db): boolean {
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata']) {
     db.run(`DELETE FROM ${table}`);
   }
 }

@@ -4,6 +4,7 @@
 // Reading histories back is queries.ts's job. It knows nothing of log files (ingest.ts reads them) or
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, VersionKind } from './api';
+import type { ConsoleLineEntry, RunMetadata } from './protocol';
 import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
 import type { Db } from './sqlite';
@@ -81,6 +82,9 @@ export class RunStore {
   /** Headline per version; dropped whenever the version changes (its ancestors' rows up to the branch step never do). */
   private readonly headlines = new Map<string, { key: string; value: number } | null>();
   private nextSeq = 0;
+  /** Next console line and system sample number per version, read from the database on first use. */
+  private readonly consoleSeq = new Map<string, number>();
+  private readonly systemSeq = new Map<string, number>();
 
   constructor(
     readonly db: Db,
@@ -100,6 +104,8 @@ export class RunStore {
     this.series.reload();
     this.versionsByRun.clear();
     this.headlines.clear();
+    this.consoleSeq.clear();
+    this.systemSeq.clear();
     this.nextSeq = 0;
     this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted FROM runs', [], (r) => {
       const run: RunRow = {
@@ -275,6 +281,48 @@ export class RunStore {
     return points;
   }
 
+  /**
+   * Appends printed lines to a version's console, numbered on from its last one, in as few statements
+   * as it takes (a batch of lines is one record; a million lines are a thousand records).
+   */
+  appendConsole(versionId: string, lines: readonly ConsoleLineEntry[]): void {
+    const v = this.version(versionId);
+    let seq = this.consoleSeq.get(v.id) ?? nextSeqOf(this.db, 'console_lines', v.id);
+    for (let at = 0; at < lines.length; at += CONSOLE_BATCH) {
+      const n = Math.min(CONSOLE_BATCH, lines.length - at);
+      const params: (string | number)[] = new Array<string | number>(n * 6);
+      for (let i = 0; i < n; i++) {
+        const [time, stream, step, text] = lines[at + i];
+        const o = i * 6;
+        params[o] = v.id;
+        params[o + 1] = seq++;
+        params[o + 2] = step;
+        params[o + 3] = time;
+        params[o + 4] = stream === 'stderr' ? 1 : 0;
+        params[o + 5] = text;
+      }
+      this.db.run(consoleInsert(n), params);
+    }
+    this.consoleSeq.set(v.id, seq);
+    this.versionChanged(v);
+  }
+
+  /** Appends one system sample to a version (never inherited: each version keeps its own). */
+  appendSystem(versionId: string, time: number, data: Readonly<Record<string, number>>): void {
+    const v = this.version(versionId);
+    const seq = this.systemSeq.get(v.id) ?? nextSeqOf(this.db, 'system_samples', v.id);
+    this.db.run('INSERT INTO system_samples (version, seq, time, data) VALUES (?,?,?,?)', [v.id, seq, time, encodeRecord(data)]);
+    this.systemSeq.set(v.id, seq + 1);
+    this.versionChanged(v);
+  }
+
+  /** Sets a version's metadata: the newest writer file's record replaces an older one. */
+  setMetadata(versionId: string, metadata: RunMetadata): void {
+    const v = this.version(versionId);
+    this.db.run('INSERT OR REPLACE INTO version_metadata (version, metadata) VALUES (?,?)', [v.id, encodeRecord(metadata)]);
+    this.versionChanged(v);
+  }
+
   /** Writes every partial chunk, key statistic, run and version that changed. */
   flush(): void {
     this.series.flush();
@@ -354,6 +402,24 @@ export class RunStore {
     }
     return found;
   }
+}
+
+/** Console lines per INSERT statement: 6 parameters each, well under SQLite's limit of 32,766. */
+const CONSOLE_BATCH = 256;
+const consoleInserts = new Map<number, string>();
+
+function consoleInsert(n: number): string {
+  let sql = consoleInserts.get(n);
+  if (sql === undefined) {
+    sql = `INSERT INTO console_lines (version, seq, step, time, stream, text) VALUES ${new Array<string>(n).fill('(?,?,?,?,?,?)').join(',')}`;
+    consoleInserts.set(n, sql);
+  }
+  return sql;
+}
+
+function nextSeqOf(db: Db, table: 'console_lines' | 'system_samples', version: string): number {
+  const row = db.get(`SELECT MAX(seq) FROM ${table} WHERE version=?`, [version]);
+  return row && typeof row[0] === 'number' ? row[0] + 1 : 0;
 }
 
 function parseJsonArray(value: unknown): string[] {

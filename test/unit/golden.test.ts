@@ -10,6 +10,9 @@ import { openEngine } from './helpers';
 interface ExpectedVersion {
   id: string; archived: boolean; kind: string; parent: string | null; branch_step: number | null; state: string;
   exit_code: number | null; last_step: number | null; summary: Record<string, Json>; history: Json[] | null;
+  console?: { time: number; stream: string; step: number; text: string; version: string; inherited: boolean }[];
+  system?: { time: number; data: Record<string, number> }[];
+  metadata?: Record<string, Json> | null;
 }
 interface ExpectedRun {
   id: string; project: string; name: string; state: string; live_version: string; deleted: boolean; config: Record<string, Json>;
@@ -31,7 +34,7 @@ describe('golden logs written by the Python client', () => {
       const engine = await openEngine(path.join(root, name));
       const result = engine.ingest();
       assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
-      // Console, system and metadata records (protocol 1.1) are skipped quietly until the store keeps them.
+      // Console, system and metadata records (protocol 1.1) are stored without a word.
       assert.deepEqual(result.diagnostics.filter((d) => /console|system|metadata/.test(d.message)), []);
       const runs = engine.listRuns();
       assert.deepEqual(runs.map((r) => r.id).sort(), expected.runs.filter((r) => !r.deleted).map((r) => r.id).sort());
@@ -59,6 +62,31 @@ describe('golden logs written by the Python client', () => {
           assert.equal(v.lastStep, wv.last_step, `${label} last step`);
           assert.deepEqual(toJson(engine.getRun(wv.id).summary), wv.summary, `${label} summary`);
           if (wv.history) assert.deepEqual(historyJson(engine.history(wv.id)), wv.history, `${label} history`);
+          if (wv.console) {
+            const page = engine.consoleLines(wv.id);
+            assert.equal(page.total, wv.console.length, `${label} console line count`);
+            wv.console.forEach((line, i) => assert.deepEqual({ ...page.lines[i] }, line, `${label} console line ${i}`));
+            // Paged, the same lines: two at a time, and the last three by a negative offset.
+            const paged: typeof page.lines[number][] = [];
+            for (let at = 0; at < page.total; at += 2) paged.push(...engine.consoleLines(wv.id, { offset: at, limit: 2 }).lines);
+            assert.deepEqual(paged, page.lines, `${label} console paged`);
+            assert.deepEqual(engine.consoleLines(wv.id, { offset: -3 }).lines, page.lines.slice(-3), `${label} console tail`);
+          }
+          if (wv.system) {
+            const metrics = engine.systemMetrics(wv.id);
+            assert.equal(metrics.samples, wv.system.length, `${label} system samples`);
+            const keys = [...new Set(wv.system.flatMap((s) => Object.keys(s.data)))];
+            assert.deepEqual(metrics.series.map((s) => s.key).sort(), keys.sort(), `${label} system keys`);
+            for (const series of metrics.series) {
+              const withKey: NonNullable<ExpectedVersion['system']> = wv.system.filter((sample) => series.key in sample.data);
+              assert.deepEqual([...series.times], withKey.map((sample) => sample.time), `${label} ${series.key} times`);
+              assert.deepEqual([...series.values], withKey.map((sample) => sample.data[series.key]), `${label} ${series.key} values`);
+            }
+          }
+          if (wv.metadata !== undefined) {
+            assert.deepEqual(engine.metadata(wv.id), wv.metadata, `${label} metadata`);
+            assert.deepEqual(engine.getRun(wv.id).metadata, wv.metadata, `${label} overview metadata`);
+          }
         }
       }
       engine.close();
