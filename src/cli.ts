@@ -1,7 +1,7 @@
 // The `runrewind` command line: the same engine as the extension, for SSH sessions, CI and scripts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunInfo } from './core/api';
+import type { ConsoleLine, RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
@@ -39,6 +39,18 @@ The run's history, one row per step, with _step and _time (wall time) first.
   --jsonl        one JSON object per line (stream-friendly: | head works)
 ${RUN_ARG}
 `,
+  console: `Usage: runrewind console RUN [--version ID] [--limit N] [--follow] [--json | --jsonl]
+
+What the run printed (stdout and stderr, captured by the Python client), one line each:
+time, stream, the step pending when it was printed, and the text. Lines marked ^ are inherited: printed
+by the version this one was rewound or forked from, up to the branch step.
+  --version ID   an archived version instead of the live one
+  --limit N      only the last N lines
+  --follow       keep printing new lines until interrupted (Ctrl-C)
+  --json         one JSON array of {time, stream, step, text, version, inherited}
+  --jsonl        one JSON object per line (works with --follow)
+${RUN_ARG}
+`,
   rewind: `Usage: runrewind rewind RUN --step N
 
 Archives the run's live version and starts a new live version (same run id) from its rows up to step N.
@@ -69,6 +81,8 @@ Commands:
       --version ID                an archived version instead of the live one
       --limit N                   only the last N rows
       --csv | --json | --jsonl    machine-readable output
+  console RUN                   what the run printed, inherited lines marked ^
+      --version ID  --limit N  --follow  --json | --jsonl
   rewind RUN --step N           archive the live version, continue from step N (same run id)
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
@@ -89,7 +103,10 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--keys', '--version', '--limit', '--step', '--id', '--name']);
-const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--help', '-h']);
+
+/** How often `console --follow` reads the logs again. */
+const FOLLOW_POLL_MS = 500;
 
 function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
@@ -146,7 +163,10 @@ function logDirOf(args: Args): string {
   return path.resolve(option(args, '--dir') ?? process.env.RUNREWIND_DIR ?? '.runrewind');
 }
 
-export async function main(argv: readonly string[], out: (text: string) => void, warn: (text: string) => void = (text) => process.stderr.write(terminalSafe(text))): Promise<number> {
+/**
+ * Runs one command. `stop` ends `console --follow` (tests); without it, --follow ends on SIGINT.
+ */
+export async function main(argv: readonly string[], out: (text: string) => void, warn: (text: string) => void = (text) => process.stderr.write(terminalSafe(text)), stop?: AbortSignal): Promise<number> {
   const args = parseArgs(argv);
   const help = args.options.has('--help') || args.options.has('-h');
   if (args.command === 'help') {
@@ -168,12 +188,19 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const logDir = logDirOf(args);
   if (!fs.existsSync(logDir)) throw new RunRewindError('bad-argument', `the log directory ${logDir} does not exist (set --dir or RUNREWIND_DIR)`);
   const json = args.options.has('--json');
+  const follow = args.options.has('--follow');
+  if (follow && args.command !== 'console') throw new UsageError('--follow is an option of runrewind console only');
+  if (follow && json) throw new UsageError('--follow cannot be combined with --json (one array is printed at the end); use --jsonl');
+  if (args.command === 'console' && args.options.has('--csv')) throw new UsageError('runrewind console has no --csv; use --json or --jsonl');
   const cache = !args.options.has('--no-cache');
   const engine = await Engine.open({ logDir, snapshotPath: cache ? path.join(logDir, '.cache', 'cli-store.rrsnap') : undefined });
   try {
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();
       out(json ? `${JSON.stringify({ runs: engine.listRuns().length, rows: result.rows, points: result.points })}\n` : `Rebuilt the store: ${engine.listRuns().length} runs, ${result.rows} rows, ${result.points} points.\n`);
+    } else if (args.command === 'console') {
+      engine.ingest();
+      await consoleCommand(engine, args, json, follow, out, stop);
     } else {
       engine.ingest();
       run(engine, args, json, out);
@@ -284,6 +311,70 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
   }
+}
+
+/**
+ * `runrewind console`: a page of the lines, then with --follow every new line, reading the logs every
+ * FOLLOW_POLL_MS until interrupted. The version is fixed when it starts (a run id follows the version
+ * that is live then).
+ */
+async function consoleCommand(engine: Engine, args: Args, json: boolean, follow: boolean, out: (text: string) => void, stop: AbortSignal | undefined): Promise<void> {
+  const version = option(args, '--version') ?? engine.getRun(resolveRun(engine, requireRun(args, 'console'))).version.id;
+  const limitText = option(args, '--limit');
+  const limit = limitText === undefined ? undefined : usageNumber(limitText, '--limit');
+  const jsonl = args.options.has('--jsonl');
+  const print = (lines: readonly ConsoleLine[]): void => {
+    if (lines.length === 0) return;
+    if (jsonl) out(lines.map((l) => `${JSON.stringify(consoleJson(l))}\n`).join(''));
+    else out(lines.map((l) => `${consoleTime(l.time)}  ${l.stream.padEnd(6)}  ${String(l.step).padStart(6)}  ${l.inherited ? '^' : ' '} ${l.text}\n`).join(''));
+  };
+  const first = engine.consoleLines(version, limit === undefined ? {} : { offset: -limit, limit });
+  if (json) {
+    out(`${JSON.stringify(first.lines.map(consoleJson))}\n`);
+    return;
+  }
+  print(first.lines);
+  if (!follow) return;
+  let shown = first.offset + first.lines.length;
+  const ended = stop ?? interrupted();
+  while (!ended.aborted) {
+    await sleep(FOLLOW_POLL_MS, ended);
+    if (ended.aborted) break;
+    engine.ingest();
+    const page = engine.consoleLines(version, { offset: shown });
+    print(page.lines);
+    shown += page.lines.length;
+  }
+}
+
+function consoleJson(line: ConsoleLine): Record<string, unknown> {
+  return { time: line.time, stream: line.stream, step: line.step, text: line.text, version: line.version, inherited: line.inherited };
+}
+
+/** Aborted on the first SIGINT (Ctrl-C): `console --follow` then ends with exit code 0. */
+function interrupted(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/** Local wall time to the millisecond (a console line's time). */
+function consoleTime(unixSeconds: number): string {
+  if (!Number.isFinite(unixSeconds)) return ''.padEnd(23);
+  const ms = Math.round(unixSeconds * 1000);
+  return `${wallTime(Math.floor(ms / 1000))}.${String(ms % 1000).padStart(3, '0')}`;
 }
 
 /** Local wall time to the second, sortable (the history table's _time column). */

@@ -1,9 +1,10 @@
 // The command line: outputs for scripts and one clear line on bad input.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
+import { encodeRecord } from '../../src/core/protocol';
 import { linearRun, snapshotTree, tempDir, writer } from './helpers';
 
 const cliPath = path.join(__dirname, '..', '..', 'src', 'cli.js');
@@ -158,5 +159,67 @@ describe('runrewind command line', () => {
     const again = cli(['show', w.run, '--dir', dir, '--json']);
     assert.equal(again.code, 0);
     assert.equal((JSON.parse(again.stdout) as { versions: unknown[] }).versions.length, 2);
+  });
+
+  it('prints a console with inherited lines marked, as --json and --jsonl, with escape codes never raw', async () => {
+    const dir = tempDir();
+    const folder = path.join(dir, 'runs', 'c1');
+    fs.mkdirSync(folder, { recursive: true });
+    const line = (t: number, stream: string, step: number, text: string): unknown[] => [t, stream, step, text];
+    const file = (stamp: string, records: Record<string, unknown>[]): void => fs.writeFileSync(path.join(folder, `${stamp}.jsonl`), records.map((r) => `${encodeRecord(r)}\n`).join(''));
+    const start = { type: 'start', protocol: 1, protocol_minor: 1, time: 100, run: 'c1', mode: 'new', version: 'vcli000000000', host: 'elsewhere', pid: 1 };
+    // A hostile line: a writer that did not strip escapes (the protocol says it must) still cannot
+    // move the cursor or recolour the terminal through the command line.
+    file('1700000000000-aaaaaaaa', [start, { type: 'console', time: 101, lines: [line(100.5, 'stdout', 0, 'loading'), line(101.25, 'stderr', 1, 'evil \u001b[2J\u001b]0;title\u0007 \u202e end')] },
+      { type: 'row', time: 101, step: 0, data: { x: 1 } }, { type: 'row', time: 102, step: 1, data: { x: 2 } }, { type: 'finish', time: 103, exit_code: 0 }]);
+    file('1700000000001-aaaaaaaa', [{ ...start, version: 'vcli000000001', mode: 'rewind', source: { run: 'c1', version: 'vcli000000000', step: 1 } },
+      { type: 'console', time: 110, lines: [line(110, 'stdout', 2, 'own line\twith tab')] }, { type: 'finish', time: 111, exit_code: 0 }]);
+    const text = await capture(['console', 'c1', '--dir', dir]);
+    const rows = text.trimEnd().split('\n');
+    assert.equal(rows.length, 3);
+    assert.match(rows[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.500 {2}stdout {2} {5}0 {2}\^ loading$/);
+    assert.match(rows[1], /stderr {2} {5}1 {2}\^ evil /);
+    assert.match(rows[2], /stdout {2} {5}2 {4}own line\twith tab$/);
+    const jsonl = (await capture(['console', 'c1', '--dir', dir, '--jsonl'])).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(jsonl.map((l) => [l.version, l.inherited, l.stream, l.step]), [['vcli000000000', true, 'stdout', 0], ['vcli000000000', true, 'stderr', 1], ['vcli000000001', false, 'stdout', 2]]);
+    assert.equal(jsonl[1].text, 'evil \u001b[2J\u001b]0;title\u0007 \u202e end', 'JSON keeps the text exactly (JSON escapes it)');
+    const json = JSON.parse(await capture(['console', 'vcli000000000', '--dir', dir, '--json', '--limit', '1'])) as Record<string, unknown>[];
+    assert.deepEqual(json.map((l) => [l.inherited, l.step]), [[false, 1]]);
+    // Through the real process, on a terminal's stdout: no escape or bidi character gets out raw.
+    const shown = cli(['console', 'c1', '--dir', dir]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.doesNotMatch(shown.stdout, /[\u001b\u0007\u202e]/);
+    assert.match(shown.stdout, /evil \\u001b\[2J\\u001b\]0;title\\u0007 \\u202e end/);
+    assert.match(cli(['console', '--help']).stdout, /Usage: runrewind console RUN/);
+    assert.equal(cli(['console', 'c1', '--dir', dir, '--follow', '--json']).code, 2);
+    assert.equal(cli(['history', 'c1', '--dir', dir, '--follow']).code, 2);
+  });
+
+  it('follows a console until interrupted, then exits 0', async () => {
+    const dir = tempDir();
+    const folder = path.join(dir, 'runs', 'live');
+    fs.mkdirSync(folder, { recursive: true });
+    const logFile = path.join(folder, '1700000000000-aaaaaaaa.jsonl');
+    const append = (record: Record<string, unknown>): void => fs.appendFileSync(logFile, `${encodeRecord(record)}\n`);
+    append({ type: 'start', protocol: 1, protocol_minor: 1, time: 100, run: 'live', mode: 'new', version: 'vlive00000000', host: 'elsewhere', pid: 1 });
+    append({ type: 'console', time: 100, lines: [[100, 'stdout', 0, 'before follow']] });
+    const child = spawn(process.execPath, [cliPath, 'console', 'live', '--dir', dir, '--follow', '--jsonl', '--no-cache'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const waitFor = async (text: string): Promise<void> => {
+      while (!stdout.includes(text)) {
+        if (child.exitCode !== null) assert.fail(`the follower exited early: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await waitFor('before follow');
+    append({ type: 'console', time: 101, lines: [[101, 'stdout', 0, 'printed later'], [101, 'stderr', 0, 'and another']] });
+    await waitFor('and another');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    assert.deepEqual(stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { text: string }).text), ['before follow', 'printed later', 'and another']);
   });
 });
