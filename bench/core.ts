@@ -1,4 +1,4 @@
-// Core engine benchmarks: ingest, rewind/fork, downsampling, snapshot and event-loop stalls. Each figure
+// Core engine benchmarks: ingest, rewind/fork, downsampling, a console of 1M lines, snapshot and event-loop stalls. Each figure
 // is printed beside a baseline measured in the same run, because these machines are shared and noisy:
 // ratios hold, absolute times drift. Prints; asserts nothing.
 import * as fs from 'node:fs';
@@ -268,6 +268,81 @@ async function benchSnapshotAndStall(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Writes one run as the Python client does: `rows` steps of `loss`, and `linesPerStep` console lines per
+ * step batched 1,000 to a record (0 for the same run without a console).
+ */
+function generateConsoleRun(dir: string, run: string, rows: number, linesPerStep: number): void {
+  const folder = path.join(dir, 'runs', run);
+  fs.mkdirSync(folder, { recursive: true });
+  const file = fs.openSync(path.join(folder, '1700000000000-benchcon.jsonl'), 'w');
+  const t0 = 1_700_000_000;
+  fs.writeSync(file, `${JSON.stringify({ type: 'start', protocol: 1, protocol_minor: 1, time: t0, run, version: 'vbenchconsole', mode: 'new', host: 'bench', pid: 1 })}\n`);
+  let pending: unknown[] = [];
+  let out: string[] = [];
+  for (let step = 0; step < rows; step++) {
+    const t = t0 + step / 100;
+    for (let j = 0; j < linesPerStep; j++) pending.push([t, j === 9 ? 'stderr' : 'stdout', step, `epoch ${step >> 10} | batch ${step} | line ${j} | loss ${(1 / (1 + step)).toFixed(6)}`]);
+    if (pending.length >= 1000) {
+      out.push(JSON.stringify({ type: 'console', time: t, lines: pending }));
+      pending = [];
+    }
+    out.push(JSON.stringify({ type: 'row', time: t, step, data: { loss: 1 / (1 + step) + (step % 997 === 0 ? 5 : 0) } }));
+    if (out.length >= 10_000) {
+      fs.writeSync(file, `${out.join('\n')}\n`);
+      out = [];
+    }
+  }
+  if (pending.length > 0) out.push(JSON.stringify({ type: 'console', time: t0 + rows / 100, lines: pending }));
+  out.push(JSON.stringify({ type: 'finish', time: t0 + rows / 100, exit_code: 0 }));
+  fs.writeSync(file, `${out.join('\n')}\n`);
+  fs.closeSync(file);
+}
+
+/** Console lines live in their own table: 1M of them must not slow a metric query on the same run. */
+export async function benchConsole(): Promise<void> {
+  const rows = 100_000;
+  const linesPerStep = 10;
+  const plainDir = tempDir();
+  const consoleDir = tempDir();
+  generateConsoleRun(plainDir, 'bench', rows, 0);
+  generateConsoleRun(consoleDir, 'bench', rows, linesPerStep);
+  const measure = async (dir: string): Promise<{ engine: Engine; ingestMs: number; queryMs: number }> => {
+    const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath() });
+    const t0 = performance.now();
+    while (engine.ingest().rows > 0 || engine.pendingBytes() > 0) { /* until everything is read */ }
+    const ingestMs = performance.now() - t0;
+    const query: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t = performance.now();
+      engine.downsample('bench', 'loss', 2000);
+      engine.series('bench', 'loss', { from: 40_000, to: 60_000 }, true);
+      engine.history('bench', { offset: -100 });
+      query.push(performance.now() - t);
+    }
+    return { engine, ingestMs, queryMs: median(query) };
+  };
+  const plain = await measure(plainDir);
+  plain.engine.close();
+  const withConsole = await measure(consoleDir);
+  const lines = rows * linesPerStep;
+  const page: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const t = performance.now();
+    const last = withConsole.engine.consoleLines('bench', { offset: -1000 });
+    if (last.total !== lines || last.lines.length !== 1000) throw new Error(`the console holds ${last.total} lines, not ${lines}`);
+    withConsole.engine.consoleLines('bench', { offset: lines / 2, limit: 1000 });
+    page.push(performance.now() - t);
+  }
+  withConsole.engine.close();
+  const consoleMs = withConsole.ingestMs - plain.ingestMs;
+  report({ name: 'ingest a run of 100k rows with 1M console lines', value: `${fmt(withConsole.ingestMs, 0)} ms (the lines ${fmt(lines / Math.max(consoleMs, 1) / 1000, 2)}M lines/s)`, baseline: `the same run without a console ${fmt(plain.ingestMs, 0)} ms` });
+  report({ name: 'metric queries (downsample, a 20k-step series with times, a history page) beside 1M console lines', value: `${fmt(withConsole.queryMs, 2)} ms`, baseline: `without a console ${fmt(plain.queryMs, 2)} ms`, ratio: `${fmt(withConsole.queryMs / plain.queryMs)}x`, target: '1.00x (the same)' });
+  report({ name: '  two 1,000-line console pages (the last, and one from the middle) of 1M lines', value: `${fmt(median(page), 1)} ms` });
+  fs.rmSync(plainDir, { recursive: true, force: true });
+  fs.rmSync(consoleDir, { recursive: true, force: true });
+}
+
 export async function runCoreBenchmarks(): Promise<Figure[]> {
   if (!fs.existsSync(WORKER)) throw new Error('dist/worker.js is missing: run `npm run build` first');
   process.stdout.write('Core engine\n');
@@ -277,6 +352,7 @@ export async function runCoreBenchmarks(): Promise<Figure[]> {
   await benchLineage(1_000_000);
   await benchLineage(10_000_000);
   await benchDownsample();
+  await benchConsole();
   await benchSnapshotAndStall();
   return figures;
 }
