@@ -6,6 +6,7 @@ import { type CommandContext } from './commands/context';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
 import { registerStoreCommands } from './commands/storeCommands';
+import { ConsoleDocuments } from './console/consoleDocuments';
 import { HistoryDocuments } from './history/historyDocuments';
 import { Logger } from './logger';
 import { registerCharts } from './panels/charts';
@@ -26,6 +27,7 @@ export interface RunRewindApi {
   /** The Runs view: it renders the run index. */
   readonly runs: RunsView;
   readonly history: HistoryDocuments;
+  readonly consoles: ConsoleDocuments;
   readonly terminals: TerminalEnvironment;
   /** Milliseconds activate() took. */
   readonly activationMs: number;
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
   const services: Services = { logger, stores: folders, selection, runIndex, extensionUri: context.extensionUri };
   const runs = new RunsView(runIndex, folders, logger.for('tree'));
   const history = new HistoryDocuments(services, logger.for('history'));
+  const consoles = new ConsoleDocuments(services, logger.for('console'));
   const terminals = new TerminalEnvironment(context.environmentVariableCollection, path.join(context.extensionPath, 'python'), logger.for('terminal'));
   const ctx: CommandContext = { services, tree: runs, log: logger.for('commands') };
 
@@ -54,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     runIndex,
     runs,
     history,
+    consoles,
     terminals,
-    ...registerRunCommands(ctx, history),
+    ...registerRunCommands(ctx, history, consoles),
     ...registerSelectionCommands(ctx),
     ...registerStoreCommands(ctx, folders),
     ...registerCharts(services),
@@ -64,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
 
   const activationMs = performance.now() - started;
   logger.for('activate').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { services, folders, runIndex, runs, history, terminals, activationMs };
+  return { services, folders, runIndex, runs, history, consoles, terminals, activationMs };
 }
 
 /** Saves every store's snapshot before the host goes away. */

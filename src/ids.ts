@@ -19,6 +19,7 @@ export enum CommandId {
   ForkAtSelectedStep = 'runRewind.forkAtSelectedStep',
   OpenCharts = 'runRewind.openCharts',
   OpenHistory = 'runRewind.openHistory',
+  OpenConsole = 'runRewind.openConsole',
   CopyRunId = 'runRewind.copyRunId',
   CopyVersionId = 'runRewind.copyVersionId',
   CopyResumeSnippet = 'runRewind.copyResumeSnippet',
@@ -68,6 +69,9 @@ export const SETTINGS_SECTION = 'runRewind';
 
 /** URI scheme of the read-only run history documents. */
 export const HISTORY_SCHEME = 'runrewind-history';
+
+/** URI scheme of the read-only Run Console documents. */
+export const CONSOLE_SCHEME = 'runrewind-console';
 
 /**
  * Tree item context values carry flags, matched in package.json with `viewItem =~ /…/`:

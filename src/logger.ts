@@ -9,6 +9,7 @@ export type Component =
   | 'tree'
   | 'commands'
   | 'history'
+  | 'console'
   | 'selection'
   | 'diagnostics'
   | 'terminal'

@@ -12,7 +12,7 @@ export interface SelectedStep {
   /** The immutable version the step was picked on (possibly archived). */
   readonly versionId: string;
   readonly step: number;
-  readonly source: 'chart' | 'history';
+  readonly source: 'chart' | 'history' | 'console';
   /** True when `versionId` is an archived version (it can be forked from, not rewound); said in the status bar. */
   readonly archived?: boolean;
 }

@@ -77,6 +77,14 @@ function runCard(run: RunOverview, color: string, events: OverviewEvents): HTMLE
   if (run.tags.length > 0) facts.push(['Tags', run.tags.join(', ')]);
   if (run.notes) facts.push(['Notes', run.notes]);
   if (run.host) facts.push(['Host', run.pid !== null ? `${run.host} (pid ${run.pid})` : run.host]);
+  // What the writer recorded about where it ran (the client's metadata record, W&B's run metadata).
+  const meta = run.metadata;
+  if (meta) {
+    if (typeof meta.gpu === 'string' || typeof meta.gpu_count === 'number') facts.push(['GPU', [typeof meta.gpu_count === 'number' ? `${meta.gpu_count} ×` : '', typeof meta.gpu === 'string' ? meta.gpu : ''].join(' ').trim()]);
+    if (typeof meta.python === 'string') facts.push(['Python', meta.python]);
+    if (typeof meta.os === 'string') facts.push(['OS', meta.os]);
+    if (typeof meta.command === 'string') facts.push(['Command', meta.command]);
+  }
 
   const chain = el('ol', { className: 'lineage' });
   for (const link of run.lineage) {

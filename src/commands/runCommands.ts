@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { RunRewindError } from '../core/errors';
 import { MAX_NAME_LENGTH } from '../core/runSpec';
+import type { ConsoleDocuments } from '../console/consoleDocuments';
 import type { HistoryDocuments } from '../history/historyDocuments';
 import { CommandId } from '../ids';
 import { openCharts } from '../panels/charts';
@@ -18,7 +19,7 @@ import { targetRefusal } from './stepInput';
 
 export type SimpleOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export function registerRunCommands(ctx: CommandContext, history: HistoryDocuments): vscode.Disposable[] {
+export function registerRunCommands(ctx: CommandContext, history: HistoryDocuments, consoles: ConsoleDocuments): vscode.Disposable[] {
   const lineage = (action: LineageAction) => async (arg?: unknown, step?: unknown, options?: LineageOptions): Promise<LineageOutcome | undefined> => {
     const target = await resolveTarget(ctx, arg);
     if (!target) return undefined;
@@ -47,6 +48,10 @@ export function registerRunCommands(ctx: CommandContext, history: HistoryDocumen
     vscode.commands.registerCommand(CommandId.OpenHistory, async (arg?: unknown, selected?: unknown) => {
       const targets = await resolveTargets(ctx, arg, selected);
       for (const t of targets) await history.open({ folder: t.folder, runId: t.run.id, versionId: t.version.id }, { preview: targets.length === 1 });
+    }),
+    vscode.commands.registerCommand(CommandId.OpenConsole, async (arg?: unknown, selected?: unknown) => {
+      const targets = await resolveTargets(ctx, arg, selected);
+      for (const t of targets) await consoles.open({ folder: t.folder, runId: t.run.id, versionId: t.version.id }, { preview: targets.length === 1 });
     }),
     vscode.commands.registerCommand(CommandId.OpenCharts, async (arg?: unknown, selected?: unknown) =>
       // Archived versions by their immutable id, so the panel draws that exact version.

@@ -315,6 +315,23 @@ describe('chart panel', () => {
     assert.equal(api.services.selection.current?.archived, false);
   });
 
+  it("shows where a run ran in the overview: GPU, Python, OS and command from the writer's metadata record", async () => {
+    const api = await extensionApi();
+    const id = uniqueId('meta');
+    const writer = new LogWriter({ dir: logDir(), run: id, project: 'tests', name: id, heartbeat: 0 });
+    // As the Python client writes it right after the start (docs/PROTOCOL.md, `metadata`).
+    writer.writeRaw(`${JSON.stringify({ type: 'metadata', time: 1, metadata: { host: 'gpu-7', os: 'Linux-6.1', python: '3.11.7', command: 'python train.py --lr 0.1 <img src=x>', gpu: 'NVIDIA A100-SXM4-80GB', gpu_count: 8 } })}\n`);
+    writer.log({ metric: 1 });
+    writer.finish();
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    const s = await drawn([id], 1);
+    assert.match(s.overviewText, /GPU\s*8 × NVIDIA A100-SXM4-80GB/);
+    assert.match(s.overviewText, /Python\s*3\.11\.7/);
+    assert.match(s.overviewText, /OS\s*Linux-6\.1/);
+    assert.ok(s.overviewText.includes('python train.py --lr 0.1 <img src=x>'), 'the command line shown as text');
+  });
+
   it('writes numbers with the product\'s formatter in the overview and the readout', async () => {
     const api = await extensionApi();
     const id = uniqueId('num');
