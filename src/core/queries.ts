@@ -3,7 +3,7 @@
 // summaries, headlines and run overviews. Read-only: store.ts holds the state and its verbs. One file
 // (a little over 450 lines) because every query walks the same lineage segments over the same chunks.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
-import { float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
@@ -90,7 +90,9 @@ export class RunQueries {
 
   /**
    * Min/max downsampling in one pass over the stored chunks: the step extent comes from two index
-   * lookups, and the points seen are kept by reference, so a range small enough comes back whole.
+   * lookups; a chunk inside one bucket is taken from its stored summary, the others are read one at a
+   * time and let go, so the cost follows the buckets drawn and memory holds only the answer. A range
+   * small enough to come back whole is read again as points.
    */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.store.requireVersion(version);
@@ -98,19 +100,37 @@ export class RunQueries {
     const [lo, hi] = bounds(range);
     const extent = keyId === undefined ? undefined : this.extent(version, keyId, lo, hi);
     if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
-    const pieces: Piece[] = [];
     const counter = new NonFiniteCounter();
-    const result = downsampleM4(buckets, extent[0], extent[1], (visit) =>
-      this.forEachPoint(version, keyId, lo, hi, (s, v, a, b) => {
-        pieces.push([s, v, a, b]);
-        counter.add(v, a, b);
-        visit(s, v, a, b);
-      }),
-    );
-    if (result.total <= buckets * 4) {
-      const [steps, values] = concat(pieces);
-      return this.finishSeries(version, key, steps, values, steps.length, true, counter, withTimes);
-    }
+    const db = this.store.db;
+    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
+      for (const [seg, a, b] of this.clipped(version, lo, hi)) {
+        db.each('SELECT chunk, first_step, last_step, n, summary FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
+          const first = r[1] as number;
+          const last = r[2] as number;
+          const n = r[3] as number;
+          const summary = r[4] as Uint8Array | null;
+          // A chunk cut by the range or a lineage segment has points that do not count: read them.
+          if (summary && first >= a && last <= b) {
+            const m = float64Of(summary);
+            if (whole(first, last, n, m)) {
+              counter.nan += m[Summary.NaN];
+              counter.posInf += m[Summary.PosInf];
+              counter.negInf += m[Summary.NegInf];
+              return;
+            }
+          }
+          const p = db.get('SELECT steps, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?', [seg.version, keyId, r[0] as number])!;
+          const steps = stepsOf(p[0] as Uint8Array | null, first, n);
+          const start = lowerBound(steps, a);
+          const end = upperBound(steps, b);
+          if (end <= start) return;
+          const values = float64Of(p[1] as Uint8Array);
+          counter.add(values, start, end);
+          visit(steps, values, start, end);
+        });
+      }
+    });
+    if (result.total <= buckets * 4) return this.series(version, key, range, withTimes);
     return this.finishSeries(version, key, result.steps, result.values, result.total, false, counter, withTimes);
   }
 

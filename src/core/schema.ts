@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -128,6 +128,9 @@ const MIGRATIONS: Record<number, string> = {
   // The run a file's first record applied to, so a file that arrives late (sorting before one already
   // applied to the same run) is noticed: see LogIngester.
   2: 'ALTER TABLE files ADD COLUMN run TEXT;',
+  // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
+  // downsampled from their points, as before.
+  3: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
 };
 
 export function schemaVersion(db: Db): number {
