@@ -2,6 +2,7 @@
 // prompt, the Selected Step commands and programmatic callers alike, so they refuse the same input.
 import * as vscode from 'vscode';
 import type { RunInfo, VersionInfo } from '../core/api';
+import { parseStep } from '../core/runSpec';
 
 export type LineageAction = 'rewind' | 'fork';
 
@@ -10,13 +11,19 @@ export function stepRefusal(input: string | number, run: RunInfo, version: Versi
   const actionRefusal = targetRefusal(run, version, action);
   if (actionRefusal) return actionRefusal;
   const text = typeof input === 'number' ? String(input) : input.trim();
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+  let step: number;
+  try {
+    step = parseStep(text); // the core's one step rule
+  } catch {
     return vscode.l10n.t('"{0}" is not a step: enter a whole number, 0 or more.', text);
   }
-  const step = Number(text);
   const last = version.lastStep;
   if (last === null) return vscode.l10n.t('Run {0} has no logged steps yet.', run.id);
   if (step > last) return vscode.l10n.t('Step {0} is beyond the last step of {1} ({2}): choose a step from 0 to {2}.', step, run.id, last);
+  if (action === 'rewind' && step === last) {
+    // As the core refuses it (lineage.ts): the new version would hold the same rows.
+    return vscode.l10n.t('Run {0} is already at step {1}: rewinding it there would change nothing. Pick an earlier step, or resume the run to log more.', run.id, step);
+  }
   return undefined;
 }
 

@@ -4,7 +4,9 @@
 import { RunRewindError } from './errors';
 
 /** Run ids: letters, digits, '_' and '-', 1 to 64 characters (W&B's ids fit). */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+import { RUN_ID_PATTERN } from '../shared/runIds';
+
+export { RUN_ID_PATTERN };
 /** Version ids as Run Rewind makes them: 'v' followed by lowercase base-36 characters (see protocol.ts). */
 export const VERSION_ID_PATTERN = /^v[a-z0-9]{6,32}$/;
 /**

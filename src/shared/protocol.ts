@@ -3,6 +3,7 @@
 // missing handler a compile error, and every message from the webview is validated before the host uses it.
 // The webview imports only src/shared: the store's types it needs are re-exported here (a unit test,
 // test/unit/chartImports.test.ts, checks that media/ never reaches into src/core).
+import { RUN_ID_PATTERN } from './runIds';
 import type { MetricKey, RunOverview, Series, StepRange } from '../core/api';
 
 export type { MetricKey, RunOverview, Series, SeriesSegment, StepRange, VersionInfo } from '../core/api';
@@ -200,11 +201,10 @@ type Check = (value: unknown) => boolean;
 
 const MAX_TEXT = 1_000_000;
 const MAX_DATA_URL = 64 * 1024 * 1024;
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (max = MAX_TEXT): Check => (v) => typeof v === 'string' && v.length <= max;
-const isId: Check = (v) => typeof v === 'string' && ID.test(v);
+const isId: Check = (v) => typeof v === 'string' && RUN_ID_PATTERN.test(v);
 const isInt: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v);
 const isStep: Check = (v) => isInt(v) && (v as number) >= 0;
 const isFiniteNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);

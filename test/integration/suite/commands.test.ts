@@ -82,6 +82,9 @@ describe('commands', () => {
     assert.match(stepRefusal('100000', base, live, 'fork') ?? '', /beyond the last step/);
     assert.equal(stepRefusal(' 120 ', base, live, 'fork'), undefined);
     assert.equal(stepRefusal('0', base, live, 'rewind'), undefined);
+    // The last step: a fork from it is fine, a rewind to it would change nothing (the core refuses it too).
+    assert.equal(stepRefusal(String(live.lastStep), base, live, 'fork'), undefined);
+    assert.match(stepRefusal(String(live.lastStep), base, live, 'rewind') ?? '', /already at step \d+: rewinding it there would change nothing/);
   });
 
   it('forks a run into a new run that records where it came from', async () => {
