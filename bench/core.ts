@@ -6,10 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { StoreClient } from '../src/core/client';
+import { encodeChunk } from '../src/core/chunks';
 import { downsampleM4 } from '../src/core/downsample';
 import { Engine } from '../src/core/engine';
-import { SCHEMA_VERSION } from '../src/core/schema';
-import { readSnapshot } from '../src/core/snapshot';
+import { CHUNK_SIZE, SCHEMA_VERSION } from '../src/core/schema';
+import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { Db, defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
 
@@ -171,7 +172,7 @@ async function benchLineage(rows: number): Promise<void> {
   const cut = Math.floor(rows / 2);
   const t0 = performance.now();
   db.transaction(() => {
-    db.run("INSERT INTO point_chunks SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    db.run("INSERT INTO point_chunks SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
     db.run("INSERT INTO step_chunks SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
   });
   const copyMs = performance.now() - t0;
@@ -214,6 +215,133 @@ async function benchDownsample(): Promise<void> {
   report({ name: 'downsample 1M points to 2,000 min/max buckets, in the store', value: `${fmt(median(direct), 1)} ms`, baseline: `fetch all then downsample ${fmt(median(naive), 1)} ms`, ratio: `${fmt(median(naive) / median(direct))}x`, target: '< 20 ms' });
   report({ name: '  the same end to end through the worker (request to typed arrays in hand)', value: `${fmt(median(viaWorker), 1)} ms` });
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A store holding one run whose key `loss` has `points` points, built straight into the database as
+ * the appender writes it (going through JSONL would take minutes at 50M): one logged row makes the run,
+ * then its chunks are replaced by generated ones and the snapshot is written. Returns the snapshot.
+ */
+async function bigStore(points: number): Promise<{ dir: string; snapshot: string; run: string; buildMs: number }> {
+  const t0 = performance.now();
+  const dir = tempDir();
+  const snapshot = path.join(dir, 'store.rrsnap');
+  const { run, version } = generate(dir, 1, 1);
+  const first = await Engine.open({ logDir: dir, snapshotPath: snapshot, wasmPath: defaultWasmPath() });
+  first.ingest();
+  first.save();
+  first.close();
+  const read = readSnapshot(snapshot, SCHEMA_VERSION);
+  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
+  const db = await Db.open(defaultWasmPath(), read.bytes);
+  const key = db.get("SELECT id FROM keys WHERE name='loss'")![0] as number;
+  let lastValue = 0;
+  db.transaction(() => {
+    db.run('DELETE FROM point_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM step_chunks WHERE version=?', [version]);
+    for (let c = 0; c * CHUNK_SIZE < points; c++) {
+      const n = Math.min(CHUNK_SIZE, points - c * CHUNK_SIZE);
+      const steps = new Array<number>(n);
+      const vals = new Array<number>(n);
+      const times = new Array<number>(n);
+      for (let i = 0; i < n; i++) {
+        const step = c * CHUNK_SIZE + i;
+        steps[i] = step;
+        vals[i] = step % 1_000_003 === 7 ? Number.NaN : 1 / (1 + step / 1000) + Math.sin(step / 777) * 0.01 + (step % 99_991 === 0 ? 5 : 0);
+        times[i] = 1_700_000_000 + step / 100;
+      }
+      lastValue = vals[n - 1];
+      const p = encodeChunk(steps, vals);
+      const t = encodeChunk(steps, times);
+      db.run('INSERT INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary) VALUES (?,?,?,?,?,?,?,?,?,?,?)', [version, key, c, p.first, p.last, p.n, p.steps, p.vals, p.vmin, p.vmax, p.summary]);
+      db.run('INSERT INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, c, t.first, t.last, t.n, t.steps, t.vals]);
+    }
+    db.run('UPDATE version_keys SET points=?, last_step=?, last_num=? WHERE version=? AND key=?', [points, points - 1, lastValue, version, key]);
+    db.run('UPDATE versions SET last_step=?, own_last_step=? WHERE id=?', [points - 1, points - 1, version]);
+  });
+  writeSnapshot(snapshot, SCHEMA_VERSION, db.export());
+  db.close();
+  return { dir, snapshot, run, buildMs: performance.now() - t0 };
+}
+
+const rssMiB = (): number => process.memoryUsage().rss / 1048576;
+
+/** `history --limit 100` and 2,000-bucket downsampling of one key at `points`, beside the same at 1M. */
+export async function benchBigKey(points: number): Promise<void> {
+  const measure = async (size: number): Promise<{ history: number[]; historyEnd: number[]; down: number[]; downTimes: number[]; rss: [number, number]; buildMs: number }> => {
+    const store = await bigStore(size);
+    const engine = await Engine.open({ logDir: store.dir, snapshotPath: store.snapshot, wasmPath: defaultWasmPath() });
+    if (engine.startupNote) throw new Error(engine.startupNote);
+    const history: number[] = [];
+    const historyEnd: number[] = [];
+    const down: number[] = [];
+    const downTimes: number[] = [];
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = rssMiB();
+    let after = before;
+    for (let i = 0; i < 7; i++) {
+      let t0 = performance.now();
+      const page = engine.history(store.run, { limit: 100, offset: 1000 * i });
+      history.push(performance.now() - t0);
+      if (page.rows.length !== 100 || page.total !== size) throw new Error(`history read ${page.rows.length} rows of ${page.total}`);
+      t0 = performance.now();
+      engine.history(store.run, { limit: 100, offset: -100 });
+      historyEnd.push(performance.now() - t0);
+      t0 = performance.now();
+      const d = engine.downsample(store.run, 'loss', 2000);
+      down.push(performance.now() - t0);
+      after = Math.max(after, rssMiB());
+      if (d.exact || d.total !== size) throw new Error('downsampling did not downsample');
+      t0 = performance.now();
+      engine.downsample(store.run, 'loss', 2000, undefined, true);
+      downTimes.push(performance.now() - t0);
+    }
+    engine.close();
+    fs.rmSync(store.dir, { recursive: true, force: true });
+    return { history, historyEnd, down, downTimes, rss: [before, after], buildMs: store.buildMs };
+  };
+  const small = await measure(1_000_000);
+  const big = await measure(points);
+  const label = `${points / 1e6}M points`;
+  const ms = (xs: number[]): string => `${fmt(median(xs), 2)} ms (median of 7, max ${fmt(Math.max(...xs), 2)})`;
+  report({ name: `history --limit 100 of a ${label} key (store built in ${fmt(big.buildMs / 1000, 1)} s)`, value: ms(big.history), baseline: `at 1M ${fmt(median(small.history), 2)} ms`, ratio: `${fmt(median(big.history) / median(small.history))}x`, target: '< 10 ms, flat in size' });
+  report({ name: `  its last page (--offset -100)`, value: ms(big.historyEnd), baseline: `at 1M ${fmt(median(small.historyEnd), 2)} ms` });
+  report({ name: `downsample a ${label} key to 2,000 buckets`, value: `${ms(big.down)}; RSS ${fmt(big.rss[0], 0)} -> ${fmt(big.rss[1], 0)} MiB`, baseline: `at 1M ${fmt(median(small.down), 2)} ms`, ratio: `${fmt(median(big.down) / median(small.down))}x`, target: '< 30 ms, no memory growth' });
+  report({ name: `  the same with wall times`, value: ms(big.downTimes), baseline: `at 1M ${fmt(median(small.downTimes), 2)} ms` });
+}
+
+/** Listing and reading runs in a store of `count` runs, beside the same at a tenth of it. */
+export async function benchManyRuns(count: number): Promise<void> {
+  const measure = async (runs: number): Promise<{ list: number[]; get: number[] }> => {
+    const dir = tempDir();
+    const ids: string[] = [];
+    for (let r = 0; r < runs; r++) {
+      const w = new LogWriter({ dir, heartbeat: 0, buffered: true, clock: () => 1_700_000_000 + r, name: `run-${r}` });
+      for (let i = 0; i < 10; i++) w.log({ loss: 1 / (1 + i), acc: i / 10, [`layer${r % 13}/grad`]: i }, i);
+      w.finish();
+      ids.push(w.run);
+    }
+    const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath() });
+    engine.ingest();
+    const list: number[] = [];
+    const get: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let t0 = performance.now();
+      if (engine.listRuns().length !== runs) throw new Error('listing lost runs');
+      list.push(performance.now() - t0);
+      t0 = performance.now();
+      for (let k = 0; k < 100; k++) engine.getRun(ids[(k * 97 + i) % runs]);
+      get.push((performance.now() - t0) / 100);
+    }
+    engine.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { list, get };
+  };
+  const small = await measure(count / 10);
+  const big = await measure(count);
+  const n = count.toLocaleString('en-US');
+  report({ name: `list ${n} runs (the store's listing)`, value: `${fmt(median(big.list), 1)} ms (median of 5)`, baseline: `${(count / 10).toLocaleString('en-US')} runs ${fmt(median(small.list), 1)} ms`, ratio: `${fmt(median(big.list) / median(small.list))}x for 10x the runs` });
+  report({ name: `getRun in a store of ${n} runs`, value: `${fmt(median(big.get), 3)} ms (median of 5 x 100)`, baseline: `${(count / 10).toLocaleString('en-US')} runs ${fmt(median(small.get), 3)} ms`, ratio: `${fmt(median(big.get) / median(small.get))}x` });
 }
 
 async function benchSnapshotAndStall(): Promise<void> {
@@ -353,6 +481,8 @@ export async function runCoreBenchmarks(): Promise<Figure[]> {
   await benchLineage(10_000_000);
   await benchDownsample();
   await benchConsole();
+  await benchBigKey(Number(process.env.RUNREWIND_BENCH_BIG_POINTS ?? 50_000_000));
+  await benchManyRuns(10_000);
   await benchSnapshotAndStall();
   return figures;
 }

@@ -230,7 +230,9 @@ function resolveRun(engine: Engine, text: string): string {
   const pick = (found: RunInfo[], how: string): string | undefined => {
     if (found.length === 1) return found[0].id;
     if (found.length > 1) {
-      const shown = found.slice(0, 10).map((r) => `${r.id} (${r.name}, ${r.project})`).join(', ');
+      // By id, so the list reads the same whatever order the runs were read in.
+      const sorted = [...found].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const shown = sorted.slice(0, 10).map((r) => `${r.id} (${r.name}, ${r.project})`).join(', ');
       throw new RunRewindError('bad-argument', `${JSON.stringify(text)} ${how} ${found.length} runs: ${shown}${found.length > 10 ? ', …' : ''}. Name one by its id.`);
     }
     return undefined;

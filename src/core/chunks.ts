@@ -1,5 +1,6 @@
 // Series are stored as chunks of little-endian Float64 blocks. A chunk's steps are left out when they
-// run first, first+1, …; min and max of its finite values sit beside it for downsampling.
+// run first, first+1, …; min and max of its values, and a summary of its finite points (`Summary`),
+// sit beside it so downsampling can take a chunk inside one bucket without reading its values.
 
 export interface EncodedChunk {
   readonly first: number;
@@ -10,6 +11,48 @@ export interface EncodedChunk {
   readonly vals: Uint8Array;
   readonly vmin: number | null;
   readonly vmax: number | null;
+  /** The chunk's `Summary`, as bytes. */
+  readonly summary: Uint8Array;
+}
+
+/**
+ * What min/max downsampling needs of a whole chunk, as Float64 values: the first, last, lowest and
+ * highest finite point (step, value — the earliest on ties, as the point loop in downsample.ts picks
+ * them; the first step is NaN when no value is finite), then its NaN, +Infinity and -Infinity counts.
+ */
+export const Summary = { FirstStep: 0, FirstVal: 1, LastStep: 2, LastVal: 3, MinStep: 4, MinVal: 5, MaxStep: 6, MaxVal: 7, NaN: 8, PosInf: 9, NegInf: 10, Length: 11 } as const;
+
+export function summarize(steps: readonly number[], values: ArrayLike<number>): Float64Array {
+  const m = new Float64Array(Summary.Length);
+  let fS = Number.NaN;
+  let minV = Number.POSITIVE_INFINITY;
+  let maxV = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v === 0) {
+      const st = steps[i];
+      if (fS !== fS) {
+        fS = st;
+        m[Summary.FirstVal] = v;
+      }
+      m[Summary.LastStep] = st;
+      m[Summary.LastVal] = v;
+      if (v < minV) {
+        minV = v;
+        m[Summary.MinStep] = st;
+      }
+      if (v > maxV) {
+        maxV = v;
+        m[Summary.MaxStep] = st;
+      }
+    } else if (v !== v) m[Summary.NaN]++;
+    else if (v > 0) m[Summary.PosInf]++;
+    else m[Summary.NegInf]++;
+  }
+  m[Summary.FirstStep] = fS;
+  m[Summary.MinVal] = minV;
+  m[Summary.MaxVal] = maxV;
+  return m;
 }
 
 /** The part of a series not yet sealed into a full chunk; rewritten in place until it is full. */
@@ -66,6 +109,7 @@ export function encodeChunk(steps: readonly number[], vals: readonly number[]): 
     vals: bytesOf(values),
     vmin: any ? vmin : null,
     vmax: any ? vmax : null,
+    summary: bytesOf(summarize(steps, values)),
   };
 }
 

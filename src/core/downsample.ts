@@ -14,10 +14,19 @@ export interface Downsampled {
 }
 
 /**
- * Downsamples a step-ordered stream of points in [first, last] into at most `buckets` buckets.
- * `source` calls its visitor once per stored chunk, so nothing is copied before it is reduced.
+ * Takes a whole stored chunk from its summary (see chunks.ts `Summary`) when all of its points fall in
+ * one bucket, and says whether it did; when it did not, the caller visits the chunk's points instead.
  */
-export function downsampleM4(buckets: number, first: number, last: number, source: (visit: Visitor) => void): Downsampled {
+export interface WholeVisitor {
+  (firstStep: number, lastStep: number, n: number, summary: Float64Array): boolean;
+}
+
+/**
+ * Downsamples a step-ordered stream of points in [first, last] into at most `buckets` buckets.
+ * `source` calls its visitor once per stored chunk, so nothing is copied before it is reduced; a chunk
+ * that lies inside one bucket may be offered whole instead, so only its summary is read.
+ */
+export function downsampleM4(buckets: number, first: number, last: number, source: (visit: Visitor, whole: WholeVisitor) => void): Downsampled {
   const n = Math.max(1, Math.floor(buckets));
   const width = Math.max(1, (last - first + 1) / n);
   const firstStep = new Float64Array(n).fill(Number.NaN);
@@ -30,7 +39,36 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
   const maxVal = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   let total = 0;
   const bucketOf = (step: number): number => Math.min(n - 1, Math.max(0, Math.floor((step - first) / width)));
-  source((steps, values, start, end) => {
+  const edgeOf = (b: number): number => (b === n - 1 ? Number.POSITIVE_INFINITY : first + (b + 1) * width);
+  // Points are merged into bucket b in step order: the first finite point stays, the last replaces,
+  // and a later min/max wins only when strictly beyond (so ties keep the earliest point).
+  const merge = (b: number, fS: number, fV: number, lS: number, lV: number, minS: number, minV: number, maxS: number, maxV: number): void => {
+    if (fS !== fS) return;
+    if (firstStep[b] !== firstStep[b]) {
+      firstStep[b] = fS;
+      firstVal[b] = fV;
+    }
+    lastStep[b] = lS;
+    lastVal[b] = lV;
+    if (minV < minVal[b]) {
+      minVal[b] = minV;
+      minStep[b] = minS;
+    }
+    if (maxV > maxVal[b]) {
+      maxVal[b] = maxV;
+      maxStep[b] = maxS;
+    }
+  };
+  const whole: WholeVisitor = (firstS, lastS, count, m) => {
+    // The same bucket the point loop below would give every point of the chunk: it starts from
+    // bucketOf(first point) and moves on only at an edge.
+    const b = bucketOf(firstS);
+    if (!(lastS < edgeOf(b))) return false;
+    total += count;
+    merge(b, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+    return true;
+  };
+  const visit: Visitor = (steps, values, start, end) => {
     total += end - start;
     let i = start;
     if (i >= end) return;
@@ -38,7 +76,7 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
     // Steps ascend, so each bucket is one run of points: sweep it with local accumulators and merge
     // once (a bucket cut by a chunk boundary is merged twice).
     for (;;) {
-      const edge = b === n - 1 ? Number.POSITIVE_INFINITY : first + (b + 1) * width;
+      const edge = edgeOf(b);
       let fS = Number.NaN;
       let fV = 0;
       let lS = 0;
@@ -69,27 +107,13 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
         }
         i++;
       } while (i < end && steps[i] < edge);
-      if (fS === fS) {
-        if (firstStep[b] !== firstStep[b]) {
-          firstStep[b] = fS;
-          firstVal[b] = fV;
-        }
-        lastStep[b] = lS;
-        lastVal[b] = lV;
-        if (minV < minVal[b]) {
-          minVal[b] = minV;
-          minStep[b] = minS;
-        }
-        if (maxV > maxVal[b]) {
-          maxVal[b] = maxV;
-          maxStep[b] = maxS;
-        }
-      }
+      merge(b, fS, fV, lS, lV, minS, minV, maxS, maxV);
       if (i >= end) return;
       b = Math.max(b + 1, bucketOf(steps[i]));
       if (b > n - 1) b = n - 1;
     }
-  });
+  };
+  source(visit, whole);
   const outSteps = new Float64Array(n * 4);
   const outVals = new Float64Array(n * 4);
   let k = 0;

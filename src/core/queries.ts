@@ -5,7 +5,7 @@
 import type { CellValue, ConsoleLine, ConsolePage, ConsoleQuery, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, SystemMetrics, SystemSeries, VersionInfo } from './api';
 import { parseLine } from './protocol';
 import type { RunMetadata } from './protocol';
-import { float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
@@ -92,7 +92,9 @@ export class RunQueries {
 
   /**
    * Min/max downsampling in one pass over the stored chunks: the step extent comes from two index
-   * lookups, and the points seen are kept by reference, so a range small enough comes back whole.
+   * lookups; a chunk inside one bucket is taken from its stored summary, the others are read one at a
+   * time and let go, so the cost follows the buckets drawn and memory holds only the answer. A range
+   * small enough to come back whole is read again as points.
    */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.store.requireVersion(version);
@@ -100,19 +102,37 @@ export class RunQueries {
     const [lo, hi] = bounds(range);
     const extent = keyId === undefined ? undefined : this.extent(version, keyId, lo, hi);
     if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
-    const pieces: Piece[] = [];
     const counter = new NonFiniteCounter();
-    const result = downsampleM4(buckets, extent[0], extent[1], (visit) =>
-      this.forEachPoint(version, keyId, lo, hi, (s, v, a, b) => {
-        pieces.push([s, v, a, b]);
-        counter.add(v, a, b);
-        visit(s, v, a, b);
-      }),
-    );
-    if (result.total <= buckets * 4) {
-      const [steps, values] = concat(pieces);
-      return this.finishSeries(version, key, steps, values, steps.length, true, counter, withTimes);
-    }
+    const db = this.store.db;
+    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
+      for (const [seg, a, b] of this.clipped(version, lo, hi)) {
+        db.each('SELECT chunk, first_step, last_step, n, summary FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
+          const first = r[1] as number;
+          const last = r[2] as number;
+          const n = r[3] as number;
+          const summary = r[4] as Uint8Array | null;
+          // A chunk cut by the range or a lineage segment has points that do not count: read them.
+          if (summary && first >= a && last <= b) {
+            const m = float64Of(summary);
+            if (whole(first, last, n, m)) {
+              counter.nan += m[Summary.NaN];
+              counter.posInf += m[Summary.PosInf];
+              counter.negInf += m[Summary.NegInf];
+              return;
+            }
+          }
+          const p = db.get('SELECT steps, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?', [seg.version, keyId, r[0] as number])!;
+          const steps = stepsOf(p[0] as Uint8Array | null, first, n);
+          const start = lowerBound(steps, a);
+          const end = upperBound(steps, b);
+          if (end <= start) return;
+          const values = float64Of(p[1] as Uint8Array);
+          counter.add(values, start, end);
+          visit(steps, values, start, end);
+        });
+      }
+    });
+    if (result.total <= buckets * 4) return this.series(version, key, range, withTimes);
     return this.finishSeries(version, key, result.steps, result.values, result.total, false, counter, withTimes);
   }
 
@@ -171,22 +191,58 @@ export class RunQueries {
     }
   }
 
-  /** Number of steps in a visible history, within [lo, hi]. */
+  /**
+   * Number of steps in a visible history, within [lo, hi]: chunks inside the range are summed by SQLite
+   * without leaving it; only the (at most two) chunks the range cuts are decoded.
+   */
   countSteps(version: string, lo = 0, hi = Number.POSITIVE_INFINITY): number {
     let count = 0;
     for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      this.store.db.each('SELECT first_step, last_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, a, finiteOr(b)], (r) => {
-        const first = r[0] as number;
-        const last = r[1] as number;
-        const n = r[2] as number;
-        if (first >= a && last <= b) count += n;
-        else {
-          const steps = stepsOf(r[3] as Uint8Array | null, first, n);
-          count += upperBound(steps, b) - lowerBound(steps, a);
-        }
+      const hiStep = finiteOr(b);
+      count += (this.store.db.get('SELECT SUM(n) FROM step_chunks WHERE version=? AND first_step>=? AND last_step<=?', [seg.version, a, hiStep])?.[0] as number | null) ?? 0;
+      this.store.db.each('SELECT first_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? AND (first_step<? OR last_step>?)', [seg.version, a, hiStep, a, hiStep], (r) => {
+        const steps = stepsOf(r[2] as Uint8Array | null, r[0] as number, r[1] as number);
+        count += upperBound(steps, b) - lowerBound(steps, a);
       });
     }
     return count;
+  }
+
+  /**
+   * Steps and times of the rows offset..offset+limit-1 of a visible history within [lo, hi]: the chunk
+   * index (first/last step, n) is walked a batch at a time and stops at the page; only the page's chunks
+   * have their steps and times read.
+   */
+  private stepPage(version: string, lo: number, hi: number, offset: number, limit: number): [number[], number[]] {
+    const steps: number[] = [];
+    const times: number[] = [];
+    let index = 0;
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
+      let next = 0;
+      for (;;) {
+        if (steps.length >= limit) return [steps, times];
+        const batch = this.store.db.all('SELECT chunk, first_step, last_step, n FROM step_chunks WHERE version=? AND chunk>=? AND last_step>=? AND first_step<=? ORDER BY chunk LIMIT 256', [seg.version, next, a, finiteOr(b)]);
+        if (batch.length === 0) break;
+        for (const r of batch) {
+          if (steps.length >= limit) return [steps, times];
+          const inside = (r[1] as number) >= a && (r[2] as number) <= b;
+          if (inside && index + (r[3] as number) <= offset) {
+            index += r[3] as number;
+            continue;
+          }
+          const c = this.store.db.get('SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND chunk=?', [seg.version, r[0] as number])!;
+          const s = stepsOf(c[2] as Uint8Array | null, c[0] as number, c[1] as number);
+          const t = float64Of(c[3] as Uint8Array);
+          for (let j = lowerBound(s, a), end = upperBound(s, b); j < end && steps.length < limit; j++, index++) {
+            if (index < offset) continue;
+            steps.push(s[j]);
+            times.push(t[j]);
+          }
+        }
+        next = (batch[batch.length - 1][0] as number) + 1;
+      }
+    }
+    return [steps, times];
   }
 
   /** The keys of a visible history with their point counts, sorted by name. */
@@ -305,22 +361,7 @@ export class RunQueries {
     const limit = Math.max(0, Math.min(query.limit ?? total, total));
     let offset = query.offset ?? 0;
     if (offset < 0) offset = Math.max(0, total + offset);
-    // Collect the page's steps and times.
-    const steps: number[] = [];
-    const times: number[] = [];
-    let index = 0;
-    this.forEachStep(version, lo, hi, (s, t, a, b) => {
-      const n = b - a;
-      if (index + n <= offset || steps.length >= limit) {
-        index += n;
-        return;
-      }
-      for (let j = a; j < b && steps.length < limit; j++, index++) {
-        if (index < offset) continue;
-        steps.push(s[j]);
-        times.push(t[j]);
-      }
-    });
+    const [steps, times] = this.stepPage(version, lo, hi, offset, limit);
     const columns = query.keys ? [...query.keys] : this.metricKeys(version).map((k) => k.key);
     const cells: CellValue[][] = steps.map(() => new Array<CellValue>(columns.length).fill(null));
     if (steps.length > 0) {

@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -158,6 +158,9 @@ CREATE TABLE version_metadata (
   metadata TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+  // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
+  // downsampled from their points, as before.
+  4: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
 };
 
 export function schemaVersion(db: Db): number {

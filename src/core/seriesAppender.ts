@@ -220,7 +220,7 @@ export class SeriesAppender {
 
   private writePointChunk(version: string, keyId: number, tail: Tail): void {
     const c = encodeChunk(tail.steps, tail.vals);
-    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax]);
+    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary) VALUES (?,?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax, c.summary]);
     tail.dirty = false;
   }
 

@@ -57,6 +57,48 @@ describe('series and downsampling', () => {
     }
   });
 
+  it('answers whole chunks from their stored summary exactly as from their points, NaN, Infinity and lineage cuts included', async () => {
+    const dir = tempDir();
+    const w = writer(dir, { buffered: true });
+    // 20 chunks of 1,024 points. Chunk 3 holds only non-finite points; chunks 5 and 6 hold the lowest
+    // values, tied within and across chunks (the earliest must win); chunks 7 and 8 carry NaN and
+    // +/-Infinity beside finite points.
+    const value = (i: number): number => {
+      if (i >= 3 * 1024 && i < 4 * 1024) return i % 3 === 0 ? Number.NaN : i % 3 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      if (i >= 5 * 1024 && i < 6 * 1024) return i % 2;
+      if (i >= 6 * 1024 && i < 7 * 1024) return 0;
+      if (i >= 7 * 1024 && i < 9 * 1024 && i % 50 === 0) return [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY][(i / 50) % 3];
+      return 10 + Math.sin(i / 97) * (1 + (i % 13)) * 0.5;
+    };
+    for (let i = 0; i < 20 * 1024; i++) w.log({ x: value(i) }, i);
+    w.finish();
+    const engine = await openEngine(dir);
+    engine.ingest();
+    // A rewind whose branch step cuts chunk 12: the new version's history is chunks 0..11, part of
+    // 12, then its own points.
+    const { version } = engine.rewind(w.run, 12 * 1024 + 300);
+    const archived = engine.getRun(w.run).versions.find((v) => v.archived)!.id;
+    for (const target of [archived, version]) {
+      for (const range of [undefined, { from: 1500, to: 17_000 }, { from: 3 * 1024, to: 4 * 1024 - 1 }]) {
+        const all = engine.series(target, 'x', range);
+        for (const buckets of [1, 2, 3, 7, 19, 64, 300]) {
+          const got = engine.downsample(target, 'x', buckets, range);
+          const want = downsampleM4(buckets, all.steps[0], all.steps[all.steps.length - 1], (visit) => visit(all.steps, all.values, 0, all.steps.length));
+          const what = `${target === version ? 'rewound' : 'archived'} ${JSON.stringify(range)} ${buckets} buckets`;
+          assert.equal(got.total, all.total, what);
+          assert.deepEqual(got.nonFinite, all.nonFinite, what);
+          if (all.total <= buckets * 4) {
+            assert.equal(got.exact, true, what);
+            continue;
+          }
+          assert.equal(got.exact, false, what);
+          assert.deepEqual([...got.steps], [...want.steps], what);
+          assert.deepEqual([...got.values], [...want.values], what);
+        }
+      }
+    }
+  });
+
   it('gives wall times and pages of the history table', async () => {
     const dir = tempDir();
     let t = 1000;
