@@ -193,15 +193,15 @@ export class Engine implements SyncStoreApi {
       if (value !== undefined && !Number.isSafeInteger(value)) throw new RunRewindError('bad-argument', `the console's ${name} must be an integer, got ${value}`);
     }
     if (query?.limit !== undefined && query.limit < 0) throw new RunRewindError('bad-argument', `the console's limit must not be negative, got ${query.limit}`);
-    return this.queries.consoleLines(this.versionId(version), query);
+    return this.queries.recordings.consoleLines(this.versionId(version), query);
   }
 
   systemMetrics(version: string): SystemMetrics {
-    return this.queries.systemMetrics(this.versionId(version));
+    return this.queries.recordings.systemMetrics(this.versionId(version));
   }
 
   metadata(version: string): RunMetadata | null {
-    return this.queries.metadata(this.versionId(version));
+    return this.queries.recordings.metadata(this.versionId(version));
   }
 
   /** A version id, or the live version of a run id. */

@@ -1,17 +1,17 @@
 // Queries: what the UI and the command line read from the run store — visible histories assembled
 // from a version's lineage, series (whole or min/max downsampled), history tables, metric keys,
 // summaries, headlines and run overviews. Read-only: store.ts holds the state and its verbs. One file
-// (a little over 450 lines) because every query walks the same lineage segments over the same chunks.
-import type { CellValue, ConsoleLine, ConsolePage, ConsoleQuery, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, SystemMetrics, SystemSeries, VersionInfo } from './api';
-import { parseLine } from './protocol';
-import type { RunMetadata } from './protocol';
+// (about 530 lines) because every query walks the same lineage segments over the same chunks; what a run
+// recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
+import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
+import { RecordingQueries } from './recordingQueries';
 import { Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
 import { KeyKind } from './seriesAppender';
 import type { RunRow, RunStore, VersionRow } from './store';
-import { define, isPlainObject } from './values';
+import { define } from './values';
 
 /** A part of a visible history: rows of `version` with from <= step <= to. */
 type Segment = SeriesSegment;
@@ -24,7 +24,12 @@ type Run = Readonly<RunRow>;
 type Version = Readonly<VersionRow>;
 
 export class RunQueries {
-  constructor(private readonly store: RunStore) {}
+  /** Console lines, system metrics and metadata: their own tables, their own module. */
+  readonly recordings: RecordingQueries;
+
+  constructor(private readonly store: RunStore) {
+    this.recordings = new RecordingQueries(store);
+  }
 
   // -------------------------------------------------------------------------------------------
   // Lineage
@@ -465,119 +470,10 @@ export class RunQueries {
       lineage,
       host: version.host,
       pid: version.pid,
-      metadata: this.metadata(version.id),
+      metadata: this.recordings.metadata(version.id),
     };
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Console, system metrics and metadata (protocol 1.1): their own tables, never the chunks above.
-
-  /**
-   * The parts of a version's console, oldest first: each ancestor's lines with step <= the smallest
-   * branch step below it (docs/PROTOCOL.md, console under rewind and fork), then the version's own
-   * lines, all of them. Unlike `segments`, an ancestor is never left out for its step range: a line's
-   * step is when it was printed, not a row of the history.
-   */
-  private consoleParts(version: string): { version: string; cap: number }[] {
-    const out: { version: string; cap: number }[] = [];
-    let cap = Number.POSITIVE_INFINITY;
-    let v = this.store.versions.get(version);
-    const seen = new Set<string>();
-    while (v && !seen.has(v.id)) {
-      seen.add(v.id);
-      out.push({ version: v.id, cap });
-      if (v.parent === null || v.branchStep === null) break;
-      cap = Math.min(cap, v.branchStep);
-      v = this.store.versions.get(v.parent);
-    }
-    return out.reverse();
-  }
-
-  /** A page of the lines a version's console shows, in file, record and line order (never re-sorted). */
-  consoleLines(version: string, query: ConsoleQuery = {}): ConsolePage {
-    this.store.requireVersion(version);
-    const parts = this.consoleParts(version).map((part) => ({ ...part, count: this.countConsole(part.version, part.cap) }));
-    const total = parts.reduce((sum, part) => sum + part.count, 0);
-    let offset = query.offset ?? 0;
-    if (offset < 0) offset = Math.max(0, total + offset);
-    offset = Math.min(offset, total);
-    let want = Math.max(0, Math.min(query.limit ?? total, total - offset));
-    const lines: ConsoleLine[] = [];
-    let skip = offset;
-    for (const part of parts) {
-      if (want === 0) break;
-      if (skip >= part.count) {
-        skip -= part.count;
-        continue;
-      }
-      const inherited = part.version !== version;
-      const take = Math.min(want, part.count - skip);
-      // A version's own lines are numbered 0, 1, … so its pages are found by key; an inherited part
-      // (lines up to a step) is skipped through the step index.
-      const rows = Number.isFinite(part.cap)
-        ? this.store.db.all('SELECT time, stream, step, text FROM console_lines WHERE version=? AND step<=? ORDER BY seq LIMIT ? OFFSET ?', [part.version, part.cap, take, skip])
-        : this.store.db.all('SELECT time, stream, step, text FROM console_lines WHERE version=? AND seq>=? ORDER BY seq LIMIT ?', [part.version, skip, take]);
-      for (const r of rows) {
-        lines.push({ time: r[0] as number, stream: r[1] === 1 ? 'stderr' : 'stdout', step: r[2] as number, text: r[3] as string, version: part.version, inherited });
-      }
-      want -= rows.length;
-      skip = 0;
-    }
-    return { version, total, offset, lines };
-  }
-
-  private countConsole(version: string, cap: number): number {
-    const row = Number.isFinite(cap)
-      ? this.store.db.get('SELECT COUNT(*) FROM console_lines WHERE version=? AND step<=?', [version, cap])
-      : this.store.db.get('SELECT COALESCE(MAX(seq) + 1, 0) FROM console_lines WHERE version=?', [version]);
-    return (row?.[0] as number | undefined) ?? 0;
-  }
-
-  /** A version's own system samples as one series per key against wall time; never inherited. */
-  systemMetrics(version: string): SystemMetrics {
-    this.store.requireVersion(version);
-    const columns = new Map<string, { times: number[]; values: number[] }>();
-    let samples = 0;
-    this.store.db.each('SELECT time, data FROM system_samples WHERE version=? ORDER BY seq', [version], (r) => {
-      samples++;
-      const time = r[0] as number;
-      let data: unknown;
-      try {
-        data = parseLine(r[1] as string);
-      } catch {
-        return;
-      }
-      if (!isPlainObject(data)) return;
-      for (const key of Object.keys(data)) {
-        const value = data[key];
-        if (typeof value !== 'number') continue;
-        let column = columns.get(key);
-        if (!column) {
-          column = { times: [], values: [] };
-          columns.set(key, column);
-        }
-        column.times.push(time);
-        column.values.push(value);
-      }
-    });
-    const series: SystemSeries[] = [...columns.keys()].sort(compareKeys).map((key) => {
-      const column = columns.get(key)!;
-      return { key, times: Float64Array.from(column.times), values: Float64Array.from(column.values) };
-    });
-    return { version, series, samples };
-  }
-
-  /** The metadata of a version's newest writer file that recorded one, or null. */
-  metadata(version: string): RunMetadata | null {
-    const row = this.store.db.get('SELECT metadata FROM version_metadata WHERE version=?', [version]);
-    if (!row) return null;
-    try {
-      const parsed = parseLine(row[0] as string);
-      return isPlainObject(parsed) ? (parsed as RunMetadata) : null;
-    } catch {
-      return null;
-    }
-  }
 }
 
 type Piece = [steps: Float64Array, values: Float64Array, start: number, end: number];
