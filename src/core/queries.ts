@@ -67,8 +67,17 @@ export class RunQueries {
 
   /** Visits the stored chunks of one key's visible history within [lo, hi], in step order. */
   forEachPoint(version: string, keyId: number, lo: number, hi: number, visit: ChunkVisitor): void {
+    this.forEachChunk(version, lo, hi, (v, a, b) => ['SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [v, keyId, a, b]], visit);
+  }
+
+  /**
+   * Visits the chunks a query picks in each lineage segment of [lo, hi] (rows of first_step, n, steps and
+   * a Float64 blob), each cut to the segment's clipped range.
+   */
+  private forEachChunk(version: string, lo: number, hi: number, query: (version: string, a: number, b: number) => [string, Row], visit: ChunkVisitor): void {
     for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      this.store.db.each('SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
+      const [sql, params] = query(seg.version, a, finiteOr(b));
+      this.store.db.each(sql, params, (r) => {
         const first = r[0] as number;
         const n = r[1] as number;
         const steps = stepsOf(r[2] as Uint8Array | null, first, n);
@@ -184,16 +193,7 @@ export class RunQueries {
 
   /** Visits the step index (steps and times) of a visible history within [lo, hi]. */
   forEachStep(version: string, lo: number, hi: number, visit: ChunkVisitor): void {
-    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      this.store.db.each('SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, a, finiteOr(b)], (r) => {
-        const first = r[0] as number;
-        const n = r[1] as number;
-        const steps = stepsOf(r[2] as Uint8Array | null, first, n);
-        const start = lowerBound(steps, a);
-        const end = upperBound(steps, b);
-        if (end > start) visit(steps, float64Of(r[3] as Uint8Array), start, end);
-      });
-    }
+    this.forEachChunk(version, lo, hi, (v, a, b) => ['SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [v, a, b]], visit);
   }
 
   /**

@@ -1,4 +1,5 @@
 // Addresses of run history documents: runrewind-history:/<title>.history?folder=…&run=…&version=…
+// (Run Console documents use the same form under their own scheme: src/console/consoleUri.ts.)
 // The path is only what the editor tab shows (the run's name, so a tab says whose history it is); the
 // query carries what the provider reads.
 import * as vscode from 'vscode';
@@ -24,12 +25,21 @@ export function historyTitle(address: HistoryAddress, title?: HistoryTitle): str
 }
 
 export function historyUri(address: HistoryAddress, title?: HistoryTitle): vscode.Uri {
-  const query = new URLSearchParams({ folder: address.folder, run: address.runId, version: address.versionId }).toString();
-  return vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${historyTitle(address, title)}.history`, query });
+  return versionUri(HISTORY_SCHEME, '.history', address, title);
 }
 
 export function parseHistoryUri(uri: vscode.Uri): HistoryAddress | undefined {
-  if (uri.scheme !== HISTORY_SCHEME) return undefined;
+  return parseVersionUri(uri, HISTORY_SCHEME);
+}
+
+/** The address of a document about one run version (a history, a console) under `scheme`. */
+export function versionUri(scheme: string, ending: string, address: HistoryAddress, title?: HistoryTitle): vscode.Uri {
+  const query = new URLSearchParams({ folder: address.folder, run: address.runId, version: address.versionId }).toString();
+  return vscode.Uri.from({ scheme, path: `/${historyTitle(address, title)}${ending}`, query });
+}
+
+export function parseVersionUri(uri: vscode.Uri, scheme: string): HistoryAddress | undefined {
+  if (uri.scheme !== scheme) return undefined;
   const params = new URLSearchParams(uri.query);
   const folder = params.get('folder');
   const runId = params.get('run');
