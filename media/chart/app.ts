@@ -17,6 +17,7 @@ import {
   type MetricKey,
   type PanelCommand,
   type RunOverview,
+  type SystemDrawnStats,
   type ToWebview,
   type XAxisMode,
 } from '../../src/shared/protocol';
@@ -30,6 +31,7 @@ import { OverviewSection } from './overview';
 import { Notice } from './notice';
 import { ScrollKeeper } from './scroll';
 import { renderLegend, Sections } from './sections';
+import { SystemSection } from './system';
 import { perform, snapshot, type Testable } from './testHooks';
 import { type ChartTheme, readTheme, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
@@ -60,6 +62,9 @@ export class ChartApp implements Testable {
   private readonly overviewSection: HTMLDetailsElement;
   private readonly sections: Sections;
   private readonly notice = new Notice();
+  private readonly system: SystemSection;
+  /** The latest systemQuery: older answers are dropped (the runs changed since). */
+  private systemRequest = 0;
   private zoomFeedback: ReturnType<typeof setTimeout> | undefined;
   private markInitialised: () => void = () => undefined;
   /** Resolves when the host's init arrived: requests that need the runs wait for it. */
@@ -129,11 +134,19 @@ export class ChartApp implements Testable {
       resized: () => this.onResize(),
     });
     this.overviewSection = this.sections.section('#overview', 'Overview', overviewRoot, false);
-    root.append(this.toolbar.root, this.notice.root, this.legend, this.overviewSection, this.sections.root);
+    const systemContent = el('div', { className: 'system' });
+    this.system = new SystemSection(this.sections.section('#system', 'System', systemContent, false), systemContent, {
+      archivedChanged: (on) => {
+        this.update({ systemArchived: on });
+        this.renderSystem();
+      },
+    });
+    root.append(this.toolbar.root, this.notice.root, this.legend, this.overviewSection, this.sections.root, this.system.details);
     watchTheme(() => {
       this.theme = readTheme();
       this.themeVersion++;
       this.frames.markAllDirty(this.views.keys());
+      this.renderSystem();
     });
     window.addEventListener('keydown', (e) => this.onKey(e));
     window.addEventListener('message', (e: MessageEvent<unknown>) => {
@@ -163,6 +176,15 @@ export class ChartApp implements Testable {
     runs: (m) => this.setRuns(m.runs, m.keys),
     series: (m) => {
       this.data.replies.settle(m.inReplyTo, m);
+    },
+    system: (m) => {
+      if (m.inReplyTo !== this.systemRequest) return;
+      if (m.error !== undefined) {
+        this.showNotice(`Could not load the system metrics: ${m.error}`, 'error');
+        return;
+      }
+      this.system.setMetrics(m.metrics);
+      this.renderSystem();
     },
     append: (m) => {
       for (const key of this.data.append(m.items, m.stale)) this.frames.markDirty(key);
@@ -283,12 +305,31 @@ export class ChartApp implements Testable {
     if (keysChanged && this.state) this.renderSections();
     this.frames.markAllDirty(this.views.keys());
     this.showSelection();
+    this.querySystem();
+  }
+
+  /**
+   * Asks for the system samples of every line's version (archived ones too, so the box needs no
+   * round trip). Called whenever the host sends the runs — after a store change as well — which keeps
+   * the section growing with a live run.
+   */
+  private querySystem(): void {
+    const versions = [...new Set(this.drawn.lines.map((l) => l.version))];
+    this.systemRequest++;
+    this.post({ type: 'systemQuery', requestId: this.systemRequest, versions });
+  }
+
+  private renderSystem(): void {
+    this.system.render(this.drawn.lines, this.state?.systemArchived ?? false, this.theme, this.estimateWidth());
   }
 
   // ---- rendering --------------------------------------------------------------------------------
 
   private renderAll(): void {
-    if (this.state) this.overviewSection.open = !this.state.collapsed.includes('#overview');
+    if (this.state) {
+      this.overviewSection.open = !this.state.collapsed.includes('#overview');
+      this.system.details.open = !this.state.collapsed.includes('#system');
+    }
     this.showToolbar();
     this.renderSections();
     this.showSelection();
@@ -427,6 +468,7 @@ export class ChartApp implements Testable {
 
   /** Charts take their card's new width; one grown by a third asks for more points. */
   private onResize(): void {
+    this.system.resize(this.estimateWidth());
     for (const [key, view] of this.views) {
       const body = this.sections.card(key)?.body;
       if (!body || body.clientWidth === 0) continue;
@@ -444,6 +486,16 @@ export class ChartApp implements Testable {
 
   drawnStats(): ChartDrawnStats[] {
     return [...this.views].filter(([key]) => this.data.hasFull(key) && this.frames.isSettled(key)).map(([key, view]) => ({ key, ...view.stats() }));
+  }
+
+  systemStats(): { shown: boolean; archived: boolean; charts: SystemDrawnStats[] } {
+    return { shown: this.system.shown, archived: this.system.checkbox.checked, charts: this.system.stats() };
+  }
+
+  /** Ticks or clears the System section's box as a click does (a click on a hidden section does nothing). */
+  setSystemArchived(on: boolean): void {
+    if (!this.system.shown) throw new Error('the System section is not shown');
+    if (this.system.checkbox.checked !== on) this.system.checkbox.click();
   }
 
   plotWidth(key: string): number | undefined {

@@ -1,7 +1,7 @@
 // What the chart webview tells and does for tests and diagnostics: a snapshot of what it shows, and user
 // actions performed through the same code as the mouse and keyboard (the integration tests reach both
 // through the host's inspect and act commands).
-import type { ChartDrawnStats, ChartSnapshot, ChartViewState, ExportKind, PanelCommand, TestAction, XAxisMode } from '../../src/shared/protocol';
+import type { ChartDrawnStats, ChartSnapshot, SystemDrawnStats, ChartViewState, ExportKind, PanelCommand, TestAction, XAxisMode } from '../../src/shared/protocol';
 
 /** What the hooks read and drive of the app. */
 export interface Testable {
@@ -11,6 +11,9 @@ export interface Testable {
   readonly legendLabels: readonly string[];
   /** Charts drawn with their latest data, with what they drew. */
   drawnStats(): ChartDrawnStats[];
+  /** The System section: shown or not, its box, its charts. */
+  systemStats(): { shown: boolean; archived: boolean; charts: SystemDrawnStats[] };
+  setSystemArchived(on: boolean): void;
   plotWidth(key: string): number | undefined;
   estimateWidth(): number;
   toolbarState(): ChartSnapshot['toolbar'];
@@ -43,6 +46,7 @@ export function snapshot(app: Testable): ChartSnapshot {
     buckets: drawn.length > 0 ? (app.plotWidth(drawn[0].key) ?? 0) : app.estimateWidth(),
     notice: app.noticeText(),
     injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
+    system: app.systemStats(),
   };
 }
 
@@ -86,5 +90,8 @@ export async function perform(app: Testable, action: TestAction): Promise<void> 
       button.click();
       return;
     }
+    case 'setSystemArchived':
+      app.setSystemArchived(action.on);
+      return;
   }
 }

@@ -1,6 +1,6 @@
 // What the chart panel asks the store for: downsampled lines (as compact typed arrays for postMessage),
-// the union of metric keys, live appends from the history, and the CSV of a chart at full resolution.
-import type { MetricKey, RunOverview, Series, StoreApi } from '../core/api';
+// each version's system samples, the union of metric keys, live appends from the history, and the CSV of a chart at full resolution.
+import type { MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
 import type { LineAppend, LineData, LineRequest, StepRange } from '../shared/protocol';
@@ -22,6 +22,16 @@ function toLineData(series: Series, range: StepRange | undefined): LineData {
     nonFinite: series.nonFinite,
     ...(range ? { range } : {}),
   };
+}
+
+/** Each version's own system samples, with arrays that own their bytes (see compact). */
+export async function querySystem(store: StoreApi, versions: readonly string[]): Promise<SystemMetrics[]> {
+  const all = await Promise.all(versions.map((v) => store.systemMetrics(v)));
+  return all.map((m) => ({
+    version: m.version,
+    samples: m.samples,
+    series: m.series.map((s) => ({ key: s.key, times: compact(s.times), values: compact(s.values) })),
+  }));
 }
 
 export async function queryLines(

@@ -10,7 +10,7 @@ import type { SelectedStep } from '../selection';
 import type { FolderStore, Services } from '../services';
 import type { ChartSelection, ChartViewState, ExportKind, FromWebview, LineRequest, MessageHandlers, ToWebview, WebviewReply } from '../shared/protocol';
 import { labelText } from '../userText';
-import { appendsSince, keysOf, queryLines, toCsv, versionsOf } from './chartData';
+import { appendsSince, keysOf, queryLines, querySystem, toCsv, versionsOf } from './chartData';
 
 /** What the session needs of its panel. */
 export interface ChartPanelPort {
@@ -81,6 +81,15 @@ export class ChartSession {
         this.port.post({ type: 'series', inReplyTo: m.requestId, key: m.key, lines });
       } catch (e) {
         this.port.post({ type: 'series', inReplyTo: m.requestId, key: m.key, lines: [], error: describe(e) });
+      }
+    },
+    systemQuery: async (m) => {
+      this.checkShown(m.versions.map((version) => ({ version })));
+      const store = await this.port.folder.store();
+      try {
+        this.port.post({ type: 'system', inReplyTo: m.requestId, metrics: await querySystem(store, m.versions) });
+      } catch (e) {
+        this.port.post({ type: 'system', inReplyTo: m.requestId, metrics: [], error: describe(e) });
       }
     },
     select: (m) => {

@@ -4,9 +4,9 @@
 // The webview imports only src/shared: the store's types it needs are re-exported here (a unit test,
 // test/unit/chartImports.test.ts, checks that media/ never reaches into src/core).
 import { RUN_ID_PATTERN } from './runIds';
-import type { MetricKey, RunOverview, Series, StepRange } from '../core/api';
+import type { MetricKey, RunOverview, Series, StepRange, SystemMetrics } from '../core/api';
 
-export type { MetricKey, RunOverview, Series, SeriesSegment, StepRange, VersionInfo } from '../core/api';
+export type { MetricKey, RunOverview, Series, SeriesSegment, StepRange, SystemMetrics, SystemSeries, VersionInfo } from '../core/api';
 
 /** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
 export const CHART_VIEW_TYPE = 'runRewind.charts';
@@ -45,6 +45,8 @@ export interface ChartViewState {
   readonly collapsed: readonly string[];
   /** How far the panel is scrolled (CSS px): a hidden tab's webview is rebuilt when shown again. */
   readonly scrollY?: number;
+  /** Whether the System section draws archived versions' samples beside the live ones. */
+  readonly systemArchived?: boolean;
 }
 
 /** One line the webview wants: a version's visible history, optionally only a step range. */
@@ -80,6 +82,14 @@ export interface ChartDrawnStats {
   readonly readout: readonly string[];
 }
 
+/** One chart of the System section as the webview reports it. */
+export interface SystemDrawnStats {
+  readonly key: string;
+  readonly lines: number;
+  readonly points: number;
+  readonly dashed: number;
+}
+
 /** What the webview reports about itself when asked (tests and diagnostics). */
 export interface ChartSnapshot {
   readonly state: ChartViewState;
@@ -96,6 +106,8 @@ export interface ChartSnapshot {
   readonly notice: string;
   /** Elements user data could have smuggled in (img, inline handlers): always 0. */
   readonly injected: number;
+  /** The System section: whether it is shown, whether archived versions are asked for, its charts in order. */
+  readonly system: { readonly shown: boolean; readonly archived: boolean; readonly charts: readonly SystemDrawnStats[] };
 }
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
@@ -112,7 +124,9 @@ export type TestAction =
   | { readonly kind: 'setXAxis'; readonly xAxis: XAxisMode }
   | { readonly kind: 'toolbar'; readonly command: PanelCommand }
   /** Clicks a card's PNG or CSV button. */
-  | { readonly kind: 'exportButton'; readonly key: string; readonly format: ExportKind };
+  | { readonly kind: 'exportButton'; readonly key: string; readonly format: ExportKind }
+  /** Ticks or clears the System section's "archived versions" box, as a click does. */
+  | { readonly kind: 'setSystemArchived'; readonly on: boolean };
 
 export type PanelCommand = 'rewind' | 'fork';
 
@@ -143,6 +157,8 @@ export type ToWebview =
       /** Versions that grew by more than an append carries: the webview asks for them again. */
       readonly stale: readonly string[];
     }
+  /** The answer to a systemQuery: each asked version's own samples, in the order asked. */
+  | { readonly type: 'system'; readonly inReplyTo: number; readonly metrics: readonly SystemMetrics[]; readonly error?: string }
   | { readonly type: 'selection'; readonly selection: ChartSelection | null }
   | { readonly type: 'exportPngRequest'; readonly requestId: number; readonly key: string }
   /** Asks for the lines an export of `key` covers: what the chart shows, zoom included. */
@@ -163,6 +179,8 @@ export type FromWebview =
       readonly buckets: number;
       readonly withTimes: boolean;
     }
+  /** Asks for the system samples of versions the panel shows (its live and archived lines). */
+  | { readonly type: 'systemQuery'; readonly requestId: number; readonly versions: readonly string[] }
   | { readonly type: 'select'; readonly selection: ChartSelection | null }
   | { readonly type: 'moveSelection'; readonly direction: 1 | -1 }
   | { readonly type: 'runCommand'; readonly command: PanelCommand }
@@ -235,6 +253,7 @@ export const isChartViewState: (v: unknown) => v is ChartViewState = (v): v is C
     selection: nullable(isSelection),
     collapsed: arrayOf(isText(1000), 10_000),
     scrollY: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
+    systemArchived: optional(isBool),
   })(v);
 
 const isSnapshot = shape({
@@ -250,6 +269,11 @@ const isSnapshot = shape({
   buckets: isInt,
   notice: isText(),
   injected: isInt,
+  system: shape({
+    shown: isBool,
+    archived: isBool,
+    charts: arrayOf(shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt }), 10_000),
+  }),
 });
 
 const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, Check> } = {
@@ -261,6 +285,7 @@ const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, C
     buckets: (v) => isInt(v) && (v as number) >= 1 && (v as number) <= 100_000,
     withTimes: isBool,
   },
+  systemQuery: { requestId: isInt, versions: arrayOf(isId, 1024) },
   select: { selection: nullable(isSelection) },
   moveSelection: { direction: oneOf(1, -1) },
   runCommand: { command: oneOf('rewind', 'fork') },
@@ -293,6 +318,7 @@ const toWebviewTypes: { readonly [K in ToWebview['type']]: true } = {
   runs: true,
   series: true,
   append: true,
+  system: true,
   selection: true,
   exportPngRequest: true,
   exportLinesRequest: true,

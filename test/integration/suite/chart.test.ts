@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { CommandId, InternalCommandId } from '../../../src/ids';
 import type { ChartInspection } from '../../../src/panels/charts';
 import { formatNumber } from '../../../src/shared/format';
+import type { LineageOutcome } from '../../../src/commands/lineage';
 import type { TestAction } from '../../../src/shared/protocol';
 import { LogWriter } from '../../../src/core/writer';
 import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
@@ -29,6 +30,13 @@ async function drawn(entries: readonly string[], charts = 1): Promise<ChartInspe
     const s = await inspect();
     return s.entries.join(',') === entries.join(',') && s.drawn.length >= charts && s;
   }, `charts of ${entries.join(', ')}`, 20_000);
+}
+
+/** A system record as the Python client writes it (docs/PROTOCOL.md, `system`). */
+function systemRecord(time: number, cpu: number, gpuMemory?: number): string {
+  const data: Record<string, number> = { 'system/cpu_percent': cpu };
+  if (gpuMemory !== undefined) data['system/gpu.0.memory_used_mb'] = gpuMemory;
+  return `${JSON.stringify({ type: 'system', time, data })}\n`;
 }
 
 async function closeAll(): Promise<void> {
@@ -373,5 +381,72 @@ describe('chart panel', () => {
       return x.state.selection?.versionId === after.liveVersion && x;
     }, 'the panel following');
     assert.equal(s.toolbar.rewind, true);
+  });
+
+  it('shows a System section of the live version\'s samples against wall time, and archived ones only when asked', async function () {
+    this.timeout(40_000);
+    const api = await extensionApi();
+    const id = uniqueId('sys');
+    const t0 = 1_800_000_000;
+    const w = new LogWriter({ dir: logDir(), run: id, project: 'tests', name: id, heartbeat: 0 });
+    for (let s = 0; s < 8; s++) {
+      w.writeRaw(systemRecord(t0 + 10 * s, 40 + s, 1234 + s));
+      w.log({ loss: 1 / (s + 1) });
+    }
+    w.finish();
+    await waitFor(async () => (await listedRun(api, id))?.lastStep === 7, `${id} read`);
+    const outcome = await vscode.commands.executeCommand<LineageOutcome>(CommandId.RewindToStep, id, 4, { confirm: false });
+    assert.ok(outcome.ok, 'rewound');
+    const resumed = new LogWriter({ dir: logDir(), run: id, version: outcome.version, mode: 'resume', lastStep: 4, heartbeat: 0 });
+    // The new version records its own samples from its start: the GPU key only in one of them.
+    resumed.writeRaw(systemRecord(t0 + 200, 10, 2000));
+    resumed.writeRaw(systemRecord(t0 + 210, 11));
+    resumed.log({ loss: 0.3 });
+    await waitFor(async () => (await listedRun(api, id))?.lastStep === 5, `${id} resumed`);
+
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    await drawn([id], 1);
+    const systemOf = async (what: string, ok: (s: ChartInspection['system']) => boolean): Promise<ChartInspection['system']> =>
+      waitFor(async () => {
+        const x = (await inspect()).system;
+        return ok(x) && x;
+      }, what);
+    const live = await systemOf('the live System section', (x) => x.shown && x.charts.length === 2);
+    assert.equal(live.archived, false);
+    assert.deepEqual(live.charts, [
+      { key: 'system/cpu_percent', lines: 1, points: 2, dashed: 0 },
+      { key: 'system/gpu.0.memory_used_mb', lines: 1, points: 1, dashed: 0 },
+    ]);
+
+    await act({ kind: 'setSystemArchived', on: true });
+    const both = await systemOf('archived samples beside the live ones', (x) => x.archived && x.charts.some((c) => c.dashed > 0));
+    assert.deepEqual(both.charts, [
+      { key: 'system/cpu_percent', lines: 2, points: 2 + 8, dashed: 1 },
+      { key: 'system/gpu.0.memory_used_mb', lines: 2, points: 1 + 8, dashed: 1 },
+    ]);
+    assert.equal((await inspect()).state.systemArchived, true);
+
+    // The section grows with the live run (the store's change events).
+    resumed.writeRaw(systemRecord(t0 + 220, 12));
+    resumed.log({ loss: 0.2 });
+    resumed.finish();
+    await systemOf('the new sample', (x) => x.charts.find((c) => c.key === 'system/cpu_percent')?.points === 3 + 8);
+
+    await act({ kind: 'setSystemArchived', on: false });
+    const again = await systemOf('the live samples only', (x) => !x.archived);
+    assert.deepEqual(again.charts.map((c) => [c.key, c.lines, c.points, c.dashed]), [
+      ['system/cpu_percent', 1, 3, 0],
+      ['system/gpu.0.memory_used_mb', 1, 1, 0],
+    ]);
+
+    // A run without system samples has no System section.
+    const plain = uniqueId('nosys');
+    logRun(plain, 5);
+    await waitFor(() => listedRun(api, plain), `${plain} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: plain });
+    await drawn([plain], 2);
+    const none = (await inspect()).system;
+    assert.equal(none.shown, false);
+    assert.deepEqual(none.charts, []);
   });
 });
