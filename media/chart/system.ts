@@ -37,6 +37,8 @@ export class SystemSection {
   private readonly legend = el('div', { className: 'legend system-legend' });
   private charts: SystemChart[] = [];
   private metrics = new Map<string, SystemMetrics>();
+  /** What the charts were last drawn from: a store change that added no sample redraws nothing. */
+  private drawnFrom = '';
 
   /** `details` is the section made by Sections.section (so opening and closing is kept like the others'). */
   constructor(
@@ -68,6 +70,16 @@ export class SystemSection {
    */
   render(lines: readonly LineSpec[], archived: boolean, theme: ChartTheme, width: number): void {
     this.checkbox.checked = archived;
+    const from = [
+      archived,
+      width,
+      theme.foreground,
+      theme.background,
+      theme.highContrast,
+      ...lines.map((l) => `${l.version}:${l.color}:${l.archived}:${l.label}:${this.metrics.get(l.version)?.samples ?? 0}`),
+    ].join('|');
+    if (from === this.drawnFrom) return;
+    this.drawnFrom = from;
     for (const c of this.charts) c.plot.destroy();
     this.charts = [];
     clear(this.grid);

@@ -3,7 +3,10 @@
 // panel's toolbar and see the archived curve dashed and the tree updated, reload the window and get the
 // panel back as it was. Screenshots: test-results/screenshots/chart-*.png.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import { LogWriter } from '../../src/core/writer';
 import { type Workbench, openWorkbench } from './harness';
 
 // Page functions below run inside the webview; this file compiles for Node without DOM types, so the
@@ -65,6 +68,39 @@ async function showRuns(page: Page): Promise<void> {
 async function collapseOverview(frame: Frame): Promise<void> {
   const overview = frame.locator('details.section[data-section="#overview"]');
   if ((await overview.getAttribute('open')) !== null) await overview.locator('summary').first().click();
+}
+
+const T0 = 1_800_000_000;
+
+/**
+ * A run that sampled its machine every 10 s (docs/PROTOCOL.md, `system`) for 30 steps, was rewound to
+ * step 15 and resumed on a bigger batch for 20 more: the System section's live and archived samples.
+ */
+function plantSystemRun(logDir: string): void {
+  const sample = (t: number, i: number, gpuBase: number): string =>
+    `${JSON.stringify({
+      type: 'system',
+      time: t,
+      data: {
+        'system/cpu_percent': 35 + 20 * Math.abs(Math.sin(i / 3)),
+        'system/gpu.0.memory_used_mb': gpuBase + 40 * i,
+        'system/gpu.0.utilization_percent': 80 + 15 * Math.sin(i / 2),
+      },
+    })}\n`;
+  const first = new LogWriter({ dir: logDir, run: 'sysrun', version: 'vsysrun00001', name: 'gpu-sampled', project: 'vision', heartbeat: 0, stamp: '1800000000000-dddddddd', clock: () => T0 });
+  for (let s = 0; s < 30; s++) {
+    first.writeRaw(sample(T0 + 10 * s, s, 9000));
+    first.log({ loss: 1 / (s + 1) });
+  }
+  first.finish();
+  fs.mkdirSync(path.join(logDir, 'ops'), { recursive: true });
+  fs.writeFileSync(path.join(logDir, 'ops', '1800000000400-eeeeeeee.jsonl'), `${JSON.stringify({ type: 'rewind', time: T0 + 400, run: 'sysrun', source: 'vsysrun00001', version: 'vsysrun00002', step: 15 })}\n`);
+  const resumed = new LogWriter({ dir: logDir, run: 'sysrun', version: 'vsysrun00002', mode: 'resume', lastStep: 15, heartbeat: 0, stamp: '1800000000500-ffffffff', clock: () => T0 + 500 });
+  for (let s = 16; s < 36; s++) {
+    resumed.writeRaw(sample(T0 + 500 + 10 * (s - 16), s - 16, 14000));
+    resumed.log({ loss: 0.8 / (s + 1) });
+  }
+  resumed.finish();
 }
 
 describe('Chart panel (UI)', function () {
@@ -346,5 +382,37 @@ describe('Chart panel (UI)', function () {
     assert.equal(await frame.locator('img').count(), 0);
     await chartDrawn(frame, 'loss');
     await wb.screenshot('chart-hostile');
+  });
+
+  it('shows a System section against wall time, the archived version\'s samples dashed when asked', async () => {
+    const page = wb.page;
+    plantSystemRun(path.join(wb.workspace, '.runrewind'));
+    await showRuns(page);
+    const row = treeItem(page, /^gpu-sampled$/);
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Charts"]').click();
+    await page.locator('.tab.active', { hasText: 'Charts: gpu-sampled' }).waitFor({ timeout: 30_000 });
+    const frame = await activeChartFrame(page, 'Charts: gpu-sampled');
+    await chartDrawn(frame, 'loss');
+    await collapseOverview(frame);
+    const system = frame.locator('details.section[data-section="#system"]');
+    const cpu = system.locator('.card[data-system-key="system/cpu_percent"]');
+    await cpu.locator('canvas').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(
+      await system.locator('.card-title').allTextContents(),
+      ['system/cpu_percent', 'system/gpu.0.memory_used_mb', 'system/gpu.0.utilization_percent'],
+    );
+    assert.equal(await system.locator('.legend-item').count(), 1, 'the live version only');
+    assert.match((await system.locator('.legend-item').textContent()) ?? '', /20 samples/);
+    await system.scrollIntoViewIfNeeded();
+    await wb.screenshot('chart-system-live');
+
+    await system.locator('label.system-archived').click();
+    await system.locator('.legend-item').nth(1).waitFor();
+    assert.equal(await system.getAttribute('open'), '', 'ticking the box leaves the section open');
+    assert.match((await system.locator('.legend-item').nth(1).textContent()) ?? '', /30 samples/);
+    await system.scrollIntoViewIfNeeded();
+    await wb.screenshot('chart-system-archived');
   });
 });
