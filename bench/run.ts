@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'core') await runCoreBenchmarks();
   if (!only || only === 'python') runScript('Python client: log() overhead', 'python3', ['python/bench_log.py', '300000']);
+  if (!only || only === 'python') runScript('Python client: init() beside 1 GB of other logs', 'python3', ['python/bench_init.py', '1000']);
+  if (!only || only === 'python') runScript('Python client: console capture per printed line, and the system sampler', 'python3', ['python/bench_console.py']);
   // Against the real wandb, TensorBoard and mlflow: needs the peers venv (made by the test stage `peers`
   // or scripts/install-python-peers.sh, a one-time download of about 3.5 GB), so it is created here too.
   if (!only || only === 'peers') {
