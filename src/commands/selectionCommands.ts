@@ -44,6 +44,8 @@ export function registerSelectionCommands(ctx: CommandContext): vscode.Disposabl
           args: [{ run: selected.versionId, folder: selected.folder }, selected.step, 'rewind'],
         },
         { label: `$(table) ${vscode.l10n.t('Open Run History')}`, command: CommandId.OpenHistory, args: [{ run: selected.versionId, folder: selected.folder }] },
+        // The console of the version the step was picked on: it opens at that step's lines.
+        { label: `$(terminal) ${vscode.l10n.t('Open Run Console')}`, command: CommandId.OpenConsole, args: [{ run: selected.versionId, folder: selected.folder }] },
         { label: `$(close) ${vscode.l10n.t('Clear Selected Step')}`, command: CommandId.ClearSelectedStep, args: [] },
       ];
       const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Selected step {0}', at) });

@@ -33,8 +33,11 @@ export class ConsoleDocuments extends VersionDocuments {
 
   async open(address: HistoryAddress, options: { readonly preview?: boolean } = {}): Promise<vscode.TextEditor> {
     const editor = await this.openDocument(address, options.preview ?? true);
-    // Where a training run's console grows: its end.
-    this.moveCursor(editor, new vscode.Position(Math.max(0, editor.document.lineCount - 1), 0));
+    // At the selected step's lines when the step was picked on this version (a chart, a history);
+    // otherwise where a training run's console grows: its end.
+    const selected = this.services.selection.current;
+    const line = selected && selected.folder === address.folder && selected.versionId === address.versionId ? lineOfStep(editor.document.getText(), selected.step) : undefined;
+    this.moveCursor(editor, new vscode.Position(line ?? Math.max(0, editor.document.lineCount - 1), 0));
     return editor;
   }
 

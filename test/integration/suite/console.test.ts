@@ -79,6 +79,11 @@ describe('run console document', () => {
     assert.equal(api.services.selection.current?.archived, true);
     api.services.selection.set({ folder: api.services.selection.current!.folder, runId: id, versionId: archived.id, step: 6, source: 'chart', archived: true });
     await waitFor(() => old.selection.active.line === 8, 'the console moved to step 6');
+    // Opened again from the selected step's menu (the chart's way in), it opens at that step's lines.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand(CommandId.OpenConsole, { run: archived.id, folder: api.services.selection.current!.folder });
+    const again = await waitFor(() => activeConsole(archived.id), 'the console again');
+    assert.equal(again.selection.active.line, 8, 'opened at step 6');
   });
 
   it('follows a run while it prints', async function () {
