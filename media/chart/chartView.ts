@@ -10,7 +10,7 @@ import { formatDuration, formatValue, formatX, markLabel, tickLabels } from './f
 import { type BranchMark, labelRows, type LineSpec } from './lines';
 import { buildDrawn, choosePick, type DrawnLine, type PickCandidate, valueAt } from './drawn';
 import { type LinePoints, joinSeries, nearestIndex, type XY } from './series';
-import type { ChartTheme } from './theme';
+import { type ChartTheme, withAlpha } from './theme';
 
 export interface ChartSettings {
   readonly xAxis: XAxisMode;
@@ -67,13 +67,6 @@ const envelopePaths: uPlot.Series.PathBuilder = (u, seriesIdx, idx0, idx1) => {
 };
 /** How long a click waits to be sure it is not the first half of a double-click. */
 const DOUBLE_CLICK_MS = 250;
-
-function withAlpha(hex: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(hex);
-  if (!m) return hex;
-  const n = parseInt(m[1], 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
 
 export class ChartView {
   private plot: uPlot | null = null;

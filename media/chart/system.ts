@@ -9,7 +9,7 @@ import { clear, el, lineSwatch } from './dom';
 import { tickLabels } from './format';
 import type { LineSpec } from './lines';
 import { joinSeries, type XY } from './series';
-import type { ChartTheme } from './theme';
+import { type ChartTheme, withAlpha } from './theme';
 
 const HEIGHT = 180;
 
@@ -22,13 +22,6 @@ interface SystemChart {
   readonly key: string;
   readonly plot: uPlot;
   readonly stats: SystemDrawnStats;
-}
-
-function withAlpha(hex: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(hex);
-  if (!m) return hex;
-  const n = parseInt(m[1], 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
 export class SystemSection {

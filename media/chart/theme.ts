@@ -38,3 +38,11 @@ export function watchTheme(onChange: () => void): void {
   const observer = new MutationObserver(() => onChange());
   observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 }
+
+/** A line colour (#rrggbb) with an alpha, for faded archived lines and marks; other forms as they are. */
+export function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
