@@ -18,31 +18,47 @@ let cachedKey: Buffer | undefined;
  * The user's snapshot key: 32 random bytes in a file readable by this user only, made on first use
  * (`$RUNREWIND_SNAPSHOT_KEY` names another file). Where no such file can be kept, a key for this
  * process alone: snapshots are then never reused, which costs a rebuild, never a wrong store.
+ *
+ * Several stores start at once (one worker per workspace folder, several windows), so the file is
+ * published whole: written under a name of its own, then hard-linked into place, which fails if another
+ * process got there first — whose key every process then reads. Creating the key file itself with `wx`
+ * and writing it afterwards let a second process read it empty, sign with a key of its own, and find its
+ * snapshot "corrupt" on the next start.
  */
 export function snapshotKey(): Buffer {
   if (cachedKey) return cachedKey;
   const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
   const file = process.env.RUNREWIND_SNAPSHOT_KEY || path.join(configHome, 'runrewind', 'snapshot.key');
-  try {
-    const key = fs.readFileSync(file);
-    if (key.length >= 32) return (cachedKey = key);
-  } catch {
-    // made below
-  }
+  const existing = readKey(file);
+  if (existing) return (cachedKey = existing);
   const fresh = crypto.randomBytes(32);
+  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, fresh, { flag: 'wx', mode: 0o600 });
-    return (cachedKey = fresh);
-  } catch {
+    fs.writeFileSync(temp, fresh, { flag: 'wx', mode: 0o600 });
     try {
-      const key = fs.readFileSync(file); // another process made it first
-      if (key.length >= 32) return (cachedKey = key);
-    } catch {
-      // no place for a key
+      fs.linkSync(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Another process published its key first; a file too short to be a key (left by an older
+      // version's race) is replaced, and whichever replacement lands is read back by everyone.
+      if (!readKey(file)) fs.renameSync(temp, file);
     }
+  } catch {
+    return (cachedKey = fresh); // no place for a key
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
-  return (cachedKey = fresh);
+  return (cachedKey = readKey(file) ?? fresh);
+}
+
+function readKey(file: string): Buffer | undefined {
+  try {
+    const key = fs.readFileSync(file);
+    return key.length >= 32 ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function mac(bytes: Uint8Array, schema: number): Buffer {

@@ -1,7 +1,9 @@
 // Ingest: incremental reading, torn lines, diagnostics with file and line, values of every kind.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { parseLine } from '../../src/core/protocol';
 import { linearRun, openEngine, tempDir, writer } from './helpers';
 
@@ -200,6 +202,34 @@ describe('snapshot', () => {
       assert.equal(three.startupNote, undefined);
     });
   }
+});
+
+describe('snapshot key', () => {
+  const snapshotModule = path.join(__dirname, '..', '..', 'src', 'core', 'snapshot.js');
+  const node = (keyFile: string, script: string, ...args: string[]): Promise<string> =>
+    promisify(execFile)(process.execPath, ['-e', `const s = require(${JSON.stringify(snapshotModule)}); ${script}`, ...args], {
+      env: { ...process.env, RUNREWIND_SNAPSHOT_KEY: keyFile },
+    }).then((r) => r.stdout.trim());
+
+  it('is one key for stores that start at the same time, and it is the one on disk', async function () {
+    this.timeout(30_000);
+    for (let round = 0; round < 3; round++) {
+      const keyFile = path.join(tempDir(), 'config', 'snapshot.key');
+      const keys = await Promise.all(Array.from({ length: 8 }, () => node(keyFile, "process.stdout.write(s.snapshotKey().toString('hex'))")));
+      assert.deepEqual(new Set(keys), new Set([fs.readFileSync(keyFile).toString('hex')]), `round ${round}`);
+      assert.equal(fs.readdirSync(path.dirname(keyFile)).length, 1, 'no temporary key files left behind');
+    }
+  });
+
+  it('replaces a key file too short to be a key, so the next process can use the snapshot written meanwhile', async () => {
+    const keyFile = path.join(tempDir(), 'snapshot.key');
+    fs.writeFileSync(keyFile, ''); // what a process that lost the old race read: the winner had not written yet
+    const snapshot = path.join(tempDir(), 'store.rrsnap');
+    await node(keyFile, "s.writeSnapshot(process.argv[1], 4, Buffer.from('sqlite bytes'))", snapshot);
+    assert.equal(fs.readFileSync(keyFile).length, 32);
+    const read = await node(keyFile, "process.stdout.write(JSON.stringify(s.readSnapshot(process.argv[1], 4).kind))", snapshot);
+    assert.equal(read, '"ok"');
+  });
 });
 
 describe('ingest in slices', () => {
