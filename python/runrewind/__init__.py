@@ -13,6 +13,7 @@ import sys as _sys
 
 from . import errors
 from ._init import init as _init
+from ._media import Audio, Histogram, Html, Image, Table, Video
 from ._metrics import Metric
 from ._run import Config, Run, Summary
 from ._settings import Settings
@@ -24,7 +25,7 @@ __version__ = "0.1.0"
 __all__ = ["init", "log", "finish", "run", "config", "summary", "Run", "Config", "Summary",
            "RunRewindError", "errors", "Error", "Settings", "define_metric", "termlog", "termwarn",
            "termerror", "login", "require", "save", "watch", "unwatch", "alert", "mark_preempting",
-           "Metric", "util"]
+           "Metric", "util", "Image", "Histogram", "Table", "Audio", "Video", "Html", "plot", "plot_table"]
 
 #: The run started last by ``init`` and not finished yet, as ``wandb.run``.
 run = None
@@ -155,4 +156,6 @@ def log_model(*args, **kwargs):
 join = finish
 
 from . import util  # noqa: E402
+from . import plot  # noqa: E402
+from .plot import plot_table  # noqa: E402,F401
 from . import sdk  # noqa: E402,F401

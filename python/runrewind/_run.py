@@ -8,7 +8,7 @@ import threading
 import time
 import warnings
 
-from . import _logs, _metrics, _values
+from . import _logs, _media, _metrics, _values
 from ._ids import ENV, MAX_RECORD_NESTING
 from ._wandb_compat import RunMixin
 from .errors import BadArgumentError, ConfigError
@@ -574,12 +574,30 @@ class Run(RunMixin):
                 commit = False
         elif commit is None:
             commit = True
+        if values:
+            media = [k for k, v in values.items() if not type(v) in _PLAIN and _media.is_media(v)]
+            if media:
+                self._log_media(values, media)
         if self._pending is None:
             self._pending = values
         else:
             self._pending.update(values)
         if commit:
             self._commit()
+
+    def _log_media(self, values, keys):
+        """Stores the media of a logged dict (content-addressed, docs/PROTOCOL.md `media`) and writes one
+        `media` record per key at the pending step; the keys leave the row. Never raises into the loop."""
+        root = None if self._disabled else self._root
+        for key in keys:
+            value = values.pop(key)
+            try:
+                kind, items = _media.items_of(value, root)
+                line = _media.media_record(self._clock(), self._step, key, kind, items)
+            except Exception as e:  # a full disk or an odd value: warn once per key, keep training
+                _values._warn_once(self._warned, key, "its media could not be stored (%s)" % e)
+                continue
+            self._writer.write_aside(line)
 
     def _commit(self):
         data = self._pending if self._pending is not None else {}

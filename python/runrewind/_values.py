@@ -23,9 +23,19 @@ def flatten(data, warned, out=None, prefix=""):
             except Exception as e:  # a hostile mapping must not stop the loop
                 _warn_once(warned, key, "its value could not be read as a mapping (%s)" % e)
             continue
+        from . import _media  # late: _media imports this module
+        if _media.is_media(v):
+            out[key] = v  # written as a `media` record by Run.log
+            continue
         value = scalar(v)
         if value is _SKIP:
             value = as_list(v)
+        if value is _SKIP and _long_array(v):
+            # As wandb: an array of more than 32 numbers is logged as a histogram of its values.
+            try:
+                value = _media.Histogram(v)
+            except Exception:
+                value = _SKIP
         if value is _SKIP:
             _warn_once(warned, key, "a %s is not a number, boolean, string, None or a list of them"
                        % _type_name(v))
@@ -69,6 +79,19 @@ def as_list(v):
 _SKIP = object()
 
 
+def _long_array(v):
+    shape = getattr(v, "shape", None)
+    return shape is not None and callable(getattr(v, "tolist", None)) and len(shape) >= 1 \
+        and all(isinstance(n, int) for n in shape) and _size(shape) > MAX_ARRAY
+
+
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def scalar(v):
     """A JSON-ready scalar for ``v``, or _SKIP. Subclasses of bool/int/float/str, and numpy or torch
     scalars and 0-d arrays (anything whose ``.item()`` gives a scalar) are converted."""
@@ -110,6 +133,9 @@ def jsonable(v):
     x = scalar(v)
     if x is not _SKIP:
         return x
+    to_json = getattr(v, "to_json", None)
+    if callable(to_json) and type(v).__module__.startswith("runrewind."):
+        return to_json()  # a media value in a summary or config: its item, without storing a file
     if hasattr(v, "__dict__") and not callable(v):
         return dict(vars(v))
     if isinstance(v, (set, frozenset, tuple)):

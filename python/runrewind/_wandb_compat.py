@@ -233,6 +233,9 @@ class NullWriter(object):
     def write(self, line, t):
         pass
 
+    def write_aside(self, line):
+        pass
+
     def start_thread(self):
         pass
 
