@@ -1,8 +1,8 @@
 // The shapes the store answers with, and the interface the extension and the command line use.
 // Everything here survives structured cloning (worker_threads), including NaN and ±Infinity.
 
-import type { ConsoleStream, RunMetadata } from './protocol';
-export type { ConsoleStream, RunMetadata } from './protocol';
+import type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
+export type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
 
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
 export type VersionKind = 'new' | 'rewind' | 'fork';
@@ -124,6 +124,37 @@ export interface SystemMetrics {
   readonly series: readonly SystemSeries[];
   /** Number of samples. */
   readonly samples: number;
+}
+
+/** A media key of a version's visible history (its own media and its ancestors' up to the branch step). */
+export interface MediaKeyInfo {
+  readonly key: string;
+  /** The kind of its newest entry (`image`, `histogram`, `table`, …). */
+  readonly kind: string;
+  /** Steps with an entry. */
+  readonly steps: number;
+  readonly firstStep: number;
+  readonly lastStep: number;
+}
+
+/** A media item as a query returns it: the record's fields, and its file's absolute path when it has one. */
+export interface MediaFileItem extends MediaItem {
+  /** Absolute path of the item's file under the log directory (docs/PROTOCOL.md, `media`). */
+  readonly file?: string;
+}
+
+/** What a version shows for one media key at one step. */
+export interface MediaEntry {
+  readonly key: string;
+  readonly step: number;
+  readonly kind: string;
+  /** Unix seconds, NaN when the record had none. */
+  readonly time: number;
+  readonly items: readonly MediaFileItem[];
+  /** The version that logged it. */
+  readonly version: string;
+  /** Logged by an ancestor (the parent of a rewind or fork, up to its branch step). */
+  readonly inherited: boolean;
 }
 
 export interface MetricKey {
@@ -257,6 +288,14 @@ export interface StoreApi {
   systemMetrics(version: string): Promise<SystemMetrics>;
   /** The newest writer file's metadata record of a version, or null. */
   metadata(version: string): Promise<RunMetadata | null>;
+  /** The media keys of a version's visible history (inherited up to branch steps, as the scalars). */
+  mediaKeys(version: string): Promise<MediaKeyInfo[]>;
+  /** The steps with an entry for one media key, ascending (a slider's stops). */
+  mediaSteps(version: string, key: string): Promise<number[]>;
+  /** One media key's entry at `step`, else at the nearest step before it, else the first after it; null when the key has none. */
+  mediaAt(version: string, key: string, step: number): Promise<MediaEntry | null>;
+  /** One media key's entries in a step range, in step order (a histogram over steps), at most `limit` (default 10,000). */
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): Promise<MediaEntry[]>;
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;

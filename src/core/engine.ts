@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
@@ -16,6 +16,7 @@ import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
+import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -41,6 +42,7 @@ export interface EngineIngestResult extends IngestResult {
 export class Engine implements SyncStoreApi {
   private store: RunStore;
   private queries: RunQueries;
+  private media: MediaQueries;
   private ingester: LogIngester;
   private readonly liveness: Liveness;
   private dirty = false;
@@ -61,6 +63,8 @@ export class Engine implements SyncStoreApi {
     };
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
+    this.media = new MediaQueries(this.store, options.logDir);
     this.ingester = new LogIngester(db, this.store, options.logDir);
   }
 
@@ -204,6 +208,26 @@ export class Engine implements SyncStoreApi {
     return this.queries.recordings.metadata(this.versionId(version));
   }
 
+  mediaKeys(version: string): MediaKeyInfo[] {
+    return this.media.mediaKeys(this.versionId(version));
+  }
+
+  mediaSteps(version: string, key: string): number[] {
+    return this.media.mediaSteps(this.versionId(version), mediaKey(key));
+  }
+
+  mediaAt(version: string, key: string, step: number): MediaEntry | null {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RunRewindError('bad-argument', `a media step must be a non-negative integer, got ${step}`);
+    return this.media.mediaAt(this.versionId(version), mediaKey(key), step);
+  }
+
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): MediaEntry[] {
+    for (const [name, value] of [['range.from', range?.from], ['range.to', range?.to], ['limit', limit]] as const) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RunRewindError('bad-argument', `the media ${name} must be a non-negative integer, got ${value}`);
+    }
+    return this.media.mediaEntries(this.versionId(version), mediaKey(key), range, limit);
+  }
+
   /** A version id, or the live version of a run id. */
   private versionId(target: string): string {
     if (this.store.versions.has(target)) return target;
@@ -298,6 +322,7 @@ export class Engine implements SyncStoreApi {
     this.db = db;
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
     this.lastStates.clear();
     this.startupNote = undefined;
@@ -322,4 +347,9 @@ export class Engine implements SyncStoreApi {
   close(): void {
     this.db.close();
   }
+}
+
+function mediaKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) throw new RunRewindError('bad-argument', `a media key must be a non-empty string, got ${JSON.stringify(key)}`);
+  return key;
 }
