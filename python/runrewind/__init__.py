@@ -13,6 +13,7 @@ import sys as _sys
 
 from . import errors
 from ._init import init as _init
+from ._artifacts import Artifact
 from ._media import Audio, Histogram, Html, Image, Table, Video
 from ._metrics import Metric
 from ._run import Config, Run, Summary
@@ -25,7 +26,8 @@ __version__ = "0.1.0"
 __all__ = ["init", "log", "finish", "run", "config", "summary", "Run", "Config", "Summary",
            "RunRewindError", "errors", "Error", "Settings", "define_metric", "termlog", "termwarn",
            "termerror", "login", "require", "save", "watch", "unwatch", "alert", "mark_preempting",
-           "Metric", "util", "Image", "Histogram", "Table", "Audio", "Video", "Html", "plot", "plot_table"]
+           "Metric", "util", "Image", "Histogram", "Table", "Audio", "Video", "Html", "plot", "plot_table", "Artifact",
+           "log_artifact", "use_artifact", "log_model", "link_artifact"]
 
 #: The run started last by ``init`` and not finished yet, as ``wandb.run``.
 run = None
@@ -147,6 +149,10 @@ def log_artifact(*args, **kwargs):
 
 def use_artifact(*args, **kwargs):
     return _current("use_artifact").use_artifact(*args, **kwargs)
+
+
+def link_artifact(*args, **kwargs):
+    return _current("link_artifact").link_artifact(*args, **kwargs)
 
 
 def log_model(*args, **kwargs):

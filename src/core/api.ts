@@ -157,6 +157,30 @@ export interface MediaEntry {
   readonly inherited: boolean;
 }
 
+/** An artifact version a run version logged, used or linked (docs/PROTOCOL.md, `artifact`). */
+export interface ArtifactUse {
+  readonly action: 'log' | 'use' | 'link';
+  readonly name: string;
+  /** `v0`, `v1`, … */
+  readonly artifactVersion: string;
+  readonly type: string;
+  readonly aliases: readonly string[];
+  readonly digest: string | null;
+  readonly size: number | null;
+  readonly files: number | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The recording version's last committed step then; null before its first row. */
+  readonly step: number | null;
+  /** The run version whose log holds the record. */
+  readonly recordedBy: string;
+  /** Recorded by an ancestor, up to the branch step (a rewind keeps the checkpoints logged before it). */
+  readonly inherited: boolean;
+  /** For use and link: the run version that logged the artifact version. */
+  readonly sourceVersion: string | null;
+  /** The manifest of the artifact version, `<log dir>/artifacts/<name>/<vN>.json`. */
+  readonly manifestFile: string;
+}
+
 export interface MetricKey {
   readonly key: string;
   /** Number of points in the visible history with a numeric value. */
@@ -296,6 +320,10 @@ export interface StoreApi {
   mediaAt(version: string, key: string, step: number): Promise<MediaEntry | null>;
   /** One media key's entries in a step range, in step order (a histogram over steps), at most `limit` (default 10,000). */
   mediaEntries(version: string, key: string, range?: StepRange, limit?: number): Promise<MediaEntry[]>;
+  /** The artifact versions a version logged, used or linked, its ancestors' up to the branch step included, in step order. */
+  artifacts(version: string): Promise<ArtifactUse[]>;
+  /** The run versions that recorded one artifact version: who logged it first, then who used or linked it. */
+  artifactRecords(name: string, artifactVersion: string): Promise<ArtifactUse[]>;
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;

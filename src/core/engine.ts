@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
@@ -226,6 +226,16 @@ export class Engine implements SyncStoreApi {
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RunRewindError('bad-argument', `the media ${name} must be a non-negative integer, got ${value}`);
     }
     return this.media.mediaEntries(this.versionId(version), mediaKey(key), range, limit);
+  }
+
+  artifacts(version: string): ArtifactUse[] {
+    return this.media.artifacts(this.versionId(version));
+  }
+
+  artifactRecords(name: string, artifactVersion: string): ArtifactUse[] {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new RunRewindError('bad-argument', `an artifact name is 1 to 128 letters, digits, '_', '-' and '.', got ${JSON.stringify(name)}`);
+    if (typeof artifactVersion !== 'string' || !/^v\d+$/.test(artifactVersion)) throw new RunRewindError('bad-argument', `an artifact version is v0, v1, …, got ${JSON.stringify(artifactVersion)}`);
+    return this.media.artifactRecords(name, artifactVersion);
   }
 
   /** A version id, or the live version of a run id. */

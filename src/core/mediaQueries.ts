@@ -1,10 +1,11 @@
-// Queries of a version's media (protocol 1.2): the keys, the steps of one key, the entry at (or nearest
-// before) a step, and entries over a step range. Media are history: a version shows its ancestors' media
-// up to each branch step, then its own, as console lines (recordingQueries.ts). Read-only.
+// Queries of a version's media and artifacts (protocol 1.2): media keys, the steps of one key, the entry
+// at (or nearest before) a step, entries over a step range; the artifact versions a version logged or used.
+// Both are history: a version shows its ancestors' up to each branch step, then its own, as console
+// lines (recordingQueries.ts). Read-only.
 import * as path from 'node:path';
-import type { MediaEntry, MediaFileItem, MediaKeyInfo, StepRange } from './api';
+import type { ArtifactUse, MediaEntry, MediaFileItem, MediaKeyInfo, StepRange } from './api';
 import { mediaFile, parseLine } from './protocol';
-import type { MediaItem } from './protocol';
+import type { ArtifactRecord, MediaItem } from './protocol';
 import type { RunStore } from './store';
 import { compareKeys } from '../shared/keys';
 
@@ -106,6 +107,42 @@ export class MediaQueries {
       });
     }
     return [...byStep.keys()].sort((a, b) => a - b).slice(0, limit).map((s) => byStep.get(s)!);
+  }
+
+  artifacts(version: string): ArtifactUse[] {
+    this.store.requireVersion(version);
+    const out: ArtifactUse[] = [];
+    for (const part of this.parts(version).reverse()) {
+      this.store.db.each('SELECT record FROM artifacts WHERE version=? AND (step IS NULL OR step<=?) ORDER BY seq', [part.version, part.cap], (r) => {
+        const use = this.artifactUse(r[0] as string, part.version, part.version !== version);
+        if (use) out.push(use);
+      });
+    }
+    return out;
+  }
+
+  artifactRecords(name: string, artifactVersion: string): ArtifactUse[] {
+    const out: ArtifactUse[] = [];
+    this.store.db.each('SELECT version, record FROM artifacts WHERE name=? AND artifact_version=? ORDER BY action=\'log\' DESC, version, seq', [name, artifactVersion], (r) => {
+      const use = this.artifactUse(r[1] as string, r[0] as string, false);
+      if (use) out.push(use);
+    });
+    return out;
+  }
+
+  private artifactUse(text: string, recordedBy: string, inherited: boolean): ArtifactUse | undefined {
+    let r: ArtifactRecord;
+    try {
+      r = parseLine(text) as ArtifactRecord;
+    } catch {
+      return undefined;
+    }
+    return {
+      action: r.action, name: r.name, artifactVersion: r.version, type: r.artifact_type, aliases: r.aliases ?? [],
+      digest: r.digest ?? null, size: r.size ?? null, files: r.files ?? null, metadata: r.metadata ?? {}, step: r.step ?? null,
+      recordedBy, inherited, sourceVersion: r.action === 'log' ? recordedBy : r.source_version ?? null,
+      manifestFile: path.join(this.logDir, 'artifacts', r.name, `${r.version}.json`),
+    };
   }
 
   private entry(key: string, r: readonly unknown[], from: string, version: string): MediaEntry {

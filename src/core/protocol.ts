@@ -218,16 +218,40 @@ export function mediaFile(item: MediaItem): string | undefined {
   return `media/${item.sha256.slice(0, 2)}/${item.sha256}.${item.format}`;
 }
 
-export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord | MediaRecord;
+export type ArtifactAction = 'log' | 'use' | 'link';
+
+/** A run version logged, used or linked a version of an artifact (revision 1.2; docs/PROTOCOL.md `artifact`). */
+export interface ArtifactRecord {
+  readonly type: 'artifact';
+  readonly time: number;
+  readonly action: ArtifactAction;
+  /** The version's last committed step when it happened; null before its first row. */
+  readonly step: number | null;
+  readonly name: string;
+  /** `v0`, `v1`, … */
+  readonly version: string;
+  readonly artifact_type: string;
+  readonly digest?: string;
+  readonly size?: number;
+  readonly files?: number;
+  readonly aliases: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly description?: string;
+  /** For `use` and `link`: the run and run version that logged the artifact version. */
+  readonly source_run?: string;
+  readonly source_version?: string;
+}
+
+export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord | MediaRecord | ArtifactRecord;
 export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
 
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
-  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media',
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact',
 ]);
 /** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
-export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata', 'media']);
+export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata', 'media', 'artifact']);
 export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
 
 /** Makes a file stamp that sorts by creation time. */

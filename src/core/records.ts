@@ -3,7 +3,7 @@
 // applied (its run exists, its step comes after the last one, it is the first record of its file) is
 // apply.ts's question. An importer of another format builds the same typed records itself.
 import { PROTOCOL_VERSION, RECORD_TYPES, parseLine } from './protocol';
-import type { ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MediaItem, MediaRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
+import type { ArtifactRecord, ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MediaItem, MediaRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
 import { MAX_NAME_LENGTH, RECORD_VERSION_ID_PATTERN, RUN_ID_PATTERN, isStep, recordName } from './runSpec';
 import { MAX_RECORD_NESTING, isPlainObject, nestedDeeperThan } from './values';
 
@@ -88,6 +88,7 @@ function parseWriterRecord(type: RecordType, r: Record<string, unknown>, time: n
     case 'system': return parseSystem(r, time);
     case 'metadata': return parseMetadata(r, time);
     case 'media': return parseMedia(r, time);
+    case 'artifact': return parseArtifact(r, time);
     default:
       return new RecordProblem('misplaced', `a ${JSON.stringify(type)} record belongs in an ops file, not a writer file`, type);
   }
@@ -213,6 +214,40 @@ function parseMedia(r: Record<string, unknown>, time: number): MediaRecord | Rec
     out[i] = item as MediaItem;
   }
   return { type: 'media', time, step, key, kind, items: out };
+}
+
+const ARTIFACT_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const ARTIFACT_VERSION = /^v(0|[1-9]\d{0,8})$/;
+const ALIAS = /^[^\s:/]{1,128}$/;
+
+/** An artifact record (revision 1.2): which artifact version a run version logged, used or linked. */
+function parseArtifact(r: Record<string, unknown>, time: number): ArtifactRecord | RecordProblem {
+  const fail = (reason: string): RecordProblem => new RecordProblem('field', reason, 'artifact');
+  const { action, step, name, version, artifact_type: artifactType, aliases } = r;
+  if (action !== 'log' && action !== 'use' && action !== 'link') return fail(`"action" must be "log", "use" or "link", got ${short(action)}`);
+  if (step !== null && step !== undefined && !isStep(step)) return fail(`"step" must be a non-negative integer or null, got ${short(step)}`);
+  if (typeof name !== 'string' || !ARTIFACT_NAME.test(name)) return fail(`"name" must be 1 to 128 letters, digits, '_', '-' and '.', got ${short(name)}`);
+  if (typeof version !== 'string' || !ARTIFACT_VERSION.test(version)) return fail(`"version" must be v0, v1, …, got ${short(version)}`);
+  if (typeof artifactType !== 'string' || artifactType.length === 0 || artifactType.length > MAX_NAME_LENGTH) return fail(`"artifact_type" must be a non-empty string, got ${short(artifactType)}`);
+  if (aliases !== undefined && !(Array.isArray(aliases) && aliases.every((a) => typeof a === 'string' && ALIAS.test(a)))) return fail(`"aliases" must be an array of aliases (no spaces, ':' or '/'), got ${short(aliases)}`);
+  for (const field of ['size', 'files'] as const) {
+    if (r[field] !== undefined && !isStep(r[field])) return fail(`"${field}" must be a non-negative integer, got ${short(r[field])}`);
+  }
+  for (const field of ['digest', 'description'] as const) {
+    if (r[field] !== undefined && r[field] !== null && typeof r[field] !== 'string') return fail(`"${field}" must be a string, got ${short(r[field])}`);
+  }
+  if (r.metadata !== undefined && r.metadata !== null && !isPlainObject(r.metadata)) return fail(`"metadata" must be an object, got ${short(r.metadata)}`);
+  const sourceRun = r.source_run;
+  const sourceVersion = r.source_version;
+  if (sourceRun !== undefined && sourceRun !== null && (typeof sourceRun !== 'string' || !RUN_ID_PATTERN.test(sourceRun))) return fail(`"source_run" must be a run id, got ${short(sourceRun)}`);
+  if (sourceVersion !== undefined && sourceVersion !== null && (typeof sourceVersion !== 'string' || !RECORD_VERSION_ID_PATTERN.test(sourceVersion))) return fail(`"source_version" must be a version id, got ${short(sourceVersion)}`);
+  return {
+    type: 'artifact', time, action, step: isStep(step) ? step : null, name, version, artifact_type: artifactType,
+    digest: typeof r.digest === 'string' ? r.digest : undefined, size: isStep(r.size) ? r.size : undefined, files: isStep(r.files) ? r.files : undefined,
+    aliases: (aliases as string[] | undefined) ?? [], metadata: isPlainObject(r.metadata) ? r.metadata : undefined,
+    description: typeof r.description === 'string' ? r.description : undefined,
+    source_run: typeof sourceRun === 'string' ? sourceRun : undefined, source_version: typeof sourceVersion === 'string' ? sourceVersion : undefined,
+  };
 }
 
 function isNumbers(value: unknown): value is number[] {

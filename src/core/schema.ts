@@ -175,6 +175,19 @@ CREATE TABLE media (
   PRIMARY KEY (version, seq)
 ) WITHOUT ROWID;
 CREATE INDEX media_by_key ON media (version, key, step);
+
+-- Artifact versions a run version logged, used or linked (step NULL: before its first row); the record as JSON.
+CREATE TABLE artifacts (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER,
+  action TEXT NOT NULL,
+  name TEXT NOT NULL,
+  artifact_version TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+CREATE INDEX artifacts_by_name ON artifacts (name, artifact_version);
 `,
 };
 
@@ -201,7 +214,7 @@ export function migrate(db: Db): boolean {
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts']) {
     db.run(`DELETE FROM ${table}`);
   }
 }

@@ -47,6 +47,8 @@ class WorkerHost {
     mediaSteps: (version, key) => this.engine.mediaSteps(version, key),
     mediaAt: (version, key, step) => this.engine.mediaAt(version, key, step),
     mediaEntries: (version, key, range, limit) => this.engine.mediaEntries(version, key, range, limit),
+    artifacts: (version) => this.engine.artifacts(version),
+    artifactRecords: (name, artifactVersion) => this.engine.artifactRecords(name, artifactVersion),
     rewind: (run, step) => this.mutate('rewind', () => this.engine.rewind(run, step), (r) => [r.run.id]),
     fork: (source, step, options) => this.mutate('fork', () => this.engine.fork(source, step, options), (r) => [r.run.id]),
     rename: (run, name) => this.mutate('rename', () => this.engine.rename(run, name), () => [run]),

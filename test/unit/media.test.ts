@@ -89,6 +89,42 @@ describe('media records', () => {
     assert.deepEqual(engine.mediaSteps('base', 'sample'), [0, 1, 2, 3]);
   });
 
+  it('an artifact stays with the version that logged it; a rewind keeps the checkpoints logged up to its step', async () => {
+    const dir = tempDir();
+    const [archived, live] = python(dir, `
+import os, runrewind as wandb
+run = wandb.init(project="ckpt", id="pre")
+for step in range(6):
+    run.log({"loss": step})
+    if step in (1, 4):
+        path = os.path.join(os.environ["RUNREWIND_DIR"], "c%d.pt" % step)
+        open(path, "w").write("weights %d" % step)
+        art = wandb.Artifact("ckpt-pre", type="checkpoint", metadata={"step": step})
+        art.add_file(path)
+        run.log_artifact(art, aliases=["step-%d" % step])
+run.finish()
+rewound = wandb.init(project="ckpt", resume_from="pre?_step=3")
+used = rewound.use_artifact("ckpt-pre:step-1")
+rewound.finish()
+print(run.version_id, rewound.version_id)
+`).split(' ');
+    const engine = await openEngine(dir);
+    assert.deepEqual(engine.ingest().diagnostics, []);
+    const row = (a: ReturnType<typeof engine.artifacts>[number]): unknown[] => [a.action, a.artifactVersion, a.step, a.recordedBy === archived ? 'archived' : 'live', a.inherited, a.aliases.join(',')];
+    assert.deepEqual(engine.artifacts(archived).map(row), [['log', 'v0', 1, 'archived', false, 'latest,step-1'], ['log', 'v1', 4, 'archived', false, 'latest,step-4']]);
+    // Rewound at 3: the checkpoint of step 1 is inherited, the one of step 4 stays with the archived version.
+    assert.deepEqual(engine.artifacts('pre').map(row), [['log', 'v0', 1, 'archived', true, 'latest,step-1'], ['use', 'v0', 3, 'live', false, 'latest,step-1']]);
+    const records = engine.artifactRecords('ckpt-pre', 'v0');
+    assert.deepEqual(records.map((r) => [r.action, r.recordedBy === live ? 'live' : 'archived', r.sourceVersion === archived]), [['log', 'archived', true], ['use', 'live', true]]);
+    const manifest = JSON.parse(fs.readFileSync(records[0].manifestFile, 'utf8')) as { metadata: { step: number }; run_version: string };
+    assert.deepEqual([manifest.metadata.step, manifest.run_version], [1, archived]);
+    assert.throws(() => engine.artifactRecords('../x', 'v0'), /an artifact name is 1 to 128 letters/);
+    const bad = parseRecord(JSON.stringify({ type: 'artifact', time: 1, action: 'steal', step: 0, name: 'a', version: 'v0', artifact_type: 'model' }), 'writer');
+    assert.ok(bad instanceof RecordProblem && /"action" must be "log", "use" or "link"/.test(bad.reason));
+    const badVersion = parseRecord(JSON.stringify({ type: 'artifact', time: 1, action: 'log', step: 0, name: 'a', version: 'latest', artifact_type: 'model' }), 'writer');
+    assert.ok(badVersion instanceof RecordProblem && /"version" must be v0, v1/.test(badVersion.reason));
+  });
+
   it('refuses bad fields with a diagnostic naming the field, and bad arguments with a clear error', async () => {
     const sha = 'a'.repeat(64);
     const cases: [Record<string, unknown>, RegExp][] = [
