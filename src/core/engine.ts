@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
@@ -17,6 +17,7 @@ import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
 import { RunQueries } from './queries';
+import { RunsTableQueries } from './runsTable';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -186,6 +187,10 @@ export class Engine implements SyncStoreApi {
 
   history(version: string, query?: HistoryQuery): HistoryTable {
     return this.queries.history(this.versionId(version), query);
+  }
+
+  runsTable(query?: RunsTableQuery): RunsTable {
+    return new RunsTableQueries(this.store, this.queries).table(query);
   }
 
   consoleLines(version: string, query?: ConsoleQuery): ConsolePage {

@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -161,6 +161,8 @@ CREATE TABLE version_metadata (
   // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
   // downsampled from their points, as before.
   4: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
+  // A run's group (a start record's `group`, wandb's `group=`), for the runs table.
+  5: 'ALTER TABLE runs ADD COLUMN run_group TEXT;',
 };
 
 export function schemaVersion(db: Db): number {
