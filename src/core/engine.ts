@@ -18,6 +18,7 @@ import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
+import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -190,7 +191,16 @@ export class Engine implements SyncStoreApi {
   }
 
   runsTable(query?: RunsTableQuery): RunsTable {
-    return new RunsTableQueries(this.store, this.queries).table(query);
+    const table = new RunsTableQueries(this.store, this.queries).table(query);
+    if (!query?.filter?.trim()) return table;
+    let filter;
+    try {
+      filter = parseQuery(query.filter, table);
+    } catch (error) {
+      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message}`);
+      throw error;
+    }
+    return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
   }
 
   consoleLines(version: string, query?: ConsoleQuery): ConsolePage {
