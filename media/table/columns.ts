@@ -19,7 +19,7 @@ export interface Column {
 }
 
 const ATTRIBUTE_WIDTHS: Readonly<Record<string, number>> = {
-  name: 240, state: 96, id: 120, project: 120, group: 110, tags: 150, notes: 180, created: 170, duration: 90, lastStep: 84, version: 150,
+  name: 240, state: 96, id: 120, project: 120, group: 110, tags: 150, notes: 180, created: 200, duration: 90, lastStep: 84, version: 150,
 };
 const NUMERIC_ATTRIBUTES = new Set(['created', 'duration', 'lastStep']);
 /** Shown by default: the facts W&B's table starts with, then a few config and summary columns. */

@@ -243,7 +243,7 @@ export class Grid {
     cell.appendChild(el('span', { className: 'grid-name', text: r.name, title: `${r.name} (${r.id})` }));
     if (r.forkedFrom) {
       const source = r.forkedFrom.runName ?? r.forkedFrom.run;
-      cell.appendChild(el('span', { className: 'grid-fork', text: `⑂ ${source}@${r.forkedFrom.step}`, title: `${strings.forkedFrom ?? 'Forked From'} ${source} (${r.forkedFrom.run}) @ ${r.forkedFrom.step}` }));
+      cell.appendChild(el('span', { className: 'grid-fork', text: `↳ ${source}@${r.forkedFrom.step}`, title: `${strings.forkedFrom ?? 'Forked From'} ${source} (${r.forkedFrom.run}) @ ${r.forkedFrom.step}` }));
     }
   }
 

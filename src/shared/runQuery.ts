@@ -341,7 +341,7 @@ class Parser {
     if (head === 'config' || head === 'params' || head === 'param') {
       if (rest.length === 0) throw new QueryError(`"${parts[0]}" needs a key: config.KEY ${where}.`, start, end);
       const key = rest.join('.');
-      if (this.keys && !this.keys.configKeys.includes(key)) throw new QueryError(`No run has the config key "${key}" (${where})${suggest(key, this.keys.configKeys)}.`, start, end);
+      if (this.keys && !this.keys.configKeys.includes(key)) throw new QueryError(sentence(`No run has the config key "${key}" (${where})`, suggest(key, this.keys.configKeys)), start, end);
       return { kind: 'config', key };
     }
     if (head === 'summary' || head === 'metrics' || head === 'metric') {
@@ -353,14 +353,14 @@ class Parser {
       // The aggregate of a metric wins over a key of its own named like one (define_metric writes "loss.min",
       // which holds the same value); `summary.loss.min.last` reads that key.
       if (rest.length > 1 && (last === 'min' || last === 'max' || last === 'last') && known(base)) return { kind: 'summary', key: base, stat: last as SummaryStat };
-      if (!known(whole)) throw new QueryError(`No run has the summary metric "${whole}" (${where})${suggest(whole, this.keys!.summaryKeys)}.`, start, end);
+      if (!known(whole)) throw new QueryError(sentence(`No run has the summary metric "${whole}" (${where})`, suggest(whole, this.keys!.summaryKeys)), start, end);
       return { kind: 'summary', key: whole, stat: 'last' };
     }
     if (head === 'tags' && rest.length > 0) throw new QueryError(`Tags here are a list, not key/value pairs: write tags has "${rest.join('.')}" instead of ${parts.join('.')} (${where}).`, start, end);
     const attr = ATTRIBUTE_ALIASES[head];
     if (attr && rest.length === 0) return { kind: 'attr', name: attr };
     const names = ['name', 'state', 'id', 'project', 'group', 'tags', 'notes', 'created', 'duration', 'last_step', 'version'];
-    throw new QueryError(`Unknown field "${parts.join('.')}" ${where}: use config.KEY, summary.KEY (.min, .max) or one of ${names.join(', ')}${suggest(parts.join('.'), [...names, 'config', 'summary'])}.`, start, end);
+    throw new QueryError(sentence(`Unknown field "${parts.join('.')}" ${where}: use config.KEY, summary.KEY (.min, .max) or one of ${names.join(', ')}`, suggest(parts.join('.'), [...names, 'config', 'summary'])), start, end);
   }
 
   private parseValue(field: FieldRef, where: string): Literal {
@@ -394,7 +394,12 @@ class Parser {
   }
 }
 
-/** ", did you mean "x"?" for the nearest known name, when one is near. */
+/** A message and its suggestion as one sentence: "…; did you mean "x"?" or "….". */
+function sentence(message: string, suggestion: string): string {
+  return suggestion ? `${message}${suggestion}` : `${message}.`;
+}
+
+/** "; did you mean "x"?" for the nearest known name, when one is near. */
 function suggest(name: string, known: readonly string[]): string {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
