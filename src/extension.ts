@@ -10,6 +10,7 @@ import { ConsoleDocuments } from './console/consoleDocuments';
 import { HistoryDocuments } from './history/historyDocuments';
 import { Logger } from './logger';
 import { registerCharts } from './panels/charts';
+import { registerTables } from './panels/tables';
 import { StepSelection } from './selection';
 import type { Services } from './services';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerSelectionCommands(ctx),
     ...registerStoreCommands(ctx, folders),
     ...registerCharts(services),
+    ...registerTables(services, context.workspaceState),
   );
   shutdown = () => folders.shutdown();
 

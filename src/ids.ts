@@ -39,12 +39,16 @@ export enum CommandId {
   /** Chart panel: saves a chart as an image / its data as CSV (optional args: metric key, target path). */
   ExportChartPng = 'runRewind.exportChartPng',
   ExportChartCsv = 'runRewind.exportChartCsv',
+  /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
+  OpenRunsTable = 'runRewind.openRunsTable',
 }
 
 /** Registered but never contributed in package.json: the integration tests' window into chart panels. */
 export enum InternalCommandId {
   InspectChart = 'runRewind.internal.inspectChart',
   ActOnChart = 'runRewind.internal.actOnChart',
+  InspectTable = 'runRewind.internal.inspectTable',
+  ActOnTable = 'runRewind.internal.actOnTable',
 }
 
 export enum ContextKey {

@@ -244,6 +244,61 @@ export interface HistoryQuery {
   readonly range?: StepRange;
 }
 
+/** One summary metric of a table row: the summary's value, and the lowest and highest finite point of
+ * the key's visible history (null when it has none: a string or boolean key, or an explicit summary value). */
+export interface MetricStats {
+  readonly last: SummaryValue;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** One row of the runs table: a run (its live version), or one of its archived versions. */
+export interface RunsTableRow {
+  /** The run id. */
+  readonly id: string;
+  /** The immutable id of the version the row describes (the live one for a run's row). */
+  readonly version: string;
+  readonly archived: boolean;
+  readonly name: string;
+  readonly state: RunState;
+  readonly project: string;
+  /** The run's group (wandb's `group=`), null when none was given. */
+  readonly group: string | null;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  /** Unix seconds: when the run was created (an archived version's row: when that version started). */
+  readonly createdAt: number;
+  /** Seconds the version ran: from its start to its end, or to its newest record while it runs. */
+  readonly duration: number | null;
+  readonly lastStep: number | null;
+  /** Where a fork came from (run rows); null otherwise. */
+  readonly forkedFrom: ForkedFrom | null;
+  /** The version this one branched from and the step (rewinds and forks), else null. */
+  readonly parent: string | null;
+  readonly branchStep: number | null;
+  /** Config flattened to dotted keys; arrays as JSON text. */
+  readonly config: Record<string, CellValue>;
+  readonly summary: Record<string, MetricStats>;
+  /** A run row's archived versions, newest first (rows themselves, with no children). */
+  readonly versions: readonly RunsTableRow[];
+}
+
+export interface RunsTable {
+  readonly rows: readonly RunsTableRow[];
+  /** Every flattened config key and every summary key of the rows (archived ones too), in compareKeys order. */
+  readonly configKeys: readonly string[];
+  readonly summaryKeys: readonly string[];
+  /** Rows (runs) before the filter was applied. */
+  readonly total: number;
+}
+
+export interface RunsTableQuery {
+  /** Only runs of this project. */
+  readonly project?: string;
+  /** A runs query (src/shared/runQuery.ts): only runs it matches; a malformed one is refused. */
+  readonly filter?: string;
+}
+
 export interface Diagnostic {
   /** Absolute path of the log file. */
   readonly file: string;
@@ -306,6 +361,8 @@ export interface StoreApi {
   /** The same, min/max downsampled to at most `buckets` buckets (at most 4 points each, in step order). */
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series>;
   history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
+  /** The runs table: one row per run with its archived versions, config and summary with min/max. */
+  runsTable(query?: RunsTableQuery): Promise<RunsTable>;
   /** The lines a version's console shows: its parent's up to the branch step (inherited), then its own. */
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage>;
   /** A version's own system samples (never inherited), one series per key against wall time. */

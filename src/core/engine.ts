@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { LateFileError, LogIngester } from './ingest';
@@ -18,6 +18,8 @@ import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
+import { RunsTableQueries } from './runsTable';
+import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -190,6 +192,19 @@ export class Engine implements SyncStoreApi {
 
   history(version: string, query?: HistoryQuery): HistoryTable {
     return this.queries.history(this.versionId(version), query);
+  }
+
+  runsTable(query?: RunsTableQuery): RunsTable {
+    const table = new RunsTableQueries(this.store, this.queries).table(query);
+    if (!query?.filter?.trim()) return table;
+    let filter;
+    try {
+      filter = parseQuery(query.filter, table);
+    } catch (error) {
+      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message}`);
+      throw error;
+    }
+    return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
   }
 
   consoleLines(version: string, query?: ConsoleQuery): ConsolePage {

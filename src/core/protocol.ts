@@ -43,6 +43,8 @@ export interface StartRecord {
   readonly config?: Record<string, unknown>;
   readonly tags?: string[];
   readonly notes?: string;
+  /** The run's group (wandb's `group=`); read on `new` and `fork` starts. */
+  readonly group?: string;
   readonly pid?: number;
   readonly host?: string;
   readonly heartbeat?: number;

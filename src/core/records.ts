@@ -274,7 +274,7 @@ function parseStart(r: Record<string, unknown>, time: number): StartRecord | Rec
   return {
     type: 'start', protocol: typeof protocol === 'number' ? protocol : PROTOCOL_VERSION, time, run, version, mode,
     project: recordName(r.project), name: recordName(r.name), config: isPlainObject(r.config) ? r.config : undefined,
-    tags: tagsOf(r.tags), notes: typeof r.notes === 'string' ? r.notes : undefined,
+    tags: tagsOf(r.tags), notes: typeof r.notes === 'string' ? r.notes : undefined, group: recordName(r.group),
     pid: typeof r.pid === 'number' && Number.isInteger(r.pid) ? r.pid : undefined,
     host: typeof r.host === 'string' ? r.host : undefined,
     heartbeat: typeof r.heartbeat === 'number' && r.heartbeat > 0 ? r.heartbeat : undefined,

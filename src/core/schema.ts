@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -189,6 +189,8 @@ CREATE TABLE artifacts (
 ) WITHOUT ROWID;
 CREATE INDEX artifacts_by_name ON artifacts (name, artifact_version);
 `,
+  // A run's group (a start record's `group`, wandb's `group=`), for the runs table.
+  6: 'ALTER TABLE runs ADD COLUMN run_group TEXT;',
 };
 
 export function schemaVersion(db: Db): number {

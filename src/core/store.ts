@@ -20,6 +20,8 @@ export interface RunRow {
   updatedAt: number;
   tags: string[];
   notes: string;
+  /** wandb's `group=`, from the start record that made the run (a fork's: its source's unless it names one). */
+  group: string | null;
   forkVersion: string | null;
   forkRun: string | null;
   forkStep: number | null;
@@ -111,12 +113,12 @@ export class RunStore {
     this.mediaSeq.clear();
     this.artifactSeq.clear();
     this.nextSeq = 0;
-    this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted FROM runs', [], (r) => {
+    this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted, run_group FROM runs', [], (r) => {
       const run: RunRow = {
         id: r[0] as string, seq: r[1] as number, project: r[2] as string, name: r[3] as string,
         liveVersion: r[4] as string, createdAt: r[5] as number, updatedAt: r[6] as number,
         tags: parseJsonArray(r[7]), notes: r[8] as string, forkVersion: r[9] as string | null,
-        forkRun: r[10] as string | null, forkStep: r[11] as number | null, deleted: r[12] === 1,
+        forkRun: r[10] as string | null, forkStep: r[11] as number | null, deleted: r[12] === 1, group: r[13] as string | null,
       };
       this.runRows.set(run.id, run);
       this.nextSeq = Math.max(this.nextSeq, run.seq + 1);
@@ -149,9 +151,9 @@ export class RunStore {
   createRun(run: Omit<RunRow, 'seq'>, version: VersionRow): void {
     const row: RunRow = { ...run, seq: this.nextSeq++ };
     this.runRows.set(row.id, row);
-    this.db.run('INSERT INTO runs (id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+    this.db.run('INSERT INTO runs (id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted, run_group) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
       row.id, row.seq, row.project, row.name, row.liveVersion, row.createdAt, row.updatedAt, JSON.stringify(row.tags), row.notes,
-      row.forkVersion, row.forkRun, row.forkStep, row.deleted ? 1 : 0,
+      row.forkVersion, row.forkRun, row.forkStep, row.deleted ? 1 : 0, row.group,
     ]);
     this.createVersion(version);
   }

@@ -40,6 +40,7 @@ class WorkerHost {
     series: (version, key, range, withTimes) => this.engine.series(version, key, range, withTimes),
     downsample: (version, key, buckets, range, withTimes) => this.engine.downsample(version, key, buckets, range, withTimes),
     history: (version, query) => this.engine.history(version, query),
+    runsTable: (query) => this.engine.runsTable(query),
     consoleLines: (version, query) => this.engine.consoleLines(version, query),
     systemMetrics: (version) => this.engine.systemMetrics(version),
     metadata: (version) => this.engine.metadata(version),
