@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -161,6 +161,17 @@ CREATE TABLE version_metadata (
   // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
   // downsampled from their points, as before.
   4: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
+  // Imported sources (src/core/importers): per imported run, the folder it is read from, the version its
+  // records go to, and how far each of its files was read, as JSON. Kept beside the data it produced, as
+  // `files` is, so a snapshot never disagrees with what it has imported.
+  5: `
+CREATE TABLE import_runs (
+  dir TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  run TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+`,
 };
 
 export function schemaVersion(db: Db): number {
@@ -186,7 +197,7 @@ export function migrate(db: Db): boolean {
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'import_runs']) {
     db.run(`DELETE FROM ${table}`);
   }
 }
