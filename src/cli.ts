@@ -209,7 +209,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const cache = !args.options.has('--no-cache') && hasLogDir;
   // Each set of sources keeps its own cache: a snapshot holds what its sources imported.
   const cacheName = sources.length === 0 ? 'cli-store.rrsnap' : `cli-store-${createHash('sha1').update(sources.join('\n')).digest('hex').slice(0, 12)}.rrsnap`;
-  const engine = await Engine.open({ logDir, sources, snapshotPath: cache ? path.join(logDir, '.cache', cacheName) : undefined });
+  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cacheName) : undefined });
   try {
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();

@@ -39,6 +39,8 @@ export enum CommandId {
   /** Chart panel: saves a chart as an image / its data as CSV (optional args: metric key, target path). */
   ExportChartPng = 'runRewind.exportChartPng',
   ExportChartCsv = 'runRewind.exportChartCsv',
+  /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
+  AddLogFolder = 'runRewind.addLogFolder',
 }
 
 /** Registered but never contributed in package.json: the integration tests' window into chart panels. */
@@ -63,6 +65,7 @@ export enum Setting {
   PollInterval = 'pollInterval',
   HeadlineMetric = 'headlineMetric',
   HistoryMaxRows = 'history.maxRows',
+  Sources = 'sources',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -36,6 +36,11 @@ export interface EngineOptions {
    * from: TensorBoard event files (src/core/importers). Read where they are, never written.
    */
   readonly sources?: readonly string[];
+  /**
+   * Seconds an imported run's newest step is held after its file last grew, for the rest of its values
+   * to arrive (default 2). The command line reads once and passes 0: it shows every step read.
+   */
+  readonly importHoldSeconds?: number;
 }
 
 export interface EngineIngestResult extends IngestResult {
@@ -73,7 +78,7 @@ export class Engine implements SyncStoreApi {
   }
 
   private newImportStage(): ImportStage {
-    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now);
+    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now, this.options.importHoldSeconds);
   }
 
   get logDir(): string {

@@ -12,7 +12,7 @@ import type { ApplySink, RecordSource } from '../apply';
 import type { Db } from '../sqlite';
 import type { RunStore } from '../store';
 import { SKIPPED_DIR_NAMES } from './sources';
-import { TensorBoardImporter } from './tensorboard';
+import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 
 export interface ImportPass {
   rows: number;
@@ -29,6 +29,8 @@ export interface ImportContext {
   readonly applier: RecordApplier<RecordSource>;
   /** Unix seconds (the engine's clock, so tests can move it). */
   readonly now: () => number;
+  /** Seconds the newest step of a run is held after its file last grew (its other values may follow). */
+  readonly holdSeconds: number;
   /** Run ids are made from paths relative to this folder (the log directory's parent: the workspace folder). */
   readonly base: string;
   /** Folders never walked into when looking for runs (our own log directory among them). */
@@ -62,6 +64,7 @@ export class ImportStage {
     private readonly sources: readonly string[],
     logDir: string,
     now: () => number,
+    holdSeconds = HOLD_SECONDS,
   ) {
     const sink: ApplySink<RecordSource> = {
       report: (source, severity, message) => context.report(source.file, source.line, severity, message),
@@ -76,7 +79,7 @@ export class ImportStage {
     };
     const ownLogs = path.resolve(logDir);
     const context: ImportContext = {
-      db, store, now,
+      db, store, now, holdSeconds,
       applier: new RecordApplier(store, sink),
       base: path.dirname(ownLogs),
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,

@@ -236,7 +236,7 @@ export class TensorBoardImporter implements Importer {
       }
     }
     const idle = this.ctx.now() - newest;
-    this.flush(live, idle < HOLD_SECONDS);
+    this.flush(live, idle < this.ctx.holdSeconds);
     if (state.version === null) return;
     const version = this.ctx.store.versions.get(state.version);
     if (read > 0 && version && (version.lastSeen === null || version.lastSeen < newest)) this.applyRecord(live, files[files.length - 1], 0, { type: 'alive', time: newest });
