@@ -145,6 +145,14 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
       case 'system':
         this.store.appendSystem(version, record.time, record.data);
         return 'ok';
+      case 'media':
+        // Media are history (copy-on-write by step, as console lines) but, like them, not signs of life.
+        this.store.appendMedia(version, record);
+        return 'ok';
+      case 'artifact':
+        // An artifact version belongs to the run version that logged it (it stays there across a rewind).
+        this.store.appendArtifact(version, record);
+        return 'ok';
       case 'metadata':
         // A version's metadata is its newest writer file's: files are applied in stamp order.
         this.store.setMetadata(version, record.metadata);

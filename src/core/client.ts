@@ -2,7 +2,7 @@
 // thread; the caller's thread only posts messages and receives (transferred) results.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
@@ -151,6 +151,12 @@ export class StoreClient implements StoreApi {
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage> { return this.call('consoleLines', version, query); }
   systemMetrics(version: string): Promise<SystemMetrics> { return this.call('systemMetrics', version); }
   metadata(version: string): Promise<RunMetadata | null> { return this.call('metadata', version); }
+  mediaKeys(version: string): Promise<MediaKeyInfo[]> { return this.call('mediaKeys', version); }
+  mediaSteps(version: string, key: string): Promise<number[]> { return this.call('mediaSteps', version, key); }
+  mediaAt(version: string, key: string, step: number): Promise<MediaEntry | null> { return this.call('mediaAt', version, key, step); }
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): Promise<MediaEntry[]> { return this.call('mediaEntries', version, key, range, limit); }
+  artifacts(version: string): Promise<ArtifactUse[]> { return this.call('artifacts', version); }
+  artifactRecords(name: string, artifactVersion: string): Promise<ArtifactUse[]> { return this.call('artifactRecords', name, artifactVersion); }
   rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
   rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { ImportStage } from './importers';
@@ -17,6 +17,7 @@ import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
+import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -52,6 +53,7 @@ export interface EngineIngestResult extends IngestResult {
 export class Engine implements SyncStoreApi {
   private store: RunStore;
   private queries: RunQueries;
+  private media: MediaQueries;
   private ingester: LogIngester;
   private importer: ImportStage;
   private readonly liveness: Liveness;
@@ -73,6 +75,8 @@ export class Engine implements SyncStoreApi {
     };
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
+    this.media = new MediaQueries(this.store, options.logDir);
     this.ingester = new LogIngester(db, this.store, options.logDir);
     this.importer = this.newImportStage();
   }
@@ -236,6 +240,36 @@ export class Engine implements SyncStoreApi {
     return this.queries.recordings.metadata(this.versionId(version));
   }
 
+  mediaKeys(version: string): MediaKeyInfo[] {
+    return this.media.mediaKeys(this.versionId(version));
+  }
+
+  mediaSteps(version: string, key: string): number[] {
+    return this.media.mediaSteps(this.versionId(version), mediaKey(key));
+  }
+
+  mediaAt(version: string, key: string, step: number): MediaEntry | null {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RunRewindError('bad-argument', `a media step must be a non-negative integer, got ${step}`);
+    return this.media.mediaAt(this.versionId(version), mediaKey(key), step);
+  }
+
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): MediaEntry[] {
+    for (const [name, value] of [['range.from', range?.from], ['range.to', range?.to], ['limit', limit]] as const) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RunRewindError('bad-argument', `the media ${name} must be a non-negative integer, got ${value}`);
+    }
+    return this.media.mediaEntries(this.versionId(version), mediaKey(key), range, limit);
+  }
+
+  artifacts(version: string): ArtifactUse[] {
+    return this.media.artifacts(this.versionId(version));
+  }
+
+  artifactRecords(name: string, artifactVersion: string): ArtifactUse[] {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new RunRewindError('bad-argument', `an artifact name is 1 to 128 letters, digits, '_', '-' and '.', got ${JSON.stringify(name)}`);
+    if (typeof artifactVersion !== 'string' || !/^v\d+$/.test(artifactVersion)) throw new RunRewindError('bad-argument', `an artifact version is v0, v1, …, got ${JSON.stringify(artifactVersion)}`);
+    return this.media.artifactRecords(name, artifactVersion);
+  }
+
   /** A version id, or the live version of a run id. */
   private versionId(target: string): string {
     if (this.store.versions.has(target)) return target;
@@ -330,6 +364,7 @@ export class Engine implements SyncStoreApi {
     this.db = db;
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
     this.importer = this.newImportStage();
     this.lastStates.clear();
@@ -355,4 +390,9 @@ export class Engine implements SyncStoreApi {
   close(): void {
     this.db.close();
   }
+}
+
+function mediaKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) throw new RunRewindError('bad-argument', `a media key must be a non-empty string, got ${JSON.stringify(key)}`);
+  return key;
 }

@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -161,10 +161,38 @@ CREATE TABLE version_metadata (
   // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
   // downsampled from their points, as before.
   4: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
+  // Media records (protocol 1.2): one row per record, its items as JSON; the files stay in the log
+  // directory. Found by key and step, for a slider over 10,000 images.
+  5: `
+CREATE TABLE media (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  time REAL,
+  items TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+CREATE INDEX media_by_key ON media (version, key, step);
+
+-- Artifact versions a run version logged, used or linked (step NULL: before its first row); the record as JSON.
+CREATE TABLE artifacts (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER,
+  action TEXT NOT NULL,
+  name TEXT NOT NULL,
+  artifact_version TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+CREATE INDEX artifacts_by_name ON artifacts (name, artifact_version);
+`,
   // Imported sources (src/core/importers): per imported run, the folder it is read from, the version its
   // records go to, and how far each of its files was read, as JSON. Kept beside the data it produced, as
   // `files` is, so a snapshot never disagrees with what it has imported.
-  5: `
+  6: `
 CREATE TABLE import_runs (
   dir TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -197,7 +225,7 @@ export function migrate(db: Db): boolean {
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'import_runs']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts', 'import_runs']) {
     db.run(`DELETE FROM ${table}`);
   }
 }

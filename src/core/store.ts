@@ -4,7 +4,7 @@
 // Reading histories back is queries.ts's job. It knows nothing of log files (ingest.ts reads them) or
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, VersionKind } from './api';
-import type { ConsoleLineEntry, RunMetadata } from './protocol';
+import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
 import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
 import type { Db } from './sqlite';
@@ -85,6 +85,8 @@ export class RunStore {
   /** Next console line and system sample number per version, read from the database on first use. */
   private readonly consoleSeq = new Map<string, number>();
   private readonly systemSeq = new Map<string, number>();
+  private readonly mediaSeq = new Map<string, number>();
+  private readonly artifactSeq = new Map<string, number>();
 
   constructor(
     readonly db: Db,
@@ -106,6 +108,8 @@ export class RunStore {
     this.headlines.clear();
     this.consoleSeq.clear();
     this.systemSeq.clear();
+    this.mediaSeq.clear();
+    this.artifactSeq.clear();
     this.nextSeq = 0;
     this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted FROM runs', [], (r) => {
       const run: RunRow = {
@@ -316,6 +320,24 @@ export class RunStore {
     this.versionChanged(v);
   }
 
+  /** Appends one media record to a version (its items as JSON; the files stay in the log directory). */
+  appendMedia(versionId: string, record: MediaRecord): void {
+    const v = this.version(versionId);
+    const seq = this.mediaSeq.get(v.id) ?? nextSeqOf(this.db, 'media', v.id);
+    this.db.run('INSERT INTO media (version, seq, step, key, kind, time, items) VALUES (?,?,?,?,?,?,?)', [v.id, seq, record.step, record.key, record.kind, Number.isFinite(record.time) ? record.time : null, encodeRecord(record.items as unknown as Record<string, unknown>)]);
+    this.mediaSeq.set(v.id, seq + 1);
+    this.versionChanged(v);
+  }
+
+  /** Notes that a version logged, used or linked an artifact version. */
+  appendArtifact(versionId: string, record: ArtifactRecord): void {
+    const v = this.version(versionId);
+    const seq = this.artifactSeq.get(v.id) ?? nextSeqOf(this.db, 'artifacts', v.id);
+    this.db.run('INSERT INTO artifacts (version, seq, step, action, name, artifact_version, record) VALUES (?,?,?,?,?,?,?)', [v.id, seq, record.step, record.action, record.name, record.version, encodeRecord(record)]);
+    this.artifactSeq.set(v.id, seq + 1);
+    this.versionChanged(v);
+  }
+
   /** Sets a version's metadata: the newest writer file's record replaces an older one. */
   setMetadata(versionId: string, metadata: RunMetadata): void {
     const v = this.version(versionId);
@@ -417,7 +439,7 @@ function consoleInsert(n: number): string {
   return sql;
 }
 
-function nextSeqOf(db: Db, table: 'console_lines' | 'system_samples', version: string): number {
+function nextSeqOf(db: Db, table: 'console_lines' | 'system_samples' | 'media' | 'artifacts', version: string): number {
   const row = db.get(`SELECT MAX(seq) FROM ${table} WHERE version=?`, [version]);
   return row && typeof row[0] === 'number' ? row[0] + 1 : 0;
 }
