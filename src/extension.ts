@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import { type CommandContext } from './commands/context';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
+import { registerSourceCommands } from './commands/sourceCommands';
 import { registerStoreCommands } from './commands/storeCommands';
 import { ConsoleDocuments } from './console/consoleDocuments';
 import { HistoryDocuments } from './history/historyDocuments';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerRunCommands(ctx, history, consoles),
     ...registerSelectionCommands(ctx),
     ...registerStoreCommands(ctx, folders),
+    ...registerSourceCommands(ctx),
     ...registerCharts(services),
     ...registerTables(services, context.workspaceState),
   );

@@ -41,6 +41,8 @@ export enum CommandId {
   ExportChartCsv = 'runRewind.exportChartCsv',
   /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
   OpenRunsTable = 'runRewind.openRunsTable',
+  /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
+  AddLogFolder = 'runRewind.addLogFolder',
 }
 
 /** Registered but never contributed in package.json: the integration tests' window into chart panels. */
@@ -67,6 +69,7 @@ export enum Setting {
   PollInterval = 'pollInterval',
   HeadlineMetric = 'headlineMetric',
   HistoryMaxRows = 'history.maxRows',
+  Sources = 'sources',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -59,6 +59,16 @@ export interface RunInfo {
   readonly notes: string;
   /** Live version first, then archived versions, newest first. */
   readonly versions: readonly VersionInfo[];
+  /** Where an imported run is read from (src/core/importers); absent for the runs of our own logs. */
+  readonly origin?: RunOrigin;
+}
+
+/** The tool that logged an imported run, and the folder it is read from (never modified). */
+export interface RunOrigin {
+  readonly kind: 'tensorboard';
+  /** What the tool is called ("TensorBoard"); not translated. */
+  readonly label: string;
+  readonly path: string;
 }
 
 export type SummaryValue = number | string | boolean | null;

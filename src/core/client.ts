@@ -22,6 +22,8 @@ export interface StoreClientOptions {
   /** sql-wasm.wasm; default: beside the worker script. */
   readonly wasmPath?: string;
   readonly headlineMetric?: string;
+  /** Folders or globs of other tools' logs to import (EngineOptions.sources). */
+  readonly sources?: readonly string[];
   readonly saveDelayMs?: number;
   readonly maxSaveIntervalMs?: number;
 }
@@ -70,6 +72,7 @@ export class StoreClient implements StoreApi {
       snapshotPath: options.snapshotPath,
       wasmPath: options.wasmPath ?? path.join(path.dirname(script), 'sql-wasm.wasm'),
       headlineMetric: options.headlineMetric,
+      sources: options.sources,
       saveDelayMs: options.saveDelayMs,
       maxSaveIntervalMs: options.maxSaveIntervalMs,
     };

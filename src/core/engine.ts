@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
+import { ImportStage } from './importers';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
 import { withRunLock } from './lock';
@@ -33,6 +34,16 @@ export interface EngineOptions {
   readonly liveness?: Partial<Liveness>;
   /** Headline metric preferred in run listings. */
   readonly headlineMetric?: string;
+  /**
+   * Folders (absolute paths, or globs with `*`, `?` and `**`) where runs of other tools are imported
+   * from: TensorBoard event files (src/core/importers). Read where they are, never written.
+   */
+  readonly sources?: readonly string[];
+  /**
+   * Seconds an imported run's newest step is held after its file last grew, for the rest of its values
+   * to arrive (default 2). The command line reads once and passes 0: it shows every step read.
+   */
+  readonly importHoldSeconds?: number;
 }
 
 export interface EngineIngestResult extends IngestResult {
@@ -46,6 +57,7 @@ export class Engine implements SyncStoreApi {
   private queries: RunQueries;
   private media: MediaQueries;
   private ingester: LogIngester;
+  private importer: ImportStage;
   private readonly liveness: Liveness;
   private dirty = false;
   private lastStates = new Map<string, string>();
@@ -68,6 +80,11 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.media = new MediaQueries(this.store, options.logDir);
     this.ingester = new LogIngester(db, this.store, options.logDir);
+    this.importer = this.newImportStage();
+  }
+
+  private newImportStage(): ImportStage {
+    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now, this.options.importHoldSeconds);
   }
 
   get logDir(): string {
@@ -115,6 +132,7 @@ export class Engine implements SyncStoreApi {
       this.db.transaction(() => clearData(this.db));
       this.store.reload();
       this.ingester.reload();
+      this.importer.reload();
       this.lastStates.clear();
       this.dirty = true;
       const result = this.ingestPass(maxBytes);
@@ -128,7 +146,14 @@ export class Engine implements SyncStoreApi {
   private ingestPass(maxBytes?: number): EngineIngestResult {
     try {
       const result = this.db.transaction(() => {
-        const pass = this.ingester.run(maxBytes);
+        // Imported runs first: an op of our log directory may rewind or fork one of them.
+        const imported = this.importer.run(maxBytes);
+        const pass = this.ingester.run(maxBytes === undefined ? undefined : Math.max(0, maxBytes - imported.bytes));
+        pass.rows += imported.rows;
+        pass.points += imported.points;
+        pass.bytes += imported.bytes;
+        pass.more ||= imported.more;
+        pass.diagnostics.unshift(...imported.diagnostics);
         this.store.flush();
         return pass;
       });
@@ -139,13 +164,14 @@ export class Engine implements SyncStoreApi {
       // The transaction rolled back; caches may hold what it undid, so read them again.
       this.store.reload();
       this.ingester.reload();
+      this.importer.reload();
       throw error;
     }
   }
 
   /** Bytes of log not read yet. */
   pendingBytes(): number {
-    return this.ingester.pendingBytes();
+    return this.ingester.pendingBytes() + this.importer.pendingBytes();
   }
 
   /** Runs whose state changed since the last call (for instance a writer that died). */
@@ -169,12 +195,18 @@ export class Engine implements SyncStoreApi {
     return [...this.store.runs.values()]
       .filter((run) => !run.deleted)
       .sort((a, b) => a.seq - b.seq)
-      .map((run) => this.queries.runInfo(run, this.options.headlineMetric));
+      .map((run) => this.withOrigin(this.queries.runInfo(run, this.options.headlineMetric)));
   }
 
   getRun(runOrVersion: string): RunOverview {
     const { run, version } = resolveSource(this.store, runOrVersion);
-    return this.queries.overview(run, version, this.options.headlineMetric);
+    return this.withOrigin(this.queries.overview(run, version, this.options.headlineMetric));
+  }
+
+  /** An imported run says where it is read from. */
+  private withOrigin<T extends RunInfo>(info: T): T {
+    const origin = this.importer.originOf(info.id);
+    return origin ? { ...info, origin } : info;
   }
 
   metricKeys(version: string): MetricKey[] {
@@ -349,6 +381,7 @@ export class Engine implements SyncStoreApi {
     this.queries = new RunQueries(this.store);
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
+    this.importer = this.newImportStage();
     this.lastStates.clear();
     this.startupNote = undefined;
     const result = this.ingest();

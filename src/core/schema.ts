@@ -2,7 +2,7 @@
 // older schema with no migration path is simply rebuilt from the logs.
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Points per stored chunk of a series (and steps per chunk of a version's step index). */
 export const CHUNK_SIZE = 1024;
@@ -191,6 +191,17 @@ CREATE INDEX artifacts_by_name ON artifacts (name, artifact_version);
 `,
   // A run's group (a start record's `group`, wandb's `group=`), for the runs table.
   6: 'ALTER TABLE runs ADD COLUMN run_group TEXT;',
+  // Imported sources (src/core/importers): per imported run, the folder it is read from, the version its
+  // records go to, and how far each of its files was read, as JSON. Kept beside the data it produced, as
+  // `files` is, so a snapshot never disagrees with what it has imported.
+  7: `
+CREATE TABLE import_runs (
+  dir TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  run TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+`,
 };
 
 export function schemaVersion(db: Db): number {
@@ -216,7 +227,7 @@ export function migrate(db: Db): boolean {
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts', 'import_runs']) {
     db.run(`DELETE FROM ${table}`);
   }
 }
