@@ -229,11 +229,21 @@ export class RunQueries {
       while (i < end) {
         const c = this.store.db.get(STEP_CHUNK_AT, [seg.version, steps[i]]);
         if (!c) break;
-        const s = stepsOf(c[1] as Uint8Array | null, c[0] as number, c[2] as number);
+        const first = c[0] as number;
+        const blob = c[1] as Uint8Array | null;
         const t = float64Of(c[3] as Uint8Array);
         // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
-        for (let j = lowerBound(s, steps[i]); i < end; i++) {
-          while (j < s.length && s[j] < steps[i]) j++;
+        if (!blob) {
+          const last = first + (c[2] as number) - 1;
+          for (; i < end && steps[i] <= last; i++) {
+            const j = steps[i] - first;
+            if (j >= 0 && Number.isInteger(j)) out[i] = t[j];
+          }
+          continue;
+        }
+        const s = float64Of(blob);
+        for (let j = 0; i < end; i++) {
+          j = lowerBound(s, steps[i], j);
           if (j === s.length) break;
           if (s[j] === steps[i]) out[i] = t[j];
         }
