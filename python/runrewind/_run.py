@@ -17,6 +17,7 @@ _dumps = json.dumps
 # Times are written with microsecond precision: '%.6f' costs half of repr() on the hot path.
 _ROW = '{"type": "row", "time": %.6f, "step": %d, "data": %s}\n'
 _PLAIN = _values.PLAIN
+_NUMERIC = _values.NUMERIC
 FSYNC_INTERVAL = 5.0
 MAX_BACKLOG_BYTES = 64 * 1024 * 1024
 
@@ -528,13 +529,21 @@ class Run(RunMixin):
             return
         if step is None and commit is None and self._pending is None and type(data) is dict \
                 and self._metrics is None and not self._summary_explicit:
-            # Hot path: a plain dict of plain values, committed at once.
-            for v in data.values():
-                if type(v) not in _PLAIN:
+            # Hot path: a plain dict of plain values or numpy scalars, committed at once.
+            row = data
+            for k, v in data.items():
+                t = type(v)
+                if t in _PLAIN:
+                    continue
+                conv = _NUMERIC.get(t) or _values.numeric_converter(t, v)
+                if conv is None:
                     break
+                if row is data:
+                    row = dict(data)
+                row[k] = conv(v)
             else:
                 try:
-                    body = _dumps(data)
+                    body = _dumps(row)
                 except (TypeError, ValueError):
                     pass
                 else:
@@ -542,7 +551,7 @@ class Run(RunMixin):
                     s = self._step
                     self._write(_ROW % (t, s, body), t)
                     self._step = s + 1
-                    self._summary_logged.update(data)
+                    self._summary_logged.update(row)
                     return
         self._log_slow(data, step, commit)
 

@@ -115,7 +115,7 @@ export type TestAction =
   | { readonly kind: 'selectStep'; readonly key: string; readonly runId: string; readonly step: number; readonly versionId?: string }
   /** Moves the hover cursor of `key`'s chart to `x` (null: off the chart), as the mouse does. */
   | { readonly kind: 'hover'; readonly key: string; readonly x: number | null }
-  | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight' }
+  | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight'; /** Presses in one go, as a held key repeats. */ readonly times?: number }
   | { readonly kind: 'setFilter'; readonly filter: string }
   | { readonly kind: 'zoom'; readonly min: number; readonly max: number }
   | { readonly kind: 'resetZoom' }
