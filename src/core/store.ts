@@ -404,6 +404,28 @@ export class RunStore {
     return v;
   }
 
+  /**
+   * The parts of a version's step-stamped records (console lines, media, artifacts) as copy-on-write by
+   * step makes them, newest first: the version itself with every record (cap Infinity), then each ancestor
+   * with the records whose step is <= the smallest branch step below it (docs/PROTOCOL.md, console and
+   * media under rewind and fork). Unlike the metric segments, an ancestor is never left out for its step
+   * range: such a record's step is when it happened, not a row of the history.
+   */
+  inheritedParts(version: string): { readonly version: string; readonly cap: number }[] {
+    const out: { version: string; cap: number }[] = [];
+    let cap = Number.POSITIVE_INFINITY;
+    let v = this.versionRows.get(version);
+    const seen = new Set<string>();
+    while (v && !seen.has(v.id)) {
+      seen.add(v.id);
+      out.push({ version: v.id, cap });
+      if (v.parent === null || v.branchStep === null) break;
+      cap = Math.min(cap, v.branchStep);
+      v = this.versionRows.get(v.parent);
+    }
+    return out;
+  }
+
   /** The versions of a run, in the order they were made. */
   versionsOfRun(runId: string): readonly Readonly<VersionRow>[] {
     return this.versionsByRun.get(runId) ?? [];
