@@ -45,6 +45,8 @@ export enum CommandId {
 export enum InternalCommandId {
   InspectChart = 'runRewind.internal.inspectChart',
   ActOnChart = 'runRewind.internal.actOnChart',
+  /** The runs tree's "Show more…" row: the next page of a long list. */
+  ShowMore = 'runRewind.internal.showMore',
 }
 
 export enum ContextKey {
@@ -85,6 +87,7 @@ export enum ContextValue {
   ForkedFromGroup = 'forkedFromGroup',
   ForkSource = 'forkSource',
   Message = 'message',
+  More = 'more',
 }
 
 export enum ContextFlag {
