@@ -1,8 +1,10 @@
-// Benchmarks of reading deep lineages (issue 12): one run rewound 1,000 times — getRun of its live
-// version and of its deepest archived one, beside the same run rewound 10 times. Prints figures beside
-// baselines measured in the same run; asserts nothing.
+// Benchmarks of reading deep and wide runs (issue 12): one run rewound 1,000 times — getRun of its live
+// version and of its deepest archived one, beside the same run rewound 10 times; and what a history
+// document of a run of 2,000 keys × 5,000 steps asks of the store, beside what it asked before (every
+// key). Prints figures beside baselines measured in the same run; asserts nothing.
 //
 //   npm run build && npm run compile-tests && node out/bench/lineage.js [depth=1000] [keys=50]
+//   RUNREWIND_BENCH_WIDE="2000x5000" sets the wide run ("0" leaves it out).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/core/engine';
 import { defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
+import { MAX_CELLS, MAX_COLUMNS } from '../src/history/historyLimits';
 
 const DEPTH = Number(process.argv[2] ?? 1000);
 const KEYS = Number(process.argv[3] ?? 50);
@@ -98,6 +101,48 @@ async function measureGetRun(depth: number): Promise<{ live: number[]; deepest: 
   return { live, deepest, middle, ingestMs, firstMs, growing };
 }
 
+/** The store's part of opening a history document: the keys, the total, and the most recent page of rows. */
+async function measureWide(keys: number, steps: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-wide-'));
+  const names = Array.from({ length: keys }, (_, k) => `layer${String(k).padStart(4, '0')}/grad`);
+  const w = new LogWriter({ dir, run: 'wide', project: 'wide', heartbeat: 0, buffered: true, clock: () => 1_700_000_000 });
+  const row: Record<string, number> = {};
+  for (let s = 0; s < steps; s++) {
+    for (let k = 0; k < keys; k++) row[names[k]] = Math.sin(s / 100 + k);
+    w.log(row, s);
+  }
+  w.finish();
+  const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath() });
+  let t0 = performance.now();
+  while (engine.ingest().rows > 0 || engine.pendingBytes() > 0) { /* until everything is read */ }
+  const ingestMs = performance.now() - t0;
+  const rss = (): number => process.memoryUsage().rss / 1048576;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const measure = (paged: boolean): { ms: number; cells: number; grew: number } => {
+    gc?.();
+    const before = rss();
+    t0 = performance.now();
+    const all = engine.metricKeys('wide');
+    const columns = paged && all.length > MAX_COLUMNS ? all.slice(0, MAX_COLUMNS).map((k) => k.key) : undefined;
+    const limit = paged ? Math.min(5000, Math.floor(MAX_CELLS / (columns?.length ?? all.length))) : 5000;
+    const total = engine.history('wide', { limit: 0, keys: [] }).total;
+    const table = engine.history('wide', { offset: Math.max(0, total - limit), limit, keys: columns });
+    const ms = performance.now() - t0;
+    return { ms, cells: table.rows.length * table.columns.length, grew: rss() - before };
+  };
+  const paged = [measure(true), measure(true), measure(true)];
+  const whole = measure(false);
+  engine.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const best = paged.sort((a, b) => a.ms - b.ms)[1];
+  report(
+    `history document of ${keys.toLocaleString('en-US')} keys x ${steps.toLocaleString('en-US')} steps (ingested in ${fmt(ingestMs / 1000, 1)} s): the store's answer`,
+    `${fmt(best.ms, 0)} ms, ${best.cells.toLocaleString('en-US')} cells (first ${MAX_COLUMNS} keys), RSS +${fmt(best.grew, 0)} MiB`,
+    `every key ${fmt(whole.ms, 0)} ms, ${whole.cells.toLocaleString('en-US')} cells, RSS +${fmt(whole.grew, 0)} MiB`,
+    `${fmt(whole.ms / best.ms, 1)}x`,
+  );
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Lineage: one run of ${KEYS} keys rewound ${DEPTH} times\n`);
   await measureGetRun(10); // warm-up
@@ -109,6 +154,11 @@ async function main(): Promise<void> {
   report(`  the first getRun after ingest (what each version inherits computed once, root to leaf)`, `${fmt(big.firstMs, 1)} ms`, `depth 10 ${fmt(small.firstMs, 2)} ms`);
   report(`  getRun after each row the live version logs`, ms(big.growing), `depth 10 ${fmt(median(small.growing), 2)} ms`);
   report(`  getRun of an archived version half way`, ms(big.middle), `depth 10 ${fmt(median(small.middle), 2)} ms`);
+  const wide = process.env.RUNREWIND_BENCH_WIDE ?? '2000x5000';
+  if (wide !== '0') {
+    const [keys, steps] = wide.split('x').map(Number);
+    await measureWide(keys, steps);
+  }
 }
 
 if (require.main === module) {

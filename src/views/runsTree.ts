@@ -396,7 +396,8 @@ export class RunsView extends Disposable {
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
-    await this.index.refresh(folder, [runId]);
+    // A version the index knows is revealed from it; one it does not (just made) needs the run listed again.
+    if (!this.index.run(folder, runId)?.versions.some((v) => v.id === versionId)) await this.index.refresh(folder, [runId]);
     const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);

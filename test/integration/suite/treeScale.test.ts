@@ -1,10 +1,12 @@
-// The Runs tree at scale (issue 12): a run rewound 1,000 times lists its archived versions flat and
-// numbered, and any of them is revealed and selected (nested 1,000 deep, VS Code's reveal resolved the
-// parents one at a time and never finished); a project of more runs than a page shows "Show more…".
+// The Runs tree and history documents at scale (issue 12): a run rewound 1,000 times lists its archived
+// versions flat and numbered, and any of them is revealed and selected (nested 1,000 deep, VS Code's
+// reveal resolved the parents one at a time and never finished); a project of more runs than a page
+// shows "Show more…"; the history of a wide run shows its first keys and says how to see the others.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { LogWriter } from '../../../src/core/writer';
-import { InternalCommandId } from '../../../src/ids';
+import { CommandId, HISTORY_SCHEME, InternalCommandId } from '../../../src/ids';
+import { MAX_COLUMNS } from '../../../src/history/historyLimits';
 import type { RunsNode, VersionNode } from '../../../src/views/nodes';
 import { NEST_LIMIT, PAGE_SIZE, nodeId } from '../../../src/views/nodes';
 import { children, label, listedRun, logDir, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
@@ -101,5 +103,26 @@ describe('runs tree at scale', () => {
     const picked = api.runs.view.selection[0];
     assert.equal(picked?.kind, 'run');
     assert.equal(picked.kind === 'run' ? picked.runId : '', late[0]);
+  });
+
+  it('opens the history of a run of 150 keys with the first 100 by name and a note naming the rest', async function () {
+    this.timeout(60_000);
+    const api = await showRunsViewAndStore();
+    const runId = uniqueId('wide');
+    const keys = Array.from({ length: 150 }, (_, k) => `k${String(k).padStart(3, '0')}`);
+    const w = new LogWriter({ dir: logDir(), run: runId, project: 'wide', heartbeat: 0, buffered: true });
+    for (let s = 0; s < 20; s++) w.log(Object.fromEntries(keys.map((k, i) => [k, s * 1000 + i])));
+    w.finish();
+    await waitFor(async () => (await listedRun(api, runId))?.lastStep === 19, 'the wide run listed', 30_000);
+    await vscode.commands.executeCommand(CommandId.OpenHistory, runId);
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.scheme === HISTORY_SCHEME && vscode.window.activeTextEditor?.document.uri.query.includes(runId) && vscode.window.activeTextEditor, 'the history editor');
+    const lines = editor.document.getText().split('\n');
+    assert.match(lines[1] ?? '', new RegExp(`20 steps; .* Showing the first ${MAX_COLUMNS} of 150 keys by name; for the others: runrewind history ${runId} --keys KEY1,KEY2`));
+    const header = (lines[2] ?? '').split(/\s+/);
+    assert.deepEqual(header, ['_step', '_time', ...keys.slice(0, MAX_COLUMNS)]);
+    // Every row still there, each with its values for the keys shown.
+    assert.match(lines[3] ?? '', /^\s*0\s/);
+    assert.match(lines[22] ?? '', /^\s*19\s.*\s19099$/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
