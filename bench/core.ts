@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { StoreClient } from '../src/core/client';
-import { encodeChunk } from '../src/core/chunks';
+import { SummaryWriter, encodeChunk } from '../src/core/chunks';
 import { downsampleM4 } from '../src/core/downsample';
 import { Engine } from '../src/core/engine';
 import { CHUNK_SIZE, SCHEMA_VERSION } from '../src/core/schema';
@@ -222,7 +222,7 @@ async function benchDownsample(): Promise<void> {
  * the appender writes it (going through JSONL would take minutes at 50M): one logged row makes the run,
  * then its chunks are replaced by generated ones and the snapshot is written. Returns the snapshot.
  */
-async function bigStore(points: number): Promise<{ dir: string; snapshot: string; run: string; buildMs: number }> {
+export async function bigStore(points: number): Promise<{ dir: string; snapshot: string; run: string; buildMs: number }> {
   const t0 = performance.now();
   const dir = tempDir();
   const snapshot = path.join(dir, 'store.rrsnap');
@@ -238,7 +238,10 @@ async function bigStore(points: number): Promise<{ dir: string; snapshot: string
   let lastValue = 0;
   db.transaction(() => {
     db.run('DELETE FROM point_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM point_summaries WHERE version=?', [version]);
     db.run('DELETE FROM step_chunks WHERE version=?', [version]);
+    // Full chunks are summarized as the appender does (chunks.ts SummaryWriter, a row per 64 chunks).
+    const summaries = new SummaryWriter(db);
     for (let c = 0; c * CHUNK_SIZE < points; c++) {
       const n = Math.min(CHUNK_SIZE, points - c * CHUNK_SIZE);
       const steps = new Array<number>(n);
@@ -253,9 +256,11 @@ async function bigStore(points: number): Promise<{ dir: string; snapshot: string
       lastValue = vals[n - 1];
       const p = encodeChunk(steps, vals);
       const t = encodeChunk(steps, times);
-      db.run('INSERT INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary) VALUES (?,?,?,?,?,?,?,?,?,?,?)', [version, key, c, p.first, p.last, p.n, p.steps, p.vals, p.vmin, p.vmax, p.summary]);
+      db.run('INSERT INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, key, c, p.first, p.last, p.n, p.steps, p.vals, p.vmin, p.vmax]);
+      if (p.n === CHUNK_SIZE) summaries.add(version, key, c, p);
       db.run('INSERT INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, c, t.first, t.last, t.n, t.steps, t.vals]);
     }
+    summaries.end();
     db.run('UPDATE version_keys SET points=?, last_step=?, last_num=? WHERE version=? AND key=?', [points, points - 1, lastValue, version, key]);
     db.run('UPDATE versions SET last_step=?, own_last_step=? WHERE id=?', [points - 1, points - 1, version]);
   });

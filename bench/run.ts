@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     const venv = spawnSync('bash', ['scripts/install-python-peers.sh'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const python = venv.status === 0 ? venv.stdout.trim().split('\n').pop() : undefined;
     if (python) runScript('Python client against the real peers: log() cost', python, ['python/bench_peers.py', '2000']);
+    if (python) runScript('Python client: log() of numpy scalars against plain floats', python, ['python/bench_log.py', '350000']);
     else process.stdout.write('\n(peers benchmark skipped: the peers venv could not be created)\n');
   }
   // The other suites are standalone scripts compiled beside this one (bench/<name>.ts).

@@ -1,4 +1,5 @@
 // The `runrewind` command line: the same engine as the extension, for SSH sessions, CI and scripts.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ConsoleLine, RunInfo } from './core/api';
@@ -10,6 +11,8 @@ import { formatNumber } from './shared/format';
 
 const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
+  --source PATH  also import the runs other tools logged under PATH (TensorBoard event files; a folder
+                 or a glob with *, ? and **); repeatable. Read where they are, never written.
   --json         JSON output for scripts
   --no-cache     do not keep a store snapshot in DIR/.cache
   -h, --help     help (runrewind COMMAND --help for one command)
@@ -100,9 +103,11 @@ interface Args {
   readonly command: string | undefined;
   readonly positional: string[];
   readonly options: Map<string, string | true>;
+  /** Every --source, in order (the one repeatable option). */
+  readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--keys', '--version', '--limit', '--step', '--id', '--name']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name']);
 const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -111,6 +116,7 @@ const FOLLOW_POLL_MS = 500;
 function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = [];
   const options = new Map<string, string | true>();
+  const sources: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg.startsWith('-')) {
@@ -119,6 +125,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (VALUE_OPTIONS.has(name)) {
         const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
         if (value === undefined) throw new UsageError(`${name} needs a value`);
+        if (name === '--source') sources.push(value);
         options.set(name, value);
       } else if (FLAG_OPTIONS.has(name)) {
         options.set(name, true);
@@ -129,7 +136,7 @@ function parseArgs(argv: readonly string[]): Args {
       positional.push(arg);
     }
   }
-  return { command: positional.shift(), positional, options };
+  return { command: positional.shift(), positional, options, sources };
 }
 
 function option(args: Args, name: string): string | undefined {
@@ -186,14 +193,23 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const formats = ['--json', '--jsonl', '--csv'].filter((f) => args.options.has(f));
   if (formats.length > 1) throw new UsageError(`${formats.join(' and ')} cannot be combined; pick one output format`);
   const logDir = logDirOf(args);
-  if (!fs.existsSync(logDir)) throw new RunRewindError('bad-argument', `the log directory ${logDir} does not exist (set --dir or RUNREWIND_DIR)`);
+  const sources = args.sources.map((s) => path.resolve(s));
+  for (const source of sources) {
+    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of TensorBoard logs, or a glob)`);
+  }
+  // With sources, the log directory may not exist yet: imported runs are read without it (an op
+  // made on one of them creates it).
+  const hasLogDir = fs.existsSync(logDir);
+  if (!hasLogDir && sources.length === 0) throw new RunRewindError('bad-argument', `the log directory ${logDir} does not exist (set --dir or RUNREWIND_DIR)`);
   const json = args.options.has('--json');
   const follow = args.options.has('--follow');
   if (follow && args.command !== 'console') throw new UsageError('--follow is an option of runrewind console only');
   if (follow && json) throw new UsageError('--follow cannot be combined with --json (one array is printed at the end); use --jsonl');
   if (args.command === 'console' && args.options.has('--csv')) throw new UsageError('runrewind console has no --csv; use --json or --jsonl');
-  const cache = !args.options.has('--no-cache');
-  const engine = await Engine.open({ logDir, snapshotPath: cache ? path.join(logDir, '.cache', 'cli-store.rrsnap') : undefined });
+  const cache = !args.options.has('--no-cache') && hasLogDir;
+  // Each set of sources keeps its own cache: a snapshot holds what its sources imported.
+  const cacheName = sources.length === 0 ? 'cli-store.rrsnap' : `cli-store-${createHash('sha1').update(sources.join('\n')).digest('hex').slice(0, 12)}.rrsnap`;
+  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cacheName) : undefined });
   try {
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();
@@ -262,6 +278,7 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
         `  run id:        ${overview.id}`,
         `  immutable id:  ${overview.version.id}${overview.version.archived ? ' (archived)' : ''}`,
         `  state:         ${overview.state}`,
+        ...(overview.origin ? [`  imported from: ${overview.origin.label} ${overview.origin.path}`] : []),
         `  last step:     ${overview.lastStep ?? '-'}`,
       ];
       for (const l of overview.lineage) lines.push(`  forked from:   ${l.run}@${l.step} (version ${l.version})`);
@@ -391,7 +408,7 @@ function listText(runs: readonly RunInfo[]): string {
   const rows: string[][] = [];
   for (const r of runs) {
     const headline = r.headline ? `${r.headline.key}=${formatNumber(r.headline.value)}` : '';
-    const origin = r.forkedFrom ? `forked from ${r.forkedFrom.run}@${r.forkedFrom.step}` : '';
+    const origin = r.forkedFrom ? `forked from ${r.forkedFrom.run}@${r.forkedFrom.step}` : r.origin ? r.origin.label : '';
     rows.push([r.id, r.name, r.project, r.state, String(r.lastStep ?? '-'), headline, origin]);
     for (const v of r.versions) {
       if (!v.archived) continue;

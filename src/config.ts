@@ -7,6 +7,8 @@ import { SETTINGS_SECTION, Setting } from './ids';
 export const DEFAULT_LOG_DIRECTORY = '.runrewind';
 const DEFAULT_POLL_MS = 2000;
 const DEFAULT_HISTORY_ROWS = 5000;
+/** Where other tools' logs usually are; missing folders cost a stat each. */
+export const DEFAULT_SOURCES: readonly string[] = ['runs', 'lightning_logs'];
 
 function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
@@ -22,6 +24,22 @@ export function logDirectoryFor(folder: vscode.WorkspaceFolder | undefined): str
   if (path.isAbsolute(expanded)) return path.normalize(expanded);
   const base = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : os.homedir();
   return path.join(base, expanded);
+}
+
+/**
+ * Folders (or globs) of a workspace folder where runs other tools logged are imported from, absolute.
+ * Relative entries are resolved against the folder; with no folder open there are none (a window must
+ * not walk the home directory).
+ */
+export function sourcesFor(folder: vscode.WorkspaceFolder | undefined): string[] {
+  if (!folder || folder.uri.scheme !== 'file') return [];
+  const configured = section(folder).get<unknown>(Setting.Sources, DEFAULT_SOURCES);
+  const entries = Array.isArray(configured) ? configured.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [...DEFAULT_SOURCES];
+  return entries.map((entry) => {
+    const trimmed = entry.trim();
+    const expanded = trimmed.startsWith('~') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
+    return path.isAbsolute(expanded) ? path.normalize(expanded) : path.join(folder.uri.fsPath, expanded);
+  });
 }
 
 /** Milliseconds between polls of the log directory; 0 turns polling off. */

@@ -5,11 +5,13 @@ import type * as vscode from 'vscode';
 import { type CommandContext } from './commands/context';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
+import { registerSourceCommands } from './commands/sourceCommands';
 import { registerStoreCommands } from './commands/storeCommands';
 import { ConsoleDocuments } from './console/consoleDocuments';
 import { HistoryDocuments } from './history/historyDocuments';
 import { Logger } from './logger';
 import { registerCharts } from './panels/charts';
+import { registerTables } from './panels/tables';
 import { StepSelection } from './selection';
 import type { Services } from './services';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -62,7 +64,9 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerRunCommands(ctx, history, consoles),
     ...registerSelectionCommands(ctx),
     ...registerStoreCommands(ctx, folders),
+    ...registerSourceCommands(ctx),
     ...registerCharts(services),
+    ...registerTables(services, context.workspaceState),
   );
   shutdown = () => folders.shutdown();
 

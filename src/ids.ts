@@ -39,12 +39,18 @@ export enum CommandId {
   /** Chart panel: saves a chart as an image / its data as CSV (optional args: metric key, target path). */
   ExportChartPng = 'runRewind.exportChartPng',
   ExportChartCsv = 'runRewind.exportChartCsv',
+  /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
+  OpenRunsTable = 'runRewind.openRunsTable',
+  /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
+  AddLogFolder = 'runRewind.addLogFolder',
 }
 
 /** Registered but never contributed in package.json: the integration tests' window into chart panels. */
 export enum InternalCommandId {
   InspectChart = 'runRewind.internal.inspectChart',
   ActOnChart = 'runRewind.internal.actOnChart',
+  InspectTable = 'runRewind.internal.inspectTable',
+  ActOnTable = 'runRewind.internal.actOnTable',
   /** The runs tree's "Show more…" row: the next page of a long list. */
   ShowMore = 'runRewind.internal.showMore',
 }
@@ -65,6 +71,7 @@ export enum Setting {
   PollInterval = 'pollInterval',
   HeadlineMetric = 'headlineMetric',
   HistoryMaxRows = 'history.maxRows',
+  Sources = 'sources',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -13,7 +13,8 @@ export type Component =
   | 'selection'
   | 'diagnostics'
   | 'terminal'
-  | 'charts';
+  | 'charts'
+  | 'table';
 
 /** A logger bound to one component; `Logger.for` makes them. */
 export interface ComponentLogger {

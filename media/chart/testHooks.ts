@@ -61,7 +61,7 @@ export async function perform(app: Testable, action: TestAction): Promise<void> 
       if (!app.hover(action.key, action.x)) throw new Error(`no chart of ${action.key}`);
       return;
     case 'key':
-      app.onKey(new KeyboardEvent('keydown', { key: action.key }));
+      for (let i = 0; i < (action.times ?? 1); i++) app.onKey(new KeyboardEvent('keydown', { key: action.key }));
       return;
     case 'setFilter':
       app.update({ filter: action.filter });

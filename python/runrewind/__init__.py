@@ -13,6 +13,8 @@ import sys as _sys
 
 from . import errors
 from ._init import init as _init
+from ._artifacts import Artifact
+from ._media import Audio, Histogram, Html, Image, Table, Video
 from ._metrics import Metric
 from ._run import Config, Run, Summary
 from ._settings import Settings
@@ -24,7 +26,8 @@ __version__ = "0.1.0"
 __all__ = ["init", "log", "finish", "run", "config", "summary", "Run", "Config", "Summary",
            "RunRewindError", "errors", "Error", "Settings", "define_metric", "termlog", "termwarn",
            "termerror", "login", "require", "save", "watch", "unwatch", "alert", "mark_preempting",
-           "Metric", "util"]
+           "Metric", "util", "Image", "Histogram", "Table", "Audio", "Video", "Html", "plot", "plot_table", "Artifact",
+           "log_artifact", "use_artifact", "log_model", "link_artifact"]
 
 #: The run started last by ``init`` and not finished yet, as ``wandb.run``.
 run = None
@@ -148,6 +151,10 @@ def use_artifact(*args, **kwargs):
     return _current("use_artifact").use_artifact(*args, **kwargs)
 
 
+def link_artifact(*args, **kwargs):
+    return _current("link_artifact").link_artifact(*args, **kwargs)
+
+
 def log_model(*args, **kwargs):
     return _current("log_model").log_model(*args, **kwargs)
 
@@ -155,4 +162,6 @@ def log_model(*args, **kwargs):
 join = finish
 
 from . import util  # noqa: E402
+from . import plot  # noqa: E402
+from .plot import plot_table  # noqa: E402,F401
 from . import sdk  # noqa: E402,F401

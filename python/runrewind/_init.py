@@ -14,8 +14,9 @@ from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOpti
                      StepOutOfRangeError, UnknownRunError, UnknownVersionError)
 
 PROTOCOL = 1
-# Additions readers of protocol 1 skip (docs/PROTOCOL.md, "Versions"): 1 = console, system and metadata.
-PROTOCOL_MINOR = 1
+# Additions readers of protocol 1 skip (docs/PROTOCOL.md, "Versions"): 1 = console, system and metadata;
+# 2 = media.
+PROTOCOL_MINOR = 2
 _DIGITS = re.compile(r"[0-9]+")
 EXAMPLE = "'abc123?_step=200'"
 _IGNORED_WARNED = set()

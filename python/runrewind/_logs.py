@@ -29,9 +29,9 @@ _ALL = object()
 # `{"type": "row", "time": 1.5, "step": 12, "data": {` as Python writes it, or without spaces as JS does;
 # any other key order takes the full JSON parse.
 _ROW_PREFIXES = ('{"type": "row"', '{"type":"row"')
-# Console, system and metadata records (protocol 1.1) say nothing about steps or lineage: skipped unparsed,
-# as any record of a type this reader does not apply (a run may print a million lines).
-_SKIP_PREFIXES = tuple('{"type":%s"%s"' % (space, kind) for kind in ("console", "system", "metadata")
+# Console, system and metadata records (protocol 1.1) and media (1.2) say nothing about steps or lineage:
+# skipped unparsed, as any record of a type this reader does not apply (a run may print a million lines).
+_SKIP_PREFIXES = tuple('{"type":%s"%s"' % (space, kind) for kind in ("console", "system", "metadata", "media", "artifact")
                        for space in (" ", ""))
 _ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d{1,16}), ?"data": ?\{')
 

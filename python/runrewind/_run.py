@@ -8,7 +8,7 @@ import threading
 import time
 import warnings
 
-from . import _logs, _metrics, _values
+from . import _logs, _media, _metrics, _values
 from ._ids import ENV, MAX_RECORD_NESTING
 from ._wandb_compat import RunMixin
 from .errors import BadArgumentError, ConfigError
@@ -17,6 +17,7 @@ _dumps = json.dumps
 # Times are written with microsecond precision: '%.6f' costs half of repr() on the hot path.
 _ROW = '{"type": "row", "time": %.6f, "step": %d, "data": %s}\n'
 _PLAIN = _values.PLAIN
+_NUMERIC = _values.NUMERIC
 FSYNC_INTERVAL = 5.0
 MAX_BACKLOG_BYTES = 64 * 1024 * 1024
 
@@ -528,13 +529,21 @@ class Run(RunMixin):
             return
         if step is None and commit is None and self._pending is None and type(data) is dict \
                 and self._metrics is None and not self._summary_explicit:
-            # Hot path: a plain dict of plain values, committed at once.
-            for v in data.values():
-                if type(v) not in _PLAIN:
+            # Hot path: a plain dict of plain values or numpy scalars, committed at once.
+            row = data
+            for k, v in data.items():
+                t = type(v)
+                if t in _PLAIN:
+                    continue
+                conv = _NUMERIC.get(t) or _values.numeric_converter(t, v)
+                if conv is None:
                     break
+                if row is data:
+                    row = dict(data)
+                row[k] = conv(v)
             else:
                 try:
-                    body = _dumps(data)
+                    body = _dumps(row)
                 except (TypeError, ValueError):
                     pass
                 else:
@@ -542,7 +551,7 @@ class Run(RunMixin):
                     s = self._step
                     self._write(_ROW % (t, s, body), t)
                     self._step = s + 1
-                    self._summary_logged.update(data)
+                    self._summary_logged.update(row)
                     return
         self._log_slow(data, step, commit)
 
@@ -574,12 +583,30 @@ class Run(RunMixin):
                 commit = False
         elif commit is None:
             commit = True
+        if values:
+            media = [k for k, v in values.items() if not type(v) in _PLAIN and _media.is_media(v)]
+            if media:
+                self._log_media(values, media)
         if self._pending is None:
             self._pending = values
         else:
             self._pending.update(values)
         if commit:
             self._commit()
+
+    def _log_media(self, values, keys):
+        """Stores the media of a logged dict (content-addressed, docs/PROTOCOL.md `media`) and writes one
+        `media` record per key at the pending step; the keys leave the row. Never raises into the loop."""
+        root = None if self._disabled else self._root
+        for key in keys:
+            value = values.pop(key)
+            try:
+                kind, items = _media.items_of(value, root)
+                line = _media.media_record(self._clock(), self._step, key, kind, items)
+            except Exception as e:  # a full disk or an odd value: warn once per key, keep training
+                _values._warn_once(self._warned, key, "its media could not be stored (%s)" % e)
+                continue
+            self._writer.write_aside(line)
 
     def _commit(self):
         data = self._pending if self._pending is not None else {}

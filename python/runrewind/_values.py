@@ -23,9 +23,19 @@ def flatten(data, warned, out=None, prefix=""):
             except Exception as e:  # a hostile mapping must not stop the loop
                 _warn_once(warned, key, "its value could not be read as a mapping (%s)" % e)
             continue
+        from . import _media  # late: _media imports this module
+        if _media.is_media(v):
+            out[key] = v  # written as a `media` record by Run.log
+            continue
         value = scalar(v)
         if value is _SKIP:
             value = as_list(v)
+        if value is _SKIP and _long_array(v):
+            # As wandb: an array of more than 32 numbers is logged as a histogram of its values.
+            try:
+                value = _media.Histogram(v)
+            except Exception:
+                value = _SKIP
         if value is _SKIP:
             _warn_once(warned, key, "a %s is not a number, boolean, string, None or a list of them"
                        % _type_name(v))
@@ -67,6 +77,45 @@ def as_list(v):
 
 
 _SKIP = object()
+
+# Per numpy scalar type (np.float32, np.int64, np.bool_...), the builtin that converts it: a numpy
+# scalar is always 0-d, so its type alone decides, and log()'s hot path converts with one dict lookup
+# instead of the isinstance chain below (issue 12: numpy scalars within 1.5x of plain floats).
+# Tensors are not cached by type: a torch.Tensor may have any shape.
+NUMERIC = {}
+_BUILTIN_OF_ITEM = {float: float, int: int, bool: bool}
+
+
+def numeric_converter(t, v):
+    """The cached converter for ``type(v)`` if it is a numpy scalar type whose ``.item()`` is a float,
+    int or bool; None for anything else (the caller takes the general path)."""
+    conv = NUMERIC.get(t)
+    if conv is not None:
+        return conv
+    # numpy.generic (every numpy scalar type) without importing numpy; ndarray is excluded: a 0-d
+    # array has shape () but another array of the same type does not.
+    if not any(c.__name__ == "generic" and c.__module__ == "numpy" for c in getattr(t, "__mro__", ())):
+        return None
+    try:
+        conv = _BUILTIN_OF_ITEM.get(type(v.item()))
+    except Exception:
+        return None
+    if conv is not None:
+        NUMERIC[t] = conv
+    return conv
+
+
+def _long_array(v):
+    shape = getattr(v, "shape", None)
+    return shape is not None and callable(getattr(v, "tolist", None)) and len(shape) >= 1 \
+        and all(isinstance(n, int) for n in shape) and _size(shape) > MAX_ARRAY
+
+
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def scalar(v):
@@ -110,6 +159,9 @@ def jsonable(v):
     x = scalar(v)
     if x is not _SKIP:
         return x
+    to_json = getattr(v, "to_json", None)
+    if callable(to_json) and type(v).__module__.startswith("runrewind."):
+        return to_json()  # a media value in a summary or config: its item, without storing a file
     if hasattr(v, "__dict__") and not callable(v):
         return dict(vars(v))
     if isinstance(v, (set, frozenset, tuple)):

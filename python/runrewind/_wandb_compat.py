@@ -233,6 +233,9 @@ class NullWriter(object):
     def write(self, line, t):
         pass
 
+    def write_aside(self, line):
+        pass
+
     def start_thread(self):
         pass
 
@@ -423,25 +426,68 @@ class RunMixin(object):
         warn_once(what, "run.%s() is not supported by Run Rewind yet; nothing was recorded" % what)
 
     def log_artifact(self, artifact_or_path=None, name=None, type=None, aliases=None, tags=None, **kwargs):
-        self._placeholder("log_artifact")
-        return artifact_or_path
+        """Stores the artifact's files (content-addressed, once per content) as its next version and
+        records it with this run version at the current step (docs/PROTOCOL.md, `artifact`)."""
+        from . import _artifacts
+        art = artifact_or_path
+        if not isinstance(art, _artifacts.Artifact):
+            if art is None:
+                raise BadArgumentError("log_artifact() needs an Artifact or a path")
+            path = os.fspath(art)
+            art = _artifacts.Artifact(name or _artifact_name(path), type or "unspecified")
+            if os.path.isdir(path):
+                art.add_dir(path)
+            else:
+                art.add_file(path)
+        if self._disabled:
+            return art
+        t = self._clock()
+        doc = art._commit(self._root, self._id, self._version, self._done_step(), aliases, t)
+        given = _artifacts._aliases(aliases)
+        self._writer.write_aside(_artifacts.record("log", art, self._done_step(), t, aliases=given,
+                                                   extra={"new": doc.get("run_version") == self._version and doc.get("created") == t}))
+        return art
 
     def use_artifact(self, artifact_or_name=None, type=None, aliases=None, use_as=None, **kwargs):
-        self._placeholder("use_artifact")
-        return None
-
-    def log_model(self, path=None, name=None, aliases=None, **kwargs):
-        self._placeholder("log_model")
-
-    def use_model(self, name=None):
-        self._placeholder("use_model")
-        return None
-
-    def link_model(self, path=None, registered_model_name=None, name=None, aliases=None, **kwargs):
-        self._placeholder("link_model")
+        """The logged version ``artifact_or_name`` names (``name``, ``name:vN``, ``name:alias``), recorded as
+        used by this run version; ``.download()`` gives its files."""
+        from . import _artifacts
+        if self._disabled:
+            raise Error("use_artifact() in a disabled run: there is no log directory to read artifacts from")
+        if isinstance(artifact_or_name, _artifacts.Artifact):
+            art = artifact_or_name
+            if art.version is None:
+                art = self.log_artifact(art, aliases=aliases)
+        else:
+            art = _artifacts.resolve(self._root, artifact_or_name, type=type)
+        t = self._clock()
+        self._writer.write_aside(_artifacts.record("use", art, self._done_step(), t))
+        return art
 
     def link_artifact(self, artifact=None, target_path=None, aliases=None, **kwargs):
-        self._placeholder("link_artifact")
+        """wandb links into a registry on its server; here the link is recorded with its aliases."""
+        from . import _artifacts
+        if self._disabled or not isinstance(artifact, _artifacts.Artifact) or artifact.version is None:
+            return None
+        t = self._clock()
+        self._writer.write_aside(_artifacts.record("link", artifact, self._done_step(), t, aliases=_artifacts._aliases(aliases),
+                                                   extra={"target": str(target_path)}))
+        return artifact
+
+    def _done_step(self):
+        """The step an artifact belongs to: the last committed row's (the state a checkpoint holds), so a
+        rewind to that step keeps it; None before the first row."""
+        return self._step - 1 if self._step > 0 else None
+
+    def log_model(self, path=None, name=None, aliases=None, **kwargs):
+        return self.log_artifact(path, name=name, type="model", aliases=aliases)
+
+    def use_model(self, name=None):
+        return self.use_artifact(name).download()
+
+    def link_model(self, path=None, registered_model_name=None, name=None, aliases=None, **kwargs):
+        art = self.log_model(path, name=name, aliases=aliases)
+        return self.link_artifact(art, registered_model_name, aliases=aliases)
 
     def upsert_artifact(self, *args, **kwargs):
         self._placeholder("upsert_artifact")
@@ -454,6 +500,11 @@ class RunMixin(object):
 
     def to_html(self, height=420, hidden=False):
         return ""
+
+
+def _artifact_name(path):
+    base = re.sub(r"[^A-Za-z0-9_.-]", "-", os.path.basename(os.path.normpath(path)))[:128]
+    return base or "artifact"
 
 
 def matches(pattern, key):

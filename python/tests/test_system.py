@@ -138,7 +138,7 @@ class SamplerTest(LogDirTest):
         run.finish()
         recs = records(run.log_file)
         self.assertEqual([r["type"] for r in recs], ["start", "metadata", "finish"])
-        self.assertEqual(recs[0]["protocol_minor"], 1)
+        self.assertEqual(recs[0]["protocol_minor"], 2)
         meta = recs[1]["metadata"]
         self.assertEqual(recs[1]["time"], recs[0]["time"])
         self.assertEqual(meta["python"], "%d.%d.%d" % sys.version_info[:3])

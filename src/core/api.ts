@@ -1,8 +1,8 @@
 // The shapes the store answers with, and the interface the extension and the command line use.
 // Everything here survives structured cloning (worker_threads), including NaN and ±Infinity.
 
-import type { ConsoleStream, RunMetadata } from './protocol';
-export type { ConsoleStream, RunMetadata } from './protocol';
+import type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
+export type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
 
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
 export type VersionKind = 'new' | 'rewind' | 'fork';
@@ -59,6 +59,16 @@ export interface RunInfo {
   readonly notes: string;
   /** Live version first, then archived versions, newest first. */
   readonly versions: readonly VersionInfo[];
+  /** Where an imported run is read from (src/core/importers); absent for the runs of our own logs. */
+  readonly origin?: RunOrigin;
+}
+
+/** The tool that logged an imported run, and the folder it is read from (never modified). */
+export interface RunOrigin {
+  readonly kind: 'tensorboard';
+  /** What the tool is called ("TensorBoard"); not translated. */
+  readonly label: string;
+  readonly path: string;
 }
 
 export type SummaryValue = number | string | boolean | null;
@@ -126,6 +136,61 @@ export interface SystemMetrics {
   readonly samples: number;
 }
 
+/** A media key of a version's visible history (its own media and its ancestors' up to the branch step). */
+export interface MediaKeyInfo {
+  readonly key: string;
+  /** The kind of its newest entry (`image`, `histogram`, `table`, …). */
+  readonly kind: string;
+  /** Steps with an entry. */
+  readonly steps: number;
+  readonly firstStep: number;
+  readonly lastStep: number;
+}
+
+/** A media item as a query returns it: the record's fields, and its file's absolute path when it has one. */
+export interface MediaFileItem extends MediaItem {
+  /** Absolute path of the item's file under the log directory (docs/PROTOCOL.md, `media`). */
+  readonly file?: string;
+}
+
+/** What a version shows for one media key at one step. */
+export interface MediaEntry {
+  readonly key: string;
+  readonly step: number;
+  readonly kind: string;
+  /** Unix seconds, NaN when the record had none. */
+  readonly time: number;
+  readonly items: readonly MediaFileItem[];
+  /** The version that logged it. */
+  readonly version: string;
+  /** Logged by an ancestor (the parent of a rewind or fork, up to its branch step). */
+  readonly inherited: boolean;
+}
+
+/** An artifact version a run version logged, used or linked (docs/PROTOCOL.md, `artifact`). */
+export interface ArtifactUse {
+  readonly action: 'log' | 'use' | 'link';
+  readonly name: string;
+  /** `v0`, `v1`, … */
+  readonly artifactVersion: string;
+  readonly type: string;
+  readonly aliases: readonly string[];
+  readonly digest: string | null;
+  readonly size: number | null;
+  readonly files: number | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The recording version's last committed step then; null before its first row. */
+  readonly step: number | null;
+  /** The run version whose log holds the record. */
+  readonly recordedBy: string;
+  /** Recorded by an ancestor, up to the branch step (a rewind keeps the checkpoints logged before it). */
+  readonly inherited: boolean;
+  /** For use and link: the run version that logged the artifact version. */
+  readonly sourceVersion: string | null;
+  /** The manifest of the artifact version, `<log dir>/artifacts/<name>/<vN>.json`. */
+  readonly manifestFile: string;
+}
+
 export interface MetricKey {
   readonly key: string;
   /** Number of points in the visible history with a numeric value. */
@@ -187,6 +252,61 @@ export interface HistoryQuery {
   readonly offset?: number;
   readonly limit?: number;
   readonly range?: StepRange;
+}
+
+/** One summary metric of a table row: the summary's value, and the lowest and highest finite point of
+ * the key's visible history (null when it has none: a string or boolean key, or an explicit summary value). */
+export interface MetricStats {
+  readonly last: SummaryValue;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** One row of the runs table: a run (its live version), or one of its archived versions. */
+export interface RunsTableRow {
+  /** The run id. */
+  readonly id: string;
+  /** The immutable id of the version the row describes (the live one for a run's row). */
+  readonly version: string;
+  readonly archived: boolean;
+  readonly name: string;
+  readonly state: RunState;
+  readonly project: string;
+  /** The run's group (wandb's `group=`), null when none was given. */
+  readonly group: string | null;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  /** Unix seconds: when the run was created (an archived version's row: when that version started). */
+  readonly createdAt: number;
+  /** Seconds the version ran: from its start to its end, or to its newest record while it runs. */
+  readonly duration: number | null;
+  readonly lastStep: number | null;
+  /** Where a fork came from (run rows); null otherwise. */
+  readonly forkedFrom: ForkedFrom | null;
+  /** The version this one branched from and the step (rewinds and forks), else null. */
+  readonly parent: string | null;
+  readonly branchStep: number | null;
+  /** Config flattened to dotted keys; arrays as JSON text. */
+  readonly config: Record<string, CellValue>;
+  readonly summary: Record<string, MetricStats>;
+  /** A run row's archived versions, newest first (rows themselves, with no children). */
+  readonly versions: readonly RunsTableRow[];
+}
+
+export interface RunsTable {
+  readonly rows: readonly RunsTableRow[];
+  /** Every flattened config key and every summary key of the rows (archived ones too), in compareKeys order. */
+  readonly configKeys: readonly string[];
+  readonly summaryKeys: readonly string[];
+  /** Rows (runs) before the filter was applied. */
+  readonly total: number;
+}
+
+export interface RunsTableQuery {
+  /** Only runs of this project. */
+  readonly project?: string;
+  /** A runs query (src/shared/runQuery.ts): only runs it matches; a malformed one is refused. */
+  readonly filter?: string;
 }
 
 export interface Diagnostic {
@@ -251,12 +371,26 @@ export interface StoreApi {
   /** The same, min/max downsampled to at most `buckets` buckets (at most 4 points each, in step order). */
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series>;
   history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
+  /** The runs table: one row per run with its archived versions, config and summary with min/max. */
+  runsTable(query?: RunsTableQuery): Promise<RunsTable>;
   /** The lines a version's console shows: its parent's up to the branch step (inherited), then its own. */
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage>;
   /** A version's own system samples (never inherited), one series per key against wall time. */
   systemMetrics(version: string): Promise<SystemMetrics>;
   /** The newest writer file's metadata record of a version, or null. */
   metadata(version: string): Promise<RunMetadata | null>;
+  /** The media keys of a version's visible history (inherited up to branch steps, as the scalars). */
+  mediaKeys(version: string): Promise<MediaKeyInfo[]>;
+  /** The steps with an entry for one media key, ascending (a slider's stops). */
+  mediaSteps(version: string, key: string): Promise<number[]>;
+  /** One media key's entry at `step`, else at the nearest step before it, else the first after it; null when the key has none. */
+  mediaAt(version: string, key: string, step: number): Promise<MediaEntry | null>;
+  /** One media key's entries in a step range, in step order (a histogram over steps), at most `limit` (default 10,000). */
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): Promise<MediaEntry[]>;
+  /** The artifact versions a version logged, used or linked, its ancestors' up to the branch step included, in step order. */
+  artifacts(version: string): Promise<ArtifactUse[]>;
+  /** The run versions that recorded one artifact version: who logged it first, then who used or linked it. */
+  artifactRecords(name: string, artifactVersion: string): Promise<ArtifactUse[]>;
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;

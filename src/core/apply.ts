@@ -145,6 +145,14 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
       case 'system':
         this.store.appendSystem(version, record.time, record.data);
         return 'ok';
+      case 'media':
+        // Media are history (copy-on-write by step, as console lines) but, like them, not signs of life.
+        this.store.appendMedia(version, record);
+        return 'ok';
+      case 'artifact':
+        // An artifact version belongs to the run version that logged it (it stays there across a rewind).
+        this.store.appendArtifact(version, record);
+        return 'ok';
       case 'metadata':
         // A version's metadata is its newest writer file's: files are applied in stamp order.
         this.store.setMetadata(version, record.metadata);
@@ -206,7 +214,7 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
       const base = baseVersion(r.version, r.run, r.mode, time);
       if (r.mode === 'new') {
         if (this.store.runs.has(r.run)) return this.reject(source, `run ${r.run} already exists; a writer continuing it must start with mode "resume"`);
-        this.store.createRun(newRun(r.run, r.version, r.project, r.name, time, r.tags, r.notes), { ...base, config: r.config ?? {} });
+        this.store.createRun(newRun(r.run, r.version, r.project, r.name, time, r.tags, r.notes, r.group), { ...base, config: r.config ?? {} });
       } else {
         const from = r.source;
         if (!from) return this.reject(source, '"source" must be an object {"run", "version", "step"}');
@@ -214,7 +222,7 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
         if (!sourceVersion) return this.wait(source, `version ${from.version} of run ${from.run}`);
         const made = r.mode === 'rewind'
           ? this.rewind(source, r.run, from, sourceVersion, base, r.config, time, r.name, r.project)
-          : this.fork(source, r.run, from, sourceVersion, base, r.config, time, r.name, r.project, r.tags, r.notes);
+          : this.fork(source, r.run, from, sourceVersion, base, r.config, time, r.name, r.project, r.tags, r.notes, r.group);
         if (made !== 'ok') return made;
       }
     }
@@ -244,11 +252,11 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
     return 'ok';
   }
 
-  private fork(source: S, runId: string, from: SourceRef, sourceVersion: Readonly<VersionRow>, base: VersionRow, config: Record<string, unknown> | undefined, time: number, name: string | undefined, project: string | undefined, tags: readonly string[] | undefined, notes: string | undefined): Outcome {
+  private fork(source: S, runId: string, from: SourceRef, sourceVersion: Readonly<VersionRow>, base: VersionRow, config: Record<string, unknown> | undefined, time: number, name: string | undefined, project: string | undefined, tags: readonly string[] | undefined, notes: string | undefined, group?: string): Outcome {
     if (this.store.runs.has(runId)) return this.reject(source, `a fork must create a new run, but run ${runId} already exists`);
     const sourceRun = this.store.runs.get(sourceVersion.runId);
     const v: VersionRow = { ...base, kind: 'fork', parent: sourceVersion.id, branchStep: from.step, lastStep: from.step, config: mergeConfig(sourceVersion.config, config) };
-    const run = newRun(runId, base.id, project ?? sourceRun?.project, name, time, tags, notes);
+    const run = newRun(runId, base.id, project ?? sourceRun?.project, name, time, tags, notes, group ?? sourceRun?.group ?? undefined);
     this.store.createRun({ ...run, forkVersion: sourceVersion.id, forkRun: sourceVersion.runId, forkStep: from.step }, v);
     return 'ok';
   }
@@ -303,10 +311,10 @@ function baseVersion(id: string, runId: string, kind: VersionRow['kind'], time: 
   };
 }
 
-function newRun(id: string, liveVersion: string, project: string | undefined, name: string | undefined, time: number, tags: readonly string[] | undefined, notes: string | undefined): Omit<RunRow, 'seq'> {
+function newRun(id: string, liveVersion: string, project: string | undefined, name: string | undefined, time: number, tags: readonly string[] | undefined, notes: string | undefined, group?: string): Omit<RunRow, 'seq'> {
   const t = Number.isNaN(time) ? 0 : time;
   return {
     id, project: project ?? 'uncategorized', name: name ?? id, liveVersion, createdAt: t, updatedAt: t, tags: [...(tags ?? [])],
-    notes: notes ?? '', forkVersion: null, forkRun: null, forkStep: null, deleted: false,
+    notes: notes ?? '', group: group ?? null, forkVersion: null, forkRun: null, forkStep: null, deleted: false,
   };
 }

@@ -2,7 +2,7 @@
 // thread; the caller's thread only posts messages and receives (transferred) results.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, Series, StepRange, StoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
@@ -22,6 +22,8 @@ export interface StoreClientOptions {
   /** sql-wasm.wasm; default: beside the worker script. */
   readonly wasmPath?: string;
   readonly headlineMetric?: string;
+  /** Folders or globs of other tools' logs to import (EngineOptions.sources). */
+  readonly sources?: readonly string[];
   readonly saveDelayMs?: number;
   readonly maxSaveIntervalMs?: number;
 }
@@ -70,6 +72,7 @@ export class StoreClient implements StoreApi {
       snapshotPath: options.snapshotPath,
       wasmPath: options.wasmPath ?? path.join(path.dirname(script), 'sql-wasm.wasm'),
       headlineMetric: options.headlineMetric,
+      sources: options.sources,
       saveDelayMs: options.saveDelayMs,
       maxSaveIntervalMs: options.maxSaveIntervalMs,
     };
@@ -145,9 +148,16 @@ export class StoreClient implements StoreApi {
   series(version: string, key: string, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('series', version, key, range, withTimes); }
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('downsample', version, key, buckets, range, withTimes); }
   history(version: string, query?: HistoryQuery): Promise<HistoryTable> { return this.call('history', version, query); }
+  runsTable(query?: RunsTableQuery): Promise<RunsTable> { return this.call('runsTable', query); }
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage> { return this.call('consoleLines', version, query); }
   systemMetrics(version: string): Promise<SystemMetrics> { return this.call('systemMetrics', version); }
   metadata(version: string): Promise<RunMetadata | null> { return this.call('metadata', version); }
+  mediaKeys(version: string): Promise<MediaKeyInfo[]> { return this.call('mediaKeys', version); }
+  mediaSteps(version: string, key: string): Promise<number[]> { return this.call('mediaSteps', version, key); }
+  mediaAt(version: string, key: string, step: number): Promise<MediaEntry | null> { return this.call('mediaAt', version, key, step); }
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): Promise<MediaEntry[]> { return this.call('mediaEntries', version, key, range, limit); }
+  artifacts(version: string): Promise<ArtifactUse[]> { return this.call('artifacts', version); }
+  artifactRecords(name: string, artifactVersion: string): Promise<ArtifactUse[]> { return this.call('artifactRecords', name, artifactVersion); }
   rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
   rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }

@@ -18,7 +18,8 @@ export interface Downsampled {
  * one bucket, and says whether it did; when it did not, the caller visits the chunk's points instead.
  */
 export interface WholeVisitor {
-  (firstStep: number, lastStep: number, n: number, summary: Float64Array): boolean;
+  /** `summary` holds the chunk's `Summary` from index `at` on (a row of many, read without copying). */
+  (firstStep: number, lastStep: number, n: number, summary: Float64Array, at: number): boolean;
 }
 
 /**
@@ -59,13 +60,13 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
       maxStep[b] = maxS;
     }
   };
-  const whole: WholeVisitor = (firstS, lastS, count, m) => {
+  const whole: WholeVisitor = (firstS, lastS, count, m, at) => {
     // The same bucket the point loop below would give every point of the chunk: it starts from
     // bucketOf(first point) and moves on only at an edge.
     const b = bucketOf(firstS);
     if (!(lastS < edgeOf(b))) return false;
     total += count;
-    merge(b, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+    merge(b, m[at], m[at + 1], m[at + 2], m[at + 3], m[at + 4], m[at + 5], m[at + 6], m[at + 7]);
     return true;
   };
   const visit: Visitor = (steps, values, start, end) => {

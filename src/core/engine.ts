@@ -3,9 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConsolePage, ConsoleQuery, Diagnostic, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
+import { ImportStage } from './importers';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
 import { withRunLock } from './lock';
@@ -16,7 +17,10 @@ import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot } from './snapshot';
+import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
+import { RunsTableQueries } from './runsTable';
+import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -30,6 +34,16 @@ export interface EngineOptions {
   readonly liveness?: Partial<Liveness>;
   /** Headline metric preferred in run listings. */
   readonly headlineMetric?: string;
+  /**
+   * Folders (absolute paths, or globs with `*`, `?` and `**`) where runs of other tools are imported
+   * from: TensorBoard event files (src/core/importers). Read where they are, never written.
+   */
+  readonly sources?: readonly string[];
+  /**
+   * Seconds an imported run's newest step is held after its file last grew, for the rest of its values
+   * to arrive (default 2). The command line reads once and passes 0: it shows every step read.
+   */
+  readonly importHoldSeconds?: number;
 }
 
 export interface EngineIngestResult extends IngestResult {
@@ -41,7 +55,9 @@ export interface EngineIngestResult extends IngestResult {
 export class Engine implements SyncStoreApi {
   private store: RunStore;
   private queries: RunQueries;
+  private media: MediaQueries;
   private ingester: LogIngester;
+  private importer: ImportStage;
   private readonly liveness: Liveness;
   private dirty = false;
   private lastStates = new Map<string, string>();
@@ -61,7 +77,14 @@ export class Engine implements SyncStoreApi {
     };
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
+    this.media = new MediaQueries(this.store, options.logDir);
     this.ingester = new LogIngester(db, this.store, options.logDir);
+    this.importer = this.newImportStage();
+  }
+
+  private newImportStage(): ImportStage {
+    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now, this.options.importHoldSeconds);
   }
 
   get logDir(): string {
@@ -109,6 +132,7 @@ export class Engine implements SyncStoreApi {
       this.db.transaction(() => clearData(this.db));
       this.store.reload();
       this.ingester.reload();
+      this.importer.reload();
       this.lastStates.clear();
       this.dirty = true;
       const result = this.ingestPass(maxBytes);
@@ -122,7 +146,14 @@ export class Engine implements SyncStoreApi {
   private ingestPass(maxBytes?: number): EngineIngestResult {
     try {
       const result = this.db.transaction(() => {
-        const pass = this.ingester.run(maxBytes);
+        // Imported runs first: an op of our log directory may rewind or fork one of them.
+        const imported = this.importer.run(maxBytes);
+        const pass = this.ingester.run(maxBytes === undefined ? undefined : Math.max(0, maxBytes - imported.bytes));
+        pass.rows += imported.rows;
+        pass.points += imported.points;
+        pass.bytes += imported.bytes;
+        pass.more ||= imported.more;
+        pass.diagnostics.unshift(...imported.diagnostics);
         this.store.flush();
         return pass;
       });
@@ -133,13 +164,14 @@ export class Engine implements SyncStoreApi {
       // The transaction rolled back; caches may hold what it undid, so read them again.
       this.store.reload();
       this.ingester.reload();
+      this.importer.reload();
       throw error;
     }
   }
 
   /** Bytes of log not read yet. */
   pendingBytes(): number {
-    return this.ingester.pendingBytes();
+    return this.ingester.pendingBytes() + this.importer.pendingBytes();
   }
 
   /** Runs whose state changed since the last call (for instance a writer that died). */
@@ -163,12 +195,18 @@ export class Engine implements SyncStoreApi {
     return [...this.store.runs.values()]
       .filter((run) => !run.deleted)
       .sort((a, b) => a.seq - b.seq)
-      .map((run) => this.queries.runInfo(run, this.options.headlineMetric));
+      .map((run) => this.withOrigin(this.queries.runInfo(run, this.options.headlineMetric)));
   }
 
   getRun(runOrVersion: string): RunOverview {
     const { run, version } = resolveSource(this.store, runOrVersion);
-    return this.queries.overview(run, version, this.options.headlineMetric);
+    return this.withOrigin(this.queries.overview(run, version, this.options.headlineMetric));
+  }
+
+  /** An imported run says where it is read from. */
+  private withOrigin<T extends RunInfo>(info: T): T {
+    const origin = this.importer.originOf(info.id);
+    return origin ? { ...info, origin } : info;
   }
 
   metricKeys(version: string): MetricKey[] {
@@ -188,6 +226,19 @@ export class Engine implements SyncStoreApi {
     return this.queries.history(this.versionId(version), query);
   }
 
+  runsTable(query?: RunsTableQuery): RunsTable {
+    const table = new RunsTableQueries(this.store, this.queries).table(query);
+    if (!query?.filter?.trim()) return table;
+    let filter;
+    try {
+      filter = parseQuery(query.filter, table);
+    } catch (error) {
+      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message}`);
+      throw error;
+    }
+    return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+  }
+
   consoleLines(version: string, query?: ConsoleQuery): ConsolePage {
     for (const [name, value] of [['offset', query?.offset], ['limit', query?.limit]] as const) {
       if (value !== undefined && !Number.isSafeInteger(value)) throw new RunRewindError('bad-argument', `the console's ${name} must be an integer, got ${value}`);
@@ -202,6 +253,36 @@ export class Engine implements SyncStoreApi {
 
   metadata(version: string): RunMetadata | null {
     return this.queries.recordings.metadata(this.versionId(version));
+  }
+
+  mediaKeys(version: string): MediaKeyInfo[] {
+    return this.media.mediaKeys(this.versionId(version));
+  }
+
+  mediaSteps(version: string, key: string): number[] {
+    return this.media.mediaSteps(this.versionId(version), mediaKey(key));
+  }
+
+  mediaAt(version: string, key: string, step: number): MediaEntry | null {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RunRewindError('bad-argument', `a media step must be a non-negative integer, got ${step}`);
+    return this.media.mediaAt(this.versionId(version), mediaKey(key), step);
+  }
+
+  mediaEntries(version: string, key: string, range?: StepRange, limit?: number): MediaEntry[] {
+    for (const [name, value] of [['range.from', range?.from], ['range.to', range?.to], ['limit', limit]] as const) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RunRewindError('bad-argument', `the media ${name} must be a non-negative integer, got ${value}`);
+    }
+    return this.media.mediaEntries(this.versionId(version), mediaKey(key), range, limit);
+  }
+
+  artifacts(version: string): ArtifactUse[] {
+    return this.media.artifacts(this.versionId(version));
+  }
+
+  artifactRecords(name: string, artifactVersion: string): ArtifactUse[] {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new RunRewindError('bad-argument', `an artifact name is 1 to 128 letters, digits, '_', '-' and '.', got ${JSON.stringify(name)}`);
+    if (typeof artifactVersion !== 'string' || !/^v\d+$/.test(artifactVersion)) throw new RunRewindError('bad-argument', `an artifact version is v0, v1, …, got ${JSON.stringify(artifactVersion)}`);
+    return this.media.artifactRecords(name, artifactVersion);
   }
 
   /** A version id, or the live version of a run id. */
@@ -298,7 +379,9 @@ export class Engine implements SyncStoreApi {
     this.db = db;
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
+    this.media = new MediaQueries(this.store, this.options.logDir);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
+    this.importer = this.newImportStage();
     this.lastStates.clear();
     this.startupNote = undefined;
     const result = this.ingest();
@@ -322,4 +405,9 @@ export class Engine implements SyncStoreApi {
   close(): void {
     this.db.close();
   }
+}
+
+function mediaKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) throw new RunRewindError('bad-argument', `a media key must be a non-empty string, got ${JSON.stringify(key)}`);
+  return key;
 }

@@ -34,6 +34,7 @@ export function runJson(run: RunInfo): Json {
     created_at: run.createdAt, updated_at: run.updatedAt, headline: run.headline, tags: run.tags, notes: run.notes,
     forked_from: run.forkedFrom ? { run: run.forkedFrom.run, version: run.forkedFrom.version, step: run.forkedFrom.step } : null,
     versions: run.versions.map((v) => versionJson(v, run.liveVersion)),
+    ...(run.origin ? { origin: { kind: run.origin.kind, path: run.origin.path } } : {}),
   });
 }
 

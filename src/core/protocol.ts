@@ -43,6 +43,8 @@ export interface StartRecord {
   readonly config?: Record<string, unknown>;
   readonly tags?: string[];
   readonly notes?: string;
+  /** The run's group (wandb's `group=`); read on `new` and `fork` starts. */
+  readonly group?: string;
   readonly pid?: number;
   readonly host?: string;
   readonly heartbeat?: number;
@@ -176,16 +178,82 @@ export interface MetadataRecord {
   readonly metadata: RunMetadata;
 }
 
-export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord;
+/** The kinds of media a writer logs (revision 1.2); a reader keeps a kind it does not know as a file. */
+export const MEDIA_KINDS = ['image', 'histogram', 'table', 'audio', 'video', 'html'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/**
+ * One logged media value (docs/PROTOCOL.md, `media`). Its file, when it has one, is
+ * `media/<sha256[0..2]>/<sha256>.<format>` under the log directory: readers derive the path, records never name one.
+ */
+export interface MediaItem {
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly format?: string;
+  readonly caption?: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Histograms: n+1 ascending bin edges and n counts. */
+  readonly bins?: readonly number[];
+  readonly counts?: readonly number[];
+  /** Tables: column names, row count, and the chart `wandb.plot.*` asked for. */
+  readonly columns?: readonly string[];
+  readonly rows?: number;
+  readonly chart?: Readonly<Record<string, unknown>>;
+  /** Fields a newer writer adds (and audio/video fields) are kept as written. */
+  readonly [field: string]: unknown;
+}
+
+/** Media logged under `key` with the row of `step` (revision 1.2): one item, or several for a list. */
+export interface MediaRecord {
+  readonly type: 'media';
+  readonly time: number;
+  readonly step: number;
+  readonly key: string;
+  readonly kind: string;
+  readonly items: readonly MediaItem[];
+}
+
+/** Where a media item's file is, relative to the log directory ('/'-separated), or undefined when it has none. */
+export function mediaFile(item: MediaItem): string | undefined {
+  if (typeof item.sha256 !== 'string' || typeof item.format !== 'string') return undefined;
+  return `media/${item.sha256.slice(0, 2)}/${item.sha256}.${item.format}`;
+}
+
+export type ArtifactAction = 'log' | 'use' | 'link';
+
+/** A run version logged, used or linked a version of an artifact (revision 1.2; docs/PROTOCOL.md `artifact`). */
+export interface ArtifactRecord {
+  readonly type: 'artifact';
+  readonly time: number;
+  readonly action: ArtifactAction;
+  /** The version's last committed step when it happened; null before its first row. */
+  readonly step: number | null;
+  readonly name: string;
+  /** `v0`, `v1`, … */
+  readonly version: string;
+  readonly artifact_type: string;
+  readonly digest?: string;
+  readonly size?: number;
+  readonly files?: number;
+  readonly aliases: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly description?: string;
+  /** For `use` and `link`: the run and run version that logged the artifact version. */
+  readonly source_run?: string;
+  readonly source_version?: string;
+}
+
+export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord | MediaRecord | ArtifactRecord;
 export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
 
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
-  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata',
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact',
 ]);
 /** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
-export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata']);
+export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata', 'media', 'artifact']);
 export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
 
 /** Makes a file stamp that sorts by creation time. */

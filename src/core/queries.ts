@@ -5,7 +5,8 @@
 // recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { RecordingQueries } from './recordingQueries';
-import { Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { Entry, SUMMARY_BLOCK, Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { CHUNK_SIZE } from './schema';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
 import type { Row } from './sqlite';
@@ -69,25 +70,41 @@ export class RunQueries {
 
   /** Visits the stored chunks of one key's visible history within [lo, hi], in step order. */
   forEachPoint(version: string, keyId: number, lo: number, hi: number, visit: ChunkVisitor): void {
-    this.forEachChunk(version, lo, hi, (v, a, b) => ['SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [v, keyId, a, b]], visit);
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
+      const span = this.pointSpan(seg.version, keyId, a, b);
+      if (span) this.visitChunks(POINTS_BETWEEN, [seg.version, keyId, span[0], span[1]], a, b, visit);
+    }
+  }
+
+  /** Visits the step index (steps and times) of a visible history within [lo, hi]. */
+  forEachStep(version: string, lo: number, hi: number, visit: ChunkVisitor): void {
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
+      const span = this.stepSpan(seg.version, a, b);
+      if (span) this.visitChunks(STEPS_BETWEEN, [seg.version, span[0], span[1]], a, b, visit);
+    }
+  }
+
+  /** Visits the chunks a query returns (first_step, n, steps and a Float64 blob), each cut to [a, b]. */
+  private visitChunks(sql: string, params: Row, a: number, b: number, visit: ChunkVisitor): void {
+    this.store.db.each(sql, params, (r) => {
+      const steps = stepsOf(r[1] as Uint8Array | null, r[0] as number, r[2] as number);
+      const start = lowerBound(steps, a);
+      const end = upperBound(steps, b);
+      if (end > start) visit(steps, float64Of(r[3] as Uint8Array), start, end);
+    });
   }
 
   /**
-   * Visits the chunks a query picks in each lineage segment of [lo, hi] (rows of first_step, n, steps and
-   * a Float64 blob), each cut to the segment's clipped range.
+   * The first and last chunk of a version's points of a key that overlap [a, b]: two lookups in the
+   * last-step index (steps ascend chunk after chunk), not a walk from the first chunk.
    */
-  private forEachChunk(version: string, lo: number, hi: number, query: (version: string, a: number, b: number) => [string, Row], visit: ChunkVisitor): void {
-    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      const [sql, params] = query(seg.version, a, finiteOr(b));
-      this.store.db.each(sql, params, (r) => {
-        const first = r[0] as number;
-        const n = r[1] as number;
-        const steps = stepsOf(r[2] as Uint8Array | null, first, n);
-        const start = lowerBound(steps, a);
-        const end = upperBound(steps, b);
-        if (end > start) visit(steps, float64Of(r[3] as Uint8Array), start, end);
-      });
-    }
+  private pointSpan(version: string, keyId: number, a: number, b: number): [number, number] | undefined {
+    return span(this.store.db.get(POINT_AT, [version, keyId, a]), () => this.store.db.get(POINT_AT, [version, keyId, finiteOr(b)]), () => this.store.db.get(POINT_LAST, [version, keyId]), b);
+  }
+
+  /** The first and last chunk of a version's step index that overlap [a, b]. */
+  private stepSpan(version: string, a: number, b: number): [number, number] | undefined {
+    return span(this.store.db.get(STEP_AT, [version, a]), () => this.store.db.get(STEP_AT, [version, finiteOr(b)]), () => this.store.db.get(STEP_LAST, [version]), b);
   }
 
   series(version: string, key: string, range: StepRange | undefined, withTimes: boolean): Series {
@@ -107,10 +124,11 @@ export class RunQueries {
   }
 
   /**
-   * Min/max downsampling in one pass over the stored chunks: the step extent comes from two index
-   * lookups; a chunk inside one bucket is taken from its stored summary, the others are read one at a
-   * time and let go, so the cost follows the buckets drawn and memory holds only the answer. A range
-   * small enough to come back whole is read again as points.
+   * Min/max downsampling in one pass: the step extent comes from index lookups; each chunk inside one
+   * bucket is taken from its summary (point_summaries, SUMMARY_BLOCK chunks to a row), and only the
+   * chunks a bucket edge, the range or a lineage cut splits — and the last, unsealed one — are read as
+   * points, one at a time and let go. So the cost follows the buckets drawn and memory holds only the
+   * answer. A range small enough to come back whole is read again as points.
    */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.store.requireVersion(version);
@@ -120,32 +138,52 @@ export class RunQueries {
     if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
     const counter = new NonFiniteCounter();
     const db = this.store.db;
+    // The steps of a contiguous chunk read as points are made here, once per call: each is let go
+    // before the next is read.
+    const scratch = new Float64Array(CHUNK_SIZE);
     const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
       for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-        db.each('SELECT chunk, first_step, last_step, n, summary FROM point_chunks WHERE version=? AND key=? AND last_step>=? AND first_step<=? ORDER BY chunk', [seg.version, keyId, a, finiteOr(b)], (r) => {
-          const first = r[1] as number;
-          const last = r[2] as number;
-          const n = r[3] as number;
-          const summary = r[4] as Uint8Array | null;
-          // A chunk cut by the range or a lineage segment has points that do not count: read them.
-          if (summary && first >= a && last <= b) {
-            const m = float64Of(summary);
-            if (whole(first, last, n, m)) {
-              counter.nan += m[Summary.NaN];
-              counter.posInf += m[Summary.PosInf];
-              counter.negInf += m[Summary.NegInf];
-              return;
-            }
-          }
-          const p = db.get('SELECT steps, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?', [seg.version, keyId, r[0] as number])!;
-          const steps = stepsOf(p[0] as Uint8Array | null, first, n);
+        const span = this.pointSpan(seg.version, keyId, a, b);
+        if (!span) continue;
+        const [c0, c1] = span;
+        const points = (chunk: number): void => {
+          const p = db.get(POINT_CHUNK, [seg.version, keyId, chunk]);
+          if (!p) return;
+          const steps = stepsOf(p[1] as Uint8Array | null, p[0] as number, p[2] as number, scratch);
           const start = lowerBound(steps, a);
           const end = upperBound(steps, b);
           if (end <= start) return;
-          const values = float64Of(p[1] as Uint8Array);
+          const values = float64Of(p[3] as Uint8Array);
           counter.add(values, start, end);
           visit(steps, values, start, end);
+        };
+        // Chunks without an entry (the unsealed last one, or a gap) are read as points, in step order.
+        let next = c0;
+        db.each(SUMMARY_BLOCKS, [seg.version, keyId, Math.floor(c0 / SUMMARY_BLOCK), Math.floor(c1 / SUMMARY_BLOCK)], (r) => {
+          const base = (r[0] as number) * SUMMARY_BLOCK;
+          const data = float64Of(r[1] as Uint8Array);
+          const entries = Math.floor(data.length / Entry.Length);
+          for (let i = Math.max(0, c0 - base); i < entries && base + i <= c1; i++) {
+            const o = i * Entry.Length;
+            const n = data[o + Entry.N];
+            if (n === 0) continue;
+            const chunk = base + i;
+            while (next < chunk) points(next++);
+            next = chunk + 1;
+            const first = data[o + Entry.First];
+            const last = data[o + Entry.Last];
+            // A chunk cut by the range or a lineage segment has points that do not count: read them.
+            const m = o + Entry.Summary;
+            if (first >= a && last <= b && whole(first, last, n, data, m)) {
+              counter.nan += data[m + Summary.NaN];
+              counter.posInf += data[m + Summary.PosInf];
+              counter.negInf += data[m + Summary.NegInf];
+            } else {
+              points(chunk);
+            }
+          }
         });
+        while (next <= c1) points(next++);
       }
     });
     if (result.total <= buckets * 4) return this.series(version, key, range, withTimes);
@@ -157,11 +195,13 @@ export class RunQueries {
     let first: number | undefined;
     let last: number | undefined;
     for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      const head = this.store.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY chunk LIMIT 1', [seg.version, keyId, a]);
-      const tail = this.store.db.get('SELECT first_step, n, steps FROM point_chunks WHERE version=? AND key=? AND first_step<=? ORDER BY chunk DESC LIMIT 1', [seg.version, keyId, finiteOr(b)]);
+      const span = this.pointSpan(seg.version, keyId, a, b);
+      if (!span) continue;
+      const head = this.store.db.get(POINT_STEPS, [seg.version, keyId, span[0]]);
+      const tail = this.store.db.get(POINT_STEPS, [seg.version, keyId, span[1]]);
       if (!head || !tail) continue;
-      const hs = stepsOf(head[2] as Uint8Array | null, head[0] as number, head[1] as number);
-      const ts = stepsOf(tail[2] as Uint8Array | null, tail[0] as number, tail[1] as number);
+      const hs = stepsOf(head[1] as Uint8Array | null, head[0] as number, head[2] as number);
+      const ts = stepsOf(tail[1] as Uint8Array | null, tail[0] as number, tail[2] as number);
       const i = lowerBound(hs, a);
       const j = upperBound(ts, b) - 1;
       if (i >= hs.length || j < 0 || hs[i] > ts[j]) continue;
@@ -177,77 +217,93 @@ export class RunQueries {
     return withTimes ? { ...series, times: this.timesOf(version, steps) } : series;
   }
 
-  /** Wall times of the given (sorted) steps of a version's visible history; NaN where unknown. */
+  /**
+   * Wall times of the given (sorted) steps of a version's visible history; NaN where unknown. Each
+   * step's chunk is found in the last-step index and read once for all the given steps it holds, so a
+   * downsampled answer reads a chunk or two per bucket, not every chunk between its ends.
+   */
   timesOf(version: string, steps: Float64Array): Float64Array {
     const out = new Float64Array(steps.length).fill(Number.NaN);
     if (steps.length === 0) return out;
-    const lo = steps[0];
-    const hi = steps[steps.length - 1];
-    let i = 0;
-    this.forEachStep(version, lo, hi, (s, t, a, b) => {
-      for (let j = a; j < b && i < steps.length; j++) {
-        while (i < steps.length && steps[i] < s[j]) i++;
-        if (i < steps.length && steps[i] === s[j]) out[i++] = t[j];
+    for (const [seg, a, b] of this.clipped(version, steps[0], steps[steps.length - 1])) {
+      let i = lowerBound(steps, a);
+      const end = upperBound(steps, b);
+      while (i < end) {
+        const c = this.store.db.get(STEP_CHUNK_AT, [seg.version, steps[i]]);
+        if (!c) break;
+        const first = c[0] as number;
+        const blob = c[1] as Uint8Array | null;
+        const t = float64Of(c[3] as Uint8Array);
+        // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
+        if (!blob) {
+          const last = first + (c[2] as number) - 1;
+          for (; i < end && steps[i] <= last; i++) {
+            const j = steps[i] - first;
+            if (j >= 0 && Number.isInteger(j)) out[i] = t[j];
+          }
+          continue;
+        }
+        const s = float64Of(blob);
+        for (let j = 0; i < end; i++) {
+          j = lowerBound(s, steps[i], j);
+          if (j === s.length) break;
+          if (s[j] === steps[i]) out[i] = t[j];
+        }
       }
-    });
+    }
     return out;
   }
 
-  /** Visits the step index (steps and times) of a visible history within [lo, hi]. */
-  forEachStep(version: string, lo: number, hi: number, visit: ChunkVisitor): void {
-    this.forEachChunk(version, lo, hi, (v, a, b) => ['SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? ORDER BY chunk', [v, a, b]], visit);
+  /**
+   * Number of rows of a version with a step below `x` (or at most `x` when `through`): one lookup in
+   * the last-step index, since chunk c holds rows c*CHUNK_SIZE onwards (schema.ts CHUNK_SIZE).
+   */
+  private rank(version: string, x: number, through: boolean): number {
+    const c = Number.isFinite(x) ? this.store.db.get(STEP_RANK_AT, [version, x]) : undefined;
+    if (!c) {
+      const last = this.store.db.get(STEP_LAST, [version]);
+      return last ? (last[0] as number) * CHUNK_SIZE + (last[1] as number) : 0;
+    }
+    const steps = stepsOf(c[3] as Uint8Array | null, c[1] as number, c[2] as number);
+    return (c[0] as number) * CHUNK_SIZE + (through ? upperBound(steps, x) : lowerBound(steps, x));
   }
 
-  /**
-   * Number of steps in a visible history, within [lo, hi]: chunks inside the range are summed by SQLite
-   * without leaving it; only the (at most two) chunks the range cuts are decoded.
-   */
+  /** Number of steps in a visible history within [lo, hi]: two index lookups per lineage segment. */
   countSteps(version: string, lo = 0, hi = Number.POSITIVE_INFINITY): number {
     let count = 0;
-    for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      const hiStep = finiteOr(b);
-      count += (this.store.db.get('SELECT SUM(n) FROM step_chunks WHERE version=? AND first_step>=? AND last_step<=?', [seg.version, a, hiStep])?.[0] as number | null) ?? 0;
-      this.store.db.each('SELECT first_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? AND first_step<=? AND (first_step<? OR last_step>?)', [seg.version, a, hiStep, a, hiStep], (r) => {
-        const steps = stepsOf(r[2] as Uint8Array | null, r[0] as number, r[1] as number);
-        count += upperBound(steps, b) - lowerBound(steps, a);
-      });
-    }
+    for (const [seg, a, b] of this.clipped(version, lo, hi)) count += Math.max(0, this.rank(seg.version, b, true) - this.rank(seg.version, a, false));
     return count;
   }
 
   /**
-   * Steps and times of the rows offset..offset+limit-1 of a visible history within [lo, hi]: the chunk
-   * index (first/last step, n) is walked a batch at a time and stops at the page; only the page's chunks
-   * have their steps and times read.
+   * Steps and times of the rows offset..offset+limit-1 of a visible history within [lo, hi]: each
+   * lineage segment's rows are counted from the index, and the page's chunks are found by row number
+   * and read alone.
    */
   private stepPage(version: string, lo: number, hi: number, offset: number, limit: number): [number[], number[]] {
     const steps: number[] = [];
     const times: number[] = [];
-    let index = 0;
+    let skip = offset;
     for (const [seg, a, b] of this.clipped(version, lo, hi)) {
-      let next = 0;
-      for (;;) {
-        if (steps.length >= limit) return [steps, times];
-        const batch = this.store.db.all('SELECT chunk, first_step, last_step, n FROM step_chunks WHERE version=? AND chunk>=? AND last_step>=? AND first_step<=? ORDER BY chunk LIMIT 256', [seg.version, next, a, finiteOr(b)]);
-        if (batch.length === 0) break;
-        for (const r of batch) {
-          if (steps.length >= limit) return [steps, times];
-          const inside = (r[1] as number) >= a && (r[2] as number) <= b;
-          if (inside && index + (r[3] as number) <= offset) {
-            index += r[3] as number;
-            continue;
-          }
-          const c = this.store.db.get('SELECT first_step, n, steps, times FROM step_chunks WHERE version=? AND chunk=?', [seg.version, r[0] as number])!;
-          const s = stepsOf(c[2] as Uint8Array | null, c[0] as number, c[1] as number);
-          const t = float64Of(c[3] as Uint8Array);
-          for (let j = lowerBound(s, a), end = upperBound(s, b); j < end && steps.length < limit; j++, index++) {
-            if (index < offset) continue;
-            steps.push(s[j]);
-            times.push(t[j]);
-          }
-        }
-        next = (batch[batch.length - 1][0] as number) + 1;
+      if (steps.length >= limit) break;
+      const from = this.rank(seg.version, a, false);
+      const to = this.rank(seg.version, b, true);
+      if (skip >= to - from) {
+        skip -= Math.max(0, to - from);
+        continue;
       }
+      const row = from + skip;
+      skip = 0;
+      const end = Math.min(to, row + limit - steps.length);
+      this.store.db.each(STEPS_BETWEEN, [seg.version, Math.floor(row / CHUNK_SIZE), Math.floor((end - 1) / CHUNK_SIZE)], (r) => {
+        const base = (r[4] as number) * CHUNK_SIZE;
+        const s = stepsOf(r[1] as Uint8Array | null, r[0] as number, r[2] as number);
+        const t = float64Of(r[3] as Uint8Array);
+        for (let j = Math.max(row, base) - base, stop = Math.min(end, base + s.length) - base; j < stop; j++) {
+          steps.push(s[j]);
+          times.push(t[j]);
+        }
+      });
     }
     return [steps, times];
   }
@@ -538,6 +594,34 @@ export class RunQueries {
     };
   }
 
+}
+
+// The chunk lookups above. *_AT finds the first chunk whose last step is at or after a step (the
+// last-step index, schema 8); *_BETWEEN reads chunks by number.
+const POINT_AT = 'SELECT chunk, first_step FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const POINT_LAST = 'SELECT MAX(chunk) FROM point_chunks WHERE version=? AND key=?';
+const POINTS_BETWEEN = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
+const POINT_CHUNK = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?';
+const POINT_STEPS = 'SELECT first_step, steps, n FROM point_chunks WHERE version=? AND key=? AND chunk=?';
+const SUMMARY_BLOCKS = 'SELECT block, data FROM point_summaries WHERE version=? AND key=? AND block BETWEEN ? AND ? ORDER BY block';
+const STEP_AT = 'SELECT chunk, first_step FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const STEP_RANK_AT = 'SELECT chunk, first_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const STEP_CHUNK_AT = 'SELECT first_step, steps, n, times FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const STEP_LAST = 'SELECT chunk, n FROM step_chunks WHERE version=? ORDER BY chunk DESC LIMIT 1';
+const STEPS_BETWEEN = 'SELECT first_step, steps, n, times, chunk FROM step_chunks WHERE version=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
+
+/**
+ * The chunks overlapping [a, b], given the first chunk ending at or after a and (asked only then) the
+ * first ending at or after b, and the last chunk: [first, last] chunk numbers, or undefined.
+ */
+function span(atA: Row | undefined, atB: () => Row | undefined, last: () => Row | undefined, b: number): [number, number] | undefined {
+  if (!atA) return undefined;
+  const c0 = atA[0] as number;
+  const r = atB();
+  let c1: number;
+  if (r) c1 = (r[1] as number) <= b ? (r[0] as number) : (r[0] as number) - 1;
+  else c1 = last()?.[0] as number;
+  return c1 >= c0 ? [c0, c1] : undefined;
 }
 
 type Piece = [steps: Float64Array, values: Float64Array, start: number, end: number];

@@ -3,7 +3,7 @@
 // applied (its run exists, its step comes after the last one, it is the first record of its file) is
 // apply.ts's question. An importer of another format builds the same typed records itself.
 import { PROTOCOL_VERSION, RECORD_TYPES, parseLine } from './protocol';
-import type { ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
+import type { ArtifactRecord, ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MediaItem, MediaRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
 import { MAX_NAME_LENGTH, RECORD_VERSION_ID_PATTERN, RUN_ID_PATTERN, isStep, recordName } from './runSpec';
 import { MAX_RECORD_NESTING, isPlainObject, nestedDeeperThan } from './values';
 
@@ -87,6 +87,8 @@ function parseWriterRecord(type: RecordType, r: Record<string, unknown>, time: n
     case 'console': return parseConsole(r, time);
     case 'system': return parseSystem(r, time);
     case 'metadata': return parseMetadata(r, time);
+    case 'media': return parseMedia(r, time);
+    case 'artifact': return parseArtifact(r, time);
     default:
       return new RecordProblem('misplaced', `a ${JSON.stringify(type)} record belongs in an ops file, not a writer file`, type);
   }
@@ -169,6 +171,89 @@ function parseMetadata(r: Record<string, unknown>, time: number): MetadataRecord
   return { type: 'metadata', time, metadata: m as RunMetadata };
 }
 
+/** Most items one media record holds (wandb keeps at most 108 images per key and step). */
+export const MAX_MEDIA_ITEMS = 1000;
+/** Most bins of a histogram (wandb's limit). */
+export const MAX_HISTOGRAM_BINS = 512;
+const SHA256 = /^[0-9a-f]{64}$/;
+const MEDIA_FORMAT = /^[a-z0-9]{1,16}$/;
+const KIND_NEEDS_FILE = new Set(['image', 'table', 'audio', 'html']);
+
+/**
+ * A media record (revision 1.2): every field a reader relies on is checked, so a file path derived from
+ * `sha256` and `format` can never leave the log directory. One bad item refuses the record, naming it.
+ */
+function parseMedia(r: Record<string, unknown>, time: number): MediaRecord | RecordProblem {
+  const fail = (reason: string): RecordProblem => new RecordProblem('field', reason, 'media');
+  const { step, key, kind, items } = r;
+  if (!isStep(step)) return fail(`"step" must be a non-negative integer, got ${short(step)}`);
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_NAME_LENGTH) return fail(`"key" must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${short(key)}`);
+  if (typeof kind !== 'string' || !MEDIA_FORMAT.test(kind)) return fail(`"kind" must be a media kind such as "image", "histogram" or "table", got ${short(kind)}`);
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_MEDIA_ITEMS) return fail(`"items" must be an array of 1 to ${MAX_MEDIA_ITEMS} objects, got ${short(items)}`);
+  const out: MediaItem[] = new Array<MediaItem>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    const where = `"items[${i}]"`;
+    if (!isPlainObject(item)) return fail(`${where} must be an object, got ${short(item)}`);
+    const hasFile = item.sha256 !== undefined || item.format !== undefined;
+    if (hasFile || KIND_NEEDS_FILE.has(kind)) {
+      if (typeof item.sha256 !== 'string' || !SHA256.test(item.sha256)) return fail(`${where}.sha256 must be 64 lowercase hex digits, got ${short(item.sha256)}`);
+      if (typeof item.format !== 'string' || !MEDIA_FORMAT.test(item.format)) return fail(`${where}.format must be 1 to 16 lowercase letters and digits (a file extension), got ${short(item.format)}`);
+    }
+    for (const field of ['size', 'width', 'height', 'rows'] as const) {
+      if (item[field] !== undefined && !isStep(item[field])) return fail(`${where}.${field} must be a non-negative integer, got ${short(item[field])}`);
+    }
+    if (item.caption !== undefined && item.caption !== null && typeof item.caption !== 'string') return fail(`${where}.caption must be a string, got ${short(item.caption)}`);
+    if (item.columns !== undefined && !(Array.isArray(item.columns) && item.columns.every((c) => typeof c === 'string'))) return fail(`${where}.columns must be an array of strings, got ${short(item.columns)}`);
+    if (item.chart !== undefined && !isPlainObject(item.chart)) return fail(`${where}.chart must be an object, got ${short(item.chart)}`);
+    if (kind === 'histogram') {
+      const { bins, counts } = item;
+      if (!isNumbers(counts) || counts.length === 0 || counts.length > MAX_HISTOGRAM_BINS) return fail(`${where}.counts must be an array of 1 to ${MAX_HISTOGRAM_BINS} numbers, got ${short(counts)}`);
+      if (!isNumbers(bins) || bins.length !== counts.length + 1) return fail(`${where}.bins must be an array of ${counts.length + 1} numbers (one more than counts), got ${short(bins)}`);
+    }
+    out[i] = item as MediaItem;
+  }
+  return { type: 'media', time, step, key, kind, items: out };
+}
+
+const ARTIFACT_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const ARTIFACT_VERSION = /^v(0|[1-9]\d{0,8})$/;
+const ALIAS = /^[^\s:/]{1,128}$/;
+
+/** An artifact record (revision 1.2): which artifact version a run version logged, used or linked. */
+function parseArtifact(r: Record<string, unknown>, time: number): ArtifactRecord | RecordProblem {
+  const fail = (reason: string): RecordProblem => new RecordProblem('field', reason, 'artifact');
+  const { action, step, name, version, artifact_type: artifactType, aliases } = r;
+  if (action !== 'log' && action !== 'use' && action !== 'link') return fail(`"action" must be "log", "use" or "link", got ${short(action)}`);
+  if (step !== null && step !== undefined && !isStep(step)) return fail(`"step" must be a non-negative integer or null, got ${short(step)}`);
+  if (typeof name !== 'string' || !ARTIFACT_NAME.test(name)) return fail(`"name" must be 1 to 128 letters, digits, '_', '-' and '.', got ${short(name)}`);
+  if (typeof version !== 'string' || !ARTIFACT_VERSION.test(version)) return fail(`"version" must be v0, v1, …, got ${short(version)}`);
+  if (typeof artifactType !== 'string' || artifactType.length === 0 || artifactType.length > MAX_NAME_LENGTH) return fail(`"artifact_type" must be a non-empty string, got ${short(artifactType)}`);
+  if (aliases !== undefined && !(Array.isArray(aliases) && aliases.every((a) => typeof a === 'string' && ALIAS.test(a)))) return fail(`"aliases" must be an array of aliases (no spaces, ':' or '/'), got ${short(aliases)}`);
+  for (const field of ['size', 'files'] as const) {
+    if (r[field] !== undefined && !isStep(r[field])) return fail(`"${field}" must be a non-negative integer, got ${short(r[field])}`);
+  }
+  for (const field of ['digest', 'description'] as const) {
+    if (r[field] !== undefined && r[field] !== null && typeof r[field] !== 'string') return fail(`"${field}" must be a string, got ${short(r[field])}`);
+  }
+  if (r.metadata !== undefined && r.metadata !== null && !isPlainObject(r.metadata)) return fail(`"metadata" must be an object, got ${short(r.metadata)}`);
+  const sourceRun = r.source_run;
+  const sourceVersion = r.source_version;
+  if (sourceRun !== undefined && sourceRun !== null && (typeof sourceRun !== 'string' || !RUN_ID_PATTERN.test(sourceRun))) return fail(`"source_run" must be a run id, got ${short(sourceRun)}`);
+  if (sourceVersion !== undefined && sourceVersion !== null && (typeof sourceVersion !== 'string' || !RECORD_VERSION_ID_PATTERN.test(sourceVersion))) return fail(`"source_version" must be a version id, got ${short(sourceVersion)}`);
+  return {
+    type: 'artifact', time, action, step: isStep(step) ? step : null, name, version, artifact_type: artifactType,
+    digest: typeof r.digest === 'string' ? r.digest : undefined, size: isStep(r.size) ? r.size : undefined, files: isStep(r.files) ? r.files : undefined,
+    aliases: (aliases as string[] | undefined) ?? [], metadata: isPlainObject(r.metadata) ? r.metadata : undefined,
+    description: typeof r.description === 'string' ? r.description : undefined,
+    source_run: typeof sourceRun === 'string' ? sourceRun : undefined, source_version: typeof sourceVersion === 'string' ? sourceVersion : undefined,
+  };
+}
+
+function isNumbers(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number');
+}
+
 function parseStart(r: Record<string, unknown>, time: number): StartRecord | RecordProblem {
   const protocol = r.protocol;
   if (typeof protocol === 'number' && protocol > PROTOCOL_VERSION) {
@@ -189,7 +274,7 @@ function parseStart(r: Record<string, unknown>, time: number): StartRecord | Rec
   return {
     type: 'start', protocol: typeof protocol === 'number' ? protocol : PROTOCOL_VERSION, time, run, version, mode,
     project: recordName(r.project), name: recordName(r.name), config: isPlainObject(r.config) ? r.config : undefined,
-    tags: tagsOf(r.tags), notes: typeof r.notes === 'string' ? r.notes : undefined,
+    tags: tagsOf(r.tags), notes: typeof r.notes === 'string' ? r.notes : undefined, group: recordName(r.group),
     pid: typeof r.pid === 'number' && Number.isInteger(r.pid) ? r.pid : undefined,
     host: typeof r.host === 'string' ? r.host : undefined,
     heartbeat: typeof r.heartbeat === 'number' && r.heartbeat > 0 ? r.heartbeat : undefined,

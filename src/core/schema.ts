@@ -1,10 +1,16 @@
 // The store's SQLite schema and its migrations. The store is an index of the logs, so a snapshot of an
 // older schema with no migration path is simply rebuilt from the logs.
+import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 8;
 
-/** Points per stored chunk of a series (and steps per chunk of a version's step index). */
+/**
+ * Points per stored chunk of a series (and steps per chunk of a version's step index). Every chunk but
+ * the last of a version (and key) holds exactly CHUNK_SIZE: the appender seals a chunk when it is full
+ * and steps only increase, so row r of a version is in chunk floor(r / CHUNK_SIZE). History pages seek
+ * on that, and point_summaries has an entry for each full chunk.
+ */
 export const CHUNK_SIZE = 1024;
 
 const SCHEMA_V1 = `
@@ -122,8 +128,8 @@ CREATE TABLE diagnostics (
 CREATE INDEX diagnostics_by_file ON diagnostics (file);
 `;
 
-/** Migrations from version N-1 to N, indexed by N. */
-const MIGRATIONS: Record<number, string> = {
+/** Migrations from version N-1 to N, indexed by N: SQL, or a function when rows must be computed. */
+const MIGRATIONS: Record<number, string | ((db: Db) => void)> = {
   1: SCHEMA_V1,
   // The run a file's first record applied to, so a file that arrives late (sorting before one already
   // applied to the same run) is noticed: see LogIngester.
@@ -161,6 +167,73 @@ CREATE TABLE version_metadata (
   // A chunk's downsampling summary (chunks.ts `Summary`). Chunks stored before it have NULL and are
   // downsampled from their points, as before.
   4: 'ALTER TABLE point_chunks ADD COLUMN summary BLOB;',
+  // Media records (protocol 1.2): one row per record, its items as JSON; the files stay in the log
+  // directory. Found by key and step, for a slider over 10,000 images.
+  5: `
+CREATE TABLE media (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  time REAL,
+  items TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+CREATE INDEX media_by_key ON media (version, key, step);
+
+-- Artifact versions a run version logged, used or linked (step NULL: before its first row); the record as JSON.
+CREATE TABLE artifacts (
+  version TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER,
+  action TEXT NOT NULL,
+  name TEXT NOT NULL,
+  artifact_version TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (version, seq)
+) WITHOUT ROWID;
+CREATE INDEX artifacts_by_name ON artifacts (name, artifact_version);
+`,
+  // A run's group (a start record's `group`, wandb's `group=`), for the runs table.
+  6: 'ALTER TABLE runs ADD COLUMN run_group TEXT;',
+  // Imported sources (src/core/importers): per imported run, the folder it is read from, the version its
+  // records go to, and how far each of its files was read, as JSON. Kept beside the data it produced, as
+  // `files` is, so a snapshot never disagrees with what it has imported.
+  7: `
+CREATE TABLE import_runs (
+  dir TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  run TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+`,
+  // The chunk summaries move out of point_chunks: a summary after an 8 KB value blob is read by walking
+  // the row's overflow pages, and one row per chunk is 48,829 rows for a 50M-point key. A row of
+  // point_summaries holds SUMMARY_BLOCK chunks' summaries (chunks.ts `Entry`); point_chunks.summary is
+  // no longer read or written (dropping or clearing it would rewrite every chunk). The two indexes let a query find the
+  // chunk holding a step with one lookup instead of a walk from the first chunk. Every full chunk gets
+  // its summary computed from its points, so chunks stored before schema 4 are summarized too.
+  8: (db) => {
+    db.exec(`
+CREATE TABLE point_summaries (
+  version TEXT NOT NULL,
+  key INTEGER NOT NULL,
+  block INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE UNIQUE INDEX point_summaries_key ON point_summaries (version, key, block);
+CREATE INDEX point_chunks_by_last ON point_chunks (version, key, last_step);
+CREATE INDEX step_chunks_by_last ON step_chunks (version, last_step);
+`);
+    const writer = new SummaryWriter(db);
+    db.each('SELECT version, key, chunk, first_step, n, steps, vals FROM point_chunks WHERE n=? ORDER BY version, key, chunk', [CHUNK_SIZE], (r) => {
+      const n = r[4] as number;
+      const steps = stepsOf(r[5] as Uint8Array | null, r[3] as number, n);
+      writer.add(r[0] as string, r[1] as number, r[2] as number, { first: steps[0], last: steps[n - 1], n, summary: summarize(steps, float64Of(r[6] as Uint8Array)) });
+    });
+    writer.end();
+  },
 };
 
 export function schemaVersion(db: Db): number {
@@ -170,23 +243,28 @@ export function schemaVersion(db: Db): number {
   return row ? Number(row[0]) : 0;
 }
 
-/** Brings a database to SCHEMA_VERSION. Returns false when it is newer than this code knows. */
-export function migrate(db: Db): boolean {
+/**
+ * Brings a database to SCHEMA_VERSION (or `target`, for tests that make an older store). Returns false
+ * when it is newer than this code knows.
+ */
+export function migrate(db: Db, target = SCHEMA_VERSION): boolean {
   let version = schemaVersion(db);
-  if (version > SCHEMA_VERSION) return false;
+  if (version > target) return false;
   db.transaction(() => {
-    while (version < SCHEMA_VERSION) {
+    while (version < target) {
       version++;
-      db.exec(MIGRATIONS[version]);
+      const step = MIGRATIONS[version];
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
     }
-    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(SCHEMA_VERSION)]);
+    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(target)]);
   });
   return true;
 }
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'point_summaries', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts', 'import_runs']) {
     db.run(`DELETE FROM ${table}`);
   }
 }

@@ -1,8 +1,8 @@
 // The chunked series of the versions being written: per version a step/time index and per key a
 // series of Float64 chunks (CHUNK_SIZE points, their min/max beside them), appended to in memory and
-// written as chunks fill up and at each flush; per key its last value and point count (version_keys);
+// written as chunks fill up and at each flush, a chunk's summary stored once it is full; per key its last value and point count (version_keys);
 // and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
-import { Tail, encodeChunk, float64Of, stepsOf } from './chunks';
+import { Tail, encodeChunk, float64Of, stepsOf, storeSummary } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import type { Db } from './sqlite';
 import { isPlainObject } from './values';
@@ -220,7 +220,10 @@ export class SeriesAppender {
 
   private writePointChunk(version: string, keyId: number, tail: Tail): void {
     const c = encodeChunk(tail.steps, tail.vals);
-    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary) VALUES (?,?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax, c.summary]);
+    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax]);
+    // Only a full chunk is summarized: it never changes again, while the last one is rewritten at every
+    // flush and downsampling reads its points.
+    if (c.n >= CHUNK_SIZE) storeSummary(this.db, version, keyId, tail.chunk, c);
     tail.dirty = false;
   }
 

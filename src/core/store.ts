@@ -4,7 +4,7 @@
 // Reading histories back is queries.ts's job. It knows nothing of log files (ingest.ts reads them) or
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, VersionKind } from './api';
-import type { ConsoleLineEntry, RunMetadata } from './protocol';
+import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
 import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
 import type { Db } from './sqlite';
@@ -20,6 +20,8 @@ export interface RunRow {
   updatedAt: number;
   tags: string[];
   notes: string;
+  /** wandb's `group=`, from the start record that made the run (a fork's: its source's unless it names one). */
+  group: string | null;
   forkVersion: string | null;
   forkRun: string | null;
   forkStep: number | null;
@@ -96,6 +98,8 @@ export class RunStore {
   /** Next console line and system sample number per version, read from the database on first use. */
   private readonly consoleSeq = new Map<string, number>();
   private readonly systemSeq = new Map<string, number>();
+  private readonly mediaSeq = new Map<string, number>();
+  private readonly artifactSeq = new Map<string, number>();
 
   constructor(
     readonly db: Db,
@@ -120,13 +124,15 @@ export class RunStore {
     this.children.clear();
     this.consoleSeq.clear();
     this.systemSeq.clear();
+    this.mediaSeq.clear();
+    this.artifactSeq.clear();
     this.nextSeq = 0;
-    this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted FROM runs', [], (r) => {
+    this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted, run_group FROM runs', [], (r) => {
       const run: RunRow = {
         id: r[0] as string, seq: r[1] as number, project: r[2] as string, name: r[3] as string,
         liveVersion: r[4] as string, createdAt: r[5] as number, updatedAt: r[6] as number,
         tags: parseJsonArray(r[7]), notes: r[8] as string, forkVersion: r[9] as string | null,
-        forkRun: r[10] as string | null, forkStep: r[11] as number | null, deleted: r[12] === 1,
+        forkRun: r[10] as string | null, forkStep: r[11] as number | null, deleted: r[12] === 1, group: r[13] as string | null,
       };
       this.runRows.set(run.id, run);
       this.nextSeq = Math.max(this.nextSeq, run.seq + 1);
@@ -159,9 +165,9 @@ export class RunStore {
   createRun(run: Omit<RunRow, 'seq'>, version: VersionRow): void {
     const row: RunRow = { ...run, seq: this.nextSeq++ };
     this.runRows.set(row.id, row);
-    this.db.run('INSERT INTO runs (id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+    this.db.run('INSERT INTO runs (id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted, run_group) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
       row.id, row.seq, row.project, row.name, row.liveVersion, row.createdAt, row.updatedAt, JSON.stringify(row.tags), row.notes,
-      row.forkVersion, row.forkRun, row.forkStep, row.deleted ? 1 : 0,
+      row.forkVersion, row.forkRun, row.forkStep, row.deleted ? 1 : 0, row.group,
     ]);
     this.createVersion(version);
   }
@@ -335,6 +341,24 @@ export class RunStore {
     this.versionChanged(v);
   }
 
+  /** Appends one media record to a version (its items as JSON; the files stay in the log directory). */
+  appendMedia(versionId: string, record: MediaRecord): void {
+    const v = this.version(versionId);
+    const seq = this.mediaSeq.get(v.id) ?? nextSeqOf(this.db, 'media', v.id);
+    this.db.run('INSERT INTO media (version, seq, step, key, kind, time, items) VALUES (?,?,?,?,?,?,?)', [v.id, seq, record.step, record.key, record.kind, Number.isFinite(record.time) ? record.time : null, encodeRecord(record.items as unknown as Record<string, unknown>)]);
+    this.mediaSeq.set(v.id, seq + 1);
+    this.versionChanged(v);
+  }
+
+  /** Notes that a version logged, used or linked an artifact version. */
+  appendArtifact(versionId: string, record: ArtifactRecord): void {
+    const v = this.version(versionId);
+    const seq = this.artifactSeq.get(v.id) ?? nextSeqOf(this.db, 'artifacts', v.id);
+    this.db.run('INSERT INTO artifacts (version, seq, step, action, name, artifact_version, record) VALUES (?,?,?,?,?,?,?)', [v.id, seq, record.step, record.action, record.name, record.version, encodeRecord(record)]);
+    this.artifactSeq.set(v.id, seq + 1);
+    this.versionChanged(v);
+  }
+
   /** Sets a version's metadata: the newest writer file's record replaces an older one. */
   setMetadata(versionId: string, metadata: RunMetadata): void {
     const v = this.version(versionId);
@@ -488,7 +512,7 @@ function consoleInsert(n: number): string {
   return sql;
 }
 
-function nextSeqOf(db: Db, table: 'console_lines' | 'system_samples', version: string): number {
+function nextSeqOf(db: Db, table: 'console_lines' | 'system_samples' | 'media' | 'artifacts', version: string): number {
   const row = db.get(`SELECT MAX(seq) FROM ${table} WHERE version=?`, [version]);
   return row && typeof row[0] === 'number' ? row[0] + 1 : 0;
 }

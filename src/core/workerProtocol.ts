@@ -11,6 +11,8 @@ export interface WorkerConfig {
   readonly snapshotPath?: string;
   readonly wasmPath?: string;
   readonly headlineMetric?: string;
+  /** Folders or globs of other tools' logs to import (EngineOptions.sources). */
+  readonly sources?: readonly string[];
   /** Milliseconds of quiet after a change before the snapshot is written (default 10,000). */
   readonly saveDelayMs?: number;
   /** While changes never stop, the longest a change waits to be saved (default 300,000; see worker.ts). */

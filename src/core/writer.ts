@@ -20,6 +20,7 @@ export interface WriterOptions {
   readonly config?: Record<string, unknown>;
   readonly tags?: string[];
   readonly notes?: string;
+  readonly group?: string;
   readonly source?: SourceRef;
   /** Seconds between alive records; 0 writes none (a test or benchmark that finishes quickly). */
   readonly heartbeat?: number;
@@ -64,7 +65,7 @@ export class LogWriter {
       type: 'start', protocol: PROTOCOL_VERSION, time: this.clock(), run: this.run, version: this.version, mode,
       pid: process.pid, host: os.hostname(), heartbeat: heartbeat > 0 ? heartbeat : DEFAULT_HEARTBEAT_SECONDS,
     };
-    for (const key of ['project', 'name', 'config', 'tags', 'notes', 'source'] as const) if (options[key] !== undefined) start[key] = options[key];
+    for (const key of ['project', 'name', 'config', 'tags', 'notes', 'group', 'source'] as const) if (options[key] !== undefined) start[key] = options[key];
     this.write(start);
     if (heartbeat > 0) {
       this.timer = setInterval(() => this.write({ type: 'alive', time: this.clock() }), heartbeat * 1000);

@@ -1,5 +1,5 @@
-// The chart webview's HTML: a strict CSP (default-src 'none'; our script by nonce, our stylesheet, and
-// data: images for the canvas), and only files from dist/webview.
+// The webviews' HTML (the chart panel's and the runs table's): a strict CSP (default-src 'none'; our
+// script by nonce, our stylesheet, and data: images for the canvas), and only files from dist/webview.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -8,10 +8,15 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
 }
 
 export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return webviewHtml(webview, extensionUri, 'chart', 'Run Rewind Charts');
+}
+
+/** The page of the webview bundle `entry` (dist/webview/<entry>.js and .css, from media/<entry>/main.ts). */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: string, title: string): string {
   const nonce = randomBytes(18).toString('base64');
   const root = webviewRoot(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'chart.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'chart.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, `${entry}.css`));
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -26,7 +31,7 @@ export function chartHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>Run Rewind Charts</title>
+<title>${title}</title>
 </head>
 <body>
 <div id="root"></div>

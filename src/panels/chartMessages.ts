@@ -38,6 +38,8 @@ export class ChartSession {
   private keys: string[] = [];
   private refreshing = false;
   private refreshAgain = false;
+  /** The selection moves still running (Left/Right in the webview), in order. */
+  private moving: Promise<void> = Promise.resolve();
   /** Per run: the live version and the last step already sent, for live appends. */
   private readonly sent = new Map<string, { version: string; step: number }>();
 
@@ -61,6 +63,19 @@ export class ChartSession {
   /** Metric keys the panel can chart. */
   get metricKeys(): readonly string[] {
     return this.keys;
+  }
+
+  private async moveSelection(direction: 1 | -1): Promise<void> {
+    const current = this.port.services.selection.current;
+    if (!current || !this.toChartSelection(current)) return;
+    const store = await this.port.folder.store();
+    const page =
+      direction > 0
+        ? await store.history(current.versionId, { range: { from: current.step + 1 }, limit: 1, keys: [] })
+        : await store.history(current.versionId, { range: { to: Math.max(0, current.step - 1) }, offset: -1, limit: 1, keys: [] });
+    const row = page.rows[0];
+    if (!row || row.step === current.step || this.port.services.selection.current !== current) return;
+    this.port.services.selection.set({ ...current, step: row.step, source: 'chart' });
   }
 
   /** Whether a change of these runs concerns the panel. */
@@ -106,17 +121,12 @@ export class ChartSession {
       }
       selection.set({ folder: this.port.folder.key, runId, versionId, step, source: 'chart', archived: version.archived });
     },
-    moveSelection: async (m) => {
-      const current = this.port.services.selection.current;
-      if (!current || !this.toChartSelection(current)) return;
-      const store = await this.port.folder.store();
-      const page =
-        m.direction > 0
-          ? await store.history(current.versionId, { range: { from: current.step + 1 }, limit: 1, keys: [] })
-          : await store.history(current.versionId, { range: { to: Math.max(0, current.step - 1) }, offset: -1, limit: 1, keys: [] });
-      const row = page.rows[0];
-      if (!row || row.step === current.step) return;
-      this.port.services.selection.set({ ...current, step: row.step, source: 'chart' });
+    // Moves run one after another: each starts from where the previous one left the selection, so
+    // Left pressed twice quickly moves two steps (run concurrently, both read the same step).
+    moveSelection: (m) => {
+      const move = this.moving.then(() => this.moveSelection(m.direction));
+      this.moving = move.catch(() => undefined);
+      return move;
     },
     runCommand: async (m) => {
       // The same command as the palette: same questions, same refusals. A refusal is also shown in the panel.

@@ -115,7 +115,7 @@ export type TestAction =
   | { readonly kind: 'selectStep'; readonly key: string; readonly runId: string; readonly step: number; readonly versionId?: string }
   /** Moves the hover cursor of `key`'s chart to `x` (null: off the chart), as the mouse does. */
   | { readonly kind: 'hover'; readonly key: string; readonly x: number | null }
-  | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight' }
+  | { readonly kind: 'key'; readonly key: 'ArrowLeft' | 'ArrowRight'; /** Presses in one go, as a held key repeats. */ readonly times?: number }
   | { readonly kind: 'setFilter'; readonly filter: string }
   | { readonly kind: 'zoom'; readonly min: number; readonly max: number }
   | { readonly kind: 'resetZoom' }
@@ -215,23 +215,23 @@ export function dispatch<M extends { readonly type: string }>(handlers: MessageH
 
 // ---- validation of what the webview sends ---------------------------------------------------------
 
-type Check = (value: unknown) => boolean;
+export type Check = (value: unknown) => boolean;
 
-const MAX_TEXT = 1_000_000;
-const MAX_DATA_URL = 64 * 1024 * 1024;
+export const MAX_TEXT = 1_000_000;
+export const MAX_DATA_URL = 64 * 1024 * 1024;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (max = MAX_TEXT): Check => (v) => typeof v === 'string' && v.length <= max;
-const isId: Check = (v) => typeof v === 'string' && RUN_ID_PATTERN.test(v);
-const isInt: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v);
-const isStep: Check = (v) => isInt(v) && (v as number) >= 0;
-const isFiniteNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const isBool: Check = (v) => typeof v === 'boolean';
-const oneOf = (...values: readonly unknown[]): Check => (v) => values.includes(v);
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-const nullable = (check: Check): Check => (v) => v === null || check(v);
-const arrayOf = (check: Check, max: number): Check => (v) => Array.isArray(v) && v.length <= max && v.every(check);
-const shape = (fields: Record<string, Check>): Check => (v) =>
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isText = (max = MAX_TEXT): Check => (v) => typeof v === 'string' && v.length <= max;
+export const isId: Check = (v) => typeof v === 'string' && RUN_ID_PATTERN.test(v);
+export const isInt: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+export const isStep: Check = (v) => isInt(v) && (v as number) >= 0;
+export const isFiniteNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+export const isBool: Check = (v) => typeof v === 'boolean';
+export const oneOf = (...values: readonly unknown[]): Check => (v) => values.includes(v);
+export const optional = (check: Check): Check => (v) => v === undefined || check(v);
+export const nullable = (check: Check): Check => (v) => v === null || check(v);
+export const arrayOf = (check: Check, max: number): Check => (v) => Array.isArray(v) && v.length <= max && v.every(check);
+export const shape = (fields: Record<string, Check>): Check => (v) =>
   isObject(v) && Object.entries(fields).every(([name, check]) => check(v[name]));
 
 const isRange = shape({ from: optional(isStep), to: optional(isStep) });

@@ -5,7 +5,7 @@
 // survive refreshes. Every label and description carrying user text goes through labelText.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunInfo, VersionInfo } from '../core/api';
+import type { RunInfo, RunOrigin, VersionInfo } from '../core/api';
 import { formatNumber, formatTime, stateIcon } from '../format';
 import { labelText, singleLine } from '../userText';
 import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
@@ -32,6 +32,9 @@ import {
   versionSuccessor,
 } from './nodes';
 import { runTooltip } from './tooltip';
+
+/** The codicon of each tool whose runs are imported (src/core/importers). */
+const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line' };
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly emitter = this._register(new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>());
@@ -276,8 +279,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!run) return new vscode.TreeItem(element.runId, vscode.TreeItemCollapsibleState.None);
     const hasChildren = isRewound(run) || run.forkedFrom !== null;
     const item = new vscode.TreeItem(labelText(run.name), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.iconPath = stateIcon(run.state);
-    const parts = [run.id];
+    const icon = stateIcon(run.state);
+    // An imported run shows where it comes from: its tool's icon (in its state's colour) and name.
+    item.iconPath = run.origin && run.state !== 'running' ? new vscode.ThemeIcon(ORIGIN_ICONS[run.origin.kind], icon.color) : icon;
+    const parts = run.origin ? [run.origin.label, run.id] : [run.id];
     if (run.lastStep !== null) parts.push(vscode.l10n.t('step {0}', run.lastStep));
     if (run.headline) parts.push(`${run.headline.key} ${formatNumber(run.headline.value)}`);
     item.description = labelText(parts.join(' · '));

@@ -33,6 +33,7 @@ export function runTooltip(run: RunInfo, overview?: RunOverview, version?: Versi
   if (ended) rows.push([vscode.l10n.t('Ended'), markdownText(formatTime(ended))]);
   else rows.push([vscode.l10n.t('Updated'), markdownText(formatTime(v?.updatedAt ?? run.updatedAt))]);
   if (v?.archivedAt) rows.push([vscode.l10n.t('Archived'), markdownText(formatTime(v.archivedAt))]);
+  if (run.origin) rows.push([vscode.l10n.t('Imported from'), `${markdownText(run.origin.label)} ${code(run.origin.path)}`]);
   if (run.tags.length > 0) rows.push([vscode.l10n.t('Tags'), markdownText(run.tags.join(', '), 80)]);
   const lineage = overview?.lineage ?? (run.forkedFrom ? [run.forkedFrom] : []);
   if (lineage.length > 0) {

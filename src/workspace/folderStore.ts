@@ -18,6 +18,8 @@ export interface FolderStoreOptions {
   readonly name: string;
   readonly folder: vscode.WorkspaceFolder | undefined;
   readonly logDir: string;
+  /** Folders or globs of other tools' logs this store imports (absolute). */
+  readonly sources: readonly string[];
   readonly snapshotPath: string | undefined;
   readonly start: StartStore;
   readonly log: ComponentLogger;
@@ -30,6 +32,7 @@ export class FolderStoreImpl extends Disposable implements FolderStore {
   readonly name: string;
   readonly folder: vscode.WorkspaceFolder | undefined;
   readonly logDir: string;
+  readonly sources: readonly string[];
 
   private readonly changeEmitter = this._register(new vscode.EventEmitter<RunsChangedEvent>());
   private readonly diagnosticsEmitter = this._register(new vscode.EventEmitter<readonly Diagnostic[]>());
@@ -53,6 +56,7 @@ export class FolderStoreImpl extends Disposable implements FolderStore {
     this.name = options.name;
     this.folder = options.folder;
     this.logDir = options.logDir;
+    this.sources = options.sources;
   }
 
   get started(): boolean {
@@ -123,12 +127,13 @@ export class FolderStoreImpl extends Disposable implements FolderStore {
   private async start(): Promise<StoreConnection> {
     const { log } = this.options;
     const started = Date.now();
-    log.info(`starting the store for ${this.name}: logs ${this.logDir}, snapshot ${this.options.snapshotPath ?? '(memory only)'}`);
+    log.info(`starting the store for ${this.name}: logs ${this.logDir}${this.sources.length > 0 ? `, imports from ${this.sources.join(', ')}` : ''}, snapshot ${this.options.snapshotPath ?? '(memory only)'}`);
     if (this.options.snapshotPath) {
       await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(this.options.snapshotPath)));
     }
     const client = await this.options.start({
       logDir: this.logDir,
+      sources: this.sources,
       snapshotPath: this.options.snapshotPath,
       headlineMetric: this.options.headlineMetric() || undefined,
     });

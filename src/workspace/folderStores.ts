@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/api';
-import { affects, headlineMetric, logDirectoryFor, pollIntervalMs } from '../config';
+import { affects, headlineMetric, logDirectoryFor, pollIntervalMs, sourcesFor } from '../config';
 import { Setting } from '../ids';
 import { Disposable } from '../dispose';
 import type { Logger } from '../logger';
@@ -42,7 +42,7 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affects(e, Setting.LogDirectory)) this.sync();
+        if (affects(e, Setting.LogDirectory) || affects(e, Setting.Sources)) this.sync();
         if (affects(e, Setting.PollInterval)) for (const s of this.stores) s.restartPolling();
         // The store computes headlines as it ingests; a new metric means starting it again (cheap:
         // the snapshot is saved on close and reloaded).
@@ -82,12 +82,12 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
   private sync(): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const wanted = folders.length > 0
-      ? folders.map((f) => ({ key: f.uri.toString(), name: f.name, folder: f as vscode.WorkspaceFolder | undefined, logDir: logDirectoryFor(f) }))
-      : [{ key: WINDOW_STORE_KEY, name: vscode.l10n.t('Window'), folder: undefined, logDir: logDirectoryFor(undefined) }];
+      ? folders.map((f) => ({ key: f.uri.toString(), name: f.name, folder: f as vscode.WorkspaceFolder | undefined, logDir: logDirectoryFor(f), sources: sourcesFor(f) }))
+      : [{ key: WINDOW_STORE_KEY, name: vscode.l10n.t('Window'), folder: undefined, logDir: logDirectoryFor(undefined), sources: [] as string[] }];
     const next: FolderStoreImpl[] = [];
     let changed = wanted.length !== this.stores.length;
     for (const w of wanted) {
-      const existing = this.stores.find((s) => s.key === w.key && s.logDir === w.logDir);
+      const existing = this.stores.find((s) => s.key === w.key && s.logDir === w.logDir && s.sources.join('\n') === w.sources.join('\n'));
       if (existing) {
         next.push(existing);
         continue;
@@ -95,7 +95,7 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
       changed = true;
       const store = new FolderStoreImpl({
         ...w,
-        snapshotPath: this.snapshotPath(w.key, w.logDir),
+        snapshotPath: this.snapshotPath(w.key, w.logDir, w.sources),
         start: this.start,
         log: this.log,
         pollIntervalMs,
@@ -119,10 +119,11 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     }
   }
 
-  private snapshotPath(key: string, logDir: string): string | undefined {
+  private snapshotPath(key: string, logDir: string, sources: readonly string[]): string | undefined {
     if (!this.storageDir || this.storageDir.scheme !== 'file') return undefined;
     // Keyed by folder and log directory, so changing the setting never mixes two directories' runs.
-    const hash = createHash('sha256').update(`${key}\n${logDir}`).digest('hex').slice(0, 16);
+    // Imported sources too: a snapshot holds what its sources imported. Without sources the key is as before.
+    const hash = createHash('sha256').update(`${key}\n${logDir}${sources.length > 0 ? `\n${sources.join('\n')}` : ''}`).digest('hex').slice(0, 16);
     return path.join(this.storageDir.fsPath, `store-${hash}.sqlite`);
   }
 

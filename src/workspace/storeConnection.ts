@@ -28,6 +28,8 @@ export interface StartStoreOptions {
   readonly snapshotPath?: string;
   /** The metric each run's headline shows; omitted lets the store choose. */
   readonly headlineMetric?: string;
+  /** Folders or globs of other tools' logs to import, absolute. */
+  readonly sources?: readonly string[];
 }
 
 export type StartStore = (options: StartStoreOptions) => Promise<StoreConnection>;

@@ -125,8 +125,9 @@ describe('chart panel', () => {
 
     await act({ kind: 'key', key: 'ArrowRight' });
     await waitFor(() => api.services.selection.current?.step === 31, 'Right moves to the next logged step');
-    await act({ kind: 'key', key: 'ArrowLeft' });
-    await act({ kind: 'key', key: 'ArrowLeft' });
+    // Held down (eight presses in one go): each move starts from where the previous one left the selection.
+    await act({ kind: 'key', key: 'ArrowLeft', times: 8 });
+    await act({ kind: 'key', key: 'ArrowRight', times: 6 });
     await waitFor(() => api.services.selection.current?.step === 29, 'Left moves back');
     await waitFor(async () => (await inspect()).state.selection?.step === 29, 'the panel follows the window selection');
 

@@ -1,0 +1,464 @@
+// The runs table's webview: holds the view state (columns, sort, filter, expanded runs, selection), turns
+// the host's table into the lines the grid draws (filtered with the runs query language, sorted stably
+// in natural order, archived versions under their run), and turns clicks and keys into state changes
+// and messages. The grid (./grid) draws; the columns and their chooser are in ./columns. It imports only
+// src/shared from the extension.
+import { compareValues, type FieldValue, fieldOfId, fieldValue, type RunsTableRow } from '../../src/shared/runFields';
+import { QueryError, type RunQuery, parseQuery } from '../../src/shared/runQuery';
+import {
+  dispatch,
+  type FromTableWebview,
+  isTableViewState,
+  isToTableWebview,
+  type MessageHandlers,
+  type RunsTable,
+  type TableKey,
+  type TableSnapshot,
+  type TableStrings,
+  type TableTestAction,
+  type TableViewState,
+  type ToTableWebview,
+} from '../../src/shared/tableProtocol';
+import { button, el } from '../chart/dom';
+import { Notice } from '../chart/notice';
+import { type Column, ColumnChooser, allColumns, columnOf, defaultColumns } from './columns';
+import { type DisplayRow, Grid } from './grid';
+
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** The chart panel draws at most this many runs at once (its state keeps 64). */
+const MAX_CHART_RUNS = 64;
+const FILTER_DELAY_MS = 150;
+
+const EMPTY: RunsTable = { rows: [], configKeys: [], summaryKeys: [], total: 0 };
+
+export class TableApp {
+  private state: TableViewState | null = null;
+  private table: RunsTable = EMPTY;
+  private strings: TableStrings = {};
+  private locale = navigator.language;
+  private columns: Column[] = [];
+  private display: DisplayRow[] = [];
+  private matched = 0;
+  private selected = new Set<string>();
+  private focused = -1;
+  private anchor = -1;
+  private query: RunQuery = parseQuery('');
+  private filterError: QueryError | null = null;
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly grid: Grid;
+  private readonly chooser: ColumnChooser;
+  private readonly filterInput: HTMLInputElement;
+  private readonly errorLine: HTMLElement;
+  private readonly columnsButton: HTMLButtonElement;
+  private readonly chartsButton: HTMLButtonElement;
+  private readonly count: HTMLElement;
+  private readonly notice = new Notice();
+  private markInitialised: () => void = () => undefined;
+  private readonly initialised = new Promise<void>((resolve) => {
+    this.markInitialised = resolve;
+  });
+
+  constructor(
+    private readonly vscode: VsCodeApi,
+    root: HTMLElement,
+  ) {
+    this.filterInput = el('input', { className: 'filter', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'filter-error' } });
+    this.filterInput.addEventListener('input', () => {
+      if (this.filterTimer) clearTimeout(this.filterTimer);
+      this.filterTimer = setTimeout(() => this.setFilter(this.filterInput.value), FILTER_DELAY_MS);
+    });
+    this.filterInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') this.setFilter(this.filterInput.value);
+      else if (e.key === 'ArrowDown') this.grid.root.focus();
+    });
+    this.errorLine = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'status', 'aria-live': 'polite' } });
+    this.columnsButton = button('Columns', () => this.toggleChooser(), { attrs: { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' } });
+    this.chartsButton = button('Open Charts', () => this.openCharts(), { className: 'primary' });
+    this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
+    this.chooser = new ColumnChooser(() => this.strings, (id, shown) => this.setColumn(id, shown), () => this.toggleChooser(false));
+    this.grid = new Grid({
+      rowClick: (index, mods) => this.click(index, mods),
+      rowActivate: (index) => {
+        this.click(index, { ctrl: false, shift: false });
+        this.openCharts();
+      },
+      toggle: (runId) => this.toggleExpand(runId),
+      headerClick: (column) => this.clickHeader(column),
+      key: (e) => this.onKey(e),
+      scrolled: (top) => {
+        if (!this.state || Math.abs((this.state.scrollTop ?? 0) - top) < 1) return;
+        // Kept in the webview state only: it changes too often for a message to the host.
+        this.state = { ...this.state, scrollTop: top };
+        this.vscode.setState(this.state);
+      },
+    });
+    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.columnsButton, this.chartsButton, this.count]);
+    root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.grid.root);
+    window.addEventListener('message', (e: MessageEvent) => {
+      if (!isToTableWebview(e.data)) return;
+      Promise.resolve(dispatch(this.handlers, e.data)).catch((error: unknown) => this.post({ type: 'error', message: String(error) }));
+    });
+    const saved = vscode.getState();
+    this.post({ type: 'ready', state: isTableViewState(saved) ? saved : null });
+  }
+
+  private post(message: FromTableWebview): void {
+    this.vscode.postMessage(message);
+  }
+
+  private readonly handlers: MessageHandlers<ToTableWebview> = {
+    init: (m) => {
+      this.strings = m.strings;
+      this.locale = m.locale || navigator.language;
+      this.applyStrings();
+      this.table = m.table;
+      this.state = m.state;
+      this.selected = new Set(m.state.selected);
+      this.filterInput.value = m.state.filter;
+      this.parseFilter(m.state.filter);
+      this.rebuild();
+      this.grid.scrollTo(m.state.scrollTop ?? 0);
+      this.vscode.setState(this.state);
+      this.markInitialised();
+    },
+    rows: (m) => {
+      this.table = m.table;
+      const known = new Set<string>();
+      for (const r of m.table.rows) {
+        known.add(r.id);
+        for (const v of r.versions) known.add(v.version);
+      }
+      this.selected = new Set([...this.selected].filter((k) => known.has(k)));
+      this.parseFilter(this.filterInput.value);
+      this.rebuild();
+    },
+    setFilter: (m) => {
+      this.filterInput.value = m.filter;
+      this.setFilter(m.filter);
+    },
+    inspectRequest: async (m) => {
+      await this.initialised;
+      this.post({ type: 'inspectResult', inReplyTo: m.requestId, snapshot: this.snapshot() });
+    },
+    testAction: async (m) => {
+      await this.initialised;
+      let error: string | undefined;
+      try {
+        this.perform(m.action);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      this.post({ type: 'testActionDone', inReplyTo: m.requestId, error });
+    },
+    notice: (m) => this.notice.show(m.message, m.kind),
+  };
+
+  private applyStrings(): void {
+    const s = this.strings;
+    this.filterInput.placeholder = s.filterPlaceholder ?? '';
+    this.filterInput.setAttribute('aria-label', s.filterLabel ?? 'Filter runs');
+    this.columnsButton.textContent = s.columns ?? 'Columns';
+    this.columnsButton.title = s.columns ?? 'Columns';
+    this.chartsButton.textContent = s.openCharts ?? 'Open Charts';
+    this.chartsButton.title = s.openCharts ?? 'Open Charts';
+  }
+
+  // ---- state --------------------------------------------------------------------------------------
+
+  private update(change: Partial<Omit<TableViewState, 'version' | 'folder'>>): void {
+    if (!this.state) return;
+    this.state = { ...this.state, ...change };
+    this.vscode.setState(this.state);
+    this.post({ type: 'stateChanged', state: this.state });
+  }
+
+  private setFilter(text: string): void {
+    if (this.filterTimer) clearTimeout(this.filterTimer);
+    this.parseFilter(text);
+    this.update({ filter: text });
+    this.rebuild();
+  }
+
+  /** Parses the filter against the table's keys; a bad one is shown and the last good one stays applied. */
+  private parseFilter(text: string): void {
+    try {
+      this.query = parseQuery(text, this.table);
+      this.filterError = null;
+    } catch (e) {
+      if (!(e instanceof QueryError)) throw e;
+      this.filterError = e;
+    }
+    this.showFilterError(text);
+  }
+
+  private showFilterError(text: string): void {
+    const error = this.filterError;
+    this.errorLine.replaceChildren();
+    this.filterInput.setAttribute('aria-invalid', String(error !== null));
+    this.errorLine.hidden = error === null;
+    if (!error) return;
+    // The query with the part the error is about marked, then the message: all as text.
+    const start = Math.min(error.start, text.length);
+    const end = Math.max(start + 1, Math.min(error.end, text.length + 1));
+    const shown = `${text} `;
+    this.errorLine.append(
+      el('code', { className: 'filter-query' }, [
+        document.createTextNode(shown.slice(0, start)),
+        el('mark', { text: shown.slice(start, end) }),
+        document.createTextNode(shown.slice(end)),
+      ]),
+      el('span', { className: 'filter-message', text: error.message }),
+    );
+  }
+
+  private get shownColumnIds(): string[] {
+    return [...(this.state?.columns ?? defaultColumns(this.table))];
+  }
+
+  private setColumn(id: string, shown: boolean): void {
+    const ids = this.shownColumnIds.filter((c) => c !== id);
+    if (shown) ids.push(id);
+    this.update({ columns: ids });
+    this.rebuild();
+  }
+
+  private clickHeader(column: string): void {
+    const sort = this.state?.sort;
+    const next = sort?.column !== column ? { column, descending: false } : !sort.descending ? { column, descending: true } : null;
+    this.update({ sort: next });
+    this.rebuild();
+  }
+
+  private toggleExpand(runId: string): void {
+    if (!this.state) return;
+    const expanded = this.state.expanded.includes(runId) ? this.state.expanded.filter((r) => r !== runId) : [...this.state.expanded, runId];
+    const focusedKey = this.display[this.focused]?.key;
+    this.update({ expanded });
+    this.rebuild(focusedKey);
+  }
+
+  private toggleChooser(open = !this.chooser.open): void {
+    if (open) this.chooser.show(this.table, this.shownColumnIds);
+    else {
+      this.chooser.hide();
+      this.columnsButton.focus();
+    }
+    this.columnsButton.setAttribute('aria-expanded', String(open));
+  }
+
+  // ---- rows ---------------------------------------------------------------------------------------
+
+  /** Filters, sorts and lays out the rows, then draws; the focused row follows its key. */
+  private rebuild(focusKey = this.display[this.focused]?.key): void {
+    if (!this.state) return;
+    this.columns = this.shownColumnIds.map((id) => columnOf(id, this.strings)).filter((c): c is Column => c !== undefined);
+    const runs = this.table.rows.filter((r) => this.query.matches(r));
+    this.matched = runs.length;
+    const sorted = this.sortRows(runs);
+    const expanded = new Set(this.state.expanded);
+    const display: DisplayRow[] = [];
+    for (const row of sorted) {
+      const open = expanded.has(row.id) && row.versions.length > 0;
+      display.push({ key: row.id, row, child: false, hasChildren: row.versions.length > 0, expanded: open });
+      if (open) for (const v of row.versions) display.push({ key: v.version, row: v, child: true, hasChildren: false, expanded: false });
+    }
+    this.display = display;
+    const at = focusKey === undefined ? -1 : display.findIndex((d) => d.key === focusKey);
+    this.focused = at >= 0 ? at : Math.min(this.focused, display.length - 1);
+    this.draw();
+  }
+
+  /** Stable: equal values keep the store's order (creation); none (null) last either way. */
+  private sortRows(rows: RunsTableRow[]): RunsTableRow[] {
+    const sort = this.state?.sort;
+    const field = sort ? fieldOfId(sort.column) : undefined;
+    if (!sort || !field) return rows;
+    const keyed: [FieldValue, number, RunsTableRow][] = rows.map((r, i) => [fieldValue(r, field), i, r]);
+    const sign = sort.descending ? -1 : 1;
+    keyed.sort((a, b) => {
+      if (a[0] === null || b[0] === null) return a[0] === b[0] ? a[1] - b[1] : a[0] === null ? 1 : -1;
+      return sign * compareValues(a[0], b[0]) || a[1] - b[1];
+    });
+    return keyed.map((k) => k[2]);
+  }
+
+  private draw(): void {
+    const total = this.table.rows.length;
+    this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
+    this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
+    const emptyText = total === 0 ? (this.strings.noRuns ?? 'No runs yet.') : this.matched === 0 ? (this.strings.noMatch ?? 'No run matches the filter.') : '';
+    this.grid.set({
+      rows: this.display,
+      columns: this.columns,
+      selected: this.selected,
+      focused: this.focused,
+      sort: this.state?.sort ?? null,
+      locale: this.locale,
+      strings: this.strings,
+      emptyText,
+    });
+  }
+
+  // ---- selection and keys -------------------------------------------------------------------------
+
+  private click(index: number, mods: { ctrl: boolean; shift: boolean }): void {
+    const line = this.display[index];
+    if (!line) return;
+    if (mods.shift && this.anchor >= 0) {
+      this.selectRange(this.anchor, index, mods.ctrl);
+    } else if (mods.ctrl) {
+      if (this.selected.has(line.key)) this.selected.delete(line.key);
+      else this.selected.add(line.key);
+      this.anchor = index;
+    } else {
+      this.selected = new Set([line.key]);
+      this.anchor = index;
+    }
+    this.focused = index;
+    this.selectionChanged();
+  }
+
+  private selectRange(from: number, to: number, keep: boolean): void {
+    if (!keep) this.selected = new Set();
+    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) this.selected.add(this.display[i].key);
+  }
+
+  private selectionChanged(): void {
+    this.update({ selected: [...this.selected] });
+    this.draw();
+    if (this.focused >= 0) this.grid.reveal(this.focused);
+  }
+
+  private onKey(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'preventDefault'>): void {
+    const n = this.display.length;
+    const ctrl = e.ctrlKey || e.metaKey;
+    const move = (to: number): void => {
+      if (n === 0) return;
+      const index = Math.max(0, Math.min(n - 1, to));
+      if (e.shiftKey) this.selectRange(this.anchor >= 0 ? this.anchor : index, index, false);
+      else if (!ctrl) {
+        this.selected = new Set([this.display[index].key]);
+        this.anchor = index;
+      }
+      this.focused = index;
+      this.selectionChanged();
+    };
+    const line = this.display[this.focused];
+    switch (e.key) {
+      case 'ArrowDown': move(this.focused + 1); break;
+      case 'ArrowUp': move(this.focused < 0 ? 0 : this.focused - 1); break;
+      case 'PageDown': move(this.focused + this.grid.pageRows); break;
+      case 'PageUp': move(this.focused - this.grid.pageRows); break;
+      case 'Home': move(0); break;
+      case 'End': move(n - 1); break;
+      case ' ':
+        if (!line) return;
+        if (this.selected.has(line.key)) this.selected.delete(line.key);
+        else this.selected.add(line.key);
+        this.anchor = this.focused;
+        this.selectionChanged();
+        break;
+      case 'Enter': this.openCharts(); break;
+      case 'ArrowRight':
+        if (line && line.hasChildren && !line.expanded) this.toggleExpand(line.row.id);
+        break;
+      case 'ArrowLeft':
+        if (line?.expanded) this.toggleExpand(line.row.id);
+        else if (line?.child) move(this.display.findIndex((d) => !d.child && d.row.id === line.row.id));
+        break;
+      case 'a':
+        if (!ctrl) return;
+        this.selected = new Set(this.display.map((d) => d.key));
+        this.selectionChanged();
+        break;
+      case 'Escape':
+        this.selected = new Set();
+        this.selectionChanged();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  /** Open Charts for the selected rows (or the focused one), in the order shown. */
+  private openCharts(): void {
+    let entries = this.display.filter((d) => this.selected.has(d.key)).map((d) => d.key);
+    if (entries.length === 0 && this.display[this.focused]) entries = [this.display[this.focused].key];
+    if (entries.length === 0) return;
+    if (entries.length > MAX_CHART_RUNS) {
+      this.notice.show(format(this.strings.tooManyCharts ?? 'Charts overlay at most {0} runs: the first {0} selected are opened.', MAX_CHART_RUNS), 'info');
+      entries = entries.slice(0, MAX_CHART_RUNS);
+    }
+    this.post({ type: 'openCharts', entries });
+  }
+
+  // ---- tests --------------------------------------------------------------------------------------
+
+  private snapshot(): TableSnapshot {
+    if (!this.state) throw new Error('the table has not been initialised');
+    return {
+      state: this.state,
+      headers: this.columns.map((c) => c.label),
+      rows: this.display.map((d) => d.key),
+      total: this.table.rows.length,
+      matched: this.matched,
+      rendered: this.grid.root.querySelectorAll('.grid-row').length,
+      cells: this.grid.drawnCells,
+      filterError: this.errorLine.hidden ? '' : (this.errorLine.querySelector('.filter-message')?.textContent ?? ''),
+      focused: this.display[this.focused]?.key ?? null,
+      openChartsEnabled: !this.chartsButton.disabled,
+      injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
+    };
+  }
+
+  private perform(action: TableTestAction): void {
+    switch (action.kind) {
+      case 'setFilter':
+        this.filterInput.value = action.filter;
+        this.setFilter(action.filter);
+        return;
+      case 'clickHeader': {
+        this.grid.revealColumn(this.columns.findIndex((c) => c.id === action.column));
+        const button = this.grid.root.querySelector<HTMLButtonElement>(`.grid-hcell[data-column="${CSS.escape(action.column)}"] button`);
+        if (!button) throw new Error(`no header of ${action.column} is drawn`);
+        button.click();
+        return;
+      }
+      case 'setColumn':
+        if (!allColumns(this.table).includes(action.column)) throw new Error(`no column ${action.column}`);
+        this.setColumn(action.column, action.shown);
+        return;
+      case 'openColumnChooser':
+        this.toggleChooser(action.open);
+        return;
+      case 'clickRow': {
+        const index = this.display.findIndex((d) => d.key === action.row);
+        if (index < 0) throw new Error(`row ${action.row} is not shown`);
+        this.grid.reveal(index);
+        const row = this.grid.root.querySelector<HTMLElement>(`.grid-row[data-index="${index}"] .grid-cell:not(.pinned)`) ?? this.grid.root.querySelector<HTMLElement>(`.grid-row[data-index="${index}"] .grid-name`);
+        if (!row) throw new Error(`row ${action.row} is not drawn`);
+        row.dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: action.ctrl ?? false, shiftKey: action.shift ?? false }));
+        return;
+      }
+      case 'toggleExpand':
+        this.toggleExpand(action.run);
+        return;
+      case 'key':
+        this.onKey({ key: action.key as TableKey, shiftKey: action.shift ?? false, ctrlKey: action.ctrl ?? false, metaKey: false, preventDefault: () => undefined });
+        return;
+      case 'openCharts':
+        this.chartsButton.click();
+        return;
+    }
+  }
+}
+
+function format(template: string, ...args: (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+}

@@ -1,0 +1,265 @@
+// The runs table's grid: a windowed renderer, so 10,000 runs × hundreds of columns cost what the screen
+// shows. Rows have one height and columns known widths, so the rows and columns on screen follow from
+// the scroll position alone; only those cells are in the DOM (about 40 rows × the columns in view),
+// rebuilt once per frame while scrolling. The name column stays pinned at the left. Every text goes in
+// through textContent. No library: a virtual list this simple is smaller than any that does more.
+import type { FieldValue, RunsTableRow } from '../../src/shared/runFields';
+import { fieldValue } from '../../src/shared/runFields';
+import type { TableStrings } from '../../src/shared/tableProtocol';
+import { clear, el } from '../chart/dom';
+import { type Column, cellText } from './columns';
+
+export const ROW_HEIGHT = 24;
+/** The sticky header's height (table.css says the same): rows show below it. */
+export const HEADER_HEIGHT = 40;
+const OVERSCAN = 6;
+
+/** One line of the grid: a run, or (indented) one of its archived versions. */
+export interface DisplayRow {
+  /** Run id, or the archived version's immutable id. */
+  readonly key: string;
+  readonly row: RunsTableRow;
+  readonly child: boolean;
+  readonly hasChildren: boolean;
+  readonly expanded: boolean;
+}
+
+export interface GridEvents {
+  rowClick(index: number, event: { ctrl: boolean; shift: boolean }): void;
+  rowActivate(index: number): void;
+  toggle(runId: string): void;
+  headerClick(column: string): void;
+  key(event: KeyboardEvent): void;
+  scrolled(scrollTop: number): void;
+}
+
+export interface GridView {
+  readonly rows: readonly DisplayRow[];
+  readonly columns: readonly Column[];
+  readonly selected: ReadonlySet<string>;
+  readonly focused: number;
+  readonly sort: { readonly column: string; readonly descending: boolean } | null;
+  readonly locale: string;
+  readonly strings: TableStrings;
+  readonly emptyText: string;
+}
+
+export class Grid {
+  readonly root: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly empty: HTMLElement;
+  private view: GridView | undefined;
+  private offsets: number[] = [];
+  private totalWidth = 0;
+  private frame = 0;
+  /** Cell texts of the rows drawn last, for the tests' snapshot. */
+  drawnCells: string[][] = [];
+  drawnRows = 0;
+
+  constructor(private readonly events: GridEvents) {
+    this.header = el('div', { className: 'grid-header', attrs: { role: 'row' } });
+    this.body = el('div', { className: 'grid-body', attrs: { role: 'rowgroup' } });
+    this.empty = el('div', { className: 'grid-empty' });
+    this.root = el('div', { className: 'grid', attrs: { role: 'grid', tabindex: '0', 'aria-multiselectable': 'true' } }, [this.header, this.body, this.empty]);
+    this.root.addEventListener('scroll', () => {
+      this.schedule();
+      this.events.scrolled(this.root.scrollTop);
+    });
+    this.root.addEventListener('keydown', (e) => {
+      // Keys typed into the header's buttons act on them, not on the rows.
+      if (e.target !== this.root) return;
+      this.events.key(e);
+    });
+    this.body.addEventListener('click', (e) => {
+      const target = e.target as HTMLElement;
+      const toggle = target.closest('[data-toggle]');
+      if (toggle) {
+        e.stopPropagation();
+        this.events.toggle(toggle.getAttribute('data-toggle') ?? '');
+        return;
+      }
+      const index = this.indexOf(target);
+      if (index !== undefined) {
+        this.root.focus({ preventScroll: true });
+        this.events.rowClick(index, { ctrl: e.ctrlKey || e.metaKey, shift: e.shiftKey });
+      }
+    });
+    this.body.addEventListener('dblclick', (e) => {
+      const index = this.indexOf(e.target as HTMLElement);
+      if (index !== undefined) this.events.rowActivate(index);
+    });
+    new ResizeObserver(() => this.schedule()).observe(this.root);
+  }
+
+  private indexOf(target: HTMLElement): number | undefined {
+    const row = target.closest('[data-index]');
+    return row ? Number(row.getAttribute('data-index')) : undefined;
+  }
+
+  set(view: GridView): void {
+    const columnsChanged = !this.view || this.view.columns !== view.columns || this.view.sort !== view.sort || this.view.strings !== view.strings;
+    this.view = view;
+    if (columnsChanged) {
+      this.offsets = [];
+      let x = 0;
+      for (const c of view.columns) {
+        this.offsets.push(x);
+        x += c.width;
+      }
+      this.totalWidth = x;
+    }
+    this.root.setAttribute('aria-rowcount', String(view.rows.length + 1));
+    this.root.setAttribute('aria-colcount', String(view.columns.length));
+    this.body.style.height = `${view.rows.length * ROW_HEIGHT}px`;
+    this.body.style.width = `${this.totalWidth}px`;
+    this.header.style.width = `${this.totalWidth}px`;
+    this.empty.textContent = view.emptyText;
+    this.empty.hidden = view.emptyText === '';
+    this.draw();
+  }
+
+  /** Rows a page key moves by. */
+  get pageRows(): number {
+    return Math.max(1, Math.floor((this.root.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+  }
+
+  /** Scrolls as little as needed to show row `index` below the header. */
+  reveal(index: number): void {
+    const top = index * ROW_HEIGHT;
+    const visible = this.root.clientHeight - HEADER_HEIGHT;
+    if (top < this.root.scrollTop) this.root.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.root.scrollTop + visible) this.root.scrollTop = top + ROW_HEIGHT - visible;
+    this.draw();
+  }
+
+  /** Scrolls sideways as little as needed to show column `index` beside the pinned one. */
+  revealColumn(index: number): void {
+    const view = this.view;
+    if (!view || index <= 0 || index >= view.columns.length) return;
+    const pinned = view.columns[0].width;
+    const x = this.offsets[index];
+    const w = view.columns[index].width;
+    if (x < this.root.scrollLeft + pinned) this.root.scrollLeft = x - pinned;
+    else if (x + w > this.root.scrollLeft + this.root.clientWidth) this.root.scrollLeft = x + w - this.root.clientWidth;
+    this.draw();
+  }
+
+  scrollTo(top: number): void {
+    this.root.scrollTop = top;
+    this.draw();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  /** Puts the rows and columns in view into the DOM, and only those. */
+  draw(): void {
+    const view = this.view;
+    if (!view) return;
+    const { scrollTop, scrollLeft, clientHeight, clientWidth } = this.root;
+    const height = clientHeight || 600;
+    const width = clientWidth || 1200;
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(view.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    // The first column is pinned; the others are drawn when any part of them is in view.
+    const pinned = view.columns.length > 0 ? view.columns[0].width : 0;
+    const shown: number[] = view.columns.length > 0 ? [0] : [];
+    for (let c = 1; c < view.columns.length; c++) {
+      const x = this.offsets[c];
+      if (x + view.columns[c].width > scrollLeft + pinned && x < scrollLeft + width) shown.push(c);
+    }
+    this.drawHeader(view, shown, scrollLeft);
+    clear(this.body);
+    this.drawnCells = [];
+    for (let i = first; i < last; i++) this.body.appendChild(this.drawRow(view, i, shown, scrollLeft));
+    this.drawnRows = last - first;
+    const focusedId = view.focused >= first && view.focused < last ? `row-${view.focused}` : '';
+    if (focusedId) this.root.setAttribute('aria-activedescendant', focusedId);
+    else this.root.removeAttribute('aria-activedescendant');
+  }
+
+  private drawHeader(view: GridView, shown: readonly number[], scrollLeft: number): void {
+    clear(this.header);
+    for (const c of shown) {
+      const column = view.columns[c];
+      const sorted = view.sort?.column === column.id ? view.sort : null;
+      const arrow = sorted ? (sorted.descending ? ' ▼' : ' ▲') : '';
+      const cell = el('div', {
+        className: `grid-hcell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`,
+        attrs: { role: 'columnheader', 'aria-sort': sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none', 'aria-colindex': String(c + 1), 'data-column': column.id },
+      });
+      const title = column.group ? `${column.group}: ${column.label}` : column.label;
+      const button = el('button', { className: 'grid-sort', title, attrs: { type: 'button' } }, [
+        el('span', { className: 'grid-hlabel', text: column.label + arrow }),
+        column.group ? el('span', { className: 'grid-hgroup', text: column.group }) : null,
+      ]);
+      button.addEventListener('click', () => this.events.headerClick(column.id));
+      cell.appendChild(button);
+      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
+      this.header.appendChild(cell);
+    }
+  }
+
+  private drawRow(view: GridView, index: number, shown: readonly number[], scrollLeft: number): HTMLElement {
+    const line = view.rows[index];
+    const selected = view.selected.has(line.key);
+    const classes = ['grid-row', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
+    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) } });
+    row.style.top = `${index * ROW_HEIGHT}px`;
+    row.style.width = `${this.totalWidth}px`;
+    const texts: string[] = [];
+    for (const c of shown) {
+      const column = view.columns[c];
+      const cell = el('div', { className: `grid-cell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
+      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
+      if (c === 0 && column.id === 'name') this.nameCell(cell, line, view.strings);
+      else this.valueCell(cell, column, fieldValue(line.row, column.field), view);
+      texts.push(cell.textContent ?? '');
+      row.appendChild(cell);
+    }
+    this.drawnCells.push(texts);
+    return row;
+  }
+
+  private nameCell(cell: HTMLElement, line: DisplayRow, strings: TableStrings): void {
+    const r = line.row;
+    if (line.hasChildren) {
+      const label = line.expanded ? strings.collapse ?? 'Hide archived versions' : strings.expand ?? 'Show archived versions';
+      cell.appendChild(el('span', { className: 'grid-toggle', text: line.expanded ? '▾' : '▸', title: label, attrs: { 'data-toggle': r.id, role: 'button', 'aria-label': label, 'aria-expanded': String(line.expanded) } }));
+    } else {
+      cell.appendChild(el('span', { className: 'grid-toggle none' }));
+    }
+    if (line.child) {
+      const rewind = r.branchStep !== null ? ` · ${strings.rewind ?? 'rewind'} ${r.branchStep}` : '';
+      cell.appendChild(el('span', { className: 'grid-name', text: `${strings.archived ?? 'archived'} ${r.version}${rewind}`, title: `${r.name} · ${r.version}` }));
+      return;
+    }
+    cell.appendChild(el('span', { className: 'grid-name', text: r.name, title: `${r.name} (${r.id})` }));
+    if (r.forkedFrom) {
+      const source = r.forkedFrom.runName ?? r.forkedFrom.run;
+      cell.appendChild(el('span', { className: 'grid-fork', text: `↳ ${source}@${r.forkedFrom.step}`, title: `${strings.forkedFrom ?? 'Forked From'} ${source} (${r.forkedFrom.run}) @ ${r.forkedFrom.step}` }));
+    }
+  }
+
+  private valueCell(cell: HTMLElement, column: Column, value: FieldValue, view: GridView): void {
+    if (column.field.kind === 'attr' && column.field.name === 'state' && typeof value === 'string') {
+      cell.appendChild(el('span', { className: `state-dot state-${value}` }));
+      cell.appendChild(el('span', { text: view.strings[`state.${value}`] ?? value }));
+      return;
+    }
+    const text = cellText(column, value, view.locale);
+    cell.textContent = text;
+    if (text.length > 12) cell.title = text;
+  }
+}
+
+function place(cell: HTMLElement, left: number, width: number): void {
+  cell.style.left = `${left}px`;
+  cell.style.width = `${width}px`;
+}

@@ -1,0 +1,69 @@
+"""Framework media and artifact calls end to end with `import wandb` resolved to Run Rewind: Lightning's
+log_image / log_table and log_model="all" checkpoint artifacts, read back from the log directory (the
+records, the content-addressed files, the artifact versions and a download of the best checkpoint)."""
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import peers
+
+SCRIPTS = os.path.join(peers.HERE, "scripts")
+
+
+def records(root, kind):
+    out = []
+    for path in sorted(glob.glob(os.path.join(root, "runs", "*", "*.jsonl"))):
+        with open(path) as f:
+            out += [r for r in map(json.loads, f) if r["type"] == kind]
+    return out
+
+
+class LightningMediaTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="runrewind-media-int-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_log_image_log_table_and_checkpoint_artifacts(self):
+        work = os.path.join(self.tmp, "work")
+        proc = peers.run_script("runrewind", work, [os.path.join(SCRIPTS, "lightning_media.py"), os.path.join(self.tmp, "ckpts")],
+                                extra_env={"PYTHONPATH": os.pathsep.join([peers.SHIM_DIR, peers.PYTHON_DIR, SCRIPTS])})
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        root = os.path.join(work, "logs")
+        media = records(root, "media")
+        images = [m for m in media if m["key"] == "samples"]
+        self.assertEqual(len(images), 3, "sanity check + two epochs")
+        self.assertEqual([(i["width"], i["height"], i["caption"]) for i in images[-1]["items"]], [(6, 8, "np"), (5, 4, "torch")])
+        tables = [m for m in media if m["key"] == "preds"]
+        self.assertEqual(tables[-1]["items"][0]["columns"], ["x", "y"])
+        for m in media:
+            for item in m["items"]:
+                path = os.path.join(root, "media", item["sha256"][:2], "%s.%s" % (item["sha256"], item["format"]))
+                self.assertEqual(os.path.getsize(path), item["size"])
+        arts = records(root, "artifact")
+        self.assertEqual([a["version"] for a in arts], ["v0", "v1"])
+        self.assertTrue(all(a["artifact_type"] == "model" and "latest" in a["aliases"] for a in arts))
+        # Read the best checkpoint back in another process, as Lightning's docs do.
+        run_id = proc.stdout.split("RUN_ID ")[1].split()[0]
+        reader = subprocess.run([sys.executable, "-c", (
+            "import wandb, torch\n"
+            "run = wandb.init(project='lightning-media')\n"
+            "art = run.use_artifact('model-%s:best', type='model')\n"
+            "path = art.download()\n"
+            "ckpt = torch.load(path + '/model.ckpt', weights_only=False)\n"
+            "print('EPOCH', ckpt['epoch'], art.version)\n"
+            "run.finish()\n") % run_id], cwd=work, env=dict(peers.base_env(work), PYTHONPATH=os.pathsep.join([peers.SHIM_DIR, peers.PYTHON_DIR]),
+                                                          RUNREWIND_DIR=root), capture_output=True, text=True, timeout=120)
+        self.assertEqual(reader.returncode, 0, reader.stderr[-3000:])
+        self.assertIn("EPOCH", reader.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,243 @@
+"""TensorBoard event files written by the real writers (torch.utils.tensorboard.SummaryWriter, and
+tensorboard's own EventFileWriter for TF2-style scalar tensors), imported by Run Rewind through its command
+line (`--source`), and checked value by value against TensorBoard's own EventAccumulator with no size limit:
+scalars with their steps and wall times, hparams as config, text as console lines; a file torn mid-record
+and grown later, a corrupt record, and a restarted writer that goes back in step (a rewind here)."""
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+import peers
+
+from tensorboard.backend.event_processing import event_accumulator
+from torch.utils.tensorboard import SummaryWriter
+
+
+def accumulator(path):
+    acc = event_accumulator.EventAccumulator(path, size_guidance={k: 0 for k in event_accumulator.DEFAULT_SIZE_GUIDANCE})
+    acc.Reload()
+    return acc
+
+
+def oracle_scalars(path):
+    """{tag: [(step, value, wall_time)]} as TensorBoard's loader reads them, in file order."""
+    acc = accumulator(path)
+    return {tag: [(e.step, e.value, e.wall_time) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+
+
+def cli(logdir, sources, *args, cache=False):
+    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir]
+    for s in sources:
+        argv += ["--source", s]
+    if not cache:
+        argv.append("--no-cache")
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
+    return out.stdout
+
+
+def number(v):
+    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
+
+
+def same_number(a, b):
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+class TensorBoardImportTest(unittest.TestCase):
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="runrewind-tb-")
+        self.logs = os.path.join(self.tmp, "logs")
+        os.makedirs(self.logs)
+        self.root = os.path.join(self.tmp, "runs")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def runs(self, cache=False):
+        """Imported runs by the folder they are read from."""
+        listed = json.loads(cli(self.logs, [self.root], "list", "--json", cache=cache))
+        return {r["origin"]["path"]: r for r in listed}
+
+    def history(self, run, version=None, cache=False):
+        args = ["history", run, "--json"] + (["--version", version] if version else [])
+        return json.loads(cli(self.logs, [self.root], *args, cache=cache))
+
+    def ours(self, rows):
+        """{tag: [(step, value, time)]} from history rows."""
+        out = {}
+        for row in rows:
+            for key, value in row.items():
+                if key.startswith("_"):
+                    continue
+                out.setdefault(key, []).append((row["_step"], number(value), row["_timestamp"]))
+        return out
+
+    def assert_same_scalars(self, expected, rows):
+        got = self.ours(rows)
+        self.assertEqual(sorted(got), sorted(expected))
+        for tag, events in expected.items():
+            mine = got[tag]
+            self.assertEqual([s for s, _, _ in mine], [s for s, _, _ in events], tag)
+            for (step, a, _), (_, b, _) in zip(mine, events):
+                self.assertTrue(same_number(a, b), "%s at step %d: ours %r, TensorBoard %r" % (tag, step, a, b))
+        # A row's time is the wall time of the step's first event.
+        first = {}
+        for events in expected.values():
+            for step, _, wall in events:
+                first[step] = min(first.get(step, wall), wall)
+        for row in rows:
+            self.assertAlmostEqual(row["_timestamp"], first[row["_step"]], places=5)
+
+    def test_pytorch_writer_scalars_text_hparams(self):
+        run_dir = os.path.join(self.root, "exp")
+        w = SummaryWriter(run_dir)
+        for step in range(300):
+            w.add_scalar("loss/train", 1.0 / (step + 1) + (math.nan if step == 17 else 0.0), step)
+            if step % 3 == 0:
+                w.add_scalar("acc", step / 300.0, step)
+            if step == 40:
+                w.add_scalar("spike", math.inf, step)
+        w.add_scalars("pair", {"a": 1.5, "b": -2.5}, 5)
+        w.add_text("notes", "first line\nsecond line", 7)
+        w.add_histogram("weights", __import__("numpy").arange(10), 3)
+        w.add_hparams({"lr": 0.01, "batch": 32, "opt": "adam"}, {"hp/final": 0.25})
+        w.close()
+        runs = self.runs()
+        dirs = [d for d in (os.path.join(dp) for dp, _, fs in os.walk(self.root) if any("tfevents" in f for f in fs))]
+        for d in dirs:
+            expected = oracle_scalars(d)
+            if not expected:
+                self.assertNotIn(d, runs)
+                continue
+            self.assertIn(d, runs)
+            self.assertEqual(runs[d]["origin"]["kind"], "tensorboard")
+            self.assert_same_scalars(expected, self.history(runs[d]["id"]))
+        main = runs[run_dir]
+        shown = json.loads(cli(self.logs, [self.root], "show", main["id"], "--json"))
+        self.assertEqual(shown["name"], "exp")
+        self.assertEqual(shown["project"], "runs")
+        console = json.loads(cli(self.logs, [self.root], "console", main["id"], "--json"))
+        text = accumulator(run_dir).Tensors("notes/text_summary")[0]
+        self.assertEqual([(l["step"], l["text"]) for l in console],
+                         [(text.step, "notes/text_summary: " + line) for line in text.tensor_proto.string_val[0].decode().split("\n")])
+        # add_hparams writes its own run (a subfolder): its session's hyperparameters are its config.
+        configs = [json.loads(cli(self.logs, [self.root], "show", r["id"], "--json"))["config"] for d, r in runs.items() if d != run_dir]
+        self.assertIn({"lr": 0.01, "batch": 32, "opt": "adam"}, configs)
+        # Read where they are: nothing was written under the sources.
+        for dp, _, fs in os.walk(self.root):
+            for f in fs:
+                self.assertIn("tfevents", f)
+
+    def test_tf2_scalar_tensors(self):
+        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.plugins.scalar import metadata
+        from tensorboard.summary.writer.event_file_writer import EventFileWriter
+        from tensorboard.util import tensor_util
+        import numpy as np
+        run_dir = os.path.join(self.root, "tf2")
+        writer = EventFileWriter(run_dir)
+        for step in range(50):
+            for tag, value, dtype in (("f32", step * 0.1, np.float32), ("f64", 1 / (step + 3), np.float64)):
+                value_proto = summary_pb2.Summary.Value(tag=tag, metadata=metadata.create_summary_metadata(display_name=tag, description=""),
+                                                        tensor=tensor_util.make_tensor_proto(np.array(value, dtype=dtype)))
+                writer.add_event(event_pb2.Event(wall_time=time.time(), step=step, summary=summary_pb2.Summary(value=[value_proto])))
+        writer.close()
+        acc = accumulator(run_dir)
+        expected = {tag: [(e.step, float(tensor_util.make_ndarray(e.tensor_proto)), e.wall_time) for e in acc.Tensors(tag)] for tag in acc.Tags()["tensors"]}
+        self.assertEqual(sorted(expected), ["f32", "f64"])
+        run = self.runs()[run_dir]
+        self.assert_same_scalars(expected, self.history(run["id"]))
+
+    def test_torn_file_grown_later_and_a_corrupt_record(self):
+        full_dir = os.path.join(self.tmp, "full")
+        w = SummaryWriter(full_dir)
+        for step in range(200):
+            w.add_scalar("loss", 100.0 - step, step)
+        w.close()
+        (name,) = os.listdir(full_dir)
+        with open(os.path.join(full_dir, name), "rb") as f:
+            data = f.read()
+        run_dir = os.path.join(self.root, "torn")
+        os.makedirs(run_dir)
+        target = os.path.join(run_dir, name)
+        # Torn mid-record (not on a record boundary), read with the cache kept, then grown.
+        with open(target, "wb") as f:
+            f.write(data[: len(data) // 2 + 7])
+        run = self.runs(cache=True)[run_dir]
+        partial = self.history(run["id"], cache=True)
+        self.assertGreater(len(partial), 50)
+        with open(target, "ab") as f:
+            f.write(data[len(data) // 2 + 7:])
+        self.assert_same_scalars(oracle_scalars(full_dir), self.history(run["id"], cache=True))
+
+        # A corrupt record: flip a byte inside one record's data; that value is missing, the rest kept.
+        corrupt_dir = os.path.join(self.root, "corrupt")
+        os.makedirs(corrupt_dir)
+        bad = bytearray(data)
+        at = len(data) // 3
+        # Find the record that holds byte `at` by walking the framing.
+        pos = 0
+        while True:
+            length = int.from_bytes(bad[pos:pos + 8], "little")
+            if pos + 12 + length + 4 > at:
+                break
+            pos += 12 + length + 4
+        bad[pos + 12 + length - 1] ^= 0x5A
+        with open(os.path.join(corrupt_dir, name), "wb") as f:
+            f.write(bytes(bad))
+        expected = oracle_scalars(full_dir)
+        run = self.runs()[corrupt_dir]
+        rows = self.history(run["id"])
+        got = self.ours(rows)["loss"]
+        self.assertEqual(len(got), len(expected["loss"]) - 1)
+        missing = sorted(set(s for s, _, _ in expected["loss"]) - set(s for s, _, _ in got))
+        self.assertEqual(len(missing), 1)
+        self.assertEqual([(s, v) for s, v, _ in got], [(s, v) for s, v, _ in expected["loss"] if s != missing[0]])
+
+    def test_restarted_writer_going_back_in_step_is_a_rewind(self):
+        run_dir = os.path.join(self.root, "restart")
+        w = SummaryWriter(run_dir)
+        for step in range(100):
+            w.add_scalar("loss", float(step), step)
+        w.close()
+        time.sleep(1.1)  # the second file's name (its start second) sorts after the first
+        w = SummaryWriter(run_dir)
+        for step in range(60, 150):
+            w.add_scalar("loss", 1000.0 + step, step)
+        w.close()
+        files = sorted(f for f in os.listdir(run_dir) if "tfevents" in f)
+        self.assertEqual(len(files), 2)
+        # TensorBoard's loader, file by file: what each writer wrote.
+        first = {}
+        second = {}
+        for i, (f, into) in enumerate(((files[0], first), (files[1], second))):
+            d = os.path.join(self.tmp, "only-%d" % i)
+            os.makedirs(d)
+            shutil.copy(os.path.join(run_dir, f), d)
+            into.update(oracle_scalars(d))
+        run = self.runs()[run_dir]
+        archived = [v for v in run["versions"] if v["archived"]]
+        self.assertEqual(len(archived), 1)
+        live = [v for v in run["versions"] if v["live"]][0]
+        self.assertEqual(live["parent"], archived[0]["id"])
+        self.assertEqual(live["branch_step"], 59)
+        # The archived version is the first writer's curve, whole; the live one shares it up to step 59.
+        self.assert_same_scalars(first, self.history(run["id"], archived[0]["id"]))
+        shared = {"loss": [e for e in first["loss"] if e[0] <= 59] + second["loss"]}
+        self.assert_same_scalars(shared, self.history(run["id"]))
+        # TensorBoard's own loader over the folder returns both writers' events, in file order.
+        self.assertEqual([e[0] for e in oracle_scalars(run_dir)["loss"]], [e[0] for e in first["loss"] + second["loss"]])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,478 @@
+// TensorBoard event files as runs: every folder holding `*tfevents*` files under a source is one run (as
+// TensorBoard names runs), its files read in name order (their names start with the writer's start time)
+// and tailed by offset. Events become the records our own logs hold: scalars (simple_value, or rank-0
+// tensors of the `scalars` plugin) merged by step into rows, text into console lines, the hparams
+// plugin's session into config. A file whose first step goes back to or below the steps read so far is
+// a restarted writer: a rewind of the run at the step before it, so the old curve is kept as an archived
+// version instead of being purged as TensorBoard does. Histograms, images and audio are counted and
+// skipped until the store keeps media.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunOrigin } from '../api';
+import type { RecordSource } from '../apply';
+import type { ConsoleLineEntry, LogRecord } from '../protocol';
+import { PROTOCOL_VERSION } from '../protocol';
+import type { ImportContext, ImportPass, Importer } from './index';
+import { expandSource } from './sources';
+import { decodeEvent } from './tfevents';
+import type { TfEvent } from './tfevents';
+import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
+
+export const TENSORBOARD_KIND = 'tensorboard';
+/** A step's row is held this long after its file last grew, for the rest of its tags to arrive. */
+export const HOLD_SECONDS = 2;
+/** A run whose files have not grown for this long is finished (TensorBoard files have no end record). */
+export const FINISH_IDLE_SECONDS = 90;
+/** The heartbeat imported runs promise: they stay running for four of them after their files last grew. */
+const IMPORT_HEARTBEAT = 30;
+const READ_BLOCK = 8 * 1024 * 1024;
+const MAX_DEPTH = 24;
+
+interface Row {
+  step: number;
+  time: number;
+  data: Record<string, number>;
+}
+
+interface FileState {
+  offset: number;
+  /** Records read (the number diagnostics give as the "line"). */
+  records: number;
+  status: 'active' | 'rejected';
+  /** Its first step has been seen (restarts are told by a file's first step). */
+  started: boolean;
+  /** Values skipped: earlier steps than the run's rows (out of order), and kinds not imported yet. */
+  late: number;
+  skipped: number;
+  /** Tags and kinds already warned about in this file. */
+  warned: string[];
+}
+
+interface RunState {
+  readonly run: string;
+  readonly dir: string;
+  readonly project: string;
+  readonly name: string;
+  /** The version records go to; null before the first start and after a finish. */
+  version: string | null;
+  files: Record<string, FileState>;
+  /** The newest step's row, held until its file has stopped growing (persisted with the offsets). */
+  held: Row | null;
+}
+
+interface Live {
+  readonly state: RunState;
+  /** Rows read and not applied yet, by step (the held row among them). */
+  readonly pending: Map<number, Row>;
+  dirty: boolean;
+}
+
+interface Listing {
+  readonly mtime: number;
+  readonly subdirs: readonly string[];
+  readonly events: readonly string[];
+}
+
+export class TensorBoardImporter implements Importer {
+  private readonly runs = new Map<string, Live>();
+  private readonly listings = new Map<string, Listing>();
+  private readonly originMap = new Map<string, RunOrigin>();
+
+  constructor(private readonly ctx: ImportContext) {
+    this.reload();
+  }
+
+  reload(): void {
+    this.runs.clear();
+    this.listings.clear();
+    this.originMap.clear();
+    this.ctx.db.each('SELECT dir, state FROM import_runs WHERE kind=?', [TENSORBOARD_KIND], (r) => {
+      const state = JSON.parse(r[1] as string) as RunState;
+      const pending = new Map<number, Row>();
+      if (state.held) pending.set(state.held.step, state.held);
+      this.runs.set(r[0] as string, { state, pending, dirty: false });
+      this.originMap.set(state.run, { kind: TENSORBOARD_KIND, label: 'TensorBoard', path: state.dir });
+    });
+  }
+
+  origins(): ReadonlyMap<string, RunOrigin> {
+    return this.originMap;
+  }
+
+  pendingBytes(): number {
+    let total = 0;
+    for (const live of this.runs.values()) {
+      for (const [name, file] of Object.entries(live.state.files)) {
+        if (file.status !== 'active') continue;
+        try {
+          total += Math.max(0, fs.statSync(path.join(live.state.dir, name)).size - file.offset);
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    return total;
+  }
+
+  run(sources: readonly string[], budget: number, pass: ImportPass): void {
+    const seen = new Set<string>();
+    try {
+      for (const source of sources) {
+        for (const root of expandSource(source)) {
+          if (this.ctx.skip(root)) continue;
+          for (const [dir, files] of this.runDirs(root)) {
+            if (seen.has(dir)) continue;
+            seen.add(dir);
+            if (budget - pass.bytes <= 0) {
+              pass.more = true;
+              return;
+            }
+            this.readRun(this.liveOf(root, dir), files, budget - pass.bytes, pass);
+          }
+        }
+      }
+    } finally {
+      for (const [dir, live] of this.runs) {
+        if (!live.dirty) continue;
+        this.ctx.db.run('INSERT OR REPLACE INTO import_runs (dir, kind, run, state) VALUES (?,?,?,?)', [dir, TENSORBOARD_KIND, live.state.run, JSON.stringify(live.state)]);
+        live.dirty = false;
+      }
+    }
+  }
+
+  private liveOf(root: string, dir: string): Live {
+    let live = this.runs.get(dir);
+    if (!live) {
+      const rel = path.relative(this.ctx.base, dir).split(path.sep).join('/');
+      const run = `tb-${createHash('sha1').update(`${TENSORBOARD_KIND}\n${rel}`).digest('hex').slice(0, 16)}`;
+      const name = dir === root ? path.basename(root) : path.relative(root, dir).split(path.sep).join('/');
+      const state: RunState = { run, dir, project: path.basename(root), name, version: null, files: {}, held: null };
+      live = { state, pending: new Map(), dirty: true };
+      this.runs.set(dir, live);
+      this.originMap.set(run, { kind: TENSORBOARD_KIND, label: 'TensorBoard', path: dir });
+    }
+    return live;
+  }
+
+  /** Folders under `root` that hold event files, each with its event files in name order. */
+  private runDirs(root: string): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const walk = (dir: string, depth: number): void => {
+      const listing = this.listing(dir);
+      if (!listing) return;
+      if (listing.events.length > 0) out.set(dir, listing.events.map((e) => path.join(dir, e)));
+      if (depth >= MAX_DEPTH) return;
+      for (const sub of listing.subdirs) {
+        const next = path.join(dir, sub);
+        if (!this.ctx.skip(next)) walk(next, depth + 1);
+      }
+    };
+    walk(root, 0);
+    return out;
+  }
+
+  /**
+   * A folder's subfolders and event files. Reused while its modification time stays the same, so a pass
+   * over a thousand finished runs costs a stat per folder; a folder changed in the last two seconds is
+   * always read again, for file systems whose timestamps are coarse.
+   */
+  private listing(dir: string): Listing | undefined {
+    let mtime: number;
+    try {
+      mtime = fs.statSync(dir).mtimeMs;
+    } catch {
+      this.listings.delete(dir);
+      return undefined;
+    }
+    const cached = this.listings.get(dir);
+    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    const listing: Listing = {
+      mtime,
+      subdirs: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+      // TensorBoard's own test for an event file: "tfevents" in its name.
+      events: entries.filter((e) => e.isFile() && e.name.includes('tfevents')).map((e) => e.name).sort(),
+    };
+    this.listings.set(dir, listing);
+    return listing;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading one run
+
+  private readRun(live: Live, files: readonly string[], budget: number, pass: ImportPass): void {
+    const { state } = live;
+    const run = this.ctx.store.runs.get(state.run);
+    // The run's live version was replaced here (a rewind made in Run Rewind): what the files add
+    // continues the live version, as a resumed writer would.
+    if (state.version !== null && run && run.liveVersion !== state.version) {
+      state.version = null;
+      live.dirty = true;
+    }
+    let newest = 0;
+    let read = 0;
+    for (const file of files) {
+      const name = path.basename(file);
+      let fileState = state.files[name];
+      if (!fileState) {
+        fileState = { offset: 0, records: 0, status: 'active', started: false, late: 0, skipped: 0, warned: [] };
+        state.files[name] = fileState;
+        live.dirty = true;
+      }
+      if (fileState.status !== 'active') continue;
+      const result = this.readFile(live, file, fileState, budget - read, pass);
+      read += result.bytes;
+      newest = Math.max(newest, result.mtime);
+      if (!result.done) {
+        this.flush(live, true);
+        pass.more = true;
+        return;
+      }
+    }
+    const idle = this.ctx.now() - newest;
+    this.flush(live, idle < this.ctx.holdSeconds);
+    if (state.version === null) return;
+    const version = this.ctx.store.versions.get(state.version);
+    if (read > 0 && version && (version.lastSeen === null || version.lastSeen < newest)) this.applyRecord(live, files[files.length - 1], 0, { type: 'alive', time: newest });
+    if (idle >= FINISH_IDLE_SECONDS && live.pending.size === 0) {
+      this.applyRecord(live, files[files.length - 1], 0, { type: 'finish', time: newest, exit_code: 0 });
+      state.version = null;
+      live.dirty = true;
+    }
+  }
+
+  /** Reads a file's whole new records within `budget`; done is false when the budget stopped it. */
+  private readFile(live: Live, file: string, fileState: FileState, budget: number, pass: ImportPass): { bytes: number; mtime: number; done: boolean } {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    } catch {
+      return { bytes: 0, mtime: 0, done: true };
+    }
+    let bytes = 0;
+    try {
+      const stat = fs.fstatSync(fd);
+      const mtime = stat.mtimeMs / 1000;
+      if (!stat.isFile()) {
+        this.reject(live, file, fileState, 'it is not a regular file (a pipe, a device or a folder); it is not read');
+        return { bytes, mtime, done: true };
+      }
+      const size = stat.size;
+      if (size < fileState.offset) {
+        this.reject(live, file, fileState, `the file is shorter than the ${fileState.offset} bytes already read; event files are append-only, so it is no longer read`);
+        return { bytes, mtime, done: true };
+      }
+      let block = Math.min(READ_BLOCK, size - fileState.offset);
+      while (fileState.offset < size) {
+        if (bytes >= budget) return { bytes, mtime, done: false };
+        const length = Math.min(block, size - fileState.offset);
+        const buffer = Buffer.allocUnsafe(length);
+        const got = fs.readSync(fd, buffer, 0, length, fileState.offset);
+        if (got <= 0) break;
+        const view = buffer.subarray(0, got);
+        const framed = frameRecords(view, fileState.offset);
+        for (const record of framed.records) {
+          fileState.records++;
+          let event: TfEvent;
+          try {
+            event = decodeEvent(record.data);
+          } catch (error) {
+            this.ctx.report(file, fileState.records, 'error', `the record at byte ${record.offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
+            continue;
+          }
+          this.onEvent(live, file, fileState, event);
+        }
+        for (const problem of framed.problems) {
+          if (!problem.fatal) fileState.records++;
+          this.ctx.report(file, fileState.records + (problem.fatal ? 1 : 0), 'error', problem.message);
+          if (problem.fatal) {
+            fileState.status = 'rejected';
+          }
+        }
+        fileState.offset += framed.consumed;
+        bytes += framed.consumed;
+        pass.bytes += framed.consumed;
+        live.dirty = true;
+        if (fileState.status !== 'active') break;
+        this.flush(live, true);
+        if (framed.consumed === 0) {
+          // A record longer than the block: read a block that holds it, if the file has it whole yet.
+          if (got < TFRECORD_HEADER) break;
+          const need = TFRECORD_HEADER + view.readUInt32LE(0) + view.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;
+          if (need > MAX_TFRECORD + TFRECORD_HEADER + TFRECORD_FOOTER || fileState.offset + need > size || need <= got) break;
+          block = need;
+          continue;
+        }
+        block = Math.min(READ_BLOCK, size - fileState.offset);
+      }
+      return { bytes, mtime, done: true };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private reject(live: Live, file: string, fileState: FileState, message: string): void {
+    this.ctx.report(file, fileState.records + 1, 'error', message);
+    fileState.status = 'rejected';
+    live.dirty = true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events to records
+
+  private onEvent(live: Live, file: string, fileState: FileState, event: TfEvent): void {
+    if (event.values.length === 0) return;
+    const { step } = event;
+    const time = event.wallTime;
+    let row: Record<string, number> | undefined;
+    let lines: ConsoleLineEntry[] | undefined;
+    for (const value of event.values) {
+      switch (value.kind) {
+        case 'scalar':
+          (row ??= {})[value.tag] = value.value!;
+          break;
+        case 'text':
+          for (const text of value.text ?? []) {
+            for (const line of text.split(/\r?\n/)) (lines ??= []).push([time, 'stdout', Math.max(0, step), `${value.tag}: ${line}`]);
+          }
+          break;
+        case 'hparams':
+          if (value.hparams) {
+            this.open(live, file, fileState, time, null);
+            this.applyRecord(live, file, fileState.records, { type: 'config', time, config: value.hparams });
+          }
+          break;
+        default:
+          fileState.skipped++;
+          this.warnOnce(live, file, fileState, `kind:${value.kind}`, `the ${value.kind} "${value.tag}" at step ${step} is not imported (Run Rewind does not keep ${value.kind === 'tensor' ? 'tensors other than scalars' : `${value.kind} data`} yet); further ones in this file are counted, not reported`);
+      }
+    }
+    if (!row && !lines) return;
+    if (step < 0 || !Number.isSafeInteger(step)) {
+      fileState.late++;
+      this.warnOnce(live, file, fileState, 'negative', `step ${step} is negative; Run Rewind keeps steps from 0, so the values are skipped`);
+      return;
+    }
+    this.open(live, file, fileState, time, step);
+    if (lines) this.applyRecord(live, file, fileState.records, { type: 'console', time, lines });
+    if (!row) return;
+    const pending = live.pending.get(step);
+    if (pending) {
+      Object.assign(pending.data, row);
+      return;
+    }
+    if (step > this.committedStep(live)) {
+      live.pending.set(step, { step, time, data: row });
+      return;
+    }
+    fileState.late++;
+    live.dirty = true;
+    for (const tag of Object.keys(row)) {
+      this.warnOnce(live, file, fileState, `late:${tag}`, `"${tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
+    }
+  }
+
+  /**
+   * Makes sure the run has an open version for records of `file`: a new run for its first file, a
+   * rewind when a file's first step goes back (a restarted writer), a resume after a finish.
+   */
+  private open(live: Live, file: string, fileState: FileState, time: number, step: number | null): void {
+    const { state } = live;
+    const run = this.ctx.store.runs.get(state.run);
+    const firstStep = step !== null && !fileState.started;
+    if (firstStep) {
+      fileState.started = true;
+      live.dirty = true;
+    }
+    if (!run) {
+      this.start(live, file, { mode: 'new', version: versionId(state.run, path.basename(file)), time });
+      return;
+    }
+    if (firstStep && step !== null && step <= this.lastStep(live)) {
+      this.flush(live, false);
+      this.start(live, file, { mode: 'rewind', version: versionId(state.run, path.basename(file)), time, source: { run: state.run, version: run.liveVersion, step: step - 1 } });
+      return;
+    }
+    if (state.version === null) this.start(live, file, { mode: 'resume', version: run.liveVersion, time });
+  }
+
+  private start(live: Live, file: string, how: { mode: 'new' | 'resume' | 'rewind'; version: string; time: number; source?: { run: string; version: string; step: number } }): void {
+    const { state } = live;
+    const source: RecordSource = { file, origin: 'writer', line: 0, version: null };
+    const outcome = this.ctx.applier.apply({
+      type: 'start', protocol: PROTOCOL_VERSION, time: how.time, run: state.run, version: how.version, mode: how.mode,
+      project: state.project, name: state.name, heartbeat: IMPORT_HEARTBEAT, source: how.source,
+    }, source);
+    state.version = outcome === 'ok' ? source.version : null;
+    live.dirty = true;
+  }
+
+  /** Applies rows read so far in step order; with `keepNewest`, the newest step's row stays held. */
+  private flush(live: Live, keepNewest: boolean): void {
+    const { pending, state } = live;
+    if (pending.size === 0) {
+      if (state.held) {
+        state.held = null;
+        live.dirty = true;
+      }
+      return;
+    }
+    let steps = [...pending.keys()];
+    let ordered = true;
+    for (let i = 1; i < steps.length && ordered; i++) ordered = steps[i - 1] < steps[i];
+    if (!ordered) steps = steps.sort((a, b) => a - b);
+    const keep = keepNewest ? steps[steps.length - 1] : undefined;
+    const source = state.version === null ? undefined : this.sourceFor(live);
+    for (const step of steps) {
+      if (step === keep) continue;
+      const row = pending.get(step)!;
+      pending.delete(step);
+      if (source) this.ctx.applier.apply({ type: 'row', time: row.time, step, data: row.data }, source);
+    }
+    state.held = keep === undefined ? null : pending.get(keep)!;
+    live.dirty = true;
+  }
+
+  private sourceFor(live: Live): RecordSource {
+    return { file: live.state.dir, origin: 'writer', line: 0, version: live.state.version };
+  }
+
+  private applyRecord(live: Live, file: string, line: number, record: LogRecord): void {
+    if (live.state.version === null) return;
+    this.ctx.applier.apply(record, { file, origin: 'writer', line, version: live.state.version });
+  }
+
+  /** The last step applied to the open version (-1 before any). */
+  private committedStep(live: Live): number {
+    const version = live.state.version === null ? undefined : this.ctx.store.versions.get(live.state.version);
+    return version?.lastStep ?? -1;
+  }
+
+  /** The newest step read: applied or pending. */
+  private lastStep(live: Live): number {
+    let last = -1;
+    const run = this.ctx.store.runs.get(live.state.run);
+    const version = run ? this.ctx.store.versions.get(run.liveVersion) : undefined;
+    if (version?.lastStep !== null && version?.lastStep !== undefined) last = version.lastStep;
+    for (const step of live.pending.keys()) if (step > last) last = step;
+    return last;
+  }
+
+  private warnOnce(live: Live, file: string, fileState: FileState, key: string, message: string): void {
+    if (fileState.warned.includes(key)) return;
+    if (fileState.warned.length < 200) fileState.warned.push(key);
+    live.dirty = true;
+    this.ctx.report(file, fileState.records, 'warning', message);
+  }
+}
+
+/** The version a file starts: the same id on every reader and every rebuild, so ops can name it. */
+export function versionId(run: string, fileName: string): string {
+  return `v${createHash('sha1').update(`${run}\n${fileName}`).digest('hex').slice(0, 12)}`;
+}

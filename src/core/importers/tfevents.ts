@@ -1,0 +1,345 @@
+// TensorBoard's Event and Summary messages, decoded with @bufbuild/protobuf's wire reader from our own
+// minimal schema: only the fields we read, by the field numbers TensorFlow publishes (event.proto,
+// summary.proto, tensor.proto, tensor_shape.proto, types.proto; the hparams plugin's plugin_data.proto;
+// google/protobuf/struct.proto). Unknown fields are skipped, as protobuf readers do.
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+
+/** What a Summary.Value is, as far as the importer cares. */
+export type TfValueKind = 'scalar' | 'text' | 'hparams' | 'histogram' | 'image' | 'audio' | 'tensor' | 'other';
+
+export interface TfValue {
+  readonly tag: string;
+  readonly kind: TfValueKind;
+  /** scalar: the number (simple_value, or a rank-0 tensor of the `scalars` plugin). */
+  readonly value?: number;
+  /** text: the strings of the tensor, in order. */
+  readonly text?: readonly string[];
+  /** hparams: the session's hyperparameters. */
+  readonly hparams?: Record<string, unknown>;
+  /** The plugin named in the value's metadata, if any. */
+  readonly plugin?: string;
+}
+
+export interface TfEvent {
+  readonly wallTime: number;
+  readonly step: number;
+  readonly fileVersion?: string;
+  readonly values: readonly TfValue[];
+  /** SessionLog.status (1 START, 2 STOP, 3 CHECKPOINT), when the event is a session log. */
+  readonly sessionStatus?: number;
+}
+
+// Field numbers (event.proto): Event.
+const EVENT_WALL_TIME = 1;
+const EVENT_STEP = 2;
+const EVENT_FILE_VERSION = 3;
+const EVENT_SUMMARY = 5;
+const EVENT_SESSION_LOG = 7;
+// summary.proto: Summary.value; Summary.Value; SummaryMetadata; SummaryMetadata.PluginData.
+const SUMMARY_VALUE = 1;
+const VALUE_TAG = 1;
+const VALUE_SIMPLE = 2;
+const VALUE_IMAGE = 4;
+const VALUE_HISTO = 5;
+const VALUE_AUDIO = 6;
+const VALUE_TENSOR = 8;
+const VALUE_METADATA = 9;
+const METADATA_PLUGIN_DATA = 1;
+const PLUGIN_NAME = 1;
+const PLUGIN_CONTENT = 2;
+// tensor.proto / tensor_shape.proto / types.proto.
+const TENSOR_DTYPE = 1;
+const TENSOR_SHAPE = 2;
+const TENSOR_CONTENT = 4;
+const TENSOR_FLOAT_VAL = 5;
+const TENSOR_DOUBLE_VAL = 6;
+const TENSOR_INT_VAL = 7;
+const TENSOR_STRING_VAL = 8;
+const TENSOR_INT64_VAL = 10;
+const TENSOR_BOOL_VAL = 11;
+const TENSOR_HALF_VAL = 13;
+const SHAPE_DIM = 2;
+const DIM_SIZE = 1;
+const DT_FLOAT = 1;
+const DT_DOUBLE = 2;
+const DT_INT32 = 3;
+const DT_UINT8 = 4;
+const DT_INT16 = 5;
+const DT_INT8 = 6;
+const DT_STRING = 7;
+const DT_INT64 = 9;
+const DT_BOOL = 10;
+const DT_HALF = 19;
+// The hparams plugin: HParamsPluginData.session_start_info, SessionStartInfo.hparams (a map).
+const HPARAMS_SESSION_START = 3;
+const SESSION_START_HPARAMS = 1;
+// google/protobuf/struct.proto: Value, ListValue, Struct.
+const PB_NUMBER = 2;
+const PB_STRING = 3;
+const PB_BOOL = 4;
+const PB_STRUCT = 5;
+const PB_LIST = 6;
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Decodes one Event; throws Error with a reason on malformed bytes. */
+export function decodeEvent(bytes: Uint8Array): TfEvent {
+  const r = new BinaryReader(bytes);
+  let wallTime = Number.NaN;
+  let step = 0;
+  let fileVersion: string | undefined;
+  let values: TfValue[] = [];
+  let sessionStatus: number | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === EVENT_WALL_TIME && wire === WireType.Bit64) wallTime = r.double();
+    else if (field === EVENT_STEP && wire === WireType.Varint) step = Number(r.int64());
+    else if (field === EVENT_FILE_VERSION && wire === WireType.LengthDelimited) fileVersion = r.string();
+    else if (field === EVENT_SUMMARY && wire === WireType.LengthDelimited) values = values.concat(decodeSummary(r.bytes()));
+    else if (field === EVENT_SESSION_LOG && wire === WireType.LengthDelimited) sessionStatus = decodeSessionStatus(r.bytes());
+    else r.skip(wire, field);
+  }
+  return { wallTime, step, fileVersion, values, sessionStatus };
+}
+
+function decodeSessionStatus(bytes: Uint8Array): number {
+  const r = new BinaryReader(bytes);
+  let status = 0;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === 1 && wire === WireType.Varint) status = r.int32();
+    else r.skip(wire, field);
+  }
+  return status;
+}
+
+function decodeSummary(bytes: Uint8Array): TfValue[] {
+  const r = new BinaryReader(bytes);
+  const out: TfValue[] = [];
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === SUMMARY_VALUE && wire === WireType.LengthDelimited) out.push(decodeValue(r.bytes()));
+    else r.skip(wire, field);
+  }
+  return out;
+}
+
+function decodeValue(bytes: Uint8Array): TfValue {
+  const r = new BinaryReader(bytes);
+  let tag = '';
+  let simple: number | undefined;
+  let kind: TfValueKind = 'other';
+  let plugin: string | undefined;
+  let pluginContent: Uint8Array | undefined;
+  let tensor: Uint8Array | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === VALUE_TAG && wire === WireType.LengthDelimited) tag = r.string();
+    else if (field === VALUE_SIMPLE && wire === WireType.Bit32) simple = r.float();
+    else if (field === VALUE_METADATA && wire === WireType.LengthDelimited) [plugin, pluginContent] = decodeMetadata(r.bytes());
+    else if (field === VALUE_TENSOR && wire === WireType.LengthDelimited) tensor = r.bytes();
+    else if (field === VALUE_HISTO && wire === WireType.LengthDelimited) { kind = 'histogram'; r.skip(wire, field); }
+    else if (field === VALUE_IMAGE && wire === WireType.LengthDelimited) { kind = 'image'; r.skip(wire, field); }
+    else if (field === VALUE_AUDIO && wire === WireType.LengthDelimited) { kind = 'audio'; r.skip(wire, field); }
+    else r.skip(wire, field);
+  }
+  if (simple !== undefined) return { tag, kind: 'scalar', value: simple, plugin };
+  if (plugin === 'hparams') {
+    const hparams = pluginContent ? decodeHparams(pluginContent) : undefined;
+    return { tag, kind: 'hparams', hparams, plugin };
+  }
+  if (tensor !== undefined) {
+    const t = decodeTensor(tensor);
+    if (plugin === 'text' || (plugin === undefined && t.dtype === DT_STRING)) return { tag, kind: 'text', text: t.strings, plugin };
+    if (plugin === 'histograms') return { tag, kind: 'histogram', plugin };
+    if (plugin === 'images') return { tag, kind: 'image', plugin };
+    if (plugin === 'audio') return { tag, kind: 'audio', plugin };
+    if (t.rank === 0 && t.numbers.length === 1) return { tag, kind: 'scalar', value: t.numbers[0], plugin };
+    return { tag, kind: 'tensor', plugin };
+  }
+  return { tag, kind, plugin };
+}
+
+function decodeMetadata(bytes: Uint8Array): [string | undefined, Uint8Array | undefined] {
+  const r = new BinaryReader(bytes);
+  let name: string | undefined;
+  let content: Uint8Array | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === METADATA_PLUGIN_DATA && wire === WireType.LengthDelimited) {
+      const p = new BinaryReader(r.bytes());
+      while (p.pos < p.len) {
+        const [f, w] = p.tag();
+        if (f === PLUGIN_NAME && w === WireType.LengthDelimited) name = p.string();
+        else if (f === PLUGIN_CONTENT && w === WireType.LengthDelimited) content = p.bytes();
+        else p.skip(w, f);
+      }
+    } else r.skip(wire, field);
+  }
+  return [name, content];
+}
+
+interface DecodedTensor {
+  readonly dtype: number;
+  readonly rank: number;
+  readonly numbers: number[];
+  readonly strings: string[];
+}
+
+function decodeTensor(bytes: Uint8Array): DecodedTensor {
+  const r = new BinaryReader(bytes);
+  let dtype = 0;
+  let rank = 0;
+  let content: Uint8Array | undefined;
+  const numbers: number[] = [];
+  const strings: string[] = [];
+  // Repeated scalars may come packed (one length-delimited run) or one by one; both are read.
+  const repeated = (wire: WireType, read: () => number): void => {
+    if (wire !== WireType.LengthDelimited) {
+      numbers.push(read());
+      return;
+    }
+    const end = r.uint32() + r.pos;
+    while (r.pos < end) numbers.push(read());
+  };
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    switch (field) {
+      case TENSOR_DTYPE: dtype = r.int32(); break;
+      case TENSOR_SHAPE: rank = decodeRank(r.bytes()); break;
+      case TENSOR_CONTENT: content = r.bytes(); break;
+      case TENSOR_FLOAT_VAL: repeated(wire, () => r.float()); break;
+      case TENSOR_DOUBLE_VAL: repeated(wire, () => r.double()); break;
+      case TENSOR_INT_VAL: repeated(wire, () => r.int32()); break;
+      case TENSOR_INT64_VAL: repeated(wire, () => Number(r.int64())); break;
+      case TENSOR_BOOL_VAL: repeated(wire, () => (r.bool() ? 1 : 0)); break;
+      case TENSOR_HALF_VAL: repeated(wire, () => halfToNumber(r.int32())); break;
+      case TENSOR_STRING_VAL: strings.push(utf8.decode(r.bytes())); break;
+      default: r.skip(wire, field);
+    }
+  }
+  if (content && content.length > 0) numbers.push(...fromContent(dtype, content));
+  return { dtype, rank, numbers, strings };
+}
+
+function decodeRank(bytes: Uint8Array): number {
+  const r = new BinaryReader(bytes);
+  let rank = 0;
+  let ones = true;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === SHAPE_DIM && wire === WireType.LengthDelimited) {
+      rank++;
+      const d = new BinaryReader(r.bytes());
+      let size = 0;
+      while (d.pos < d.len) {
+        const [f, w] = d.tag();
+        if (f === DIM_SIZE && w === WireType.Varint) size = Number(d.int64());
+        else d.skip(w, f);
+      }
+      if (size !== 1) ones = false;
+    } else r.skip(wire, field);
+  }
+  // A tensor of shape [1] or [1, 1] holds one number as well as a rank-0 one does.
+  return ones ? 0 : rank;
+}
+
+function fromContent(dtype: number, content: Uint8Array): number[] {
+  const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
+  const out: number[] = [];
+  const each = (size: number, read: (at: number) => number): void => {
+    for (let at = 0; at + size <= content.length; at += size) out.push(read(at));
+  };
+  switch (dtype) {
+    case DT_FLOAT: each(4, (at) => view.getFloat32(at, true)); break;
+    case DT_DOUBLE: each(8, (at) => view.getFloat64(at, true)); break;
+    case DT_INT32: each(4, (at) => view.getInt32(at, true)); break;
+    case DT_INT64: each(8, (at) => Number(view.getBigInt64(at, true))); break;
+    case DT_INT16: each(2, (at) => view.getInt16(at, true)); break;
+    case DT_INT8: each(1, (at) => view.getInt8(at)); break;
+    case DT_UINT8: each(1, (at) => view.getUint8(at)); break;
+    case DT_BOOL: each(1, (at) => (view.getUint8(at) ? 1 : 0)); break;
+    case DT_HALF: each(2, (at) => halfToNumber(view.getUint16(at, true))); break;
+    default: break;
+  }
+  return out;
+}
+
+/** IEEE 754 half precision bits to a number. */
+function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** The hyperparameters of a SessionStartInfo, or undefined for the plugin's other messages. */
+function decodeHparams(bytes: Uint8Array): Record<string, unknown> | undefined {
+  const r = new BinaryReader(bytes);
+  let out: Record<string, unknown> | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === HPARAMS_SESSION_START && wire === WireType.LengthDelimited) {
+      out = {};
+      const s = new BinaryReader(r.bytes());
+      while (s.pos < s.len) {
+        const [f, w] = s.tag();
+        if (f === SESSION_START_HPARAMS && w === WireType.LengthDelimited) {
+          const [key, value] = decodeMapEntry(s.bytes(), 0);
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        } else s.skip(w, f);
+      }
+    } else r.skip(wire, field);
+  }
+  return out;
+}
+
+function decodeMapEntry(bytes: Uint8Array, depth: number): [string, unknown] {
+  const r = new BinaryReader(bytes);
+  let key = '';
+  let value: unknown = null;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === 1 && wire === WireType.LengthDelimited) key = r.string();
+    else if (field === 2 && wire === WireType.LengthDelimited) value = decodePbValue(r.bytes(), depth + 1);
+    else r.skip(wire, field);
+  }
+  return [key, value];
+}
+
+/** google.protobuf.Value as JSON; nesting is cut at 32 levels. */
+function decodePbValue(bytes: Uint8Array, depth: number): unknown {
+  if (depth > 32) return null;
+  const r = new BinaryReader(bytes);
+  let value: unknown = null;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === PB_NUMBER && wire === WireType.Bit64) value = r.double();
+    else if (field === PB_STRING && wire === WireType.LengthDelimited) value = r.string();
+    else if (field === PB_BOOL && wire === WireType.Varint) value = r.bool();
+    else if (field === PB_STRUCT && wire === WireType.LengthDelimited) {
+      const struct: Record<string, unknown> = {};
+      const s = new BinaryReader(r.bytes());
+      while (s.pos < s.len) {
+        const [f, w] = s.tag();
+        if (f === 1 && w === WireType.LengthDelimited) {
+          const [k, v] = decodeMapEntry(s.bytes(), depth + 1);
+          Object.defineProperty(struct, k, { value: v, enumerable: true, writable: true, configurable: true });
+        } else s.skip(w, f);
+      }
+      value = struct;
+    } else if (field === PB_LIST && wire === WireType.LengthDelimited) {
+      const list: unknown[] = [];
+      const l = new BinaryReader(r.bytes());
+      while (l.pos < l.len) {
+        const [f, w] = l.tag();
+        if (f === 1 && w === WireType.LengthDelimited) list.push(decodePbValue(l.bytes(), depth + 1));
+        else l.skip(w, f);
+      }
+      value = list;
+    } else r.skip(wire, field);
+  }
+  return value;
+}

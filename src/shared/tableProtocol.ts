@@ -1,0 +1,164 @@
+// Messages between the runs table's host side (src/panels/tablePanel.ts) and its webview (media/table),
+// imported by both, in the chart panel's manner (src/shared/protocol.ts): a union of `{ type: … }`
+// messages each way, a handler map per union, and every message from the webview validated on arrival.
+import { arrayOf, type Check, isBool, isFiniteNumber, isId, isInt, isObject, isText, nullable, oneOf, optional, shape } from './protocol';
+import type { RunsTable } from './runFields';
+
+export type { MessageHandlers } from './protocol';
+export { dispatch } from './protocol';
+export type { RunsTable, RunsTableRow } from './runFields';
+
+/** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
+export const TABLE_VIEW_TYPE = 'runRewind.runsTable';
+
+/** Most columns a table keeps shown (a chooser's "all" stops here). */
+export const MAX_COLUMNS = 2000;
+
+export interface TableSort {
+  /** A column id (runFields.ts fieldId). */
+  readonly column: string;
+  readonly descending: boolean;
+}
+
+/** What the webview keeps with setState (and the host in workspaceState): the serializer restores from it. */
+export interface TableViewState {
+  readonly version: 1;
+  /** Store key of the workspace folder whose runs the table shows. */
+  readonly folder: string;
+  /** Shown column ids, in order; null until the user chose (then the defaults follow the keys). */
+  readonly columns: readonly string[] | null;
+  readonly sort: TableSort | null;
+  readonly filter: string;
+  /** Runs whose archived versions are shown as child rows. */
+  readonly expanded: readonly string[];
+  /** Selected rows: run ids, and archived versions' immutable ids. */
+  readonly selected: readonly string[];
+  readonly scrollTop?: number;
+}
+
+/** Words of the webview's interface, in VS Code's display language (the host translates them). */
+export interface TableStrings {
+  readonly [key: string]: string;
+}
+
+/** What the webview reports about itself when asked (tests and diagnostics). */
+export interface TableSnapshot {
+  readonly state: TableViewState;
+  /** Header labels of the shown columns, in order. */
+  readonly headers: readonly string[];
+  /** Row keys after filter and sort, child rows included where expanded. */
+  readonly rows: readonly string[];
+  /** Runs in the table, and how many the filter lets through. */
+  readonly total: number;
+  readonly matched: number;
+  /** Row elements in the DOM (the window that is drawn). */
+  readonly rendered: number;
+  /** Cell texts of the drawn rows, first shown columns only as far as drawn. */
+  readonly cells: readonly (readonly string[])[];
+  /** The filter's error as shown under the box, '' when none. */
+  readonly filterError: string;
+  /** The row with the keyboard focus. */
+  readonly focused: string | null;
+  readonly openChartsEnabled: boolean;
+  /** Elements user data could have smuggled in (img, inline handlers): always 0. */
+  readonly injected: number;
+}
+
+export type TableKey = 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight' | 'Home' | 'End' | 'PageUp' | 'PageDown' | ' ' | 'Enter';
+
+/** Actions tests ask the webview to perform through the same code as the mouse and keyboard. */
+export type TableTestAction =
+  | { readonly kind: 'setFilter'; readonly filter: string }
+  /** A click on a column header (sorts by it; again: descending; a third time: unsorted). */
+  | { readonly kind: 'clickHeader'; readonly column: string }
+  | { readonly kind: 'setColumn'; readonly column: string; readonly shown: boolean }
+  | { readonly kind: 'openColumnChooser'; readonly open: boolean }
+  /** A click on a row (with ctrl: toggles it, with shift: extends to it). */
+  | { readonly kind: 'clickRow'; readonly row: string; readonly ctrl?: boolean; readonly shift?: boolean }
+  | { readonly kind: 'toggleExpand'; readonly run: string }
+  | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
+  | { readonly kind: 'openCharts' };
+
+// ---- host → webview ------------------------------------------------------------------------------
+
+export type ToTableWebview =
+  | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: RunsTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
+  /** The runs changed (a run logged, a rewind, a rename): new rows, the view kept where it is. */
+  | { readonly type: 'rows'; readonly table: RunsTable }
+  /** Opened again from a project: show its runs. */
+  | { readonly type: 'setFilter'; readonly filter: string }
+  | { readonly type: 'inspectRequest'; readonly requestId: number }
+  | { readonly type: 'testAction'; readonly requestId: number; readonly action: TableTestAction }
+  | { readonly type: 'notice'; readonly kind: 'info' | 'error'; readonly message: string };
+
+// ---- webview → host ------------------------------------------------------------------------------
+
+export type FromTableWebview =
+  | { readonly type: 'ready'; readonly state: TableViewState | null }
+  | { readonly type: 'stateChanged'; readonly state: TableViewState }
+  /** Open Charts for these rows: run ids, or archived versions' immutable ids. */
+  | { readonly type: 'openCharts'; readonly entries: readonly string[] }
+  | { readonly type: 'error'; readonly message: string }
+  | TableWebviewReply;
+
+export type TableWebviewReply =
+  | { readonly type: 'inspectResult'; readonly inReplyTo: number; readonly snapshot: TableSnapshot }
+  | { readonly type: 'testActionDone'; readonly inReplyTo: number; readonly error?: string };
+
+// ---- validation ----------------------------------------------------------------------------------
+
+const isColumnId = isText(10_000);
+
+export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is TableViewState =>
+  shape({
+    version: oneOf(1),
+    folder: isText(4096),
+    columns: nullable(arrayOf(isColumnId, MAX_COLUMNS)),
+    sort: nullable(shape({ column: isColumnId, descending: isBool })),
+    filter: isText(10_000),
+    expanded: arrayOf(isId, 100_000),
+    selected: arrayOf(isId, 100_000),
+    scrollTop: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
+  })(v);
+
+const isSnapshot = shape({
+  state: isTableViewState,
+  headers: arrayOf(isText(), MAX_COLUMNS),
+  rows: arrayOf(isText(1000), 1_000_000),
+  total: isInt,
+  matched: isInt,
+  rendered: isInt,
+  cells: arrayOf(arrayOf(isText(), MAX_COLUMNS), 10_000),
+  filterError: isText(),
+  focused: nullable(isText(1000)),
+  openChartsEnabled: isBool,
+  injected: isInt,
+});
+
+const checks: { readonly [K in FromTableWebview['type']]: Record<string, Check> } = {
+  ready: { state: nullable(isTableViewState) },
+  stateChanged: { state: isTableViewState },
+  openCharts: { entries: (v) => arrayOf(isId, 64)(v) && (v as unknown[]).length > 0 },
+  error: { message: isText(10_000) },
+  inspectResult: { inReplyTo: isInt, snapshot: isSnapshot },
+  testActionDone: { inReplyTo: isInt, error: optional(isText(10_000)) },
+};
+
+/** True when `value` is a well-formed message from the table's webview; anything else is dropped. */
+export function isFromTableWebview(value: unknown): value is FromTableWebview {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (!Object.prototype.hasOwnProperty.call(checks, value.type)) return false;
+  return shape(checks[value.type as FromTableWebview['type']])(value);
+}
+
+const toWebviewTypes: { readonly [K in ToTableWebview['type']]: true } = {
+  init: true, rows: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
+};
+
+export function isToTableWebview(value: unknown): value is ToTableWebview {
+  return isObject(value) && typeof value.type === 'string' && Object.prototype.hasOwnProperty.call(toWebviewTypes, value.type);
+}
+
+export function defaultTableState(folder: string, filter = ''): TableViewState {
+  return { version: 1, folder, columns: null, sort: null, filter, expanded: [], selected: [] };
+}

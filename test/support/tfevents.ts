@@ -1,0 +1,99 @@
+// Writes TensorBoard event files byte for byte as TensorFlow's record writer lays them out, for unit
+// tests (hand-built cases: tensors, corrupt checksums, torn records) and the import benchmark. The
+// real writers (torch's SummaryWriter) are exercised by python/tests/peers/test_tensorboard.py.
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { encodeRecordFrame } from '../../src/core/importers/tfrecord';
+
+export type ValueSpec =
+  | { readonly tag: string; readonly simple: number }
+  | { readonly tag: string; readonly tensorFloat: number; readonly plugin?: string; readonly asContent?: 'float' | 'double' }
+  | { readonly tag: string; readonly text: string }
+  | { readonly tag: string; readonly hparams: Record<string, number | string | boolean> }
+  | { readonly tag: string; readonly histogram: true };
+
+export interface EventSpec {
+  readonly wallTime: number;
+  readonly step: number;
+  readonly fileVersion?: string;
+  readonly values?: readonly ValueSpec[];
+}
+
+export function encodeEvent(e: EventSpec): Uint8Array {
+  const w = new BinaryWriter();
+  w.tag(1, 1).double(e.wallTime);
+  w.tag(2, 0).int64(e.step);
+  if (e.fileVersion !== undefined) w.tag(3, 2).string(e.fileVersion);
+  if (e.values && e.values.length > 0) {
+    w.tag(5, 2).fork();
+    for (const v of e.values) {
+      w.tag(1, 2).fork();
+      w.tag(1, 2).string(v.tag);
+      if ('simple' in v) w.tag(2, 5).float(v.simple);
+      else if ('tensorFloat' in v) {
+        metadata(w, v.plugin ?? 'scalars');
+        w.tag(8, 2).fork();
+        w.tag(1, 0).int32(v.asContent === 'double' ? 2 : 1);
+        w.tag(2, 2).fork().join();
+        if (v.asContent === 'double') {
+          const b = new Uint8Array(8);
+          new DataView(b.buffer).setFloat64(0, v.tensorFloat, true);
+          w.tag(4, 2).bytes(b);
+        } else if (v.asContent === 'float') {
+          const b = new Uint8Array(4);
+          new DataView(b.buffer).setFloat32(0, v.tensorFloat, true);
+          w.tag(4, 2).bytes(b);
+        } else {
+          w.tag(5, 2).fork().float(v.tensorFloat).join();
+        }
+        w.join();
+      } else if ('text' in v) {
+        metadata(w, 'text');
+        w.tag(8, 2).fork();
+        w.tag(1, 0).int32(7);
+        w.tag(8, 2).bytes(new TextEncoder().encode(v.text));
+        w.join();
+      } else if ('hparams' in v) {
+        w.tag(9, 2).fork();
+        w.tag(1, 2).fork().tag(1, 2).string('hparams');
+        const content = new BinaryWriter();
+        content.tag(1, 0).int32(0);
+        content.tag(3, 2).fork();
+        for (const [key, value] of Object.entries(v.hparams)) {
+          content.tag(1, 2).fork().tag(1, 2).string(key).tag(2, 2).fork();
+          if (typeof value === 'number') content.tag(2, 1).double(value);
+          else if (typeof value === 'string') content.tag(3, 2).string(value);
+          else content.tag(4, 0).bool(value);
+          content.join().join();
+        }
+        content.join();
+        w.tag(2, 2).bytes(content.finish());
+        w.join().join();
+      } else {
+        w.tag(5, 2).fork().tag(1, 1).double(0).join();
+      }
+      w.join();
+    }
+    w.join();
+  }
+  return w.finish();
+}
+
+function metadata(w: BinaryWriter, plugin: string): void {
+  w.tag(9, 2).fork().tag(1, 2).fork().tag(1, 2).string(plugin).join().join();
+}
+
+/** A whole event file: the file_version event, then `events`, each framed. */
+export function eventFile(events: readonly EventSpec[], wallTime = 1_700_000_000): Buffer {
+  const parts = [encodeRecordFrame(encodeEvent({ wallTime, step: 0, fileVersion: 'brain.Event:2' }))];
+  for (const e of events) parts.push(encodeRecordFrame(encodeEvent(e)));
+  return Buffer.concat(parts);
+}
+
+/** Events logging `tags` at steps from..to-1, one event per value as PyTorch writes them. */
+export function scalarEvents(tags: readonly string[], from: number, to: number, value: (tag: string, step: number) => number, wallTime = 1_700_000_000): EventSpec[] {
+  const out: EventSpec[] = [];
+  for (let step = from; step < to; step++) {
+    for (const tag of tags) out.push({ wallTime: wallTime + step, step, values: [{ tag, simple: value(tag, step) }] });
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// The runs table in the real workbench, driven like a person: open it from the Runs view's title bar,
+// type a filter (and a wrong one: the error under the box), sort by a summary column, open a rewound
+// run's archived versions with the keyboard, select two rows and open their charts. Screenshots:
+// test-results/screenshots/table-*.png.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { LogWriter } from '../../src/core/writer';
+import { type Workbench, openWorkbench } from './harness';
+
+function treeItem(page: Page, name: RegExp): Locator {
+  return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
+}
+
+async function tableFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('#root .grid .grid-row').count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no runs table webview');
+    await page.waitForTimeout(200);
+  }
+}
+
+/** A small sweep: learning rates and batch sizes, a loss that ends lower for some, one crashed run. */
+function plantSweep(logDir: string): void {
+  const lrs = [0.1, 0.03, 0.01, 0.003, 0.001, 0.0003];
+  let i = 0;
+  for (const lr of lrs) {
+    for (const batch of [32, 128]) {
+      i++;
+      const w = new LogWriter({ dir: logDir, run: `sweep${String(i).padStart(2, '0')}`, project: 'sweep', name: `sweep-${i}`, heartbeat: 0, config: { lr, batch_size: batch, optimizer: { name: i % 3 === 0 ? 'sgd' : 'adam' } }, tags: i % 4 === 0 ? ['baseline'] : ['sweep'], group: batch === 32 ? 'small-batch' : 'large-batch' });
+      const floor = Math.abs(Math.log10(lr) + 2.5) / 4 + (batch === 32 ? 0.05 : 0);
+      for (let s = 0; s < 120; s++) w.log({ loss: floor + 2 / (s + 1) + 0.05 * Math.sin(s + i), 'val/acc': 1 - floor - 1 / (s + 2) });
+      if (i === 7) w.abandon();
+      else w.finish(i === 11 ? 1 : 0);
+    }
+  }
+}
+
+describe('Runs table (UI)', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench({ viewport: { width: 1500, height: 900 } });
+    plantSweep(path.join(wb.workspace, '.runrewind'));
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`table-failed-${this.currentTest.title}`);
+  });
+
+  it('opens from the Runs view title bar, filters as typed and shows a wrong filter\'s error in place', async () => {
+    const page = wb.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    await treeItem(page, /^baseline$/).waitFor({ timeout: 30_000 });
+    await page.locator('a[aria-label="Open Runs Table"] >> visible=true').first().click();
+    const frame = await tableFrame(page);
+    await frame.locator('.grid-row[data-key="sweep12"]').waitFor({ timeout: 30_000 });
+    const filter = frame.locator('input.filter');
+    await filter.click();
+    await filter.fill('');
+    await filter.pressSequentially('project = sweep and config.lr <= 0.01 and summary.loss.min < 0.5', { delay: 5 });
+    await page.waitForTimeout(400);
+    const count = (await frame.locator('.count').textContent()) ?? '';
+    assert.match(count, /^\d+ of \d+ runs/);
+    const keys = await frame.locator('.grid-row').evaluateAll((rows) => rows.map((r) => (r as unknown as { getAttribute(n: string): string }).getAttribute('data-key')));
+    assert.ok(keys.length > 0 && keys.every((k) => k.startsWith('sweep')), `only sweep runs: ${keys.join(', ')}`);
+    await wb.screenshot('table-filtered');
+
+    await filter.fill('project = sweep and config.lrr > 1');
+    await filter.press('Enter');
+    const error = frame.locator('.filter-error .filter-message');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /No run has the config key "lrr" \(at column 21\); did you mean "lr"\?$/);
+    assert.equal(await frame.locator('.filter-error mark').textContent(), 'config.lrr');
+    await wb.screenshot('table-filter-error');
+  });
+
+  it('sorts by a column, opens archived versions with the keyboard, and opens charts of two rows', async () => {
+    const page = wb.page;
+    const frame = await tableFrame(page);
+    const filter = frame.locator('input.filter');
+    await filter.fill('');
+    await filter.press('Enter');
+    await frame.locator('.grid-row[data-key="base01"]').waitFor();
+    // Sort by the loss column (descending on the second click): scrolled into view first, as a person would.
+    await frame.locator('.grid').evaluate((grid) => {
+      (grid as unknown as { scrollLeft: number; scrollWidth: number }).scrollLeft = (grid as unknown as { scrollWidth: number }).scrollWidth;
+    });
+    const loss = frame.locator('.grid-hcell[data-column="summary.loss.last"] button');
+    await loss.click();
+    await loss.click();
+    assert.equal(await frame.locator('.grid-hcell[data-column="summary.loss.last"]').getAttribute('aria-sort'), 'descending');
+    // base01 was rewound twice: Right shows its archived versions under it.
+    await frame.locator('.grid-row[data-key="base01"] .grid-name').click();
+    await frame.locator('.grid').press('ArrowRight');
+    await frame.locator('.grid-row.child').first().waitFor();
+    assert.equal(await frame.locator('.grid-row.child').count(), 2);
+    await frame.locator('.grid').press('ArrowDown');
+    assert.match((await frame.locator('.grid-row.focused .grid-name').textContent()) ?? '', /^archived v/);
+    await wb.screenshot('table-sorted-expanded');
+
+    await frame.locator('.grid-row[data-key="base01"] .grid-name').click();
+    await frame.locator('.grid-row[data-key="fork01"] .grid-name').click({ modifiers: ['Control'] });
+    assert.equal(await frame.locator('.grid-row.selected').count(), 2);
+    await frame.locator('button', { hasText: 'Open Charts' }).click();
+    await page.locator('.tab', { hasText: 'Charts: 2 runs' }).waitFor({ timeout: 30_000 });
+  });
+});

@@ -1,0 +1,273 @@
+// The TensorBoard importer on hand-built bytes: TFRecord framing and its masked CRC-32C, the Event and
+// Summary decoding (simple values, TF2 scalar tensors, text, hparams), and the importer stage through the
+// engine — torn records read again when the file grows, a corrupt record reported and the rest kept,
+// restarted writers shown as rewinds, ops of our log directory rewinding an imported run.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buf as crc32c } from 'crc-32/crc32c';
+import { decodeEvent } from '../../src/core/importers/tfevents';
+import { encodeRecordFrame, frameRecords, maskedCrc32c } from '../../src/core/importers/tfrecord';
+import { expandSource } from '../../src/core/importers/sources';
+import { encodeEvent, eventFile, scalarEvents } from '../support/tfevents';
+import { openEngine, tempDir } from './helpers';
+
+const T0 = 1_700_000_000;
+
+describe('TensorBoard: TFRecord framing', () => {
+  it('computes CRC-32C and TensorFlow\'s mask', () => {
+    // The CRC-32C check value of the standard test string.
+    assert.equal(crc32c(new TextEncoder().encode('123456789')) >>> 0, 0xe3069283);
+    const crc = 0xe3069283;
+    assert.equal(maskedCrc32c(new TextEncoder().encode('123456789')), ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0);
+  });
+
+  it('frames whole records and stops before a torn one at every cut', () => {
+    const records = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(300).fill(7)];
+    const bytes = Buffer.concat(records.map(encodeRecordFrame));
+    const ends = [15 + 4, 15 + 4 + 16, bytes.length];
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const result = frameRecords(bytes.subarray(0, cut), 100);
+      const whole = ends.filter((e) => e <= cut).length;
+      assert.equal(result.records.length, whole, `cut at ${cut}`);
+      assert.equal(result.consumed, whole === 0 ? 0 : ends[whole - 1]);
+      assert.deepEqual(result.problems, []);
+    }
+    const all = frameRecords(bytes, 100);
+    assert.deepEqual(all.records.map((r) => [...r.data]), records.map((r) => [...r]));
+    assert.deepEqual(all.records.map((r) => r.offset), [100, 100 + ends[0], 100 + ends[1]]);
+  });
+
+  it('skips a record whose data checksum is wrong and reads the next; stops at a damaged length', () => {
+    const bytes = Buffer.concat([encodeRecordFrame(new Uint8Array([1])), encodeRecordFrame(new Uint8Array([2])), encodeRecordFrame(new Uint8Array([3]))]);
+    const corrupt = Buffer.from(bytes);
+    corrupt[17 + 12] ^= 0xff; // the second record's data byte
+    const result = frameRecords(corrupt, 0);
+    assert.deepEqual(result.records.map((r) => r.data[0]), [1, 3]);
+    assert.equal(result.problems.length, 1);
+    assert.equal(result.problems[0].offset, 17);
+    assert.match(result.problems[0].message, /at byte 17 is corrupt/);
+    assert.equal(result.problems[0].fatal, false);
+    const damaged = Buffer.from(bytes);
+    damaged[17] ^= 0x01; // the second record's length
+    const stopped = frameRecords(damaged, 0);
+    assert.deepEqual(stopped.records.map((r) => r.data[0]), [1]);
+    assert.equal(stopped.problems[0].fatal, true);
+    assert.equal(stopped.consumed, 17);
+  });
+});
+
+describe('TensorBoard: Event decoding', () => {
+  it('reads simple values, TF2 scalar tensors (packed and as content), text and hparams', () => {
+    const e = decodeEvent(encodeEvent({
+      wallTime: T0 + 0.25, step: 12, values: [
+        { tag: 'loss', simple: 0.1 },
+        { tag: 'tf2', tensorFloat: 2.5 },
+        { tag: 'tf2c', tensorFloat: 1.25, asContent: 'float' },
+        { tag: 'tf2d', tensorFloat: 1 / 3, asContent: 'double' },
+        { tag: 'note', text: 'hello\nworld' },
+        { tag: '_hparams_/session_start_info', hparams: { lr: 0.01, opt: 'adam', warm: true } },
+        { tag: 'hist', histogram: true },
+      ],
+    }));
+    assert.equal(e.wallTime, T0 + 0.25);
+    assert.equal(e.step, 12);
+    assert.deepEqual(e.values.map((v) => [v.tag, v.kind]), [['loss', 'scalar'], ['tf2', 'scalar'], ['tf2c', 'scalar'], ['tf2d', 'scalar'], ['note', 'text'], ['_hparams_/session_start_info', 'hparams'], ['hist', 'histogram']]);
+    assert.equal(e.values[0].value, Math.fround(0.1));
+    assert.equal(e.values[1].value, 2.5);
+    assert.equal(e.values[2].value, 1.25);
+    assert.equal(e.values[3].value, 1 / 3);
+    assert.deepEqual(e.values[4].text, ['hello\nworld']);
+    assert.deepEqual(e.values[5].hparams, { lr: 0.01, opt: 'adam', warm: true });
+    const version = decodeEvent(encodeEvent({ wallTime: T0, step: 0, fileVersion: 'brain.Event:2' }));
+    assert.equal(version.fileVersion, 'brain.Event:2');
+    assert.deepEqual(version.values, []);
+  });
+
+  it('refuses malformed bytes with an error', () => {
+    assert.throws(() => decodeEvent(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])));
+  });
+});
+
+describe('TensorBoard: importing through the engine', () => {
+  function setup(): { root: string; logDir: string; runs: string } {
+    const root = tempDir('rr-tb-');
+    const runs = path.join(root, 'runs');
+    fs.mkdirSync(runs);
+    return { root, logDir: path.join(root, '.runrewind'), runs };
+  }
+
+  it('imports one run per folder, rows merged by step, text as console lines, hparams as config', async () => {
+    const { logDir, runs } = setup();
+    fs.mkdirSync(path.join(runs, 'a'));
+    fs.mkdirSync(path.join(runs, 'b', 'nested'), { recursive: true });
+    fs.writeFileSync(path.join(runs, 'a', `events.out.tfevents.${T0}.host.1.0`), eventFile([
+      { wallTime: T0, step: 0, values: [{ tag: 'hp', hparams: { lr: 0.5 } }] },
+      ...scalarEvents(['loss', 'acc'], 0, 50, (tag, s) => (tag === 'loss' ? 1 / (s + 1) : s / 50)),
+      { wallTime: T0 + 60, step: 49, values: [{ tag: 'notes', text: 'line one\nline two' }] },
+    ]));
+    fs.writeFileSync(path.join(runs, 'b', 'nested', `events.out.tfevents.${T0}.host.2.0`), eventFile(scalarEvents(['x'], 0, 3, (_t, s) => s * 2)));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const list = engine.listRuns();
+    assert.deepEqual(list.map((r) => r.name).sort(), ['a', 'b/nested']);
+    const a = list.find((r) => r.name === 'a')!;
+    assert.equal(a.project, 'runs');
+    assert.deepEqual(a.origin, { kind: 'tensorboard', label: 'TensorBoard', path: path.join(runs, 'a') });
+    assert.equal(a.state, 'finished');
+    assert.equal(a.lastStep, 49);
+    const history = engine.history(a.id);
+    assert.equal(history.rows.length, 50);
+    const table = engine.history(a.id, { keys: ['loss', 'acc'] });
+    for (let s = 0; s < 50; s++) {
+      assert.equal(table.rows[s].step, s);
+    }
+    const loss = engine.series(a.id, 'loss');
+    assert.deepEqual([...loss.values], Array.from({ length: 50 }, (_, s) => Math.fround(1 / (s + 1))));
+    assert.deepEqual(engine.getRun(a.id).config, { lr: 0.5 });
+    assert.deepEqual(engine.consoleLines(a.id).lines.map((l) => [l.step, l.text]), [[49, 'notes: line one'], [49, 'notes: line two']]);
+    // Nothing was written beside the imported files.
+    assert.deepEqual(fs.readdirSync(path.join(runs, 'a')), [`events.out.tfevents.${T0}.host.1.0`]);
+    engine.close();
+  });
+
+  it('reads a record torn mid-write again when the file has grown, and keeps the newest step until its file settles', async () => {
+    const { logDir, runs } = setup();
+    const file = path.join(runs, `events.out.tfevents.${T0}.host.1.0`);
+    const whole = eventFile(scalarEvents(['loss', 'acc'], 0, 20, (tag, s) => (tag === 'loss' ? s : -s)));
+    let now = Date.now() / 1000;
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => now } });
+    // Cut the file at many places, one pass after each growth.
+    const cuts = [7, 40, 41, 200, 333, 600, whole.length - 3, whole.length];
+    fs.writeFileSync(file, Buffer.alloc(0));
+    let written = 0;
+    for (const cut of cuts) {
+      fs.appendFileSync(file, whole.subarray(written, cut));
+      written = cut;
+      // The file was just written: it is not idle, so the newest step's row is held.
+      now = fs.statSync(file).mtimeMs / 1000;
+      engine.ingest();
+    }
+    now += 5;
+    engine.ingest();
+    const run = engine.listRuns()[0];
+    const history = engine.history(run.id);
+    assert.equal(history.rows.length, 20);
+    assert.deepEqual([...engine.series(run.id, 'loss').values], Array.from({ length: 20 }, (_, s) => s));
+    assert.deepEqual([...engine.series(run.id, 'acc').values], Array.from({ length: 20 }, (_, s) => -s));
+    assert.equal(engine.diagnostics().length, 0);
+    assert.equal(engine.listRuns()[0].state, 'running');
+    now += 200;
+    engine.ingest();
+    assert.equal(engine.listRuns()[0].state, 'finished');
+    engine.close();
+  });
+
+  it('reports a corrupt record by file and byte offset and keeps the rest', async () => {
+    const { logDir, runs } = setup();
+    const file = path.join(runs, `events.out.tfevents.${T0}.host.1.0`);
+    const bytes = eventFile(scalarEvents(['loss'], 0, 10, (_t, s) => s));
+    // Each record: the file_version one first, then one per step. Flip a data byte of step 4's record.
+    const first = frameRecords(bytes, 0).records;
+    const target = first[5];
+    bytes[target.offset + 12 + 3] ^= 0x55;
+    fs.writeFileSync(file, bytes);
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    const result = engine.ingest();
+    const run = engine.listRuns()[0];
+    assert.deepEqual([...engine.series(run.id, 'loss').steps], [0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    assert.equal(result.diagnostics.length, 1);
+    assert.equal(result.diagnostics[0].file, file);
+    assert.equal(result.diagnostics[0].severity, 'error');
+    assert.match(result.diagnostics[0].message, new RegExp(`at byte ${target.offset} is corrupt`));
+    engine.close();
+  });
+
+  it('shows a restarted writer that goes back in step as a rewind, the old curve archived', async () => {
+    const { logDir, runs } = setup();
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0}.host.1.0`), eventFile(scalarEvents(['loss'], 0, 10, (_t, s) => s)));
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0 + 100}.host.2.0`), eventFile(scalarEvents(['loss'], 6, 15, (_t, s) => 100 + s, T0 + 100)));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const run = engine.listRuns()[0];
+    assert.equal(run.versions.length, 2);
+    const archived = run.versions.find((v) => v.archived)!;
+    assert.equal(archived.lastStep, 9);
+    const live = run.versions.find((v) => !v.archived)!;
+    assert.equal(live.parent, archived.id);
+    assert.equal(live.branchStep, 5);
+    const liveLoss = engine.series(run.id, 'loss');
+    assert.deepEqual([...liveLoss.steps], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert.deepEqual([...liveLoss.values], [0, 1, 2, 3, 4, 5, 106, 107, 108, 109, 110, 111, 112, 113, 114]);
+    assert.deepEqual([...engine.series(archived.id, 'loss').values], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // A later file that goes on from where the run is continues the same version.
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0 + 200}.host.3.0`), eventFile(scalarEvents(['loss'], 15, 17, (_t, s) => s, T0 + 200)));
+    engine.ingest();
+    assert.equal(engine.listRuns()[0].versions.length, 2);
+    assert.equal(engine.listRuns()[0].lastStep, 16);
+    engine.close();
+  });
+
+  it('a restart from step 0 shares nothing with the archived version', async () => {
+    const { logDir, runs } = setup();
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0}.host.1.0`), eventFile(scalarEvents(['loss'], 0, 5, (_t, s) => s)));
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0 + 100}.host.2.0`), eventFile(scalarEvents(['loss'], 0, 3, (_t, s) => 10 + s, T0 + 100)));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const run = engine.listRuns()[0];
+    assert.equal(run.versions.length, 2);
+    assert.deepEqual([...engine.series(run.id, 'loss').values], [10, 11, 12]);
+    assert.equal(engine.history(run.id).rows.length, 3);
+    engine.close();
+  });
+
+  it('rewinds and forks an imported run with ops in our log directory; a rebuild gives the same runs', async () => {
+    const { logDir, runs } = setup();
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0}.host.1.0`), eventFile(scalarEvents(['loss'], 0, 30, (_t, s) => s)));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const id = engine.listRuns()[0].id;
+    const rewound = engine.rewind(id, 10);
+    assert.equal(rewound.run.lastStep, 10);
+    const fork = engine.fork(rewound.archived!, 20, { id: 'forked' });
+    assert.equal(fork.run.forkedFrom?.run, id);
+    assert.deepEqual([...engine.series('forked', 'loss').steps].length, 21);
+    // The imported file is untouched; the ops are in our log directory.
+    assert.equal(fs.readdirSync(runs).length, 1);
+    assert.equal(fs.readdirSync(path.join(logDir, 'ops')).length, 2);
+    const before = JSON.stringify(engine.listRuns().map((r) => ({ ...r, updatedAt: 0 })));
+    await engine.rebuild();
+    assert.equal(JSON.stringify(engine.listRuns().map((r) => ({ ...r, updatedAt: 0 }))), before);
+    engine.close();
+  });
+
+  it('keeps its import state in the snapshot: a reopened store reads only what was appended', async () => {
+    const { root, logDir, runs } = setup();
+    const file = path.join(runs, `events.out.tfevents.${T0}.host.1.0`);
+    const whole = eventFile(scalarEvents(['loss'], 0, 40, (_t, s) => s));
+    const half = frameRecords(whole, 0).records[20].offset + 5;
+    fs.writeFileSync(file, whole.subarray(0, half));
+    const snapshotPath = path.join(root, 'store.rrsnap');
+    let engine = await openEngine(logDir, { sources: [runs], snapshotPath, liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    engine.save();
+    engine.close();
+    fs.appendFileSync(file, whole.subarray(half));
+    engine = await openEngine(logDir, { sources: [runs], snapshotPath, liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    assert.equal(engine.startupNote, undefined);
+    const result = engine.ingest();
+    assert.ok(result.bytes < whole.length - half + 40, `read ${result.bytes} bytes`);
+    const run = engine.listRuns()[0];
+    assert.deepEqual([...engine.series(run.id, 'loss').values], Array.from({ length: 40 }, (_, s) => s));
+    engine.close();
+  });
+
+  it('finds sources by glob without walking into node_modules or .git', () => {
+    const root = tempDir('rr-tb-glob-');
+    for (const d of ['a/runs', 'b/c/runs', 'node_modules/x/runs', '.git/runs', 'lightning_logs']) fs.mkdirSync(path.join(root, d), { recursive: true });
+    assert.deepEqual(expandSource(path.join(root, '**', 'runs')), [path.join(root, 'a/runs'), path.join(root, 'b/c/runs')]);
+    assert.deepEqual(expandSource(path.join(root, 'lightning_logs')), [path.join(root, 'lightning_logs')]);
+    assert.deepEqual(expandSource(path.join(root, 'missing')), []);
+    assert.deepEqual(expandSource(path.join(root, '*', 'runs')), [path.join(root, 'a/runs')]);
+  });
+});
