@@ -37,6 +37,16 @@ function runFiles(dir: string): { run: string; file: string }[] {
   return fs.readdirSync(runs).flatMap((run) => fs.readdirSync(path.join(runs, run)).map((f) => ({ run, file: path.join(runs, run, f) })));
 }
 
+/** Resolves once a file in `runDir` has bytes in it. */
+async function writing(runDir: string): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 10) {
+    const files = fs.existsSync(runDir) ? fs.readdirSync(runDir) : [];
+    if (files.some((f) => fs.statSync(path.join(runDir, f)).size > 0)) return;
+    await sleep(10);
+  }
+  throw new Error(`no writer started in ${runDir} within 60 s`);
+}
+
 // A writer that splits every line into two writes, so a kill can tear a line anywhere.
 const TEARING_WRITER = `
 const fs = require('fs'), path = require('path');
@@ -58,6 +68,9 @@ describe('faults', function () {
     for (let i = 0; i < 12; i++) {
       const run = `killed${String(i).padStart(2, '0')}`;
       const child = spawn(process.execPath, ['-e', TEARING_WRITER, dir, run], { stdio: 'ignore' });
+      // The kill lands a random while after the writer has begun writing: on a busy machine a process
+      // takes longer than that to start, and a writer killed before its first line tests nothing.
+      await writing(path.join(dir, 'runs', run));
       await sleep(30 + random() * 120);
       engine.ingest(); // read while the writer is mid-line
       child.kill('SIGKILL');
