@@ -51,6 +51,8 @@ export enum InternalCommandId {
   ActOnChart = 'runRewind.internal.actOnChart',
   InspectTable = 'runRewind.internal.inspectTable',
   ActOnTable = 'runRewind.internal.actOnTable',
+  /** The runs tree's "Show more…" row: the next page of a long list. */
+  ShowMore = 'runRewind.internal.showMore',
 }
 
 export enum ContextKey {
@@ -92,6 +94,7 @@ export enum ContextValue {
   ForkedFromGroup = 'forkedFromGroup',
   ForkSource = 'forkSource',
   Message = 'message',
+  More = 'more',
 }
 
 export enum ContextFlag {

@@ -8,20 +8,27 @@ import * as vscode from 'vscode';
 import type { RunInfo, RunOrigin, VersionInfo } from '../core/api';
 import { formatNumber, formatTime, stateIcon } from '../format';
 import { labelText, singleLine } from '../userText';
-import { CommandId, ContextFlag, ContextValue, ViewId } from '../ids';
+import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
 import { Disposable } from '../dispose';
 import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
 import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
   type ForkSourceNode,
+  type ForkedFromNode,
+  type MoreNode,
+  type ProjectNode,
   type RunNode,
   type RunsNode,
   type VersionNode,
+  PAGE_SIZE,
   forkedFromChildren,
+  isFlat,
+  isRunsNode,
   isRewound,
   nodeId,
   versionChildren,
+  versionNumber,
   versionSuccessor,
 } from './nodes';
 import { runTooltip } from './tooltip';
@@ -35,6 +42,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly interned = new Map<string, RunsNode>();
   /** Folders the last listing of the roots showed (multi-root only). */
   private shownFolders = new Set<string>();
+  /** Rows shown of each paged list, by its parent's id (PAGE_SIZE until "Show more…" is clicked). */
+  private readonly pages = new Map<string, number>();
 
   constructor(
     private readonly index: RunIndex,
@@ -91,8 +100,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     switch (element.kind) {
       case 'folder':
         return this.projectsOf(element.folder);
-      case 'project':
-        return (data?.projects.get(element.project) ?? []).map((r) => this.node({ kind: 'run', folder: element.folder, runId: r.id }));
+      case 'project': {
+        const runs = data?.projects.get(element.project) ?? [];
+        return this.page(element, runs.length, (i) => this.node({ kind: 'run', folder: element.folder, runId: runs[i].id }));
+      }
       case 'run': {
         const run = data?.runs.get(element.runId);
         if (!run) return [];
@@ -103,7 +114,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
-        return run ? forkedFromChildren(run).map((v) => this.versionNode(element.folder, run, v)) : [];
+        if (!run) return [];
+        const versions = forkedFromChildren(run);
+        return this.page(element, versions.length, (i) => this.versionNode(element.folder, run, versions[i]));
       }
       case 'version': {
         const run = data?.runs.get(element.runId);
@@ -112,6 +125,36 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       default:
         return [];
     }
+  }
+
+  /**
+   * The first rows of a long list, then a "Show more…" row: a project of 10,000 runs builds 200 rows, not
+   * 10,000, and a change repaints only what is shown.
+   */
+  private page(parent: ProjectNode | ForkedFromNode, total: number, row: (index: number) => RunsNode): RunsNode[] {
+    const shown = Math.min(total, this.pages.get(nodeId(parent)) ?? PAGE_SIZE);
+    const rows: RunsNode[] = [];
+    for (let i = 0; i < shown; i++) rows.push(row(i));
+    if (shown < total) rows.push(this.node<MoreNode>({ kind: 'more', folder: parent.folder, parent }));
+    return rows;
+  }
+
+  /** "Show more…": the next page of the list. */
+  showMore(more: MoreNode): void {
+    const parent = this.node(more.parent);
+    const id = nodeId(parent);
+    this.pages.set(id, (this.pages.get(id) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.emitter.fire(parent);
+  }
+
+  /** Makes the row at `index` of a paged list shown (before revealing it); true when the list had to grow. */
+  showRow(parent: ProjectNode | ForkedFromNode, index: number): boolean {
+    const id = nodeId(parent);
+    const shown = this.pages.get(id) ?? PAGE_SIZE;
+    if (index < shown) return false;
+    this.pages.set(id, Math.ceil((index + 1) / PAGE_SIZE) * PAGE_SIZE);
+    this.emitter.fire(this.node(parent));
+    return true;
   }
 
   private versionNode(folder: string, run: RunInfo, v: VersionInfo): VersionNode {
@@ -149,6 +192,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'folder':
       case 'message':
         return undefined;
+      case 'more':
+        return this.node(element.parent);
       case 'project':
         return this.multiRoot ? this.node({ kind: 'folder', folder: element.folder }) : undefined;
       case 'run': {
@@ -160,7 +205,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.node({ kind: 'run', folder: element.folder, runId: element.runId });
       case 'version': {
         const run = data?.runs.get(element.runId);
-        const successor = run ? versionSuccessor(run, element.versionId) : undefined;
+        const successor = run && !isFlat(run) ? versionSuccessor(run, element.versionId) : undefined;
         if (!run || !successor || successor.id === run.liveVersion || !successor.archived) {
           return this.node({ kind: 'forkedFrom', folder: element.folder, runId: element.runId });
         }
@@ -208,7 +253,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const item = new vscode.TreeItem(vscode.l10n.t('Rewinds'), vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = new vscode.ThemeIcon('history');
         item.description = count === 1 ? vscode.l10n.t('1 archived version') : vscode.l10n.t('{0} archived versions', count);
-        item.tooltip = vscode.l10n.t('Versions of this run archived by rewinds. Each keeps its full history.');
+        item.tooltip = run && isFlat(run)
+          ? vscode.l10n.t('Versions of this run archived by rewinds, newest first, numbered from the first version (#1). Each keeps its full history.')
+          : vscode.l10n.t('Versions of this run archived by rewinds. Each keeps its full history.');
         item.contextValue = ContextValue.ForkedFromGroup;
         return item;
       }
@@ -216,6 +263,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.versionItem(element, data?.runs.get(element.runId));
       case 'forkSource':
         return this.forkSourceItem(element);
+      case 'more':
+        return this.moreItem(element);
       case 'message': {
         const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -252,11 +301,32 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     item.iconPath = new vscode.ThemeIcon('archive');
     const successor = run ? versionSuccessor(run, element.versionId) : undefined;
     const parts: string[] = [];
+    // A long chain is listed flat: its number says where each version sits.
+    const number = run && isFlat(run) ? versionNumber(run, element.versionId) : undefined;
+    if (number !== undefined) parts.push(`#${number}`);
     if (version?.lastStep !== null && version?.lastStep !== undefined) parts.push(vscode.l10n.t('last step {0}', version.lastStep));
     if (successor?.branchStep !== null && successor?.branchStep !== undefined) parts.push(vscode.l10n.t('rewound to {0}', successor.branchStep));
     if (version?.archivedAt) parts.push(formatTime(version.archivedAt));
     item.description = parts.join(' · ');
     item.contextValue = ContextValue.ArchivedVersion;
+    return item;
+  }
+
+  private moreItem(element: MoreNode): vscode.TreeItem {
+    const data = this.index.get(element.folder);
+    const parent = element.parent;
+    let total = 0;
+    if (parent.kind === 'project') total = data?.projects.get(parent.project)?.length ?? 0;
+    else {
+      const run = data?.runs.get(parent.runId);
+      total = run ? forkedFromChildren(run).length : 0;
+    }
+    const shown = Math.min(total, this.pages.get(nodeId(parent)) ?? PAGE_SIZE);
+    const item = new vscode.TreeItem(vscode.l10n.t('Show more…'), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.description = vscode.l10n.t('{0} of {1} shown', shown.toLocaleString(vscode.env.language), total.toLocaleString(vscode.env.language));
+    item.command = { command: InternalCommandId.ShowMore, title: vscode.l10n.t('Show more…'), arguments: [element] };
+    item.contextValue = ContextValue.More;
     return item;
   }
 
@@ -291,6 +361,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 }
 
+function isMoreNode(value: unknown): value is MoreNode {
+  return isRunsNode(value) && value.kind === 'more' && isRunsNode((value as { parent?: unknown }).parent);
+}
+
 /** The runs tree view and what the rest of the extension asks of it: its selection, and revealing a run. */
 export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
@@ -304,6 +378,9 @@ export class RunsView extends Disposable {
     super();
     this.provider = this._register(new RunsTreeProvider(index, stores, log));
     this.view = this._register(vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
+    this._register(vscode.commands.registerCommand(InternalCommandId.ShowMore, (more: unknown) => {
+      if (isMoreNode(more)) this.provider.showMore(more);
+    }));
     this._register(index.onDidChange(() => this.updateBadge()));
   }
 
@@ -316,15 +393,23 @@ export class RunsView extends Disposable {
   async revealRun(folder: string, runId: string, options: { readonly expand?: boolean; readonly focus?: boolean } = {}): Promise<void> {
     await this.index.refresh(folder, [runId]);
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
-    if (!this.index.run(folder, runId)) return;
+    const run = this.index.run(folder, runId);
+    if (!run) return;
+    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
-    await this.index.refresh(folder, [runId]);
+    // A version the index knows is revealed from it; one it does not (just made) needs the run listed again.
+    if (!this.index.run(folder, runId)?.versions.some((v) => v.id === versionId)) await this.index.refresh(folder, [runId]);
     const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
+    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
+    // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
+    if (isFlat(run)) this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
     await this.view.reveal(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
   }
 
