@@ -6,6 +6,7 @@ import type { ConsoleLine, RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
+import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
 import { parseStep } from './core/runSpec';
 import { formatNumber } from './shared/format';
 
@@ -54,11 +55,15 @@ by the version this one was rewound or forked from, up to the branch step.
   --jsonl        one JSON object per line (works with --follow)
 ${RUN_ARG}
 `,
-  rewind: `Usage: runrewind rewind RUN --step N
+  rewind: `Usage: runrewind rewind RUN --step N [--to-checkpoint]
 
 Archives the run's live version and starts a new live version (same run id) from its rows up to step N.
 The run must not be running; N must be before its last step. Continue logging with
-runrewind.init(id=RUN, resume="must").
+runrewind.init(id=RUN, resume="must"). The newest checkpoint at or before the step (an artifact of type
+model or checkpoint, or one logged with metadata={"step": N}) is printed with the line that loads it.
+  --to-checkpoint  rewind to the step of the newest checkpoint at or before N (without --step: the
+                   newest checkpoint before the last step), e.g. to continue from the weights a
+                   preempted run saved last
 ${RUN_ARG}
 `,
   fork: `Usage: runrewind fork RUN --step N [--id ID] [--name NAME]
@@ -87,6 +92,7 @@ Commands:
   console RUN                   what the run printed, inherited lines marked ^
       --version ID  --limit N  --follow  --json | --jsonl
   rewind RUN --step N           archive the live version, continue from step N (same run id)
+      --to-checkpoint             to the newest checkpoint at or before N instead
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
   rebuild                       read every log again
@@ -108,7 +114,7 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name']);
-const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
 const FOLLOW_POLL_MS = 500;
@@ -316,9 +322,17 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
     }
     case 'rewind': {
       const runId = target('rewind');
-      const result = engine.rewind(runId, requireStep(args, 'rewind'));
-      if (json) out(`${JSON.stringify({ run: runJson(result.run), version: result.version, archived: result.archived ?? null }, null, 2)}\n`);
-      else out(`Rewound run ${runId} to step ${result.run.lastStep}: version ${result.archived} is archived, ${result.version} is live.\nContinue logging with: runrewind.init(id="${runId}", resume="must")\n`);
+      const { step, checkpoint } = rewindStep(engine, runId, args);
+      const result = engine.rewind(runId, step);
+      if (json) {
+        out(`${JSON.stringify({ run: runJson(result.run), version: result.version, archived: result.archived ?? null, checkpoint: checkpoint ? checkpointJson(checkpoint) : null }, null, 2)}\n`);
+        return;
+      }
+      const lines = [`Rewound run ${runId} to step ${result.run.lastStep}: version ${result.archived} is archived, ${result.version} is live.`];
+      if (checkpoint) lines.push(`Checkpoint: ${checkpointSpec(checkpoint)} (${checkpoint.type}) at step ${checkpoint.step}.`);
+      lines.push(`Continue logging with: run = runrewind.init(id="${runId}", resume="must")`);
+      if (checkpoint) lines.push(`Load the checkpoint with: ${checkpointLoadLine(checkpoint)}`);
+      out(`${lines.join('\n')}\n`);
       return;
     }
     case 'fork': {
@@ -330,6 +344,34 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
   }
+}
+
+/**
+ * The step `rewind` goes to and the checkpoint that goes with it: --step N as given (its checkpoint is
+ * the newest at or before N), or with --to-checkpoint that checkpoint's own step.
+ */
+function rewindStep(engine: Engine, runId: string, args: Args): { step: number; checkpoint: Checkpoint | undefined } {
+  const toCheckpoint = args.options.has('--to-checkpoint');
+  if (!toCheckpoint) {
+    const step = requireStep(args, 'rewind');
+    return { step, checkpoint: checkpointAtOrBefore(engine.artifacts(engine.getRun(runId).version.id), step) };
+  }
+  const overview = engine.getRun(runId);
+  const given = option(args, '--step');
+  const last = overview.lastStep;
+  // Without --step: the newest checkpoint the rewind can go to (one at the last step changes nothing).
+  const limit = given !== undefined ? usageNumber(given, '--step') : last === null ? 0 : Math.max(0, last - 1);
+  const all = checkpoints(engine.artifacts(overview.version.id));
+  const checkpoint = checkpointAtOrBefore(engine.artifacts(overview.version.id), limit);
+  if (!checkpoint) {
+    const have = all.map((c) => `${checkpointSpec(c)} at step ${c.step}`);
+    throw new RunRewindError('bad-argument', `run ${runId} has no checkpoint at or before step ${limit} (${have.length > 0 ? `its checkpoints: ${have.slice(0, 10).join(', ')}${have.length > 10 ? ', …' : ''}` : 'it logged no artifact of type model or checkpoint, and none with metadata={"step": N}'})`);
+  }
+  return { step: checkpoint.step, checkpoint };
+}
+
+function checkpointJson(c: Checkpoint): Record<string, unknown> {
+  return { name: c.name, version: c.artifactVersion, spec: checkpointSpec(c), type: c.type, step: c.step, aliases: c.aliases, logged_by: c.recordedBy, manifest: c.manifestFile };
 }
 
 /**
