@@ -2,13 +2,13 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConsoleLine, RunInfo } from './core/api';
+import type { ArtifactUse, ConsoleLine, RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
 import { parseStep } from './core/runSpec';
-import { formatNumber } from './shared/format';
+import { formatBytes, formatNumber } from './shared/format';
 
 const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
@@ -73,6 +73,16 @@ A new run whose history starts with RUN's rows up to step N (RUN may be an archi
   --name NAME    its display name (default: generated)
 ${RUN_ARG}
 `,
+  artifacts: `Usage: runrewind artifacts RUN [--version ID] [--json]
+
+The artifact versions the run's version logged, used or linked, its ancestors' up to the branch step
+included (marked ^): action, name:version, type, step, aliases, size and files. Checkpoints (type model
+or checkpoint, or metadata={"step": N}) are marked *.
+  --version ID   an archived version instead of the live one
+  --json         one JSON array of {action, name, version, spec, type, step, checkpoint_step, aliases,
+                 size, files, digest, metadata, inherited, recorded_by, source_version, manifest}
+${RUN_ARG}
+`,
   rebuild: `Usage: runrewind rebuild
 
 Reads every log file again (the store is an index of the logs).
@@ -95,6 +105,8 @@ Commands:
       --to-checkpoint             to the newest checkpoint at or before N instead
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
+  artifacts RUN                 the artifacts a version logged, used or linked
+      --version ID  --json
   rebuild                       read every log again
 
 ${RUN_ARG}
@@ -333,6 +345,29 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       lines.push(`Continue logging with: run = runrewind.init(id="${runId}", resume="must")`);
       if (checkpoint) lines.push(`Load the checkpoint with: ${checkpointLoadLine(checkpoint)}`);
       out(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'artifacts': {
+      const version = option(args, '--version') ?? engine.getRun(target('artifacts')).version.id;
+      const uses = engine.artifacts(version);
+      const marks = new Map(checkpoints(uses).map((c) => [`${c.recordedBy} ${checkpointSpec(c)}`, c.step]));
+      const at = (a: ArtifactUse): number | null => (a.action === 'log' ? marks.get(`${a.recordedBy} ${a.name}:${a.artifactVersion}`) ?? null : null);
+      if (json) {
+        out(`${JSON.stringify(uses.map((a) => ({
+          action: a.action, name: a.name, version: a.artifactVersion, spec: `${a.name}:${a.artifactVersion}`, type: a.type, step: a.step, checkpoint_step: at(a),
+          aliases: a.aliases, size: a.size, files: a.files, digest: a.digest, metadata: a.metadata, inherited: a.inherited, recorded_by: a.recordedBy,
+          source_version: a.sourceVersion, manifest: a.manifestFile,
+        })), null, 2)}\n`);
+        return;
+      }
+      if (uses.length === 0) {
+        out(`Version ${version} logged, used and inherited no artifacts.\n`);
+        return;
+      }
+      out(textTable(['ACTION', 'ARTIFACT', 'TYPE', 'STEP', 'ALIASES', 'SIZE', 'FILES'], uses.map((a) => [
+        `${a.inherited ? '^' : ' '}${at(a) !== null ? '*' : ' '} ${a.action}`, `${a.name}:${a.artifactVersion}`, a.type, a.step === null ? '-' : String(a.step),
+        a.aliases.join(','), a.size === null ? '-' : formatBytes(a.size), a.files === null ? '-' : String(a.files),
+      ])));
       return;
     }
     case 'fork': {

@@ -106,3 +106,18 @@ describe('checkpoints', () => {
     await assert.rejects(main(['rewind', 'nobody', '--to-checkpoint', '--dir', dir, '--no-cache'], () => undefined), /no run or version "nobody"/);
   });
 });
+
+describe('runrewind artifacts', () => {
+  it('lists a version\'s artifacts, inherited ones marked ^ and checkpoints *', async () => {
+    const dir = tempDir();
+    const first = python(dir, TRAIN);
+    await capture(['rewind', 'pre', '--step', '250', '--dir', dir, '--no-cache']);
+    const text = await capture(['artifacts', 'pre', '--dir', dir, '--no-cache']);
+    assert.match(text, /\^ {2}log\s+train-data:v0\s+dataset\s+-/);
+    assert.match(text, /\^\* log\s+model-pre:v1\s+model\s+200\s+latest/);
+    assert.doesNotMatch(text, /model-pre:v2/);
+    const json = JSON.parse(await capture(['artifacts', 'pre', '--version', first, '--json', '--dir', dir, '--no-cache'])) as { spec: string; checkpoint_step: number | null; inherited: boolean }[];
+    assert.deepEqual(json.map((a) => [a.spec, a.checkpoint_step, a.inherited]), [['train-data:v0', null, false], ['model-pre:v0', 100, false], ['model-pre:v1', 200, false], ['model-pre:v2', 300, false]]);
+    await assert.rejects(main(['artifacts', '--dir', dir, '--no-cache'], () => undefined), /artifacts needs a run id/);
+  });
+});

@@ -2,11 +2,12 @@
 // rewound from the selected step 250 goes to the checkpoint of step 200 when asked to, and the resume
 // snippet loads that checkpoint.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LineageOutcome } from '../../../src/commands/lineage';
 import { encodeRecord } from '../../../src/core/protocol';
 import { CommandId } from '../../../src/ids';
-import { extensionApi, listedRun, logDir, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { children, extensionApi, label, listedRun, logDir, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 import { LogWriter } from '../../../src/core/writer';
 
 /** A finished run of 320 steps with a `model` artifact logged after steps 100, 200 and 300 (v0, v1, v2). */
@@ -49,5 +50,34 @@ describe('checkpoint-aware rewind', () => {
     assert.match(!none.ok ? none.reason : '', /has no checkpoint at or before step 50/);
     const plain = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 150, { confirm: false })) as LineageOutcome;
     assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
+  });
+
+  it('shows a version\'s artifacts under Artifacts, with reveal and copy path on each', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('ca');
+    logCheckpointedRun(id);
+    const before = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const rewound = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 250, { confirm: false })) as LineageOutcome;
+    assert.ok(rewound.ok && rewound.checkpoint?.artifactVersion === 'v1', JSON.stringify(rewound));
+    const row = await waitFor(async () => {
+      const r = await runRow(api, id);
+      return r && (await children(api, r.node)).some((c) => c.node.kind === 'artifacts') ? r : undefined;
+    }, 'the Artifacts item');
+    const group = (await children(api, row.node)).find((c) => c.node.kind === 'artifacts')!;
+    assert.equal(label(group.item), 'Artifacts');
+    assert.equal(group.item.description, '2 artifacts');
+    const rows = await children(api, group.node);
+    assert.deepEqual(rows.map((r) => [label(r.item), r.item.description, r.item.contextValue]), [
+      [`model-${id}:v0`, 'model · step 100 · inherited', 'artifact'],
+      [`model-${id}:v1`, 'model · step 200 · inherited', 'artifact'],
+    ]);
+    // The archived version keeps all three.
+    const rewinds = (await children(api, row.node)).find((c) => c.node.kind === 'forkedFrom')!;
+    const archived = (await children(api, rewinds.node)).find((c) => c.node.kind === 'version' && c.node.versionId === before.liveVersion)!;
+    const archivedGroup = (await children(api, archived.node)).find((c) => c.node.kind === 'artifacts')!;
+    assert.deepEqual((await children(api, archivedGroup.node)).map((r) => label(r.item)), [0, 1, 2].map((n) => `model-${id}:v${n}`));
+    const copied = (await vscode.commands.executeCommand(CommandId.CopyArtifactPath, rows[1]!.node)) as string;
+    assert.equal(copied, path.join(logDir(), 'artifacts', `model-${id}`, 'v1.json'));
+    assert.equal(await vscode.env.clipboard.readText(), copied);
   });
 });
