@@ -30,6 +30,8 @@ export enum CommandId {
   ShowLog = 'runRewind.showLog',
   /** Tree-only: reveals the run a fork came from. */
   RevealSource = 'runRewind.revealSource',
+  RevealArtifact = 'runRewind.revealArtifact',
+  CopyArtifactPath = 'runRewind.copyArtifactPath',
   /** Status bar: what to do with the selected step. */
   SelectedStepActions = 'runRewind.selectedStepActions',
   ClearSelectedStep = 'runRewind.clearSelectedStep',
@@ -95,6 +97,8 @@ export enum ContextValue {
   ForkSource = 'forkSource',
   Message = 'message',
   More = 'more',
+  ArtifactsGroup = 'artifacts',
+  Artifact = 'artifact',
 }
 
 export enum ContextFlag {

@@ -1,6 +1,6 @@
 // The runs tree's elements: plain data naming what a row shows. Everything displayed is looked up in
 // the run index when the item is built, so an element stays valid while its run changes.
-import type { ForkedFrom, RunInfo, VersionInfo } from '../core/api';
+import type { ArtifactUse, ForkedFrom, RunInfo, VersionInfo } from '../core/api';
 
 interface Base {
   /** Key of the folder store the element belongs to. */
@@ -35,6 +35,21 @@ export interface ForkSourceNode extends Base {
   readonly runId: string;
   readonly source: ForkedFrom;
 }
+/** Under a run or an archived version: the artifacts that version logged, used or linked (inherited ones too). */
+export interface ArtifactsNode extends Base {
+  readonly kind: 'artifacts';
+  readonly runId: string;
+  readonly versionId: string;
+}
+/** One artifact version a run version logged, used or linked; the record never changes, so it is kept here. */
+export interface ArtifactNode extends Base {
+  readonly kind: 'artifact';
+  readonly runId: string;
+  readonly versionId: string;
+  /** Its place among the version's artifact records (one version may use an artifact twice). */
+  readonly index: number;
+  readonly use: ArtifactUse;
+}
 export interface MessageNode extends Base {
   readonly kind: 'message';
   readonly message: string;
@@ -46,7 +61,7 @@ export interface MoreNode extends Base {
   readonly parent: ProjectNode | ForkedFromNode;
 }
 
-export type RunsNode = FolderNode | ProjectNode | RunNode | ForkedFromNode | VersionNode | ForkSourceNode | MessageNode | MoreNode;
+export type RunsNode = FolderNode | ProjectNode | RunNode | ForkedFromNode | VersionNode | ForkSourceNode | ArtifactsNode | ArtifactNode | MessageNode | MoreNode;
 
 /**
  * Rewind chains with more archived versions than this are listed flat under Rewinds, newest first and
@@ -72,6 +87,10 @@ export function nodeId(node: RunsNode): string {
       return `${node.folder}|version|${node.versionId}`;
     case 'forkSource':
       return `${node.folder}|forkSource|${node.runId}`;
+    case 'artifacts':
+      return `${node.folder}|artifacts|${node.versionId}`;
+    case 'artifact':
+      return `${node.folder}|artifact|${node.versionId}|${node.index}|${node.use.name}:${node.use.artifactVersion}`;
     case 'message':
       return `${node.folder}|message`;
     case 'more':
@@ -85,7 +104,7 @@ export function isRunsNode(value: unknown): value is RunsNode {
   return typeof v.folder === 'string' && typeof v.kind === 'string' && KINDS.has(v.kind);
 }
 
-const KINDS: ReadonlySet<string> = new Set<RunsNode['kind']>(['folder', 'project', 'run', 'forkedFrom', 'version', 'forkSource', 'message', 'more']);
+const KINDS: ReadonlySet<string> = new Set<RunsNode['kind']>(['folder', 'project', 'run', 'forkedFrom', 'version', 'forkSource', 'artifacts', 'artifact', 'message', 'more']);
 
 // ---------------------------------------------------------------------------------------------
 // Lineage inside one run: rewinds chain archived versions, each the parent of the next.

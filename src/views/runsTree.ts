@@ -5,8 +5,10 @@
 // survive refreshes. Every label and description carrying user text goes through labelText.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunInfo, RunOrigin, VersionInfo } from '../core/api';
+import type { ArtifactUse, RunInfo, RunOrigin, VersionInfo } from '../core/api';
+import { checkpoints } from '../core/checkpoints';
 import { formatNumber, formatTime, stateIcon } from '../format';
+import { formatBytes } from '../shared/format';
 import { labelText, singleLine } from '../userText';
 import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
 import { Disposable } from '../dispose';
@@ -14,6 +16,8 @@ import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
 import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
+  type ArtifactNode,
+  type ArtifactsNode,
   type ForkSourceNode,
   type ForkedFromNode,
   type MoreNode,
@@ -44,6 +48,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private shownFolders = new Set<string>();
   /** Rows shown of each paged list, by its parent's id (PAGE_SIZE until "Show more…" is clicked). */
   private readonly pages = new Map<string, number>();
+  /**
+   * Each shown version's artifacts (`folder|run|version` → list), read from the store when its row is
+   * first built: a run row only gets its Artifacts child once they are known, then is repainted.
+   */
+  private readonly artifactLists = new Map<string, readonly ArtifactUse[]>();
+  private readonly artifactReads = new Map<string, Promise<readonly ArtifactUse[]>>();
 
   constructor(
     private readonly index: RunIndex,
@@ -69,6 +79,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private onIndexChange(change: RunIndexChange): void {
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
+    // A changed run may have logged or used an artifact: its lists are read again when next shown.
+    const stale = change.scope === 'all' ? [`${change.folder}|`] : change.runs.map((r) => `${change.folder}|${r}|`);
+    for (const key of [...this.artifactLists.keys()]) if (stale.some((prefix) => key.startsWith(prefix))) this.artifactLists.delete(key);
     if (change.scope === 'all') {
       // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
       // last, only a refresh of the roots adds or drops the row (VS Code ignores a refresh of an element
@@ -110,8 +123,15 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const children: RunsNode[] = [];
         if (isRewound(run)) children.push(this.node({ kind: 'forkedFrom', folder: element.folder, runId: run.id }));
         if (run.forkedFrom) children.push(this.node({ kind: 'forkSource', folder: element.folder, runId: run.id, source: run.forkedFrom }));
+        if ((await this.artifactsOf(element.folder, run.id, run.liveVersion)).length > 0) {
+          children.push(this.node({ kind: 'artifacts', folder: element.folder, runId: run.id, versionId: run.liveVersion }));
+        }
         return children;
       }
+      case 'artifacts':
+        return (await this.artifactsOf(element.folder, element.runId, element.versionId)).map((use, index) =>
+          this.node<ArtifactNode>({ kind: 'artifact', folder: element.folder, runId: element.runId, versionId: element.versionId, index, use }),
+        );
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
         if (!run) return [];
@@ -120,7 +140,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'version': {
         const run = data?.runs.get(element.runId);
-        return run ? versionChildren(run, element.versionId).map((v) => this.versionNode(element.folder, run, v)) : [];
+        if (!run) return [];
+        const children: RunsNode[] = versionChildren(run, element.versionId).map((v) => this.versionNode(element.folder, run, v));
+        if ((await this.artifactsOf(element.folder, run.id, element.versionId)).length > 0) {
+          children.push(this.node({ kind: 'artifacts', folder: element.folder, runId: run.id, versionId: element.versionId }));
+        }
+        return children;
       }
       default:
         return [];
@@ -155,6 +180,47 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.pages.set(id, Math.ceil((index + 1) / PAGE_SIZE) * PAGE_SIZE);
     this.emitter.fire(this.node(parent));
     return true;
+  }
+
+  /** A version's artifacts (its ancestors' up to the branch step included); [] when they cannot be read. */
+  async artifactsOf(folder: string, runId: string, versionId: string): Promise<readonly ArtifactUse[]> {
+    const key = `${folder}|${runId}|${versionId}`;
+    const known = this.artifactLists.get(key);
+    if (known) return known;
+    let reading = this.artifactReads.get(key);
+    if (!reading) {
+      reading = (async () => {
+        const store = this.stores.get(folder);
+        try {
+          return store ? await (await store.store()).artifacts(versionId) : [];
+        } catch (error) {
+          this.log.debug(`artifacts of ${versionId}: ${describe(error)}`);
+          return [];
+        } finally {
+          this.artifactReads.delete(key);
+        }
+      })();
+      this.artifactReads.set(key, reading);
+    }
+    const list = await reading;
+    this.artifactLists.set(key, list);
+    return list;
+  }
+
+  private async artifactCounts(folder: string, runId: string, versionId: string): Promise<{ count: number; checkpoints: number }> {
+    const list = await this.artifactsOf(folder, runId, versionId);
+    return { count: list.length, checkpoints: checkpoints(list).length };
+  }
+
+  /** The artifacts already read for a row, or undefined (then the row asks, and is repainted if it has some). */
+  private knownArtifacts(element: RunNode | VersionNode, versionId: string): readonly ArtifactUse[] | undefined {
+    const list = this.artifactLists.get(`${element.folder}|${element.runId}|${versionId}`);
+    if (list === undefined) {
+      void this.artifactsOf(element.folder, element.runId, versionId).then((l) => {
+        if (l.length > 0) this.emitter.fire(this.node(element));
+      });
+    }
+    return list;
   }
 
   private versionNode(folder: string, run: RunInfo, v: VersionInfo): VersionNode {
@@ -203,6 +269,14 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'forkedFrom':
       case 'forkSource':
         return this.node({ kind: 'run', folder: element.folder, runId: element.runId });
+      case 'artifacts': {
+        const run = data?.runs.get(element.runId);
+        return run?.liveVersion === element.versionId
+          ? this.node({ kind: 'run', folder: element.folder, runId: element.runId })
+          : this.node({ kind: 'version', folder: element.folder, runId: element.runId, versionId: element.versionId });
+      }
+      case 'artifact':
+        return this.node({ kind: 'artifacts', folder: element.folder, runId: element.runId, versionId: element.versionId });
       case 'version': {
         const run = data?.runs.get(element.runId);
         const successor = run && !isFlat(run) ? versionSuccessor(run, element.versionId) : undefined;
@@ -265,6 +339,10 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.forkSourceItem(element);
       case 'more':
         return this.moreItem(element);
+      case 'artifacts':
+        return this.artifactsItem(element);
+      case 'artifact':
+        return this.artifactItem(element);
       case 'message': {
         const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -277,7 +355,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private runItem(element: RunNode, run: RunInfo | undefined): vscode.TreeItem {
     if (!run) return new vscode.TreeItem(element.runId, vscode.TreeItemCollapsibleState.None);
-    const hasChildren = isRewound(run) || run.forkedFrom !== null;
+    const hasChildren = isRewound(run) || run.forkedFrom !== null || (this.knownArtifacts(element, run.liveVersion)?.length ?? 0) > 0;
     const item = new vscode.TreeItem(labelText(run.name), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const icon = stateIcon(run.state);
     // An imported run shows where it comes from: its tool's icon (in its state's colour) and name.
@@ -296,7 +374,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private versionItem(element: VersionNode, run: RunInfo | undefined): vscode.TreeItem {
     const version = run?.versions.find((v) => v.id === element.versionId);
-    const hasChildren = run ? versionChildren(run, element.versionId).length > 0 : false;
+    const hasChildren = run ? versionChildren(run, element.versionId).length > 0 || (this.knownArtifacts(element, element.versionId)?.length ?? 0) > 0 : false;
     const item = new vscode.TreeItem(element.versionId, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('archive');
     const successor = run ? versionSuccessor(run, element.versionId) : undefined;
@@ -330,6 +408,43 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     return item;
   }
 
+  private artifactsItem(element: ArtifactsNode): vscode.TreeItem {
+    const list = this.artifactLists.get(`${element.folder}|${element.runId}|${element.versionId}`) ?? [];
+    const item = new vscode.TreeItem(vscode.l10n.t('Artifacts'), vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon('package');
+    item.description = list.length === 1 ? vscode.l10n.t('1 artifact') : vscode.l10n.t('{0} artifacts', list.length);
+    item.tooltip = vscode.l10n.t('Artifact versions this version logged, used or linked, with those it inherited up to its branch step.');
+    item.contextValue = ContextValue.ArtifactsGroup;
+    return item;
+  }
+
+  private artifactItem(element: ArtifactNode): vscode.TreeItem {
+    const a = element.use;
+    const spec = `${a.name}:${a.artifactVersion}`;
+    const checkpoint = a.action === 'log' && checkpoints([a]).length > 0;
+    const item = new vscode.TreeItem(labelText(spec, 200), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(a.action === 'use' ? 'cloud-download' : a.action === 'link' ? 'link' : checkpoint ? 'save' : 'package');
+    const parts = [a.type];
+    if (a.step !== null) parts.push(vscode.l10n.t('step {0}', a.step));
+    const aliases = a.aliases.filter((x) => x !== 'latest');
+    if (aliases.length > 0) parts.push(aliases.join(', '));
+    if (a.action !== 'log') parts.push(a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
+    if (a.inherited) parts.push(vscode.l10n.t('inherited'));
+    item.description = labelText(parts.join(' · '), 200);
+    const tip = [
+      `${spec} (${a.type})`,
+      a.action === 'log' ? vscode.l10n.t('Logged by version {0}', a.recordedBy) : vscode.l10n.t('Logged by version {0}, {1} by version {2}', a.sourceVersion ?? '—', a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'), a.recordedBy),
+      a.step !== null ? vscode.l10n.t('At step {0}', a.step) : '',
+      vscode.l10n.t('Aliases: {0}', a.aliases.join(', ') || '—'),
+      a.size !== null ? vscode.l10n.t('{0} in {1} files', formatBytes(a.size), a.files ?? 0) : '',
+      checkpoint ? vscode.l10n.t('A checkpoint: Rewind to Step offers it.') : '',
+      a.manifestFile,
+    ];
+    item.tooltip = tip.filter((t) => t !== '').map((t) => singleLine(t, 500)).join('\n');
+    item.contextValue = ContextValue.Artifact;
+    return item;
+  }
+
   private forkSourceItem(element: ForkSourceNode): vscode.TreeItem {
     const source = element.source;
     const found = this.index.find(source.run, element.folder);
@@ -352,7 +467,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!run || !store) return item;
     try {
       const overview = await (await store.store()).getRun(element.kind === 'version' ? element.versionId : run.id);
-      if (!token.isCancellationRequested) item.tooltip = runTooltip(run, overview, element.kind === 'version' ? overview.version : undefined);
+      const artifacts = await this.artifactCounts(element.folder, run.id, overview.version.id);
+      if (!token.isCancellationRequested) item.tooltip = runTooltip(run, overview, element.kind === 'version' ? overview.version : undefined, artifacts);
     } catch (error) {
       this.log.debug(`tooltip for ${run.id}: ${describe(error)}`);
       item.tooltip = runTooltip(run);
