@@ -48,6 +48,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private shownFolders = new Set<string>();
   /** Rows shown of each paged list, by its parent's id (PAGE_SIZE until "Show more…" is clicked). */
   private readonly pages = new Map<string, number>();
+  /** Who waits for VS Code to fetch a node's children again (showRow), by the node's id. */
+  private readonly fetchWaiters = new Map<string, () => void>();
   /**
    * Each shown version's artifacts (`folder|run|version` → list), read from the store when its row is
    * first built: a run row only gets its Artifacts child once they are known, then is repainted.
@@ -109,6 +111,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {
     if (!element) return this.roots();
+    const children = await this.childrenOf(element);
+    const waiting = this.fetchWaiters.get(nodeId(element));
+    if (waiting) {
+      this.fetchWaiters.delete(nodeId(element));
+      waiting();
+    }
+    return children;
+  }
+
+  private async childrenOf(element: RunsNode): Promise<RunsNode[]> {
     const data = this.index.get(element.folder);
     switch (element.kind) {
       case 'folder':
@@ -172,14 +184,24 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.emitter.fire(parent);
   }
 
-  /** Makes the row at `index` of a paged list shown (before revealing it); true when the list had to grow. */
-  showRow(parent: ProjectNode | ForkedFromNode, index: number): boolean {
+  /**
+   * Makes the row at `index` of a paged list shown, before revealing it. When the list has to grow, resolves
+   * once VS Code has fetched the longer list (or after a second, if the list is collapsed and so is not
+   * fetched until the reveal expands it): a reveal racing the refresh could select a row the refresh then
+   * replaced, leaving nothing selected.
+   */
+  async showRow(parent: ProjectNode | ForkedFromNode, index: number): Promise<void> {
     const id = nodeId(parent);
     const shown = this.pages.get(id) ?? PAGE_SIZE;
-    if (index < shown) return false;
+    if (index < shown) return;
     this.pages.set(id, Math.ceil((index + 1) / PAGE_SIZE) * PAGE_SIZE);
+    const fetched = new Promise<void>((resolve) => {
+      this.fetchWaiters.get(id)?.();
+      this.fetchWaiters.set(id, resolve);
+      setTimeout(resolve, 1000);
+    });
     this.emitter.fire(this.node(parent));
-    return true;
+    await fetched;
   }
 
   /** A version's artifacts (its ancestors' up to the branch step included); [] when they cannot be read. */
@@ -512,7 +534,7 @@ export class RunsView extends Disposable {
     const run = this.index.run(folder, runId);
     if (!run) return;
     const list = this.index.get(folder)?.projects.get(run.project) ?? [];
-    this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
+    await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
@@ -523,9 +545,9 @@ export class RunsView extends Disposable {
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
     const list = this.index.get(folder)?.projects.get(run.project) ?? [];
-    this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
+    await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
-    if (isFlat(run)) this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
+    if (isFlat(run)) await this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
     await this.view.reveal(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
   }
 
