@@ -12,6 +12,7 @@ import type { ApplySink, RecordSource } from '../apply';
 import type { Db } from '../sqlite';
 import type { RunStore } from '../store';
 import { SKIPPED_DIR_NAMES } from './sources';
+import { LightningCsvImporter } from './lightning';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 
 export interface ImportPass {
@@ -85,7 +86,7 @@ export class ImportStage {
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new LightningCsvImporter(context)];
   }
 
   get active(): boolean {
