@@ -12,6 +12,7 @@ import type { ApplySink, RecordSource } from '../apply';
 import type { Db } from '../sqlite';
 import type { RunStore } from '../store';
 import { SKIPPED_DIR_NAMES } from './sources';
+import { HuggingFaceImporter } from './huggingface';
 import { LightningCsvImporter } from './lightning';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 
@@ -86,7 +87,7 @@ export class ImportStage {
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context), new LightningCsvImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context)];
   }
 
   get active(): boolean {

@@ -42,6 +42,8 @@ export interface Snapshot {
   /** One row per step, steps increasing. */
   readonly rows: readonly SnapshotRow[];
   readonly config?: Record<string, unknown>;
+  /** Explicit summary values (totals a writer reports once, not as history). */
+  readonly summary?: Record<string, unknown>;
   readonly checkpoints?: readonly SnapshotCheckpoint[];
   /** Unix seconds: the newest modification time of what was read. */
   readonly mtime: number;
@@ -74,11 +76,14 @@ interface SnapState {
   applied: number;
   /** [rows, sha1 of the first `rows` rows] every MARK_EVERY rows, then for applied - 1. */
   marks: Array<[number, string]>;
+  /** Short hashes of the rows before the last applied one, up to MARK_EVERY of them: where content parts, to the row. */
+  tail: string[];
   /** The last applied row (its step may still gain values in a later save; those are late). */
   last: SnapshotRow | null;
   /** Versions started because the content was rewritten (their ids count them). */
   rewrites: number;
   configHash: string;
+  summaryHash?: string;
   /** Checkpoint steps recorded on the live line. */
   sent: number[];
   stamp: string;
@@ -164,7 +169,7 @@ export abstract class SnapshotImporter implements Importer {
       const rel = path.relative(this.ctx.base, dir).split(path.sep).join('/');
       const run = `${this.idPrefix}-${createHash('sha1').update(`${this.kind}\n${rel}`).digest('hex').slice(0, 16)}`;
       const name = dir === root ? path.basename(root) : path.relative(root, dir).split(path.sep).join('/');
-      state = { run, dir, project: path.basename(root), name, version: null, applied: 0, marks: [], last: null, rewrites: 0, configHash: '', sent: [], stamp: '', held: false, warned: [] };
+      state = { run, dir, project: path.basename(root), name, version: null, applied: 0, marks: [], tail: [], last: null, rewrites: 0, configHash: '', sent: [], stamp: '', held: false, warned: [] };
       this.runs.set(dir, state);
       this.dirty.add(state);
       this.originMap.set(run, { kind: this.kind, label: this.label, path: dir });
@@ -269,9 +274,7 @@ export abstract class SnapshotImporter implements Importer {
         this.rewind(state, snapshot, branch, rows[0]?.time ?? snapshot.mtime);
       }
       from = matched;
-      state.applied = matched;
-      state.last = matched > 0 ? rows[matched - 1] : null;
-      state.marks = this.marksFor(rows, matched);
+      this.remember(state, rows, matched);
     } else if (matched > 0 && state.last) {
       // Values a later save added to the last applied step: a row cannot grow once applied.
       const now = rows[matched - 1];
@@ -284,6 +287,11 @@ export abstract class SnapshotImporter implements Importer {
       this.record(state, snapshot.file, { type: 'config', time: snapshot.mtime, config: snapshot.config });
       state.configHash = configHash;
     }
+    const summaryHash = snapshot.summary ? createHash('sha1').update(JSON.stringify(snapshot.summary)).digest('hex') : '';
+    if (snapshot.summary && summaryHash !== state.summaryHash) {
+      this.record(state, snapshot.file, { type: 'summary', time: snapshot.mtime, summary: snapshot.summary });
+      state.summaryHash = summaryHash;
+    }
     // The newest row may still gain values (a step's other metrics in the same save): held until still.
     const hold = !snapshot.ended && !fresh && rows.length > from;
     const until = hold ? rows.length - 1 : rows.length;
@@ -294,11 +302,7 @@ export abstract class SnapshotImporter implements Importer {
       if (row.step > this.liveLastStep(state)) this.record(state, snapshot.file, { type: 'row', time: row.time, step: row.step, data: row.data });
       else this.warnOnce(state, snapshot.file, 'behind', `step ${row.step} is not after the last step ${this.liveLastStep(state)} of the run's live version (rewound in Run Rewind); rows up to it are skipped`);
     }
-    if (until > from) {
-      state.applied = until;
-      state.last = rows[until - 1];
-      state.marks = this.marksFor(rows, until);
-    }
+    if (until > from) this.remember(state, rows, until);
     state.held = hold;
     this.checkpoints(state, snapshot, hold ? this.liveLastStep(state) : Number.POSITIVE_INFINITY);
     if (snapshot.ended && !hold) this.finish(state, snapshot.mtime);
@@ -312,10 +316,19 @@ export abstract class SnapshotImporter implements Importer {
     let good = 0;
     let at = 0;
     for (const [count, digest] of state.marks) {
-      if (count > rows.length) return good;
+      if (count > rows.length) break;
       for (; at < count; at++) hash.update(rowKey(rows[at]));
-      if (hash.copy().digest('hex') !== digest) return good;
+      if (hash.copy().digest('hex') !== digest) break;
       good = count;
+    }
+    if (good < state.applied - 1) {
+      // Where within the last rows they part: the tail's row hashes tell to the row.
+      const tailStart = state.applied - 1 - state.tail.length;
+      if (good < tailStart) return good;
+      for (let i = good; i < state.applied - 1; i++) {
+        if (i >= rows.length || rowHash(rows[i]) !== state.tail[i - tailStart]) return i;
+      }
+      return state.applied - 1;
     }
     // Every row but the last agrees: the last must hold every value it had (it may have gained some).
     const last = rows[state.applied - 1];
@@ -327,7 +340,8 @@ export abstract class SnapshotImporter implements Importer {
     return state.applied;
   }
 
-  private marksFor(rows: readonly SnapshotRow[], applied: number): Array<[number, string]> {
+  /** Sets the marks and the tail for the first `applied` rows of `rows`. */
+  private remember(state: SnapState, rows: readonly SnapshotRow[], applied: number): void {
     const marks: Array<[number, string]> = [];
     const hash: Hash = createHash('sha1');
     for (let i = 0; i < applied - 1; i++) {
@@ -335,7 +349,10 @@ export abstract class SnapshotImporter implements Importer {
       if ((i + 1) % MARK_EVERY === 0) marks.push([i + 1, hash.copy().digest('hex')]);
     }
     if (applied - 1 > 0 && (applied - 1) % MARK_EVERY !== 0) marks.push([applied - 1, hash.copy().digest('hex')]);
-    return marks;
+    state.applied = applied;
+    state.last = applied > 0 ? rows[applied - 1] : null;
+    state.marks = marks;
+    state.tail = rows.slice(Math.max(0, applied - 1 - MARK_EVERY), Math.max(0, applied - 1)).map(rowHash);
   }
 
   private liveLastStep(state: SnapState): number {
@@ -408,6 +425,10 @@ export function versionOf(run: string, n: number): string {
 
 function rowKey(row: SnapshotRow): string {
   return `${row.step}\t${JSON.stringify(row.data, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`;
+}
+
+function rowHash(row: SnapshotRow): string {
+  return createHash('sha1').update(rowKey(row)).digest('hex').slice(0, 10);
 }
 
 function sameValue(a: RowValue | undefined, b: RowValue): boolean {
