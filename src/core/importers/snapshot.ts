@@ -49,6 +49,9 @@ export interface Snapshot {
   readonly mtime: number;
   /** The writer said it ended (nothing will follow): the run is finished once all rows are applied. */
   readonly ended?: boolean;
+  /** With `ended`: how it ended (0 unless the writer said it failed) and when (unix seconds). */
+  readonly exitCode?: number;
+  readonly endTime?: number;
 }
 
 /** A run folder found under a source, with what tells whether its files changed since the last pass. */
@@ -305,7 +308,7 @@ export abstract class SnapshotImporter implements Importer {
     if (until > from) this.remember(state, rows, until);
     state.held = hold;
     this.checkpoints(state, snapshot, hold ? this.liveLastStep(state) : Number.POSITIVE_INFINITY);
-    if (snapshot.ended && !hold) this.finish(state, snapshot.mtime);
+    if (snapshot.ended && !hold) this.finish(state, snapshot.endTime ?? snapshot.mtime, snapshot.exitCode ?? 0);
     return true;
   }
 
@@ -381,13 +384,14 @@ export abstract class SnapshotImporter implements Importer {
     const outcome = this.ctx.applier.apply({
       type: 'start', protocol: PROTOCOL_VERSION, time: how.time, run: state.run, version: how.version, mode: how.mode,
       project: state.project, name: state.name, heartbeat: IMPORT_HEARTBEAT, source: how.source, ...this.startFields(state),
+      // A resume keeps the run's group and tags (a start only sets them on a new run).
     }, source);
     state.version = outcome === 'ok' ? source.version : null;
     this.dirty.add(state);
   }
 
   /** Extra start fields of a new run (a group, tags). */
-  protected startFields(_state: { readonly dir: string }): { group?: string; tags?: string[] } {
+  protected startFields(_state: { readonly dir: string }): { group?: string; tags?: string[]; name?: string; project?: string } {
     return {};
   }
 
@@ -405,9 +409,9 @@ export abstract class SnapshotImporter implements Importer {
     }
   }
 
-  private finish(state: SnapState, time: number): void {
+  private finish(state: SnapState, time: number, exitCode = 0): void {
     if (state.version === null) return;
-    this.record(state, state.dir, { type: 'finish', time, exit_code: 0 });
+    this.record(state, state.dir, { type: 'finish', time, exit_code: exitCode });
     state.version = null;
     this.dirty.add(state);
   }
