@@ -13,8 +13,8 @@ import { formatBytes, formatNumber } from './shared/format';
 const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
   --source PATH  also import the runs other tools logged under PATH (TensorBoard event files, W&B
-                 offline runs; a folder or a glob with *, ? and **); repeatable. Read where they are,
-                 never written.
+                 offline runs, Lightning CSVLogger, Hugging Face Trainer folders, MLflow mlruns; a
+                 folder or a glob with *, ? and **); repeatable. Read where they are, never written.
   --json         JSON output for scripts
   --no-cache     do not keep a store snapshot in DIR/.cache
   -h, --help     help (runrewind COMMAND --help for one command)
@@ -214,7 +214,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const logDir = logDirOf(args);
   const sources = args.sources.map((s) => path.resolve(s));
   for (const source of sources) {
-    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of TensorBoard logs or W&B runs, or a glob)`);
+    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of other tools' logs, or a glob)`);
   }
   // With sources, the log directory may not exist yet: imported runs are read without it (an op
   // made on one of them creates it).

@@ -38,7 +38,7 @@ import {
 import { runTooltip } from './tooltip';
 
 /** The codicon of each tool whose runs are imported (src/core/importers). */
-const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line', wandb: 'pulse' };
+const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line', wandb: 'pulse', lightning: 'zap', huggingface: 'hubot', mlflow: 'beaker' };
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly emitter = this._register(new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>());
