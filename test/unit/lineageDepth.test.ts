@@ -3,8 +3,11 @@
 // (the last value of each key in `history`, the explicit summary on top), through random rewinds, forks
 // of forks and archived versions, as rows keep arriving, and against a store that starts cold.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Engine } from '../../src/core/engine';
 import type { SummaryValue } from '../../src/core/api';
+import { makeStamp } from '../../src/core/protocol';
 import { openEngine, tempDir, writer } from './helpers';
 
 /** What a version's summary must be: the last value of each key in its visible history. */
@@ -64,6 +67,19 @@ interface Scenario {
   explicit: Map<string, Record<string, unknown>>;
 }
 
+/** The newest stamp (unix ms) of any log file under `dir`. */
+function newestStampMs(dir: string): number {
+  let newest = 0;
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (/^\d{13}-/.test(e.name)) newest = Math.max(newest, Number(e.name.slice(0, 13)));
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
 /**
  * Random lineages: runs rewound to random steps (earlier or later than their last branch), forks of
  * live and archived versions and of forks, some versions given explicit summary values.
@@ -101,7 +117,9 @@ async function randomLineages(seed: number, operations: number): Promise<Scenari
       from = step;
     }
     const owner = engine.getRun(version).id;
-    const w = writer(dir, { run: owner, version, mode: 'resume', lastStep: from });
+    // Its file sorts after the op that made the version, as a client's does (_init.py takes the newest
+    // stamp + 1): a rebuild reads files in stamp order, and an op stamp can run a millisecond ahead.
+    const w = writer(dir, { run: owner, version, mode: 'resume', lastStep: from, stamp: makeStamp(Math.max(Date.now(), newestStampMs(dir) + 1)) });
     const rows = Math.floor(rand() * 6);
     for (let s = 1; s <= rows; s++) w.log(randomRow(rand, from + s));
     if (rand() < 0.2) {

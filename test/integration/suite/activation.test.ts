@@ -54,7 +54,7 @@ describe('activation', () => {
     for (const k of manifest.contributes.keybindings) assert.equal(k.when, ContextKey.HasSelectedStep);
     // Commands that need a tree element never show in the palette.
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
-    assert.deepEqual(hidden.sort(), [CommandId.RevealSource, CommandId.SelectedStepActions].sort());
+    assert.deepEqual(hidden.sort(), [CommandId.RevealSource, CommandId.SelectedStepActions, CommandId.RevealArtifact, CommandId.CopyArtifactPath].sort());
   });
 
   it('ships English and Korean strings for every manifest and code string', () => {
