@@ -5,6 +5,7 @@
 import type { ChartSelection, MediaCardStats, MediaEntryView, MediaItemView, MediaKeyInfo, MediaRow } from '../../src/shared/protocol';
 import { button, clear, el, lineSwatch } from './dom';
 import type { LineSpec } from './lines';
+import { shownVersions, stopIndex } from './mediaSteps';
 
 export interface MediaEvents {
   queryKeys(requestId: number, versions: readonly string[]): void;
@@ -16,33 +17,6 @@ export interface MediaEvents {
 
 /** Images this section made: the snapshot's count of smuggled elements leaves them out. */
 export const ownImages = new WeakSet<Element>();
-
-/** The versions a card shows, one per panel entry: the selected version of its run, else its live one. */
-export function shownVersions(lines: readonly LineSpec[], selection: ChartSelection | null): LineSpec[] {
-  const byEntry = new Map<string, LineSpec[]>();
-  for (const line of lines) byEntry.set(line.entry, [...(byEntry.get(line.entry) ?? []), line]);
-  const out: LineSpec[] = [];
-  for (const entryLines of byEntry.values()) {
-    const selected = selection ? entryLines.find((l) => l.runId === selection.runId && l.version === selection.versionId) : undefined;
-    out.push(selected ?? entryLines.find((l) => !l.archived) ?? entryLines[0]);
-  }
-  return out;
-}
-
-/** The index of the last stop at or before `step` (the first stop when every stop is after it). */
-export function stopIndex(stops: readonly number[], step: number | null): number {
-  if (stops.length === 0) return 0;
-  if (step === null) return stops.length - 1;
-  let lo = 0;
-  let hi = stops.length - 1;
-  if (stops[0] > step) return 0;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (stops[mid] <= step) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 export class MediaSection {
   private readonly grid = el('div', { className: 'grid media-grid' });
@@ -145,6 +119,8 @@ export class MediaCard {
   private stops: number[] = [];
   private rows: readonly MediaRow[] = [];
   private shownStep: number | null = null;
+  /** The selected step the card was asked for (null: none, the newest is shown). */
+  private askedStep: number | null = null;
 
   constructor(
     readonly key: string,
@@ -170,13 +146,16 @@ export class MediaCard {
 
   show(rows: readonly MediaRow[], lines: readonly LineSpec[], step: number | null, error: string | undefined): void {
     this.rows = rows;
+    this.askedStep = step;
     const all = new Set<number>();
     for (const row of rows) for (const s of row.steps) all.add(s);
     this.stops = [...all].sort((a, b) => a - b);
     const index = stopIndex(this.stops, step);
     this.slider.max = String(Math.max(0, this.stops.length - 1));
     this.slider.value = String(index);
+    // One stop has nothing to slide to: only the step label is shown.
     this.slider.disabled = this.stops.length <= 1;
+    this.slider.hidden = this.stops.length <= 1;
     this.shownStep = this.stops.length > 0 ? this.stops[index] : null;
     this.label();
     clear(this.rowsRoot);
@@ -193,7 +172,11 @@ export class MediaCard {
   private label(): void {
     const n = this.stops.length;
     const step = this.shownStep;
-    this.stepLabel.textContent = step === null ? 'no steps' : `step ${step}${n > 1 ? ` (${Number(this.slider.value) + 1} of ${n})` : ''}`;
+    // Nothing at or before the selected step: the first entry after it is shown, and said to be later.
+    const later = step !== null && this.askedStep !== null && step > this.askedStep ? `after the selected step ${this.askedStep}` : '';
+    const position = n > 1 ? `${Number(this.slider.value) + 1} of ${n}` : '';
+    const note = [position, later].filter(Boolean).join(', ');
+    this.stepLabel.textContent = step === null ? 'no steps' : `step ${step}${note ? ` (${note})` : ''}`;
     this.slider.setAttribute('aria-valuetext', step === null ? 'no steps' : `step ${step}`);
   }
 
