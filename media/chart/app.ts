@@ -2,12 +2,13 @@
 // legend, overview and the grid of charts, and turns clicks and keys into state changes and messages.
 // Its jobs each have a module: points and queries (./data), when to redraw (./frames), which steps a
 // zoom covers (./zoom), exports (./exports), tests' snapshot and actions (./testHooks), the scroll
-// position (./scroll), the cards and sections (./sections), one chart (./chartView). What stays here is
+// position (./scroll), the cards and sections (./sections), one chart (./chartView), media (./media). What stays here is
 // one thing — the view state and the host's messages, where every module's callbacks meet — which is
 // why it is a little over the usual length. It imports only src/shared from the extension.
 import {
   type ChartDrawnStats,
   type ChartSelection,
+  type ChartSnapshot,
   type ChartViewState,
   dispatch,
   type FromWebview,
@@ -27,6 +28,7 @@ import { el } from './dom';
 import { exportLines, exportPng } from './exports';
 import { FrameScheduler } from './frames';
 import { PanelLines } from './lines';
+import { MediaCard, MediaSection } from './media';
 import { OverviewSection } from './overview';
 import { Notice } from './notice';
 import { ScrollKeeper } from './scroll';
@@ -63,6 +65,7 @@ export class ChartApp implements Testable {
   private readonly sections: Sections;
   private readonly notice = new Notice();
   private readonly system: SystemSection;
+  private readonly media: MediaSection;
   /** The latest systemQuery: older answers are dropped (the runs changed since). */
   private systemRequest = 0;
   private zoomFeedback: ReturnType<typeof setTimeout> | undefined;
@@ -141,7 +144,14 @@ export class ChartApp implements Testable {
         this.renderSystem();
       },
     });
-    root.append(this.toolbar.root, this.notice.root, this.legend, this.overviewSection, this.sections.root, this.system.details);
+    const mediaContent = el('div', { className: 'media' });
+    this.media = new MediaSection(this.sections.section('#media', 'Media', mediaContent, false), mediaContent, {
+      queryKeys: (requestId, versions) => this.post({ type: 'mediaKeysQuery', requestId, versions }),
+      query: (requestId, key, step, versions) => this.post({ type: 'mediaQuery', requestId, key, step, versions }),
+      select: (step, version) => this.selectStep(step, version),
+      open: (version, key, step, index) => this.post({ type: 'openMedia', version, key, step, index }),
+    });
+    root.append(this.toolbar.root, this.notice.root, this.legend, this.overviewSection, this.sections.root, this.media.details, this.system.details);
     watchTheme(() => {
       this.theme = readTheme();
       this.themeVersion++;
@@ -186,6 +196,11 @@ export class ChartApp implements Testable {
       this.system.setMetrics(m.metrics);
       this.renderSystem();
     },
+    mediaKeys: (m) => {
+      if (m.error !== undefined) this.showNotice(`Could not load the media keys: ${m.error}`, 'error');
+      else this.media.setKeys(m.inReplyTo, m.keys);
+    },
+    media: (m) => this.media.setRows(m.inReplyTo, m.key, m.rows, m.error),
     append: (m) => {
       for (const key of this.data.append(m.items, m.stale)) this.frames.markDirty(key);
     },
@@ -305,6 +320,7 @@ export class ChartApp implements Testable {
     if (keysChanged && this.state) this.renderSections();
     this.frames.markAllDirty(this.views.keys());
     this.showSelection();
+    this.media.update(this.drawn.lines, this.state?.selection ?? null, true);
     this.querySystem();
   }
 
@@ -329,6 +345,7 @@ export class ChartApp implements Testable {
     if (this.state) {
       this.overviewSection.open = !this.state.collapsed.includes('#overview');
       this.system.details.open = !this.state.collapsed.includes('#system');
+      this.media.details.open = !this.state.collapsed.includes('#media');
     }
     this.showToolbar();
     this.renderSections();
@@ -346,6 +363,7 @@ export class ChartApp implements Testable {
     const run = sel ? this.drawn.run(sel.runId) : undefined;
     this.toolbar.showSelection(sel, run);
     for (const view of this.views.values()) view.setSettings(this.settings());
+    this.media.update(this.drawn.lines, sel, false);
   }
 
   private renderLegend(): void {
@@ -443,6 +461,17 @@ export class ChartApp implements Testable {
     this.post({ type: 'select', selection });
   }
 
+  /** A media slider moved: the selected run's version at `step`, else the run of the card's first row. */
+  private selectStep(step: number, version: string): void {
+    const sel = this.state?.selection;
+    if (sel && this.hasRun(sel.runId)) {
+      this.select({ ...sel, step });
+      return;
+    }
+    const line = this.drawn.lines.find((l) => l.version === version);
+    if (line) this.select({ runId: line.runId, versionId: line.version, step });
+  }
+
   runCommand(command: PanelCommand): void {
     this.post({ type: 'runCommand', command });
   }
@@ -496,6 +525,14 @@ export class ChartApp implements Testable {
   setSystemArchived(on: boolean): void {
     if (!this.system.shown) throw new Error('the System section is not shown');
     if (this.system.checkbox.checked !== on) this.system.checkbox.click();
+  }
+
+  mediaStats(): ChartSnapshot['media'] {
+    return { shown: this.media.isShown, cards: this.media.stats() };
+  }
+
+  mediaCard(key: string): MediaCard | undefined {
+    return this.media.card(key);
   }
 
   plotWidth(key: string): number | undefined {

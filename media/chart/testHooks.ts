@@ -1,6 +1,7 @@
 // What the chart webview tells and does for tests and diagnostics: a snapshot of what it shows, and user
 // actions performed through the same code as the mouse and keyboard (the integration tests reach both
 // through the host's inspect and act commands).
+import { type MediaCard, ownImages } from './media';
 import type { ChartDrawnStats, ChartSnapshot, SystemDrawnStats, ChartViewState, ExportKind, PanelCommand, TestAction, XAxisMode } from '../../src/shared/protocol';
 
 /** What the hooks read and drive of the app. */
@@ -14,6 +15,9 @@ export interface Testable {
   /** The System section: shown or not, its box, its charts. */
   systemStats(): { shown: boolean; archived: boolean; charts: SystemDrawnStats[] };
   setSystemArchived(on: boolean): void;
+  /** The Media section: shown or not, its cards. */
+  mediaStats(): ChartSnapshot['media'];
+  mediaCard(key: string): MediaCard | undefined;
   plotWidth(key: string): number | undefined;
   estimateWidth(): number;
   toolbarState(): ChartSnapshot['toolbar'];
@@ -45,8 +49,10 @@ export function snapshot(app: Testable): ChartSnapshot {
     overviewText: app.overviewText(),
     buckets: drawn.length > 0 ? (app.plotWidth(drawn[0].key) ?? 0) : app.estimateWidth(),
     notice: app.noticeText(),
-    injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
+    // Media cards' own images are made by the webview from host URIs, never from record text.
+    injected: [...document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]')].filter((n) => !ownImages.has(n)).length,
     system: app.systemStats(),
+    media: app.mediaStats(),
   };
 }
 
@@ -93,5 +99,19 @@ export async function perform(app: Testable, action: TestAction): Promise<void> 
     case 'setSystemArchived':
       app.setSystemArchived(action.on);
       return;
+    case 'mediaSlider': {
+      const card = app.mediaCard(action.key);
+      if (!card) throw new Error(`no media card of ${action.key}`);
+      if (card.slider.disabled || action.index < 0 || action.index > Number(card.slider.max)) throw new Error(`the slider of ${action.key} has no stop ${action.index}`);
+      card.slider.value = String(action.index);
+      card.slider.dispatchEvent(new Event('input'));
+      return;
+    }
+    case 'openMedia': {
+      const open = app.mediaCard(action.key)?.openButton(action.row, action.item);
+      if (!open) throw new Error(`no Open button for item ${action.item} of row ${action.row} of ${action.key}`);
+      open.click();
+      return;
+    }
   }
 }

@@ -1,9 +1,12 @@
 // What the chart panel asks the store for: downsampled lines (as compact typed arrays for postMessage),
-// each version's system samples, the union of metric keys, live appends from the history, and the CSV of a chart at full resolution.
-import type { MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
+// each version's system samples, the union of metric keys, live appends from the history, the media
+// cards' entries (files as paths built only from sha256 and format), and the CSV of a chart at full resolution.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MediaEntry, MediaFileItem, MediaKeyInfo, MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
-import type { LineAppend, LineData, LineRequest, StepRange } from '../shared/protocol';
+import type { LineAppend, LineData, LineRequest, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
 function compact(a: Float64Array): Float64Array {
@@ -125,4 +128,105 @@ export function toCsv(lines: readonly CsvLine[]): string {
     ['step', ...lines.map((l) => l.label)],
     steps.map((step) => [step, ...columns.map((m) => m.get(step) ?? null)]),
   );
+}
+
+// ---- media ----------------------------------------------------------------------------------------
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const FORMAT = /^[a-z0-9]{1,16}$/;
+const IMAGE_FORMATS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp']);
+/** Rows of a table a card shows; the card says how many the file has. */
+export const TABLE_ROWS = 100;
+const MAX_TABLE_BYTES = 16 * 1024 * 1024;
+const MAX_CELL = 500;
+
+/**
+ * Where an item's file is: `<logDir>/media/<2 hex>/<sha256>.<format>`, built only from a checked sha256
+ * and format (never from a path a record or query carries), so it cannot leave the media folder.
+ */
+export function mediaPath(logDir: string, item: { readonly sha256?: unknown; readonly format?: unknown }): string | undefined {
+  const { sha256, format } = item;
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256) || typeof format !== 'string' || !FORMAT.test(format)) return undefined;
+  return path.join(logDir, 'media', sha256.slice(0, 2), `${sha256}.${format}`);
+}
+
+/** The media keys of every version together (a key's kind and steps from the version with most of them). */
+export async function mediaKeysOf(store: StoreApi, versions: readonly string[]): Promise<MediaKeyInfo[]> {
+  const merged = new Map<string, MediaKeyInfo>();
+  for (const list of await Promise.all(versions.map((v) => store.mediaKeys(v)))) {
+    for (const k of list) {
+      const seen = merged.get(k.key);
+      merged.set(k.key, seen && seen.steps >= k.steps ? seen : k);
+    }
+  }
+  return [...merged.values()].sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** How the chart panel's media cards reach files: a webview URI for a path under the media folder. */
+export type ToWebviewUri = (file: string) => string;
+
+/** One row per version: its steps with `key` and its entry at `step` (null: the newest). */
+export async function queryMedia(store: StoreApi, logDir: string, toUri: ToWebviewUri, versions: readonly string[], key: string, step: number | null): Promise<MediaRow[]> {
+  return Promise.all(
+    versions.map(async (version): Promise<MediaRow> => {
+      const [steps, entry] = await Promise.all([store.mediaSteps(version, key), store.mediaAt(version, key, step ?? Number.MAX_SAFE_INTEGER)]);
+      return { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+    }),
+  );
+}
+
+async function entryView(entry: MediaEntry, logDir: string, toUri: ToWebviewUri): Promise<MediaEntryView> {
+  const items = await Promise.all(entry.items.map((item) => itemView(entry.kind, item, logDir, toUri)));
+  return { step: entry.step, kind: entry.kind, inherited: entry.inherited, loggedBy: entry.version, items };
+}
+
+async function itemView(kind: string, item: MediaFileItem, logDir: string, toUri: ToWebviewUri): Promise<MediaItemView> {
+  const file = mediaPath(logDir, item);
+  const format = typeof item.format === 'string' ? item.format : undefined;
+  const view: { -readonly [K in keyof MediaItemView]: MediaItemView[K] } = { file: false };
+  if (typeof item.caption === 'string') view.caption = item.caption;
+  if (format) view.format = format;
+  if (typeof item.width === 'number') view.width = item.width;
+  if (typeof item.height === 'number') view.height = item.height;
+  if (kind === 'histogram' && Array.isArray(item.bins) && Array.isArray(item.counts)) {
+    view.bins = item.bins;
+    view.counts = item.counts;
+  } else if (kind === 'image' && file && format && IMAGE_FORMATS.has(format)) {
+    view.src = toUri(file);
+  } else if (kind === 'table' && file && format === 'json') {
+    view.table = await readTable(file);
+  } else if (file) {
+    view.file = true;
+  }
+  return view;
+}
+
+/** The first rows of a table file (`{"columns": [...], "data": [[...], ...]}`), every cell as text. */
+export async function readTable(file: string): Promise<MediaTableView> {
+  const fail = (error: string): MediaTableView => ({ columns: [], rows: [], total: 0, error });
+  let parsed: unknown;
+  try {
+    const stat = await fs.promises.stat(file);
+    if (stat.size > MAX_TABLE_BYTES) return fail(`the table file is ${stat.size} bytes, more than the ${MAX_TABLE_BYTES} a card reads`);
+    parsed = JSON.parse(await fs.promises.readFile(file, 'utf8'));
+  } catch (e) {
+    return fail(e instanceof SyntaxError ? `the table file is not JSON: ${e.message}` : `the table file could not be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const table = parsed as { columns?: unknown; data?: unknown };
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(table.data)) return fail('the table file has no "data" array');
+  const columns = Array.isArray(table.columns) ? table.columns.map((c) => cellText(c)) : [];
+  const rows = table.data.slice(0, TABLE_ROWS).map((row) => (Array.isArray(row) ? row.map((c) => cellText(c)) : [cellText(row)]));
+  return { columns, rows, total: table.data.length, error: '' };
+}
+
+/** A cell as text: numbers and strings as they are, a media cell as its type, anything else as JSON. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.length > MAX_CELL ? `${value.slice(0, MAX_CELL)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object' && !Array.isArray(value) && typeof (value as { _type?: unknown })._type === 'string') {
+    return `[${String((value as { _type: string })._type).slice(0, 40)}]`;
+  }
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > MAX_CELL ? `${json.slice(0, MAX_CELL)}…` : json;
 }

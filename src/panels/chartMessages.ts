@@ -2,6 +2,7 @@
 // is only the webview's lifecycle and plumbing, as vscode-dvc separates a webview from its messages):
 // the runs and keys of the panel, the answers to the webview's queries, live appends after the store
 // changed, the picked step relayed to the window's StepSelection, and the toolbar's commands.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunOverview, StoreApi } from '../core/api';
 import { CommandId } from '../ids';
@@ -10,7 +11,7 @@ import type { SelectedStep } from '../selection';
 import type { FolderStore, Services } from '../services';
 import type { ChartSelection, ChartViewState, ExportKind, FromWebview, LineRequest, MessageHandlers, ToWebview, WebviewReply } from '../shared/protocol';
 import { labelText } from '../userText';
-import { appendsSince, keysOf, queryLines, querySystem, toCsv, versionsOf } from './chartData';
+import { appendsSince, keysOf, mediaKeysOf, mediaPath, queryLines, queryMedia, querySystem, toCsv, versionsOf } from './chartData';
 
 /** What the session needs of its panel. */
 export interface ChartPanelPort {
@@ -25,6 +26,8 @@ export interface ChartPanelPort {
   openVersion(versionId: string): void;
   /** Exports a chart of this panel as the export commands do. */
   exportChart(kind: ExportKind, key: string): Promise<void>;
+  /** A file under the folder's media/ folder as the webview may load it (asWebviewUri). */
+  mediaUri(file: string): string;
 }
 
 /** The webview's messages but the replies to the host's own requests, which the panel settles. */
@@ -106,6 +109,37 @@ export class ChartSession {
       } catch (e) {
         this.port.post({ type: 'system', inReplyTo: m.requestId, metrics: [], error: describe(e) });
       }
+    },
+    mediaKeysQuery: async (m) => {
+      this.checkShown(m.versions.map((version) => ({ version })));
+      const store = await this.port.folder.store();
+      try {
+        this.port.post({ type: 'mediaKeys', inReplyTo: m.requestId, keys: await mediaKeysOf(store, m.versions) });
+      } catch (e) {
+        this.port.post({ type: 'mediaKeys', inReplyTo: m.requestId, keys: [], error: describe(e) });
+      }
+    },
+    mediaQuery: async (m) => {
+      this.checkShown(m.versions.map((version) => ({ version })));
+      const store = await this.port.folder.store();
+      try {
+        const rows = await queryMedia(store, this.port.folder.logDir, (file) => this.port.mediaUri(file), m.versions, m.key, m.step);
+        this.port.post({ type: 'media', inReplyTo: m.requestId, key: m.key, rows });
+      } catch (e) {
+        this.port.post({ type: 'media', inReplyTo: m.requestId, key: m.key, rows: [], error: describe(e) });
+      }
+    },
+    // The webview names an item by version, key, step and index only: the host finds the record again
+    // and builds the path from its sha256 and format, so no webview message can name a file.
+    openMedia: async (m) => {
+      this.checkShown([{ version: m.version }]);
+      const store = await this.port.folder.store();
+      const entry = await store.mediaAt(m.version, m.key, m.step);
+      const item = entry?.items[m.index];
+      const file = item ? mediaPath(this.port.folder.logDir, item) : undefined;
+      if (!entry || !item || !file) throw new Error(vscode.l10n.t('{0} has no media file at step {1} (item {2})', m.key, m.step, m.index + 1));
+      if (!fs.existsSync(file)) throw new Error(vscode.l10n.t('The media file of {0} at step {1} is missing: {2}', m.key, entry.step, file));
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
     },
     select: (m) => {
       const selection = this.port.services.selection;

@@ -2,6 +2,7 @@
 // store — creating, revealing and reviving panels, the webview's HTML, posting and validating messages,
 // and the host's requests to the webview with their replies (a PNG, an export's lines, a snapshot, a
 // test action). What the messages mean lives in ./chartMessages (ChartSession).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
 import type { ComponentLogger } from '../logger';
@@ -48,16 +49,13 @@ export class ChartPanel extends Disposable implements ChartPanelPort {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, vscode.l10n.t('Charts'), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(services.extensionUri)],
-    });
+    const panel = vscode.window.createWebviewPanel(CHART_VIEW_TYPE, vscode.l10n.t('Charts'), vscode.ViewColumn.Active, webviewOptions(services, folder));
     return new ChartPanel(panel, services, folder, defaultViewState(folder.key, entries));
   }
 
   /** Takes over a panel VS Code restored after a reload, with the state its webview saved. */
   static revive(panel: vscode.WebviewPanel, services: Services, folder: FolderStore, state: ChartViewState): ChartPanel {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(services.extensionUri)] };
+    panel.webview.options = webviewOptions(services, folder);
     return new ChartPanel(panel, services, folder, state);
   }
 
@@ -143,6 +141,10 @@ export class ChartPanel extends Disposable implements ChartPanelPort {
     await exportChart(this, kind, key, undefined);
   }
 
+  mediaUri(file: string): string {
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+  }
+
   // ---- requests to the webview (export commands, tests) ------------------------------------------
 
   /** Asks the webview for what it shows (tests, diagnostics). */
@@ -223,6 +225,11 @@ export class ChartPanel extends Disposable implements ChartPanelPort {
     if (error) this.requests.reject(requestId, new Error(error));
     else this.requests.settle(requestId, value);
   }
+}
+
+/** Scripts on; files from the extension's webview bundle and the folder's media/ folder only (images of media cards). */
+function webviewOptions(services: Services, folder: FolderStore): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return { enableScripts: true, localResourceRoots: [webviewRoot(services.extensionUri), vscode.Uri.file(path.join(folder.logDir, 'media'))] };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

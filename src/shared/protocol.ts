@@ -4,9 +4,9 @@
 // The webview imports only src/shared: the store's types it needs are re-exported here (a unit test,
 // test/unit/chartImports.test.ts, checks that media/ never reaches into src/core).
 import { RUN_ID_PATTERN } from './runIds';
-import type { MetricKey, RunOverview, Series, StepRange, SystemMetrics } from '../core/api';
+import type { MediaKeyInfo, MetricKey, RunOverview, Series, StepRange, SystemMetrics } from '../core/api';
 
-export type { MetricKey, RunOverview, Series, SeriesSegment, StepRange, SystemMetrics, SystemSeries, VersionInfo } from '../core/api';
+export type { MediaKeyInfo, MetricKey, RunOverview, Series, SeriesSegment, StepRange, SystemMetrics, SystemSeries, VersionInfo } from '../core/api';
 
 /** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
 export const CHART_VIEW_TYPE = 'runRewind.charts';
@@ -90,6 +90,71 @@ export interface SystemDrawnStats {
   readonly dashed: number;
 }
 
+/** A media item as the webview gets it: what it shows, never a path (the host opens files itself). */
+export interface MediaItemView {
+  readonly caption?: string;
+  readonly format?: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Images: the file as a webview URI (under the log directory's media/ folder, built from sha256 and format). */
+  readonly src?: string;
+  /** Histograms: n+1 bin edges and n counts. */
+  readonly bins?: readonly number[];
+  readonly counts?: readonly number[];
+  /** Tables: the first rows of the file, every cell as text. */
+  readonly table?: MediaTableView;
+  /** The item has a file the host can open with VS Code (audio, video, html, kinds this version does not draw). */
+  readonly file: boolean;
+}
+
+export interface MediaTableView {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** Rows in the file (more than `rows` holds when it was cut). */
+  readonly total: number;
+  /** Why the file could not be read ('' when it could). */
+  readonly error: string;
+}
+
+/** What a version shows for a media key at a step (the store's mediaAt). */
+export interface MediaEntryView {
+  readonly step: number;
+  readonly kind: string;
+  /** Logged by an ancestor before the branch step of a rewind or fork. */
+  readonly inherited: boolean;
+  /** The version that logged it. */
+  readonly loggedBy: string;
+  readonly items: readonly MediaItemView[];
+}
+
+/** One version's row of a media card: its steps with this key, and its entry at the asked step. */
+export interface MediaRow {
+  readonly version: string;
+  readonly steps: readonly number[];
+  readonly entry: MediaEntryView | null;
+}
+
+/** One media card as the webview reports it. */
+export interface MediaCardStats {
+  readonly key: string;
+  readonly kind: string;
+  /** The slider's stops (the union of the rows' steps) and the step it stands on (null before an answer). */
+  readonly steps: readonly number[];
+  readonly step: number | null;
+  readonly rows: readonly {
+    readonly version: string;
+    /** The step of the entry shown (null: none), whether it is inherited, its captions. */
+    readonly entryStep: number | null;
+    readonly inherited: boolean;
+    readonly captions: readonly string[];
+    /** Images whose file the webview has loaded (decoded, with a size). */
+    readonly images: number;
+    readonly bars: number;
+    readonly tableRows: number;
+    readonly files: number;
+  }[];
+}
+
 /** What the webview reports about itself when asked (tests and diagnostics). */
 export interface ChartSnapshot {
   readonly state: ChartViewState;
@@ -108,6 +173,8 @@ export interface ChartSnapshot {
   readonly injected: number;
   /** The System section: whether it is shown, whether archived versions are asked for, its charts in order. */
   readonly system: { readonly shown: boolean; readonly archived: boolean; readonly charts: readonly SystemDrawnStats[] };
+  /** The Media section: whether it is shown, and its cards in order. */
+  readonly media: { readonly shown: boolean; readonly cards: readonly MediaCardStats[] };
 }
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
@@ -126,7 +193,11 @@ export type TestAction =
   /** Clicks a card's PNG or CSV button. */
   | { readonly kind: 'exportButton'; readonly key: string; readonly format: ExportKind }
   /** Ticks or clears the System section's "archived versions" box, as a click does. */
-  | { readonly kind: 'setSystemArchived'; readonly on: boolean };
+  | { readonly kind: 'setSystemArchived'; readonly on: boolean }
+  /** Moves a media card's slider to its `index`-th stop, as dragging it does. */
+  | { readonly kind: 'mediaSlider'; readonly key: string; readonly index: number }
+  /** Clicks the Open button of a media card's item (row `row`, item `item`). */
+  | { readonly kind: 'openMedia'; readonly key: string; readonly row: number; readonly item: number };
 
 export type PanelCommand = 'rewind' | 'fork';
 
@@ -159,6 +230,10 @@ export type ToWebview =
     }
   /** The answer to a systemQuery: each asked version's own samples, in the order asked. */
   | { readonly type: 'system'; readonly inReplyTo: number; readonly metrics: readonly SystemMetrics[]; readonly error?: string }
+  /** The answer to a mediaKeysQuery: the media keys of the asked versions together. */
+  | { readonly type: 'mediaKeys'; readonly inReplyTo: number; readonly keys: readonly MediaKeyInfo[]; readonly error?: string }
+  /** The answer to a mediaQuery: one row per asked version, in the order asked. */
+  | { readonly type: 'media'; readonly inReplyTo: number; readonly key: string; readonly rows: readonly MediaRow[]; readonly error?: string }
   | { readonly type: 'selection'; readonly selection: ChartSelection | null }
   | { readonly type: 'exportPngRequest'; readonly requestId: number; readonly key: string }
   /** Asks for the lines an export of `key` covers: what the chart shows, zoom included. */
@@ -181,6 +256,12 @@ export type FromWebview =
     }
   /** Asks for the system samples of versions the panel shows (its live and archived lines). */
   | { readonly type: 'systemQuery'; readonly requestId: number; readonly versions: readonly string[] }
+  /** Asks for the media keys of the versions the Media section shows. */
+  | { readonly type: 'mediaKeysQuery'; readonly requestId: number; readonly versions: readonly string[] }
+  /** Asks for one media key at `step` (null: the newest) in each of `versions`. */
+  | { readonly type: 'mediaQuery'; readonly requestId: number; readonly key: string; readonly step: number | null; readonly versions: readonly string[] }
+  /** Opens item `index` of `key`'s entry at `step` of `version` with VS Code (audio, video, HTML). */
+  | { readonly type: 'openMedia'; readonly version: string; readonly key: string; readonly step: number; readonly index: number }
   | { readonly type: 'select'; readonly selection: ChartSelection | null }
   | { readonly type: 'moveSelection'; readonly direction: 1 | -1 }
   | { readonly type: 'runCommand'; readonly command: PanelCommand }
@@ -274,6 +355,25 @@ const isSnapshot = shape({
     archived: isBool,
     charts: arrayOf(shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt }), 10_000),
   }),
+  media: shape({
+    shown: isBool,
+    cards: arrayOf(
+      shape({
+        key: isText(),
+        kind: isText(100),
+        steps: arrayOf(isStep, 1_000_000),
+        step: nullable(isStep),
+        rows: arrayOf(
+          shape({
+            version: isId, entryStep: nullable(isStep), inherited: isBool, captions: arrayOf(isText(), 10_000),
+            images: isInt, bars: isInt, tableRows: isInt, files: isInt,
+          }),
+          1024,
+        ),
+      }),
+      10_000,
+    ),
+  }),
 });
 
 const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, Check> } = {
@@ -286,6 +386,9 @@ const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, C
     withTimes: isBool,
   },
   systemQuery: { requestId: isInt, versions: arrayOf(isId, 1024) },
+  mediaKeysQuery: { requestId: isInt, versions: arrayOf(isId, 1024) },
+  mediaQuery: { requestId: isInt, key: isText(10_000), step: nullable(isStep), versions: arrayOf(isId, 1024) },
+  openMedia: { version: isId, key: isText(10_000), step: isStep, index: (v) => isInt(v) && (v as number) >= 0 },
   select: { selection: nullable(isSelection) },
   moveSelection: { direction: oneOf(1, -1) },
   runCommand: { command: oneOf('rewind', 'fork') },
@@ -319,6 +422,8 @@ const toWebviewTypes: { readonly [K in ToWebview['type']]: true } = {
   series: true,
   append: true,
   system: true,
+  mediaKeys: true,
+  media: true,
   selection: true,
   exportPngRequest: true,
   exportLinesRequest: true,

@@ -1,0 +1,130 @@
+// The chart panel's Media section in the real workbench: a run that logged images, histograms and a
+// table every few steps, opened from its inline button; the image card at the newest step, its slider
+// moved with the keyboard (the toolbar's selected step follows), a step clicked on the loss chart (the
+// slider follows). Screenshots: test-results/screenshots/media-*.png.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { LogWriter } from '../../src/core/writer';
+import { mediaFile, mediaRecord, sampleImage } from '../support/media';
+import { type Workbench, openWorkbench } from './harness';
+
+// The page function below runs inside the webview; this file compiles for Node without DOM types.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
+function treeItem(page: Page, name: RegExp): Locator {
+  return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
+}
+
+/** The chart webview's frame that shows a media card of `key`. */
+async function mediaFrame(page: Page, key: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator(`.media-card[data-media-key="${key}"]`).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no chart webview with a media card of ${key}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+const T0 = 1_800_000_000;
+
+/** 60 steps of loss; at every 10th step two images and a histogram; a table of predictions at 50. */
+function plantMediaRun(logDir: string): void {
+  const w = new LogWriter({ dir: logDir, run: 'mediarun', version: 'vmediarun0001', name: 'mnist-samples', project: 'vision', heartbeat: 0, stamp: '1800000000000-mmmmmmmm', clock: () => T0 });
+  for (let s = 0; s < 60; s++) {
+    if (s % 10 === 0) {
+      const items = [0, 1, 2].map((i) => ({ ...mediaFile(logDir, sampleImage(s / 10 + 3 * i), 'png'), width: 28, height: 28, caption: `pred ${(s / 10 + i) % 10}` }));
+      w.writeRaw(mediaRecord(s, 'examples', 'image', items, T0 + s));
+      const centre = 1 - s / 60;
+      const edges = Array.from({ length: 33 }, (_, i) => -2 + i / 8);
+      const counts = edges.slice(0, -1).map((e) => Math.round(200 * Math.exp(-((e - centre) ** 2) / 0.3)));
+      w.writeRaw(mediaRecord(s, 'weights/fc1', 'histogram', [{ bins: edges, counts }], T0 + s));
+    }
+    if (s === 50) {
+      const data = Array.from({ length: 6 }, (_, i) => [i, `<b>${i}</b>`, (0.9 - i / 20).toFixed(3)]);
+      const table = { columns: ['id', 'label', 'score'], data };
+      w.writeRaw(mediaRecord(s, 'predictions', 'table', [{ ...mediaFile(logDir, Buffer.from(JSON.stringify(table)), 'json'), columns: table.columns, rows: data.length }], T0 + s));
+    }
+    w.log({ loss: 1 / (s + 1) + 0.05 * Math.sin(s) });
+  }
+  w.finish();
+}
+
+describe('Chart panel media (UI)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench({ viewport: { width: 1400, height: 1000 } });
+    plantMediaRun(path.join(wb.workspace, '.runrewind'));
+  });
+
+  after(async () => {
+    await wb?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`media-failed-${this.currentTest.title}`);
+  });
+
+  it('shows image, histogram and table cards whose slider follows the selected step and selects with the keyboard', async () => {
+    const page = wb.page;
+    await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    const row = treeItem(page, /^mnist-samples$/);
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Charts"]').click();
+    const frame = await mediaFrame(page, 'examples');
+    // The overview out of the way, so the cards are on the first screen.
+    const overview = frame.locator('details.section[data-section="#overview"]');
+    if ((await overview.getAttribute('open')) !== null) await overview.locator('summary').first().click();
+
+    const examples = frame.locator('.media-card[data-media-key="examples"]');
+    await examples.locator('img.media-image').first().waitFor({ timeout: 30_000 });
+    await frame.waitForFunction(() => [...document.querySelectorAll('img.media-image')].every((i: any) => i.complete && i.naturalWidth > 0));
+    assert.equal(await examples.locator('img.media-image').count(), 3, 'three images of the step in a row');
+    assert.equal((await examples.locator('.media-step').textContent())?.trim(), 'step 50 (6 of 6)');
+    assert.deepEqual(await examples.locator('figcaption').allTextContents(), ['pred 5', 'pred 6', 'pred 7']);
+    const table = frame.locator('.media-card[data-media-key="predictions"] table.media-table');
+    assert.equal(await table.locator('tbody tr').count(), 6);
+    assert.equal(await table.locator('b').count(), 0, 'cells are text');
+    assert.equal(await frame.locator('.media-card[data-media-key="weights/fc1"] .histogram-bar').count(), 32);
+    const media = frame.locator('details.section[data-section="#media"]');
+    await media.scrollIntoViewIfNeeded();
+    await wb.screenshot('media-cards');
+
+    // The keyboard moves the slider; the step it stops on is the panel's (and the window's) selected step.
+    const slider = examples.locator('input.media-slider');
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await examples.locator('.media-step', { hasText: 'step 30' }).waitFor();
+    await frame.locator('.selection-label', { hasText: '@30' }).waitFor();
+    await frame.locator('.media-card[data-media-key="weights/fc1"] .media-step', { hasText: 'step 30' }).waitFor();
+    assert.deepEqual(await examples.locator('figcaption').allTextContents(), ['pred 3', 'pred 4', 'pred 5']);
+    await media.scrollIntoViewIfNeeded();
+    await wb.screenshot('media-slider-keyboard');
+
+    // A step clicked on the loss chart moves the slider to the images at or before it.
+    const loss = frame.locator('.card[data-key="loss"]');
+    await loss.scrollIntoViewIfNeeded();
+    const over = loss.locator('.u-over');
+    const box = await over.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
+    const picked = frame.locator('.selection-label', { hasText: /^mnist-samples@(?!30$)\d+$/ });
+    await picked.waitFor();
+    const label = (await picked.textContent()) ?? '';
+    const step = Number(label.split('@')[1]);
+    assert.ok(Number.isInteger(step), label);
+    const expected = Math.min(50, Math.floor(step / 10) * 10);
+    await examples.locator('.media-step', { hasText: `step ${expected} ` }).waitFor();
+    // The table was logged at 50 only: shown, and said to be after the selected step.
+    if (step < 50) await frame.locator('.media-card[data-media-key="predictions"] .media-step', { hasText: `step 50 (after the selected step ${step})` }).waitFor();
+    await media.scrollIntoViewIfNeeded();
+    await wb.screenshot('media-after-chart-click');
+  });
+});
