@@ -6,6 +6,7 @@
 import { compareValues, type FieldValue, fieldOfId, fieldValue, type RunsTableRow } from '../../src/shared/runFields';
 import { QueryError, type RunQuery, parseQuery } from '../../src/shared/runQuery';
 import {
+  applyTablePatch,
   dispatch,
   type FromTableWebview,
   isTableViewState,
@@ -126,17 +127,8 @@ export class TableApp {
       this.vscode.setState(this.state);
       this.markInitialised();
     },
-    rows: (m) => {
-      this.table = m.table;
-      const known = new Set<string>();
-      for (const r of m.table.rows) {
-        known.add(r.id);
-        for (const v of r.versions) known.add(v.version);
-      }
-      this.selected = new Set([...this.selected].filter((k) => known.has(k)));
-      this.parseFilter(this.filterInput.value);
-      this.rebuild();
-    },
+    rows: (m) => this.replaceTable(m.table),
+    patch: (m) => this.replaceTable(applyTablePatch(this.table, m.patch)),
     setFilter: (m) => {
       this.filterInput.value = m.filter;
       this.setFilter(m.filter);
@@ -157,6 +149,19 @@ export class TableApp {
     },
     notice: (m) => this.notice.show(m.message, m.kind),
   };
+
+  /** New rows: the selection keeps the rows still there, the focus follows its row, the scroll stays. */
+  private replaceTable(table: RunsTable): void {
+    this.table = table;
+    const known = new Set<string>();
+    for (const r of table.rows) {
+      known.add(r.id);
+      for (const v of r.versions) known.add(v.version);
+    }
+    this.selected = new Set([...this.selected].filter((k) => known.has(k)));
+    this.parseFilter(this.filterInput.value);
+    this.rebuild();
+  }
 
   private applyStrings(): void {
     const s = this.strings;

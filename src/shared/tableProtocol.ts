@@ -2,7 +2,8 @@
 // imported by both, in the chart panel's manner (src/shared/protocol.ts): a union of `{ type: … }`
 // messages each way, a handler map per union, and every message from the webview validated on arrival.
 import { arrayOf, type Check, isBool, isFiniteNumber, isId, isInt, isObject, isText, nullable, oneOf, optional, shape } from './protocol';
-import type { RunsTable } from './runFields';
+import { compareKeys } from './keys';
+import type { RunsTable, RunsTableRow } from './runFields';
 
 export type { MessageHandlers } from './protocol';
 export { dispatch } from './protocol';
@@ -79,12 +80,42 @@ export type TableTestAction =
   | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
   | { readonly kind: 'openCharts' };
 
+/**
+ * A live update: the rows of the runs that changed (new ones after the others, in creation order), the
+ * runs that are gone, and the keys of the changed rows (added to the table's; a key only a deleted run
+ * had stays listed until the table is read whole again).
+ */
+export interface TablePatch {
+  readonly rows: readonly RunsTableRow[];
+  readonly removed: readonly string[];
+  readonly configKeys: readonly string[];
+  readonly summaryKeys: readonly string[];
+}
+
+/** The table after a patch: changed rows replaced where they are (so nothing jumps), new ones appended. */
+export function applyTablePatch(table: RunsTable, patch: TablePatch): RunsTable {
+  const changed = new Map(patch.rows.map((r) => [r.id, r]));
+  const removed = new Set(patch.removed);
+  const rows: RunsTableRow[] = [];
+  for (const row of table.rows) {
+    if (removed.has(row.id)) continue;
+    const update = changed.get(row.id);
+    rows.push(update ?? row);
+    changed.delete(row.id);
+  }
+  rows.push(...changed.values());
+  const union = (a: readonly string[], b: readonly string[]): string[] => (b.every((k) => a.includes(k)) ? [...a] : [...new Set([...a, ...b])].sort(compareKeys));
+  return { rows, configKeys: union(table.configKeys, patch.configKeys), summaryKeys: union(table.summaryKeys, patch.summaryKeys), total: rows.length };
+}
+
 // ---- host → webview ------------------------------------------------------------------------------
 
 export type ToTableWebview =
   | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: RunsTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
-  /** The runs changed (a run logged, a rewind, a rename): new rows, the view kept where it is. */
+  /** The runs changed (a rebuild, a new store): the whole table, the view kept where it is. */
   | { readonly type: 'rows'; readonly table: RunsTable }
+  /** Some runs changed (a run logged, a rewind, a rename, a delete): only their rows. */
+  | { readonly type: 'patch'; readonly patch: TablePatch }
   /** Opened again from a project: show its runs. */
   | { readonly type: 'setFilter'; readonly filter: string }
   | { readonly type: 'inspectRequest'; readonly requestId: number }
@@ -152,7 +183,7 @@ export function isFromTableWebview(value: unknown): value is FromTableWebview {
 }
 
 const toWebviewTypes: { readonly [K in ToTableWebview['type']]: true } = {
-  init: true, rows: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
+  init: true, rows: true, patch: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
 };
 
 export function isToTableWebview(value: unknown): value is ToTableWebview {
