@@ -242,7 +242,7 @@ export class Engine implements SyncStoreApi {
     try {
       filter = parseQuery(query.filter, table);
     } catch (error) {
-      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message}`);
+      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message} (at column ${error.start + 1})`);
       throw error;
     }
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
