@@ -35,6 +35,10 @@ export interface TableViewState {
   /** Selected rows: run ids, and archived versions' immutable ids. */
   readonly selected: readonly string[];
   readonly scrollTop?: number;
+  /** A column id whose values group the rows (one collapsible header per value), or none. */
+  readonly groupBy?: string | null;
+  /** Groups shown closed, by their value's key (groupKey). */
+  readonly collapsed?: readonly string[];
 }
 
 /** Words of the webview's interface, in VS Code's display language (the host translates them). */
@@ -47,7 +51,7 @@ export interface TableSnapshot {
   readonly state: TableViewState;
   /** Header labels of the shown columns, in order. */
   readonly headers: readonly string[];
-  /** Row keys after filter and sort, child rows included where expanded. */
+  /** Row keys after filter and sort, child rows included where expanded; a group's header is `group:` and its key. */
   readonly rows: readonly string[];
   /** Runs in the table, and how many the filter lets through. */
   readonly total: number;
@@ -77,6 +81,10 @@ export type TableTestAction =
   /** A click on a row (with ctrl: toggles it, with shift: extends to it). */
   | { readonly kind: 'clickRow'; readonly row: string; readonly ctrl?: boolean; readonly shift?: boolean }
   | { readonly kind: 'toggleExpand'; readonly run: string }
+  /** Groups the rows by a column (null: no groups), as the Group by box does. */
+  | { readonly kind: 'groupBy'; readonly column: string | null }
+  /** A click on a group's header: closes or opens it. */
+  | { readonly kind: 'toggleGroup'; readonly group: string }
   | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
   | { readonly kind: 'openCharts' };
 
@@ -150,6 +158,8 @@ export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is T
     expanded: arrayOf(isId, 100_000),
     selected: arrayOf(isId, 100_000),
     scrollTop: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
+    groupBy: optional(nullable(isColumnId)),
+    collapsed: optional(arrayOf(isText(10_000), 100_000)),
   })(v);
 
 const isSnapshot = shape({
