@@ -2,17 +2,19 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConsoleLine, RunInfo } from './core/api';
+import type { ArtifactUse, ConsoleLine, RunInfo } from './core/api';
 import { Engine } from './core/engine';
 import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
+import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
 import { parseStep } from './core/runSpec';
-import { formatNumber } from './shared/format';
+import { formatBytes, formatNumber } from './shared/format';
 
 const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
-  --source PATH  also import the runs other tools logged under PATH (TensorBoard event files; a folder
-                 or a glob with *, ? and **); repeatable. Read where they are, never written.
+  --source PATH  also import the runs other tools logged under PATH (TensorBoard event files, W&B
+                 offline runs, Lightning CSVLogger, Hugging Face Trainer folders, MLflow mlruns; a
+                 folder or a glob with *, ? and **); repeatable. Read where they are, never written.
   --json         JSON output for scripts
   --no-cache     do not keep a store snapshot in DIR/.cache
   -h, --help     help (runrewind COMMAND --help for one command)
@@ -58,11 +60,15 @@ by the version this one was rewound or forked from, up to the branch step.
   --jsonl        one JSON object per line (works with --follow)
 ${RUN_ARG}
 `,
-  rewind: `Usage: runrewind rewind RUN --step N
+  rewind: `Usage: runrewind rewind RUN --step N [--to-checkpoint]
 
 Archives the run's live version and starts a new live version (same run id) from its rows up to step N.
 The run must not be running; N must be before its last step. Continue logging with
-runrewind.init(id=RUN, resume="must").
+runrewind.init(id=RUN, resume="must"). The newest checkpoint at or before the step (an artifact of type
+model or checkpoint, or one logged with metadata={"step": N}) is printed with the line that loads it.
+  --to-checkpoint  rewind to the step of the newest checkpoint at or before N (without --step: the
+                   newest checkpoint before the last step), e.g. to continue from the weights a
+                   preempted run saved last
 ${RUN_ARG}
 `,
   fork: `Usage: runrewind fork RUN --step N [--id ID] [--name NAME]
@@ -70,6 +76,16 @@ ${RUN_ARG}
 A new run whose history starts with RUN's rows up to step N (RUN may be an archived version's id).
   --id ID        the new run's id (default: 8 random characters)
   --name NAME    its display name (default: generated)
+${RUN_ARG}
+`,
+  artifacts: `Usage: runrewind artifacts RUN [--version ID] [--json]
+
+The artifact versions the run's version logged, used or linked, its ancestors' up to the branch step
+included (marked ^): action, name:version, type, step, aliases, size and files. Checkpoints (type model
+or checkpoint, or metadata={"step": N}) are marked *.
+  --version ID   an archived version instead of the live one
+  --json         one JSON array of {action, name, version, spec, type, step, checkpoint_step, aliases,
+                 size, files, digest, metadata, inherited, recorded_by, source_version, manifest}
 ${RUN_ARG}
 `,
   rebuild: `Usage: runrewind rebuild
@@ -92,8 +108,11 @@ Commands:
   console RUN                   what the run printed, inherited lines marked ^
       --version ID  --limit N  --follow  --json | --jsonl
   rewind RUN --step N           archive the live version, continue from step N (same run id)
+      --to-checkpoint             to the newest checkpoint at or before N instead
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
+  artifacts RUN                 the artifacts a version logged, used or linked
+      --version ID  --json
   rebuild                       read every log again
 
 ${RUN_ARG}
@@ -113,7 +132,7 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name', '--filter']);
-const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
 const FOLLOW_POLL_MS = 500;
@@ -200,7 +219,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const logDir = logDirOf(args);
   const sources = args.sources.map((s) => path.resolve(s));
   for (const source of sources) {
-    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of TensorBoard logs, or a glob)`);
+    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of other tools' logs, or a glob)`);
   }
   // With sources, the log directory may not exist yet: imported runs are read without it (an op
   // made on one of them creates it).
@@ -328,9 +347,40 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
     }
     case 'rewind': {
       const runId = target('rewind');
-      const result = engine.rewind(runId, requireStep(args, 'rewind'));
-      if (json) out(`${JSON.stringify({ run: runJson(result.run), version: result.version, archived: result.archived ?? null }, null, 2)}\n`);
-      else out(`Rewound run ${runId} to step ${result.run.lastStep}: version ${result.archived} is archived, ${result.version} is live.\nContinue logging with: runrewind.init(id="${runId}", resume="must")\n`);
+      const { step, checkpoint } = rewindStep(engine, runId, args);
+      const result = engine.rewind(runId, step);
+      if (json) {
+        out(`${JSON.stringify({ run: runJson(result.run), version: result.version, archived: result.archived ?? null, checkpoint: checkpoint ? checkpointJson(checkpoint) : null }, null, 2)}\n`);
+        return;
+      }
+      const lines = [`Rewound run ${runId} to step ${result.run.lastStep}: version ${result.archived} is archived, ${result.version} is live.`];
+      if (checkpoint) lines.push(`Checkpoint: ${checkpointSpec(checkpoint)} (${checkpoint.type}) at step ${checkpoint.step}.`);
+      lines.push(`Continue logging with: run = runrewind.init(id="${runId}", resume="must")`);
+      if (checkpoint) lines.push(`Load the checkpoint with: ${checkpointLoadLine(checkpoint)}`);
+      out(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'artifacts': {
+      const version = option(args, '--version') ?? engine.getRun(target('artifacts')).version.id;
+      const uses = engine.artifacts(version);
+      const marks = new Map(checkpoints(uses).map((c) => [`${c.recordedBy} ${checkpointSpec(c)}`, c.step]));
+      const at = (a: ArtifactUse): number | null => (a.action === 'log' ? marks.get(`${a.recordedBy} ${a.name}:${a.artifactVersion}`) ?? null : null);
+      if (json) {
+        out(`${JSON.stringify(uses.map((a) => ({
+          action: a.action, name: a.name, version: a.artifactVersion, spec: `${a.name}:${a.artifactVersion}`, type: a.type, step: a.step, checkpoint_step: at(a),
+          aliases: a.aliases, size: a.size, files: a.files, digest: a.digest, metadata: a.metadata, inherited: a.inherited, recorded_by: a.recordedBy,
+          source_version: a.sourceVersion, manifest: a.manifestFile,
+        })), null, 2)}\n`);
+        return;
+      }
+      if (uses.length === 0) {
+        out(`Version ${version} logged, used and inherited no artifacts.\n`);
+        return;
+      }
+      out(textTable(['ACTION', 'ARTIFACT', 'TYPE', 'STEP', 'ALIASES', 'SIZE', 'FILES'], uses.map((a) => [
+        `${a.inherited ? '^' : ' '}${at(a) !== null ? '*' : ' '} ${a.action}`, `${a.name}:${a.artifactVersion}`, a.type, a.step === null ? '-' : String(a.step),
+        a.aliases.join(','), a.size === null ? '-' : formatBytes(a.size), a.files === null ? '-' : String(a.files),
+      ])));
       return;
     }
     case 'fork': {
@@ -342,6 +392,34 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       return;
     }
   }
+}
+
+/**
+ * The step `rewind` goes to and the checkpoint that goes with it: --step N as given (its checkpoint is
+ * the newest at or before N), or with --to-checkpoint that checkpoint's own step.
+ */
+function rewindStep(engine: Engine, runId: string, args: Args): { step: number; checkpoint: Checkpoint | undefined } {
+  const toCheckpoint = args.options.has('--to-checkpoint');
+  if (!toCheckpoint) {
+    const step = requireStep(args, 'rewind');
+    return { step, checkpoint: checkpointAtOrBefore(engine.artifacts(engine.getRun(runId).version.id), step) };
+  }
+  const overview = engine.getRun(runId);
+  const given = option(args, '--step');
+  const last = overview.lastStep;
+  // Without --step: the newest checkpoint the rewind can go to (one at the last step changes nothing).
+  const limit = given !== undefined ? usageNumber(given, '--step') : last === null ? 0 : Math.max(0, last - 1);
+  const all = checkpoints(engine.artifacts(overview.version.id));
+  const checkpoint = checkpointAtOrBefore(engine.artifacts(overview.version.id), limit);
+  if (!checkpoint) {
+    const have = all.map((c) => `${checkpointSpec(c)} at step ${c.step}`);
+    throw new RunRewindError('bad-argument', `run ${runId} has no checkpoint at or before step ${limit} (${have.length > 0 ? `its checkpoints: ${have.slice(0, 10).join(', ')}${have.length > 10 ? ', …' : ''}` : 'it logged no artifact of type model or checkpoint, and none with metadata={"step": N}'})`);
+  }
+  return { step: checkpoint.step, checkpoint };
+}
+
+function checkpointJson(c: Checkpoint): Record<string, unknown> {
+  return { name: c.name, version: c.artifactVersion, spec: checkpointSpec(c), type: c.type, step: c.step, aliases: c.aliases, logged_by: c.recordedBy, manifest: c.manifestFile };
 }
 
 /**

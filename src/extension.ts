@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { type CommandContext } from './commands/context';
+import { registerArtifactCommands } from './commands/artifactCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     terminals,
     ...registerRunCommands(ctx, history, consoles),
     ...registerSelectionCommands(ctx),
+    ...registerArtifactCommands(ctx),
     ...registerStoreCommands(ctx, folders),
     ...registerSourceCommands(ctx),
     ...registerCharts(services),

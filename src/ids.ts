@@ -30,6 +30,8 @@ export enum CommandId {
   ShowLog = 'runRewind.showLog',
   /** Tree-only: reveals the run a fork came from. */
   RevealSource = 'runRewind.revealSource',
+  RevealArtifact = 'runRewind.revealArtifact',
+  CopyArtifactPath = 'runRewind.copyArtifactPath',
   /** Status bar: what to do with the selected step. */
   SelectedStepActions = 'runRewind.selectedStepActions',
   ClearSelectedStep = 'runRewind.clearSelectedStep',
@@ -51,6 +53,8 @@ export enum InternalCommandId {
   ActOnChart = 'runRewind.internal.actOnChart',
   InspectTable = 'runRewind.internal.inspectTable',
   ActOnTable = 'runRewind.internal.actOnTable',
+  /** The runs tree's "Show more…" row: the next page of a long list. */
+  ShowMore = 'runRewind.internal.showMore',
 }
 
 export enum ContextKey {
@@ -92,6 +96,9 @@ export enum ContextValue {
   ForkedFromGroup = 'forkedFromGroup',
   ForkSource = 'forkSource',
   Message = 'message',
+  More = 'more',
+  ArtifactsGroup = 'artifacts',
+  Artifact = 'artifact',
 }
 
 export enum ContextFlag {

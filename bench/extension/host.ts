@@ -75,9 +75,14 @@ export async function run(): Promise<void> {
   }
   const expandChainMs = performance.now() - t;
 
+  // The first version of the chain: nested, VS Code resolved every parent one by one; flat, one row.
+  const first = api.runIndex.run(key, 'deep')?.versions.find((v) => v.parent === null);
   t = performance.now();
-  if (deepest) await api.runs.view.reveal(deepest, { select: true, expand: false });
+  if (first) await api.runs.revealVersion(key, 'deep', first.id);
+  else if (deepest) await api.runs.view.reveal(deepest, { select: true, expand: false });
   const revealDeepestMs = performance.now() - t;
+  const selected = api.runs.view.selection[0];
+  if (first && !(selected?.kind === 'version' && selected.versionId === first.id)) throw new Error('revealing the first version did not select it');
 
   // A run that logs while the tree is open: time from the append to the item built with that step.
   const logDir = api.folders.all[0]?.logDir ?? path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', '.runrewind');

@@ -336,3 +336,44 @@ def record(action, art, step, t, aliases=None, extra=None):
     if extra:
         rec.update(extra)
     return json.dumps(rec, default=str) + "\n"
+
+
+CHECKPOINT_TYPES = ("model", "checkpoint")
+
+
+def find_checkpoint(root, state, version_id, step):
+    """``(name, "vN", step)`` of the newest checkpoint at or before ``step`` in the history of
+    ``version_id`` (its own artifacts, then each ancestor's up to the branch step, as the store's
+    ``artifacts(version)``), or None. A checkpoint is an artifact of type model or checkpoint logged at a
+    step, or one whose metadata names its step; of two at one step the one logged later wins. The same
+    rule as src/core/checkpoints.ts, so the extension's snippet and ``run.checkpoint`` agree."""
+    from . import _logs
+    parts = []
+    cap = None
+    v = state.versions.get(version_id)
+    seen = set()
+    while v is not None and v.id not in seen:
+        seen.add(v.id)
+        parts.append((v, cap))
+        if v.parent is None or v.branch_step is None:
+            break
+        cap = v.branch_step if cap is None else min(cap, v.branch_step)
+        v = state.versions.get(v.parent)
+    if not parts:
+        return None
+    # init read the focus run's files whole; an ancestor in another run (a fork's source) is read now.
+    others = set(p.run for p, _ in parts if p.run != parts[0][0].run)
+    more = _logs.read_runs(root, others) if others else None
+    found = None
+    for version, limit in reversed(parts):
+        if more is not None and version.run in others:
+            version = more.versions.get(version.id, version)
+        for name, av, kind, rec_step, meta_step in version.logged:
+            if limit is not None and rec_step is not None and rec_step > limit:
+                continue
+            at = meta_step if meta_step is not None else (rec_step if kind in CHECKPOINT_TYPES else None)
+            if at is None or at > step:
+                continue
+            if found is None or at >= found[2]:
+                found = (name, av, at)
+    return found

@@ -7,7 +7,7 @@ import re
 import sys
 import warnings
 
-from . import _console, _lock, _logs, _run, _system, _values, _wandb_compat
+from . import _artifacts, _console, _lock, _logs, _run, _system, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
@@ -133,6 +133,8 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
 
         source = None
         inherited = {}
+        # Where run.checkpoint is looked for: (version, step), the history the new version continues.
+        checkpoint_at = None
         if resume_from is not None:
             target, step = parse_spec(resume_from, "resume_from")
             run = state.runs.get(target)
@@ -163,6 +165,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
                                                           live.writer.host, step, resume_from))
             mode, run_id, version_id = "rewind", target, None
             source = {"run": target, "version": live.id, "step": step}
+            checkpoint_at = (live.id, step)
             next_step = step + 1
             inherited = dict(state.config_of(run.id))
             old_run = run
@@ -195,6 +198,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
                                       "generated id, or choose another" % (id, fork_from, id))
             mode, run_id, version_id = "fork", id, None
             source = {"run": v.run, "version": v.id, "step": step}
+            checkpoint_at = (v.id, step)
             next_step = step + 1
             inherited = dict(v.config)
             if project is None:
@@ -216,6 +220,8 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
                     mode, run_id, version_id = "resume", id, live.id
                     last = live.last_step
                     next_step = 0 if last is None else last + 1
+                    if last is not None:
+                        checkpoint_at = (live.id, last)
                     inherited = dict(state.config_of(run.id))
                     old_run = run
                 else:
@@ -294,6 +300,11 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
     merged.update(config)
     run = _run.Run(root, run_id, version_id, mode, shown_project, shown_name, merged, next_step, writer,
                    tags, notes, source, _extras)
+    if checkpoint_at is not None:
+        try:
+            run._checkpoint_ref = _artifacts.find_checkpoint(root, state, checkpoint_at[0], checkpoint_at[1])
+        except Exception as e:  # the run starts without it rather than not at all
+            warnings.warn("runrewind: the run's checkpoints could not be read: %s" % e, RuntimeWarning, stacklevel=2)
     _start_recording(run, writer, _extras if _extras is not None else _wandb_compat.capture_options())
     if ENV.thread:
         writer.start_thread()

@@ -33,6 +33,7 @@ _ROW_PREFIXES = ('{"type": "row"', '{"type":"row"')
 # skipped unparsed, as any record of a type this reader does not apply (a run may print a million lines).
 _SKIP_PREFIXES = tuple('{"type":%s"%s"' % (space, kind) for kind in ("console", "system", "metadata", "media", "artifact")
                        for space in (" ", ""))
+_ARTIFACT_PREFIXES = ('{"type": "artifact"', '{"type":"artifact"')
 _ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"step": ?(\d{1,16}), ?"data": ?\{')
 
 
@@ -58,7 +59,8 @@ class Writer(object):
 
 
 class Version(object):
-    __slots__ = ("id", "run", "kind", "parent", "branch_step", "own_last", "archived", "writer", "config")
+    __slots__ = ("id", "run", "kind", "parent", "branch_step", "own_last", "archived", "writer", "config",
+                 "logged")
 
     def __init__(self, vid, run, kind, parent=None, branch_step=None, config=None):
         self.id = vid
@@ -70,6 +72,9 @@ class Version(object):
         self.archived = False
         self.writer = None
         self.config = dict(config) if isinstance(config, dict) else {}
+        # The artifacts this version logged (``artifact`` records, action "log"), in log order, when its
+        # files were read whole: what a rewind's checkpoint is looked up in.
+        self.logged = []
 
     @property
     def last_step(self):
@@ -374,6 +379,8 @@ def _apply_file(state, path, lines, is_ops):
                         writer.seen(t)
                     continue
         if version is not None and line.startswith(_SKIP_PREFIXES):
+            if line.startswith(_ARTIFACT_PREFIXES):
+                _artifact(version, line)
             continue
         rec = _parse(line)
         if rec is None:
@@ -428,6 +435,26 @@ def _apply_file(state, path, lines, is_ops):
             continue  # an op record in a writer file is skipped
         writer.seen(_num(rec.get("time")))
     return None
+
+
+def _artifact(version, line):
+    """Keeps a logged artifact's name, version, type, step and metadata step (checkpoints, docs/PROTOCOL.md)."""
+    rec = _parse(line)
+    if rec is None or rec is _DEEP or "_deep" in rec or rec.get("action") != "log":
+        return
+    name, av, kind = rec.get("name"), rec.get("version"), rec.get("artifact_type")
+    if not (isinstance(name, str) and isinstance(av, str) and isinstance(kind, str)):
+        return
+    step = rec.get("step")
+    meta = rec.get("metadata")
+    meta_step = meta.get("step") if isinstance(meta, dict) else None
+    version.logged.append((name, av, kind, step if _is_int(step) and step >= 0 else None,
+                           meta_step if _is_int(meta_step) and meta_step >= 0 else None))
+
+
+def read_runs(root, run_ids):
+    """Every file of the runs ``run_ids`` read whole (the others' start records only)."""
+    return _read(root, _list_files(root), frozenset(run_ids))
 
 
 def _row(version, step):

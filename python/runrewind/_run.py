@@ -11,7 +11,7 @@ import warnings
 from . import _logs, _media, _metrics, _values
 from ._ids import ENV, MAX_RECORD_NESTING
 from ._wandb_compat import RunMixin
-from .errors import BadArgumentError, ConfigError
+from .errors import BadArgumentError, ConfigError, Error
 
 _dumps = json.dumps
 # Times are written with microsecond precision: '%.6f' costs half of repr() on the hot path.
@@ -518,6 +518,32 @@ class Run(RunMixin):
     def forked_from(self):
         """``{"run", "version", "step"}`` for a rewind or fork, else None."""
         return dict(self._source) if self._source else None
+
+    # (name, "vN", step) of the checkpoint init found (_artifacts.find_checkpoint), and its Artifact.
+    _checkpoint_ref = None
+    _checkpoint_art = None
+
+    @property
+    def checkpoint(self):
+        """After a rewind or fork at N (``resume_from``/``fork_from``) or a resume: the newest checkpoint
+        at or before N (or the last step) as an Artifact — an artifact of type model or checkpoint, or one
+        logged with ``metadata={"step": N}`` — so a script reloads the weights that match the history it
+        continues: ``run.checkpoint.download()``. Its ``step`` is the step it holds. None when there is
+        none. Reading it records nothing; ``run.use_artifact(run.checkpoint)`` records the use."""
+        if self._checkpoint_ref is None:
+            return None
+        if self._checkpoint_art is None:
+            from . import _artifacts
+            name, version, step = self._checkpoint_ref
+            try:
+                art = _artifacts.resolve(self._root, "%s:%s" % (name, version))
+            except Error as e:
+                warnings.warn("runrewind: checkpoint %s:%s is gone from %s (%s)" % (name, version, self._root, e),
+                              RuntimeWarning, stacklevel=2)
+                return None
+            art.step = step
+            self._checkpoint_art = art
+        return self._checkpoint_art
 
     # --- logging --------------------------------------------------------------------------------
 

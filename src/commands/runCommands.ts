@@ -11,7 +11,7 @@ import { openCharts } from '../panels/charts';
 import { labelText, messageText, stripBidi } from '../userText';
 import { isRunsNode } from '../views/nodes';
 import { type CommandContext, type RunTarget, resolveTarget, resolveTargets } from './context';
-import { type LineageOptions, type LineageOutcome, rewindOrFork } from './lineage';
+import { type LineageOptions, type LineageOutcome, checkpointOf, rewindOrFork } from './lineage';
 import { type SnippetMode, resumeSnippet } from './snippet';
 import type { LineageAction } from './stepInput';
 import { promptStep } from './stepPrompt';
@@ -106,7 +106,10 @@ async function copyResumeSnippet(ctx: CommandContext, arg: unknown, step: unknow
       return undefined;
     }
   }
-  const snippet = resumeSnippet(target, chosen, snippetStep);
+  // Resuming continues from the newest weights; a rewind or fork at N from the newest at or before N.
+  const at = snippetStep ?? target.version.lastStep;
+  const checkpoint = at === null ? undefined : await checkpointOf(ctx, target, at);
+  const snippet = resumeSnippet(target, chosen, snippetStep, checkpoint);
   await vscode.env.clipboard.writeText(snippet);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied: {0}', labelText(snippet, 300)), 4000);
   ctx.log.debug(`copied snippet ${snippet}`);

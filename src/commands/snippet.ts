@@ -1,5 +1,6 @@
 // The Python line that continues a run in a training script, for each way of continuing it.
 import type { RunInfo, VersionInfo } from '../core/api';
+import { type Checkpoint, checkpointLoadLine } from '../core/checkpoints';
 import { formatRunSpec } from '../core/runSpec';
 import { pythonString } from '../format';
 
@@ -9,7 +10,18 @@ export type SnippetMode = 'resume' | 'rewind' | 'fork';
  * resume: keep logging to the run as it is now (after a rewind or fork made in the UI, this is the one);
  * rewind: `resume_from` — the script itself rewinds the run at `step`; fork: `fork_from` — a new run.
  */
-export function resumeSnippet(target: { readonly run: RunInfo; readonly version?: VersionInfo }, mode: SnippetMode, step?: number): string {
+export function resumeSnippet(
+  target: { readonly run: RunInfo; readonly version?: VersionInfo },
+  mode: SnippetMode,
+  step?: number,
+  checkpoint?: Pick<Checkpoint, 'name' | 'artifactVersion'>,
+): string {
+  const init = initLine(target, mode, step);
+  // The weights that go with the history: loading them is the line after init (issue 14).
+  return checkpoint ? `${init}\n${checkpointLoadLine(checkpoint)}` : init;
+}
+
+function initLine(target: { readonly run: RunInfo; readonly version?: VersionInfo }, mode: SnippetMode, step?: number): string {
   const project = `project=${pythonString(target.run.project)}`;
   switch (mode) {
     case 'resume':

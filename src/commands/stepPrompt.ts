@@ -3,6 +3,7 @@
 // shows in place why a typed step cannot be used.
 import * as vscode from 'vscode';
 import type { HistoryRow } from '../core/api';
+import { type Checkpoint, checkpointSpec, checkpoints, newestAtOrBefore } from '../core/checkpoints';
 import { DisposableStore } from '../dispose';
 import { formatCell } from '../format';
 import { describe } from '../logger';
@@ -13,6 +14,8 @@ import { type LineageAction, stepRefusal, targetRefusal } from './stepInput';
 const PAGE = 200;
 /** Values shown beside each step; the headline first. */
 const SHOWN_KEYS = 4;
+/** Checkpoints offered above the logged steps, newest first. */
+const SHOWN_CHECKPOINTS = 5;
 
 interface StepItem extends vscode.QuickPickItem {
   readonly step?: number;
@@ -40,6 +43,10 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   const blocked = targetRefusal(run, version, action);
   let loaded: StepItem[] = [];
   let loadedFrom = 0;
+  // The run's checkpoints: offered first, and marked on the steps they belong to (issue 14).
+  let marks: Checkpoint[] = [];
+  const verb = (step: number): string =>
+    action === 'rewind' ? vscode.l10n.t('Rewind to step {0}', step) : vscode.l10n.t('Fork at step {0}', step);
 
   const render = (): void => {
     if (blocked) {
@@ -55,7 +62,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
           ? { label: `$(error) ${labelText(refusal, 500)}`, alwaysShow: true, typed: { refusal } }
           : {
               label: stepLabel(Number(value)),
-              description: action === 'rewind' ? vscode.l10n.t('Rewind to this step') : vscode.l10n.t('Fork at this step'),
+              description: typedDescription(Number(value)),
               alwaysShow: true,
               typed: { step: Number(value) },
             },
@@ -63,7 +70,36 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
     }
     const earlier: StepItem[] =
       loadedFrom > 0 ? [{ label: `$(ellipsis) ${vscode.l10n.t('Earlier steps…')}`, alwaysShow: true, earlier: true }] : [];
-    picker.items = [...typed, ...loaded, ...earlier];
+    const usable = marks.filter((c) => !stepRefusal(c.step, run, version, action)).reverse().slice(0, SHOWN_CHECKPOINTS);
+    const offered: StepItem[] =
+      usable.length === 0
+        ? []
+        : [
+            { label: vscode.l10n.t('Checkpoints'), kind: vscode.QuickPickItemKind.Separator },
+            ...usable.map((c) => ({
+              label: `$(package) ${vscode.l10n.t('{0} — checkpoint {1} at step {2}', verb(c.step), labelText(checkpointSpec(c), 200), c.step)}`,
+              description: labelText(c.type, 60),
+              step: c.step,
+            })),
+            { label: vscode.l10n.t('Logged steps'), kind: vscode.QuickPickItemKind.Separator },
+          ];
+    picker.items = [...typed, ...offered, ...loaded.map(marked), ...earlier];
+  };
+
+  const typedDescription = (step: number): string => {
+    const base = action === 'rewind' ? vscode.l10n.t('Rewind to this step') : vscode.l10n.t('Fork at this step');
+    if (marks.length === 0) return base;
+    const c = newestAtOrBefore(marks, step);
+    return c
+      ? vscode.l10n.t('{0} — checkpoint {1} at step {2}', base, labelText(checkpointSpec(c), 200), c.step)
+      : vscode.l10n.t('{0} — no checkpoint at or before it', base);
+  };
+
+  const marked = (item: StepItem): StepItem => {
+    const here = item.step === undefined ? [] : marks.filter((c) => c.step === item.step);
+    if (here.length === 0) return item;
+    const names = here.map((c) => checkpointSpec(c)).join(', ');
+    return { ...item, description: `$(package) ${labelText(names, 200)}${item.description ? ` · ${item.description}` : ''}` };
   };
 
   const loadPage = async (keys: readonly string[], total: number): Promise<void> => {
@@ -108,6 +144,7 @@ export async function promptStep(target: RunTarget, action: LineageAction): Prom
   picker.show();
   if (!blocked) {
     try {
+      marks = checkpoints(await store.artifacts(version.id));
       keys = await shownKeys(target);
       total = (await store.history(version.id, { limit: 1 })).total;
       await loadPage(keys, total);

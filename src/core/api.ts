@@ -65,8 +65,8 @@ export interface RunInfo {
 
 /** The tool that logged an imported run, and the folder it is read from (never modified). */
 export interface RunOrigin {
-  readonly kind: 'tensorboard';
-  /** What the tool is called ("TensorBoard"); not translated. */
+  readonly kind: 'tensorboard' | 'wandb' | 'lightning' | 'huggingface' | 'mlflow';
+  /** What the tool is called ("TensorBoard", "W&B offline"); not translated. */
   readonly label: string;
   readonly path: string;
 }

@@ -24,18 +24,7 @@ export class MediaQueries {
 
   /** The parts of a version's media, the version's own first, then each ancestor up to the smallest branch step below it. */
   private parts(version: string): Part[] {
-    const out: Part[] = [];
-    let cap = Number.MAX_SAFE_INTEGER;
-    let v = this.store.versions.get(version);
-    const seen = new Set<string>();
-    while (v && !seen.has(v.id)) {
-      seen.add(v.id);
-      out.push({ version: v.id, cap });
-      if (v.parent === null || v.branchStep === null) break;
-      cap = Math.min(cap, v.branchStep);
-      v = this.store.versions.get(v.parent);
-    }
-    return out;
+    return this.store.inheritedParts(version);
   }
 
   mediaKeys(version: string): MediaKeyInfo[] {

@@ -23,6 +23,8 @@ export interface ChunkVisitor {
 
 type Run = Readonly<RunRow>;
 type Version = Readonly<VersionRow>;
+/** A key's last value in a visible history, and its step. */
+type Found = { step: number; value: SummaryValue };
 
 export class RunQueries {
   /** Console lines, system metrics and metadata: their own tables, their own module. */
@@ -343,16 +345,7 @@ export class RunQueries {
   /** The last value of every key in a visible history, with the version's explicit summary on top. */
   summary(version: string): Record<string, SummaryValue> {
     const v = this.store.requireVersion(version);
-    const found = new Map<number, { step: number; value: SummaryValue }>();
-    for (const seg of this.segments(version)) {
-      for (const r of this.store.db.all('SELECT key, last_step, last_kind, last_num, last_text, last_nan FROM version_keys WHERE version=?', [seg.version])) {
-        const keyId = r[0] as number;
-        let entry: { step: number; value: SummaryValue } | undefined;
-        if ((r[1] as number) <= seg.to) entry = { step: r[1] as number, value: statValue(r) };
-        else entry = this.valueAtOrBefore(seg.version, keyId, seg.to);
-        if (entry) found.set(keyId, entry); // later segments hold later steps
-      }
-    }
+    const found = this.lastValues(v).values;
     const out: Record<string, SummaryValue> = {};
     const names = [...found.keys()].map((id) => this.store.keyName(id)).sort(compareKeys);
     for (const name of names) define(out, name, found.get(this.store.lookupKey(name)!)!.value);
@@ -364,21 +357,99 @@ export class RunQueries {
     return out;
   }
 
-  private valueAtOrBefore(version: string, keyId: number, cap: number): { step: number; value: SummaryValue } | undefined {
-    let best: { step: number; value: SummaryValue } | undefined;
-    const chunk = this.store.db.get('SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND first_step<=? ORDER BY chunk DESC LIMIT 1', [version, keyId, cap]);
-    if (chunk) {
-      const steps = stepsOf(chunk[2] as Uint8Array | null, chunk[0] as number, chunk[1] as number);
-      const i = upperBound(steps, cap) - 1;
-      if (i >= 0) {
-        const kind = this.store.db.get('SELECT last_kind FROM version_keys WHERE version=? AND key=?', [version, keyId]);
-        const value = float64Of(chunk[3] as Uint8Array)[i];
-        best = { step: steps[i], value: kind?.[0] === KeyKind.Boolean ? value !== 0 : value };
+  /**
+   * The last value (and its step) of every key in a version's visible history, and the keys the version
+   * logs itself that are not text. What the version inherits is kept by the store per version, so this
+   * costs the version's own keys at any rewind depth: one statement, then the inherited map copied.
+   */
+  private lastValues(v: Version): { values: Map<number, Found>; own: Set<number> } {
+    const values = new Map(this.inherited(v));
+    const own = new Set<number>();
+    this.overlayOwn(values, v, Number.POSITIVE_INFINITY, own);
+    return { values, own };
+  }
+
+  /**
+   * What a version inherits: the last value of every key in its parent's visible history up to its
+   * branch step. Computed from the nearest ancestor whose inheritance is kept, oldest first, each from
+   * the one before: a segment's keys are read once per chain, not once per query.
+   */
+  private inherited(v: Version): ReadonlyMap<number, Found> {
+    const kept = this.store.inheritedOf<Found>(v.id);
+    if (kept) return kept;
+    // Walk up: each step names the version whose rows up to `cap` the one below inherits ("anchor").
+    const chain: [version: Version, anchor: Version | undefined, cap: number][] = [];
+    const seen = new Set<string>();
+    let at: Version | undefined = v;
+    while (at && !seen.has(at.id) && !this.store.inheritedOf(at.id)) {
+      seen.add(at.id);
+      if (at.parent === null || at.branchStep === null) {
+        chain.push([at, undefined, 0]);
+        break;
       }
+      const cap: number = at.branchStep;
+      // Versions branched at or after `cap` show none of their own rows at `cap`: their parent's do.
+      let anchor = this.store.versions.get(at.parent);
+      while (anchor && anchor.parent !== null && anchor.branchStep !== null && cap <= anchor.branchStep && !seen.has(anchor.id)) {
+        seen.add(anchor.id);
+        anchor = this.store.versions.get(anchor.parent);
+      }
+      chain.push([at, anchor, cap]);
+      at = anchor;
     }
-    const text = this.store.db.get('SELECT step, value FROM text_values WHERE version=? AND key=? AND step<=? ORDER BY step DESC LIMIT 1', [version, keyId, cap]);
-    if (text && (!best || (text[0] as number) > best.step)) best = { step: text[0] as number, value: text[1] as string };
-    return best;
+    // Computed here are read from here: the store may let the oldest go while the chain is made.
+    const made = new Map<string, ReadonlyMap<number, Found>>();
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const [version, anchor, cap] = chain[i];
+      const values = new Map<number, Found>();
+      if (anchor) {
+        for (const [key, found] of made.get(anchor.id) ?? this.store.inheritedOf<Found>(anchor.id) ?? []) values.set(key, found);
+        this.overlayOwn(values, anchor, cap);
+      }
+      made.set(version.id, values);
+      this.store.keepInherited(version.id, values);
+    }
+    return made.get(v.id) ?? new Map();
+  }
+
+  /** Sets in `values` the last value at or before `cap` of each key `v` logs itself (later steps win over inherited ones). */
+  private overlayOwn(values: Map<number, Found>, v: Version, cap: number, own?: Set<number>): void {
+    let cut = false;
+    for (const r of this.store.db.all('SELECT key, last_step, last_kind, last_num, last_text, last_nan FROM version_keys WHERE version=?', [v.id])) {
+      const keyId = r[0] as number;
+      if (own && r[2] !== KeyKind.String) own.add(keyId);
+      if ((r[1] as number) <= cap) values.set(keyId, { step: r[1] as number, value: statValue(r) });
+      else cut = true;
+    }
+    if (cut) this.overlayCut(values, v.id, cap);
+  }
+
+  /**
+   * For each key whose last own row is past `cap`: its last value at or before `cap` — the last point of
+   * the chunk that holds it, or a later text value. One statement for all of a version's keys (a rewind
+   * usually cuts every key its source logged).
+   */
+  private overlayCut(values: Map<number, Found>, version: string, cap: number): void {
+    const sql = `SELECT k.key, k.last_kind, p.first_step, p.n, p.steps, p.vals, t.step, t.value
+      FROM version_keys k
+      LEFT JOIN point_chunks p ON p.version=k.version AND p.key=k.key
+        AND p.chunk=(SELECT chunk FROM point_chunks WHERE version=k.version AND key=k.key AND first_step<=? ORDER BY chunk DESC LIMIT 1)
+      LEFT JOIN text_values t ON t.version=k.version AND t.key=k.key
+        AND t.step=(SELECT step FROM text_values WHERE version=k.version AND key=k.key AND step<=? ORDER BY step DESC LIMIT 1)
+      WHERE k.version=? AND k.last_step>?`;
+    this.store.db.each(sql, [cap, cap, version, cap], (r) => {
+      let best: Found | undefined;
+      if (r[2] !== null) {
+        const steps = stepsOf(r[4] as Uint8Array | null, r[2] as number, r[3] as number);
+        const i = upperBound(steps, cap) - 1;
+        if (i >= 0) {
+          const value = float64Of(r[5] as Uint8Array)[i];
+          best = { step: steps[i], value: r[1] === KeyKind.Boolean ? value !== 0 : value };
+        }
+      }
+      if (r[6] !== null && (!best || (r[6] as number) > best.step)) best = { step: r[6] as number, value: r[7] as string };
+      if (best) values.set(r[0] as number, best);
+    });
   }
 
   /**
@@ -392,27 +463,20 @@ export class RunQueries {
   }
 
   private computeHeadline(version: string, preferred?: string): { key: string; value: number } | null {
-    const segs = this.segments(version);
-    const keysOf = (v: string): string[] =>
-      this.store.db.all('SELECT key FROM version_keys WHERE version=? AND last_kind<>2', [v]).map((r) => this.store.keyName(r[0] as number));
-    const own = new Set(keysOf(version));
-    const all = new Set<string>();
-    for (const seg of segs) for (const k of keysOf(seg.version)) all.add(k);
-    if (all.size === 0) return null;
-    const names = [...all].sort(compareKeys);
+    const { values, own } = this.lastValues(this.store.requireVersion(version));
+    const numbers = new Map<string, number>();
+    for (const [keyId, found] of values) if (typeof found.value === 'number') numbers.set(this.store.keyName(keyId), found.value);
+    if (numbers.size === 0) return null;
+    const ownNames = new Set([...own].map((id) => this.store.keyName(id)));
+    const names = [...numbers.keys()].sort(compareKeys);
     const loss = (n: string): boolean => /loss/i.test(n);
     const key =
-      (preferred && all.has(preferred) ? preferred : undefined) ??
-      names.find((n) => loss(n) && own.has(n)) ??
+      (preferred && numbers.has(preferred) ? preferred : undefined) ??
+      names.find((n) => loss(n) && ownNames.has(n)) ??
       names.find(loss) ??
-      names.find((n) => own.has(n)) ??
+      names.find((n) => ownNames.has(n)) ??
       names[0];
-    const keyId = this.store.lookupKey(key)!;
-    for (let i = segs.length - 1; i >= 0; i--) {
-      const found = this.valueAtOrBefore(segs[i].version, keyId, segs[i].to);
-      if (found && typeof found.value === 'number') return { key, value: found.value };
-    }
-    return null;
+    return { key, value: numbers.get(key)! };
   }
 
   history(version: string, query: HistoryQuery = {}): HistoryTable {

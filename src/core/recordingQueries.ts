@@ -12,25 +12,9 @@ export class RecordingQueries {
   constructor(private readonly store: RunStore) {}
 
 
-  /**
-   * The parts of a version's console, oldest first: each ancestor's lines with step <= the smallest
-   * branch step below it (docs/PROTOCOL.md, console under rewind and fork), then the version's own
-   * lines, all of them. Unlike `segments`, an ancestor is never left out for its step range: a line's
-   * step is when it was printed, not a row of the history.
-   */
+  /** The parts of a version's console, oldest first (RunStore.inheritedParts). */
   private consoleParts(version: string): { version: string; cap: number }[] {
-    const out: { version: string; cap: number }[] = [];
-    let cap = Number.POSITIVE_INFINITY;
-    let v = this.store.versions.get(version);
-    const seen = new Set<string>();
-    while (v && !seen.has(v.id)) {
-      seen.add(v.id);
-      out.push({ version: v.id, cap });
-      if (v.parent === null || v.branchStep === null) break;
-      cap = Math.min(cap, v.branchStep);
-      v = this.store.versions.get(v.parent);
-    }
-    return out.reverse();
+    return this.store.inheritedParts(version).reverse();
   }
 
   /** A page of the lines a version's console shows, in file, record and line order (never re-sorted). */

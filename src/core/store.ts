@@ -81,8 +81,19 @@ export class RunStore {
   /** The chunked series of the versions being appended to, and the metric key names. */
   private readonly series: SeriesAppender;
   private readonly versionsByRun = new Map<string, VersionRow[]>();
-  /** Headline per version; dropped whenever the version changes (its ancestors' rows up to the branch step never do). */
+  /** Headline per version; dropped whenever the version or one of its ancestors changes. */
   private readonly headlines = new Map<string, { key: string; value: number } | null>();
+  /**
+   * What each version inherits (queries.ts: the last value of every key up to its branch step), kept so
+   * that reading a version costs its own keys, not its depth. Dropped when the version or an ancestor
+   * changes (an ancestor's rows up to a branch step are settled once both are ingested, but a rebuild
+   * may read a rewind's start before the end of its source's file). Least recently made first: trimmed
+   * to MEMO_BUDGET values.
+   */
+  private readonly inherited = new Map<string, ReadonlyMap<number, unknown>>();
+  private inheritedSize = 0;
+  /** Child versions by parent id (rewinds and forks), to drop what descendants inherited. */
+  private readonly children = new Map<string, string[]>();
   private nextSeq = 0;
   /** Next console line and system sample number per version, read from the database on first use. */
   private readonly consoleSeq = new Map<string, number>();
@@ -108,6 +119,9 @@ export class RunStore {
     this.series.reload();
     this.versionsByRun.clear();
     this.headlines.clear();
+    this.inherited.clear();
+    this.inheritedSize = 0;
+    this.children.clear();
     this.consoleSeq.clear();
     this.systemSeq.clear();
     this.mediaSeq.clear();
@@ -162,6 +176,11 @@ export class RunStore {
     const list = this.versionsByRun.get(v.runId);
     if (list) list.push(v);
     else this.versionsByRun.set(v.runId, [v]);
+    if (v.parent !== null) {
+      const siblings = this.children.get(v.parent);
+      if (siblings) siblings.push(v.id);
+      else this.children.set(v.parent, [v.id]);
+    }
   }
 
   createVersion(v: VersionRow): void {
@@ -350,8 +369,8 @@ export class RunStore {
   /** Writes every partial chunk, key statistic, run and version that changed. */
   flush(): void {
     this.series.flush();
+    this.forgetDerived(this.dirtyVersions);
     for (const id of this.dirtyVersions) {
-      this.headlines.delete(id);
       const v = this.versionRows.get(id);
       if (!v) continue;
       this.db.run('UPDATE versions SET archived=?, archived_at=?, updated_at=?, ended_at=?, finished=?, exit_code=?, pid=?, host=?, heartbeat=?, last_seen=?, last_step=?, own_last_step=?, config=?, summary=? WHERE id=?', [
@@ -368,6 +387,30 @@ export class RunStore {
       ]);
     }
     this.dirtyRuns.clear();
+  }
+
+  /**
+   * Drops the headlines of changed versions and of every version descending from one, and what those
+   * descendants inherit. What a changed version inherits itself stays: it comes from its ancestors (a
+   * training run's live version changes with every row; its thousand ancestors do not).
+   */
+  private forgetDerived(changed: ReadonlySet<string>): void {
+    const pending: [id: string, below: boolean][] = [...changed].map((id) => [id, false]);
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const [id, below] = pending.pop()!;
+      this.headlines.delete(id);
+      if (below) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const kept = this.inherited.get(id);
+        if (kept) {
+          this.inheritedSize -= kept.size;
+          this.inherited.delete(id);
+        }
+      }
+      for (const child of this.children.get(id) ?? []) if (!seen.has(child)) pending.push([child, true]);
+    }
   }
 
   /** Forgets the in-memory tails of a version that will not grow (its writer finished). */
@@ -404,6 +447,28 @@ export class RunStore {
     return v;
   }
 
+  /**
+   * The parts of a version's step-stamped records (console lines, media, artifacts) as copy-on-write by
+   * step makes them, newest first: the version itself with every record (cap Infinity), then each ancestor
+   * with the records whose step is <= the smallest branch step below it (docs/PROTOCOL.md, console and
+   * media under rewind and fork). Unlike the metric segments, an ancestor is never left out for its step
+   * range: such a record's step is when it happened, not a row of the history.
+   */
+  inheritedParts(version: string): { readonly version: string; readonly cap: number }[] {
+    const out: { version: string; cap: number }[] = [];
+    let cap = Number.POSITIVE_INFINITY;
+    let v = this.versionRows.get(version);
+    const seen = new Set<string>();
+    while (v && !seen.has(v.id)) {
+      seen.add(v.id);
+      out.push({ version: v.id, cap });
+      if (v.parent === null || v.branchStep === null) break;
+      cap = Math.min(cap, v.branchStep);
+      v = this.versionRows.get(v.parent);
+    }
+    return out;
+  }
+
   /** The versions of a run, in the order they were made. */
   versionsOfRun(runId: string): readonly Readonly<VersionRow>[] {
     return this.versionsByRun.get(runId) ?? [];
@@ -426,7 +491,35 @@ export class RunStore {
     }
     return found;
   }
+
+  /** What a version inherits from its lineage (see `inherited`), if it is kept. */
+  inheritedOf<T>(version: string): ReadonlyMap<number, T> | undefined {
+    return this.inherited.get(version) as ReadonlyMap<number, T> | undefined;
+  }
+
+  /** Keeps what a version inherits until it or an ancestor changes, within MEMO_BUDGET values in all. */
+  keepInherited<T>(version: string, values: ReadonlyMap<number, T>): void {
+    const old = this.inherited.get(version);
+    if (old) {
+      this.inheritedSize -= old.size;
+      this.inherited.delete(version);
+    }
+    this.inherited.set(version, values);
+    this.inheritedSize += values.size;
+    for (const [id, kept] of this.inherited) {
+      if (this.inheritedSize <= MEMO_BUDGET || id === version) break;
+      this.inheritedSize -= kept.size;
+      this.inherited.delete(id);
+    }
+  }
 }
+
+/**
+ * Inherited values kept in memory in all (about 100 bytes each): a run of 50 keys rewound 1,000 times
+ * fits 20 times over; a chain too wide and deep to fit keeps its newest versions, and an evicted one is
+ * computed again from its nearest kept ancestor.
+ */
+const MEMO_BUDGET = 1_000_000;
 
 /** Console lines per INSERT statement: 6 parameters each, well under SQLite's limit of 32,766. */
 const CONSOLE_BATCH = 256;

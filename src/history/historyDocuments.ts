@@ -6,6 +6,7 @@ import { historyMaxRows } from '../config';
 import { HISTORY_SCHEME } from '../ids';
 import type { ComponentLogger } from '../logger';
 import type { Services } from '../services';
+import { MAX_CELLS, MAX_COLUMNS } from './historyLimits';
 import { renderHistory, stepAtLine } from './historyTable';
 import { type HistoryAddress, historyUri, parseHistoryUri } from './historyUri';
 import { VersionDocuments } from './versionDocuments';
@@ -30,13 +31,17 @@ export class HistoryDocuments extends VersionDocuments {
   protected async render(store: StoreApi, address: HistoryAddress, token: vscode.CancellationToken): Promise<string> {
     const overview = await store.getRun(address.versionId);
     const run = this.services.runIndex.run(address.folder, address.runId) ?? overview;
-    const max = historyMaxRows();
-    const total = (await store.history(address.versionId, { limit: 1 })).total;
+    const keys = await store.metricKeys(address.versionId);
+    // A wide run (2,000 keys) shows its first keys by name, and as many rows as fit the cell budget:
+    // its whole grid would be millions of cells built, sent and laid out as text.
+    const columns = keys.length > MAX_COLUMNS ? keys.slice(0, MAX_COLUMNS).map((k) => k.key) : undefined;
+    const max = Math.max(1, Math.min(historyMaxRows(), Math.floor(MAX_CELLS / Math.max(1, columns?.length ?? keys.length))));
+    const total = (await store.history(address.versionId, { limit: 0, keys: [] })).total;
     if (token.isCancellationRequested) return '';
     // The most recent rows: that is where a user looking for a step to rewind to usually is.
     const offset = Math.max(0, total - max);
-    const table = await store.history(address.versionId, { offset, limit: max });
-    return renderHistory(run, overview.version, table, overview.lineage[0]);
+    const table = await store.history(address.versionId, { offset, limit: max, keys: columns });
+    return renderHistory(run, overview.version, table, overview.lineage[0], keys.length);
   }
 
   private onSelection(editor: vscode.TextEditor, selections: readonly vscode.Selection[]): void {

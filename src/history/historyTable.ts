@@ -13,9 +13,10 @@ const MAX_CELL = 40;
 
 /**
  * `source` is where the version branched from (the nearest entry of its lineage), when it did: its
- * run name and step head the document and its rows are marked.
+ * run name and step head the document and its rows are marked. `keyCount` is how many keys the history
+ * has, when the table shows fewer (a wide run): the header says which are shown and how to see others.
  */
-export function renderHistory(run: RunInfo, version: VersionInfo, table: HistoryTable, source?: ForkedFrom): string {
+export function renderHistory(run: RunInfo, version: VersionInfo, table: HistoryTable, source?: ForkedFrom, keyCount?: number): string {
   const live = version.id === run.liveVersion;
   const shown = table.rows.length;
   const branch = version.branchStep;
@@ -30,7 +31,11 @@ export function renderHistory(run: RunInfo, version: VersionInfo, table: History
     branch !== null && source
       ? ` ${vscode.l10n.t('Steps up to {0} are inherited from {1}@{0} ({2}); this version logs from step {3}.', branch, singleLine(source.runName ?? source.run, 80), source.version, branch + 1)}`
       : '';
-  const head2 = `# ${steps}${origin}`;
+  const cut =
+    keyCount !== undefined && keyCount > table.columns.length
+      ? ` ${vscode.l10n.t('Showing the first {0} of {1} keys by name; for the others: runrewind history {2} --keys KEY1,KEY2 (or pick them in the chart panel).', table.columns.length, keyCount, run.id)}`
+      : '';
+  const head2 = `# ${steps}${origin}${cut}`;
 
   const marks = branch !== null;
   const inherited = vscode.l10n.t('inherited');

@@ -5,29 +5,40 @@
 // survive refreshes. Every label and description carrying user text goes through labelText.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunInfo, RunOrigin, VersionInfo } from '../core/api';
+import type { ArtifactUse, RunInfo, RunOrigin, VersionInfo } from '../core/api';
+import { checkpoints } from '../core/checkpoints';
 import { formatNumber, formatTime, stateIcon } from '../format';
+import { formatBytes } from '../shared/format';
 import { labelText, singleLine } from '../userText';
-import { CommandId, ContextFlag, ContextValue, ViewId } from '../ids';
+import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
 import { Disposable } from '../dispose';
 import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
 import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
+  type ArtifactNode,
+  type ArtifactsNode,
   type ForkSourceNode,
+  type ForkedFromNode,
+  type MoreNode,
+  type ProjectNode,
   type RunNode,
   type RunsNode,
   type VersionNode,
+  PAGE_SIZE,
   forkedFromChildren,
+  isFlat,
+  isRunsNode,
   isRewound,
   nodeId,
   versionChildren,
+  versionNumber,
   versionSuccessor,
 } from './nodes';
 import { runTooltip } from './tooltip';
 
 /** The codicon of each tool whose runs are imported (src/core/importers). */
-const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line' };
+const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line', wandb: 'pulse', lightning: 'zap', huggingface: 'hubot', mlflow: 'beaker' };
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly emitter = this._register(new vscode.EventEmitter<RunsNode | RunsNode[] | undefined>());
@@ -35,6 +46,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly interned = new Map<string, RunsNode>();
   /** Folders the last listing of the roots showed (multi-root only). */
   private shownFolders = new Set<string>();
+  /** Rows shown of each paged list, by its parent's id (PAGE_SIZE until "Show more…" is clicked). */
+  private readonly pages = new Map<string, number>();
+  /** Who waits for VS Code to fetch a node's children again (showRow), by the node's id. */
+  private readonly fetchWaiters = new Map<string, () => void>();
+  /**
+   * Each shown version's artifacts (`folder|run|version` → list), read from the store when its row is
+   * first built: a run row only gets its Artifacts child once they are known, then is repainted.
+   */
+  private readonly artifactLists = new Map<string, readonly ArtifactUse[]>();
+  private readonly artifactReads = new Map<string, Promise<readonly ArtifactUse[]>>();
 
   constructor(
     private readonly index: RunIndex,
@@ -60,6 +81,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private onIndexChange(change: RunIndexChange): void {
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
+    // A changed run may have logged or used an artifact: its lists are read again when next shown.
+    const stale = change.scope === 'all' ? [`${change.folder}|`] : change.runs.map((r) => `${change.folder}|${r}|`);
+    for (const key of [...this.artifactLists.keys()]) if (stale.some((prefix) => key.startsWith(prefix))) this.artifactLists.delete(key);
     if (change.scope === 'all') {
       // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
       // last, only a refresh of the roots adds or drops the row (VS Code ignores a refresh of an element
@@ -87,31 +111,138 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   async getChildren(element?: RunsNode): Promise<RunsNode[]> {
     if (!element) return this.roots();
+    const children = await this.childrenOf(element);
+    const waiting = this.fetchWaiters.get(nodeId(element));
+    if (waiting) {
+      this.fetchWaiters.delete(nodeId(element));
+      waiting();
+    }
+    return children;
+  }
+
+  private async childrenOf(element: RunsNode): Promise<RunsNode[]> {
     const data = this.index.get(element.folder);
     switch (element.kind) {
       case 'folder':
         return this.projectsOf(element.folder);
-      case 'project':
-        return (data?.projects.get(element.project) ?? []).map((r) => this.node({ kind: 'run', folder: element.folder, runId: r.id }));
+      case 'project': {
+        const runs = data?.projects.get(element.project) ?? [];
+        return this.page(element, runs.length, (i) => this.node({ kind: 'run', folder: element.folder, runId: runs[i].id }));
+      }
       case 'run': {
         const run = data?.runs.get(element.runId);
         if (!run) return [];
         const children: RunsNode[] = [];
         if (isRewound(run)) children.push(this.node({ kind: 'forkedFrom', folder: element.folder, runId: run.id }));
         if (run.forkedFrom) children.push(this.node({ kind: 'forkSource', folder: element.folder, runId: run.id, source: run.forkedFrom }));
+        if ((await this.artifactsOf(element.folder, run.id, run.liveVersion)).length > 0) {
+          children.push(this.node({ kind: 'artifacts', folder: element.folder, runId: run.id, versionId: run.liveVersion }));
+        }
         return children;
       }
+      case 'artifacts':
+        return (await this.artifactsOf(element.folder, element.runId, element.versionId)).map((use, index) =>
+          this.node<ArtifactNode>({ kind: 'artifact', folder: element.folder, runId: element.runId, versionId: element.versionId, index, use }),
+        );
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
-        return run ? forkedFromChildren(run).map((v) => this.versionNode(element.folder, run, v)) : [];
+        if (!run) return [];
+        const versions = forkedFromChildren(run);
+        return this.page(element, versions.length, (i) => this.versionNode(element.folder, run, versions[i]));
       }
       case 'version': {
         const run = data?.runs.get(element.runId);
-        return run ? versionChildren(run, element.versionId).map((v) => this.versionNode(element.folder, run, v)) : [];
+        if (!run) return [];
+        const children: RunsNode[] = versionChildren(run, element.versionId).map((v) => this.versionNode(element.folder, run, v));
+        if ((await this.artifactsOf(element.folder, run.id, element.versionId)).length > 0) {
+          children.push(this.node({ kind: 'artifacts', folder: element.folder, runId: run.id, versionId: element.versionId }));
+        }
+        return children;
       }
       default:
         return [];
     }
+  }
+
+  /**
+   * The first rows of a long list, then a "Show more…" row: a project of 10,000 runs builds 200 rows, not
+   * 10,000, and a change repaints only what is shown.
+   */
+  private page(parent: ProjectNode | ForkedFromNode, total: number, row: (index: number) => RunsNode): RunsNode[] {
+    const shown = Math.min(total, this.pages.get(nodeId(parent)) ?? PAGE_SIZE);
+    const rows: RunsNode[] = [];
+    for (let i = 0; i < shown; i++) rows.push(row(i));
+    if (shown < total) rows.push(this.node<MoreNode>({ kind: 'more', folder: parent.folder, parent }));
+    return rows;
+  }
+
+  /** "Show more…": the next page of the list. */
+  showMore(more: MoreNode): void {
+    const parent = this.node(more.parent);
+    const id = nodeId(parent);
+    this.pages.set(id, (this.pages.get(id) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.emitter.fire(parent);
+  }
+
+  /**
+   * Makes the row at `index` of a paged list shown, before revealing it. When the list has to grow, resolves
+   * once VS Code has fetched the longer list (or after a second, if the list is collapsed and so is not
+   * fetched until the reveal expands it): a reveal racing the refresh could select a row the refresh then
+   * replaced, leaving nothing selected.
+   */
+  async showRow(parent: ProjectNode | ForkedFromNode, index: number): Promise<void> {
+    const id = nodeId(parent);
+    const shown = this.pages.get(id) ?? PAGE_SIZE;
+    if (index < shown) return;
+    this.pages.set(id, Math.ceil((index + 1) / PAGE_SIZE) * PAGE_SIZE);
+    const fetched = new Promise<void>((resolve) => {
+      this.fetchWaiters.get(id)?.();
+      this.fetchWaiters.set(id, resolve);
+      setTimeout(resolve, 1000);
+    });
+    this.emitter.fire(this.node(parent));
+    await fetched;
+  }
+
+  /** A version's artifacts (its ancestors' up to the branch step included); [] when they cannot be read. */
+  async artifactsOf(folder: string, runId: string, versionId: string): Promise<readonly ArtifactUse[]> {
+    const key = `${folder}|${runId}|${versionId}`;
+    const known = this.artifactLists.get(key);
+    if (known) return known;
+    let reading = this.artifactReads.get(key);
+    if (!reading) {
+      reading = (async () => {
+        const store = this.stores.get(folder);
+        try {
+          return store ? await (await store.store()).artifacts(versionId) : [];
+        } catch (error) {
+          this.log.debug(`artifacts of ${versionId}: ${describe(error)}`);
+          return [];
+        } finally {
+          this.artifactReads.delete(key);
+        }
+      })();
+      this.artifactReads.set(key, reading);
+    }
+    const list = await reading;
+    this.artifactLists.set(key, list);
+    return list;
+  }
+
+  private async artifactCounts(folder: string, runId: string, versionId: string): Promise<{ count: number; checkpoints: number }> {
+    const list = await this.artifactsOf(folder, runId, versionId);
+    return { count: list.length, checkpoints: checkpoints(list).length };
+  }
+
+  /** The artifacts already read for a row, or undefined (then the row asks, and is repainted if it has some). */
+  private knownArtifacts(element: RunNode | VersionNode, versionId: string): readonly ArtifactUse[] | undefined {
+    const list = this.artifactLists.get(`${element.folder}|${element.runId}|${versionId}`);
+    if (list === undefined) {
+      void this.artifactsOf(element.folder, element.runId, versionId).then((l) => {
+        if (l.length > 0) this.emitter.fire(this.node(element));
+      });
+    }
+    return list;
   }
 
   private versionNode(folder: string, run: RunInfo, v: VersionInfo): VersionNode {
@@ -149,6 +280,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'folder':
       case 'message':
         return undefined;
+      case 'more':
+        return this.node(element.parent);
       case 'project':
         return this.multiRoot ? this.node({ kind: 'folder', folder: element.folder }) : undefined;
       case 'run': {
@@ -158,9 +291,17 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'forkedFrom':
       case 'forkSource':
         return this.node({ kind: 'run', folder: element.folder, runId: element.runId });
+      case 'artifacts': {
+        const run = data?.runs.get(element.runId);
+        return run?.liveVersion === element.versionId
+          ? this.node({ kind: 'run', folder: element.folder, runId: element.runId })
+          : this.node({ kind: 'version', folder: element.folder, runId: element.runId, versionId: element.versionId });
+      }
+      case 'artifact':
+        return this.node({ kind: 'artifacts', folder: element.folder, runId: element.runId, versionId: element.versionId });
       case 'version': {
         const run = data?.runs.get(element.runId);
-        const successor = run ? versionSuccessor(run, element.versionId) : undefined;
+        const successor = run && !isFlat(run) ? versionSuccessor(run, element.versionId) : undefined;
         if (!run || !successor || successor.id === run.liveVersion || !successor.archived) {
           return this.node({ kind: 'forkedFrom', folder: element.folder, runId: element.runId });
         }
@@ -208,7 +349,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const item = new vscode.TreeItem(vscode.l10n.t('Rewinds'), vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = new vscode.ThemeIcon('history');
         item.description = count === 1 ? vscode.l10n.t('1 archived version') : vscode.l10n.t('{0} archived versions', count);
-        item.tooltip = vscode.l10n.t('Versions of this run archived by rewinds. Each keeps its full history.');
+        item.tooltip = run && isFlat(run)
+          ? vscode.l10n.t('Versions of this run archived by rewinds, newest first, numbered from the first version (#1). Each keeps its full history.')
+          : vscode.l10n.t('Versions of this run archived by rewinds. Each keeps its full history.');
         item.contextValue = ContextValue.ForkedFromGroup;
         return item;
       }
@@ -216,6 +359,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.versionItem(element, data?.runs.get(element.runId));
       case 'forkSource':
         return this.forkSourceItem(element);
+      case 'more':
+        return this.moreItem(element);
+      case 'artifacts':
+        return this.artifactsItem(element);
+      case 'artifact':
+        return this.artifactItem(element);
       case 'message': {
         const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -228,7 +377,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private runItem(element: RunNode, run: RunInfo | undefined): vscode.TreeItem {
     if (!run) return new vscode.TreeItem(element.runId, vscode.TreeItemCollapsibleState.None);
-    const hasChildren = isRewound(run) || run.forkedFrom !== null;
+    const hasChildren = isRewound(run) || run.forkedFrom !== null || (this.knownArtifacts(element, run.liveVersion)?.length ?? 0) > 0;
     const item = new vscode.TreeItem(labelText(run.name), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const icon = stateIcon(run.state);
     // An imported run shows where it comes from: its tool's icon (in its state's colour) and name.
@@ -247,16 +396,74 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private versionItem(element: VersionNode, run: RunInfo | undefined): vscode.TreeItem {
     const version = run?.versions.find((v) => v.id === element.versionId);
-    const hasChildren = run ? versionChildren(run, element.versionId).length > 0 : false;
+    const hasChildren = run ? versionChildren(run, element.versionId).length > 0 || (this.knownArtifacts(element, element.versionId)?.length ?? 0) > 0 : false;
     const item = new vscode.TreeItem(element.versionId, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('archive');
     const successor = run ? versionSuccessor(run, element.versionId) : undefined;
     const parts: string[] = [];
+    // A long chain is listed flat: its number says where each version sits.
+    const number = run && isFlat(run) ? versionNumber(run, element.versionId) : undefined;
+    if (number !== undefined) parts.push(`#${number}`);
     if (version?.lastStep !== null && version?.lastStep !== undefined) parts.push(vscode.l10n.t('last step {0}', version.lastStep));
     if (successor?.branchStep !== null && successor?.branchStep !== undefined) parts.push(vscode.l10n.t('rewound to {0}', successor.branchStep));
     if (version?.archivedAt) parts.push(formatTime(version.archivedAt));
     item.description = parts.join(' · ');
     item.contextValue = ContextValue.ArchivedVersion;
+    return item;
+  }
+
+  private moreItem(element: MoreNode): vscode.TreeItem {
+    const data = this.index.get(element.folder);
+    const parent = element.parent;
+    let total = 0;
+    if (parent.kind === 'project') total = data?.projects.get(parent.project)?.length ?? 0;
+    else {
+      const run = data?.runs.get(parent.runId);
+      total = run ? forkedFromChildren(run).length : 0;
+    }
+    const shown = Math.min(total, this.pages.get(nodeId(parent)) ?? PAGE_SIZE);
+    const item = new vscode.TreeItem(vscode.l10n.t('Show more…'), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.description = vscode.l10n.t('{0} of {1} shown', shown.toLocaleString(vscode.env.language), total.toLocaleString(vscode.env.language));
+    item.command = { command: InternalCommandId.ShowMore, title: vscode.l10n.t('Show more…'), arguments: [element] };
+    item.contextValue = ContextValue.More;
+    return item;
+  }
+
+  private artifactsItem(element: ArtifactsNode): vscode.TreeItem {
+    const list = this.artifactLists.get(`${element.folder}|${element.runId}|${element.versionId}`) ?? [];
+    const item = new vscode.TreeItem(vscode.l10n.t('Artifacts'), vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon('package');
+    item.description = list.length === 1 ? vscode.l10n.t('1 artifact') : vscode.l10n.t('{0} artifacts', list.length);
+    item.tooltip = vscode.l10n.t('Artifact versions this version logged, used or linked, with those it inherited up to its branch step.');
+    item.contextValue = ContextValue.ArtifactsGroup;
+    return item;
+  }
+
+  private artifactItem(element: ArtifactNode): vscode.TreeItem {
+    const a = element.use;
+    const spec = `${a.name}:${a.artifactVersion}`;
+    const checkpoint = a.action === 'log' && checkpoints([a]).length > 0;
+    const item = new vscode.TreeItem(labelText(spec, 200), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(a.action === 'use' ? 'cloud-download' : a.action === 'link' ? 'link' : checkpoint ? 'save' : 'package');
+    const parts = [a.type];
+    if (a.step !== null) parts.push(vscode.l10n.t('step {0}', a.step));
+    const aliases = a.aliases.filter((x) => x !== 'latest');
+    if (aliases.length > 0) parts.push(aliases.join(', '));
+    if (a.action !== 'log') parts.push(a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
+    if (a.inherited) parts.push(vscode.l10n.t('inherited'));
+    item.description = labelText(parts.join(' · '), 200);
+    const tip = [
+      `${spec} (${a.type})`,
+      a.action === 'log' ? vscode.l10n.t('Logged by version {0}', a.recordedBy) : vscode.l10n.t('Logged by version {0}, {1} by version {2}', a.sourceVersion ?? '—', a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'), a.recordedBy),
+      a.step !== null ? vscode.l10n.t('At step {0}', a.step) : '',
+      vscode.l10n.t('Aliases: {0}', a.aliases.join(', ') || '—'),
+      a.size !== null ? vscode.l10n.t('{0} in {1} files', formatBytes(a.size), a.files ?? 0) : '',
+      checkpoint ? vscode.l10n.t('A checkpoint: Rewind to Step offers it.') : '',
+      a.manifestFile,
+    ];
+    item.tooltip = tip.filter((t) => t !== '').map((t) => singleLine(t, 500)).join('\n');
+    item.contextValue = ContextValue.Artifact;
     return item;
   }
 
@@ -282,13 +489,18 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!run || !store) return item;
     try {
       const overview = await (await store.store()).getRun(element.kind === 'version' ? element.versionId : run.id);
-      if (!token.isCancellationRequested) item.tooltip = runTooltip(run, overview, element.kind === 'version' ? overview.version : undefined);
+      const artifacts = await this.artifactCounts(element.folder, run.id, overview.version.id);
+      if (!token.isCancellationRequested) item.tooltip = runTooltip(run, overview, element.kind === 'version' ? overview.version : undefined, artifacts);
     } catch (error) {
       this.log.debug(`tooltip for ${run.id}: ${describe(error)}`);
       item.tooltip = runTooltip(run);
     }
     return item;
   }
+}
+
+function isMoreNode(value: unknown): value is MoreNode {
+  return isRunsNode(value) && value.kind === 'more' && isRunsNode((value as { parent?: unknown }).parent);
 }
 
 /** The runs tree view and what the rest of the extension asks of it: its selection, and revealing a run. */
@@ -304,6 +516,9 @@ export class RunsView extends Disposable {
     super();
     this.provider = this._register(new RunsTreeProvider(index, stores, log));
     this.view = this._register(vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
+    this._register(vscode.commands.registerCommand(InternalCommandId.ShowMore, (more: unknown) => {
+      if (isMoreNode(more)) this.provider.showMore(more);
+    }));
     this._register(index.onDidChange(() => this.updateBadge()));
   }
 
@@ -316,15 +531,23 @@ export class RunsView extends Disposable {
   async revealRun(folder: string, runId: string, options: { readonly expand?: boolean; readonly focus?: boolean } = {}): Promise<void> {
     await this.index.refresh(folder, [runId]);
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
-    if (!this.index.run(folder, runId)) return;
+    const run = this.index.run(folder, runId);
+    if (!run) return;
+    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
-    await this.index.refresh(folder, [runId]);
+    // A version the index knows is revealed from it; one it does not (just made) needs the run listed again.
+    if (!this.index.run(folder, runId)?.versions.some((v) => v.id === versionId)) await this.index.refresh(folder, [runId]);
     const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
+    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
+    // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
+    if (isFlat(run)) await this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
     await this.view.reveal(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
   }
 

@@ -9,7 +9,7 @@ import { markdownText } from '../userText';
 /** Metrics the tooltip shows: the headline first, then losses, then the rest by name. */
 const TOP_METRICS = 5;
 
-export function runTooltip(run: RunInfo, overview?: RunOverview, version?: VersionInfo): vscode.MarkdownString {
+export function runTooltip(run: RunInfo, overview?: RunOverview, version?: VersionInfo, artifacts?: { readonly count: number; readonly checkpoints: number }): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
@@ -41,6 +41,10 @@ export function runTooltip(run: RunInfo, overview?: RunOverview, version?: Versi
       vscode.l10n.t('Forked From'),
       lineage.map((f) => `${markdownText(f.runName ?? f.run, 60)}@${f.step} ${code(f.version)}`).join(' ← '),
     ]);
+  }
+  if (artifacts && artifacts.count > 0) {
+    const text = artifacts.count === 1 ? vscode.l10n.t('1 artifact') : vscode.l10n.t('{0} artifacts', artifacts.count);
+    rows.push([vscode.l10n.t('Artifacts'), markdownText(artifacts.checkpoints > 0 ? vscode.l10n.t('{0}, {1} checkpoint(s)', text, artifacts.checkpoints) : text)]);
   }
   md.appendMarkdown(table(rows, ['', '']));
 

@@ -145,9 +145,12 @@ export class RunIndex extends Disposable {
           const ids = [...state.pendingRuns];
           state.pendingRuns.clear();
           const updated = await Promise.all(ids.map((id) => store.getRun(id).then(runInfo)));
-          const merged = new Map(state.data?.runs);
-          for (const r of updated) merged.set(r.id, r);
-          data = this.apply(state, [...merged.values()]);
+          data = this.applyUpdated(state, updated);
+          if (!data) {
+            const merged = new Map(state.data?.runs);
+            for (const r of updated) merged.set(r.id, r);
+            data = this.apply(state, [...merged.values()]);
+          }
         }
         state.error = undefined;
       } catch (error) {
@@ -175,6 +178,44 @@ export class RunIndex extends Disposable {
     if (this.loaded || !this.stores.all.every((s) => this.states.get(s.key)?.data)) return;
     this.loaded = true;
     void vscode.commands.executeCommand('setContext', ContextKey.Loaded, true);
+  }
+
+  /**
+   * Replaces a few re-read runs in place when each keeps its project and creation time (an appended
+   * line, a finish): the cost follows the runs re-read, not the 10,000 listed. Undefined when a run
+   * moved, so its project's order may change: then the whole listing is indexed again.
+   */
+  private applyUpdated(state: FolderState, updated: readonly RunInfo[]): FolderRuns | undefined {
+    const previous = state.data;
+    if (!previous) return undefined;
+    for (const r of updated) {
+      const old = previous.runs.get(r.id);
+      if (!old || old.project !== r.project || old.createdAt !== r.createdAt) return undefined;
+    }
+    const runs = new Map(previous.runs);
+    const projects = new Map(previous.projects);
+    let versionToRun: Map<string, string> | undefined;
+    const changed: string[] = [];
+    for (const r of updated) {
+      const old = previous.runs.get(r.id)!;
+      runs.set(r.id, r);
+      const list = [...(projects.get(r.project) ?? [])];
+      const at = list.indexOf(old);
+      if (at >= 0) list[at] = r;
+      projects.set(r.project, list);
+      for (const v of r.versions) {
+        if (previous.versionToRun.get(v.id) === r.id) continue;
+        versionToRun ??= new Map(previous.versionToRun);
+        versionToRun.set(v.id, r.id);
+      }
+      const sig = signature(r);
+      if (state.signatures.get(r.id) !== sig) changed.push(r.id);
+      state.signatures.set(r.id, sig);
+    }
+    const data: FolderRuns = { runs, projects, versionToRun: versionToRun ?? previous.versionToRun };
+    state.data = data;
+    if (changed.length > 0) this.emitter.fire({ folder: state.store.key, scope: 'runs', runs: changed });
+    return data;
   }
 
   /** Stores a new listing and tells the tree which rows it changes. */

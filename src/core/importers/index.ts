@@ -12,7 +12,11 @@ import type { ApplySink, RecordSource } from '../apply';
 import type { Db } from '../sqlite';
 import type { RunStore } from '../store';
 import { SKIPPED_DIR_NAMES } from './sources';
+import { HuggingFaceImporter } from './huggingface';
+import { LightningCsvImporter } from './lightning';
+import { MlflowImporter } from './mlflow';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
+import { WandbOfflineImporter } from './wandbOffline';
 
 export interface ImportPass {
   rows: number;
@@ -85,7 +89,7 @@ export class ImportStage {
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context)];
   }
 
   get active(): boolean {

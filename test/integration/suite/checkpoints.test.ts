@@ -1,0 +1,83 @@
+// Checkpoint-aware rewind in the extension host: a run with model checkpoints at steps 100, 200 and 300
+// rewound from the selected step 250 goes to the checkpoint of step 200 when asked to, and the resume
+// snippet loads that checkpoint.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LineageOutcome } from '../../../src/commands/lineage';
+import { encodeRecord } from '../../../src/core/protocol';
+import { CommandId } from '../../../src/ids';
+import { children, extensionApi, label, listedRun, logDir, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { LogWriter } from '../../../src/core/writer';
+
+/** A finished run of 320 steps with a `model` artifact logged after steps 100, 200 and 300 (v0, v1, v2). */
+function logCheckpointedRun(runId: string): void {
+  const w = new LogWriter({ dir: logDir(), run: runId, project: 'tests', name: runId, heartbeat: 0 });
+  let n = 0;
+  for (let s = 0; s < 320; s++) {
+    w.log({ loss: 1 / (s + 1) });
+    if (s === 100 || s === 200 || s === 300) {
+      w.writeRaw(`${encodeRecord({ type: 'artifact', time: 1, action: 'log', step: s, name: `model-${runId}`, version: `v${n++}`, artifact_type: 'model', aliases: ['latest'] })}\n`);
+    }
+  }
+  w.finish();
+}
+
+describe('checkpoint-aware rewind', () => {
+  before(async () => {
+    await showRunsViewAndStore();
+  });
+
+  it('rewinds from the selected step 250 to the checkpoint of step 200; the snippet loads it', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('ck');
+    logCheckpointedRun(id);
+    const info = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const folder = api.folders.all[0]!.key;
+    api.services.selection.set({ folder, runId: id, versionId: info.liveVersion, step: 250, source: 'chart', archived: false });
+    const outcome = (await vscode.commands.executeCommand(CommandId.RewindToSelectedStep, { confirm: false, toCheckpoint: true })) as LineageOutcome;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.step, 200);
+    assert.deepEqual(outcome.checkpoint, { name: `model-${id}`, artifactVersion: 'v1', step: 200 });
+    assert.equal((await listedRun(api, id))?.lastStep, 200);
+
+    // The resume snippet of the rewound run: init, then the checkpoint it continues from.
+    const snippet = (await vscode.commands.executeCommand(CommandId.CopyResumeSnippet, id, undefined, 'resume')) as string;
+    assert.equal(snippet, `run = runrewind.init(project="tests", id="${id}", resume="must")\ncheckpoint_dir = run.use_artifact("model-${id}:v1").download()`);
+    // A plain rewind at a step before every checkpoint: none named, and going to one is refused.
+    const none = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 50, { confirm: false, toCheckpoint: true })) as LineageOutcome;
+    assert.equal(none.ok, false);
+    assert.match(!none.ok ? none.reason : '', /has no checkpoint at or before step 50/);
+    const plain = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 150, { confirm: false })) as LineageOutcome;
+    assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
+  });
+
+  it('shows a version\'s artifacts under Artifacts, with reveal and copy path on each', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('ca');
+    logCheckpointedRun(id);
+    const before = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const rewound = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 250, { confirm: false })) as LineageOutcome;
+    assert.ok(rewound.ok && rewound.checkpoint?.artifactVersion === 'v1', JSON.stringify(rewound));
+    const row = await waitFor(async () => {
+      const r = await runRow(api, id);
+      return r && (await children(api, r.node)).some((c) => c.node.kind === 'artifacts') ? r : undefined;
+    }, 'the Artifacts item');
+    const group = (await children(api, row.node)).find((c) => c.node.kind === 'artifacts')!;
+    assert.equal(label(group.item), 'Artifacts');
+    assert.equal(group.item.description, '2 artifacts');
+    const rows = await children(api, group.node);
+    assert.deepEqual(rows.map((r) => [label(r.item), r.item.description, r.item.contextValue]), [
+      [`model-${id}:v0`, 'model · step 100 · inherited', 'artifact'],
+      [`model-${id}:v1`, 'model · step 200 · inherited', 'artifact'],
+    ]);
+    // The archived version keeps all three.
+    const rewinds = (await children(api, row.node)).find((c) => c.node.kind === 'forkedFrom')!;
+    const archived = (await children(api, rewinds.node)).find((c) => c.node.kind === 'version' && c.node.versionId === before.liveVersion)!;
+    const archivedGroup = (await children(api, archived.node)).find((c) => c.node.kind === 'artifacts')!;
+    assert.deepEqual((await children(api, archivedGroup.node)).map((r) => label(r.item)), [0, 1, 2].map((n) => `model-${id}:v${n}`));
+    const copied = (await vscode.commands.executeCommand(CommandId.CopyArtifactPath, rows[1]!.node)) as string;
+    assert.equal(copied, path.join(logDir(), 'artifacts', `model-${id}`, 'v1.json'));
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+});
