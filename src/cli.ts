@@ -24,9 +24,13 @@ const RUN_ARG = 'RUN is a run id, an immutable version id, a run name or a uniqu
 
 /** Each command's own help; the global help lists them all. */
 const COMMAND_HELP: Record<string, string> = {
-  list: `Usage: runrewind list [--json]
+  list: `Usage: runrewind list [--filter QUERY] [--json]
 
 Runs with their archived versions and forks.
+
+  --filter QUERY   only the runs QUERY matches, in the runs table's query language (MLflow's
+                   search_runs syntax; config. and summary. for params. and metrics.), e.g.
+                   --filter "config.lr > 0.001 and summary.loss.min < 0.2 and state = finished"
 `,
   show: `Usage: runrewind show RUN [--json]
 
@@ -94,6 +98,7 @@ const USAGE = `Usage: runrewind <command> [options]
 
 Commands:
   list                          runs with their archived versions and forks
+      --filter QUERY              only the runs the query matches (the runs table's language)
   show RUN                      one run (or immutable version id): ids, state, config, summary, lineage
   history RUN                   the run's history, one row per step
       --keys a,b                  only these keys
@@ -126,7 +131,7 @@ interface Args {
   readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name', '--filter']);
 const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -281,9 +286,16 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
   const target = (command: string): string => resolveRun(engine, requireRun(args, command));
   switch (args.command) {
     case 'list': {
-      const runs = engine.listRuns();
+      let runs = engine.listRuns();
+      const filter = option(args, '--filter');
+      if (filter !== undefined) {
+        // The table's own filter (src/shared/runQuery.ts), so a query reads the same in the editor.
+        const matched = new Set(engine.runsTable({ filter }).rows.map((r) => r.id));
+        runs = runs.filter((r) => matched.has(r.id));
+      }
       if (json) out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
-      else out(runs.length === 0 ? `No runs in ${engine.logDir}.\n` : listText(runs));
+      else if (runs.length === 0) out(filter !== undefined ? `No run in ${engine.logDir} matches the filter.\n` : `No runs in ${engine.logDir}.\n`);
+      else out(listText(runs));
       return;
     }
     case 'show': {

@@ -6,6 +6,7 @@
 import { compareValues, type FieldValue, fieldOfId, fieldValue, type RunsTableRow } from '../../src/shared/runFields';
 import { QueryError, type RunQuery, parseQuery } from '../../src/shared/runQuery';
 import {
+  applyTablePatch,
   dispatch,
   type FromTableWebview,
   isTableViewState,
@@ -21,8 +22,8 @@ import {
 } from '../../src/shared/tableProtocol';
 import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
-import { type Column, ColumnChooser, allColumns, columnOf, defaultColumns } from './columns';
-import { type DisplayRow, Grid } from './grid';
+import { type Column, ColumnChooser, allColumns, cellText, columnOf, defaultColumns } from './columns';
+import { type DisplayRow, type GroupLine, Grid } from './grid';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -55,6 +56,7 @@ export class TableApp {
   private readonly filterInput: HTMLInputElement;
   private readonly errorLine: HTMLElement;
   private readonly columnsButton: HTMLButtonElement;
+  private readonly groupSelect: HTMLSelectElement;
   private readonly chartsButton: HTMLButtonElement;
   private readonly count: HTMLElement;
   private readonly notice = new Notice();
@@ -80,6 +82,8 @@ export class TableApp {
     this.columnsButton = button('Columns', () => this.toggleChooser(), { attrs: { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' } });
     this.chartsButton = button('Open Charts', () => this.openCharts(), { className: 'primary' });
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
+    this.groupSelect = el('select', { className: 'group-by' });
+    this.groupSelect.addEventListener('change', () => this.setGroupBy(this.groupSelect.value === '' ? null : this.groupSelect.value));
     this.chooser = new ColumnChooser(() => this.strings, (id, shown) => this.setColumn(id, shown), () => this.toggleChooser(false));
     this.grid = new Grid({
       rowClick: (index, mods) => this.click(index, mods),
@@ -88,6 +92,7 @@ export class TableApp {
         this.openCharts();
       },
       toggle: (runId) => this.toggleExpand(runId),
+      toggleGroup: (group) => this.toggleGroup(group),
       headerClick: (column) => this.clickHeader(column),
       key: (e) => this.onKey(e),
       scrolled: (top) => {
@@ -97,7 +102,7 @@ export class TableApp {
         this.vscode.setState(this.state);
       },
     });
-    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.columnsButton, this.chartsButton, this.count]);
+    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.chartsButton, this.count]);
     root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.grid.root);
     window.addEventListener('message', (e: MessageEvent) => {
       if (!isToTableWebview(e.data)) return;
@@ -126,17 +131,8 @@ export class TableApp {
       this.vscode.setState(this.state);
       this.markInitialised();
     },
-    rows: (m) => {
-      this.table = m.table;
-      const known = new Set<string>();
-      for (const r of m.table.rows) {
-        known.add(r.id);
-        for (const v of r.versions) known.add(v.version);
-      }
-      this.selected = new Set([...this.selected].filter((k) => known.has(k)));
-      this.parseFilter(this.filterInput.value);
-      this.rebuild();
-    },
+    rows: (m) => this.replaceTable(m.table),
+    patch: (m) => this.replaceTable(applyTablePatch(this.table, m.patch)),
     setFilter: (m) => {
       this.filterInput.value = m.filter;
       this.setFilter(m.filter);
@@ -157,6 +153,19 @@ export class TableApp {
     },
     notice: (m) => this.notice.show(m.message, m.kind),
   };
+
+  /** New rows: the selection keeps the rows still there, the focus follows its row, the scroll stays. */
+  private replaceTable(table: RunsTable): void {
+    this.table = table;
+    const known = new Set<string>();
+    for (const r of table.rows) {
+      known.add(r.id);
+      for (const v of r.versions) known.add(v.version);
+    }
+    this.selected = new Set([...this.selected].filter((k) => known.has(k)));
+    this.parseFilter(this.filterInput.value);
+    this.rebuild();
+  }
 
   private applyStrings(): void {
     const s = this.strings;
@@ -242,6 +251,34 @@ export class TableApp {
     this.rebuild(focusedKey);
   }
 
+  private setGroupBy(column: string | null): void {
+    this.update({ groupBy: column, collapsed: [] });
+    this.rebuild();
+  }
+
+  private toggleGroup(group: string): void {
+    if (!this.state) return;
+    const collapsed = this.state.collapsed ?? [];
+    this.update({ collapsed: collapsed.includes(group) ? collapsed.filter((g) => g !== group) : [...collapsed, group] });
+    this.rebuild(`group:${group}`);
+  }
+
+  /** The Group by box: none, then the shown columns (what a user sees is what they group by). */
+  private fillGroupSelect(): void {
+    const s = this.strings;
+    const current = this.state?.groupBy ?? null;
+    const options = [el('option', { text: s.noGrouping ?? 'No grouping', attrs: { value: '' } })];
+    for (const c of this.columns) {
+      const label = `${s.groupBy ?? 'Group by'} ${c.group ? `${c.group}: ` : ''}${c.label}`;
+      options.push(el('option', { text: label, attrs: { value: c.id } }));
+    }
+    if (current !== null && !this.columns.some((c) => c.id === current)) options.push(el('option', { text: current, attrs: { value: current } }));
+    this.groupSelect.replaceChildren(...options);
+    this.groupSelect.value = current ?? '';
+    this.groupSelect.title = s.groupBy ?? 'Group by';
+    this.groupSelect.setAttribute('aria-label', s.groupBy ?? 'Group by');
+  }
+
   private toggleChooser(open = !this.chooser.open): void {
     if (open) this.chooser.show(this.table, this.shownColumnIds);
     else {
@@ -262,15 +299,57 @@ export class TableApp {
     const sorted = this.sortRows(runs);
     const expanded = new Set(this.state.expanded);
     const display: DisplayRow[] = [];
-    for (const row of sorted) {
+    const push = (row: RunsTableRow): void => {
       const open = expanded.has(row.id) && row.versions.length > 0;
       display.push({ key: row.id, row, child: false, hasChildren: row.versions.length > 0, expanded: open });
       if (open) for (const v of row.versions) display.push({ key: v.version, row: v, child: true, hasChildren: false, expanded: false });
+    };
+    const groupField = this.state.groupBy ? fieldOfId(this.state.groupBy) : undefined;
+    if (!groupField) {
+      for (const row of sorted) push(row);
+    } else {
+      const groupColumn = columnOf(this.state.groupBy!, this.strings)!;
+      const collapsed = new Set(this.state.collapsed ?? []);
+      const groups = new Map<string, { value: FieldValue; rows: RunsTableRow[] }>();
+      for (const row of sorted) {
+        const value = fieldValue(row, groupField);
+        const key = groupKey(value);
+        const group = groups.get(key);
+        if (group) group.rows.push(row);
+        else groups.set(key, { value, rows: [row] });
+      }
+      // Groups in their value's natural order, none last; rows keep the sort inside a group.
+      const ordered = [...groups.entries()].sort((a, b) => (a[1].value === null ? 1 : b[1].value === null ? -1 : compareValues(a[1].value, b[1].value)));
+      for (const [key, group] of ordered) {
+        const label = group.value === null ? (this.strings.noValue ?? '(none)') : cellText(groupColumn, group.value, this.locale) || '""';
+        const line: GroupLine = { key, label, count: group.rows.length, collapsed: collapsed.has(key), ranges: this.ranges(group.rows) };
+        display.push({ key: `group:${key}`, row: group.rows[0], child: false, hasChildren: false, expanded: false, group: line });
+        if (!line.collapsed) for (const row of group.rows) push(row);
+      }
     }
     this.display = display;
+    this.fillGroupSelect();
     const at = focusKey === undefined ? -1 : display.findIndex((d) => d.key === focusKey);
     this.focused = at >= 0 ? at : Math.min(this.focused, display.length - 1);
     this.draw();
+  }
+
+  /** Lowest and highest value of each shown numeric config or summary column over a group's runs. */
+  private ranges(rows: readonly RunsTableRow[]): Map<string, [number, number]> {
+    const out = new Map<string, [number, number]>();
+    for (const column of this.columns) {
+      if (column.field.kind === 'attr') continue;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const row of rows) {
+        const v = fieldValue(row, column.field);
+        if (typeof v !== 'number' || v - v !== 0) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo <= hi) out.set(column.id, [lo, hi]);
+    }
+    return out;
   }
 
   /** Stable: equal values keep the store's order (creation); none (null) last either way. */
@@ -309,6 +388,11 @@ export class TableApp {
   private click(index: number, mods: { ctrl: boolean; shift: boolean }): void {
     const line = this.display[index];
     if (!line) return;
+    if (line.group) {
+      this.focused = index;
+      this.toggleGroup(line.group.key);
+      return;
+    }
     if (mods.shift && this.anchor >= 0) {
       this.selectRange(this.anchor, index, mods.ctrl);
     } else if (mods.ctrl) {
@@ -325,7 +409,7 @@ export class TableApp {
 
   private selectRange(from: number, to: number, keep: boolean): void {
     if (!keep) this.selected = new Set();
-    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) this.selected.add(this.display[i].key);
+    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) if (!this.display[i].group) this.selected.add(this.display[i].key);
   }
 
   private selectionChanged(): void {
@@ -342,7 +426,7 @@ export class TableApp {
       const index = Math.max(0, Math.min(n - 1, to));
       if (e.shiftKey) this.selectRange(this.anchor >= 0 ? this.anchor : index, index, false);
       else if (!ctrl) {
-        this.selected = new Set([this.display[index].key]);
+        this.selected = this.display[index].group ? new Set() : new Set([this.display[index].key]);
         this.anchor = index;
       }
       this.focused = index;
@@ -357,23 +441,30 @@ export class TableApp {
       case 'Home': move(0); break;
       case 'End': move(n - 1); break;
       case ' ':
-        if (!line) return;
+        if (!line || line.group) return;
         if (this.selected.has(line.key)) this.selected.delete(line.key);
         else this.selected.add(line.key);
         this.anchor = this.focused;
         this.selectionChanged();
         break;
-      case 'Enter': this.openCharts(); break;
+      case 'Enter':
+        if (line?.group) this.toggleGroup(line.group.key);
+        else this.openCharts();
+        break;
       case 'ArrowRight':
-        if (line && line.hasChildren && !line.expanded) this.toggleExpand(line.row.id);
+        if (line?.group) {
+          if (line.group.collapsed) this.toggleGroup(line.group.key);
+        } else if (line && line.hasChildren && !line.expanded) this.toggleExpand(line.row.id);
         break;
       case 'ArrowLeft':
-        if (line?.expanded) this.toggleExpand(line.row.id);
+        if (line?.group) {
+          if (!line.group.collapsed) this.toggleGroup(line.group.key);
+        } else if (line?.expanded) this.toggleExpand(line.row.id);
         else if (line?.child) move(this.display.findIndex((d) => !d.child && d.row.id === line.row.id));
         break;
       case 'a':
         if (!ctrl) return;
-        this.selected = new Set(this.display.map((d) => d.key));
+        this.selected = new Set(this.display.filter((d) => !d.group).map((d) => d.key));
         this.selectionChanged();
         break;
       case 'Escape':
@@ -389,7 +480,7 @@ export class TableApp {
   /** Open Charts for the selected rows (or the focused one), in the order shown. */
   private openCharts(): void {
     let entries = this.display.filter((d) => this.selected.has(d.key)).map((d) => d.key);
-    if (entries.length === 0 && this.display[this.focused]) entries = [this.display[this.focused].key];
+    if (entries.length === 0 && this.display[this.focused] && !this.display[this.focused].group) entries = [this.display[this.focused].key];
     if (entries.length === 0) return;
     if (entries.length > MAX_CHART_RUNS) {
       this.notice.show(format(this.strings.tooManyCharts ?? 'Charts overlay at most {0} runs: the first {0} selected are opened.', MAX_CHART_RUNS), 'info');
@@ -449,6 +540,20 @@ export class TableApp {
       case 'toggleExpand':
         this.toggleExpand(action.run);
         return;
+      case 'groupBy':
+        if (action.column !== null && !allColumns(this.table).includes(action.column)) throw new Error(`no column ${action.column}`);
+        this.groupSelect.value = action.column ?? '';
+        this.setGroupBy(action.column);
+        return;
+      case 'toggleGroup': {
+        const index = this.display.findIndex((d) => d.group?.key === action.group);
+        if (index < 0) throw new Error(`no group ${action.group} is shown`);
+        this.grid.reveal(index);
+        const row = this.grid.root.querySelector<HTMLElement>(`.grid-row[data-index="${index}"] .grid-name`);
+        if (!row) throw new Error(`group ${action.group} is not drawn`);
+        row.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        return;
+      }
       case 'key':
         this.onKey({ key: action.key as TableKey, shiftKey: action.shift ?? false, ctrlKey: action.ctrl ?? false, metaKey: false, preventDefault: () => undefined });
         return;
@@ -457,6 +562,13 @@ export class TableApp {
         return;
     }
   }
+}
+
+/** A group's identity: the value's type and text, so 1 and "1" are two groups and none is its own. */
+function groupKey(value: FieldValue): string {
+  if (value === null) return 'none';
+  if (Array.isArray(value)) return `list:${value.join('\u0000')}`;
+  return `${typeof value}:${String(value)}`;
 }
 
 function format(template: string, ...args: (string | number)[]): string {

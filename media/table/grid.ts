@@ -7,6 +7,7 @@ import type { FieldValue, RunsTableRow } from '../../src/shared/runFields';
 import { fieldValue } from '../../src/shared/runFields';
 import type { TableStrings } from '../../src/shared/tableProtocol';
 import { clear, el } from '../chart/dom';
+import { formatNumber } from '../../src/shared/format';
 import { type Column, cellText } from './columns';
 
 export const ROW_HEIGHT = 24;
@@ -22,12 +23,24 @@ export interface DisplayRow {
   readonly child: boolean;
   readonly hasChildren: boolean;
   readonly expanded: boolean;
+  /** Set on a group's header line (its `row` is the group's first run, never drawn as such). */
+  readonly group?: GroupLine;
+}
+
+/** A group's header: its value as text, how many runs, and per numeric column the group's min and max. */
+export interface GroupLine {
+  readonly key: string;
+  readonly label: string;
+  readonly count: number;
+  readonly collapsed: boolean;
+  readonly ranges: ReadonlyMap<string, readonly [number, number]>;
 }
 
 export interface GridEvents {
   rowClick(index: number, event: { ctrl: boolean; shift: boolean }): void;
   rowActivate(index: number): void;
   toggle(runId: string): void;
+  toggleGroup(group: string): void;
   headerClick(column: string): void;
   key(event: KeyboardEvent): void;
   scrolled(scrollTop: number): void;
@@ -73,6 +86,13 @@ export class Grid {
     });
     this.body.addEventListener('click', (e) => {
       const target = e.target as HTMLElement;
+      const group = target.closest('.grid-row.group');
+      if (group) {
+        e.stopPropagation();
+        this.root.focus({ preventScroll: true });
+        this.events.toggleGroup((group.getAttribute('data-key') ?? '').slice('group:'.length));
+        return;
+      }
       const toggle = target.closest('[data-toggle]');
       if (toggle) {
         e.stopPropagation();
@@ -208,6 +228,7 @@ export class Grid {
 
   private drawRow(view: GridView, index: number, shown: readonly number[], scrollLeft: number): HTMLElement {
     const line = view.rows[index];
+    if (line.group) return this.drawGroup(view, index, line.group, shown, scrollLeft);
     const selected = view.selected.has(line.key);
     const classes = ['grid-row', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
     const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) } });
@@ -220,6 +241,38 @@ export class Grid {
       place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
       if (c === 0 && column.id === 'name') this.nameCell(cell, line, view.strings);
       else this.valueCell(cell, column, fieldValue(line.row, column.field), view);
+      texts.push(cell.textContent ?? '');
+      row.appendChild(cell);
+    }
+    this.drawnCells.push(texts);
+    return row;
+  }
+
+  /** A group's header line: ▸/▾, the value and the count in the pinned cell, min – max under each numeric column. */
+  private drawGroup(view: GridView, index: number, group: GroupLine, shown: readonly number[], scrollLeft: number): HTMLElement {
+    const classes = ['grid-row', 'group', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
+    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': `group:${group.key}`, 'aria-rowindex': String(index + 2), 'aria-expanded': String(!group.collapsed) } });
+    row.style.top = `${index * ROW_HEIGHT}px`;
+    row.style.width = `${this.totalWidth}px`;
+    const texts: string[] = [];
+    for (const c of shown) {
+      const column = view.columns[c];
+      const cell = el('div', { className: `grid-cell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
+      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
+      if (c === 0) {
+        cell.append(
+          el('span', { className: 'grid-toggle', text: group.collapsed ? '▸' : '▾', attrs: { 'data-group': group.key, role: 'button', 'aria-label': group.label } }),
+          el('span', { className: 'grid-name grid-group-label', text: group.label, title: group.label }),
+          el('span', { className: 'grid-group-count', text: ` (${group.count})` }),
+        );
+      } else {
+        const range = group.ranges.get(column.id);
+        if (range) {
+          const text = range[0] === range[1] ? formatNumber(range[0]) : `${formatNumber(range[0])} – ${formatNumber(range[1])}`;
+          cell.textContent = text;
+          cell.title = text;
+        }
+      }
       texts.push(cell.textContent ?? '');
       row.appendChild(cell);
     }

@@ -307,6 +307,8 @@ export interface RunsTableQuery {
   readonly project?: string;
   /** A runs query (src/shared/runQuery.ts): only runs it matches; a malformed one is refused. */
   readonly filter?: string;
+  /** Only these runs (a live update asks for the runs a change named; a deleted one is left out). */
+  readonly runs?: readonly string[];
 }
 
 export interface Diagnostic {

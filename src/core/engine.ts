@@ -58,6 +58,8 @@ export class Engine implements SyncStoreApi {
   private media: MediaQueries;
   private ingester: LogIngester;
   private importer: ImportStage;
+  /** The runs table's rows, kept per version until an ingest changes their run. */
+  private tables: RunsTableQueries;
   private readonly liveness: Liveness;
   private dirty = false;
   private lastStates = new Map<string, string>();
@@ -79,6 +81,7 @@ export class Engine implements SyncStoreApi {
     this.queries = new RunQueries(this.store);
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.media = new MediaQueries(this.store, options.logDir);
+    this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, options.logDir);
     this.importer = this.newImportStage();
   }
@@ -131,6 +134,7 @@ export class Engine implements SyncStoreApi {
       this.lateRebuilds++;
       this.db.transaction(() => clearData(this.db));
       this.store.reload();
+      this.tables.clear();
       this.ingester.reload();
       this.importer.reload();
       this.lastStates.clear();
@@ -158,11 +162,13 @@ export class Engine implements SyncStoreApi {
         return pass;
       });
       for (const id of this.stateChanges()) result.changedRuns.add(id);
+      this.tables.invalidate(result.changedRuns);
       if (result.rows > 0 || result.changedRuns.size > 0 || result.diagnostics.length > 0) this.dirty = true;
       return { changedRuns: [...result.changedRuns], rows: result.rows, points: result.points, bytes: result.bytes, diagnostics: result.diagnostics, more: result.more };
     } catch (error) {
       // The transaction rolled back; caches may hold what it undid, so read them again.
       this.store.reload();
+      this.tables.clear();
       this.ingester.reload();
       this.importer.reload();
       throw error;
@@ -227,16 +233,24 @@ export class Engine implements SyncStoreApi {
   }
 
   runsTable(query?: RunsTableQuery): RunsTable {
-    const table = new RunsTableQueries(this.store, this.queries).table(query);
+    if (query?.runs !== undefined && (!Array.isArray(query.runs) || query.runs.some((r) => typeof r !== 'string'))) {
+      throw new RunRewindError('bad-argument', 'the runs of a runs table query must be a list of run ids');
+    }
+    const table = this.tables.table(query);
     if (!query?.filter?.trim()) return table;
     let filter;
     try {
       filter = parseQuery(query.filter, table);
     } catch (error) {
-      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message}`);
+      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message} (at column ${error.start + 1})`);
       throw error;
     }
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+  }
+
+  /** The whole table computed row by row with nothing cached: the benchmark's baseline. */
+  runsTableUncached(): RunsTable {
+    return this.tables.rowByRowTable();
   }
 
   consoleLines(version: string, query?: ConsoleQuery): ConsolePage {
@@ -380,6 +394,7 @@ export class Engine implements SyncStoreApi {
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
     this.media = new MediaQueries(this.store, this.options.logDir);
+    this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, this.options.logDir);
     this.importer = this.newImportStage();
     this.lastStates.clear();

@@ -655,7 +655,8 @@ class NonFiniteCounter {
   }
 }
 
-function statValue(r: Row): SummaryValue {
+/** A version_keys row's last value (the row's columns from `key, last_step, last_kind, last_num, last_text, last_nan`). */
+export function statValue(r: Row): SummaryValue {
   const kind = r[2] as KeyKind;
   if (kind === KeyKind.String) return r[4] as string;
   if (r[5] === 1) return Number.NaN;
@@ -664,7 +665,7 @@ function statValue(r: Row): SummaryValue {
   return n;
 }
 
-function toSummaryValue(value: unknown): SummaryValue {
+export function toSummaryValue(value: unknown): SummaryValue {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
   return JSON.stringify(value);
 }

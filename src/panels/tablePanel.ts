@@ -1,6 +1,7 @@
 // The runs table panel (issue 16): one editor-area webview per folder store listing its runs with their
-// config and summary. The host reads the table from the store (runsTable), sends it whole, and again
-// after the runs changed; the webview filters, sorts and draws it (media/table). This file is the
+// config and summary. The host reads the table from the store (runsTable) and sends it whole when the
+// webview starts; after runs change it reads only their rows (the store keeps the others) and sends
+// those as a patch; the webview filters, sorts and draws it (media/table). This file is the
 // panel's lifecycle, its messages (validated on arrival) and the tests' inspect and act hooks.
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
@@ -9,6 +10,7 @@ import { describe } from '../logger';
 import type { FolderStore, Services } from '../services';
 import { PendingReplies } from '../shared/rpc';
 import {
+  applyTablePatch,
   defaultTableState,
   dispatch,
   type FromTableWebview,
@@ -80,6 +82,9 @@ export class RunsTablePanel extends Disposable {
   private initWaiters: (() => void)[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  /** Runs changed since the table was last read; a rebuild reads it whole. */
+  private readonly pending = new Set<string>();
+  private readWhole = false;
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
@@ -100,7 +105,11 @@ export class RunsTablePanel extends Disposable {
       if (e.webviewPanel.active) RunsTablePanel.lastActive = this;
     }));
     this._register(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
-    this._register(folder.onDidChangeRuns(() => this.scheduleRefresh()));
+    this._register(folder.onDidChangeRuns((e) => {
+      if (e.reason === 'rebuild') this.readWhole = true;
+      for (const id of e.changedRuns) this.pending.add(id);
+      this.scheduleRefresh();
+    }));
   }
 
   get state(): TableViewState {
@@ -137,8 +146,9 @@ export class RunsTablePanel extends Disposable {
     if (error) throw new Error(error);
   }
 
-  /** Reads the table again now (tests; the store changes schedule it themselves). */
+  /** Reads the whole table again now (tests; the store changes schedule their own reads). */
   async refreshNow(): Promise<void> {
+    this.readWhole = true;
     await this.refresh();
   }
 
@@ -162,11 +172,27 @@ export class RunsTablePanel extends Disposable {
     // One read at a time; a change during it is picked up by the read it schedules.
     while (this.refreshing) await this.refreshing;
     this.refreshing = (async () => {
+      const whole = this.readWhole || !this.table;
+      const runs = [...this.pending];
+      this.pending.clear();
+      this.readWhole = false;
+      if (!whole && runs.length === 0) return;
       try {
         const store = await this.folder.store();
-        this.table = await store.runsTable();
-        this.post({ type: 'rows', table: this.table });
+        if (whole) {
+          this.table = await store.runsTable();
+          this.post({ type: 'rows', table: this.table });
+          return;
+        }
+        const part = await store.runsTable({ runs });
+        const found = new Set(part.rows.map((r) => r.id));
+        const patch = { rows: part.rows, removed: runs.filter((id) => !found.has(id)), configKeys: part.configKeys, summaryKeys: part.summaryKeys };
+        this.table = applyTablePatch(this.table!, patch);
+        this.post({ type: 'patch', patch });
       } catch (e) {
+        // Read again next time: what this read missed is not lost.
+        for (const id of runs) this.pending.add(id);
+        this.readWhole ||= whole;
         this.log.error(e instanceof Error ? e : new Error(String(e)));
       }
     })();
@@ -208,6 +234,9 @@ export class RunsTablePanel extends Disposable {
       this.ready = true;
       this.initialised = false;
       if (m.state && m.state.folder === this.folder.key) this.viewState = m.state;
+      // The whole table is read now: what changed before is in it.
+      this.pending.clear();
+      this.readWhole = false;
       const store = await this.folder.store();
       try {
         this.table = await store.runsTable();
@@ -244,6 +273,9 @@ function tableStrings(): TableStrings {
     filterPlaceholder: vscode.l10n.t('Filter: config.lr > 0.001 and summary.loss.min < 0.2 and tags has "baseline"'),
     filterLabel: vscode.l10n.t('Filter runs'),
     columns: vscode.l10n.t('Columns'),
+    groupBy: vscode.l10n.t('Group by'),
+    noGrouping: vscode.l10n.t('No grouping'),
+    noValue: vscode.l10n.t('(none)'),
     openCharts: vscode.l10n.t('Open Charts'),
     tooManyCharts: vscode.l10n.t('Charts overlay at most {0} runs: the first {0} selected are opened.'),
     count: vscode.l10n.t('{0} of {1} runs'),

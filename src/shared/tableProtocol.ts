@@ -2,7 +2,8 @@
 // imported by both, in the chart panel's manner (src/shared/protocol.ts): a union of `{ type: … }`
 // messages each way, a handler map per union, and every message from the webview validated on arrival.
 import { arrayOf, type Check, isBool, isFiniteNumber, isId, isInt, isObject, isText, nullable, oneOf, optional, shape } from './protocol';
-import type { RunsTable } from './runFields';
+import { compareKeys } from './keys';
+import type { RunsTable, RunsTableRow } from './runFields';
 
 export type { MessageHandlers } from './protocol';
 export { dispatch } from './protocol';
@@ -34,6 +35,10 @@ export interface TableViewState {
   /** Selected rows: run ids, and archived versions' immutable ids. */
   readonly selected: readonly string[];
   readonly scrollTop?: number;
+  /** A column id whose values group the rows (one collapsible header per value), or none. */
+  readonly groupBy?: string | null;
+  /** Groups shown closed, by their value's key (groupKey). */
+  readonly collapsed?: readonly string[];
 }
 
 /** Words of the webview's interface, in VS Code's display language (the host translates them). */
@@ -46,7 +51,7 @@ export interface TableSnapshot {
   readonly state: TableViewState;
   /** Header labels of the shown columns, in order. */
   readonly headers: readonly string[];
-  /** Row keys after filter and sort, child rows included where expanded. */
+  /** Row keys after filter and sort, child rows included where expanded; a group's header is `group:` and its key. */
   readonly rows: readonly string[];
   /** Runs in the table, and how many the filter lets through. */
   readonly total: number;
@@ -76,15 +81,49 @@ export type TableTestAction =
   /** A click on a row (with ctrl: toggles it, with shift: extends to it). */
   | { readonly kind: 'clickRow'; readonly row: string; readonly ctrl?: boolean; readonly shift?: boolean }
   | { readonly kind: 'toggleExpand'; readonly run: string }
+  /** Groups the rows by a column (null: no groups), as the Group by box does. */
+  | { readonly kind: 'groupBy'; readonly column: string | null }
+  /** A click on a group's header: closes or opens it. */
+  | { readonly kind: 'toggleGroup'; readonly group: string }
   | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
   | { readonly kind: 'openCharts' };
+
+/**
+ * A live update: the rows of the runs that changed (new ones after the others, in creation order), the
+ * runs that are gone, and the keys of the changed rows (added to the table's; a key only a deleted run
+ * had stays listed until the table is read whole again).
+ */
+export interface TablePatch {
+  readonly rows: readonly RunsTableRow[];
+  readonly removed: readonly string[];
+  readonly configKeys: readonly string[];
+  readonly summaryKeys: readonly string[];
+}
+
+/** The table after a patch: changed rows replaced where they are (so nothing jumps), new ones appended. */
+export function applyTablePatch(table: RunsTable, patch: TablePatch): RunsTable {
+  const changed = new Map(patch.rows.map((r) => [r.id, r]));
+  const removed = new Set(patch.removed);
+  const rows: RunsTableRow[] = [];
+  for (const row of table.rows) {
+    if (removed.has(row.id)) continue;
+    const update = changed.get(row.id);
+    rows.push(update ?? row);
+    changed.delete(row.id);
+  }
+  rows.push(...changed.values());
+  const union = (a: readonly string[], b: readonly string[]): string[] => (b.every((k) => a.includes(k)) ? [...a] : [...new Set([...a, ...b])].sort(compareKeys));
+  return { rows, configKeys: union(table.configKeys, patch.configKeys), summaryKeys: union(table.summaryKeys, patch.summaryKeys), total: rows.length };
+}
 
 // ---- host → webview ------------------------------------------------------------------------------
 
 export type ToTableWebview =
   | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: RunsTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
-  /** The runs changed (a run logged, a rewind, a rename): new rows, the view kept where it is. */
+  /** The runs changed (a rebuild, a new store): the whole table, the view kept where it is. */
   | { readonly type: 'rows'; readonly table: RunsTable }
+  /** Some runs changed (a run logged, a rewind, a rename, a delete): only their rows. */
+  | { readonly type: 'patch'; readonly patch: TablePatch }
   /** Opened again from a project: show its runs. */
   | { readonly type: 'setFilter'; readonly filter: string }
   | { readonly type: 'inspectRequest'; readonly requestId: number }
@@ -119,6 +158,8 @@ export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is T
     expanded: arrayOf(isId, 100_000),
     selected: arrayOf(isId, 100_000),
     scrollTop: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
+    groupBy: optional(nullable(isColumnId)),
+    collapsed: optional(arrayOf(isText(10_000), 100_000)),
   })(v);
 
 const isSnapshot = shape({
@@ -152,7 +193,7 @@ export function isFromTableWebview(value: unknown): value is FromTableWebview {
 }
 
 const toWebviewTypes: { readonly [K in ToTableWebview['type']]: true } = {
-  init: true, rows: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
+  init: true, rows: true, patch: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
 };
 
 export function isToTableWebview(value: unknown): value is ToTableWebview {

@@ -111,4 +111,28 @@ describe('Runs table (UI)', function () {
     await frame.locator('button', { hasText: 'Open Charts' }).click();
     await page.locator('.tab', { hasText: 'Charts: 2 runs' }).waitFor({ timeout: 30_000 });
   });
+
+  it('groups the runs by a column with counts and each metric column\'s range, and closes a group', async () => {
+    const page = wb.page;
+    // Run alone, the Runs view is not shown yet; after the other tests it is (a click would hide it).
+    if (!(await treeItem(page, /^baseline$/).isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    await treeItem(page, /^baseline$/).waitFor({ timeout: 30_000 });
+    await page.locator('a[aria-label="Open Runs Table"] >> visible=true').first().click();
+    const frame = await tableFrame(page);
+    const filter = frame.locator('input.filter');
+    await filter.fill('project = sweep');
+    await filter.press('Enter');
+    await frame.locator('select.group-by').selectOption('group');
+    const headers = frame.locator('.grid-row.group');
+    await headers.first().waitFor();
+    assert.ok((await headers.count()) >= 1);
+    assert.match((await frame.locator('.grid-row.group .grid-group-count').first().textContent()) ?? '', /^ \(\d+\)$/);
+    await wb.screenshot('table-grouped');
+    const first = headers.first();
+    const key = (await first.getAttribute('data-key')) ?? '';
+    await first.locator('.grid-name').click();
+    assert.equal(await frame.locator(`.grid-row[data-key="${key}"]`).getAttribute('aria-expanded'), 'false');
+    await frame.locator('select.group-by').selectOption('');
+    await frame.locator('.grid-row.group').first().waitFor({ state: 'detached' });
+  });
 });

@@ -84,6 +84,20 @@ describe('runrewind command line', () => {
     assert.deepEqual(snapshotTree(dir), before);
   });
 
+  it('lists only the runs a --filter query matches, and names where a bad query is wrong', async () => {
+    const dir = tempDir();
+    const slow = linearRun(dir, 5, { name: 'slow', config: { lr: 0.001 } });
+    const fast = linearRun(dir, 50, { name: 'fast', config: { lr: 0.1 } });
+    const picked = JSON.parse(await capture(['list', '--dir', dir, '--json', '--filter', 'config.lr > 0.01 and summary.metric.max >= 49'])) as { id: string }[];
+    assert.deepEqual(picked.map((r) => r.id), [fast.run]);
+    assert.match(await capture(['list', '--dir', dir, '--filter', "params.lr = '0.001'"]), new RegExp(slow.run));
+    assert.match(await capture(['list', '--dir', dir, '--filter', 'name = nobody']), /No run in .* matches the filter/);
+    const bad = cli(['list', '--dir', dir, '--no-cache', '--filter', 'config.lx > 1']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /config key "lx".*did you mean "lr".*at column 1/);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
+  });
+
   it('reads RUNREWIND_DIR when --dir is not given', () => {
     const dir = tempDir();
     const w = linearRun(dir, 3);

@@ -1,11 +1,13 @@
 // The runs table query (src/core/runsTable.ts): rows of real logs, min/max from chunk summaries equal to
-// the points themselves across rewinds, forks, cut chunks and chunks stored without a summary.
+// the points themselves across rewinds, forks, cut chunks and ±Infinity; one-pass reads equal to row by
+// row; rows kept until their run changes.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { RunsTableRow } from '../../src/core/api';
 import { StoreClient } from '../../src/core/client';
 import type { Engine } from '../../src/core/engine';
 import { defaultWasmPath } from '../../src/core/sqlite';
+import { applyTablePatch } from '../../src/shared/tableProtocol';
 import { linearRun, openEngine, tempDir, writer } from './helpers';
 
 /** Min and max of the finite points of a key, read through the history (the long way). */
@@ -101,20 +103,67 @@ describe('runs table query', () => {
     assert.deepEqual(forked.config, { lr: 0.1 });
   });
 
-  it('reads the points of chunks stored without a summary (before schema 4) and gets the same answer', async () => {
+  it('reads a table of many runs in one pass per table with the same answer as row by row', async () => {
     const dir = tempDir();
-    const w = writer(dir);
-    for (let i = 0; i < 2100; i++) w.log({ x: Math.cos(i) * (i % 97), y: i === 5 ? Number.NaN : -i });
-    w.finish();
+    // More versions than the bulk threshold (64): sealed chunks, tails holding ±Infinity, booleans,
+    // explicit summaries, a rewind cutting a sealed chunk and a fork of the rewound run.
+    const base = writer(dir, { name: 'base', config: { lr: 0.1 } });
+    for (let i = 0; i < 2600; i++) base.log({ metric: Math.sin(i / 50) * i, tail: i > 2500 && i % 7 === 0 ? Number.NEGATIVE_INFINITY : i });
+    base.finish();
+    for (let r = 0; r < 70; r++) {
+      const w = writer(dir, { name: `r${r}`, config: { lr: r / 100, nested: { depth: r % 3 } } });
+      for (let i = 0; i < (r % 9 === 0 ? 1100 : 12); i++) w.log({ metric: (r * 7 + i * 13) % 101, inf: i === 3 && r % 2 ? Number.POSITIVE_INFINITY : -i, flag: i % 2 === 0 });
+      if (r % 5 === 0) w.summary({ best: r });
+      w.finish();
+    }
     const engine = await openEngine(dir);
     engine.ingest();
-    const before = engine.runsTable().rows[0].summary;
-    // What a store migrated from schema 3 holds: chunks with no summary.
-    (engine as unknown as { db: { run(sql: string): void } }).db.run('UPDATE point_chunks SET summary=NULL');
-    const after = engine.runsTable().rows[0].summary;
-    assert.deepEqual(after, before);
-    assert.deepEqual([after.x.min, after.x.max], bruteExtremes(engine, w.version, 'x'));
-    assert.deepEqual([after.y.min, after.y.max], [-2099, 0]);
+    const rewound = engine.rewind(base.run, 1500);
+    engine.fork(rewound.version, 700, { id: 'forked1', name: 'fork' });
+    engine.ingest();
+
+    const bulk = engine.runsTable();
+    assert.equal(bulk.total, 72);
+    assert.deepEqual(bulk, engine.runsTableUncached());
+    const run = bulk.rows.find((r) => r.id === base.run)!;
+    assert.deepEqual(statsOf(run, 'metric'), bruteExtremes(engine, rewound.version, 'metric'));
+    assert.deepEqual(statsOf(run.versions[0], 'tail'), bruteExtremes(engine, base.version, 'tail'));
+    assert.deepEqual(statsOf(bulk.rows.find((r) => r.id === 'forked1')!, 'metric'), bruteExtremes(engine, engine.getRun('forked1').liveVersion, 'metric'));
+    for (const row of bulk.rows.filter((r) => r.name.startsWith('r'))) {
+      assert.deepEqual(statsOf(row, 'inf'), bruteExtremes(engine, row.version, 'inf'), `${row.name} inf`);
+      assert.deepEqual(statsOf(row, 'metric'), bruteExtremes(engine, row.version, 'metric'), `${row.name} metric`);
+    }
+  });
+
+  it('keeps rows until their run changes, and answers for only the runs asked for', async () => {
+    const dir = tempDir();
+    const live = writer(dir, { name: 'live' });
+    for (let i = 0; i < 10; i++) live.log({ loss: 10 - i });
+    const source = linearRun(dir, 20, { name: 'source' });
+    const other = linearRun(dir, 5, { name: 'other' });
+    const engine = await openEngine(dir);
+    engine.ingest();
+    const fork = engine.fork(source.run, 10, { id: 'forkrun', name: 'fork' });
+    const first = engine.runsTable();
+    const row = (t: typeof first, id: string): RunsTableRow => t.rows.find((r) => r.id === id)!;
+
+    live.log({ loss: -3 });
+    const changed = engine.ingest().changedRuns;
+    assert.deepEqual(changed, [live.run]);
+    const second = engine.runsTable();
+    assert.equal(row(second, live.run).lastStep, 10);
+    assert.deepEqual(row(second, live.run).summary.loss, { last: -3, min: -3, max: 10 });
+    assert.equal(row(second, other.run).summary, row(first, other.run).summary, 'an unchanged run is not read again');
+
+    // A delta: the rows of the changed runs only, a deleted run left out.
+    assert.deepEqual(engine.runsTable({ runs: [live.run] }).rows.map((r) => r.id), [live.run]);
+    engine.rename(source.run, 'renamed source');
+    engine.deleteRun(other.run);
+    const third = engine.runsTable({ runs: [source.run, other.run, fork.run.id] });
+    assert.deepEqual(third.rows.map((r) => r.id), [source.run, fork.run.id]);
+    assert.equal(row(third, fork.run.id).forkedFrom?.runName, 'renamed source', "a fork's row names its source's new name");
+    assert.throws(() => engine.runsTable({ runs: 'x' as unknown as string[] }), /list of run ids/);
+    live.finish();
   });
 
   it('is answered through the store worker as the extension asks', async () => {
@@ -131,5 +180,22 @@ describe('runs table query', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('runs table patches (live updates)', () => {
+  const row = (id: string, name = id, config: Record<string, number> = {}): RunsTableRow => ({
+    id, version: `v${id}`, archived: false, name, state: 'running', project: 'p', group: null, tags: [], notes: '', createdAt: 0,
+    duration: 0, lastStep: 0, forkedFrom: null, parent: null, branchStep: null, config, summary: {}, versions: [],
+  });
+
+  it('replaces changed rows where they are, drops removed ones, appends new ones and adds their keys', () => {
+    const table = { rows: [row('a'), row('b'), row('c')], configKeys: ['lr'], summaryKeys: ['loss'], total: 3 };
+    const next = applyTablePatch(table, { rows: [row('b', 'renamed'), row('d', 'd', { layer10: 1, layer2: 2 })], removed: ['a'], configKeys: ['layer10', 'layer2'], summaryKeys: ['loss'] });
+    assert.deepEqual(next.rows.map((r) => `${r.id}:${r.name}`), ['b:renamed', 'c:c', 'd:d']);
+    assert.deepEqual(next.configKeys, ['layer2', 'layer10', 'lr']);
+    assert.deepEqual(next.summaryKeys, ['loss']);
+    assert.equal(next.total, 3);
+    assert.equal(next.rows[1], table.rows[2], 'an unchanged row is the same object');
   });
 });

@@ -136,6 +136,30 @@ describe('runs table', () => {
     assert.ok(charts.legend.length >= 2);
   });
 
+  it('groups rows by a column with counts and metric ranges, closes a group, and keeps the grouping', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand(CommandId.OpenRunsTable);
+    await act({ kind: 'setFilter', filter: '' });
+    await act({ kind: 'setColumn', column: 'summary.loss.max', shown: true });
+    await act({ kind: 'groupBy', column: 'project' });
+    const s = await shows((t) => t.rows.some((r) => r.startsWith('group:')), 'group headers');
+    const table = await (await api.folders.all[0].store()).runsTable();
+    const projects = [...new Set(table.rows.map((r) => r.project))].sort(compareKeys);
+    assert.deepEqual(s.rows.filter((r) => r.startsWith('group:')), projects.map((p) => `group:string:${p}`));
+    assert.equal(s.rows.length, projects.length + table.rows.length, 'every run under its project');
+    assert.equal(s.state.groupBy, 'project');
+    const first = projects[0];
+    const inFirst = table.rows.filter((r) => r.project === first);
+    const header = s.cells[0];
+    assert.equal(header[0], `▾${first} (${inFirst.length})`);
+    await act({ kind: 'toggleGroup', group: `string:${first}` });
+    const closed = await inspect();
+    assert.equal(closed.rows.length, projects.length + table.rows.length - inFirst.length);
+    assert.deepEqual(closed.state.collapsed, [`string:${first}`]);
+    await act({ kind: 'groupBy', column: null });
+    assert.equal((await inspect()).rows.filter((r) => r.startsWith('group:')).length, 0);
+  });
+
   it('follows new runs live and starts the next table of the folder with its columns and sort', async () => {
     await vscode.commands.executeCommand(CommandId.OpenRunsTable);
     await shows((t) => t.total > 0, 'rows');
