@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
+import { collectReferences } from './gc';
+import type { GcReferences } from './gc';
 import { ImportStage } from './importers';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
@@ -283,6 +285,16 @@ export class Engine implements SyncStoreApi {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new RunRewindError('bad-argument', `an artifact name is 1 to 128 letters, digits, '_', '-' and '.', got ${JSON.stringify(name)}`);
     if (typeof artifactVersion !== 'string' || !/^v\d+$/.test(artifactVersion)) throw new RunRewindError('bad-argument', `an artifact version is v0, v1, …, got ${JSON.stringify(artifactVersion)}`);
     return this.media.artifactRecords(name, artifactVersion);
+  }
+
+  /**
+   * What `runrewind gc` must keep (src/core/gc.ts): the artifact versions and media files of every run
+   * not deleted and of the versions they inherit from; files newer than the oldest running run's start
+   * (or than `now`) are kept too, as a writer stores a file before the record that names it.
+   */
+  gcReferences(now: number = Date.now() / 1000): GcReferences {
+    const running = this.listRuns().filter((run) => run.state === 'running').map((run) => run.createdAt);
+    return collectReferences(this.db, Math.min(now, ...running));
   }
 
   /** A version id, or the live version of a run id. */
