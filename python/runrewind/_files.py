@@ -50,7 +50,8 @@ class SavedFiles(object):
         self.globs = []  # (glob, base_path, policy) for "live" and "end"
         self.copied = {}  # source path -> (size, mtime_ns) when last copied
         self.hashes = {}  # stored path -> ((size, mtime_ns), sha256)
-        self.recorded = None
+        # Inherited files are recorded already (by the version they come from): equal is no change.
+        self.recorded = dict(self.base) if self.base else None
 
     def save(self, glob_str, base_path, policy):
         if policy not in POLICIES:

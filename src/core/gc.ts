@@ -57,6 +57,37 @@ export function collectReferences(db: Db, keepNewerThan: number): GcReferences {
   return { artifacts, media, keepNewerThan };
 }
 
+/**
+ * Adds what the log files `files` name, read as text: the store knows nothing of a file it refused (a
+ * newer protocol, a bad start record) or a run folder it has not read, yet their runs may use artifacts
+ * and media. Artifact records give `name:vN`; any 64-digit hex string is kept as a media file's.
+ */
+export function addReferencesOfFiles(refs: GcReferences, files: readonly string[]): GcReferences {
+  const artifacts = new Set(refs.artifacts);
+  const media = new Set(refs.media);
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      for (const hex of line.match(/[0-9a-f]{64}/g) ?? []) media.add(hex);
+      if (!line.includes('"artifact"')) continue;
+      try {
+        const rec = JSON.parse(line) as { type?: unknown; name?: unknown; version?: unknown };
+        if (rec.type === 'artifact' && typeof rec.name === 'string' && typeof rec.version === 'string') artifacts.add(`${rec.name}:${rec.version}`);
+      } catch {
+        const name = /"name":\s*"([A-Za-z0-9_.-]{1,128})"/.exec(line);
+        const version = /"version":\s*"(v\d+)"/.exec(line);
+        if (name && version) artifacts.add(`${name[1]}:${version[1]}`);
+      }
+    }
+  }
+  return { artifacts, media, keepNewerThan: refs.keepNewerThan };
+}
+
 function collectShas(value: unknown, into: Set<string>): void {
   if (Array.isArray(value)) {
     for (const v of value) collectShas(v, into);

@@ -145,6 +145,32 @@ describe('runrewind gc', () => {
     assert.deepEqual(now.removed.map((e) => e.path), [object('pending')]);
   });
 
+  it('keeps what a log file the store refused names (a newer protocol), read as text', async () => {
+    const dir = tempDir();
+    python(dir, `
+import os
+import runrewind as wandb
+with open("m.pt", "w") as f:
+    f.write("model bytes")
+a = wandb.init(project="gc", id="a")
+a.log_artifact(os.path.abspath("m.pt"), name="m", type="model")
+a.finish()
+b = wandb.init(project="gc", id="future")
+b.use_artifact("m:v0")
+b.finish()
+`);
+    // The reader of this revision refuses a file of protocol 2: the store never sees run "future".
+    const folder = path.join(dir, 'runs', 'future');
+    for (const f of fs.readdirSync(folder)) {
+      const file = path.join(folder, f);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"protocol": 1,', '"protocol": 2,'));
+    }
+    await cli(dir, 'delete', 'a');
+    const result = JSON.parse(await cli(dir, 'gc', '--json')) as { removed: unknown[] };
+    assert.deepEqual(result.removed, []);
+    assert.ok(fs.existsSync(path.join(dir, object('model bytes'))));
+  });
+
   it('refuses a RUN argument, as it always looks at every run', async () => {
     const dir = tempDir();
     python(dir, 'import runrewind as wandb\nwandb.init(project="gc", id="r").finish()');
