@@ -127,6 +127,21 @@ class FilesTest(LogDirTest):
         # The rewound version's own file records its own saves only.
         self.assertEqual(len(files_records(log_files(self.root, "rw")[1])), 1)
 
+    def test_a_resumed_run_keeps_its_files_and_records_only_changes(self):
+        run = self.init(id="res")
+        run.log({"loss": 0})
+        run.save(self.write("a.txt", "a"), policy="now")
+        run.finish()
+        again = self.init(id="res", resume="must")
+        self.assertEqual(again.dir, run.dir)
+        again.log({"loss": 1})
+        again.finish()
+        self.assertEqual(files_records(log_files(self.root, "res")[1]), [])
+        third = self.init(id="res", resume="must")
+        third.save(self.write("b.txt", "b"), policy="now")
+        third.finish()
+        self.assertEqual(saved(self.root, "res"), {"a.txt": "a", "b.txt": "b"})
+
     def test_a_fork_starts_from_the_files_of_its_source_at_the_fork_step(self):
         run = self.init(id="src")
         run.log({"loss": 0})
