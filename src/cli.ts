@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ArtifactUse, ConsoleLine, RunInfo } from './core/api';
 import { Engine } from './core/engine';
+import { collectGarbage } from './core/gc';
 import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
@@ -78,6 +79,22 @@ A new run whose history starts with RUN's rows up to step N (RUN may be an archi
   --name NAME    its display name (default: generated)
 ${RUN_ARG}
 `,
+  delete: `Usage: runrewind delete RUN
+
+Deletes the run and its archived versions from the views (an op record; the log files stay on disk).
+Runs forked from it keep their history. Its artifacts and media files stay until runrewind gc, which
+keeps every one another run logged, used or inherits.
+${RUN_ARG}
+`,
+  gc: `Usage: runrewind gc [--dry-run] [--json]
+
+Removes the artifact objects and manifests (DIR/objects, DIR/artifacts) and media files (DIR/media) that
+no remaining run refers to: not logged, used or inherited by any live or archived version of a run that
+is not deleted. Files newer than the start of a running run are kept (its writer stores a file before
+the record that names it). Prints each file removed with its size, and the total.
+  --dry-run      print what would be removed; remove nothing
+  --json         {"dry_run", "removed": [{"kind", "path", "bytes"}], "bytes", "kept_recent"}
+`,
   artifacts: `Usage: runrewind artifacts RUN [--version ID] [--json]
 
 The artifact versions the run's version logged, used or linked, its ancestors' up to the branch step
@@ -113,6 +130,9 @@ Commands:
       --id ID  --name NAME
   artifacts RUN                 the artifacts a version logged, used or linked
       --version ID  --json
+  delete RUN                    hide a run and its archived versions (its log files stay)
+  gc                            remove the artifact and media files no remaining run refers to
+      --dry-run  --json
   rebuild                       read every log again
 
 ${RUN_ARG}
@@ -132,7 +152,7 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name', '--filter']);
-const FLAG_OPTIONS = new Set(['--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
+const FLAG_OPTIONS = new Set(['--dry-run', '--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
 const FOLLOW_POLL_MS = 500;
@@ -381,6 +401,25 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
         `${a.inherited ? '^' : ' '}${at(a) !== null ? '*' : ' '} ${a.action}`, `${a.name}:${a.artifactVersion}`, a.type, a.step === null ? '-' : String(a.step),
         a.aliases.join(','), a.size === null ? '-' : formatBytes(a.size), a.files === null ? '-' : String(a.files),
       ])));
+      return;
+    }
+    case 'delete': {
+      const id = target('delete');
+      engine.deleteRun(id);
+      out(json ? `${JSON.stringify({ deleted: id })}\n` : `Deleted run ${id} (its log files stay; runrewind gc frees the files no other run uses).\n`);
+      return;
+    }
+    case 'gc': {
+      if (args.positional.length > 0) throw new UsageError(`runrewind gc takes no RUN (got ${JSON.stringify(args.positional[0])}); it looks at every run of the log directory`);
+      const dryRun = args.options.has('--dry-run');
+      const result = collectGarbage(engine.logDir, engine.gcReferences(), dryRun);
+      if (json) {
+        out(`${JSON.stringify({ dry_run: dryRun, removed: result.removed, bytes: result.bytes, kept_recent: result.keptRecent }, null, 2)}\n`);
+        return;
+      }
+      const verb = dryRun ? 'Would remove' : 'Removed';
+      for (const e of result.removed) out(`${verb} ${e.kind} ${e.path} (${formatBytes(e.bytes)})\n`);
+      out(`${verb} ${result.removed.length} unreferenced file${result.removed.length === 1 ? '' : 's'}, ${formatBytes(result.bytes)}.${result.keptRecent > 0 ? ` Kept ${result.keptRecent} newer than a running run.` : ''}\n`);
       return;
     }
     case 'fork': {

@@ -202,6 +202,9 @@ class Artifact(object):
             if "ref" in info:
                 manifest[entry] = {"ref": info["ref"]}
                 continue
+            if "sha256" in info:  # already in the object store (run.save's files, inherited ones)
+                manifest[entry] = {"sha256": info["sha256"], "size": info["size"]}
+                continue
             sha, size = _hash_file(info["path"])
             _store_file(root, info["path"], sha)
             manifest[entry] = {"sha256": sha, "size": size}
@@ -347,9 +350,26 @@ def find_checkpoint(root, state, version_id, step):
     ``artifacts(version)``), or None. A checkpoint is an artifact of type model or checkpoint logged at a
     step, or one whose metadata names its step; of two at one step the one logged later wins. The same
     rule as src/core/checkpoints.ts, so the extension's snippet and ``run.checkpoint`` agree."""
+    found = None
+    for version, limit in lineage(root, state, version_id, None):
+        for name, av, kind, rec_step, meta_step in version.logged:
+            if limit is not None and rec_step is not None and rec_step > limit:
+                continue
+            at = meta_step if meta_step is not None else (rec_step if kind in CHECKPOINT_TYPES else None)
+            if at is None or at > step:
+                continue
+            if found is None or at >= found[2]:
+                found = (name, av, at)
+    return found
+
+
+def lineage(root, state, version_id, step):
+    """``(version, step limit)`` of ``version_id`` (limit ``step``) and of each ancestor (limit: the
+    lowest branch step below it), oldest first: whose ``artifact`` records a version inherits. An
+    ancestor in another run (a fork's source) is read now, as init read the focus run's files only."""
     from . import _logs
     parts = []
-    cap = None
+    cap = step
     v = state.versions.get(version_id)
     seen = set()
     while v is not None and v.id not in seen:
@@ -360,20 +380,12 @@ def find_checkpoint(root, state, version_id, step):
         cap = v.branch_step if cap is None else min(cap, v.branch_step)
         v = state.versions.get(v.parent)
     if not parts:
-        return None
-    # init read the focus run's files whole; an ancestor in another run (a fork's source) is read now.
+        return []
     others = set(p.run for p, _ in parts if p.run != parts[0][0].run)
     more = _logs.read_runs(root, others) if others else None
-    found = None
+    out = []
     for version, limit in reversed(parts):
         if more is not None and version.run in others:
             version = more.versions.get(version.id, version)
-        for name, av, kind, rec_step, meta_step in version.logged:
-            if limit is not None and rec_step is not None and rec_step > limit:
-                continue
-            at = meta_step if meta_step is not None else (rec_step if kind in CHECKPOINT_TYPES else None)
-            if at is None or at > step:
-                continue
-            if found is None or at >= found[2]:
-                found = (name, av, at)
-    return found
+        out.append((version, limit))
+    return out

@@ -305,6 +305,11 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
             run._checkpoint_ref = _artifacts.find_checkpoint(root, state, checkpoint_at[0], checkpoint_at[1])
         except Exception as e:  # the run starts without it rather than not at all
             warnings.warn("runrewind: the run's checkpoints could not be read: %s" % e, RuntimeWarning, stacklevel=2)
+        try:
+            from . import _files
+            run._files_base = _files.inherited(root, state, checkpoint_at[0], checkpoint_at[1])
+        except Exception as e:
+            warnings.warn("runrewind: the run's saved files could not be read: %s" % e, RuntimeWarning, stacklevel=2)
     _start_recording(run, writer, _extras if _extras is not None else _wandb_compat.capture_options())
     if ENV.thread:
         writer.start_thread()

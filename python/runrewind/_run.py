@@ -698,6 +698,10 @@ class Run(RunMixin):
         try:
             if self._pending is not None:
                 self._commit()
+            try:
+                self._finish_files()
+            except Exception as e:  # never lose the finish record
+                warnings.warn("runrewind: the run's saved files could not be kept: %s" % e, RuntimeWarning, stacklevel=2)
             self._stop_extras(False)
             code = 0 if exit_code is None else int(exit_code)
             self._record_fields('"finish", "time": %r, "exit_code": %d', (code,))

@@ -268,6 +268,8 @@ class RunMixin(object):
     _starting_step = 0
     _disabled = False
     _files_dir = None
+    _saved = None  # _files.SavedFiles once run.save is called
+    _files_base = None  # the files a rewind, fork or resume inherited (_files.inherited)
     _wandb_mode = "offline"
 
     @property
@@ -345,17 +347,22 @@ class RunMixin(object):
 
     @property
     def dir(self):
-        """This run's own files directory (``<log dir>/files/<run id>``), created on first use: what
-        ``wandb.save`` and callbacks that write ``run.dir/model.h5`` put there stays apart per run."""
+        """This run version's own files directory (``<log dir>/files/<run id>/<version id>``), created on
+        first use: what ``wandb.save`` copies and what callbacks write to ``run.dir/model.h5`` stays apart
+        per run and per rewind; everything in it is kept with the version at finish (docs/PROTOCOL.md)."""
+        path = self._version_dir()
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError:
+            pass
+        return path
+
+    def _version_dir(self):
         if self._files_dir is None:
             if self._disabled or self._root is None:
                 self._files_dir = tempfile.mkdtemp(prefix="runrewind-disabled-")
             else:
-                self._files_dir = os.path.join(self._root, "files", self._id)
-        try:
-            os.makedirs(self._files_dir, exist_ok=True)
-        except OSError:
-            pass
+                self._files_dir = os.path.join(self._root, "files", self._id, self._version)
         return self._files_dir
 
     # --- wandb services with no local meaning ---------------------------------------------------
@@ -367,36 +374,38 @@ class RunMixin(object):
         return None
 
     def save(self, glob_str=None, base_path=None, policy="live"):
-        """Copies the matching files into ``run.dir`` (wandb uploads them); returns the copied paths."""
+        """Keeps the files ``glob_str`` matches with this run version, as wandb's: copied into ``run.dir``
+        at their path relative to ``base_path`` (default: the glob's folder if it is absolute, else the
+        working directory), stored once per content and recorded as the next version of the run's
+        ``run-files`` artifact. ``policy``: "now" copies at once, "end" at finish, "live" at once and
+        again at finish if the file changed. Returns the paths in ``run.dir``."""
         if glob_str is None:
             return []
-        glob_str = os.fspath(glob_str)
         if self._disabled:
             return []
-        if base_path is None:
-            base_path = os.path.dirname(glob_str) if os.path.isabs(glob_str) else "."
-        out = []
-        target_root = self.dir
-        for src in _glob.glob(glob_str, recursive=True):
-            if not os.path.isfile(src):
-                continue
-            rel = os.path.relpath(os.path.abspath(src), os.path.abspath(base_path))
-            if rel.startswith(".."):
-                rel = os.path.basename(src)
-            dst = os.path.join(target_root, rel)
-            if os.path.abspath(src) == os.path.abspath(dst):
-                out.append(dst)
-                continue
-            try:
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                shutil.copy2(src, dst)
-                out.append(dst)
-            except OSError as e:
-                _term.termwarn("run.save(%r): could not copy %s: %s" % (glob_str, src, e))
-        return out
+        return self._saved_files().save(glob_str, base_path, policy)
+
+    def _saved_files(self):
+        from . import _files
+        if self._saved is None:
+            self._saved = _files.SavedFiles(self, self._files_base)
+        return self._saved
+
+    def _finish_files(self):
+        """At finish: "live" and "end" files copied, and run.dir recorded if it changed (run.finish)."""
+        if self._disabled or (self._saved is None and not os.path.isdir(self._version_dir())):
+            return
+        self._saved_files().finish()
 
     def restore(self, name, run_path=None, replace=False, root=None):
+        """A saved file opened for reading: from ``run.dir``, else the copy this version inherited from
+        the history it was rewound or forked from."""
+        from . import _artifacts
         path = os.path.join(root or self.dir, name)
+        if not os.path.exists(path) and root is None:
+            entry = (self._files_base or {}).get(str(name).replace(os.sep, "/"))
+            if entry is not None:
+                path = _artifacts.object_path(self._root, entry["sha256"])
         return open(path) if os.path.exists(path) else None
 
     def alert(self, title, text, level=None, wait_duration=None):

@@ -129,8 +129,9 @@ class ValueTest(LogDirTest):
         self.assertEqual(run.immutable_id, run.version_id)
         self.assertEqual(len(run.id), 8)
         self.assertEqual(run.log_dir, self.root)
-        # run.dir is the run's own files directory, as wandb's (two runs' model.h5 never collide).
-        self.assertEqual(run.dir, os.path.join(self.root, "files", run.id))
+        # run.dir is the run version's own files directory (two runs' model.h5 never collide, nor a
+        # rewind's with the version it replaced).
+        self.assertEqual(run.dir, os.path.join(self.root, "files", run.id, run.version_id))
         self.assertTrue(os.path.isdir(run.dir))
         run.name = "second"
         run.finish()

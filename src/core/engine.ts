@@ -6,12 +6,14 @@ import * as path from 'node:path';
 import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
+import { addReferencesOfFiles, collectReferences } from './gc';
+import type { GcReferences } from './gc';
 import { ImportStage } from './importers';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
 import { withRunLock } from './lock';
 import { pidAlive, processStartTime } from './process';
-import { LOG_EXTENSION, OPS_DIR, encodeRecord, makeStamp } from './protocol';
+import { LOG_EXTENSION, OPS_DIR, RUNS_DIR, encodeRecord, makeStamp } from './protocol';
 import { validRunName, validateRunId } from './runSpec';
 import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
@@ -297,6 +299,37 @@ export class Engine implements SyncStoreApi {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new RunRewindError('bad-argument', `an artifact name is 1 to 128 letters, digits, '_', '-' and '.', got ${JSON.stringify(name)}`);
     if (typeof artifactVersion !== 'string' || !/^v\d+$/.test(artifactVersion)) throw new RunRewindError('bad-argument', `an artifact version is v0, v1, …, got ${JSON.stringify(artifactVersion)}`);
     return this.media.artifactRecords(name, artifactVersion);
+  }
+
+  /**
+   * What `runrewind gc` must keep (src/core/gc.ts): the artifact versions and media files of every run
+   * not deleted and of the versions they inherit from; files newer than the oldest running run's start
+   * (or than `now`) are kept too, as a writer stores a file before the record that names it.
+   */
+  gcReferences(now: number = Date.now() / 1000): GcReferences {
+    const running = this.listRuns().filter((run) => run.state === 'running').map((run) => run.createdAt);
+    const refs = collectReferences(this.db, Math.min(now, ...running));
+    // Files the store could not read (in part) and run folders it does not know are read as text, so
+    // what their runs name is kept all the same; a deleted run's files are not.
+    const runsDir = path.join(this.options.logDir, RUNS_DIR);
+    const unsure = new Set(this.diagnostics().filter((d) => d.severity === 'error').map((d) => d.file));
+    let folders: string[] = [];
+    try {
+      folders = fs.readdirSync(runsDir);
+    } catch {
+      // No runs folder: nothing to read.
+    }
+    for (const id of folders) {
+      if (this.store.runs.has(id)) continue;
+      try {
+        for (const f of fs.readdirSync(path.join(runsDir, id))) unsure.add(path.join(runsDir, id, f));
+      } catch {
+        // Not a folder.
+      }
+    }
+    const deleted = [...this.store.runs.values()].filter((r) => r.deleted).map((r) => path.join(runsDir, r.id) + path.sep);
+    const files = [...unsure].filter((f) => f.startsWith(runsDir + path.sep) && !deleted.some((d) => f.startsWith(d)));
+    return files.length > 0 ? addReferencesOfFiles(refs, files) : refs;
   }
 
   /** A version id, or the live version of a run id. */
