@@ -54,13 +54,13 @@ export class HuggingFaceImporter extends SnapshotImporter {
           // gone meanwhile
         }
       };
-      if (listing.files.has(STATE)) add(path.join(dir, STATE), -1);
+      if (listing.fileSet.has(STATE)) add(path.join(dir, STATE), -1);
       for (const sub of listing.dirs) {
         const m = CHECKPOINT.exec(sub);
         if (!m) continue;
         const folder = path.join(dir, sub);
         const inner = this.listing(folder);
-        if (!inner?.files.has(STATE)) continue;
+        if (!inner?.fileSet.has(STATE)) continue;
         add(path.join(folder, STATE), Number(m[1]));
         checkpoints.push({ step: Number(m[1]), path: folder, time: inner.mtime / 1000 });
       }

@@ -23,8 +23,8 @@ export class LightningCsvImporter extends SnapshotImporter {
   protected findRuns(root: string): FoundRun[] {
     const out: FoundRun[] = [];
     this.walk(root, (dir, listing) => {
-      if (!listing.files.has(METRICS)) return false;
-      const files = [METRICS, HPARAMS].filter((f) => listing.files.has(f)).map((f) => path.join(dir, f));
+      if (!listing.fileSet.has(METRICS)) return false;
+      const files = [METRICS, HPARAMS].filter((f) => listing.fileSet.has(f)).map((f) => path.join(dir, f));
       let stamp = '';
       let mtime = 0;
       let bytes = 0;

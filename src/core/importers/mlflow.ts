@@ -38,7 +38,7 @@ export class MlflowImporter extends SnapshotImporter {
     const out: FoundRun[] = [];
     this.walk(root, (dir, listing) => {
       if (path.basename(dir).startsWith('.') && dir !== root) return true; // .trash: deleted experiments
-      if (!listing.files.has('meta.yaml') || !listing.dirs.includes('metrics')) return false;
+      if (!listing.fileSet.has('meta.yaml') || !listing.dirs.includes('metrics')) return false;
       let meta: unknown;
       try {
         meta = parseYaml(fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8'), path.join(dir, 'meta.yaml'));
@@ -73,7 +73,7 @@ export class MlflowImporter extends SnapshotImporter {
     const go = (at: string, prefix: string, depth: number): void => {
       const listing = this.listing(at);
       if (!listing || depth > 16) return;
-      for (const name of [...listing.files].sort()) out.set(`${prefix}${name}`, path.join(at, name));
+      for (const name of listing.files) out.set(`${prefix}${name}`, path.join(at, name));
       for (const sub of listing.dirs) go(path.join(at, sub), `${prefix}${sub}/`, depth + 1);
     };
     go(dir, '', 0);

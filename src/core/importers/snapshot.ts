@@ -13,6 +13,8 @@ import type { RecordSource } from '../apply';
 import type { LogRecord, RowValue } from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
 import type { ImportContext, ImportPass, Importer } from './index';
+import { ListingCache } from './listing';
+import type { DirListing } from './listing';
 import { expandSource } from './sources';
 
 /** A run whose files have not changed for this long is finished (these files have no end record). */
@@ -95,19 +97,13 @@ interface SnapState {
   warned: string[];
 }
 
-interface Listing {
-  readonly mtime: number;
-  readonly dirs: readonly string[];
-  readonly files: ReadonlySet<string>;
-}
-
 /**
  * What every rewritten-whole source shares: finding runs (cached folder listings), the state in
  * `import_runs`, versions, the comparison of content with what was applied, holding, finishing.
  */
 export abstract class SnapshotImporter implements Importer {
   private readonly runs = new Map<string, SnapState>();
-  private readonly listings = new Map<string, Listing>();
+  private readonly listings = new ListingCache();
   private readonly originMap = new Map<string, RunOrigin>();
   private readonly dirty = new Set<SnapState>();
 
@@ -180,38 +176,13 @@ export abstract class SnapshotImporter implements Importer {
     return state;
   }
 
-  /**
-   * A folder's subfolders and files, reused while its modification time stays the same (a pass over a
-   * thousand finished runs costs a stat per folder); a folder changed in the last two seconds is read
-   * again, for file systems whose timestamps are coarse.
-   */
-  protected listing(dir: string): Listing | undefined {
-    let mtime: number;
-    try {
-      mtime = fs.statSync(dir).mtimeMs;
-    } catch {
-      this.listings.delete(dir);
-      return undefined;
-    }
-    const cached = this.listings.get(dir);
-    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return undefined;
-    }
-    const listing: Listing = {
-      mtime,
-      dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
-      files: new Set(entries.filter((e) => e.isFile()).map((e) => e.name)),
-    };
-    this.listings.set(dir, listing);
-    return listing;
+  /** A folder's cached listing (listing.ts). */
+  protected listing(dir: string): DirListing | undefined {
+    return this.listings.get(dir);
   }
 
   /** Walks `root` depth-first; `visit` returns true for a run folder (not walked into). */
-  protected walk(root: string, visit: (dir: string, listing: Listing) => boolean): void {
+  protected walk(root: string, visit: (dir: string, listing: DirListing) => boolean): void {
     const go = (dir: string, depth: number): void => {
       const listing = this.listing(dir);
       if (!listing) return;

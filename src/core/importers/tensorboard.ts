@@ -14,6 +14,7 @@ import type { RecordSource } from '../apply';
 import type { ConsoleLineEntry, LogRecord } from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
 import type { ImportContext, ImportPass, Importer } from './index';
+import { ListingCache } from './listing';
 import { expandSource } from './sources';
 import { decodeEvent } from './tfevents';
 import type { TfEvent } from './tfevents';
@@ -68,15 +69,9 @@ interface Live {
   dirty: boolean;
 }
 
-interface Listing {
-  readonly mtime: number;
-  readonly subdirs: readonly string[];
-  readonly events: readonly string[];
-}
-
 export class TensorBoardImporter implements Importer {
   private readonly runs = new Map<string, Live>();
-  private readonly listings = new Map<string, Listing>();
+  private readonly listings = new ListingCache();
   private readonly originMap = new Map<string, RunOrigin>();
 
   constructor(private readonly ctx: ImportContext) {
@@ -159,48 +154,19 @@ export class TensorBoardImporter implements Importer {
   private runDirs(root: string): Map<string, string[]> {
     const out = new Map<string, string[]>();
     const walk = (dir: string, depth: number): void => {
-      const listing = this.listing(dir);
+      const listing = this.listings.get(dir);
       if (!listing) return;
-      if (listing.events.length > 0) out.set(dir, listing.events.map((e) => path.join(dir, e)));
+      // TensorBoard's own test for an event file: "tfevents" in its name.
+      const events = listing.files.filter((f) => f.includes('tfevents'));
+      if (events.length > 0) out.set(dir, events.map((e) => path.join(dir, e)));
       if (depth >= MAX_DEPTH) return;
-      for (const sub of listing.subdirs) {
+      for (const sub of listing.dirs) {
         const next = path.join(dir, sub);
         if (!this.ctx.skip(next)) walk(next, depth + 1);
       }
     };
     walk(root, 0);
     return out;
-  }
-
-  /**
-   * A folder's subfolders and event files. Reused while its modification time stays the same, so a pass
-   * over a thousand finished runs costs a stat per folder; a folder changed in the last two seconds is
-   * always read again, for file systems whose timestamps are coarse.
-   */
-  private listing(dir: string): Listing | undefined {
-    let mtime: number;
-    try {
-      mtime = fs.statSync(dir).mtimeMs;
-    } catch {
-      this.listings.delete(dir);
-      return undefined;
-    }
-    const cached = this.listings.get(dir);
-    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return undefined;
-    }
-    const listing: Listing = {
-      mtime,
-      subdirs: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
-      // TensorBoard's own test for an event file: "tfevents" in its name.
-      events: entries.filter((e) => e.isFile() && e.name.includes('tfevents')).map((e) => e.name).sort(),
-    };
-    this.listings.set(dir, listing);
-    return listing;
   }
 
   // -------------------------------------------------------------------------------------------

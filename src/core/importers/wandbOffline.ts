@@ -16,6 +16,7 @@ import { PROTOCOL_VERSION } from '../protocol';
 import { RUN_ID_PATTERN } from '../runSpec';
 import { define, forEachLeaf, isPlainObject } from '../values';
 import type { ImportContext, ImportPass, Importer } from './index';
+import { ListingCache } from './listing';
 import { expandSource } from './sources';
 import { WANDB_HEADER_LENGTH, checkWandbHeader, frameWandbLog } from './wandbLog';
 import { WANDB_RECORD_NAMES, decodeWandbRecord, parseValueJson } from './wandbRecords';
@@ -65,12 +66,6 @@ interface Live {
   lines: ConsoleLineEntry[];
 }
 
-interface Listing {
-  readonly mtime: number;
-  readonly subdirs: readonly string[];
-  readonly files: readonly string[];
-}
-
 interface Found {
   readonly dir: string;
   readonly file: string;
@@ -94,7 +89,7 @@ type Outcome = 'done' | 'budget' | 'deferred';
 
 export class WandbOfflineImporter implements Importer {
   private readonly folders = new Map<string, Live>();
-  private readonly listings = new Map<string, Listing>();
+  private readonly listings = new ListingCache();
   private readonly originMap = new Map<string, RunOrigin>();
   /** The writers found in the current pass, for telling a fork's missing source from one not read yet. */
   private found: readonly Found[] = [];
@@ -199,52 +194,25 @@ export class WandbOfflineImporter implements Importer {
   private find(root: string): Found[] {
     const out: Found[] = [];
     const walk = (dir: string, depth: number): void => {
-      const listing = this.listing(dir);
+      const listing = this.listings.get(dir);
       if (!listing) return;
       const match = FOLDER.exec(path.basename(dir));
       if (match) {
         const id = match[3];
         const file = `run-${id}.wandb`;
-        if (listing.files.includes(file)) {
+        if (listing.fileSet.has(file)) {
           out.push({ dir, file: path.join(dir, file), wandbId: id, stamp: match[2], offline: match[1] !== undefined });
           return; // a run folder's files/, logs/ and tmp/ hold no other runs
         }
       }
       if (depth >= MAX_DEPTH) return;
-      for (const sub of listing.subdirs) {
+      for (const sub of listing.dirs) {
         const next = path.join(dir, sub);
         if (!this.ctx.skip(next)) walk(next, depth + 1);
       }
     };
     walk(root, 0);
     return out;
-  }
-
-  /** A folder's subfolders and files, reused while its modification time stays (and is over 2 s old). */
-  private listing(dir: string): Listing | undefined {
-    let mtime: number;
-    try {
-      mtime = fs.statSync(dir).mtimeMs;
-    } catch {
-      this.listings.delete(dir);
-      return undefined;
-    }
-    const cached = this.listings.get(dir);
-    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return undefined;
-    }
-    // `latest-run` is a symbolic link to a run folder: not followed, so no run is read twice.
-    const listing: Listing = {
-      mtime,
-      subdirs: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
-      files: entries.filter((e) => e.isFile() && e.name.endsWith('.wandb')).map((e) => e.name),
-    };
-    this.listings.set(dir, listing);
-    return listing;
   }
 
   // -------------------------------------------------------------------------------------------
