@@ -149,6 +149,24 @@ def cli(logdir, *args):
     return out.stdout
 
 
+def cli_sources(logdir, sources, *args, cache=False):
+    """The command line over other tools' logs: ``--source`` each of ``sources`` beside ``--dir logdir``."""
+    argv = ["node", CLI] + list(args) + ["--dir", logdir]
+    for s in sources:
+        argv += ["--source", s]
+    if not cache:
+        argv.append("--no-cache")
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
+    return out.stdout
+
+
+def json_number(v):
+    """A number of our JSON output: NaN and the infinities come as strings."""
+    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
+
+
 def read_runrewind(logdir):
     """Every run in a Run Rewind log directory, oldest first, in read_wandb's shape."""
     if not os.path.isdir(logdir):

@@ -6,10 +6,8 @@ written, and a Trainer resumed from an earlier checkpoint with another learning 
 
 import json
 import logging
-import math
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 import warnings
@@ -58,22 +56,6 @@ class Data(torch.utils.data.Dataset):
         return {"x": self.x[i], "labels": self.y[i]}
 
 
-def cli(logdir, sources, *args, cache=False):
-    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir]
-    for s in sources:
-        argv += ["--source", s]
-    if not cache:
-        argv.append("--no-cache")
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
-    return out.stdout
-
-
-def number(v):
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
-
-
 TOTALS = ("train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss", "total_flos")
 
 
@@ -107,13 +89,13 @@ class HuggingFaceImportTest(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def runs(self, cache=False):
-        listed = json.loads(cli(self.logs, [self.root], "list", "--json", cache=cache))
+        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
         return {r["origin"]["path"]: r for r in listed}
 
     def history(self, run, version=None, cache=False):
         args = ["history", run, "--json"] + (["--version", version] if version else [])
-        rows = json.loads(cli(self.logs, [self.root], *args, cache=cache))
-        return {r["_step"]: {k: number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
+        rows = json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
+        return {r["_step"]: {k: peers.json_number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
 
     def train(self, lr=5e-2, resume=None, callbacks=()):
         torch.manual_seed(0)
@@ -150,8 +132,8 @@ class HuggingFaceImportTest(unittest.TestCase):
             # The Trainer's last entry ends the run.
             self.assertEqual(run["state"], "finished")
             self.assertEqual(self.history(run["id"], cache=cache), expected)
-        self.assertIn("Hugging Face", cli(self.logs, [self.root], "list"))
-        shown = json.loads(cli(self.logs, [self.root], "show", run["id"], "--json"))
+        self.assertIn("Hugging Face", peers.cli_sources(self.logs, [self.root], "list"))
+        shown = json.loads(peers.cli_sources(self.logs, [self.root], "show", run["id"], "--json"))
         for key, value in totals.items():
             self.assertEqual(shown["summary"][key], value, key)
         config = shown["config"]

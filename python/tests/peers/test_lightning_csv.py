@@ -7,10 +7,8 @@ version folder, which removes and rewrites the file from an earlier step (a rewi
 import csv
 import json
 import logging
-import math
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 import warnings
@@ -25,22 +23,6 @@ from lightning.pytorch.loggers import CSVLogger
 logging.getLogger("lightning").setLevel(logging.ERROR)
 logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore")
-
-
-def cli(logdir, sources, *args, cache=False):
-    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir]
-    for s in sources:
-        argv += ["--source", s]
-    if not cache:
-        argv.append("--no-cache")
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
-    return out.stdout
-
-
-def number(v):
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
 
 
 def oracle(path):
@@ -103,13 +85,13 @@ class LightningCsvImportTest(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def runs(self, cache=False):
-        listed = json.loads(cli(self.logs, [self.root], "list", "--json", cache=cache))
+        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
         return {r["origin"]["path"]: r for r in listed}
 
     def history(self, run, version=None, cache=False):
         args = ["history", run, "--json"] + (["--version", version] if version else [])
-        rows = json.loads(cli(self.logs, [self.root], *args, cache=cache))
-        return {r["_step"]: {k: number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
+        rows = json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
+        return {r["_step"]: {k: peers.json_number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
 
     def test_csv_logger_run_values_config_and_live_rewrites(self):
         seen = []
@@ -128,7 +110,7 @@ class LightningCsvImportTest(unittest.TestCase):
         with open(metrics, newline="") as f:
             self.assertIn("late_metric", next(csv.reader(f)))
         # The listing names the origin as the Runs view does.
-        self.assertIn("Lightning CSV", cli(self.logs, [self.root], "list"))
+        self.assertIn("Lightning CSV", peers.cli_sources(self.logs, [self.root], "list"))
         for cache in (True, False):
             runs = self.runs(cache=cache)
             self.assertEqual(list(runs), [self.version_dir])
@@ -139,7 +121,7 @@ class LightningCsvImportTest(unittest.TestCase):
             # The file was rewritten with a new header while it was read: no rewind came of it.
             self.assertEqual(len(run["versions"]), 1, run["versions"])
             self.assertEqual(self.history(run["id"], cache=cache), expected)
-        shown = json.loads(cli(self.logs, [self.root], "show", run["id"], "--json"))
+        shown = json.loads(peers.cli_sources(self.logs, [self.root], "show", run["id"], "--json"))
         # hparams.yaml (PyYAML's dump, with a !!python/tuple) as the config.
         self.assertEqual(shown["config"], {"lr": 0.05, "hidden": 3, "label": "tiny", "shape": [2, 1]})
         with open(os.path.join(self.version_dir, "hparams.yaml")) as f:

@@ -9,7 +9,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
@@ -19,22 +18,6 @@ import peers
 
 import mlflow
 from mlflow.tracking import MlflowClient
-
-
-def cli(logdir, sources, *args, cache=False):
-    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir]
-    for s in sources:
-        argv += ["--source", s]
-    if not cache:
-        argv.append("--no-cache")
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
-    return out.stdout
-
-
-def number(v):
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
 
 
 def same(a, b):
@@ -57,13 +40,13 @@ class MlflowImportTest(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def runs(self, cache=False):
-        listed = json.loads(cli(self.logs, [self.root], "list", "--json", cache=cache))
+        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
         return {os.path.basename(r["origin"]["path"]): r for r in listed}
 
     def history(self, run, version=None, cache=False):
         args = ["history", run, "--json"] + (["--version", version] if version else [])
-        rows = json.loads(cli(self.logs, [self.root], *args, cache=cache))
-        return {r["_step"]: ({k: number(v) for k, v in r.items() if not k.startswith("_")}, r["_timestamp"]) for r in rows}
+        rows = json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
+        return {r["_step"]: ({k: peers.json_number(v) for k, v in r.items() if not k.startswith("_")}, r["_timestamp"]) for r in rows}
 
     def oracle(self, run_id):
         """{step: ({key: last value}, first timestamp in seconds)} from MlflowClient.get_metric_history."""
@@ -104,12 +87,12 @@ class MlflowImportTest(unittest.TestCase):
         self.client.set_terminated(failed.info.run_id, status="FAILED")
         runs = self.runs()
         self.assertEqual(sorted(runs), sorted([parent.info.run_id, child.info.run_id, failed.info.run_id]))
-        self.assertIn("MLflow", cli(self.logs, [self.root], "list"))
+        self.assertIn("MLflow", peers.cli_sources(self.logs, [self.root], "list"))
         p = runs[parent.info.run_id]
         self.assertEqual((p["origin"]["kind"], p["name"], p["project"], p["state"]), ("mlflow", "sweep", "tiny experiment", "finished"))
         self.assertEqual(p["tags"], ["team: vision"])
         self.assert_same(self.history(p["id"]), self.oracle(parent.info.run_id))
-        shown = json.loads(cli(self.logs, [self.root], "show", p["id"], "--json"))
+        shown = json.loads(peers.cli_sources(self.logs, [self.root], "show", p["id"], "--json"))
         self.assertEqual(shown["config"], self.client.get_run(parent.info.run_id).data.params)
         c = runs[child.info.run_id]
         # A nested run is not a fork of its parent: its own history from step 0, no Forked From.

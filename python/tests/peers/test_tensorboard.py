@@ -8,7 +8,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
@@ -31,22 +30,6 @@ def oracle_scalars(path):
     return {tag: [(e.step, e.value, e.wall_time) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
 
 
-def cli(logdir, sources, *args, cache=False):
-    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir]
-    for s in sources:
-        argv += ["--source", s]
-    if not cache:
-        argv.append("--no-cache")
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
-    return out.stdout
-
-
-def number(v):
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
-
-
 def same_number(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
@@ -65,12 +48,12 @@ class TensorBoardImportTest(unittest.TestCase):
 
     def runs(self, cache=False):
         """Imported runs by the folder they are read from."""
-        listed = json.loads(cli(self.logs, [self.root], "list", "--json", cache=cache))
+        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
         return {r["origin"]["path"]: r for r in listed}
 
     def history(self, run, version=None, cache=False):
         args = ["history", run, "--json"] + (["--version", version] if version else [])
-        return json.loads(cli(self.logs, [self.root], *args, cache=cache))
+        return json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
 
     def ours(self, rows):
         """{tag: [(step, value, time)]} from history rows."""
@@ -79,7 +62,7 @@ class TensorBoardImportTest(unittest.TestCase):
             for key, value in row.items():
                 if key.startswith("_"):
                     continue
-                out.setdefault(key, []).append((row["_step"], number(value), row["_timestamp"]))
+                out.setdefault(key, []).append((row["_step"], peers.json_number(value), row["_timestamp"]))
         return out
 
     def assert_same_scalars(self, expected, rows):
@@ -123,15 +106,15 @@ class TensorBoardImportTest(unittest.TestCase):
             self.assertEqual(runs[d]["origin"]["kind"], "tensorboard")
             self.assert_same_scalars(expected, self.history(runs[d]["id"]))
         main = runs[run_dir]
-        shown = json.loads(cli(self.logs, [self.root], "show", main["id"], "--json"))
+        shown = json.loads(peers.cli_sources(self.logs, [self.root], "show", main["id"], "--json"))
         self.assertEqual(shown["name"], "exp")
         self.assertEqual(shown["project"], "runs")
-        console = json.loads(cli(self.logs, [self.root], "console", main["id"], "--json"))
+        console = json.loads(peers.cli_sources(self.logs, [self.root], "console", main["id"], "--json"))
         text = accumulator(run_dir).Tensors("notes/text_summary")[0]
         self.assertEqual([(l["step"], l["text"]) for l in console],
                          [(text.step, "notes/text_summary: " + line) for line in text.tensor_proto.string_val[0].decode().split("\n")])
         # add_hparams writes its own run (a subfolder): its session's hyperparameters are its config.
-        configs = [json.loads(cli(self.logs, [self.root], "show", r["id"], "--json"))["config"] for d, r in runs.items() if d != run_dir]
+        configs = [json.loads(peers.cli_sources(self.logs, [self.root], "show", r["id"], "--json"))["config"] for d, r in runs.items() if d != run_dir]
         self.assertIn({"lr": 0.01, "batch": 32, "opt": "adam"}, configs)
         # Read where they are: nothing was written under the sources.
         for dp, _, fs in os.walk(self.root):

@@ -13,7 +13,6 @@ import math
 import os
 import shutil
 import struct
-import subprocess
 import tempfile
 import textwrap
 import unittest
@@ -45,20 +44,6 @@ BRANCH = textwrap.dedent("""
     run.finish(exit_code=2 if how == "fork" else 0)
     print("ID", run.id)
 """)
-
-
-def cli(logdir, sources, *args):
-    argv = ["node", peers.CLI] + list(args) + ["--dir", logdir, "--no-cache"]
-    for s in sources:
-        argv += ["--source", s]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise AssertionError("runrewind %s failed: %s%s" % (" ".join(args), out.stdout, out.stderr))
-    return out.stdout
-
-
-def number(v):
-    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
 
 
 def same(a, b):
@@ -118,7 +103,7 @@ class WandbOfflineImportTest(unittest.TestCase):
         return ids[-1]
 
     def json(self, *args):
-        return json.loads(cli(self.logs, [self.wandb], *args))
+        return json.loads(peers.cli_sources(self.logs, [self.wandb], *args))
 
     def history(self, run, version=None):
         return self.json("history", run, "--json", *(["--version", version] if version else []))
@@ -151,7 +136,7 @@ class WandbOfflineImportTest(unittest.TestCase):
                 if key.startswith("_"):
                     continue
                 self.assertIn(key, ours, "step %s" % theirs["_step"])
-                self.assertTrue(same(number(ours[key]), value), "%s at step %s: ours %r, wandb %r"
+                self.assertTrue(same(peers.json_number(ours[key]), value), "%s at step %s: ours %r, wandb %r"
                                 % (key, theirs["_step"], ours[key], value))
                 compared += 1
             self.assertEqual(sorted(k for k in ours if not k.startswith("_")), sorted(k for k in theirs if not k.startswith("_")))
@@ -201,7 +186,7 @@ class WandbOfflineImportTest(unittest.TestCase):
         self.assertEqual(set(listed), {"wb-" + self.base, "wb-" + self.fork})
         for r in listed.values():
             self.assertEqual(r["origin"]["kind"], "wandb")
-        out = cli(self.logs, [self.wandb], "list")
+        out = peers.cli_sources(self.logs, [self.wandb], "list")
         self.assertIn("W&B offline", out)
 
 
