@@ -90,13 +90,28 @@ def _set_nested(d, keys, value):
     d[keys[-1]] = value
 
 
+def _started(path):
+    """When a run file's writer started: its run record's start time, then the file's last write. Folder
+    names only have the second (`offline-run-20261130_031500-<id>`), so two runs of one second sorted by
+    name came in the order of their random ids, and a resumed run could be read before its first writer."""
+    from wandb.proto import wandb_internal_pb2 as pb
+    start = 0.0
+    for data in _records(path):
+        r = pb.Record()
+        r.ParseFromString(data)
+        if r.WhichOneof("record_type") == "run":
+            start = r.run.start_time.seconds + r.run.start_time.nanos / 1e9
+            break
+    return (start, os.stat(path).st_mtime_ns, path)
+
+
 def read_wandb(workdir):
     """Every run the real wandb wrote under workdir/wandb, in the order they started: a list of
     {id, project, name, tags, notes, config, history, summary, exit_code}. A resumed run's files add up."""
     from wandb.proto import wandb_internal_pb2 as pb
     runs = {}
     order = []
-    files = sorted(glob.glob(os.path.join(workdir, "wandb", "offline-run-*", "run-*.wandb")))
+    files = sorted(glob.glob(os.path.join(workdir, "wandb", "offline-run-*", "run-*.wandb")), key=_started)
     for path in files:
         for data in _records(path):
             r = pb.Record()
