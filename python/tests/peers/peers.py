@@ -5,9 +5,12 @@ import glob
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
@@ -180,6 +183,38 @@ def cli_sources(logdir, sources, *args, cache=False):
 def json_number(v):
     """A number of our JSON output: NaN and the infinities come as strings."""
     return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
+
+
+class ImportTest(unittest.TestCase):
+    """A test of one importer: a temporary folder with our log directory (`logs`) and the other tool's
+    folder (`root`, named SOURCE), read back through the command line with `--source root`."""
+
+    maxDiff = None
+    SOURCE = "runs"
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="runrewind-import-")
+        self.logs = os.path.join(self.tmp, "logs")
+        os.makedirs(self.logs)
+        self.root = os.path.join(self.tmp, self.SOURCE)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def runs(self, cache=False):
+        """Imported runs by the folder they are read from."""
+        listed = json.loads(cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
+        return {r["origin"]["path"]: r for r in listed}
+
+    def rows(self, run, version=None, cache=False):
+        """The history of a run (or one of its versions) as our JSON rows."""
+        args = ["history", run, "--json"] + (["--version", version] if version else [])
+        return json.loads(cli_sources(self.logs, [self.root], *args, cache=cache))
+
+    def values_by_step(self, run, version=None, cache=False):
+        """{step: {key: value}} of a run's history, NaN and infinities as floats."""
+        return {r["_step"]: {k: json_number(v) for k, v in r.items() if not k.startswith("_")}
+                for r in self.rows(run, version, cache)}
 
 
 def read_runrewind(logdir):

@@ -7,8 +7,6 @@ written, and a Trainer resumed from an earlier checkpoint with another learning 
 import json
 import logging
 import os
-import shutil
-import tempfile
 import unittest
 import warnings
 
@@ -75,27 +73,14 @@ def oracle(path, totals=None):
     return out
 
 
-class HuggingFaceImportTest(unittest.TestCase):
-    maxDiff = None
+class HuggingFaceImportTest(peers.ImportTest):
+    SOURCE = "outputs"
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="runrewind-hf-")
-        self.logs = os.path.join(self.tmp, "logs")
-        os.makedirs(self.logs)
-        self.root = os.path.join(self.tmp, "outputs")
+        super().setUp()
         self.out = os.path.join(self.root, "tiny")
 
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def runs(self, cache=False):
-        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
-        return {r["origin"]["path"]: r for r in listed}
-
-    def history(self, run, version=None, cache=False):
-        args = ["history", run, "--json"] + (["--version", version] if version else [])
-        rows = json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
-        return {r["_step"]: {k: peers.json_number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
+    history = peers.ImportTest.values_by_step
 
     def train(self, lr=5e-2, resume=None, callbacks=()):
         torch.manual_seed(0)

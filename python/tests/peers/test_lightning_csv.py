@@ -8,8 +8,6 @@ import csv
 import json
 import logging
 import os
-import shutil
-import tempfile
 import unittest
 import warnings
 
@@ -70,28 +68,15 @@ def trainer(root, epochs, callbacks=(), version=None):
                      default_root_dir=root)
 
 
-class LightningCsvImportTest(unittest.TestCase):
-    maxDiff = None
+class LightningCsvImportTest(peers.ImportTest):
+    SOURCE = "lightning_logs"
 
     def setUp(self):
         torch.manual_seed(0)
-        self.tmp = tempfile.mkdtemp(prefix="runrewind-pl-")
-        self.logs = os.path.join(self.tmp, "logs")
-        os.makedirs(self.logs)
-        self.root = os.path.join(self.tmp, "lightning_logs")
+        super().setUp()
         self.version_dir = os.path.join(self.root, "version_0")
 
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def runs(self, cache=False):
-        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
-        return {r["origin"]["path"]: r for r in listed}
-
-    def history(self, run, version=None, cache=False):
-        args = ["history", run, "--json"] + (["--version", version] if version else [])
-        rows = json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
-        return {r["_step"]: {k: peers.json_number(v) for k, v in r.items() if not k.startswith("_")} for r in rows}
+    history = peers.ImportTest.values_by_step
 
     def test_csv_logger_run_values_config_and_live_rewrites(self):
         seen = []

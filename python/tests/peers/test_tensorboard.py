@@ -8,7 +8,6 @@ import json
 import math
 import os
 import shutil
-import tempfile
 import time
 import unittest
 
@@ -34,26 +33,9 @@ def same_number(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
-class TensorBoardImportTest(unittest.TestCase):
-    maxDiff = None
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="runrewind-tb-")
-        self.logs = os.path.join(self.tmp, "logs")
-        os.makedirs(self.logs)
-        self.root = os.path.join(self.tmp, "runs")
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def runs(self, cache=False):
-        """Imported runs by the folder they are read from."""
-        listed = json.loads(peers.cli_sources(self.logs, [self.root], "list", "--json", cache=cache))
-        return {r["origin"]["path"]: r for r in listed}
-
-    def history(self, run, version=None, cache=False):
-        args = ["history", run, "--json"] + (["--version", version] if version else [])
-        return json.loads(peers.cli_sources(self.logs, [self.root], *args, cache=cache))
+class TensorBoardImportTest(peers.ImportTest):
+    SOURCE = "runs"
+    history = peers.ImportTest.rows
 
     def ours(self, rows):
         """{tag: [(step, value, time)]} from history rows."""
