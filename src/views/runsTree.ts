@@ -535,7 +535,7 @@ export class RunsView extends Disposable {
     if (!run) return;
     const list = this.index.get(folder)?.projects.get(run.project) ?? [];
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
-    await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
+    await this.revealSelected(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
 
   async revealVersion(folder: string, runId: string, versionId: string): Promise<void> {
@@ -548,7 +548,21 @@ export class RunsView extends Disposable {
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
     if (isFlat(run)) await this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
-    await this.view.reveal(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
+    await this.revealSelected(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
+  }
+
+  /**
+   * Reveals and selects a row. A refresh of its parent that lands just after the reveal (a page grown
+   * for it, an ingest) replaces the rows VS Code had selected, so the selection is checked and the reveal
+   * made again, a few times at most.
+   */
+  private async revealSelected(node: RunsNode, options: { select: true; focus: boolean; expand?: number }): Promise<void> {
+    const id = nodeId(node);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await this.view.reveal(node, options);
+      if (this.view.selection.some((n) => nodeId(n) === id)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private updateBadge(): void {
