@@ -37,7 +37,7 @@ class RunLock(object):
     def __enter__(self):
         root = os.path.dirname(os.path.dirname(self.path))
         self.root_made = None if os.path.isdir(root) else root
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        _make_folder(os.path.dirname(self.path))
         deadline = time.monotonic() + self.timeout
         delay = 0.002
         while True:
@@ -90,13 +90,24 @@ class RunLock(object):
         return owner is None and age > 5  # its holder died between creating and writing it
 
 
+def _make_folder(folder):
+    """Makes the locks folder, or leaves it to the next round: a releasing process removes it (and a log
+    folder it made) when empty, so it can go between makedirs' steps (FileExistsError, FileNotFoundError);
+    _try_create's FileNotFoundError then makes it again."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, FileNotFoundError):
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            raise  # a file where the folder should be: a real error
+
+
 def _try_create(path, content):
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)  # removed by a releasing process meanwhile
+        _make_folder(os.path.dirname(path))  # removed by a releasing process meanwhile
         return False
     try:
         os.write(fd, content.encode("utf-8"))

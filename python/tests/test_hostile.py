@@ -131,3 +131,21 @@ class LockTest(LogDirTest):
         outs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
         self.assertEqual(outs, ["ok", "refused run-running"])
         self.assertEqual(len(log_files(self.root, run.id)), 2, "the loser wrote no file")
+
+    def test_locks_of_different_runs_taken_and_released_at_once_never_fail(self):
+        # A releasing process removes the empty locks folder; another process that had just found it there
+        # (mkdir: "exists") then saw no folder, and init failed with FileExistsError (races CI, 1 in 3
+        # under load). Four processes lock and release runs of their own in one root, 400 times each.
+        script = ("import os, sys\n"
+                  "from runrewind import _lock, _logs\n"
+                  "for i in range(400):\n"
+                  "    with _lock.RunLock(sys.argv[1], 'r%s-%d' % (sys.argv[2], i), 'testing', 'this-host',\n"
+                  "                       os.getpid(), _logs.pid_alive, timeout=10):\n"
+                  "        pass\n"
+                  "print('ok')\n")
+        env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+        procs = [subprocess.Popen([sys.executable, "-c", script, self.root, str(n)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env, universal_newlines=True) for n in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+        self.assertEqual([(out.strip(), err.strip()[-300:]) for out, err in results], [("ok", "")] * 4)
+        self.assertFalse(os.path.exists(os.path.join(self.root, "locks")), "the last release removed the folder")

@@ -58,7 +58,7 @@ export function acquireRunLock(logDir: string, runId: string, what: string, opti
   const deadline = Date.now() + (options.timeoutSeconds ?? LOCK_TIMEOUT_SECONDS) * 1000;
   let delay = 2;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolder(path.dirname(file));
   } catch (error) {
     throw new RunRewindError('io', `Cannot create the lock folder of run ${runId} in ${logDir}: ${(error as Error).message}`);
   }
@@ -81,6 +81,27 @@ export function acquireRunLock(logDir: string, runId: string, what: string, opti
   }
 }
 
+/**
+ * Makes the locks folder, or leaves it to the next round: a Python client removes it (and a log folder it
+ * made) when empty after releasing, so it can go between mkdir's steps (EEXIST, then ENOENT on its check);
+ * tryCreate's ENOENT makes it again. A file where the folder should be is still an error.
+ */
+function makeFolder(folder: string): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(folder);
+    } catch {
+      return; // gone again meanwhile
+    }
+    if (!stat.isDirectory()) throw error;
+  }
+}
+
 function tryCreate(file: string, content: string): boolean {
   let fd: number;
   try {
@@ -90,7 +111,7 @@ function tryCreate(file: string, content: string): boolean {
     if (code === 'EEXIST') return false;
     if (code === 'ENOENT') {
       // The folder went (a Python client removes it when empty after releasing): make it and retry.
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makeFolder(path.dirname(file));
       return false;
     }
     throw new RunRewindError('io', `Cannot create the lock file ${file}: ${(error as Error).message}`);
