@@ -37,6 +37,8 @@ export interface ImportContext {
   readonly holdSeconds: number;
   /** Run ids are made from paths relative to this folder (the log directory's parent: the workspace folder). */
   readonly base: string;
+  /** Our log directory: media files other tools embed in their logs are stored under its media/ folder. */
+  readonly logDir: string;
   /** Folders never walked into when looking for runs (our own log directory among them). */
   readonly skip: (dir: string) => boolean;
   /** A problem at `line` (a record number) of `file`; capped per file as the log reader caps them. */
@@ -86,6 +88,7 @@ export class ImportStage {
       db, store, now, holdSeconds,
       applier: new RecordApplier(store, sink),
       base: path.dirname(ownLogs),
+      logDir: ownLogs,
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
