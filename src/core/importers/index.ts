@@ -15,6 +15,7 @@ import { SKIPPED_DIR_NAMES } from './sources';
 import { HuggingFaceImporter } from './huggingface';
 import { LightningCsvImporter } from './lightning';
 import { MlflowImporter } from './mlflow';
+import { MlflowSqliteImporter } from './mlflowSqlite';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 import { WandbOfflineImporter } from './wandbOffline';
 
@@ -92,7 +93,7 @@ export class ImportStage {
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context), new MlflowSqliteImporter(context)];
   }
 
   get active(): boolean {
