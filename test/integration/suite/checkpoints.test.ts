@@ -52,6 +52,27 @@ describe('checkpoint-aware rewind', () => {
     assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
   });
 
+  it('forks from the selected step 250 at the checkpoint of step 200; the fork inherits it and its snippet loads it', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('cf');
+    logCheckpointedRun(id);
+    const info = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const folder = api.folders.all[0]!.key;
+    api.services.selection.set({ folder, runId: id, versionId: info.liveVersion, step: 250, source: 'chart', archived: false });
+    const outcome = (await vscode.commands.executeCommand(CommandId.ForkAtSelectedStep, { confirm: false, toCheckpoint: true })) as LineageOutcome;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.step, 200);
+    assert.deepEqual(outcome.checkpoint, { name: `model-${id}`, artifactVersion: 'v1', step: 200 });
+    assert.notEqual(outcome.runId, id);
+    const fork = await waitFor(() => listedRun(api, outcome.runId), 'the fork listed');
+    assert.equal(fork.lastStep, 200);
+    assert.deepEqual(fork.forkedFrom && [fork.forkedFrom.run, fork.forkedFrom.step], [id, 200]);
+    const snippet = (await vscode.commands.executeCommand(CommandId.CopyResumeSnippet, outcome.runId, undefined, 'resume')) as string;
+    assert.match(snippet, new RegExp(`checkpoint_dir = run\\.use_artifact\\("model-${id}:v1"\\)\\.download\\(\\)$`));
+    // The source run is untouched.
+    assert.equal((await listedRun(api, id))?.lastStep, 319);
+  });
+
   it('shows a version\'s artifacts under Artifacts, with reveal and copy path on each', async () => {
     const api = await extensionApi();
     const id = uniqueId('ca');
