@@ -80,6 +80,8 @@ export interface ChartDrawnStats {
   readonly yTicks: readonly string[];
   /** The hover readout: `label: value` per line, after the step it is shown for. */
   readonly readout: readonly string[];
+  /** The marks drawn inside the plot, left to right: `rewind 150`, `fork 120`, `ckpt 200`. */
+  readonly marks: readonly string[];
 }
 
 /** One chart of the System section as the webview reports it. */
@@ -341,7 +343,7 @@ const isSnapshot = shape({
   state: isChartViewState,
   charts: arrayOf(isText(), 100_000),
   drawn: arrayOf(
-    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000) }),
+    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000), marks: arrayOf(isText(1000), 10_000) }),
     100_000,
   ),
   legend: arrayOf(isText(), 10_000),
