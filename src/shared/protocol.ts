@@ -134,6 +134,21 @@ export interface MediaRow {
   readonly version: string;
   readonly steps: readonly number[];
   readonly entry: MediaEntryView | null;
+  /** A histogram key's distribution over steps (TensorBoard's and W&B's view), when the key is a histogram. */
+  readonly distribution?: HistogramDistribution;
+}
+
+/**
+ * Histograms over steps as a grid: `steps.length` columns (at most DISTRIBUTION_COLUMNS, sampled evenly
+ * over the logged steps) × `bins` rows of equal width from `lo` to `hi`; `density` is row-major by column,
+ * each column's share of its largest cell (0..1).
+ */
+export interface HistogramDistribution {
+  readonly steps: readonly number[];
+  readonly lo: number;
+  readonly hi: number;
+  readonly bins: number;
+  readonly density: readonly number[];
 }
 
 /** One media card as the webview reports it. */
@@ -154,6 +169,8 @@ export interface MediaCardStats {
     readonly bars: number;
     readonly tableRows: number;
     readonly files: number;
+    /** Columns (steps) of the histogram distribution drawn (0: none). */
+    readonly distribution: number;
   }[];
 }
 
