@@ -58,6 +58,8 @@ export enum InternalCommandId {
   ActOnTable = 'runRewind.internal.actOnTable',
   /** The runs tree's "Show more…" row: the next page of a long list. */
   ShowMore = 'runRewind.internal.showMore',
+  /** A "used by" row under an artifact: reveals the run version that used it. */
+  RevealArtifactUser = 'runRewind.internal.revealArtifactUser',
 }
 
 export enum ContextKey {
@@ -104,6 +106,7 @@ export enum ContextValue {
   More = 'more',
   ArtifactsGroup = 'artifacts',
   Artifact = 'artifact',
+  ArtifactUser = 'artifactUser',
 }
 
 export enum ContextFlag {

@@ -120,4 +120,37 @@ describe('checkpoint-aware rewind', () => {
     assert.equal(copied, path.join(logDir(), 'artifacts', `model-${id}`, 'v1.json'));
     assert.equal(await vscode.env.clipboard.readText(), copied);
   });
+
+  it('lists under a logged artifact the run versions that used it, and reveals one when clicked', async () => {
+    const api = await extensionApi();
+    const producer = uniqueId('ap');
+    const consumer = uniqueId('ac');
+    logCheckpointedRun(producer);
+    const info = await waitFor(() => listedRun(api, producer), `${producer} ingested`);
+    const w = new LogWriter({ dir: logDir(), run: consumer, project: 'tests', name: `eval of ${producer}`, heartbeat: 0 });
+    w.log({ acc: 0.5 });
+    w.writeRaw(`${encodeRecord({ type: 'artifact', time: 2, action: 'use', step: 0, name: `model-${producer}`, version: 'v1', artifact_type: 'model', source_version: info.liveVersion })}\n`);
+    w.log({ acc: 0.7 });
+    w.finish();
+    const used = await waitFor(() => listedRun(api, consumer), `${consumer} ingested`);
+    const row = await waitFor(async () => {
+      const r = await runRow(api, producer);
+      return r && (await children(api, r.node)).some((c) => c.node.kind === 'artifacts') ? r : undefined;
+    }, 'the Artifacts item');
+    const group = (await children(api, row.node)).find((c) => c.node.kind === 'artifacts')!;
+    const v1 = await waitFor(async () => {
+      const rows = await children(api, group.node);
+      const r = rows.find((x) => label(x.item) === `model-${producer}:v1`);
+      return r && /used by 1 run version/.test(String(r.item.description)) ? r : undefined;
+    }, 'v1 says it was used');
+    assert.equal(v1.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const v0 = (await children(api, group.node)).find((x) => label(x.item) === `model-${producer}:v0`)!;
+    assert.equal(v0.item.collapsibleState, vscode.TreeItemCollapsibleState.None, 'nobody used v0');
+    const users = await children(api, v1.node);
+    assert.deepEqual(users.map((u) => [label(u.item), u.item.description]), [[`eval of ${producer}`, `${consumer} · step 0 · used`]]);
+    assert.ok(users[0]!.item.command);
+    await vscode.commands.executeCommand(users[0]!.item.command.command, ...(users[0]!.item.command.arguments ?? []));
+    await waitFor(() => api.runs.view.selection.some((n) => n.kind === 'run' && n.runId === consumer), 'the user revealed and selected');
+    assert.equal(used.liveVersion, (await listedRun(api, consumer))?.liveVersion);
+  });
 });
