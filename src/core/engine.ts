@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, BranchDiff, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { addReferencesOfFiles, collectReferences } from './gc';
@@ -22,6 +22,7 @@ import { readSnapshot, writeSnapshot } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
+import { branchDiff } from './branchDiff';
 import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -248,6 +249,11 @@ export class Engine implements SyncStoreApi {
       throw error;
     }
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+  }
+
+  branchDiff(version: string, other?: string): BranchDiff {
+    if (other !== undefined && typeof other !== 'string') throw new RunRewindError('bad-argument', 'the other side of a branch diff must be a run or version id');
+    return branchDiff(this.store, this.queries, this.tables, this.versionId(version), other === undefined ? undefined : this.versionId(other));
   }
 
   /** The whole table computed row by row with nothing cached: the benchmark's baseline. */
