@@ -13,6 +13,7 @@ import { HistoryDocuments } from './history/historyDocuments';
 import { Logger } from './logger';
 import { registerCharts } from './panels/charts';
 import { registerTables } from './panels/tables';
+import { DiffDocuments } from './diff/diffDocuments';
 import { StepSelection } from './selection';
 import type { Services } from './services';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerSourceCommands(ctx),
     ...registerCharts(services),
     ...registerTables(services, context.workspaceState),
+    new DiffDocuments(ctx),
   );
   shutdown = () => folders.shutdown();
 

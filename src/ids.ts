@@ -43,6 +43,10 @@ export enum CommandId {
   ExportChartCsv = 'runRewind.exportChartCsv',
   /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
   OpenRunsTable = 'runRewind.openRunsTable',
+  /** A fork, rewound run or archived version against its source at the branch step (a branch diff document). */
+  CompareWithSource = 'runRewind.compareWithSource',
+  /** Any two runs or versions (tree multi-selection, `{ folder, runs: [a, b] }`, or picked). */
+  CompareRuns = 'runRewind.compareRuns',
   /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
   AddLogFolder = 'runRewind.addLogFolder',
 }
@@ -80,6 +84,9 @@ export const SETTINGS_SECTION = 'runRewind';
 
 /** URI scheme of the read-only run history documents. */
 export const HISTORY_SCHEME = 'runrewind-history';
+
+/** URI scheme of the read-only branch diff documents. */
+export const DIFF_SCHEME = 'runrewind-diff';
 
 /** URI scheme of the read-only Run Console documents. */
 export const CONSOLE_SCHEME = 'runrewind-console';

@@ -58,6 +58,7 @@ export class TableApp {
   private readonly columnsButton: HTMLButtonElement;
   private readonly groupSelect: HTMLSelectElement;
   private readonly chartsButton: HTMLButtonElement;
+  private readonly compareButton: HTMLButtonElement;
   private readonly count: HTMLElement;
   private readonly notice = new Notice();
   private markInitialised: () => void = () => undefined;
@@ -81,6 +82,7 @@ export class TableApp {
     this.errorLine = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'status', 'aria-live': 'polite' } });
     this.columnsButton = button('Columns', () => this.toggleChooser(), { attrs: { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' } });
     this.chartsButton = button('Open Charts', () => this.openCharts(), { className: 'primary' });
+    this.compareButton = button('Compare', () => this.compare());
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
     this.groupSelect = el('select', { className: 'group-by' });
     this.groupSelect.addEventListener('change', () => this.setGroupBy(this.groupSelect.value === '' ? null : this.groupSelect.value));
@@ -102,7 +104,7 @@ export class TableApp {
         this.vscode.setState(this.state);
       },
     });
-    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.chartsButton, this.count]);
+    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.compareButton, this.chartsButton, this.count]);
     root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.grid.root);
     window.addEventListener('message', (e: MessageEvent) => {
       if (!isToTableWebview(e.data)) return;
@@ -175,6 +177,8 @@ export class TableApp {
     this.columnsButton.title = s.columns ?? 'Columns';
     this.chartsButton.textContent = s.openCharts ?? 'Open Charts';
     this.chartsButton.title = s.openCharts ?? 'Open Charts';
+    this.compareButton.textContent = s.compare ?? 'Compare';
+    this.compareButton.title = s.compareTitle ?? 'Compare the two selected runs';
   }
 
   // ---- state --------------------------------------------------------------------------------------
@@ -370,6 +374,7 @@ export class TableApp {
     const total = this.table.rows.length;
     this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
     this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
+    this.compareButton.disabled = this.selected.size !== 2;
     const emptyText = total === 0 ? (this.strings.noRuns ?? 'No runs yet.') : this.matched === 0 ? (this.strings.noMatch ?? 'No run matches the filter.') : '';
     this.grid.set({
       rows: this.display,
@@ -489,6 +494,12 @@ export class TableApp {
     this.post({ type: 'openCharts', entries });
   }
 
+  /** Compare the two selected rows, in the order shown (the upper one is the left side). */
+  private compare(): void {
+    const entries = this.display.filter((d) => this.selected.has(d.key)).map((d) => d.key);
+    if (entries.length === 2) this.post({ type: 'compare', entries });
+  }
+
   // ---- tests --------------------------------------------------------------------------------------
 
   private snapshot(): TableSnapshot {
@@ -504,6 +515,7 @@ export class TableApp {
       filterError: this.errorLine.hidden ? '' : (this.errorLine.querySelector('.filter-message')?.textContent ?? ''),
       focused: this.display[this.focused]?.key ?? null,
       openChartsEnabled: !this.chartsButton.disabled,
+      compareEnabled: !this.compareButton.disabled,
       injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
     };
   }
@@ -559,6 +571,9 @@ export class TableApp {
         return;
       case 'openCharts':
         this.chartsButton.click();
+        return;
+      case 'compare':
+        this.compareButton.click();
         return;
     }
   }

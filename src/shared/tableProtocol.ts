@@ -65,6 +65,8 @@ export interface TableSnapshot {
   /** The row with the keyboard focus. */
   readonly focused: string | null;
   readonly openChartsEnabled: boolean;
+  /** The Compare button: enabled with exactly two rows selected. */
+  readonly compareEnabled: boolean;
   /** Elements user data could have smuggled in (img, inline handlers): always 0. */
   readonly injected: number;
 }
@@ -86,7 +88,8 @@ export type TableTestAction =
   /** A click on a group's header: closes or opens it. */
   | { readonly kind: 'toggleGroup'; readonly group: string }
   | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
-  | { readonly kind: 'openCharts' };
+  | { readonly kind: 'openCharts' }
+  | { readonly kind: 'compare' };
 
 /**
  * A live update: the rows of the runs that changed (new ones after the others, in creation order), the
@@ -137,6 +140,8 @@ export type FromTableWebview =
   | { readonly type: 'stateChanged'; readonly state: TableViewState }
   /** Open Charts for these rows: run ids, or archived versions' immutable ids. */
   | { readonly type: 'openCharts'; readonly entries: readonly string[] }
+  /** Compare two rows (a branch diff document): run ids, or archived versions' immutable ids; the first is the left side. */
+  | { readonly type: 'compare'; readonly entries: readonly string[] }
   | { readonly type: 'error'; readonly message: string }
   | TableWebviewReply;
 
@@ -173,6 +178,7 @@ const isSnapshot = shape({
   filterError: isText(),
   focused: nullable(isText(1000)),
   openChartsEnabled: isBool,
+  compareEnabled: isBool,
   injected: isInt,
 });
 
@@ -180,6 +186,7 @@ const checks: { readonly [K in FromTableWebview['type']]: Record<string, Check> 
   ready: { state: nullable(isTableViewState) },
   stateChanged: { state: isTableViewState },
   openCharts: { entries: (v) => arrayOf(isId, 64)(v) && (v as unknown[]).length > 0 },
+  compare: { entries: (v) => arrayOf(isId, 2)(v) && (v as unknown[]).length === 2 },
   error: { message: isText(10_000) },
   inspectResult: { inReplyTo: isInt, snapshot: isSnapshot },
   testActionDone: { inReplyTo: isInt, error: optional(isText(10_000)) },
