@@ -23,7 +23,7 @@ import {
 import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
 import { type Column, ColumnChooser, allColumns, cellText, columnOf, defaultColumns } from './columns';
-import { type DisplayRow, type GroupLine, Grid } from './grid';
+import { type DisplayRow, type GroupLine, Grid, clampWidth } from './grid';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -43,6 +43,9 @@ export class TableApp {
   private strings: TableStrings = {};
   private locale = navigator.language;
   private columns: Column[] = [];
+  private pinnedCount = 0;
+  /** A width being dragged, drawn before it is kept in the state. */
+  private dragging: { readonly column: string; readonly width: number } | null = null;
   private display: DisplayRow[] = [];
   private matched = 0;
   private selected = new Set<string>();
@@ -96,6 +99,9 @@ export class TableApp {
       toggle: (runId) => this.toggleExpand(runId),
       toggleGroup: (group) => this.toggleGroup(group),
       headerClick: (column) => this.clickHeader(column),
+      togglePin: (column) => this.togglePin(column),
+      resize: (column, width, done) => this.resize(column, width, done),
+      resetWidth: (column) => this.resetWidth(column),
       key: (e) => this.onKey(e),
       scrolled: (top) => {
         if (!this.state || Math.abs((this.state.scrollTop ?? 0) - top) < 1) return;
@@ -240,6 +246,58 @@ export class TableApp {
     this.rebuild();
   }
 
+  /** Pinned column ids among the shown ones: the first shown column until the user pins or unpins one. */
+  private pinnedIds(shown: readonly string[]): string[] {
+    const pinned = this.state?.pinned;
+    if (pinned === undefined) return shown.slice(0, 1);
+    const set = new Set(pinned);
+    return shown.filter((id) => set.has(id));
+  }
+
+  private togglePin(column: string): void {
+    const pinned = this.pinnedIds(this.shownColumnIds);
+    this.update({ pinned: pinned.includes(column) ? pinned.filter((c) => c !== column) : [...pinned, column] });
+    this.layoutColumns();
+    this.draw();
+  }
+
+  private resize(column: string, width: number, done: boolean): void {
+    const w = clampWidth(width);
+    if (done) {
+      this.dragging = null;
+      this.update({ widths: { ...(this.state?.widths ?? {}), [column]: w } });
+    } else {
+      this.dragging = { column, width: w };
+    }
+    this.layoutColumns();
+    this.draw();
+  }
+
+  private resetWidth(column: string): void {
+    const widths = { ...(this.state?.widths ?? {}) };
+    delete widths[column];
+    this.update({ widths });
+    this.layoutColumns();
+    this.draw();
+  }
+
+  /** The shown columns in drawing order (pinned ones first) with their widths. */
+  private layoutColumns(): void {
+    const shown = this.shownColumnIds;
+    const pinned = this.pinnedIds(shown);
+    const order = [...pinned, ...shown.filter((id) => !pinned.includes(id))];
+    const widths = this.state?.widths ?? {};
+    this.columns = order
+      .map((id) => {
+        const column = columnOf(id, this.strings);
+        if (!column) return undefined;
+        const width = this.dragging?.column === id ? this.dragging.width : Object.prototype.hasOwnProperty.call(widths, id) ? widths[id] : undefined;
+        return width === undefined ? column : { ...column, width: clampWidth(width) };
+      })
+      .filter((c): c is Column => c !== undefined);
+    this.pinnedCount = this.columns.filter((c) => pinned.includes(c.id)).length;
+  }
+
   private clickHeader(column: string): void {
     const sort = this.state?.sort;
     const next = sort?.column !== column ? { column, descending: false } : !sort.descending ? { column, descending: true } : null;
@@ -297,7 +355,7 @@ export class TableApp {
   /** Filters, sorts and lays out the rows, then draws; the focused row follows its key. */
   private rebuild(focusKey = this.display[this.focused]?.key): void {
     if (!this.state) return;
-    this.columns = this.shownColumnIds.map((id) => columnOf(id, this.strings)).filter((c): c is Column => c !== undefined);
+    this.layoutColumns();
     const runs = this.table.rows.filter((r) => this.query.matches(r));
     this.matched = runs.length;
     const sorted = this.sortRows(runs);
@@ -379,6 +437,7 @@ export class TableApp {
     this.grid.set({
       rows: this.display,
       columns: this.columns,
+      pinned: this.pinnedCount,
       selected: this.selected,
       focused: this.focused,
       sort: this.state?.sort ?? null,

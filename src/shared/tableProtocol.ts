@@ -39,6 +39,10 @@ export interface TableViewState {
   readonly groupBy?: string | null;
   /** Groups shown closed, by their value's key (groupKey). */
   readonly collapsed?: readonly string[];
+  /** Pinned column ids (kept at the left, in this order); absent: the first shown column. */
+  readonly pinned?: readonly string[];
+  /** Widths the user gave columns (pixels), by column id. */
+  readonly widths?: Readonly<Record<string, number>>;
 }
 
 /** Words of the webview's interface, in VS Code's display language (the host translates them). */
@@ -153,6 +157,13 @@ export type TableWebviewReply =
 
 const isColumnId = isText(10_000);
 
+/** Column widths: at most MAX_COLUMNS ids, each a whole number of pixels a person could have dragged to. */
+function isWidths(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= MAX_COLUMNS && entries.every(([k, w]) => isColumnId(k) && isInt(w) && (w as number) >= 20 && (w as number) <= 4000);
+}
+
 export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is TableViewState =>
   shape({
     version: oneOf(1),
@@ -165,6 +176,8 @@ export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is T
     scrollTop: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
     groupBy: optional(nullable(isColumnId)),
     collapsed: optional(arrayOf(isText(10_000), 100_000)),
+    pinned: optional(arrayOf(isColumnId, MAX_COLUMNS)),
+    widths: optional(isWidths),
   })(v);
 
 const isSnapshot = shape({

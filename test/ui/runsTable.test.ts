@@ -92,7 +92,7 @@ describe('Runs table (UI)', function () {
     await frame.locator('.grid').evaluate((grid) => {
       (grid as unknown as { scrollLeft: number; scrollWidth: number }).scrollLeft = (grid as unknown as { scrollWidth: number }).scrollWidth;
     });
-    const loss = frame.locator('.grid-hcell[data-column="summary.loss.last"] button');
+    const loss = frame.locator('.grid-hcell[data-column="summary.loss.last"] button.grid-sort');
     await loss.click();
     await loss.click();
     assert.equal(await frame.locator('.grid-hcell[data-column="summary.loss.last"]').getAttribute('aria-sort'), 'descending');
@@ -135,4 +135,102 @@ describe('Runs table (UI)', function () {
     await frame.locator('select.group-by').selectOption('');
     await frame.locator('.grid-row.group').first().waitFor({ state: 'detached' });
   });
+
+  it('pins and resizes columns with the mouse and the keyboard, and keeps them across a reload', async () => {
+    const page = wb.page;
+    const frame = await openTable(page);
+    const filter = frame.locator('input.filter');
+    await filter.fill('project = sweep');
+    await filter.press('Enter');
+    const header = (id: string): Locator => frame.locator(`.grid-hcell[data-column="${id}"]`);
+    await frame.locator('.grid-row').first().waitFor();
+    // The config columns follow the run's facts: scrolled into view first, as a person would.
+    await frame.locator('.grid').evaluate((grid) => {
+      (grid as unknown as { scrollLeft: number }).scrollLeft = 900;
+    });
+    await header('config.lr').waitFor();
+    const order = async (): Promise<string[]> => frame.locator('.grid-hcell').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-column') ?? ''));
+
+    // Pin config.lr with the mouse: it moves beside the name and stays there while the rest scrolls.
+    await header('config.lr').hover();
+    await header('config.lr').locator('.grid-pin').click();
+    await frame.locator('.grid-hcell.pinned[data-column="config.lr"]').waitFor();
+    assert.deepEqual((await order()).slice(0, 2), ['name', 'config.lr']);
+    assert.equal(await header('config.lr').locator('.grid-pin').getAttribute('aria-pressed'), 'true');
+    await frame.locator('.grid').evaluate((grid) => {
+      (grid as unknown as { scrollLeft: number; scrollWidth: number }).scrollLeft = (grid as unknown as { scrollWidth: number }).scrollWidth;
+    });
+    await frame.locator('.grid-hcell[data-column="summary.loss.last"]').waitFor();
+    const gridBox = (await frame.locator('.grid').boundingBox())!;
+    const lrBox = (await header('config.lr').boundingBox())!;
+    assert.ok(Math.abs(lrBox.x - (gridBox.x + 240)) <= 2, `config.lr is drawn right after the 240 px name while scrolled (at ${lrBox.x - gridBox.x})`);
+    assert.ok(!(await order()).includes('state'), 'the unpinned State column scrolled out of view');
+
+    // Drag config.lr's resize handle 80 px to the right: 120 → 200.
+    const handle = header('config.lr').locator('.grid-resize');
+    const h = (await handle.boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + h.width / 2 + 40, h.y + h.height / 2, { steps: 4 });
+    await page.mouse.move(h.x + h.width / 2 + 80, h.y + h.height / 2, { steps: 4 });
+    await page.mouse.up();
+    assert.equal((await header('config.lr').boundingBox())!.width, 200);
+    // The keyboard: the handle keeps the focus while → widens and Shift+← narrows.
+    await header('config.lr').locator('.grid-resize').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowLeft');
+    assert.equal((await header('config.lr').boundingBox())!.width, 170);
+    assert.equal(await frame.locator(':focus').getAttribute('data-control'), 'resize');
+    assert.equal(await header('config.lr').locator('.grid-resize').getAttribute('aria-valuenow'), '170');
+    // Pin the loss column from the keyboard.
+    await frame.locator('.grid-hcell[data-column="summary.loss.last"] .grid-pin').focus();
+    await page.keyboard.press('Enter');
+    await frame.locator('.grid-hcell.pinned[data-column="summary.loss.last"]').waitFor();
+    assert.deepEqual((await order()).slice(0, 3), ['name', 'config.lr', 'summary.loss.last']);
+    await frame.locator('.grid').evaluate((grid) => {
+      (grid as unknown as { scrollLeft: number }).scrollLeft = 0;
+    });
+    await wb.screenshot('table-pinned-resized');
+
+    // Reloaded (Developer: Reload Webviews) and closed then opened again, the table shows the same pinned
+    // columns and widths: the first from the webview's own state, the second from the folder's memory.
+    let shown = frame;
+    const kept = async (what: string): Promise<void> => {
+      const frame2 = await pinnedFrame(page, shown);
+      shown = frame2;
+      const cells = await frame2.locator('.grid-hcell').evaluateAll((list) => list.map((c) => c.getAttribute('data-column') ?? ''));
+      assert.deepEqual(cells.slice(0, 3), ['name', 'config.lr', 'summary.loss.last'], what);
+      assert.equal((await frame2.locator('.grid-hcell[data-column="config.lr"]').boundingBox())!.width, 170, what);
+    };
+    await wb.runCommand('Developer: Reload Webviews');
+    await kept('after a reload of the webview');
+    await wb.runCommand('View: Close All Editors');
+    await page.locator('a[aria-label="Open Runs Table"] >> visible=true').first().click();
+    await kept('opened again');
+  });
 });
+
+/** A runs table frame showing summary.loss.last pinned (the old frame of a reloaded webview is left behind). */
+async function pinnedFrame(page: Page, old: Frame): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === old || frame.isDetached()) continue;
+      if (await frame.locator('.grid-hcell.pinned[data-column="summary.loss.last"]').count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no runs table with summary.loss.last pinned');
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The runs table's frame, opening it from the Runs view's title bar when none is open. */
+async function openTable(page: Page): Promise<Frame> {
+  for (const frame of page.frames()) {
+    if (await frame.locator('#root .grid .grid-row').count().catch(() => 0)) return frame;
+  }
+  if (!(await treeItem(page, /^baseline$/).isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+  await treeItem(page, /^baseline$/).waitFor({ timeout: 30_000 });
+  await page.locator('a[aria-label="Open Runs Table"] >> visible=true').first().click();
+  return tableFrame(page);
+}
