@@ -12,6 +12,7 @@ import {
   isTableViewState,
   isToTableWebview,
   type MessageHandlers,
+  type PlotState,
   type RunsTable,
   type TableKey,
   type TableSnapshot,
@@ -24,6 +25,7 @@ import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
 import { type Column, ColumnChooser, allColumns, cellText, columnOf, defaultColumns } from './columns';
 import { type DisplayRow, type GroupLine, Grid, clampWidth } from './grid';
+import { Plots, brushMatches, defaultPlotState } from './plots';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -62,6 +64,10 @@ export class TableApp {
   private readonly groupSelect: HTMLSelectElement;
   private readonly chartsButton: HTMLButtonElement;
   private readonly compareButton: HTMLButtonElement;
+  private readonly plotsButton: HTMLButtonElement;
+  private readonly plots: Plots;
+  /** Runs the filter lets through (before brushes): what the plots draw. */
+  private filteredRuns: RunsTableRow[] = [];
   private readonly count: HTMLElement;
   private readonly notice = new Notice();
   private markInitialised: () => void = () => undefined;
@@ -86,6 +92,17 @@ export class TableApp {
     this.columnsButton = button('Columns', () => this.toggleChooser(), { attrs: { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' } });
     this.chartsButton = button('Open Charts', () => this.openCharts(), { className: 'primary' });
     this.compareButton = button('Compare', () => this.compare());
+    this.plotsButton = button('Plots', () => this.togglePlots(), { attrs: { 'aria-expanded': 'false' } });
+    this.plots = new Plots({
+      changed: (plots) => {
+        this.update({ plots });
+        this.rebuild();
+      },
+      select: (runId, ctrl) => {
+        const index = this.display.findIndex((d) => d.key === runId && !d.group);
+        if (index >= 0) this.click(index, { ctrl, shift: false });
+      },
+    });
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
     this.groupSelect = el('select', { className: 'group-by' });
     this.groupSelect.addEventListener('change', () => this.setGroupBy(this.groupSelect.value === '' ? null : this.groupSelect.value));
@@ -110,8 +127,8 @@ export class TableApp {
         this.vscode.setState(this.state);
       },
     });
-    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.compareButton, this.chartsButton, this.count]);
-    root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.grid.root);
+    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.plotsButton, this.compareButton, this.chartsButton, this.count]);
+    root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.plots.root, this.grid.root);
     window.addEventListener('message', (e: MessageEvent) => {
       if (!isToTableWebview(e.data)) return;
       Promise.resolve(dispatch(this.handlers, e.data)).catch((error: unknown) => this.post({ type: 'error', message: String(error) }));
@@ -183,6 +200,8 @@ export class TableApp {
     this.columnsButton.title = s.columns ?? 'Columns';
     this.chartsButton.textContent = s.openCharts ?? 'Open Charts';
     this.chartsButton.title = s.openCharts ?? 'Open Charts';
+    this.plotsButton.textContent = s.plots ?? 'Plots';
+    this.plotsButton.title = s.plotsTitle ?? 'Parallel coordinates and scatter of the filtered runs';
     this.compareButton.textContent = s.compare ?? 'Compare';
     this.compareButton.title = s.compareTitle ?? 'Compare the two selected runs';
   }
@@ -356,7 +375,11 @@ export class TableApp {
   private rebuild(focusKey = this.display[this.focused]?.key): void {
     if (!this.state) return;
     this.layoutColumns();
-    const runs = this.table.rows.filter((r) => this.query.matches(r));
+    let runs = this.table.rows.filter((r) => this.query.matches(r));
+    this.filteredRuns = runs;
+    // Brushes on the parallel coordinates' axes filter the table while the plots are open.
+    const plots = this.state.plots;
+    if (plots?.open && plots.brushes.length > 0) runs = runs.filter((r) => brushMatches(r, plots.brushes));
     this.matched = runs.length;
     const sorted = this.sortRows(runs);
     const expanded = new Set(this.state.expanded);
@@ -433,6 +456,10 @@ export class TableApp {
     this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
     this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
     this.compareButton.disabled = this.selected.size !== 2;
+    const plots: PlotState | undefined = this.state?.plots;
+    this.plotsButton.setAttribute('aria-expanded', String(plots?.open ?? false));
+    this.plotsButton.classList.toggle('on', plots?.open ?? false);
+    if (plots) this.plots.set(plots, this.filteredRuns, this.table, this.selected, this.strings);
     const emptyText = total === 0 ? (this.strings.noRuns ?? 'No runs yet.') : this.matched === 0 ? (this.strings.noMatch ?? 'No run matches the filter.') : '';
     this.grid.set({
       rows: this.display,
@@ -551,6 +578,12 @@ export class TableApp {
       entries = entries.slice(0, MAX_CHART_RUNS);
     }
     this.post({ type: 'openCharts', entries });
+  }
+
+  private togglePlots(open = !(this.state?.plots?.open ?? false)): void {
+    const base = this.state?.plots ?? defaultPlotState(this.table, this.filteredRuns);
+    this.update({ plots: { ...base, open } });
+    this.rebuild();
   }
 
   /** Compare the two selected rows, in the order shown (the upper one is the left side). */

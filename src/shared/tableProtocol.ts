@@ -21,6 +21,27 @@ export interface TableSort {
   readonly descending: boolean;
 }
 
+/** A brush on a plot axis: runs with a number in [lo, hi], or (a text axis) one of `values`. */
+export interface PlotBrush {
+  readonly column: string;
+  readonly lo?: number;
+  readonly hi?: number;
+  readonly values?: readonly string[];
+}
+
+/** The plots above the table: parallel coordinates (config axes and a metric, brushes filter the rows) or a scatter. */
+export interface PlotState {
+  readonly open: boolean;
+  readonly mode: 'parallel' | 'scatter';
+  /** Column ids of the parallel coordinates' axes, left to right (the metric comes last). */
+  readonly axes: readonly string[];
+  readonly metric: string | null;
+  readonly brushes: readonly PlotBrush[];
+  /** The scatter's columns across and up. */
+  readonly x: string | null;
+  readonly y: string | null;
+}
+
 /** What the webview keeps with setState (and the host in workspaceState): the serializer restores from it. */
 export interface TableViewState {
   readonly version: 1;
@@ -43,6 +64,7 @@ export interface TableViewState {
   readonly pinned?: readonly string[];
   /** Widths the user gave columns (pixels), by column id. */
   readonly widths?: Readonly<Record<string, number>>;
+  readonly plots?: PlotState;
 }
 
 /** Words of the webview's interface, in VS Code's display language (the host translates them). */
@@ -157,6 +179,16 @@ export type TableWebviewReply =
 
 const isColumnId = isText(10_000);
 
+const isPlotState = shape({
+  open: isBool,
+  mode: oneOf('parallel', 'scatter'),
+  axes: arrayOf(isColumnId, 64),
+  metric: nullable(isColumnId),
+  brushes: arrayOf(shape({ column: isColumnId, lo: optional(isFiniteNumber), hi: optional(isFiniteNumber), values: optional(arrayOf(isText(10_000), 10_000)) }), 64),
+  x: nullable(isColumnId),
+  y: nullable(isColumnId),
+});
+
 /** Column widths: at most MAX_COLUMNS ids, each a whole number of pixels a person could have dragged to. */
 function isWidths(v: unknown): boolean {
   if (!isObject(v)) return false;
@@ -178,6 +210,7 @@ export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is T
     collapsed: optional(arrayOf(isText(10_000), 100_000)),
     pinned: optional(arrayOf(isColumnId, MAX_COLUMNS)),
     widths: optional(isWidths),
+    plots: optional(isPlotState),
   })(v);
 
 const isSnapshot = shape({

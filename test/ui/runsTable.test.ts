@@ -209,6 +209,64 @@ describe('Runs table (UI)', function () {
     await page.locator('a[aria-label="Open Runs Table"] >> visible=true').first().click();
     await kept('opened again');
   });
+
+  it('brushes parallel coordinates to filter the table, and names a run on the scatter', async () => {
+    const page = wb.page;
+    const frame = await openTable(page);
+    const filter = frame.locator('input.filter');
+    await filter.fill('project = sweep');
+    await filter.press('Enter');
+    await frame.locator('.grid-row').first().waitFor();
+    await frame.locator('button', { hasText: 'Plots' }).click();
+    await frame.locator('.plots .pc-axis').first().waitFor();
+    const axes = await frame.locator('.pc-axis').evaluateAll((list) => list.map((a) => a.getAttribute('data-column') ?? ''));
+    assert.deepEqual(axes, ['config.batch_size', 'config.lr', 'summary.loss.last'], 'numeric config keys, then the loss');
+    assert.equal(await frame.locator('.pc-line').count(), 12, 'one line per run the filter lets through');
+
+    // Brush the top of the lr axis (the highest learning rates, on a log scale): the table keeps those runs.
+    const hit = frame.locator('.pc-axis[data-column="config.lr"] .pc-hit');
+    const box = (await hit.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 1);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2, { steps: 3 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.4, { steps: 3 });
+    await page.mouse.up();
+    const range = (await frame.locator('.pc-axis[data-column="config.lr"] .pc-hit').getAttribute('aria-valuetext')) ?? '';
+    const [lo, hi] = range.split(' – ').map(Number);
+    assert.ok(lo > 0 && hi >= 0.1 && lo < hi, `a brushed range on lr: ${range}`);
+    const lrs = [0.1, 0.03, 0.01, 0.003, 0.001, 0.0003];
+    const expected = lrs.flatMap((lr, i) => (lr >= lo && lr <= hi ? [`sweep${String(2 * i + 1).padStart(2, '0')}`, `sweep${String(2 * i + 2).padStart(2, '0')}`] : []));
+    assert.ok(expected.length > 0 && expected.length < 12, `the brush keeps some runs: ${expected.join(', ')}`);
+    const rowKeys = async (): Promise<string[]> => frame.locator('.grid-row').evaluateAll((list) => list.map((r) => r.getAttribute('data-key') ?? '').sort());
+    await frame.locator(`.grid-row[data-key="${expected[0]}"]`).waitFor();
+    assert.deepEqual(await rowKeys(), expected.sort());
+    assert.equal(await frame.locator('.pc-line.out').count(), 12 - expected.length, 'the other runs are drawn faded');
+    assert.match((await frame.locator('.count').textContent()) ?? '', new RegExp(`^${expected.length} of \\d+ runs`));
+    await wb.screenshot('table-parallel-brushed');
+    // A click on the axis without a drag clears its brush.
+    await hit.click();
+    await frame.locator('.grid-row[data-key="sweep12"]').waitFor();
+    assert.equal((await rowKeys()).length, 12);
+
+    // The scatter: the loss against lr, one point per run; hovering a point names its run.
+    await frame.locator('select.plot-mode').selectOption('scatter');
+    await frame.locator('select.plot-x').selectOption('config.lr');
+    await frame.locator('select.plot-y').selectOption('summary.loss.last');
+    const points = frame.locator('.sc-point');
+    await points.first().waitFor();
+    assert.equal(await points.count(), 12);
+    const point = frame.locator('.sc-point[data-run="sweep05"]');
+    await point.hover();
+    const tooltip = frame.locator('.plot-tooltip');
+    await tooltip.waitFor();
+    assert.equal(await tooltip.locator('.plot-tooltip-name').textContent(), 'sweep-5');
+    assert.match((await tooltip.textContent()) ?? '', /lr 0\.01 · loss /);
+    await point.click();
+    assert.equal(await frame.locator('.grid-row.selected').getAttribute('data-key'), 'sweep05', 'a click on a point selects its row');
+    await wb.screenshot('table-scatter');
+    await frame.locator('button', { hasText: 'Plots' }).click();
+    await frame.locator('.plots').waitFor({ state: 'hidden' });
+  });
 });
 
 /** A runs table frame showing summary.loss.last pinned (the old frame of a reloaded webview is left behind). */
