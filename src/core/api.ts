@@ -383,6 +383,13 @@ export interface IngestResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** What Edit Tags / Notes / Group change: each field given replaces the run's; `group: null` clears it. */
+export interface RunEdit {
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly group?: string | null;
+}
+
 export interface ForkOptions {
   readonly id?: string;
   readonly name?: string;
@@ -403,7 +410,7 @@ export interface Progress {
 }
 
 /** Why runs changed: new log lines, or an operation made through the store. */
-export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'delete' | 'rebuild';
+export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'edit' | 'delete' | 'rebuild';
 
 export interface StoreChange {
   readonly changedRuns: readonly string[];
@@ -451,6 +458,8 @@ export interface StoreApi {
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;
+  /** Edits a run's tags, notes or group (an `edit` op record). */
+  editRun(run: string, edit: RunEdit): Promise<void>;
   deleteRun(run: string): Promise<void>;
   /** Every diagnostic currently known, by file. */
   diagnostics(): Promise<Diagnostic[]>;

@@ -2,7 +2,7 @@
 // thread; the caller's thread only posts messages and receives (transferred) results.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ArtifactUse, BranchDiff, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, BranchDiff, RunEdit, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
@@ -162,6 +162,7 @@ export class StoreClient implements StoreApi {
   rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
   rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }
+  editRun(run: string, edit: RunEdit): Promise<void> { return this.call('editRun', run, edit); }
   deleteRun(run: string): Promise<void> { return this.call('deleteRun', run); }
   diagnostics(): Promise<Diagnostic[]> { return this.call('diagnostics'); }
   rebuild(): Promise<IngestResult> { return this.call('rebuild'); }

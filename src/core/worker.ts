@@ -54,6 +54,7 @@ class WorkerHost {
     rewind: (run, step) => this.mutate('rewind', () => this.engine.rewind(run, step), (r) => [r.run.id]),
     fork: (source, step, options) => this.mutate('fork', () => this.engine.fork(source, step, options), (r) => [r.run.id]),
     rename: (run, name) => this.mutate('rename', () => this.engine.rename(run, name), () => [run]),
+    editRun: (run, change) => this.mutate('edit', () => this.engine.editRun(run, change), () => [run]),
     deleteRun: (run) => this.mutate('delete', () => this.engine.deleteRun(run), () => [run]),
     diagnostics: () => this.engine.diagnostics(),
     rebuild: async () => {
