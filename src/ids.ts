@@ -47,6 +47,10 @@ export enum CommandId {
   CompareWithSource = 'runRewind.compareWithSource',
   /** Any two runs or versions (tree multi-selection, `{ folder, runs: [a, b] }`, or picked). */
   CompareRuns = 'runRewind.compareRuns',
+  /** A run's tags, notes or group (an `edit` op): tree (multi-selection), the runs table's context menu. */
+  EditTags = 'runRewind.editTags',
+  EditNotes = 'runRewind.editNotes',
+  SetGroup = 'runRewind.setGroup',
   /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
   AddLogFolder = 'runRewind.addLogFolder',
 }

@@ -456,6 +456,9 @@ export class TableApp {
     this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
     this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
     this.compareButton.disabled = this.selected.size !== 2;
+    // The selected rows' runs, for a context menu command on one of them (it then acts on all).
+    const selectedRuns = new Set(this.display.filter((d) => !d.group && this.selected.has(d.key)).map((d) => d.row.id));
+    this.grid.root.setAttribute('data-vscode-context', JSON.stringify({ selected: [...selectedRuns].slice(0, 10_000) }));
     const plots: PlotState | undefined = this.state?.plots;
     this.plotsButton.setAttribute('aria-expanded', String(plots?.open ?? false));
     this.plotsButton.classList.toggle('on', plots?.open ?? false);

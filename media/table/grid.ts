@@ -318,7 +318,9 @@ export class Grid {
     if (line.group) return this.drawGroup(view, index, line.group, shown, scrollLeft);
     const selected = view.selected.has(line.key);
     const classes = ['grid-row', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
-    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) } });
+    // The workbench's context menu on a row (Edit Tags…, Edit Notes…, Set Group…) gets its run (package.json webview/context).
+    const context = JSON.stringify({ webviewSection: 'run', runId: line.row.id, preventDefaultContextMenuItems: true });
+    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-vscode-context': context } });
     row.style.top = `${index * ROW_HEIGHT}px`;
     row.style.width = `${this.totalWidth}px`;
     const texts: string[] = [];

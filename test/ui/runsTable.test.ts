@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { LogWriter } from '../../src/core/writer';
-import { type Workbench, openWorkbench } from './harness';
+import { type Workbench, contextMenu, openWorkbench } from './harness';
 
 function treeItem(page: Page, name: RegExp): Locator {
   return page.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: name }) }).first();
@@ -266,6 +266,27 @@ describe('Runs table (UI)', function () {
     await wb.screenshot('table-scatter');
     await frame.locator('button', { hasText: 'Plots' }).click();
     await frame.locator('.plots').waitFor({ state: 'hidden' });
+  });
+
+  it('sets the group of the selected rows from a row\'s context menu', async () => {
+    const page = wb.page;
+    const frame = await openTable(page);
+    const filter = frame.locator('input.filter');
+    await filter.fill('project = sweep');
+    await filter.press('Enter');
+    await frame.locator('.grid-row[data-key="sweep03"] .grid-name').click();
+    await frame.locator('.grid-row[data-key="sweep04"] .grid-name').click({ modifiers: ['Control'] });
+    await contextMenu(page, frame.locator('.grid-row[data-key="sweep04"] .grid-name'), 'Set Group…');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('picked by hand');
+    await wb.screenshot('table-set-group');
+    await input.press('Enter');
+    await frame.locator('select.group-by').selectOption('group');
+    const header = frame.locator('.grid-row.group[data-key="group:string:picked by hand"]');
+    await header.waitFor({ timeout: 30_000 });
+    assert.equal(await header.locator('.grid-group-count').textContent(), ' (2)');
+    await frame.locator('select.group-by').selectOption('');
   });
 });
 
