@@ -51,6 +51,9 @@ export enum CommandId {
   EditTags = 'runRewind.editTags',
   EditNotes = 'runRewind.editNotes',
   SetGroup = 'runRewind.setGroup',
+  /** The Runs view shows only the runs a query (the runs table's language) matches; ClearRunsFilter shows all again. */
+  FilterRuns = 'runRewind.filterRuns',
+  ClearRunsFilter = 'runRewind.clearRunsFilter',
   /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
   AddLogFolder = 'runRewind.addLogFolder',
 }
@@ -71,6 +74,8 @@ export enum ContextKey {
   SelectedStepArchived = 'runRewind.selectedStepArchived',
   /** Set once the stores answered their first listing (the run index), so the welcome view does not flash while loading. */
   Loaded = 'runRewind.loaded',
+  /** The Runs view is filtered (its title bar offers Clear Filter). */
+  RunsFiltered = 'runRewind.runsFiltered',
 }
 
 /** Settings, without the `runRewind.` section prefix (as `getConfiguration('runRewind')` wants them). */

@@ -43,7 +43,8 @@ const ARCHIVED_ALPHAS: readonly number[] = [0.9, 0.7, 0.5];
 
 export interface BranchMark {
   readonly step: number;
-  readonly kind: 'rewind' | 'fork';
+  /** Where a rewind or fork branched, or a step with a checkpoint (an artifact the run can resume from). */
+  readonly kind: 'rewind' | 'fork' | 'checkpoint';
   readonly runId: string;
   readonly color: string;
   /** The line whose x (in time mode) positions the mark. */
@@ -176,6 +177,9 @@ export function buildMarks(entries: readonly string[], runs: ReadonlyMap<string,
     }
     if (run.forkedFrom) {
       marks.push({ step: run.forkedFrom.step, kind: 'fork', runId: run.id, color: colorOf(entry), version: run.liveVersion });
+    }
+    for (const c of run.checkpoints ?? []) {
+      marks.push({ step: c.step, kind: 'checkpoint', runId: run.id, color: colorOf(entry), version: run.liveVersion });
     }
   }
   return marks;

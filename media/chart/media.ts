@@ -2,7 +2,7 @@
 // HTML as files VS Code opens), each with a step slider that follows the panel's selected step and
 // selects the step it is moved to. A card has a row per run the panel shows: the run's live version, or
 // the archived version the selection is on. Record text (captions, cells, keys) only goes in as text.
-import type { ChartSelection, MediaCardStats, MediaEntryView, MediaItemView, MediaKeyInfo, MediaRow } from '../../src/shared/protocol';
+import type { ChartSelection, HistogramDistribution, MediaCardStats, MediaEntryView, MediaItemView, MediaKeyInfo, MediaRow } from '../../src/shared/protocol';
 import { button, clear, el, lineSwatch } from './dom';
 import type { LineSpec } from './lines';
 import { shownVersions, stopIndex } from './mediaSteps';
@@ -192,7 +192,8 @@ export class MediaCard {
     ]);
     const body = el('div', { className: 'media-row-body' });
     if (entry) this.renderEntry(body, row.version, entry);
-    const rowEl = el('div', { className: 'media-row' }, [head, body]);
+    const over = row.distribution ? distribution(row.distribution, line?.color ?? 'currentColor', this.shownStep, (step) => this.events.select(step, row.version)) : null;
+    const rowEl = el('div', { className: 'media-row' }, [head, over, body]);
     rowEl.dataset.row = String(r);
     return rowEl;
   }
@@ -238,6 +239,7 @@ export class MediaCard {
           bars: rowEl ? rowEl.querySelectorAll('.histogram-bar').length : 0,
           tableRows: rowEl ? rowEl.querySelectorAll('tbody tr').length : 0,
           files: rowEl ? rowEl.querySelectorAll('button.media-open').length : 0,
+          distribution: row.distribution && rowEl?.querySelector('canvas.media-distribution') ? row.distribution.steps.length : 0,
         };
       }),
     };
@@ -266,6 +268,72 @@ function histogram(bins: readonly number[], counts: readonly number[], caption: 
   });
   const axis = el('div', { className: 'histogram-axis muted' }, [el('span', { text: fmt(bins[0]) }), el('span', { text: `max ${max}` }), el('span', { text: fmt(bins[bins.length - 1]) })]);
   return el('figure', { className: 'media-histogram' }, [bars, axis, caption ? el('figcaption', { text: caption }) : null]);
+}
+
+const DIST_WIDTH = 480;
+const DIST_HEIGHT = 120;
+const DIST_AXIS = 14;
+
+/**
+ * Histograms over steps: one column per step (older left), one row per value band (larger values up),
+ * each cell as opaque as its share of its column's largest cell, in the run's colour; the shown step
+ * marked. A click selects the step of the column under it.
+ */
+function distribution(d: HistogramDistribution, color: string, shownStep: number | null, select: (step: number) => void): HTMLElement {
+  const canvas = el('canvas', { className: 'media-distribution', attrs: { role: 'img', 'aria-label': `distribution over ${d.steps.length} steps, values ${fmt(d.lo)} to ${fmt(d.hi)}` } });
+  const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
+  canvas.width = DIST_WIDTH * ratio;
+  canvas.height = (DIST_HEIGHT + DIST_AXIS) * ratio;
+  canvas.style.aspectRatio = `${DIST_WIDTH} / ${DIST_HEIGHT + DIST_AXIS}`;
+  const ctx = canvas.getContext('2d');
+  const n = d.steps.length;
+  const colW = DIST_WIDTH / n;
+  const rowH = DIST_HEIGHT / d.bins;
+  if (ctx) {
+    ctx.scale(ratio, ratio);
+    ctx.fillStyle = color;
+    for (let c = 0; c < n; c++) {
+      for (let r = 0; r < d.bins; r++) {
+        const v = d.density[c * d.bins + r];
+        if (!(v > 0)) continue;
+        ctx.globalAlpha = 0.12 + 0.88 * v;
+        ctx.fillRect(c * colW, DIST_HEIGHT - (r + 1) * rowH, Math.max(colW, 1), rowH);
+      }
+    }
+    ctx.globalAlpha = 1;
+    const shown = shownStep === null ? -1 : nearest(d.steps, shownStep);
+    if (shown >= 0) {
+      ctx.strokeStyle = getComputedStyle(document.body).getPropertyValue('--vscode-editor-foreground') || '#888';
+      ctx.lineWidth = 1;
+      const x = Math.min(DIST_WIDTH - 0.5, (shown + 0.5) * colW);
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, DIST_HEIGHT);
+      ctx.stroke();
+    }
+    ctx.fillStyle = getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground') || '#888';
+    ctx.font = `10px ${getComputedStyle(document.body).fontFamily}`;
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    ctx.fillText(`step ${d.steps[0]}`, 0, DIST_HEIGHT + 2);
+    ctx.textAlign = 'right';
+    ctx.fillText(`step ${d.steps[n - 1]}`, DIST_WIDTH, DIST_HEIGHT + 2);
+  }
+  canvas.title = `Values ${fmt(d.lo)} (bottom) to ${fmt(d.hi)} (top) over steps ${d.steps[0]}–${d.steps[n - 1]}; click a step to select it`;
+  canvas.addEventListener('click', (e) => {
+    const rect = canvas.getBoundingClientRect();
+    const c = Math.floor(((e.clientX - rect.left) / rect.width) * n);
+    const step = d.steps[Math.min(n - 1, Math.max(0, c))];
+    if (step !== undefined) select(step);
+  });
+  return el('figure', { className: 'media-distribution-figure' }, [canvas]);
+}
+
+/** Index of the value in ascending `values` nearest to `x`. */
+function nearest(values: readonly number[], x: number): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) if (best < 0 || Math.abs(values[i] - x) < Math.abs(values[best] - x)) best = i;
+  return best;
 }
 
 function table(t: NonNullable<MediaItemView['table']>, caption: string | undefined): HTMLElement {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { MediaEntry, MediaFileItem, MediaKeyInfo, MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
-import type { LineAppend, LineData, LineRequest, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
+import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
 function compact(a: Float64Array): Float64Array {
@@ -170,7 +170,10 @@ export async function queryMedia(store: StoreApi, logDir: string, toUri: ToWebvi
   return Promise.all(
     versions.map(async (version): Promise<MediaRow> => {
       const [steps, entry] = await Promise.all([store.mediaSteps(version, key), store.mediaAt(version, key, step ?? Number.MAX_SAFE_INTEGER)]);
-      return { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+      const row: MediaRow = { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+      if (entry?.kind !== 'histogram' || steps.length < 2) return row;
+      const distribution = histogramDistribution(await store.mediaEntries(version, key, undefined, DISTRIBUTION_ENTRIES));
+      return distribution ? { ...row, distribution } : row;
     }),
   );
 }
@@ -199,6 +202,60 @@ async function itemView(kind: string, item: MediaFileItem, logDir: string, toUri
     view.file = true;
   }
   return view;
+}
+
+/** Most histogram entries of one key a distribution reads, and the columns and rows it is drawn with. */
+const DISTRIBUTION_ENTRIES = 10_000;
+export const DISTRIBUTION_COLUMNS = 240;
+const DISTRIBUTION_BINS = 48;
+
+/**
+ * A histogram key's entries (step order) as a distribution grid: the value range of every entry's
+ * edges, cut into equal rows; each entry's counts spread over the rows its bins overlap (in proportion
+ * to the overlap), each column scaled to its largest cell. More entries than columns are sampled evenly,
+ * the last always kept. Undefined when no entry has a histogram.
+ */
+export function histogramDistribution(entries: readonly MediaEntry[], columns = DISTRIBUTION_COLUMNS, bins = DISTRIBUTION_BINS): HistogramDistribution | undefined {
+  const hists = entries.flatMap((e) => {
+    const item = e.items[0];
+    const edges = item?.bins;
+    const counts = item?.counts;
+    return Array.isArray(edges) && Array.isArray(counts) && counts.length > 0 && edges.length === counts.length + 1 ? [{ step: e.step, edges, counts }] : [];
+  });
+  if (hists.length === 0) return undefined;
+  const picked = hists.length <= columns ? hists : Array.from({ length: columns }, (_, i) => hists[Math.round((i * (hists.length - 1)) / (columns - 1))]);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of picked) {
+    lo = Math.min(lo, h.edges[0]);
+    hi = Math.max(hi, h.edges[h.edges.length - 1]);
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const width = (hi - lo) / bins;
+  const density = new Array<number>(picked.length * bins).fill(0);
+  picked.forEach((h, c) => {
+    for (let i = 0; i < h.counts.length; i++) {
+      const a = h.edges[i];
+      const b = h.edges[i + 1];
+      const count = h.counts[i];
+      if (!(count > 0)) continue;
+      if (!(b > a)) {
+        const r = Math.min(bins - 1, Math.max(0, Math.floor((a - lo) / width)));
+        density[c * bins + r] += count;
+        continue;
+      }
+      const first = Math.max(0, Math.floor((a - lo) / width));
+      const last = Math.min(bins - 1, Math.floor((b - lo) / width));
+      for (let r = first; r <= last; r++) {
+        const overlap = Math.min(b, lo + (r + 1) * width) - Math.max(a, lo + r * width);
+        if (overlap > 0) density[c * bins + r] += (count * overlap) / (b - a);
+      }
+    }
+    let max = 0;
+    for (let r = 0; r < bins; r++) max = Math.max(max, density[c * bins + r]);
+    if (max > 0) for (let r = 0; r < bins; r++) density[c * bins + r] /= max;
+  });
+  return { steps: picked.map((h) => h.step), lo, hi, bins, density };
 }
 
 /** The first rows of a table file (`{"columns": [...], "data": [[...], ...]}`), every cell as text. */

@@ -80,6 +80,8 @@ export interface ChartDrawnStats {
   readonly yTicks: readonly string[];
   /** The hover readout: `label: value` per line, after the step it is shown for. */
   readonly readout: readonly string[];
+  /** The marks drawn inside the plot, left to right: `rewind 150`, `fork 120`, `ckpt 200`. */
+  readonly marks: readonly string[];
 }
 
 /** One chart of the System section as the webview reports it. */
@@ -132,6 +134,21 @@ export interface MediaRow {
   readonly version: string;
   readonly steps: readonly number[];
   readonly entry: MediaEntryView | null;
+  /** A histogram key's distribution over steps (TensorBoard's and W&B's view), when the key is a histogram. */
+  readonly distribution?: HistogramDistribution;
+}
+
+/**
+ * Histograms over steps as a grid: `steps.length` columns (at most DISTRIBUTION_COLUMNS, sampled evenly
+ * over the logged steps) × `bins` rows of equal width from `lo` to `hi`; `density` is row-major by column,
+ * each column's share of its largest cell (0..1).
+ */
+export interface HistogramDistribution {
+  readonly steps: readonly number[];
+  readonly lo: number;
+  readonly hi: number;
+  readonly bins: number;
+  readonly density: readonly number[];
 }
 
 /** One media card as the webview reports it. */
@@ -152,6 +169,8 @@ export interface MediaCardStats {
     readonly bars: number;
     readonly tableRows: number;
     readonly files: number;
+    /** Columns (steps) of the histogram distribution drawn (0: none). */
+    readonly distribution: number;
   }[];
 }
 
@@ -343,7 +362,7 @@ const isSnapshot = shape({
   state: isChartViewState,
   charts: arrayOf(isText(), 100_000),
   drawn: arrayOf(
-    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000) }),
+    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000), marks: arrayOf(isText(1000), 10_000) }),
     100_000,
   ),
   legend: arrayOf(isText(), 10_000),

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cellText, mediaPath, readTable, TABLE_ROWS } from '../../src/panels/chartData';
+import type { MediaEntry } from '../../src/core/api';
+import { cellText, histogramDistribution, mediaPath, readTable, TABLE_ROWS } from '../../src/panels/chartData';
 import { shownVersions, stopIndex } from '../../media/chart/mediaSteps';
 import type { LineSpec } from '../../media/chart/lines';
 import { tempDir } from './helpers';
@@ -50,5 +51,19 @@ describe('chart panel media', () => {
     assert.equal(stopIndex([5, 9], 2), 0);
     assert.equal(stopIndex(stops, null), 3);
     assert.equal(stopIndex([], 4), 0);
+  });
+
+  it('draws histograms over steps as a grid: counts spread by overlap, each column scaled to its largest cell, sampled evenly', () => {
+    const entry = (step: number, bins: number[], counts: number[]): MediaEntry => ({ key: 'w', step, kind: 'histogram', time: step, items: [{ bins, counts }], version: 'v1', inherited: false });
+    const d = histogramDistribution([entry(0, [0, 1, 2], [10, 0]), entry(5, [1, 2, 4], [2, 6]), entry(9, [3, 3], [7])], 10, 4)!;
+    assert.deepEqual(d.steps, [0, 5, 9]);
+    assert.deepEqual([d.lo, d.hi, d.bins], [0, 4, 4]);
+    // Column 0: all in [0,1); column 1: 2 in [1,2), 6 over [2,4) = 3 + 3; column 2: a zero-width bin at 3.
+    assert.deepEqual(d.density, [1, 0, 0, 0, 0, 2 / 3, 1, 1, 0, 0, 0, 1]);
+    const many = Array.from({ length: 1000 }, (_, i) => entry(i * 2, [-1, 0, 1], [i, 1000 - i]));
+    const sampled = histogramDistribution(many, 240)!;
+    assert.equal(sampled.steps.length, 240);
+    assert.deepEqual([sampled.steps[0], sampled.steps[239]], [0, 1998], 'the first and last entries are kept');
+    assert.equal(histogramDistribution([{ key: 'w', step: 0, kind: 'histogram', time: 0, items: [{ caption: 'no bins' }], version: 'v1', inherited: false }]), undefined);
   });
 });

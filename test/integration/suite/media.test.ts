@@ -79,6 +79,8 @@ describe('chart panel media', () => {
     assert.equal(newest.step, 40);
     assert.deepEqual(newest.rows.map((r) => [r.entryStep, r.inherited, r.captions]), [[40, false, ['step 40 #0', 'step 40 #1']]]);
     assert.equal((await card('weights', 'the histogram', (c) => c.rows[0]?.bars === 4)).step, 40);
+    // Its distribution over the five logged steps is drawn above it.
+    await card('weights', 'the histogram distribution', (c) => c.rows[0]?.distribution === 5);
     const table = await card('preds', 'the table', (c) => c.rows[0]?.tableRows === 3);
     assert.equal(table.step, 40);
     // Cells and column names are text: the hostile cell made no element.
