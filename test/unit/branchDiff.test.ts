@@ -1,6 +1,7 @@
 // The branch diff (src/core/branchDiff.ts) on real logs: a fork and a rewind against their source at
 // the branch step, two forks of one run, two unrelated runs, and the refusals.
 import * as assert from 'node:assert/strict';
+import { main } from '../../src/cli';
 import { goalOf, sharedUntil } from '../../src/core/branchDiff';
 import { RunRewindError } from '../../src/core/errors';
 import { openEngine, tempDir, writer } from './helpers';
@@ -115,6 +116,36 @@ describe('branch diff', () => {
     assert.throws(() => engine.branchDiff(a.run), (e: unknown) => e instanceof RunRewindError && e.code === 'bad-argument' && /neither a fork nor a rewind/.test(e.message));
     assert.throws(() => engine.branchDiff(a.run, a.version), /Both sides/);
     assert.throws(() => engine.branchDiff('nope'), (e: unknown) => e instanceof RunRewindError && e.code === 'unknown-version');
+  });
+
+  it('prints a diff on the command line, as text and as JSON, and says what is wrong with bad usage', async () => {
+    const dir = tempDir();
+    const source = writer(dir, { name: 'cli source', config: { lr: 0.1 } });
+    for (let i = 0; i < 5; i++) source.log({ loss: 5 - i });
+    source.finish();
+    let out = '';
+    const cli = async (...argv: string[]): Promise<number> => {
+      out = '';
+      return main([...argv, '--dir', dir, '--no-cache'], (text) => {
+        out += text;
+      });
+    };
+    assert.equal(await cli('fork', source.run, '--step', '2', '--id', 'clifork', '--name', 'cli fork'), 0);
+    const engine = await openEngine(dir);
+    engine.ingest();
+    const next = writer(dir, { run: 'clifork', mode: 'resume', version: engine.getRun('clifork').liveVersion, lastStep: 2 });
+    next.config({ lr: 0.01 });
+    next.log({ loss: 0.5 });
+    next.finish();
+    assert.equal(await cli('diff', 'clifork'), 0);
+    assert.match(out, /^cli fork \(clifork, last step 3\) is forked from cli source \(\w+, last step 4\) up to step 2\.$/m);
+    assert.match(out, /^~\s+lr\s+0\.1\s+0\.01$/m);
+    assert.match(out, /^loss\s+min\s+3\s+1\s+0\.5\s+1\s+0\.5$/m);
+    assert.equal(await cli('diff', source.run, 'clifork', '--json'), 0);
+    engine.ingest();
+    assert.deepEqual(JSON.parse(out), JSON.parse(JSON.stringify(engine.branchDiff(source.run, 'clifork'))));
+    await assert.rejects(main(['diff', 'a', 'b', 'c', '--dir', dir], () => undefined), /diff takes one or two run ids, got 3/);
+    await assert.rejects(main(['diff', source.run, '--dir', dir, '--no-cache'], () => undefined), /neither a fork nor a rewind/);
   });
 
   it('knows a goal from define_metric summaries or from the name, else none', () => {
