@@ -119,6 +119,9 @@ export class Plots {
   private draw(): void {
     const state = this.state;
     if (!state?.open) return;
+    // An axis brushed from the keyboard is drawn again: it keeps the focus.
+    const active = document.activeElement;
+    const focused = active instanceof SVGElement && this.area.contains(active) ? active.closest('.pc-axis')?.getAttribute('data-column') : undefined;
     clear(this.area);
     this.tooltip.hidden = true;
     const width = Math.max(200, this.area.clientWidth || 800);
@@ -126,6 +129,7 @@ export class Plots {
     this.area.appendChild(chart);
     if (state.mode === 'parallel') this.drawParallel(chart, state, width);
     else this.drawScatter(chart, state, width);
+    if (focused) chart.querySelector<SVGElement>(`.pc-axis[data-column="${CSS.escape(focused)}"] .pc-hit`)?.focus();
   }
 
   private empty(chart: SVGSVGElement, width: number, text: string): void {
@@ -254,11 +258,38 @@ export class Plots {
       hit.addEventListener('pointerup', up);
       hit.addEventListener('pointercancel', up);
     });
+    // The keyboard: ↑/↓ move the brush (one is made in the middle first), Shift+↑/↓ widen or narrow it,
+    // Delete clears it. In the axis's own 0..1 space, turned into values as a drag is.
+    const windowOf = (b: PlotBrush | undefined): [number, number] | null => {
+      if (!b) return null;
+      const ts = (b.values ?? [b.lo, b.hi]).map((v) => (v === undefined ? null : scale.at(v))).filter((t): t is number => t !== null);
+      return ts.length > 0 ? [Math.min(...ts), Math.max(...ts)] : null;
+    };
+    const brushTo = (t1: number, t2: number): PlotBrush => {
+      const a = Math.max(0, Math.min(t1, t2));
+      const b = Math.min(1, Math.max(t1, t2));
+      return scale.numeric
+        ? { column: scale.column, lo: scale.invert(a), hi: scale.invert(b) }
+        : { column: scale.column, values: scale.categories.filter((c) => {
+            const t = scale.at(c);
+            return t !== null && t >= a - 1e-9 && t <= b + 1e-9;
+          }) };
+    };
     hit.addEventListener('keydown', (e) => {
-      if ((e.key === 'Delete' || e.key === 'Backspace' || e.key === 'Escape') && brush) {
+      const others = state.brushes.filter((b) => b.column !== scale.column);
+      if (e.key === 'Delete' || e.key === 'Backspace' || e.key === 'Escape') {
+        if (!brush) return;
         e.preventDefault();
-        this.change({ brushes: state.brushes.filter((b) => b.column !== scale.column) });
+        this.change({ brushes: others });
+        return;
       }
+      if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+      e.preventDefault();
+      const step = scale.numeric ? 0.1 : 1 / Math.max(1, scale.categories.length - 1);
+      const [t1, t2] = windowOf(brush) ?? [0.4, 0.6];
+      const up = e.key === 'ArrowUp';
+      const next = !brush ? [t1, t2] : e.shiftKey ? [t1, Math.max(t1, t2 + (up ? step : -step))] : up ? [Math.min(t1 + step, 1 - (t2 - t1)), Math.min(1, t2 + step)] : [Math.max(0, t1 - step), Math.max(t2 - t1, t2 - step)];
+      this.change({ brushes: [...others, brushTo(next[0], next[1])] });
     });
     chart.appendChild(g);
   }

@@ -247,6 +247,17 @@ describe('Runs table (UI)', function () {
     await hit.click();
     await frame.locator('.grid-row[data-key="sweep12"]').waitFor();
     assert.equal((await rowKeys()).length, 12);
+    // The keyboard: on a focused axis ↓ makes a brush over the middle fifth, then moves it down a tenth a
+    // press, to the bottom (batch size 32); Delete clears it.
+    const batch = frame.locator('.pc-axis[data-column="config.batch_size"] .pc-hit');
+    await batch.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    assert.match((await frame.locator('.pc-axis[data-column="config.batch_size"] .pc-hit').getAttribute('aria-valuetext')) ?? '', /^32 – 51\.2$/, 'the brush moved down onto 32');
+    assert.equal((await rowKeys()).length, 6, 'the six runs of batch size 32');
+    assert.equal(await frame.locator(':focus').getAttribute('class'), 'pc-hit', 'the axis keeps the focus');
+    await page.keyboard.press('Delete');
+    await frame.locator('.grid-row[data-key="sweep12"]').waitFor();
+    assert.equal((await rowKeys()).length, 12);
 
     // The scatter: the loss against lr, one point per run; hovering a point names its run.
     await frame.locator('select.plot-mode').selectOption('scatter');
