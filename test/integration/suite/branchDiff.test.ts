@@ -81,6 +81,20 @@ describe('branch diff', () => {
     assert.equal(editor.document.isDirty, false);
   });
 
+  it('Compare with Source on a run\'s first archived version compares it with the rewind that replaced it', async () => {
+    const api = await extensionApi();
+    const base = await listedRun(api, 'base01');
+    assert.ok(base, 'the fixture has base01, rewound twice');
+    const first = base.versions.find((v) => v.archived && v.parent === null)!;
+    const successor = base.versions.find((v) => v.parent === first.id)!;
+    await vscode.commands.executeCommand(CommandId.CompareWithSource, first.id);
+    const editor = await waitFor(diffEditor, 'a comparison document');
+    const address = parseDiffUri(editor.document.uri);
+    assert.deepEqual(address && [address.a, address.b], [first.id, successor.id]);
+    const text = await waitFor(() => editor.document.getText().includes('## ') && editor.document.getText(), 'the diff rendered');
+    assert.match(lineOf(text, '# Compare'), new RegExp(`is rewound from .*${first.id}, archived\\) at step ${successor.branchStep}\\.`));
+  });
+
   it('the runs table compares two selected rows, the upper one on the left', async () => {
     await vscode.commands.executeCommand(CommandId.OpenRunsTable);
     await act({ kind: 'setFilter', filter: `id = "${source}" or id = "${fork}"` });
