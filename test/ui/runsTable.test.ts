@@ -299,6 +299,31 @@ describe('Runs table (UI)', function () {
     assert.equal(await header.locator('.grid-group-count').textContent(), ' (2)');
     await frame.locator('select.group-by').selectOption('');
   });
+
+  it('opens Compare with Source from a rewound run\'s chart overview, as a read-only document', async () => {
+    const page = wb.page;
+    if (!(await treeItem(page, /^baseline$/).isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    const row = treeItem(page, /^baseline$/);
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Charts"]').click();
+    let chart: Frame | undefined;
+    for (let i = 0; i < 150 && !chart; i++) {
+      for (const frame of page.frames()) {
+        if (await frame.locator('.overview-cards button.compare-source').count().catch(() => 0)) chart = frame;
+      }
+      if (!chart) await page.waitForTimeout(200);
+    }
+    assert.ok(chart, 'a chart panel with the overview of a rewound run');
+    await chart.locator('.overview-cards button.compare-source').first().click();
+    await page.locator('.tab', { hasText: 'baseline vs source' }).waitFor({ timeout: 30_000 });
+    // The editor draws spaces as no-break spaces: \s matches both.
+    const text = page.locator('.editor-instance .view-lines', { hasText: /is\srewound\sfrom\sbaseline/ }).first();
+    await text.waitFor({ timeout: 30_000 });
+    assert.match((await text.textContent()) ?? '', /config\skeys?\sdiffer/);
+    assert.match((await text.textContent()) ?? '', /loss\s+min\s/);
+    await wb.screenshot('branch-diff-document');
+  });
 });
 
 /** A runs table frame showing summary.loss.last pinned (the old frame of a reloaded webview is left behind). */
