@@ -81,11 +81,11 @@ export class Plots {
     const state = this.state!;
     const s = this.strings;
     clear(this.controls);
-    const mode = this.select(s.plotMode ?? 'Plot', state.mode, [], () => undefined);
-    clear(mode);
-    mode.append(el('option', { text: s.parallel ?? 'Parallel coordinates', attrs: { value: 'parallel' } }), el('option', { text: s.scatter ?? 'Scatter', attrs: { value: 'scatter' } }));
+    const mode = el('select', { className: 'plot-select plot-mode', title: s.plotMode ?? 'Plot', attrs: { 'aria-label': s.plotMode ?? 'Plot' } }, [
+      el('option', { text: s.parallel ?? 'Parallel coordinates', attrs: { value: 'parallel' } }),
+      el('option', { text: s.scatter ?? 'Scatter', attrs: { value: 'scatter' } }),
+    ]);
     mode.value = state.mode;
-    mode.classList.add('plot-mode');
     mode.addEventListener('change', () => this.change({ mode: mode.value === 'scatter' ? 'scatter' : 'parallel' }));
     this.controls.appendChild(mode);
     const all = plotColumns(this.table);
