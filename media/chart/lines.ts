@@ -3,7 +3,7 @@
 import type { RunOverview, VersionInfo } from '../../src/shared/protocol';
 
 /** Distinct, colour-blind friendly hues (W&B-like), readable on light and dark backgrounds. */
-const PALETTE = [
+export const PALETTE = [
   '#3b82f6', '#f97316', '#10b981', '#e11d48', '#8b5cf6', '#eab308',
   '#06b6d4', '#ec4899', '#84cc16', '#a16207', '#6366f1', '#14b8a6',
 ];

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { MediaEntry, MediaFileItem, MediaKeyInfo, MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
-import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
+import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaChartHint, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
 function compact(a: Float64Array): Float64Array {
@@ -136,7 +136,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const FORMAT = /^[a-z0-9]{1,16}$/;
 const IMAGE_FORMATS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp']);
 /** Rows of a table a card shows; the card says how many the file has. */
-export const TABLE_ROWS = 100;
+export const TABLE_ROWS = 5000;
 const MAX_TABLE_BYTES = 16 * 1024 * 1024;
 const MAX_CELL = 500;
 
@@ -198,6 +198,8 @@ async function itemView(kind: string, item: MediaFileItem, logDir: string, toUri
     view.src = toUri(file);
   } else if (kind === 'table' && file && format === 'json') {
     view.table = await readTable(file);
+    const chart = chartHint(item.chart, view.table.columns);
+    if (chart) view.chart = chart;
   } else if (file) {
     view.file = true;
   }
@@ -256,6 +258,32 @@ export function histogramDistribution(entries: readonly MediaEntry[], columns = 
     if (max > 0) for (let r = 0; r < bins; r++) density[c * bins + r] /= max;
   });
   return { steps: picked.map((h) => h.step), lo, hi, bins, density };
+}
+
+/**
+ * A table's chart hint (what wandb.plot.* made) as the card draws it, when its columns are the table's:
+ * line, scatter and bar name x and y; histogram names x; a custom spec (plot_table) is drawn as a line
+ * of its `x` and `y` fields, else of its first two.
+ */
+export function chartHint(hint: unknown, columns: readonly string[]): MediaChartHint | undefined {
+  if (typeof hint !== 'object' || hint === null) return undefined;
+  const h = hint as Record<string, unknown>;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && columns.includes(v) ? v : undefined);
+  const title = typeof h.title === 'string' ? h.title.slice(0, 500) : undefined;
+  let type = h.type;
+  let x = text(h.x);
+  let y = text(h.y);
+  if (type === 'custom' && typeof h.fields === 'object' && h.fields !== null) {
+    const fields = h.fields as Record<string, unknown>;
+    const named = Object.values(fields).filter((v): v is string => text(v) !== undefined);
+    x = text(fields.x) ?? named[0];
+    y = text(fields.y) ?? named.find((v) => v !== x);
+    type = 'line';
+  }
+  if (type === 'histogram') return x ? { type, x, ...(title ? { title } : {}) } : undefined;
+  if ((type !== 'line' && type !== 'scatter' && type !== 'bar') || !x || !y) return undefined;
+  const stroke = text(h.stroke);
+  return { type, x, y, ...(stroke ? { stroke } : {}), ...(title ? { title } : {}) };
 }
 
 /** The first rows of a table file (`{"columns": [...], "data": [[...], ...]}`), every cell as text. */

@@ -105,8 +105,20 @@ export interface MediaItemView {
   readonly counts?: readonly number[];
   /** Tables: the first rows of the file, every cell as text. */
   readonly table?: MediaTableView;
+  /** Tables made by `wandb.plot.*`: the chart to draw from the table's columns. */
+  readonly chart?: MediaChartHint;
   /** The item has a file the host can open with VS Code (audio, video, html, kinds this version does not draw). */
   readonly file: boolean;
+}
+
+/** A table's chart hint as the webview draws it: `x` and `y` name columns (`y` absent for a histogram). */
+export interface MediaChartHint {
+  readonly type: 'line' | 'scatter' | 'bar' | 'histogram';
+  readonly x: string;
+  readonly y?: string;
+  /** Lines split by this column's value (wandb.plot.line's stroke, line_series' keys). */
+  readonly stroke?: string;
+  readonly title?: string;
 }
 
 export interface MediaTableView {
@@ -168,6 +180,8 @@ export interface MediaCardStats {
     readonly images: number;
     readonly bars: number;
     readonly tableRows: number;
+    /** Points (or bars) the table's chart drew (0: no chart). */
+    readonly chartPoints: number;
     readonly files: number;
     /** Columns (steps) of the histogram distribution drawn (0: none). */
     readonly distribution: number;
