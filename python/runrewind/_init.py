@@ -123,13 +123,13 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         lock_id = generated_id = ENV.run_id()
     what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
             else "resuming it" if mode_resume is not None else "starting it")
-    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive):
+    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive, clock=ENV.now) as held:
         # Only the run this init acts on is read whole; of the others, their start records.
         focus = lock_id if resume_from is not None else (parse_spec(fork_from, "fork_from")[0] if fork_from is not None
                                                           else id)
         state = _logs.read_state(root, focus)
-        import time as _time
-        now = _time.time()
+        # Liveness is judged by files' modification times: now by the file system's clock.
+        now = ENV.now() + held.skew
 
         source = None
         inherited = {}

@@ -38,7 +38,7 @@ _ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"
 
 
 class Writer(object):
-    __slots__ = ("path", "pid", "host", "heartbeat", "last_time", "finished", "exit_code")
+    __slots__ = ("path", "pid", "host", "heartbeat", "last_time", "finished", "exit_code", "mtime")
 
     def __init__(self, path, start):
         self.path = path
@@ -51,6 +51,9 @@ class Writer(object):
         self.last_time = _num(start.get("time"))
         self.finished = False
         self.exit_code = None
+        # When the file last grew, by the file system's clock (None when unknown): what tells a writer
+        # on another host alive, whatever its own clock says.
+        self.mtime = None
 
     def seen(self, t):
         # The newest record time, as the store keeps it (a record with an older time changes nothing).
@@ -86,7 +89,8 @@ class Version(object):
     def is_running(self, now, host, pid_alive, process_start=None):
         """The store's rule (src/core/store.ts ``stateOf``): on the writer's own host its process decides
         (a stopped or busy writer is still running, unless its pid was reused by a younger process);
-        from another host, a writer silent for four heartbeats has crashed."""
+        from another host, a writer whose file has not grown for four heartbeats has crashed — by the
+        file's modification time, so ``now`` must be the file system's clock (see ``_lock.RunLock.skew``)."""
         w = self.writer
         if w is None or w.finished or w.last_time is None:
             return False
@@ -95,7 +99,8 @@ class Version(object):
                 return False
             started = process_start(w.pid) if process_start is not None else None
             return started is None or started <= w.last_time + PID_REUSE_SLACK
-        return now - w.last_time <= HEARTBEAT_GRACE * w.heartbeat
+        last = w.mtime if w.mtime is not None else w.last_time
+        return now - last <= HEARTBEAT_GRACE * w.heartbeat
 
 
 class Run(object):
@@ -228,8 +233,14 @@ def _list_files(root):
     return files
 
 
+class _Lines(list):
+    """A file's complete lines, with its modification time when it was read."""
+    __slots__ = ("mtime",)
+
+
 def _read_lines(path):
-    """The complete lines of a regular file, or None. Never blocks on a FIFO, never reads a device."""
+    """The complete lines of a regular file (a ``_Lines``), or None. Never blocks on a FIFO, never reads
+    a device."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -252,9 +263,9 @@ def _read_lines(path):
         os.close(fd)
     data = b"".join(chunks)
     end = data.rfind(b"\n")
-    if end < 0:
-        return []
-    return data[:end].decode("utf-8", "replace").split("\n")
+    lines = _Lines(data[:end].decode("utf-8", "replace").split("\n") if end >= 0 else ())
+    lines.mtime = st.st_mtime
+    return lines
 
 
 def read_state(root, focus=_ALL):
@@ -400,6 +411,7 @@ def _apply_file(state, path, lines, is_ops):
             if version is None or version is _WAIT:
                 return version
             writer = Writer(path, rec)
+            writer.mtime = getattr(lines, "mtime", None)
             version.writer = writer
             continue
         if version.id not in state.versions:

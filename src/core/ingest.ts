@@ -217,6 +217,19 @@ export class LogIngester {
 
   /** Reads a file's complete new lines within `budget` bytes; false when the budget stopped it. */
   private readFile(state: FileState, budget: number): boolean {
+    let mtime: number | undefined;
+    try {
+      return this.readOpen(state, budget, (m) => (mtime = m));
+    } finally {
+      // When a writer's file last grew, by the file system's clock: how a writer on another host is
+      // judged alive (its own clock may be off). A refused or waiting file tells nothing about one.
+      if (mtime !== undefined && state.origin === 'writer' && state.version !== null && (state.status === 'active' || state.status === 'done')) {
+        this.store.modified(state.version, mtime);
+      }
+    }
+  }
+
+  private readOpen(state: FileState, budget: number, modified: (mtime: number) => void): boolean {
     let fd: number;
     try {
       // O_NONBLOCK: a FIFO planted in the log directory must not hang the reader in open().
@@ -226,6 +239,7 @@ export class LogIngester {
     }
     try {
       const stat = fs.fstatSync(fd);
+      modified(stat.mtimeMs / 1000);
       if (!stat.isFile()) {
         this.report(state, state.line + 1, 'error', 'it is not a regular file (a pipe, a device or a folder); it is not read');
         this.setStatus(state, 'rejected');
