@@ -411,7 +411,6 @@ def _apply_file(state, path, lines, is_ops):
             if version is None or version is _WAIT:
                 return version
             writer = Writer(path, rec)
-            writer.mtime = getattr(lines, "mtime", None)
             version.writer = writer
             continue
         if version.id not in state.versions:
@@ -446,7 +445,31 @@ def _apply_file(state, path, lines, is_ops):
         elif kind != "alive":
             continue  # an op record in a writer file is skipped
         writer.seen(_num(rec.get("time")))
+    _note_modified(writer, lines)
     return None
+
+
+_TIME_RE = re.compile(r'"time": ?(-?[0-9][0-9.eE+-]*)')
+
+
+def _note_modified(writer, lines):
+    """Sets ``writer.mtime``: when its last sign of life was written, by the file system's clock — the
+    file's modification time (when its last record was written) less how much later than the sign of
+    life that record came, both by the writer's clock (src/core/ingest.ts does the same)."""
+    mtime = getattr(lines, "mtime", None)
+    if writer is None or mtime is None or writer.last_time is None:
+        return
+    last = None
+    for line in reversed(lines):
+        if line.strip():
+            m = _TIME_RE.search(line[:200])
+            if m:
+                try:
+                    last = float(m.group(1))
+                except ValueError:
+                    pass
+            break
+    writer.mtime = mtime - max(0.0, last - writer.last_time) if last is not None else mtime
 
 
 def _artifact(version, line):

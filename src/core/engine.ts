@@ -96,7 +96,7 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
-    this.ingester = new LogIngester(db, this.store, options.logDir);
+    this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
     this.importer = this.newImportStage();
   }
 
@@ -414,6 +414,9 @@ export class Engine implements SyncStoreApi {
   /** The per-run critical section of docs/PROTOCOL.md: read, check and write while no one else can. */
   private locked<T>(runId: string, what: string, work: () => T): T {
     validateRunId(runId);
+    // The check reads the run's folder whole, not only what change markers named: a writer that leaves
+    // none (an older client) must not be missed by the check that it is not running.
+    this.ingester.lookAt(runId);
     return withRunLock(this.options.logDir, runId, what, work, { host: this.liveness.host, pidAlive: this.liveness.pidAlive });
   }
 
@@ -457,7 +460,7 @@ export class Engine implements SyncStoreApi {
     this.queries = new RunQueries(this.store);
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
-    this.ingester = new LogIngester(db, this.store, this.options.logDir);
+    this.ingester = new LogIngester(db, this.store, this.options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
     this.importer = this.newImportStage();
     this.lastStates.clear();
     this.startupNote = undefined;

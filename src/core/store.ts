@@ -46,8 +46,9 @@ export interface VersionRow {
   heartbeat: number | null;
   lastSeen: number | null;
   /**
-   * When the version's writer file last grew, by the file system's clock (its modification time, unix
-   * seconds): how a writer on another host is judged, whatever its own clock says. Null until read.
+   * When the version's writer last gave a sign of life, by the file system's clock (from its file's
+   * modification time, unix seconds): how a writer on another host is judged, whatever its own clock
+   * says. Null until its file is read.
    */
   lastModified: number | null;
   /** max(own last step, branch step): the version's step counter. */
@@ -256,8 +257,9 @@ export class RunStore {
   }
 
   /**
-   * The reader looked at a writer file of the version: `mtime` is its modification time (unix seconds,
-   * the file system's clock). Only liveness reads it, so it changes no run (no repaint for a heartbeat).
+   * The reader looked at a writer file of the version: `mtime` is when its writer last gave a sign of
+   * life, by the file system's clock (unix seconds). Only liveness reads it, so it changes no run (no
+   * repaint for a heartbeat).
    */
   modified(versionId: string, mtime: number): void {
     const v = this.versionRows.get(versionId);

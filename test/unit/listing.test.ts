@@ -1,0 +1,103 @@
+// How the store polls a big shared log directory (issue 17): after the first listing, a pass looks at
+// the folders that changed (a new run folder, the folder a writer's change marker names, a few of a
+// sweep), not at every run folder; files are still found whoever wrote them. Counted through logFs, the
+// one module the reader's file system calls go through.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { logFs } from '../../src/core/logFs';
+import { linearRun, openEngine, tempDir, writer } from './helpers';
+
+const RUNS = 200;
+
+/** Counts the reader's file system calls while `work` runs. */
+function countOps<T>(work: () => T): { result: T; ops: number; byCall: Record<string, number> } {
+  const saved = { ...logFs };
+  const byCall: Record<string, number> = {};
+  let ops = 0;
+  for (const key of Object.keys(saved) as Array<keyof typeof logFs>) {
+    const real = saved[key] as (...args: unknown[]) => unknown;
+    (logFs as Record<string, unknown>)[key] = (...args: unknown[]): unknown => {
+      ops++;
+      byCall[key] = (byCall[key] ?? 0) + 1;
+      return real(...args);
+    };
+  }
+  try {
+    return { result: work(), ops, byCall };
+  } finally {
+    Object.assign(logFs, saved);
+  }
+}
+
+/** Dates every folder of the log directory a minute back, past the reader's window for coarse timestamps. */
+function ageFolders(dir: string): void {
+  const old = Date.now() / 1000 - 60;
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+    fs.utimesSync(d, old, old);
+  };
+  walk(dir);
+}
+
+describe('polling a big log directory', () => {
+  it('costs a pass what changed, not a look at every run folder, and still finds every new file', async () => {
+    const dir = tempDir('rr-listing-');
+    const versions: string[] = [];
+    for (let i = 0; i < RUNS; i++) versions.push(linearRun(dir, 3, { run: `r${i}` }).version);
+    const live = writer(dir, { run: 'running' });
+    live.log({ metric: 1 });
+    ageFolders(dir);
+    const engine = await openEngine(dir);
+    const first = countOps(() => engine.ingest());
+    assert.equal(first.result.changedRuns.length, RUNS + 1);
+    assert.ok(first.ops >= 2 * RUNS, `the first listing looks at every run folder (${first.ops} calls)`);
+
+    // Nothing changed: folder stats of ops/, runs/ and changes/, a sweep of 32 run folders, and the one
+    // unfinished file opened, looked at and closed. Before, every run folder was looked at: 2 + 201 + 3.
+    const idle = countOps(() => engine.ingest());
+    assert.deepEqual(idle.result.changedRuns, []);
+    assert.ok(idle.ops <= 3 + 32 + 3, `an idle pass made ${idle.ops} calls: ${JSON.stringify(idle.byCall)}`);
+
+    // A row appended to the running run: found by its offset, with no more folder looks.
+    live.log({ metric: 2 });
+    const append = countOps(() => engine.ingest());
+    assert.deepEqual(append.result.changedRuns, ['running']);
+    assert.ok(append.ops <= 3 + 32 + 4, `an append cost ${append.ops} calls: ${JSON.stringify(append.byCall)}`);
+
+    // A writer resumes a finished run in its existing folder and leaves its change marker: the next pass
+    // reads it (the folder's stat and listing, the file), whichever folder the sweep is at.
+    const resumed = writer(dir, { run: 'r150', version: versions[150], mode: 'resume', lastStep: 2 });
+    resumed.log({ metric: 3 });
+    resumed.finish();
+    assert.ok(fs.readdirSync(path.join(dir, 'changes')).some((m) => m.endsWith('.r150')), 'the writer left a change marker');
+    const marked = countOps(() => engine.ingest());
+    assert.deepEqual(marked.result.changedRuns, ['r150']);
+    assert.equal(engine.getRun('r150').lastStep, 3);
+    assert.ok(marked.ops <= 3 + 1 + 2 + 32 + 4 + 3, `a marked file cost ${marked.ops} calls: ${JSON.stringify(marked.byCall)}`);
+
+    // A writer that leaves no marker (an older client, a file written by hand): found by the sweep within
+    // a round of it over the run folders.
+    const unmarked = writer(dir, { run: 'r20', version: versions[20], mode: 'resume', lastStep: 2 });
+    unmarked.log({ metric: 3 });
+    unmarked.finish();
+    for (const m of fs.readdirSync(path.join(dir, 'changes'))) if (m.endsWith('.r20')) fs.rmSync(path.join(dir, 'changes', m));
+    let passes = 0;
+    while (engine.getRun('r20').lastStep !== 3) {
+      engine.ingest();
+      passes++;
+      assert.ok(passes <= Math.ceil((RUNS + 1) / 32) + 1, 'the sweep finds it within one round');
+    }
+
+    // A new run folder is seen from the runs folder's listing.
+    linearRun(dir, 2, { run: 'fresh' });
+    assert.ok(engine.ingest().changedRuns.includes('fresh'));
+
+    // And the store is the same as a rebuild's.
+    const rebuilt = await openEngine(dir);
+    rebuilt.ingest();
+    const view = (e: typeof engine): string[] => e.listRuns().map((r) => `${r.id}:${r.lastStep}:${r.state}`).sort();
+    assert.deepEqual(view(engine), view(rebuilt));
+    live.finish();
+  });
+});
