@@ -18,6 +18,9 @@ import stat as _stat
 from . import _ids
 
 HEARTBEAT_GRACE = 4
+# How far a writer's clock may be behind the file system's (src/core/protocol.ts MAX_CLOCK_SKEW_SECONDS):
+# older signs of life than that are a copy of old logs, whatever the copy's file times say.
+MAX_CLOCK_SKEW = 24 * 3600.0
 DEFAULT_HEARTBEAT = 10.0
 PID_REUSE_SLACK = 2.0
 MAX_SAFE_INTEGER = 2 ** 53 - 1
@@ -99,8 +102,11 @@ class Version(object):
                 return False
             started = process_start(w.pid) if process_start is not None else None
             return started is None or started <= w.last_time + PID_REUSE_SLACK
+        window = HEARTBEAT_GRACE * w.heartbeat
+        if now - w.last_time > window + MAX_CLOCK_SKEW:
+            return False
         last = w.mtime if w.mtime is not None else w.last_time
-        return now - last <= HEARTBEAT_GRACE * w.heartbeat
+        return now - last <= window
 
 
 class Run(object):

@@ -37,6 +37,12 @@ export function markedRun(name: string): string | undefined {
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 /** A writer that stays silent this many heartbeats is taken for dead. */
 export const HEARTBEAT_GRACE = 4;
+/**
+ * How far a writer's clock may be behind the file system's. A writer on another host whose newest sign of
+ * life is older than this (plus its heartbeats) by its own record times is crashed whatever its file's
+ * time says: a copy of old logs (a checkout, `cp`) dates its files now, and must not look running.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 24 * 3600;
 /** A process on the writer's host that started this long after the writer's newest record is not it. */
 export const PID_REUSE_SLACK_SECONDS = 2;
 

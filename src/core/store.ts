@@ -5,7 +5,7 @@
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, VersionKind } from './api';
 import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
-import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
+import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, MAX_CLOCK_SKEW_SECONDS, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
 import type { Db } from './sqlite';
 import { isPlainObject, mergeConfig } from './values';
@@ -459,7 +459,10 @@ export class RunStore {
     // From another host: when its file last grew, by the file system's clock (the writer's clock may be
     // hours ahead or behind), against now by the same clock (Liveness.now corrects this host's skew).
     const heartbeat = v.heartbeat ?? DEFAULT_HEARTBEAT_SECONDS;
-    return this.liveness.now() - (v.lastModified ?? v.lastSeen) > HEARTBEAT_GRACE * heartbeat ? 'crashed' : 'running';
+    const now = this.liveness.now();
+    const window = HEARTBEAT_GRACE * heartbeat;
+    if (now - v.lastSeen > window + MAX_CLOCK_SKEW_SECONDS) return 'crashed';
+    return now - (v.lastModified ?? v.lastSeen) > window ? 'crashed' : 'running';
   }
 
   // -------------------------------------------------------------------------------------------

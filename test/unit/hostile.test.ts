@@ -233,6 +233,19 @@ describe('races and hostile logs', () => {
       engine.close();
     }
     assert.deepEqual(verdicts, ['running', 'crashed'], 'file modified at 1100: running until 1140, whatever its records say');
+    // A copy of logs written two days ago (a checkout, cp) is dated now: still crashed in both readers.
+    const now = Date.now() / 1000;
+    const copy = tempDir();
+    writeLines(path.join(copy, 'runs', 'old', '0000000000001-aaaaaaaa.jsonl'), [
+      start('old', 'vold00000001', 'new', { time: now - 2 * 86400, host: 'gpu-node', pid: 4242, heartbeat: 10 }),
+      { type: 'row', time: now - 2 * 86400 + 1, step: 0, data: { m: 0 } },
+    ]);
+    const engine = await Engine.open({ logDir: copy, liveness: { host: 'login-node' } });
+    engine.ingest();
+    assert.equal(engine.getRun('old').state, 'crashed');
+    engine.close();
+    const py = execFileSync('python3', ['-c', 'import sys, time; from runrewind import _logs; s = _logs.read_state(sys.argv[1]); print(s.live_version("old").is_running(time.time(), "login-node", _logs.pid_alive))', copy], { env: { ...process.env, PYTHONPATH: PYTHON_DIR }, encoding: 'utf8' }).trim();
+    assert.equal(py, 'False');
   });
 
   it('does not trust a planted snapshot, even with a valid checksum of its own', async () => {
