@@ -36,6 +36,9 @@ interface FileState extends RecordSource {
   /** The pass that first listed it (0: listed before this process loaded the store). */
   readonly seenPass: number;
   diagnostics?: number;
+  /** When it was last opened (Date.now()) and its modification time then (ms, the file system's clock). */
+  checkedAt?: number;
+  mtimeMs?: number;
   /** The time of the last record read (the writer's clock), and the newest of those that are signs of life. */
   lastTime?: number;
   lifeTime?: number;
@@ -60,6 +63,14 @@ const MAX_DIAGNOSTICS_PER_FILE = 100;
 const SWEEP_PER_PASS = 32;
 /** A pass this long after the previous one lists every run folder (markers may have been cleaned meanwhile). */
 const FULL_LISTING_AFTER_MS = 10 * 60_000;
+/**
+ * An unfinished file that has not grown for this long (by its modification time) is a crashed writer's,
+ * or a stopped one's: it is opened about every QUIET_CHECK_MS instead of on every pass, so a directory
+ * of many crashed runs does not cost three calls per crashed run per poll. A running writer writes at
+ * least an `alive` record every heartbeat (10 s by default), so it is never quiet.
+ */
+const QUIET_AFTER_MS = 60_000;
+const QUIET_CHECK_MS = 30_000;
 /** A folder modified this recently is read again even when its time did not change (coarse timestamps). */
 const COARSE_MTIME_MS = 2000;
 const READ_BLOCK = 8 * 1024 * 1024;
@@ -78,6 +89,11 @@ export class LogIngester {
   private sweepAt = 0;
   private listedAt = Number.NEGATIVE_INFINITY;
   private sorted: string[] | undefined;
+  /**
+   * Every pass looks at every run folder and opens every unfinished file, as the reader did before change
+   * markers and quiet files: the baseline bench/sharedDir.ts measures in the same run. Never set otherwise.
+   */
+  lookEverywhere = false;
   /** Per run, the latest file (in apply order) that applied a record to it, and the pass that did. */
   private readonly latest = new Map<string, { readonly path: string; readonly pass: number }>();
   private passNo = 0;
@@ -143,7 +159,7 @@ export class LogIngester {
     const ops = this.logFilesIn(path.join(this.logDir, OPS_DIR), false);
     const runsDir = path.join(this.logDir, RUNS_DIR);
     const runDirs = this.logFilesIn(runsDir, true);
-    const full = Date.now() - this.listedAt > FULL_LISTING_AFTER_MS;
+    const full = this.lookEverywhere || Date.now() - this.listedAt > FULL_LISTING_AFTER_MS;
     const look = new Set<string>();
     if (full) {
       for (const dir of runDirs) look.add(dir);
@@ -177,10 +193,17 @@ export class LogIngester {
 
   private lastOps: string[] | undefined;
   private readonly lookNext = new Set<string>();
+  /** Runs whose files the next pass opens even when they are quiet. */
+  private readonly readNext = new Set<string>();
 
-  /** Makes the next pass look at a run's folder (before a rewind or fork checks the run against it). */
+  /**
+   * Makes the next pass look at a run's folder and open each of its unfinished files (before a rewind
+   * or fork checks the run against them: a writer that leaves no change marker, or came back after a
+   * quiet spell, must not be missed).
+   */
   lookAt(runId: string): void {
     this.lookNext.add(path.join(this.logDir, RUNS_DIR, runId));
+    this.readNext.add(runId);
   }
 
   /** Run ids named by change markers not followed yet (none when the folder did not change). */
@@ -254,6 +277,7 @@ export class LogIngester {
         }
         const state = this.stateOf(file);
         if (state.status === 'rejected' || state.status === 'done') continue;
+        if (state.status === 'active' && !(state.run !== null && this.readNext.has(state.run)) && this.quiet(state)) continue;
         if (!this.readFile(state, maxBytes - result.bytes)) result.more = true;
         if (state.status === 'pending') pending.push(state);
       }
@@ -269,6 +293,7 @@ export class LogIngester {
         }
       }
       for (const id of this.store.takeChangedRuns()) result.changedRuns.add(id);
+      this.readNext.clear();
       return result;
     } finally {
       this.pass = undefined;
@@ -298,6 +323,17 @@ export class LogIngester {
       }
     }
     return total;
+  }
+
+  /**
+   * Whether an active file can be left unopened this pass: it has not grown for QUIET_AFTER_MS and was
+   * opened less than its check interval ago (spread between 0.5 and 1.5 times QUIET_CHECK_MS by its
+   * name, so a directory of crashed runs costs a few of them a pass, not all of them every interval).
+   */
+  private quiet(state: FileState): boolean {
+    if (this.lookEverywhere || state.checkedAt === undefined || state.mtimeMs === undefined) return false;
+    if (this.fsNow() * 1000 - state.mtimeMs < QUIET_AFTER_MS) return false;
+    return Date.now() - state.checkedAt < QUIET_CHECK_MS * (0.5 + spread(state.file));
   }
 
   /** Diagnostics for files that wait for another file. */
@@ -341,6 +377,8 @@ export class LogIngester {
     try {
       const stat = logFs.fstat(fd);
       modified(stat.mtimeMs / 1000);
+      state.checkedAt = Date.now();
+      state.mtimeMs = stat.mtimeMs;
       if (!stat.isFile()) {
         this.report(state, state.line + 1, 'error', 'it is not a regular file (a pipe, a device or a folder); it is not read');
         this.setStatus(state, 'rejected');
@@ -509,6 +547,13 @@ export class LateFileError extends Error {
   constructor(readonly file: string, readonly after: string) {
     super(`${file} sorts before ${after}, which was applied first`);
   }
+}
+
+/** A number in [0, 1) from a file's name (FNV-1a), to spread checks of quiet files over time. */
+function spread(file: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -47,23 +47,44 @@ describe('polling a big log directory', () => {
     for (let i = 0; i < RUNS; i++) versions.push(linearRun(dir, 3, { run: `r${i}` }).version);
     const live = writer(dir, { run: 'running' });
     live.log({ metric: 1 });
+    // Three writers that died an hour ago (no finish): their files are quiet.
+    const crashed = ['c0', 'c1', 'c2'].map((run) => {
+      const w = writer(dir, { run });
+      for (let i = 0; i < 3; i++) w.log({ metric: i });
+      const hourAgo = Date.now() / 1000 - 3600;
+      fs.utimesSync(w.file, hourAgo, hourAgo);
+      return w;
+    });
     ageFolders(dir);
-    const engine = await openEngine(dir);
+    // A viewer on another host than the writers': it judges them by their files' times.
+    const engine = await openEngine(dir, { liveness: { host: 'viewer' } });
+    assert.equal(engine.listRuns().length, 0);
     const first = countOps(() => engine.ingest());
-    assert.equal(first.result.changedRuns.length, RUNS + 1);
+    assert.equal(first.result.changedRuns.length, RUNS + 4);
     assert.ok(first.ops >= 2 * RUNS, `the first listing looks at every run folder (${first.ops} calls)`);
 
     // Nothing changed: folder stats of ops/, runs/ and changes/, a sweep of 32 run folders, and the one
-    // unfinished file opened, looked at and closed. Before, every run folder was looked at: 2 + 201 + 3.
+    // running file opened, looked at and closed; the quiet files of the crashed runs are left for a while.
+    // Before, every run folder was looked at and every unfinished file opened: 2 + 204 + 4 × 3.
     const idle = countOps(() => engine.ingest());
     assert.deepEqual(idle.result.changedRuns, []);
+    assert.equal(idle.byCall.open, 1, 'only the running file is opened');
     assert.ok(idle.ops <= 3 + 32 + 3, `an idle pass made ${idle.ops} calls: ${JSON.stringify(idle.byCall)}`);
+
+    // A crashed writer that comes back (a stopped process, a node back from a partition): its quiet file
+    // is not opened on every pass, but a rewind of its run reads it first, and is refused.
+    assert.equal(engine.getRun('c0').state, 'crashed');
+    crashed[0].log({ metric: 3 });
+    assert.deepEqual(engine.ingest().changedRuns, [], 'a quiet file is not opened on every pass');
+    assert.throws(() => engine.rewind('c0', 1), /still running/, 'the rewind saw the writer write again');
+    assert.equal(engine.getRun('c0').lastStep, 3);
 
     // A row appended to the running run: found by its offset, with no more folder looks.
     live.log({ metric: 2 });
     const append = countOps(() => engine.ingest());
     assert.deepEqual(append.result.changedRuns, ['running']);
-    assert.ok(append.ops <= 3 + 32 + 4, `an append cost ${append.ops} calls: ${JSON.stringify(append.byCall)}`);
+    // (c0's file, written a moment ago, is opened on every pass again until it has been quiet a while.)
+    assert.ok(append.ops <= 3 + 32 + 4 + 3, `an append cost ${append.ops} calls: ${JSON.stringify(append.byCall)}`);
 
     // A writer resumes a finished run in its existing folder and leaves its change marker: the next pass
     // reads it (the folder's stat and listing, the file), whichever folder the sweep is at.
@@ -74,7 +95,7 @@ describe('polling a big log directory', () => {
     const marked = countOps(() => engine.ingest());
     assert.deepEqual(marked.result.changedRuns, ['r150']);
     assert.equal(engine.getRun('r150').lastStep, 3);
-    assert.ok(marked.ops <= 3 + 1 + 2 + 32 + 4 + 3, `a marked file cost ${marked.ops} calls: ${JSON.stringify(marked.byCall)}`);
+    assert.ok(marked.ops <= 3 + 1 + 2 + 32 + 4 + 3 + 3, `a marked file cost ${marked.ops} calls: ${JSON.stringify(marked.byCall)}`);
 
     // A writer that leaves no marker (an older client, a file written by hand): found by the sweep within
     // a round of it over the run folders.
@@ -94,7 +115,7 @@ describe('polling a big log directory', () => {
     assert.ok(engine.ingest().changedRuns.includes('fresh'));
 
     // And the store is the same as a rebuild's.
-    const rebuilt = await openEngine(dir);
+    const rebuilt = await openEngine(dir, { liveness: { host: 'viewer' } });
     rebuilt.ingest();
     const view = (e: typeof engine): string[] => e.listRuns().map((r) => `${r.id}:${r.lastStep}:${r.state}`).sort();
     assert.deepEqual(view(engine), view(rebuilt));
