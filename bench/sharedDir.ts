@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/core/engine';
 import type { LogIngester } from '../src/core/ingest';
 import { logFs } from '../src/core/logFs';
+import { makeStamp } from '../src/core/protocol';
 import { defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
 
@@ -78,7 +79,8 @@ function generate(dir: string): { running: LogWriter[]; finished: LogWriter[] } 
   const running: LogWriter[] = [];
   const finished: LogWriter[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const w = new LogWriter({ dir, run: `run${String(r).padStart(5, '0')}`, heartbeat: 0, buffered: true, project: `p${r % 10}`, clock: () => 1_700_000_000 + r });
+    // Started over the last day (their stamps and change markers say so), one every few seconds.
+    const w = new LogWriter({ dir, run: `run${String(r).padStart(5, '0')}`, heartbeat: 0, buffered: true, project: `p${r % 10}`, clock: () => 1_700_000_000 + r, stamp: makeStamp(Date.now() - 86_400_000 + r * 8000) });
     for (let i = 0; i < 3; i++) w.log({ loss: 1 / (1 + i), acc: i / 3 }, i);
     if (r < RUNNING) {
       w.flush();
@@ -110,7 +112,8 @@ async function main(): Promise<void> {
       w.log({ loss: 0.1 }, 3);
       w.flush();
     }
-    const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath() });
+    const snapshotPath = path.join(dir, '.cache', 'bench.rrsnap');
+    const engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath(), snapshotPath });
     const ingester = (engine as unknown as { ingester: LogIngester }).ingester;
 
     const first = measure(SLOW_FIRST, () => engine.ingest());
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
     line('poll after one running run appends a row', appended, appendedBefore);
     if (appended.ops > 0 && (appended.result as { changedRuns: string[] }).changedRuns[0] !== running[0].run) process.stdout.write('  (the append was not seen!)\n');
 
-    const resumedWriter = new LogWriter({ dir, run: finished[500].run, version: finished[500].version, mode: 'resume', lastStep: 2, heartbeat: 0 });
+    const resumedWriter = new LogWriter({ dir, run: finished[Math.floor(finished.length / 2)].run, version: finished[Math.floor(finished.length / 2)].version, mode: 'resume', lastStep: 2, heartbeat: 0 });
     resumedWriter.log({ loss: 0.01 });
     resumedWriter.finish();
     line('poll after a finished run is resumed in its folder (a change marker)', measure(true, () => engine.ingest()));
@@ -141,8 +144,17 @@ async function main(): Promise<void> {
     fresh.log({ loss: 1 });
     line('poll after a new run starts', measure(true, () => engine.ingest()));
     fresh.finish();
-    for (const w of running) w.finish();
+    // Closed and opened again from its snapshot (a window reloaded), after another run was resumed.
+    engine.ingest();
+    engine.save();
     engine.close();
+    const later = new LogWriter({ dir, run: finished[Math.floor(finished.length / 3)].run, version: finished[Math.floor(finished.length / 3)].version, mode: 'resume', lastStep: 2, heartbeat: 0 });
+    later.log({ loss: 0.01 });
+    later.finish();
+    const reopened = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath(), snapshotPath });
+    line('first poll after opening the store from its snapshot', measure(true, () => reopened.ingest()));
+    for (const w of running) w.finish();
+    reopened.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

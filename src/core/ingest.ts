@@ -61,8 +61,11 @@ const MAX_DIAGNOSTICS_PER_FILE = 100;
  * files of writers that leave no change marker (older clients, hand-written files).
  */
 const SWEEP_PER_PASS = 32;
-/** A pass this long after the previous one lists every run folder (markers may have been cleaned meanwhile). */
-const FULL_LISTING_AFTER_MS = 10 * 60_000;
+/**
+ * A store opened from its snapshot follows the change markers made up to this long before the newest file
+ * it had read (writers on two hosts can make markers out of stamp order), not every run folder.
+ */
+const MARKER_CATCH_UP_MS = 10 * 60_000;
 /**
  * An unfinished file that has not grown for this long (by its modification time) is a crashed writer's,
  * or a stopped one's: it is opened about every QUIET_CHECK_MS instead of on every pass, so a directory
@@ -87,7 +90,10 @@ export class LogIngester {
   private readonly markersSeen = new Set<string>();
   /** Where the sweep of run folders goes on (an index into the runs folder's listing). */
   private sweepAt = 0;
-  private listedAt = Number.NEGATIVE_INFINITY;
+  /** False until every run folder has been looked at once (not needed after a reload from the database). */
+  private listed = false;
+  /** After a reload: markers named before this (a stamp prefix) were followed before the store was saved. */
+  private markerFloor: string | undefined;
   private sorted: string[] | undefined;
   /**
    * Every pass looks at every run folder and opens every unfinished file, as the reader did before change
@@ -131,7 +137,8 @@ export class LogIngester {
     this.listings.clear();
     this.runFiles.clear();
     this.markersSeen.clear();
-    this.listedAt = Number.NEGATIVE_INFINITY;
+    this.listed = false;
+    this.markerFloor = undefined;
     this.sorted = undefined;
     this.latest.clear();
     this.db.each('SELECT path, offset, line, version, status, run FROM files', [], (r) => {
@@ -139,6 +146,23 @@ export class LogIngester {
       this.files.set(state.file, state);
       if (state.run !== null) this.noteApplied(state.run, state.file, 0);
     });
+    // A store that had read the directory (a snapshot, a rolled-back pass) knows its run folders' files:
+    // it goes on from the markers made since, new run folders and the sweep, not a look at every folder.
+    const runsDir = path.join(this.logDir, RUNS_DIR);
+    let newest = '';
+    for (const file of this.files.keys()) {
+      const dir = path.dirname(file);
+      if (path.dirname(dir) !== runsDir) continue;
+      const list = this.runFiles.get(dir);
+      if (list) list.push(file);
+      else this.runFiles.set(dir, [file]);
+      const name = path.basename(file);
+      if (name > newest) newest = name;
+    }
+    if (this.runFiles.size > 0) {
+      this.listed = true;
+      this.markerFloor = String(Math.max(0, Number(newest.slice(0, 13)) - MARKER_CATCH_UP_MS)).padStart(13, '0');
+    }
   }
 
   private originOf(file: string): RecordOrigin {
@@ -150,16 +174,16 @@ export class LogIngester {
    * runs folders: an op is written after the writer files it was checked against (under the run's
    * lock), so seeing the op means those files already exist when the runs folders are listed.
    *
-   * A pass does not look at every run folder: the first one does (and one after a long pause); later ones
-   * look at the run folders that are new, those change markers name (a writer leaves one per file it
-   * creates), and a few more of a sweep. Files already known are read by offset whatever their folder.
-   * So a poll of 10,000 finished runs costs a few folder stats, not 10,000.
+   * A pass does not look at every run folder: the first one does (unless the store was saved with what it
+   * had read); later ones look at the run folders that are new, those change markers name (a writer leaves
+   * one per file it creates), and a few more of a sweep. Files already known are read by offset whatever
+   * their folder. So a poll of 10,000 finished runs costs a few folder stats, not 10,000.
    */
   listFiles(): string[] {
     const ops = this.logFilesIn(path.join(this.logDir, OPS_DIR), false);
     const runsDir = path.join(this.logDir, RUNS_DIR);
     const runDirs = this.logFilesIn(runsDir, true);
-    const full = this.lookEverywhere || Date.now() - this.listedAt > FULL_LISTING_AFTER_MS;
+    const full = this.lookEverywhere || !this.listed;
     const look = new Set<string>();
     if (full) {
       for (const dir of runDirs) look.add(dir);
@@ -174,7 +198,7 @@ export class LogIngester {
       this.sweepAt = runDirs.length > 0 ? (this.sweepAt + sweep) % runDirs.length : 0;
     }
     this.lookNext.clear();
-    this.listedAt = Date.now();
+    this.listed = true;
     let changed = this.sorted === undefined || this.sorted.length === 0 || ops !== this.lastOps;
     this.lastOps = ops;
     for (const dir of look) {
@@ -209,9 +233,12 @@ export class LogIngester {
   /** Run ids named by change markers not followed yet (none when the folder did not change). */
   private newMarkedRuns(): string[] {
     const runs: string[] = [];
+    const floor = this.markerFloor;
+    this.markerFloor = undefined;
     for (const name of this.markersIn()) {
       if (this.markersSeen.has(name)) continue;
       this.markersSeen.add(name);
+      if (floor !== undefined && name < floor) continue;
       const run = markedRun(name);
       if (run !== undefined) runs.push(run);
     }

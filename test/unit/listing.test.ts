@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logFs } from '../../src/core/logFs';
+import { makeStamp } from '../../src/core/protocol';
 import { linearRun, openEngine, tempDir, writer } from './helpers';
 
 const RUNS = 200;
@@ -44,12 +45,13 @@ describe('polling a big log directory', () => {
   it('costs a pass what changed, not a look at every run folder, and still finds every new file', async () => {
     const dir = tempDir('rr-listing-');
     const versions: string[] = [];
-    for (let i = 0; i < RUNS; i++) versions.push(linearRun(dir, 3, { run: `r${i}` }).version);
-    const live = writer(dir, { run: 'running' });
+    // Started an hour ago (their file stamps and change markers say so).
+    for (let i = 0; i < RUNS; i++) versions.push(linearRun(dir, 3, { run: `r${i}`, stamp: makeStamp(Date.now() - 3600_000 + i) }).version);
+    const live = writer(dir, { run: 'running', stamp: makeStamp(Date.now() - 3000_000) });
     live.log({ metric: 1 });
     // Three writers that died an hour ago (no finish): their files are quiet.
     const crashed = ['c0', 'c1', 'c2'].map((run) => {
-      const w = writer(dir, { run });
+      const w = writer(dir, { run, stamp: makeStamp(Date.now() - 3000_000) });
       for (let i = 0; i < 3; i++) w.log({ metric: i });
       const hourAgo = Date.now() / 1000 - 3600;
       fs.utimesSync(w.file, hourAgo, hourAgo);
@@ -57,7 +59,8 @@ describe('polling a big log directory', () => {
     });
     ageFolders(dir);
     // A viewer on another host than the writers': it judges them by their files' times.
-    const engine = await openEngine(dir, { liveness: { host: 'viewer' } });
+    const snapshotPath = path.join(tempDir('rr-listing-snap-'), 'store.rrsnap');
+    const engine = await openEngine(dir, { liveness: { host: 'viewer' }, snapshotPath });
     assert.equal(engine.listRuns().length, 0);
     const first = countOps(() => engine.ingest());
     assert.equal(first.result.changedRuns.length, RUNS + 4);
@@ -119,6 +122,24 @@ describe('polling a big log directory', () => {
     rebuilt.ingest();
     const view = (e: typeof engine): string[] => e.listRuns().map((r) => `${r.id}:${r.lastStep}:${r.state}`).sort();
     assert.deepEqual(view(engine), view(rebuilt));
+
+    // Reopened from its snapshot, the store goes on from what it had read: the markers made since, new
+    // run folders and the sweep, not a look at every run folder.
+    engine.save();
+    engine.close();
+    const resumedLater = writer(dir, { run: 'r60', version: versions[60], mode: 'resume', lastStep: 2 });
+    resumedLater.log({ metric: 3 });
+    resumedLater.finish();
+    const reopened = await openEngine(dir, { liveness: { host: 'viewer' }, snapshotPath });
+    assert.equal(reopened.startupNote, undefined, 'the snapshot was used');
+    const again = countOps(() => reopened.ingest());
+    assert.deepEqual(again.result.changedRuns, ['r60']);
+    assert.ok(again.ops < 100, `the first pass after reopening made ${again.ops} calls: ${JSON.stringify(again.byCall)}`);
+    assert.deepEqual(view(reopened), view(await (async () => {
+      const fresh = await openEngine(dir, { liveness: { host: 'viewer' } });
+      fresh.ingest();
+      return fresh;
+    })()));
     live.finish();
   });
 });
