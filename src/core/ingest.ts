@@ -67,10 +67,10 @@ const SWEEP_PER_PASS = 32;
  */
 const MARKER_CATCH_UP_MS = 10 * 60_000;
 /**
- * An unfinished file that has not grown for this long (by its modification time) is a crashed writer's,
- * or a stopped one's: it is opened about every QUIET_CHECK_MS instead of on every pass, so a directory
- * of many crashed runs does not cost three calls per crashed run per poll. A running writer writes at
- * least an `alive` record every heartbeat (10 s by default), so it is never quiet.
+ * An unfinished file of a crashed version that has not grown for this long (by its modification time)
+ * is opened about every QUIET_CHECK_MS instead of on every pass, so a directory of many crashed runs does
+ * not cost three calls per crashed run per poll. A running writer (alive by its pid on this host, or
+ * writing at least an `alive` record every heartbeat) is never quiet.
  */
 const QUIET_AFTER_MS = 60_000;
 const QUIET_CHECK_MS = 30_000;
@@ -353,13 +353,15 @@ export class LogIngester {
   }
 
   /**
-   * Whether an active file can be left unopened this pass: it has not grown for QUIET_AFTER_MS and was
-   * opened less than its check interval ago (spread between 0.5 and 1.5 times QUIET_CHECK_MS by its
+   * Whether an active file can be left unopened this pass: its version is crashed, it has not grown for
+   * QUIET_AFTER_MS, and it was opened less than its check interval ago (spread between 0.5 and 1.5 times QUIET_CHECK_MS by its
    * name, so a directory of crashed runs costs a few of them a pass, not all of them every interval).
    */
   private quiet(state: FileState): boolean {
-    if (this.lookEverywhere || state.checkedAt === undefined || state.mtimeMs === undefined) return false;
+    if (this.lookEverywhere || state.checkedAt === undefined || state.mtimeMs === undefined || state.version === null) return false;
     if (this.fsNow() * 1000 - state.mtimeMs < QUIET_AFTER_MS) return false;
+    const version = this.store.versions.get(state.version);
+    if (!version || this.store.stateOf(version) !== 'crashed') return false;
     return Date.now() - state.checkedAt < QUIET_CHECK_MS * (0.5 + spread(state.file));
   }
 
