@@ -84,7 +84,7 @@ export class LogIngester {
   /** Files waiting for a run or version another file creates; reported, not persisted. */
   private readonly waiting = new Map<string, Diagnostic>();
   private readonly listings = new Map<string, { mtime: number; entries: string[] }>();
-  /** The log files of each run folder, as last looked at; with `listedAt`, what listFiles answers. */
+  /** The log files of each run folder, as last looked at: with the ops folder's, what listFiles answers. */
   private readonly runFiles = new Map<string, string[]>();
   /** Change markers already followed. */
   private readonly markersSeen = new Set<string>();
@@ -354,8 +354,8 @@ export class LogIngester {
 
   /**
    * Whether an active file can be left unopened this pass: its version is crashed, it has not grown for
-   * QUIET_AFTER_MS, and it was opened less than its check interval ago (spread between 0.5 and 1.5 times QUIET_CHECK_MS by its
-   * name, so a directory of crashed runs costs a few of them a pass, not all of them every interval).
+   * QUIET_AFTER_MS, and it was opened less than its check interval ago (0.5 to 1.5 times QUIET_CHECK_MS,
+   * spread by its name, so a directory of crashed runs costs a few of them a pass, not all at once).
    */
   private quiet(state: FileState): boolean {
     if (this.lookEverywhere || state.checkedAt === undefined || state.mtimeMs === undefined || state.version === null) return false;
