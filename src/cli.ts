@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsoleLine, RunInfo } from './core/api';
+import type { ArtifactUse, BranchDiff, CellValue, ConsoleLine, MediaFileItem, RunInfo } from './core/api';
+import { mediaFile } from './core/protocol';
 import { Engine } from './core/engine';
 import { collectGarbage } from './core/gc';
 import { RunRewindError } from './core/errors';
@@ -36,6 +37,15 @@ Runs with their archived versions and forks.
   show: `Usage: runrewind show RUN [--json]
 
 One run (or one immutable version): ids, state, config, summary, versions and lineage.
+${RUN_ARG}
+`,
+  diff: `Usage: runrewind diff RUN [OTHER] [--json]
+
+What changed: RUN (a fork or a rewound run, or an archived version that branched) against its source at
+the branch step, or RUN (left) against OTHER (right). The config keys added (+), removed (-) and changed
+(~), flattened; then each summary metric at the branch step, at the end of each side, and its best on each
+side (the lowest or highest point of the whole history, by the way the metric is better when define_metric
+or its name says so: loss, error lower; acc, f1 higher; else both as min…max).
 ${RUN_ARG}
 `,
   history: `Usage: runrewind history RUN [--keys a,b] [--version ID] [--limit N] [--csv | --json | --jsonl]
@@ -95,6 +105,18 @@ the record that names it). Prints each file removed with its size, and the total
   --dry-run      print what would be removed; remove nothing
   --json         {"dry_run", "removed": [{"kind", "path", "bytes"}], "bytes", "kept_recent"}
 `,
+  media: `Usage: runrewind media RUN [--key KEY] [--version ID] [--limit N] [--json]
+
+The media a version logged (images, histograms, tables, audio, video, HTML; TensorBoard's images,
+histograms and audio for imported runs), its ancestors' up to the branch step included (marked ^).
+Without --key, one line per key: its kind, how many steps have an entry, the first and last of them.
+  --key KEY      the entries of one key, one line per step, with each item's file
+  --version ID   an archived version instead of the live one
+  --limit N      only the first N entries of the key
+  --json         keys: one JSON array of {key, kind, steps, first_step, last_step};
+                 with --key: one JSON array of {step, kind, time, version, inherited, items}
+${RUN_ARG}
+`,
   artifacts: `Usage: runrewind artifacts RUN [--version ID] [--json]
 
 The artifact versions the run's version logged, used or linked, its ancestors' up to the branch step
@@ -117,6 +139,8 @@ Commands:
   list                          runs with their archived versions and forks
       --filter QUERY              only the runs the query matches (the runs table's language)
   show RUN                      one run (or immutable version id): ids, state, config, summary, lineage
+  diff RUN [OTHER]              a fork or rewind against its source, or two runs: config and metrics
+      --json
   history RUN                   the run's history, one row per step
       --keys a,b                  only these keys
       --version ID                an archived version instead of the live one
@@ -128,6 +152,8 @@ Commands:
       --to-checkpoint             to the newest checkpoint at or before N instead
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
+  media RUN                     the media keys of a version, or a key's entries
+      --key KEY  --version ID  --limit N  --json
   artifacts RUN                 the artifacts a version logged, used or linked
       --version ID  --json
   delete RUN                    hide a run and its archived versions (its log files stay)
@@ -151,7 +177,7 @@ interface Args {
   readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name', '--filter']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter']);
 const FLAG_OPTIONS = new Set(['--dry-run', '--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -312,6 +338,28 @@ export function cliSnapshotName(logDir: string, sources: readonly string[]): str
   return `cli-store-${key}.rrsnap`;
 }
 
+/** A branch diff as the terminal shows it: both sides, the config changes, then one line per metric. */
+function diffText(diff: BranchDiff): string {
+  const side = (s: BranchDiff['base']): string => `${terminalSafe(s.name)} (${s.run}${s.archived ? `@${s.version}, archived` : ''}, last step ${s.lastStep ?? '-'})`;
+  const how = diff.relation === 'fork' ? `is forked from` : diff.relation === 'rewind' ? 'is rewound from' : diff.relation === 'shared' ? 'shares its history with' : 'shares no history with';
+  const at = diff.branchStep !== null ? ` up to step ${diff.branchStep}` : '';
+  const value = (v: CellValue | undefined): string => (v === undefined ? '' : typeof v === 'number' ? cellText(v) : typeof v === 'string' ? v : JSON.stringify(v));
+  const lines = [`${side(diff.other)} ${how} ${side(diff.base)}${at}.`, '', `config: ${diff.config.length} differ, ${diff.sameConfig} the same`];
+  const out = [lines.join('\n'), '\n'];
+  if (diff.config.length > 0) {
+    const mark = { added: '+', removed: '-', changed: '~' } as const;
+    out.push(textTable(['', 'key', 'left', 'right'], diff.config.map((c) => [mark[c.kind], c.key, value(c.before), value(c.after)])));
+  }
+  out.push(`\nsummary metrics: ${diff.metrics.length}\n`);
+  if (diff.metrics.length > 0) {
+    const best = (m: BranchDiff['metrics'][number], i: 0 | 1): string =>
+      m.goal === 'min' ? value(m.min[i]) : m.goal === 'max' ? value(m.max[i]) : m.min[i] === null ? '' : `${value(m.min[i])}…${value(m.max[i])}`;
+    const header = ['metric', 'best', ...(diff.branchStep !== null ? [`at step ${diff.branchStep}`] : []), 'end: left', 'end: right', 'best: left', 'best: right'];
+    out.push(textTable(header, diff.metrics.map((m) => [m.key, m.goal ?? 'min…max', ...(diff.branchStep !== null ? [value(m.atBranch)] : []), value(m.end[0]), value(m.end[1]), best(m, 0), best(m, 1)])));
+  }
+  return terminalSafe(out.join(''));
+}
+
 function run(engine: Engine, args: Args, json: boolean, out: (text: string) => void): void {
   const target = (command: string): string => resolveRun(engine, requireRun(args, command));
   switch (args.command) {
@@ -354,6 +402,14 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       out(`${lines.join('\n')}\n`);
       return;
     }
+    case 'diff': {
+      if (args.positional.length === 0) throw new UsageError('diff needs a run id: runrewind diff RUN [OTHER]');
+      if (args.positional.length > 2) throw new UsageError(`diff takes one or two run ids, got ${args.positional.length}`);
+      const [a, b] = args.positional.map((p) => resolveRun(engine, p));
+      const diff = engine.branchDiff(a, b);
+      out(json ? `${JSON.stringify(diff, null, 2)}\n` : diffText(diff));
+      return;
+    }
     case 'history': {
       const version = option(args, '--version');
       const shown = version ?? target('history');
@@ -388,6 +444,34 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       lines.push(`Continue logging with: run = runrewind.init(id="${runId}", resume="must")`);
       if (checkpoint) lines.push(`Load the checkpoint with: ${checkpointLoadLine(checkpoint)}`);
       out(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'media': {
+      const version = option(args, '--version') ?? engine.getRun(target('media')).version.id;
+      const key = option(args, '--key');
+      if (key === undefined) {
+        const keys = engine.mediaKeys(version);
+        if (json) {
+          out(`${JSON.stringify(keys.map((k) => ({ key: k.key, kind: k.kind, steps: k.steps, first_step: k.firstStep, last_step: k.lastStep })), null, 2)}\n`);
+        } else if (keys.length === 0) {
+          out(`Version ${version} logged and inherited no media.\n`);
+        } else {
+          out(textTable(['KEY', 'KIND', 'STEPS', 'FIRST', 'LAST'], keys.map((k) => [k.key, k.kind, String(k.steps), String(k.firstStep), String(k.lastStep)])));
+        }
+        return;
+      }
+      const limitText = option(args, '--limit');
+      const limit = limitText === undefined ? undefined : usageNumber(limitText, '--limit');
+      const entries = engine.mediaEntries(version, key, undefined, limit);
+      if (json) {
+        out(`${JSON.stringify(entries.map((e) => ({ step: e.step, kind: e.kind, time: Number.isNaN(e.time) ? null : e.time, version: e.version, inherited: e.inherited, items: e.items })), null, 2)}\n`);
+        return;
+      }
+      if (entries.length === 0) {
+        out(`Version ${version} has no media under ${JSON.stringify(key)}.\n`);
+        return;
+      }
+      out(textTable(['STEP', 'KIND', 'ITEMS'], entries.map((e) => [`${e.inherited ? '^' : ' '}${e.step}`, e.kind, e.items.map(describeMediaItem).join('; ')])));
       return;
     }
     case 'artifacts': {
@@ -572,3 +656,18 @@ export function cliEntry(argv: readonly string[]): void {
 }
 
 if (require.main === module) cliEntry(process.argv.slice(2));
+
+/** One media item in a line: its file (relative to the log directory) and what it is, or a histogram's shape. */
+function describeMediaItem(item: MediaFileItem): string {
+  const parts: string[] = [];
+  if (item.bins && item.counts) {
+    const total = item.counts.reduce((a, b) => a + b, 0);
+    parts.push(`${item.counts.length} bins over [${formatNumber(item.bins[0])}, ${formatNumber(item.bins[item.bins.length - 1])}], ${formatNumber(total)} values`);
+  }
+  const file = mediaFile(item);
+  if (file) parts.push(file);
+  if (typeof item.width === 'number' && typeof item.height === 'number') parts.push(`${item.width}×${item.height}`);
+  if (typeof item.size === 'number') parts.push(formatBytes(item.size));
+  if (typeof item.caption === 'string' && item.caption !== '') parts.push(JSON.stringify(item.caption));
+  return parts.join(' ');
+}

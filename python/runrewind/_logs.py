@@ -25,7 +25,7 @@ DEFAULT_HEARTBEAT = 10.0
 PID_REUSE_SLACK = 2.0
 MAX_SAFE_INTEGER = 2 ** 53 - 1
 _KNOWN = frozenset(("start", "config", "row", "summary", "alive", "finish", "rewind", "fork", "rename",
-                    "delete"))
+                    "delete", "edit"))
 _WAIT = object()
 _ALL = object()
 
@@ -555,10 +555,14 @@ def _apply_op(state, rec):
     rid = _run_id(rec.get("run"))
     if rid is None:
         return None
-    if kind in ("rename", "delete"):
+    if kind in ("rename", "delete", "edit"):
         run = state.runs.get(rid)
         if run is None:
             return _WAIT
+        if kind == "edit":
+            # Tags, notes and group (an edit op, docs/PROTOCOL.md) say nothing about steps or lineage,
+            # which is all this reader keeps: the run only has to exist, as the store's reader requires.
+            return None
         if kind == "delete":
             run.deleted = True
         else:

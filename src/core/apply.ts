@@ -273,6 +273,10 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
         if (!this.store.runs.has(r.run)) return this.wait(source, `run ${r.run}`);
         this.store.markDeleted(r.run, time);
         return 'ok';
+      case 'edit':
+        if (!this.store.runs.has(r.run)) return this.wait(source, `run ${r.run}`);
+        this.store.editRun(r.run, r, time);
+        return 'ok';
       case 'rewind':
       case 'fork': {
         if (this.store.versions.has(r.version)) return this.reject(source, `version ${r.version} already exists`);

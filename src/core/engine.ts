@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, BranchDiff, RunEdit, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { addReferencesOfFiles, collectReferences } from './gc';
@@ -14,7 +14,7 @@ import { planFork, planRewind, resolveSource } from './lineage';
 import { fileSystemNow, withRunLock } from './lock';
 import { pidAlive, processStartTime } from './process';
 import { LOG_EXTENSION, OPS_DIR, RUNS_DIR, encodeRecord, makeStamp } from './protocol';
-import { validRunName, validateRunId } from './runSpec';
+import { MAX_NAME_LENGTH, MAX_NOTES_LENGTH, editTags, recordName, validRunName, validateRunId } from './runSpec';
 import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
@@ -22,6 +22,7 @@ import { readSnapshot, writeSnapshot } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
+import { branchDiff } from './branchDiff';
 import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -279,6 +280,11 @@ export class Engine implements SyncStoreApi {
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
   }
 
+  branchDiff(version: string, other?: string): BranchDiff {
+    if (other !== undefined && typeof other !== 'string') throw new RunRewindError('bad-argument', 'the other side of a branch diff must be a run or version id');
+    return branchDiff(this.store, this.queries, this.tables, this.versionId(version), other === undefined ? undefined : this.versionId(other));
+  }
+
   /** The whole table computed row by row with nothing cached: the benchmark's baseline. */
   runsTableUncached(): RunsTable {
     return this.tables.rowByRowTable();
@@ -399,6 +405,32 @@ export class Engine implements SyncStoreApi {
       if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot rename run ${runId}: there is no such run.`);
       const trimmed = validRunName(name);
       this.applyOp({ type: 'rename', time: this.clock(), run: runId, name: trimmed });
+    });
+  }
+
+  editRun(runId: string, change: RunEdit): void {
+    if (typeof change !== 'object' || change === null) throw new RunRewindError('bad-argument', 'An edit must give tags, notes or group.');
+    const record: { tags?: string[]; notes?: string; group?: string | null } = {};
+    if (change.tags !== undefined) {
+      const tags = editTags(change.tags);
+      if ('problem' in tags) throw new RunRewindError('bad-argument', `Cannot set these tags: ${tags.problem}.`);
+      record.tags = tags.tags;
+    }
+    if (change.notes !== undefined) {
+      if (typeof change.notes !== 'string' || change.notes.length > MAX_NOTES_LENGTH) throw new RunRewindError('bad-argument', `Notes must be text of at most ${MAX_NOTES_LENGTH} characters.`);
+      record.notes = change.notes;
+    }
+    if (change.group !== undefined) {
+      const group = change.group === null || (typeof change.group === 'string' && change.group.trim() === '') ? null : recordName(change.group);
+      if (group === undefined) throw new RunRewindError('bad-argument', `A group must be 1 to ${MAX_NAME_LENGTH} characters (empty clears it).`);
+      record.group = group;
+    }
+    if (Object.keys(record).length === 0) throw new RunRewindError('bad-argument', 'An edit must give tags, notes or group.');
+    this.locked(runId, 'editing it', () => {
+      this.ingest();
+      const run = this.store.runs.get(runId);
+      if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot edit run ${runId}: there is no such run.`);
+      this.applyOp({ type: 'edit', time: Date.now() / 1000, run: runId, ...record });
     });
   }
 

@@ -152,6 +152,19 @@ export interface RenameRecord {
   readonly name: string;
 }
 
+/**
+ * Edits a run's tags, notes or group after the fact (the runs table and the tree, as W&B users do):
+ * each field given replaces the run's; `group: null` clears it. At least one field is given.
+ */
+export interface EditRecord {
+  readonly type: 'edit';
+  readonly time: number;
+  readonly run: string;
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly group?: string | null;
+}
+
 export interface DeleteRecord {
   readonly type: 'delete';
   readonly time: number;
@@ -270,18 +283,18 @@ export interface ArtifactRecord {
 }
 
 export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord | MediaRecord | ArtifactRecord;
-export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
+export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord | EditRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
 
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
-  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact',
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact', 'edit',
 ]);
 /** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
 /** Writer records that are not signs of life (docs/PROTOCOL.md, "Liveness"): the writer keeps writing `alive`. */
 export const QUIET_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['console', 'system', 'metadata', 'media', 'artifact']);
 export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata', 'media', 'artifact']);
-export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
+export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete', 'edit']);
 
 /** Makes a file stamp that sorts by creation time. */
 export function makeStamp(nowMs = Date.now()): string {

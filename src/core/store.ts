@@ -221,6 +221,15 @@ export class RunStore {
     this.touchRun(run, time);
   }
 
+  /** Replaces the tags, notes or group an edit gives (a null group clears it). */
+  editRun(runId: string, edit: { readonly tags?: readonly string[]; readonly notes?: string; readonly group?: string | null }, time: number): void {
+    const run = this.run(runId);
+    if (edit.tags !== undefined) run.tags = [...edit.tags];
+    if (edit.notes !== undefined) run.notes = edit.notes;
+    if (edit.group !== undefined) run.group = edit.group;
+    this.touchRun(run, time);
+  }
+
   markDeleted(runId: string, time: number): void {
     const run = this.run(runId);
     run.deleted = true;
@@ -404,8 +413,8 @@ export class RunStore {
     for (const id of this.dirtyRuns) {
       const r = this.runRows.get(id);
       if (!r) continue;
-      this.db.run('UPDATE runs SET project=?, name=?, live_version=?, updated_at=?, tags=?, notes=?, deleted=? WHERE id=?', [
-        r.project, r.name, r.liveVersion, r.updatedAt, JSON.stringify(r.tags), r.notes, r.deleted ? 1 : 0, r.id,
+      this.db.run('UPDATE runs SET project=?, name=?, live_version=?, updated_at=?, tags=?, notes=?, deleted=?, run_group=? WHERE id=?', [
+        r.project, r.name, r.liveVersion, r.updatedAt, JSON.stringify(r.tags), r.notes, r.deleted ? 1 : 0, r.group, r.id,
       ]);
     }
     this.dirtyRuns.clear();

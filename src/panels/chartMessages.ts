@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunOverview, StoreApi } from '../core/api';
+import { checkpointSpec, checkpoints } from '../core/checkpoints';
 import { CommandId } from '../ids';
 import { type ComponentLogger, describe } from '../logger';
 import type { SelectedStep } from '../selection';
@@ -176,6 +177,10 @@ export class ChartSession {
       if (!known) throw new Error(`version ${m.versionId} is not in the Forked From chain of this panel's runs`);
       this.port.openVersion(m.versionId);
     },
+    compareWithSource: async (m) => {
+      if (!this.runs.some((r) => r.version.id === m.versionId && r.lineage.length > 0)) throw new Error(`version ${m.versionId} is not a fork or rewind this panel shows`);
+      await vscode.commands.executeCommand(CommandId.CompareWithSource, { run: m.versionId, folder: this.port.folder.key });
+    },
     export: (m) => this.port.exportChart(m.kind, m.key),
     stateChanged: (m) => {
       if (m.state.folder === this.port.folder.key && sameList(m.state.runs, this.entriesList)) this.viewState = m.state;
@@ -203,7 +208,7 @@ export class ChartSession {
     const gone: string[] = [];
     for (const entry of this.entriesList) {
       try {
-        runs.push(await store.getRun(entry));
+        runs.push(await withCheckpoints(store, await store.getRun(entry)));
       } catch (e) {
         this.port.log.warn(`chart panel: ${entry}: ${describe(e)}`);
         gone.push(entry);
@@ -324,3 +329,14 @@ function titleOf(run: RunOverview, entry: string | undefined): string {
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/** The run with the steps its version has a checkpoint for, marked on its charts (issue 14); none when they cannot be read. */
+async function withCheckpoints(store: StoreApi, run: RunOverview): Promise<RunOverview> {
+  try {
+    const marks = checkpoints(await store.artifacts(run.version.id)).map((c) => ({ step: c.step, artifact: checkpointSpec(c) }));
+    return marks.length > 0 ? { ...run, checkpoints: marks } : run;
+  } catch {
+    return run;
+  }
+}
+

@@ -10,13 +10,14 @@ import { checkpoints } from '../core/checkpoints';
 import { formatNumber, formatTime, stateIcon } from '../format';
 import { formatBytes } from '../shared/format';
 import { labelText, singleLine } from '../userText';
-import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
+import { CommandId, ContextFlag, ContextKey, ContextValue, InternalCommandId, ViewId } from '../ids';
 import { Disposable } from '../dispose';
 import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
 import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
   type ArtifactNode,
+  type ArtifactUserNode,
   type ArtifactsNode,
   type ForkSourceNode,
   type ForkedFromNode,
@@ -37,6 +38,18 @@ import {
 } from './nodes';
 import { runTooltip } from './tooltip';
 
+/** The Runs view's filter: its query (the runs table's language) and, by folder, the run ids it matches. */
+interface RunsFilter {
+  readonly text: string;
+  readonly matches: Map<string, ReadonlySet<string>>;
+}
+
+/** How long a reveal is tried again until VS Code has selected the row. */
+const REVEAL_SECONDS = 5;
+
+/** How long the tree waits after a change before asking the store again which runs the filter matches. */
+const REFILTER_DELAY_MS = 300;
+
 /** The codicon of each tool whose runs are imported (src/core/importers). */
 const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line', wandb: 'pulse', lightning: 'zap', huggingface: 'hubot', mlflow: 'beaker' };
 
@@ -56,6 +69,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
    */
   private readonly artifactLists = new Map<string, readonly ArtifactUse[]>();
   private readonly artifactReads = new Map<string, Promise<readonly ArtifactUse[]>>();
+  /** Who used or linked each artifact version a shown version logged (`folder|name:vN` → records), read when first shown. */
+  private readonly artifactUsers = new Map<string, readonly ArtifactUse[]>();
+  private filter: RunsFilter | undefined;
+  private readonly refilters = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly filterEmitter = this._register(new vscode.EventEmitter<void>());
+  /** The filter changed, or the runs it matches did. */
+  readonly onDidChangeFilter = this.filterEmitter.event;
 
   constructor(
     private readonly index: RunIndex,
@@ -80,10 +100,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private onIndexChange(change: RunIndexChange): void {
+    if (this.filter) this.scheduleRefilter(change.folder);
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
     // A changed run may have logged or used an artifact: its lists are read again when next shown.
     const stale = change.scope === 'all' ? [`${change.folder}|`] : change.runs.map((r) => `${change.folder}|${r}|`);
     for (const key of [...this.artifactLists.keys()]) if (stale.some((prefix) => key.startsWith(prefix))) this.artifactLists.delete(key);
+    // Any run of the folder may have used an artifact: its users are read again when next shown.
+    for (const key of [...this.artifactUsers.keys()]) if (key.startsWith(`${change.folder}|`)) this.artifactUsers.delete(key);
     if (change.scope === 'all') {
       // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
       // last, only a refresh of the roots adds or drops the row (VS Code ignores a refresh of an element
@@ -126,7 +149,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'folder':
         return this.projectsOf(element.folder);
       case 'project': {
-        const runs = data?.projects.get(element.project) ?? [];
+        const runs = this.runsOf(element.folder, element.project);
         return this.page(element, runs.length, (i) => this.node({ kind: 'run', folder: element.folder, runId: runs[i].id }));
       }
       case 'run': {
@@ -143,6 +166,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'artifacts':
         return (await this.artifactsOf(element.folder, element.runId, element.versionId)).map((use, index) =>
           this.node<ArtifactNode>({ kind: 'artifact', folder: element.folder, runId: element.runId, versionId: element.versionId, index, use }),
+        );
+      case 'artifact':
+        if (element.use.action !== 'log') return [];
+        return (await this.usersOf(element.folder, element.use)).map((user, index) =>
+          this.node<ArtifactUserNode>({ kind: 'artifactUser', folder: element.folder, artifact: element, user, index }),
         );
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
@@ -229,6 +257,28 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     return list;
   }
 
+  /** The versions that used or linked an artifact version (any run of the folder); [] when they cannot be read. */
+  async usersOf(folder: string, use: ArtifactUse): Promise<readonly ArtifactUse[]> {
+    const key = `${folder}|${use.name}:${use.artifactVersion}`;
+    const known = this.artifactUsers.get(key);
+    if (known) return known;
+    const store = this.stores.get(folder);
+    let users: readonly ArtifactUse[] = [];
+    try {
+      users = store ? (await (await store.store()).artifactRecords(use.name, use.artifactVersion)).filter((r) => r.action !== 'log') : [];
+    } catch (error) {
+      this.log.debug(`users of ${use.name}:${use.artifactVersion}: ${describe(error)}`);
+    }
+    this.artifactUsers.set(key, users);
+    return users;
+  }
+
+  /** The run a version belongs to, from the index. */
+  runOfVersion(folder: string, versionId: string): RunInfo | undefined {
+    for (const run of this.index.get(folder)?.runs.values() ?? []) if (run.versions.some((v) => v.id === versionId)) return run;
+    return undefined;
+  }
+
   private async artifactCounts(folder: string, runId: string, versionId: string): Promise<{ count: number; checkpoints: number }> {
     const list = await this.artifactsOf(folder, runId, versionId);
     return { count: list.length, checkpoints: checkpoints(list).length };
@@ -262,16 +312,93 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     return shown.map((s) => this.node({ kind: 'folder', folder: s.key }));
   }
 
-  /** Whether a folder has a row in a multi-root tree: it has runs, or an error to show. */
+  /** Whether a folder has a row in a multi-root tree: it has runs (the filter matches), or an error to show. */
   private hasRows(folder: string): boolean {
-    return (this.index.get(folder)?.runs.size ?? 0) > 0 || this.index.error(folder) !== undefined;
+    const only = this.filter?.matches.get(folder);
+    return (only ? only.size : this.index.get(folder)?.runs.size ?? 0) > 0 || this.index.error(folder) !== undefined;
   }
 
   private projectsOf(folder: string): RunsNode[] {
     const error = this.index.error(folder);
-    const projects = [...(this.index.get(folder)?.projects.keys() ?? [])].map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
+    const only = this.filter?.matches.get(folder);
+    const names = [...(this.index.get(folder)?.projects.entries() ?? [])].filter(([, runs]) => !only || runs.some((r) => only.has(r.id))).map(([name]) => name);
+    const projects = names.map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
     // A store that cannot start says so in the tree rather than leaving it mysteriously empty.
     return error ? [{ kind: 'message', folder, message: error }, ...projects] : projects;
+  }
+
+  /** The runs of a project the tree shows, in its order: all of them, or those the filter matches. */
+  runsOf(folder: string, project: string): readonly RunInfo[] {
+    const runs = this.index.get(folder)?.projects.get(project) ?? [];
+    const only = this.filter?.matches.get(folder);
+    return only ? runs.filter((r) => only.has(r.id)) : runs;
+  }
+
+  get filterText(): string | undefined {
+    return this.filter?.text;
+  }
+
+  /** Runs the filter matches, and all runs, over every folder (for the view's message). */
+  filterCounts(): { matching: number; total: number } {
+    let matching = 0;
+    let total = 0;
+    for (const folder of this.stores.all) {
+      total += this.index.get(folder.key)?.runs.size ?? 0;
+      matching += this.filter?.matches.get(folder.key)?.size ?? 0;
+    }
+    return { matching, total };
+  }
+
+  /**
+   * The runs each folder's store says `text` matches (the runs table's query over the same rows).
+   * A query that is not one is refused by the first store with the error that names where.
+   */
+  async matchesFor(text: string): Promise<Map<string, ReadonlySet<string>>> {
+    const matches = new Map<string, ReadonlySet<string>>();
+    for (const folder of this.stores.all) matches.set(folder.key, await this.matchesIn(folder.key, text));
+    return matches;
+  }
+
+  private async matchesIn(folder: string, text: string): Promise<ReadonlySet<string>> {
+    const store = this.stores.get(folder);
+    if (!store) return new Set();
+    const table = await (await store.store()).runsTable({ filter: text });
+    return new Set(table.rows.map((row) => row.id));
+  }
+
+  /** Shows only the runs `text` matches (undefined or blank: every run). Throws when it is not a query. */
+  async setFilter(text: string | undefined): Promise<void> {
+    const query = text?.trim() ? text : undefined;
+    this.filter = query === undefined ? undefined : { text: query, matches: await this.matchesFor(query) };
+    for (const timer of this.refilters.values()) clearTimeout(timer);
+    this.refilters.clear();
+    void vscode.commands.executeCommand('setContext', ContextKey.RunsFiltered, this.filter !== undefined);
+    this.emitter.fire(undefined);
+    this.filterEmitter.fire();
+  }
+
+  /** After runs changed: which runs the filter matches may have changed too (a metric crossed a bound). */
+  private scheduleRefilter(folder: string): void {
+    const pending = this.refilters.get(folder);
+    if (pending) clearTimeout(pending);
+    this.refilters.set(folder, setTimeout(() => {
+      this.refilters.delete(folder);
+      const filter = this.filter;
+      if (!filter) return;
+      this.matchesIn(folder, filter.text).then((found) => {
+        if (this.filter !== filter) return;
+        const before = filter.matches.get(folder);
+        if (before && before.size === found.size && [...found].every((id) => before.has(id))) return;
+        filter.matches.set(folder, found);
+        this.emitter.fire(undefined);
+        this.filterEmitter.fire();
+      }, (error: unknown) => this.log.debug(`filter of ${folder}: ${describe(error)}`));
+    }, REFILTER_DELAY_MS));
+  }
+
+  override dispose(): void {
+    for (const timer of this.refilters.values()) clearTimeout(timer);
+    super.dispose();
   }
 
   getParent(element: RunsNode): RunsNode | undefined {
@@ -299,6 +426,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'artifact':
         return this.node({ kind: 'artifacts', folder: element.folder, runId: element.runId, versionId: element.versionId });
+      case 'artifactUser':
+        return this.node(element.artifact);
       case 'version': {
         const run = data?.runs.get(element.runId);
         const successor = run && !isFlat(run) ? versionSuccessor(run, element.versionId) : undefined;
@@ -365,6 +494,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.artifactsItem(element);
       case 'artifact':
         return this.artifactItem(element);
+      case 'artifactUser':
+        return this.artifactUserItem(element);
       case 'message': {
         const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -444,7 +575,17 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const a = element.use;
     const spec = `${a.name}:${a.artifactVersion}`;
     const checkpoint = a.action === 'log' && checkpoints([a]).length > 0;
-    const item = new vscode.TreeItem(labelText(spec, 200), vscode.TreeItemCollapsibleState.None);
+    // A logged artifact lists the versions that used it once they are known (read when the row is first built).
+    let users: readonly ArtifactUse[] | undefined;
+    if (a.action === 'log') {
+      users = this.artifactUsers.get(`${element.folder}|${spec}`);
+      if (users === undefined) {
+        void this.usersOf(element.folder, a).then((list) => {
+          if (list.length > 0) this.emitter.fire(this.node(element));
+        });
+      }
+    }
+    const item = new vscode.TreeItem(labelText(spec, 200), (users?.length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon(a.action === 'use' ? 'cloud-download' : a.action === 'link' ? 'link' : checkpoint ? 'save' : 'package');
     const parts = [a.type];
     if (a.step !== null) parts.push(vscode.l10n.t('step {0}', a.step));
@@ -452,6 +593,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (aliases.length > 0) parts.push(aliases.join(', '));
     if (a.action !== 'log') parts.push(a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
     if (a.inherited) parts.push(vscode.l10n.t('inherited'));
+    if (users && users.length > 0) parts.push(users.length === 1 ? vscode.l10n.t('used by 1 run version') : vscode.l10n.t('used by {0} run versions', users.length));
     item.description = labelText(parts.join(' · '), 200);
     const tip = [
       `${spec} (${a.type})`,
@@ -464,6 +606,26 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     ];
     item.tooltip = tip.filter((t) => t !== '').map((t) => singleLine(t, 500)).join('\n');
     item.contextValue = ContextValue.Artifact;
+    return item;
+  }
+
+  /** A version that used or linked the artifact above: its run's name, clicked to reveal it. */
+  private artifactUserItem(element: ArtifactUserNode): vscode.TreeItem {
+    const u = element.user;
+    const run = this.runOfVersion(element.folder, u.recordedBy);
+    const version = run?.versions.find((v) => v.id === u.recordedBy);
+    const item = new vscode.TreeItem(labelText(run?.name ?? u.recordedBy, 200), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(u.action === 'link' ? 'link' : 'references');
+    const parts = [run ? run.id : vscode.l10n.t('{0} (deleted)', u.recordedBy)];
+    if (u.step !== null) parts.push(vscode.l10n.t('step {0}', u.step));
+    parts.push(u.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
+    if (version?.archived) parts.push(vscode.l10n.t('archived version {0}', version.id));
+    item.description = labelText(parts.join(' · '), 200);
+    item.tooltip = singleLine(u.action === 'use'
+      ? vscode.l10n.t('Version {0} used {1}:{2}. Click to reveal it.', u.recordedBy, u.name, u.artifactVersion)
+      : vscode.l10n.t('Version {0} linked {1}:{2}. Click to reveal it.', u.recordedBy, u.name, u.artifactVersion), 500);
+    item.contextValue = ContextValue.ArtifactUser;
+    if (run) item.command = { command: InternalCommandId.RevealArtifactUser, title: vscode.l10n.t('Reveal'), arguments: [element] };
     return item;
   }
 
@@ -511,7 +673,7 @@ export class RunsView extends Disposable {
   constructor(
     private readonly index: RunIndex,
     private readonly stores: FolderStores,
-    log: ComponentLogger,
+    private readonly log: ComponentLogger,
   ) {
     super();
     this.provider = this._register(new RunsTreeProvider(index, stores, log));
@@ -520,6 +682,60 @@ export class RunsView extends Disposable {
       if (isMoreNode(more)) this.provider.showMore(more);
     }));
     this._register(index.onDidChange(() => this.updateBadge()));
+    this._register(vscode.commands.registerCommand(CommandId.FilterRuns, () => this.askFilter()));
+    this._register(vscode.commands.registerCommand(InternalCommandId.RevealArtifactUser, async (node: unknown) => {
+      if (!isRunsNode(node) || node.kind !== 'artifactUser') return;
+      const run = this.provider.runOfVersion(node.folder, node.user.recordedBy);
+      if (run) await this.revealVersion(node.folder, run.id, node.user.recordedBy);
+    }));
+    this._register(vscode.commands.registerCommand(CommandId.ClearRunsFilter, () => this.provider.setFilter(undefined)));
+    this._register(this.provider.onDidChangeFilter(() => this.showFilter()));
+  }
+
+  /**
+   * Filter Runs…: the runs table's query language, checked by the stores as it is typed (the error says
+   * where, as in the table), the current filter offered again for editing.
+   */
+  async askFilter(): Promise<void> {
+    const text = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Filter Runs'),
+      prompt: vscode.l10n.t("A query over the runs table's columns, e.g. summary.val_loss < 0.3 and config.lr = 0.001 and tags.team = 'vision' (empty: every run)"),
+      placeHolder: "summary.loss < 0.5 and state = 'finished'",
+      value: this.provider.filterText ?? '',
+      validateInput: async (value) => {
+        if (!value.trim()) return undefined;
+        try {
+          await this.provider.matchesFor(value);
+          return undefined;
+        } catch (error) {
+          return singleLine(describe(error), 500);
+        }
+      },
+    });
+    if (text === undefined) return;
+    try {
+      await this.provider.setFilter(text);
+    } catch (error) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The Runs view was not filtered: {0}', singleLine(describe(error), 500)));
+    }
+  }
+
+  /**
+   * The filter and how many runs it matches, in the view's message (a single-view container shows no
+   * description) and description; empty when the view is not filtered.
+   */
+  private showFilter(): void {
+    const text = this.provider.filterText;
+    this.view.description = text === undefined ? '' : labelText(text, 80);
+    if (text === undefined) {
+      this.view.message = '';
+      return;
+    }
+    const { matching, total } = this.provider.filterCounts();
+    const query = labelText(text, 200);
+    this.view.message = matching === 0
+      ? vscode.l10n.t('No run of {0} matches the filter {1}. Clear it from the title bar.', total, query)
+      : vscode.l10n.t('{0} of {1} runs match the filter {2}', matching, total, query);
   }
 
   /** Selected run nodes, for commands invoked from the palette while the tree has a selection. */
@@ -533,7 +749,8 @@ export class RunsView extends Disposable {
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
     const run = this.index.run(folder, runId);
     if (!run) return;
-    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.unhide(folder, run);
+    const list = this.provider.runsOf(folder, run.project);
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     await this.revealSelected(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
@@ -544,25 +761,54 @@ export class RunsView extends Disposable {
     const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
-    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.unhide(folder, run);
+    const list = this.provider.runsOf(folder, run.project);
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
     if (isFlat(run)) await this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
     await this.revealSelected(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
   }
 
+  /** A run the filter hides (a fork just made, a source revealed) is shown by showing every run again. */
+  private async unhide(folder: string, run: RunInfo): Promise<void> {
+    if (this.provider.filterText === undefined || this.provider.runsOf(folder, run.project).some((r) => r.id === run.id)) return;
+    await this.provider.setFilter(undefined);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Runs filter cleared to show {0}', labelText(run.name, 80)), 5000);
+  }
+
   /**
    * Reveals and selects a row. A refresh of its parent that lands just after the reveal (a page grown
-   * for it, an ingest) replaces the rows VS Code had selected, so the selection is checked and the reveal
-   * made again, a few times at most.
+   * for it, an ingest) replaces the rows VS Code had selected, and the selection reaches this side by an
+   * event that may come after the reveal's answer: so the reveal is made again until the row is selected,
+   * for a few seconds at most (a busy machine answers slowly).
    */
   private async revealSelected(node: RunsNode, options: { select: true; focus: boolean; expand?: number }): Promise<void> {
     const id = nodeId(node);
-    for (let attempt = 0; attempt < 4; attempt++) {
+    const deadline = Date.now() + REVEAL_SECONDS * 1000;
+    for (let attempt = 1; ; attempt++) {
       await this.view.reveal(node, options);
-      if (this.view.selection.some((n) => nodeId(n) === id)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (await this.selected(id, 400)) return;
+      if (Date.now() > deadline) {
+        this.log.debug(`reveal of ${id}: not selected after ${attempt} tries`);
+        return;
+      }
     }
+  }
+
+  /** Whether the row is selected now, or becomes so within `ms`. */
+  private selected(id: string, ms: number): Promise<boolean> {
+    if (this.view.selection.some((n) => nodeId(n) === id)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (value: boolean): void => {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      const listener = this.view.onDidChangeSelection((e) => {
+        if (e.selection.some((n) => nodeId(n) === id)) done(true);
+      });
+    });
   }
 
   private updateBadge(): void {
