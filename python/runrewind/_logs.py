@@ -286,16 +286,22 @@ def read_state(root, focus=_ALL):
     files = _list_files(root)
     if focus is _ALL:
         return _read(root, files, None)
-    state = _read(root, files, frozenset())
+    # What the first pass read (start records, ops files) serves the second: on a shared file system at
+    # 10,000 runs each read is a round trip, and a resume read every start record twice.
+    read = {}
+    state = _read(root, files, frozenset(), read)
     run = focus if focus in state.runs else state.versions[focus].run if focus in state.versions else None
     if run is None:
         return state
-    return _read(root, files, frozenset((run,)))
+    return _read(root, files, frozenset((run,)), read)
 
 
-def _read(root, files, whole):
+def _read(root, files, whole, read=None):
     """Applies ``files`` in order: all of each file when ``whole`` is None or names the file's run,
-    else the lines up to its first record (its start)."""
+    else the lines up to its first record (its start). ``read`` keeps what was read of each file (its
+    whole lines for an ops file, its head and run for a writer's) for another pass."""
+    if read is None:
+        read = {}
     state = LogState()
     waiting = []
     ops_dir = os.path.join(root, "ops")
@@ -304,10 +310,16 @@ def _read(root, files, whole):
         if m:
             state.max_stamp_ms = max(state.max_stamp_ms, int(m.group(1)))
         is_ops = os.path.dirname(path) == ops_dir
-        if whole is None or is_ops:
+        if whole is None:
             lines = _read_lines(path)
+        elif is_ops:
+            if path not in read:
+                read[path] = _read_lines(path)
+            lines = read[path]
         else:
-            lines, run = _read_head(path)
+            if path not in read:
+                read[path] = _read_head(path)
+            lines, run = read[path]
             if run in whole:
                 lines = _read_lines(path)
         if lines is None:
