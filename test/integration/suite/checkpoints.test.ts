@@ -53,6 +53,26 @@ describe('checkpoint-aware rewind', () => {
     assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
   });
 
+  it('marks a selected step that has a checkpoint in the status bar, and names the nearest one before another', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('cs');
+    logCheckpointedRun(id);
+    const info = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const folder = api.folders.all[0]!.key;
+    const selection = api.services.selection;
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 250, source: 'chart', archived: false });
+    const before = await waitFor(() => selection.shownCheckpoint.checkpoint && selection.shownCheckpoint, 'the nearest checkpoint named');
+    assert.deepEqual(before.checkpoint, { artifact: `model-${id}:v1`, step: 200 });
+    assert.equal(before.text, `$(debug-step-over) ${id}@250`);
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 200, source: 'chart', archived: false });
+    const at = await waitFor(() => selection.shownCheckpoint.text.endsWith('$(save)') && selection.shownCheckpoint, 'the step marked');
+    assert.equal(at.text, `$(debug-step-over) ${id}@200 $(save)`);
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 50, source: 'chart', archived: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(selection.shownCheckpoint, { text: `$(debug-step-over) ${id}@50`, checkpoint: undefined });
+    selection.set(undefined);
+  });
+
   it('forks from the selected step 250 at the checkpoint of step 200; the fork inherits it and its snippet loads it', async () => {
     const api = await extensionApi();
     const id = uniqueId('cf');
