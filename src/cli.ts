@@ -277,9 +277,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   if (follow && json) throw new UsageError('--follow cannot be combined with --json (one array is printed at the end); use --jsonl');
   if (args.command === 'console' && args.options.has('--csv')) throw new UsageError('runrewind console has no --csv; use --json or --jsonl');
   const cache = !args.options.has('--no-cache') && hasLogDir;
-  // Each set of sources keeps its own cache: a snapshot holds what its sources imported.
-  const cacheName = sources.length === 0 ? 'cli-store.rrsnap' : `cli-store-${createHash('sha1').update(sources.join('\n')).digest('hex').slice(0, 12)}.rrsnap`;
-  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cacheName) : undefined });
+  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cliSnapshotName(logDir, sources)) : undefined });
   try {
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();
@@ -326,6 +324,18 @@ function resolveRun(engine: Engine, text: string): string {
   return pick(runs.filter((r) => r.name === text), 'is the name of')
     ?? pick(text.length > 0 ? runs.filter((r) => r.id.startsWith(text)) : [], 'is the start of the ids of')
     ?? text; // the engine says there is no such run or version
+}
+
+/**
+ * The command line's store cache in `<log dir>/.cache/`. Each set of sources keeps its own (a snapshot holds
+ * what its sources imported), and so does each user and each path the directory is reached by: on a shared
+ * file system users' snapshots are signed with keys of their own, and a snapshot names files by absolute
+ * path, which differs between hosts that mount the directory at different places.
+ */
+export function cliSnapshotName(logDir: string, sources: readonly string[]): string {
+  const user = process.getuid?.() ?? 'user';
+  const key = createHash('sha1').update([String(user), path.resolve(logDir), ...sources].join('\n')).digest('hex').slice(0, 12);
+  return `cli-store-${key}.rrsnap`;
 }
 
 /** A branch diff as the terminal shows it: both sides, the config changes, then one line per metric. */

@@ -311,7 +311,7 @@ function baseVersion(id: string, runId: string, kind: VersionRow['kind'], time: 
   const t = Number.isNaN(time) ? 0 : time;
   return {
     id, runId, kind, parent: null, branchStep: null, archived: false, archivedAt: null, createdAt: t, updatedAt: t, endedAt: null,
-    finished: false, exitCode: null, pid: null, host: null, heartbeat: null, lastSeen: null, lastStep: null, ownLastStep: null, config: {}, summary: {},
+    finished: false, exitCode: null, pid: null, host: null, heartbeat: null, lastSeen: null, lastModified: null, lastStep: null, ownLastStep: null, config: {}, summary: {},
   };
 }
 
