@@ -1,6 +1,7 @@
 """Framework media and artifact calls end to end with `import wandb` resolved to Run Rewind: Lightning's
 log_image / log_table and log_model="all" checkpoint artifacts, read back from the log directory (the
-records, the content-addressed files, the artifact versions and a download of the best checkpoint)."""
+records, the content-addressed files, the artifact versions and a download of the best checkpoint); and
+transformers' WandbCallback with WANDB_LOG_MODEL=checkpoint, whose checkpoint artifacts a rewind can go to."""
 
 import glob
 import json
@@ -64,6 +65,38 @@ class LightningMediaTest(unittest.TestCase):
         self.assertEqual(reader.returncode, 0, reader.stderr[-3000:])
         self.assertIn("EPOCH", reader.stdout)
 
+
+class TransformersLogModelTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="runrewind-hf-model-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_wandb_log_model_checkpoint_artifacts_are_the_runs_checkpoints(self):
+        work = os.path.join(self.tmp, "work")
+        out = os.path.join(self.tmp, "out")
+        proc = peers.run_script("runrewind", work, [os.path.join(SCRIPTS, "hf_log_model.py"), out],
+                                extra_env={"PYTHONPATH": os.pathsep.join([peers.SHIM_DIR, peers.PYTHON_DIR, SCRIPTS]),
+                                           "WANDB_LOG_MODEL": "checkpoint"})
+        self.assertEqual(proc.returncode, 0, proc.stderr[-3000:])
+        root = os.path.join(work, "logs")
+        run_id = proc.stdout.split("RUN_ID ")[1].split()[0]
+        arts = records(root, "artifact")
+        # transformers 5 logs the initial model, a model artifact per saved checkpoint (an epoch is 6
+        # optimizer steps) and the final model, all as versions of model-<run name>, the files kept.
+        name = "model-tiny-bert-ckpt"
+        self.assertEqual([(a["name"], a["version"], a["artifact_type"]) for a in arts], [(name, "v%d" % i, "model") for i in range(4)])
+        self.assertEqual([a["aliases"][1:] for a in arts],
+                         [["base_model"], ["epoch_1.0", "checkpoint_global_step_6"], ["epoch_2.0", "checkpoint_global_step_12"], ["final_model"]])
+        self.assertTrue(all(a["files"] > 0 for a in arts))
+        # The ones logged at a step are the run's checkpoints (the initial model, logged before any step,
+        # is not): the command line marks them, and a rewind to the one of epoch 1 names it.
+        listed = json.loads(peers.cli(root, "artifacts", run_id, "--json"))
+        self.assertEqual([(a["version"], a["checkpoint_step"]) for a in listed], [("v0", None), ("v1", 3), ("v2", 7), ("v3", 8)])
+        out = peers.cli(root, "rewind", run_id, "--step", "5", "--to-checkpoint")
+        self.assertIn("to step 3", out)
+        self.assertIn("%s:v1" % name, out)
 
 if __name__ == "__main__":
     unittest.main()
