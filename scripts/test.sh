@@ -85,7 +85,7 @@ run_logged() {
 # --- prerequisites -----------------------------------------------------------------------------
 say "system packages"
 bash scripts/install-system-deps.sh || abort "installing Debian packages failed" system-deps
-echo "chromium, ripgrep, libkrb5-dev present"
+echo "chromium, ripgrep, libkrb5-dev, postgresql present"
 
 say "node modules"
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
