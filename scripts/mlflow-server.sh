@@ -87,6 +87,8 @@ start_servers() {
   setsid "$(dirname "$python")/mlflow" server --backend-store-uri "$backend" --artifacts-destination "$dir/artifacts" \
     --host 127.0.0.1 --port "$port" --workers 1 >"$dir/mlflow.log" 2>&1 </dev/null &
   echo $! >"$dir/mlflow.pid"
+  # Not this shell's job any more: stopping it later is `stop`'s business, without bash's "Killed" notice.
+  disown
   local uri="http://127.0.0.1:$port" t0
   t0=$(date +%s)
   # The first start creates MLflow's tables (alembic migrations): give it time on a busy machine.

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what is missing, builds, and runs every test stage —
 # unit (mocha, Node), Python client (unittest), peers (the real wandb, transformers, Lightning and
-# accelerate from PyPI, in a venv cached outside the clone: scripts/install-python-peers.sh), integration (mocha inside the real VS Code extension
+# accelerate from PyPI, in a venv cached outside the clone: scripts/install-python-peers.sh), mlflow (runrewind sync
+# against a real MLflow tracking server on PostgreSQL: scripts/mlflow-server.sh), integration (mocha inside the real VS Code extension
 # host of code-server), multiroot (the same in a two-folder .code-workspace window), UI (Playwright driving the workbench in headless Chromium), and the packaged
 # VSIX (installed into code-server, checked for its files, activated). Ends with one line
 # "N passed, N failed" summed over the stages, and exits non-zero if anything failed.
 #
-# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python peers integration multiroot ui vsix) to leave stages
+# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python peers mlflow integration multiroot ui vsix) to leave stages
 # out while iterating; RUNREWIND_TEST_GREP filters the integration tests; see scripts/run-vscode-tests.js.
 set -euo pipefail
 
@@ -154,6 +155,17 @@ if ! skipping peers; then
     count_unittest "$RESULTS_DIR/peers.log" peers "$rc"
     echo "peers stage took $(( $(date +%s) - T0 ))s"
   fi
+fi
+
+# --- mlflow: sync to a real MLflow tracking server ----------------------------------------------
+if ! skipping mlflow; then
+  say "mlflow: runrewind sync against a real MLflow server on PostgreSQL (mlflow venv cached in ~/.cache/runrewind)"
+  T0=$(date +%s)
+  # The starter installs the pinned mlflow venv on first use, starts PostgreSQL and the server on
+  # loopback, runs the tests with MLFLOW_TEST_URI set, and stops both however they end.
+  rc=0; run_logged mlflow bash scripts/mlflow-server.sh with node node_modules/mocha/bin/mocha.js --no-config --timeout 300000 --reporter spec 'out/test/mlflow/**/*.test.js' || rc=$?
+  count_mocha "$RESULTS_DIR/mlflow.log" mlflow "$rc"
+  echo "mlflow stage took $(( $(date +%s) - T0 ))s"
 fi
 
 # --- VS Code: code-server ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Reads everything an MLflow tracking server holds back with MLflow's own client (MlflowClient), as JSON.
 
 The `mlflow` test stage (test/mlflow/) compares it value by value with the runs Run Rewind synced. Run with
-the mlflow venv's python (scripts/install-mlflow-server.sh): read_back.py URI > out.json. Non-finite metric
+the mlflow venv's python (scripts/install-mlflow-server.sh): read_back.py URI [EXPERIMENT…] > out.json (only
+the experiments named, when any are). Non-finite metric
 values are written as the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers).
 """
 import json
@@ -21,7 +22,10 @@ def number(value):
 def main():
     client = MlflowClient(tracking_uri=sys.argv[1])
     out = {"experiments": []}
+    names = set(sys.argv[2:])
     for exp in client.search_experiments(view_type=ViewType.ALL):
+        if names and exp.name not in names:
+            continue
         runs = []
         for run in client.search_runs([exp.experiment_id], run_view_type=ViewType.ALL, max_results=50000):
             metrics = {}
