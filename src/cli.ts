@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsoleLine, RunInfo } from './core/api';
+import type { ArtifactUse, ConsoleLine, MediaFileItem, RunInfo } from './core/api';
+import { mediaFile } from './core/protocol';
 import { Engine } from './core/engine';
 import { collectGarbage } from './core/gc';
 import { RunRewindError } from './core/errors';
@@ -97,6 +98,18 @@ the record that names it). Prints each file removed with its size, and the total
   --dry-run      print what would be removed; remove nothing
   --json         {"dry_run", "removed": [{"kind", "path", "bytes"}], "bytes", "kept_recent"}
 `,
+  media: `Usage: runrewind media RUN [--key KEY] [--version ID] [--limit N] [--json]
+
+The media a version logged (images, histograms, tables, audio, video, HTML; TensorBoard's images,
+histograms and audio for imported runs), its ancestors' up to the branch step included (marked ^).
+Without --key, one line per key: its kind, how many steps have an entry, the first and last of them.
+  --key KEY      the entries of one key, one line per step, with each item's file
+  --version ID   an archived version instead of the live one
+  --limit N      only the first N entries of the key
+  --json         keys: one JSON array of {key, kind, steps, first_step, last_step};
+                 with --key: one JSON array of {step, kind, time, version, inherited, items}
+${RUN_ARG}
+`,
   artifacts: `Usage: runrewind artifacts RUN [--version ID] [--json]
 
 The artifact versions the run's version logged, used or linked, its ancestors' up to the branch step
@@ -146,6 +159,8 @@ Commands:
       --to-checkpoint             to the newest checkpoint at or before N instead
   fork RUN --step N             a new run that starts with RUN's history up to step N
       --id ID  --name NAME
+  media RUN                     the media keys of a version, or a key's entries
+      --key KEY  --version ID  --limit N  --json
   artifacts RUN                 the artifacts a version logged, used or linked
       --version ID  --json
   delete RUN                    hide a run and its archived versions (its log files stay)
@@ -171,7 +186,7 @@ interface Args {
   readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--version', '--limit', '--step', '--id', '--name', '--filter', '--mlflow', '--experiment']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter', '--mlflow', '--experiment']);
 const FLAG_OPTIONS = new Set(['--dry-run', '--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -403,6 +418,34 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
       out(`${lines.join('\n')}\n`);
       return;
     }
+    case 'media': {
+      const version = option(args, '--version') ?? engine.getRun(target('media')).version.id;
+      const key = option(args, '--key');
+      if (key === undefined) {
+        const keys = engine.mediaKeys(version);
+        if (json) {
+          out(`${JSON.stringify(keys.map((k) => ({ key: k.key, kind: k.kind, steps: k.steps, first_step: k.firstStep, last_step: k.lastStep })), null, 2)}\n`);
+        } else if (keys.length === 0) {
+          out(`Version ${version} logged and inherited no media.\n`);
+        } else {
+          out(textTable(['KEY', 'KIND', 'STEPS', 'FIRST', 'LAST'], keys.map((k) => [k.key, k.kind, String(k.steps), String(k.firstStep), String(k.lastStep)])));
+        }
+        return;
+      }
+      const limitText = option(args, '--limit');
+      const limit = limitText === undefined ? undefined : usageNumber(limitText, '--limit');
+      const entries = engine.mediaEntries(version, key, undefined, limit);
+      if (json) {
+        out(`${JSON.stringify(entries.map((e) => ({ step: e.step, kind: e.kind, time: Number.isNaN(e.time) ? null : e.time, version: e.version, inherited: e.inherited, items: e.items })), null, 2)}\n`);
+        return;
+      }
+      if (entries.length === 0) {
+        out(`Version ${version} has no media under ${JSON.stringify(key)}.\n`);
+        return;
+      }
+      out(textTable(['STEP', 'KIND', 'ITEMS'], entries.map((e) => [`${e.inherited ? '^' : ' '}${e.step}`, e.kind, e.items.map(describeMediaItem).join('; ')])));
+      return;
+    }
     case 'artifacts': {
       const version = option(args, '--version') ?? engine.getRun(target('artifacts')).version.id;
       const uses = engine.artifacts(version);
@@ -627,3 +670,18 @@ export function cliEntry(argv: readonly string[]): void {
 }
 
 if (require.main === module) cliEntry(process.argv.slice(2));
+
+/** One media item in a line: its file (relative to the log directory) and what it is, or a histogram's shape. */
+function describeMediaItem(item: MediaFileItem): string {
+  const parts: string[] = [];
+  if (item.bins && item.counts) {
+    const total = item.counts.reduce((a, b) => a + b, 0);
+    parts.push(`${item.counts.length} bins over [${formatNumber(item.bins[0])}, ${formatNumber(item.bins[item.bins.length - 1])}], ${formatNumber(total)} values`);
+  }
+  const file = mediaFile(item);
+  if (file) parts.push(file);
+  if (typeof item.width === 'number' && typeof item.height === 'number') parts.push(`${item.width}×${item.height}`);
+  if (typeof item.size === 'number') parts.push(formatBytes(item.size));
+  if (typeof item.caption === 'string' && item.caption !== '') parts.push(JSON.stringify(item.caption));
+  return parts.join(' ');
+}

@@ -8,7 +8,7 @@ export const DEFAULT_LOG_DIRECTORY = '.runrewind';
 const DEFAULT_POLL_MS = 2000;
 const DEFAULT_HISTORY_ROWS = 5000;
 /** Where other tools' logs usually are; missing folders cost a stat each. */
-export const DEFAULT_SOURCES: readonly string[] = ['runs', 'lightning_logs', 'wandb', 'mlruns', 'outputs', 'trainer_output'];
+export const DEFAULT_SOURCES: readonly string[] = ['runs', 'lightning_logs', 'wandb', 'mlruns', 'mlflow.db', 'outputs', 'trainer_output'];
 
 function section(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);

@@ -43,6 +43,9 @@ export enum CommandId {
   ExportChartCsv = 'runRewind.exportChartCsv',
   /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
   OpenRunsTable = 'runRewind.openRunsTable',
+  /** The Runs view shows only the runs a query (the runs table's language) matches; ClearRunsFilter shows all again. */
+  FilterRuns = 'runRewind.filterRuns',
+  ClearRunsFilter = 'runRewind.clearRunsFilter',
   /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
   AddLogFolder = 'runRewind.addLogFolder',
   /** Pushes runs to the MLflow tracking server of runRewind.mlflow.trackingUri (optional args: a run, or { uri, experiment, runs }). */
@@ -67,6 +70,8 @@ export enum ContextKey {
   SelectedStepArchived = 'runRewind.selectedStepArchived',
   /** Set once the stores answered their first listing (the run index), so the welcome view does not flash while loading. */
   Loaded = 'runRewind.loaded',
+  /** The Runs view is filtered (its title bar offers Clear Filter). */
+  RunsFiltered = 'runRewind.runsFiltered',
 }
 
 /** Settings, without the `runRewind.` section prefix (as `getConfiguration('runRewind')` wants them). */

@@ -74,6 +74,8 @@ export class ChartView {
   private drawn: DrawnLine[] = [];
   private lines: readonly LineSpec[] = [];
   private marks: readonly BranchMark[] = [];
+  /** Labels of the marks last drawn inside the plot (test hooks). */
+  private marksDrawn: string[] = [];
   private settings: ChartSettings | null = null;
   private readonly plotBox: HTMLElement;
   private readonly readout: HTMLElement;
@@ -198,7 +200,7 @@ export class ChartView {
       this.readoutStep?.textContent ?? '',
       ...this.readoutCells.map((c) => `${c.line.spec.shortLabel}: ${c.value.textContent ?? ''}`),
     ];
-    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length, yTicks: this.yTicks, readout };
+    return { lines: this.drawn.length, points, dashed: this.drawn.filter((d) => d.spec.archived).length, yTicks: this.yTicks, readout, marks: this.marksDrawn };
   }
 
   /** Shows the readout as the hover cursor at `x` does (null: the last values). */
@@ -472,12 +474,37 @@ export class ChartView {
     ctx.textBaseline = 'top';
     ctx.textAlign = 'left';
     const placed: { px: number; mark: BranchMark }[] = [];
+    const checkpointsShown: number[] = [];
+    const drawnNow: { px: number; text: string }[] = [];
     for (const mark of this.marks) {
       if (!this.lines.some((l) => l.runId === mark.runId)) continue;
       const xv = this.xOfStep(mark.version, mark.step);
       if (xv === null) continue;
       const px = u.valToPos(xv, 'x', true);
       if (px < left || px > right) continue;
+      if (mark.kind === 'checkpoint') {
+        // A checkpoint: a small diamond on the x axis and a faint line, quieter than a branch.
+        ctx.strokeStyle = withAlpha(mark.color, 0.35);
+        ctx.lineWidth = ratio;
+        ctx.setLineDash([1 * ratio, 4 * ratio]);
+        ctx.beginPath();
+        ctx.moveTo(px, top);
+        ctx.lineTo(px, bottom);
+        ctx.stroke();
+        const r = 4 * ratio;
+        ctx.setLineDash([]);
+        ctx.fillStyle = mark.color;
+        ctx.beginPath();
+        ctx.moveTo(px, bottom - 2 * r);
+        ctx.lineTo(px + r, bottom - r);
+        ctx.lineTo(px, bottom);
+        ctx.lineTo(px - r, bottom - r);
+        ctx.closePath();
+        ctx.fill();
+        checkpointsShown.push(px);
+        drawnNow.push({ px, text: markLabel(mark) });
+        continue;
+      }
       ctx.strokeStyle = withAlpha(mark.color, 0.9);
       ctx.lineWidth = ratio;
       ctx.setLineDash([2 * ratio, 3 * ratio]);
@@ -486,7 +513,9 @@ export class ChartView {
       ctx.lineTo(px, bottom);
       ctx.stroke();
       placed.push({ px, mark });
+      drawnNow.push({ px, text: markLabel(mark) });
     }
+    this.marksDrawn = drawnNow.sort((a, b) => a.px - b.px).map((m) => m.text);
     // Labels left to right, each on the first of two rows where it does not run into the previous
     // label; one that fits on neither is left out (every mark's text is in the plot's tooltip).
     placed.sort((a, b) => a.px - b.px);
@@ -504,7 +533,11 @@ export class ChartView {
       ctx.fillStyle = label.color;
       ctx.fillText(label.text, label.x, top + 2 * ratio + rows[i] * 12 * ratio);
     });
-    const tip = placed.length > 0 ? `Branch steps: ${placed.map((p) => markLabel(p.mark)).join(', ')}${hidden > 0 ? ` (${hidden} label${hidden === 1 ? '' : 's'} hidden here)` : ''}` : '';
+    const ckpts = this.marks.filter((m) => m.kind === 'checkpoint' && this.lines.some((l) => l.runId === m.runId));
+    const tips: string[] = [];
+    if (placed.length > 0) tips.push(`Branch steps: ${placed.map((p) => markLabel(p.mark)).join(', ')}${hidden > 0 ? ` (${hidden} label${hidden === 1 ? '' : 's'} hidden here)` : ''}`);
+    if (checkpointsShown.length > 0) tips.push(`Checkpoints (◆) at steps ${[...new Set(ckpts.map((m) => m.step))].sort((a, b) => a - b).join(', ')}`);
+    const tip = tips.join('\n');
     if (u.over.title !== tip) u.over.title = tip;
     const sel = settings.selection;
     if (sel && this.lines.some((l) => l.runId === sel.runId)) {

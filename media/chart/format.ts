@@ -25,9 +25,9 @@ export function formatDuration(seconds: number): string {
   return `${sign}${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m`;
 }
 
-/** The text beside a branch mark: "fork 120", "rewind 150". */
+/** The text beside a mark: "fork 120", "rewind 150", "ckpt 200". */
 export function markLabel(mark: Pick<BranchMark, 'kind' | 'step'>): string {
-  return `${mark.kind} ${mark.step}`;
+  return `${mark.kind === 'checkpoint' ? 'ckpt' : mark.kind} ${mark.step}`;
 }
 
 export function formatX(x: number, axis: XAxisMode): string {

@@ -3,7 +3,7 @@
 import type { RunOverview, VersionInfo } from '../../src/shared/protocol';
 
 /** Distinct, colour-blind friendly hues (W&B-like), readable on light and dark backgrounds. */
-const PALETTE = [
+export const PALETTE = [
   '#3b82f6', '#f97316', '#10b981', '#e11d48', '#8b5cf6', '#eab308',
   '#06b6d4', '#ec4899', '#84cc16', '#a16207', '#6366f1', '#14b8a6',
 ];
@@ -43,7 +43,8 @@ const ARCHIVED_ALPHAS: readonly number[] = [0.9, 0.7, 0.5];
 
 export interface BranchMark {
   readonly step: number;
-  readonly kind: 'rewind' | 'fork';
+  /** Where a rewind or fork branched, or a step with a checkpoint (an artifact the run can resume from). */
+  readonly kind: 'rewind' | 'fork' | 'checkpoint';
   readonly runId: string;
   readonly color: string;
   /** The line whose x (in time mode) positions the mark. */
@@ -176,6 +177,9 @@ export function buildMarks(entries: readonly string[], runs: ReadonlyMap<string,
     }
     if (run.forkedFrom) {
       marks.push({ step: run.forkedFrom.step, kind: 'fork', runId: run.id, color: colorOf(entry), version: run.liveVersion });
+    }
+    for (const c of run.checkpoints ?? []) {
+      marks.push({ step: c.step, kind: 'checkpoint', runId: run.id, color: colorOf(entry), version: run.liveVersion });
     }
   }
   return marks;

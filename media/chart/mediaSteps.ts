@@ -29,3 +29,17 @@ export function stopIndex(stops: readonly number[], step: number | null): number
   }
   return lo;
 }
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/**
+ * A table card's sort order of two text cells: as numbers when both are (numbers before text), else as
+ * text in natural order (`run2` before `run10`); empty cells are text, so they sort after the numbers.
+ */
+export function compareCells(a: string, b: string): number {
+  const x = a.trim() === '' ? NaN : Number(a);
+  const y = b.trim() === '' ? NaN : Number(b);
+  if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
+  if (Number.isFinite(x) !== Number.isFinite(y)) return Number.isFinite(x) ? -1 : 1;
+  return collator.compare(a, b);
+}

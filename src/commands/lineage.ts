@@ -104,6 +104,23 @@ export async function rewindOrFork(
       if (answer !== rewind) return { ok: false, reason: vscode.l10n.t('Cancelled.') };
     }
   }
+  if (action === 'fork' && options.confirm !== false && !options.toCheckpoint && checkpoint && checkpoint.step < step) {
+    // A fork from a step with no checkpoint starts without weights for it: offer the checkpoint's step.
+    const spec = checkpointSpec(checkpoint);
+    const toCheckpoint = vscode.l10n.t('Fork at Checkpoint Step {0}', checkpoint.step);
+    const toStep = vscode.l10n.t('Fork at Step {0}', step);
+    const answer = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Fork {0} ({1}) at step {2}?', messageText(run.name), run.id, step),
+      {
+        modal: true,
+        detail: vscode.l10n.t('Step {0} has no checkpoint. The newest checkpoint before it is {1} at step {2}: a fork at step {2} starts from those weights with the history that produced them.', step, spec, checkpoint.step),
+      },
+      toCheckpoint,
+      toStep,
+    );
+    if (answer === toCheckpoint) step = checkpoint.step;
+    else if (answer !== toStep) return { ok: false, reason: vscode.l10n.t('Cancelled.') };
+  }
   if (checkpoint && checkpoint.step > step) checkpoint = undefined;
 
   let outcome: LineageOutcome;

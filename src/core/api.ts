@@ -88,6 +88,14 @@ export interface RunOverview extends RunInfo {
    * docs/PROTOCOL.md `metadata`); null when no writer recorded it (revision 1.0, or turned off).
    */
   readonly metadata?: RunMetadata | null;
+  /** Steps the version has a checkpoint for (src/core/checkpoints.ts), when the asker wants them marked (the chart panel). */
+  readonly checkpoints?: readonly CheckpointMark[];
+}
+
+/** A checkpoint as a chart marks it: its step and the artifact (`name:vN`). */
+export interface CheckpointMark {
+  readonly step: number;
+  readonly artifact: string;
 }
 
 /** One line a version's Run Console shows. */

@@ -9,6 +9,8 @@ export type Params = readonly SqlValue[];
 export type Row = SqlValue[];
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
+/** sql.js once loadSqlJs has finished (every Engine loads it before anything reads). */
+let loadedSqlJs: SqlJsStatic | undefined;
 
 /** Finds sql-wasm.wasm: beside the bundle (dist/), or in node_modules when running from out/. */
 export function defaultWasmPath(): string {
@@ -27,6 +29,7 @@ export function defaultWasmPath(): string {
 export function loadSqlJs(wasmPath = defaultWasmPath()): Promise<SqlJsStatic> {
   sqlJs ??= initSqlJs({ wasmBinary: toArrayBuffer(fs.readFileSync(wasmPath)) }).then((SQL) => {
     fastBlobs = installFastBlobReads(SQL);
+    loadedSqlJs = SQL;
     return SQL;
   });
   return sqlJs;
@@ -102,6 +105,20 @@ export class Db {
   static async open(wasmPath?: string, bytes?: Uint8Array): Promise<Db> {
     const SQL = await loadSqlJs(wasmPath);
     return new Db(new SQL.Database(bytes));
+  }
+
+  /**
+   * Opens another program's SQLite file from its bytes (an importer reading MLflow's mlflow.db), once
+   * sql.js is loaded. A file in WAL mode is read as a rollback-journal one (header bytes 18–19), which
+   * in memory holds what was checkpointed into the file.
+   */
+  static fromBytes(bytes: Uint8Array): Db {
+    if (!loadedSqlJs) throw new Error('sql.js is not loaded yet');
+    if (bytes.length > 19 && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    return new Db(new loadedSqlJs.Database(bytes));
   }
 
   private configure(): void {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { MediaEntry, MediaFileItem, MediaKeyInfo, MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
-import type { LineAppend, LineData, LineRequest, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
+import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaChartHint, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
 function compact(a: Float64Array): Float64Array {
@@ -136,7 +136,7 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const FORMAT = /^[a-z0-9]{1,16}$/;
 const IMAGE_FORMATS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp']);
 /** Rows of a table a card shows; the card says how many the file has. */
-export const TABLE_ROWS = 100;
+export const TABLE_ROWS = 5000;
 const MAX_TABLE_BYTES = 16 * 1024 * 1024;
 const MAX_CELL = 500;
 
@@ -170,7 +170,10 @@ export async function queryMedia(store: StoreApi, logDir: string, toUri: ToWebvi
   return Promise.all(
     versions.map(async (version): Promise<MediaRow> => {
       const [steps, entry] = await Promise.all([store.mediaSteps(version, key), store.mediaAt(version, key, step ?? Number.MAX_SAFE_INTEGER)]);
-      return { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+      const row: MediaRow = { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+      if (entry?.kind !== 'histogram' || steps.length < 2) return row;
+      const distribution = histogramDistribution(await store.mediaEntries(version, key, undefined, DISTRIBUTION_ENTRIES));
+      return distribution ? { ...row, distribution } : row;
     }),
   );
 }
@@ -195,10 +198,92 @@ async function itemView(kind: string, item: MediaFileItem, logDir: string, toUri
     view.src = toUri(file);
   } else if (kind === 'table' && file && format === 'json') {
     view.table = await readTable(file);
+    const chart = chartHint(item.chart, view.table.columns);
+    if (chart) view.chart = chart;
   } else if (file) {
     view.file = true;
   }
   return view;
+}
+
+/** Most histogram entries of one key a distribution reads, and the columns and rows it is drawn with. */
+const DISTRIBUTION_ENTRIES = 10_000;
+export const DISTRIBUTION_COLUMNS = 240;
+const DISTRIBUTION_BINS = 48;
+
+/**
+ * A histogram key's entries (step order) as a distribution grid: the value range of every entry's
+ * edges, cut into equal rows; each entry's counts spread over the rows its bins overlap (in proportion
+ * to the overlap), each column scaled to its largest cell. More entries than columns are sampled evenly,
+ * the last always kept. Undefined when no entry has a histogram.
+ */
+export function histogramDistribution(entries: readonly MediaEntry[], columns = DISTRIBUTION_COLUMNS, bins = DISTRIBUTION_BINS): HistogramDistribution | undefined {
+  const hists = entries.flatMap((e) => {
+    const item = e.items[0];
+    const edges = item?.bins;
+    const counts = item?.counts;
+    return Array.isArray(edges) && Array.isArray(counts) && counts.length > 0 && edges.length === counts.length + 1 ? [{ step: e.step, edges, counts }] : [];
+  });
+  if (hists.length === 0) return undefined;
+  const picked = hists.length <= columns ? hists : Array.from({ length: columns }, (_, i) => hists[Math.round((i * (hists.length - 1)) / (columns - 1))]);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of picked) {
+    lo = Math.min(lo, h.edges[0]);
+    hi = Math.max(hi, h.edges[h.edges.length - 1]);
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const width = (hi - lo) / bins;
+  const density = new Array<number>(picked.length * bins).fill(0);
+  picked.forEach((h, c) => {
+    for (let i = 0; i < h.counts.length; i++) {
+      const a = h.edges[i];
+      const b = h.edges[i + 1];
+      const count = h.counts[i];
+      if (!(count > 0)) continue;
+      if (!(b > a)) {
+        const r = Math.min(bins - 1, Math.max(0, Math.floor((a - lo) / width)));
+        density[c * bins + r] += count;
+        continue;
+      }
+      const first = Math.max(0, Math.floor((a - lo) / width));
+      const last = Math.min(bins - 1, Math.floor((b - lo) / width));
+      for (let r = first; r <= last; r++) {
+        const overlap = Math.min(b, lo + (r + 1) * width) - Math.max(a, lo + r * width);
+        if (overlap > 0) density[c * bins + r] += (count * overlap) / (b - a);
+      }
+    }
+    let max = 0;
+    for (let r = 0; r < bins; r++) max = Math.max(max, density[c * bins + r]);
+    if (max > 0) for (let r = 0; r < bins; r++) density[c * bins + r] /= max;
+  });
+  return { steps: picked.map((h) => h.step), lo, hi, bins, density };
+}
+
+/**
+ * A table's chart hint (what wandb.plot.* made) as the card draws it, when its columns are the table's:
+ * line, scatter and bar name x and y; histogram names x; a custom spec (plot_table) is drawn as a line
+ * of its `x` and `y` fields, else of its first two.
+ */
+export function chartHint(hint: unknown, columns: readonly string[]): MediaChartHint | undefined {
+  if (typeof hint !== 'object' || hint === null) return undefined;
+  const h = hint as Record<string, unknown>;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && columns.includes(v) ? v : undefined);
+  const title = typeof h.title === 'string' ? h.title.slice(0, 500) : undefined;
+  let type = h.type;
+  let x = text(h.x);
+  let y = text(h.y);
+  if (type === 'custom' && typeof h.fields === 'object' && h.fields !== null) {
+    const fields = h.fields as Record<string, unknown>;
+    const named = Object.values(fields).filter((v): v is string => text(v) !== undefined);
+    x = text(fields.x) ?? named[0];
+    y = text(fields.y) ?? named.find((v) => v !== x);
+    type = 'line';
+  }
+  if (type === 'histogram') return x ? { type, x, ...(title ? { title } : {}) } : undefined;
+  if ((type !== 'line' && type !== 'scatter' && type !== 'bar') || !x || !y) return undefined;
+  const stroke = text(h.stroke);
+  return { type, x, y, ...(stroke ? { stroke } : {}), ...(title ? { title } : {}) };
 }
 
 /** The first rows of a table file (`{"columns": [...], "data": [[...], ...]}`), every cell as text. */

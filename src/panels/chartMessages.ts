@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunOverview, StoreApi } from '../core/api';
+import { checkpointSpec, checkpoints } from '../core/checkpoints';
 import { CommandId } from '../ids';
 import { type ComponentLogger, describe } from '../logger';
 import type { SelectedStep } from '../selection';
@@ -203,7 +204,7 @@ export class ChartSession {
     const gone: string[] = [];
     for (const entry of this.entriesList) {
       try {
-        runs.push(await store.getRun(entry));
+        runs.push(await withCheckpoints(store, await store.getRun(entry)));
       } catch (e) {
         this.port.log.warn(`chart panel: ${entry}: ${describe(e)}`);
         gone.push(entry);
@@ -324,3 +325,14 @@ function titleOf(run: RunOverview, entry: string | undefined): string {
 export function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/** The run with the steps its version has a checkpoint for, marked on its charts (issue 14); none when they cannot be read. */
+async function withCheckpoints(store: StoreApi, run: RunOverview): Promise<RunOverview> {
+  try {
+    const marks = checkpoints(await store.artifacts(run.version.id)).map((c) => ({ step: c.step, artifact: checkpointSpec(c) }));
+    return marks.length > 0 ? { ...run, checkpoints: marks } : run;
+  } catch {
+    return run;
+  }
+}
+

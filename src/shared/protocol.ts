@@ -80,6 +80,8 @@ export interface ChartDrawnStats {
   readonly yTicks: readonly string[];
   /** The hover readout: `label: value` per line, after the step it is shown for. */
   readonly readout: readonly string[];
+  /** The marks drawn inside the plot, left to right: `rewind 150`, `fork 120`, `ckpt 200`. */
+  readonly marks: readonly string[];
 }
 
 /** One chart of the System section as the webview reports it. */
@@ -103,8 +105,20 @@ export interface MediaItemView {
   readonly counts?: readonly number[];
   /** Tables: the first rows of the file, every cell as text. */
   readonly table?: MediaTableView;
+  /** Tables made by `wandb.plot.*`: the chart to draw from the table's columns. */
+  readonly chart?: MediaChartHint;
   /** The item has a file the host can open with VS Code (audio, video, html, kinds this version does not draw). */
   readonly file: boolean;
+}
+
+/** A table's chart hint as the webview draws it: `x` and `y` name columns (`y` absent for a histogram). */
+export interface MediaChartHint {
+  readonly type: 'line' | 'scatter' | 'bar' | 'histogram';
+  readonly x: string;
+  readonly y?: string;
+  /** Lines split by this column's value (wandb.plot.line's stroke, line_series' keys). */
+  readonly stroke?: string;
+  readonly title?: string;
 }
 
 export interface MediaTableView {
@@ -132,6 +146,21 @@ export interface MediaRow {
   readonly version: string;
   readonly steps: readonly number[];
   readonly entry: MediaEntryView | null;
+  /** A histogram key's distribution over steps (TensorBoard's and W&B's view), when the key is a histogram. */
+  readonly distribution?: HistogramDistribution;
+}
+
+/**
+ * Histograms over steps as a grid: `steps.length` columns (at most DISTRIBUTION_COLUMNS, sampled evenly
+ * over the logged steps) × `bins` rows of equal width from `lo` to `hi`; `density` is row-major by column,
+ * each column's share of its largest cell (0..1).
+ */
+export interface HistogramDistribution {
+  readonly steps: readonly number[];
+  readonly lo: number;
+  readonly hi: number;
+  readonly bins: number;
+  readonly density: readonly number[];
 }
 
 /** One media card as the webview reports it. */
@@ -151,7 +180,11 @@ export interface MediaCardStats {
     readonly images: number;
     readonly bars: number;
     readonly tableRows: number;
+    /** Points (or bars) the table's chart drew (0: no chart). */
+    readonly chartPoints: number;
     readonly files: number;
+    /** Columns (steps) of the histogram distribution drawn (0: none). */
+    readonly distribution: number;
   }[];
 }
 
@@ -341,7 +374,7 @@ const isSnapshot = shape({
   state: isChartViewState,
   charts: arrayOf(isText(), 100_000),
   drawn: arrayOf(
-    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000) }),
+    shape({ key: isText(), lines: isInt, points: isInt, dashed: isInt, yTicks: arrayOf(isText(1000), 1000), readout: arrayOf(isText(), 10_000), marks: arrayOf(isText(1000), 10_000) }),
     100_000,
   ),
   legend: arrayOf(isText(), 10_000),

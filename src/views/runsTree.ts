@@ -10,7 +10,7 @@ import { checkpoints } from '../core/checkpoints';
 import { formatNumber, formatTime, stateIcon } from '../format';
 import { formatBytes } from '../shared/format';
 import { labelText, singleLine } from '../userText';
-import { CommandId, ContextFlag, ContextValue, InternalCommandId, ViewId } from '../ids';
+import { CommandId, ContextFlag, ContextKey, ContextValue, InternalCommandId, ViewId } from '../ids';
 import { Disposable } from '../dispose';
 import { type ComponentLogger, describe } from '../logger';
 import type { FolderStores } from '../services';
@@ -37,6 +37,15 @@ import {
 } from './nodes';
 import { runTooltip } from './tooltip';
 
+/** The Runs view's filter: its query (the runs table's language) and, by folder, the run ids it matches. */
+interface RunsFilter {
+  readonly text: string;
+  readonly matches: Map<string, ReadonlySet<string>>;
+}
+
+/** How long the tree waits after a change before asking the store again which runs the filter matches. */
+const REFILTER_DELAY_MS = 300;
+
 /** The codicon of each tool whose runs are imported (src/core/importers). */
 const ORIGIN_ICONS: Record<RunOrigin['kind'], string> = { tensorboard: 'graph-line', wandb: 'pulse', lightning: 'zap', huggingface: 'hubot', mlflow: 'beaker' };
 
@@ -56,6 +65,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
    */
   private readonly artifactLists = new Map<string, readonly ArtifactUse[]>();
   private readonly artifactReads = new Map<string, Promise<readonly ArtifactUse[]>>();
+  private filter: RunsFilter | undefined;
+  private readonly refilters = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly filterEmitter = this._register(new vscode.EventEmitter<void>());
+  /** The filter changed, or the runs it matches did. */
+  readonly onDidChangeFilter = this.filterEmitter.event;
 
   constructor(
     private readonly index: RunIndex,
@@ -80,6 +94,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private onIndexChange(change: RunIndexChange): void {
+    if (this.filter) this.scheduleRefilter(change.folder);
     const known = (n: RunsNode): RunsNode | undefined => this.interned.get(nodeId(n));
     // A changed run may have logged or used an artifact: its lists are read again when next shown.
     const stale = change.scope === 'all' ? [`${change.folder}|`] : change.runs.map((r) => `${change.folder}|${r}|`);
@@ -126,7 +141,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'folder':
         return this.projectsOf(element.folder);
       case 'project': {
-        const runs = data?.projects.get(element.project) ?? [];
+        const runs = this.runsOf(element.folder, element.project);
         return this.page(element, runs.length, (i) => this.node({ kind: 'run', folder: element.folder, runId: runs[i].id }));
       }
       case 'run': {
@@ -262,16 +277,93 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     return shown.map((s) => this.node({ kind: 'folder', folder: s.key }));
   }
 
-  /** Whether a folder has a row in a multi-root tree: it has runs, or an error to show. */
+  /** Whether a folder has a row in a multi-root tree: it has runs (the filter matches), or an error to show. */
   private hasRows(folder: string): boolean {
-    return (this.index.get(folder)?.runs.size ?? 0) > 0 || this.index.error(folder) !== undefined;
+    const only = this.filter?.matches.get(folder);
+    return (only ? only.size : this.index.get(folder)?.runs.size ?? 0) > 0 || this.index.error(folder) !== undefined;
   }
 
   private projectsOf(folder: string): RunsNode[] {
     const error = this.index.error(folder);
-    const projects = [...(this.index.get(folder)?.projects.keys() ?? [])].map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
+    const only = this.filter?.matches.get(folder);
+    const names = [...(this.index.get(folder)?.projects.entries() ?? [])].filter(([, runs]) => !only || runs.some((r) => only.has(r.id))).map(([name]) => name);
+    const projects = names.map((project) => this.node<RunsNode>({ kind: 'project', folder, project }));
     // A store that cannot start says so in the tree rather than leaving it mysteriously empty.
     return error ? [{ kind: 'message', folder, message: error }, ...projects] : projects;
+  }
+
+  /** The runs of a project the tree shows, in its order: all of them, or those the filter matches. */
+  runsOf(folder: string, project: string): readonly RunInfo[] {
+    const runs = this.index.get(folder)?.projects.get(project) ?? [];
+    const only = this.filter?.matches.get(folder);
+    return only ? runs.filter((r) => only.has(r.id)) : runs;
+  }
+
+  get filterText(): string | undefined {
+    return this.filter?.text;
+  }
+
+  /** Runs the filter matches, and all runs, over every folder (for the view's message). */
+  filterCounts(): { matching: number; total: number } {
+    let matching = 0;
+    let total = 0;
+    for (const folder of this.stores.all) {
+      total += this.index.get(folder.key)?.runs.size ?? 0;
+      matching += this.filter?.matches.get(folder.key)?.size ?? 0;
+    }
+    return { matching, total };
+  }
+
+  /**
+   * The runs each folder's store says `text` matches (the runs table's query over the same rows).
+   * A query that is not one is refused by the first store with the error that names where.
+   */
+  async matchesFor(text: string): Promise<Map<string, ReadonlySet<string>>> {
+    const matches = new Map<string, ReadonlySet<string>>();
+    for (const folder of this.stores.all) matches.set(folder.key, await this.matchesIn(folder.key, text));
+    return matches;
+  }
+
+  private async matchesIn(folder: string, text: string): Promise<ReadonlySet<string>> {
+    const store = this.stores.get(folder);
+    if (!store) return new Set();
+    const table = await (await store.store()).runsTable({ filter: text });
+    return new Set(table.rows.map((row) => row.id));
+  }
+
+  /** Shows only the runs `text` matches (undefined or blank: every run). Throws when it is not a query. */
+  async setFilter(text: string | undefined): Promise<void> {
+    const query = text?.trim() ? text : undefined;
+    this.filter = query === undefined ? undefined : { text: query, matches: await this.matchesFor(query) };
+    for (const timer of this.refilters.values()) clearTimeout(timer);
+    this.refilters.clear();
+    void vscode.commands.executeCommand('setContext', ContextKey.RunsFiltered, this.filter !== undefined);
+    this.emitter.fire(undefined);
+    this.filterEmitter.fire();
+  }
+
+  /** After runs changed: which runs the filter matches may have changed too (a metric crossed a bound). */
+  private scheduleRefilter(folder: string): void {
+    const pending = this.refilters.get(folder);
+    if (pending) clearTimeout(pending);
+    this.refilters.set(folder, setTimeout(() => {
+      this.refilters.delete(folder);
+      const filter = this.filter;
+      if (!filter) return;
+      this.matchesIn(folder, filter.text).then((found) => {
+        if (this.filter !== filter) return;
+        const before = filter.matches.get(folder);
+        if (before && before.size === found.size && [...found].every((id) => before.has(id))) return;
+        filter.matches.set(folder, found);
+        this.emitter.fire(undefined);
+        this.filterEmitter.fire();
+      }, (error: unknown) => this.log.debug(`filter of ${folder}: ${describe(error)}`));
+    }, REFILTER_DELAY_MS));
+  }
+
+  override dispose(): void {
+    for (const timer of this.refilters.values()) clearTimeout(timer);
+    super.dispose();
   }
 
   getParent(element: RunsNode): RunsNode | undefined {
@@ -520,6 +612,55 @@ export class RunsView extends Disposable {
       if (isMoreNode(more)) this.provider.showMore(more);
     }));
     this._register(index.onDidChange(() => this.updateBadge()));
+    this._register(vscode.commands.registerCommand(CommandId.FilterRuns, () => this.askFilter()));
+    this._register(vscode.commands.registerCommand(CommandId.ClearRunsFilter, () => this.provider.setFilter(undefined)));
+    this._register(this.provider.onDidChangeFilter(() => this.showFilter()));
+  }
+
+  /**
+   * Filter Runs…: the runs table's query language, checked by the stores as it is typed (the error says
+   * where, as in the table), the current filter offered again for editing.
+   */
+  async askFilter(): Promise<void> {
+    const text = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Filter Runs'),
+      prompt: vscode.l10n.t("A query over the runs table's columns, e.g. summary.val_loss < 0.3 and config.lr = 0.001 and tags.team = 'vision' (empty: every run)"),
+      placeHolder: "summary.loss < 0.5 and state = 'finished'",
+      value: this.provider.filterText ?? '',
+      validateInput: async (value) => {
+        if (!value.trim()) return undefined;
+        try {
+          await this.provider.matchesFor(value);
+          return undefined;
+        } catch (error) {
+          return singleLine(describe(error), 500);
+        }
+      },
+    });
+    if (text === undefined) return;
+    try {
+      await this.provider.setFilter(text);
+    } catch (error) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The Runs view was not filtered: {0}', singleLine(describe(error), 500)));
+    }
+  }
+
+  /**
+   * The filter and how many runs it matches, in the view's message (a single-view container shows no
+   * description) and description; empty when the view is not filtered.
+   */
+  private showFilter(): void {
+    const text = this.provider.filterText;
+    this.view.description = text === undefined ? '' : labelText(text, 80);
+    if (text === undefined) {
+      this.view.message = '';
+      return;
+    }
+    const { matching, total } = this.provider.filterCounts();
+    const query = labelText(text, 200);
+    this.view.message = matching === 0
+      ? vscode.l10n.t('No run of {0} matches the filter {1}. Clear it from the title bar.', total, query)
+      : vscode.l10n.t('{0} of {1} runs match the filter {2}', matching, total, query);
   }
 
   /** Selected run nodes, for commands invoked from the palette while the tree has a selection. */
@@ -533,7 +674,8 @@ export class RunsView extends Disposable {
     const node = this.provider.node<RunNode>({ kind: 'run', folder, runId });
     const run = this.index.run(folder, runId);
     if (!run) return;
-    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.unhide(folder, run);
+    const list = this.provider.runsOf(folder, run.project);
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     await this.revealSelected(node, { select: true, focus: options.focus ?? false, expand: options.expand ? 1 : undefined });
   }
@@ -544,11 +686,19 @@ export class RunsView extends Disposable {
     const run = this.index.run(folder, runId);
     if (!run) return;
     if (run.liveVersion === versionId) return this.revealRun(folder, runId);
-    const list = this.index.get(folder)?.projects.get(run.project) ?? [];
+    await this.unhide(folder, run);
+    const list = this.provider.runsOf(folder, run.project);
     await this.provider.showRow({ kind: 'project', folder, project: run.project }, list.findIndex((r) => r.id === runId));
     // A flat chain is one list: the version's row must be on a shown page. (A nested one is NEST_LIMIT deep at most.)
     if (isFlat(run)) await this.provider.showRow({ kind: 'forkedFrom', folder, runId }, forkedFromChildren(run).findIndex((v) => v.id === versionId));
     await this.revealSelected(this.provider.node({ kind: 'version', folder, runId, versionId }), { select: true, focus: false });
+  }
+
+  /** A run the filter hides (a fork just made, a source revealed) is shown by showing every run again. */
+  private async unhide(folder: string, run: RunInfo): Promise<void> {
+    if (this.provider.filterText === undefined || this.provider.runsOf(folder, run.project).some((r) => r.id === run.id)) return;
+    await this.provider.setFilter(undefined);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Runs filter cleared to show {0}', labelText(run.name, 80)), 5000);
   }
 
   /**

@@ -9,7 +9,17 @@ export type ValueSpec =
   | { readonly tag: string; readonly tensorFloat: number; readonly plugin?: string; readonly asContent?: 'float' | 'double' }
   | { readonly tag: string; readonly text: string }
   | { readonly tag: string; readonly hparams: Record<string, number | string | boolean> }
-  | { readonly tag: string; readonly histogram: true };
+  | { readonly tag: string; readonly histogram: true }
+  /** A HistogramProto as TF1 and PyTorch write it: bucket i holds values up to limits[i]. */
+  | { readonly tag: string; readonly histo: { readonly min: number; readonly max: number; readonly limits: readonly number[]; readonly buckets: readonly number[] } }
+  /** The histograms plugin's tensor: rows of (left, right, count). */
+  | { readonly tag: string; readonly histoTensor: readonly (readonly [number, number, number])[] }
+  /** A Summary.Image (TF1, PyTorch's add_image). */
+  | { readonly tag: string; readonly image: Uint8Array; readonly width: number; readonly height: number }
+  /** The images plugin's tensor: [width, height, image…] as strings. */
+  | { readonly tag: string; readonly imageTensor: readonly Uint8Array[]; readonly width: number; readonly height: number }
+  /** A Summary.Audio. */
+  | { readonly tag: string; readonly audio: Uint8Array; readonly sampleRate: number; readonly frames: number };
 
 export interface EventSpec {
   readonly wallTime: number;
@@ -68,6 +78,35 @@ export function encodeEvent(e: EventSpec): Uint8Array {
         content.join();
         w.tag(2, 2).bytes(content.finish());
         w.join().join();
+      } else if ('histo' in v) {
+        w.tag(5, 2).fork().tag(1, 1).double(v.histo.min).tag(2, 1).double(v.histo.max).tag(3, 1).double(v.histo.buckets.reduce((a, b) => a + b, 0));
+        w.tag(6, 2).fork();
+        for (const l of v.histo.limits) w.double(l);
+        w.join().tag(7, 2).fork();
+        for (const b of v.histo.buckets) w.double(b);
+        w.join().join();
+      } else if ('histoTensor' in v) {
+        metadata(w, 'histograms');
+        w.tag(8, 2).fork();
+        w.tag(1, 0).int32(2);
+        w.tag(2, 2).fork().tag(2, 2).fork().tag(1, 0).int64(v.histoTensor.length).join().tag(2, 2).fork().tag(1, 0).int64(3).join().join();
+        const b = new Uint8Array(v.histoTensor.length * 24);
+        const view = new DataView(b.buffer);
+        v.histoTensor.forEach((row, i) => row.forEach((x, j) => view.setFloat64((i * 3 + j) * 8, x, true)));
+        w.tag(4, 2).bytes(b);
+        w.join();
+      } else if ('image' in v) {
+        w.tag(4, 2).fork().tag(1, 0).int32(v.height).tag(2, 0).int32(v.width).tag(3, 0).int32(3).tag(4, 2).bytes(v.image).join();
+      } else if ('imageTensor' in v) {
+        metadata(w, 'images');
+        w.tag(8, 2).fork();
+        w.tag(1, 0).int32(7);
+        w.tag(8, 2).bytes(new TextEncoder().encode(String(v.width)));
+        w.tag(8, 2).bytes(new TextEncoder().encode(String(v.height)));
+        for (const image of v.imageTensor) w.tag(8, 2).bytes(image);
+        w.join();
+      } else if ('audio' in v) {
+        w.tag(6, 2).fork().tag(1, 5).float(v.sampleRate).tag(2, 0).int64(1).tag(3, 0).int64(v.frames).tag(4, 2).bytes(v.audio).tag(5, 2).string('audio/wav').join();
       } else {
         w.tag(5, 2).fork().tag(1, 1).double(0).join();
       }

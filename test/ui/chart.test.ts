@@ -416,3 +416,59 @@ describe('Chart panel (UI)', function () {
     await wb.screenshot('chart-system-archived');
   });
 });
+
+describe('Checkpoint-aware rewind from the chart (UI)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench({ viewport: { width: 1400, height: 900 } });
+    // A run of 320 steps with a model checkpoint logged after steps 100, 200 and 300 (preempted after 319).
+    const w = new LogWriter({ dir: path.join(wb.workspace, '.runrewind'), run: 'ckrun001', name: 'preempted', project: 'vision', heartbeat: 0 });
+    for (let s = 0; s < 320; s++) {
+      w.log({ loss: 1 / (s + 1) + 0.05 * Math.sin(s / 9) });
+      if (s % 100 === 0 && s > 0) {
+        w.writeRaw(`${JSON.stringify({ type: 'artifact', time: 1, action: 'log', step: s, name: 'model-ckrun001', version: `v${s / 100 - 1}`, artifact_type: 'model', aliases: ['latest'] })}\n`);
+      }
+    }
+    w.finish();
+    await showRuns(wb.page);
+  });
+
+  after(async () => {
+    await wb?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`chart-failed-${this.currentTest.title}`);
+  });
+
+  it('marks the checkpoints and rewinds to the one before the clicked step in two clicks', async () => {
+    const page = wb.page;
+    const row = treeItem(page, /^preempted$/);
+    await row.waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open Charts"]').click();
+    const frame = await chartFrame(page, 30_000, 'preempted');
+    await collapseOverview(frame);
+    const card = await chartDrawn(frame, 'loss');
+    await page.waitForTimeout(300);
+    await wb.screenshot('chart-checkpoint-marks');
+    // Click 1: a step between the checkpoints of steps 200 and 300.
+    const box = await card.locator('.u-over').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width * (255 / 319), box.y + box.height * 0.5);
+    await frame.locator('.selection-label', { hasText: /@2[3-7]\d$/ }).waitFor({ timeout: 10_000 });
+    await frame.locator('button.rewind').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match((await dialog.textContent()) ?? '', /has no checkpoint\. The newest checkpoint before it is model-ckrun001:v1 at step 200/);
+    await wb.screenshot('chart-checkpoint-offer');
+    // Click 2: the checkpoint's step.
+    await dialog.locator('.monaco-button', { hasText: 'Rewind to Checkpoint Step 200' }).click();
+    await treeItem(page, /^preempted$/).locator('.label-description', { hasText: 'step 200' }).waitFor({ timeout: 20_000 });
+    await frame.locator('.legend-item', { hasText: 'rewind 200' }).waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(500);
+    await wb.screenshot('chart-rewound-to-checkpoint');
+  });
+});

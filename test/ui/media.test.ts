@@ -47,6 +47,10 @@ function plantMediaRun(logDir: string): void {
       const data = Array.from({ length: 6 }, (_, i) => [i, `<b>${i}</b>`, (0.9 - i / 20).toFixed(3)]);
       const table = { columns: ['id', 'label', 'score'], data };
       w.writeRaw(mediaRecord(s, 'predictions', 'table', [{ ...mediaFile(logDir, Buffer.from(JSON.stringify(table)), 'json'), columns: table.columns, rows: data.length }], T0 + s));
+      // What wandb.plot.line(table, "epoch", "acc", stroke="split") logs: two series over 30 epochs.
+      const curve = Array.from({ length: 60 }, (_, i) => [i % 30, Number((i < 30 ? 0.5 + 0.4 * (1 - Math.exp(-i / 8)) : 0.45 + 0.35 * (1 - Math.exp(-(i - 30) / 10))).toFixed(4)), i < 30 ? 'train' : 'val']);
+      const plot = { columns: ['epoch', 'acc', 'split'], data: curve };
+      w.writeRaw(mediaRecord(s, 'acc_curve', 'table', [{ ...mediaFile(logDir, Buffer.from(JSON.stringify(plot)), 'json'), columns: plot.columns, rows: curve.length, chart: { type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'Accuracy by epoch' } }], T0 + s));
     }
     w.log({ loss: 1 / (s + 1) + 0.05 * Math.sin(s) });
   }
@@ -126,5 +130,26 @@ describe('Chart panel media (UI)', function () {
     if (step < 50) await frame.locator('.media-card[data-media-key="predictions"] .media-step', { hasText: `step 50 (after the selected step ${step})` }).waitFor();
     await media.scrollIntoViewIfNeeded();
     await wb.screenshot('media-after-chart-click');
+  });
+
+  it('draws a wandb.plot table as its chart, sorts by a column and pages through the rows', async () => {
+    const page = wb.page;
+    const frame = await mediaFrame(page, 'acc_curve');
+    const card = frame.locator('.media-card[data-media-key="acc_curve"]');
+    await card.scrollIntoViewIfNeeded();
+    await card.locator('canvas.media-table-chart[data-points="60"]').waitFor({ timeout: 20_000 });
+    assert.equal(await card.locator('tbody tr').count(), 20, 'a page of 20 rows');
+    assert.match((await card.locator('.media-table-note').textContent()) ?? '', /^rows 1–20 of 60$/);
+    // Sort by acc, then the other way: the best accuracy first.
+    await card.locator('button.media-table-sort', { hasText: 'acc' }).click();
+    await card.locator('button.media-table-sort', { hasText: 'acc' }).click();
+    assert.equal(await card.locator('th[aria-sort="descending"]').count(), 1);
+    const best = await card.locator('tbody tr').first().locator('td').allTextContents();
+    assert.deepEqual(best, ['29', '0.8893', 'train']);
+    await card.locator('button.media-table-page[aria-label="Next rows"]').click();
+    assert.match((await card.locator('.media-table-note').textContent()) ?? '', /^rows 21–40 of 60$/);
+    await card.evaluate((e: any) => e.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(300);
+    await wb.screenshot('media-table-chart');
   });
 });

@@ -120,6 +120,30 @@ describe('Runs view (UI)', function () {
     await wb.screenshot('runs-selected-step-menu');
     await page.keyboard.press('Escape');
   });
+
+  it('filters the runs with the runs table query language from its title bar, and clears it', async () => {
+    const page = wb.page;
+    if (!(await treeItem(page, /^mnist$/).isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Run Rewind"]').click();
+    await treeItem(page, /^mnist$/).hover({ timeout: 30_000 });
+    await page.locator('a.action-label[aria-label^="Filter Runs"]').first().click();
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ state: 'visible' });
+    // A mistake is shown in the prompt as it is typed, naming the column, and the view stays as it was.
+    await input.fill("project = 'cifar' and summary.losss < 1");
+    await page.locator('.quick-input-message', { hasText: /losss/ }).waitFor({ timeout: 15_000 });
+    await wb.screenshot('runs-filter-error');
+    await input.fill("project = 'cifar'");
+    await page.locator('.quick-input-message', { hasText: /losss/ }).waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    await input.press('Enter');
+    await treeItem(page, /^mnist$/).waitFor({ state: 'detached', timeout: 15_000 });
+    await treeItem(page, /^cifar$/).waitFor();
+    await page.getByText(/2 of \d+ runs match the filter project = 'cifar'/).first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('runs-filtered');
+    await page.locator('a.action-label[aria-label^="Clear Runs Filter"]').first().click();
+    await treeItem(page, /^mnist$/).waitFor({ timeout: 15_000 });
+    await page.getByText(/runs match the filter/).first().waitFor({ state: 'detached', timeout: 10_000 });
+    await wb.screenshot('runs-filter-cleared');
+  });
 });
 
 describe('Runs view welcome (UI)', function () {

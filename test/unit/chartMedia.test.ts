@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cellText, mediaPath, readTable, TABLE_ROWS } from '../../src/panels/chartData';
-import { shownVersions, stopIndex } from '../../media/chart/mediaSteps';
+import type { MediaEntry } from '../../src/core/api';
+import { cellText, chartHint, histogramDistribution, mediaPath, readTable, TABLE_ROWS } from '../../src/panels/chartData';
+import { compareCells, shownVersions, stopIndex } from '../../media/chart/mediaSteps';
 import type { LineSpec } from '../../media/chart/lines';
 import { tempDir } from './helpers';
 
@@ -50,5 +51,36 @@ describe('chart panel media', () => {
     assert.equal(stopIndex([5, 9], 2), 0);
     assert.equal(stopIndex(stops, null), 3);
     assert.equal(stopIndex([], 4), 0);
+  });
+
+  it('draws histograms over steps as a grid: counts spread by overlap, each column scaled to its largest cell, sampled evenly', () => {
+    const entry = (step: number, bins: number[], counts: number[]): MediaEntry => ({ key: 'w', step, kind: 'histogram', time: step, items: [{ bins, counts }], version: 'v1', inherited: false });
+    const d = histogramDistribution([entry(0, [0, 1, 2], [10, 0]), entry(5, [1, 2, 4], [2, 6]), entry(9, [3, 3], [7])], 10, 4)!;
+    assert.deepEqual(d.steps, [0, 5, 9]);
+    assert.deepEqual([d.lo, d.hi, d.bins], [0, 4, 4]);
+    // Column 0: all in [0,1); column 1: 2 in [1,2), 6 over [2,4) = 3 + 3; column 2: a zero-width bin at 3.
+    assert.deepEqual(d.density, [1, 0, 0, 0, 0, 2 / 3, 1, 1, 0, 0, 0, 1]);
+    const many = Array.from({ length: 1000 }, (_, i) => entry(i * 2, [-1, 0, 1], [i, 1000 - i]));
+    const sampled = histogramDistribution(many, 240)!;
+    assert.equal(sampled.steps.length, 240);
+    assert.deepEqual([sampled.steps[0], sampled.steps[239]], [0, 1998], 'the first and last entries are kept');
+    assert.equal(histogramDistribution([{ key: 'w', step: 0, kind: 'histogram', time: 0, items: [{ caption: 'no bins' }], version: 'v1', inherited: false }]), undefined);
+  });
+
+  it('sorts table cells as numbers when both are, else in natural order', () => {
+    const cells = ['10', 'run10', '2', '', 'run2', '-1.5', 'NaN', 'b', '1e3'];
+    assert.deepEqual([...cells].sort(compareCells), ['-1.5', '2', '10', '1e3', '', 'b', 'NaN', 'run2', 'run10']);
+  });
+
+  it('takes a chart hint only when its columns are the table\'s; a custom spec is drawn as a line of its fields', () => {
+    const columns = ['epoch', 'acc', 'split'];
+    assert.deepEqual(chartHint({ type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'Accuracy' }, columns), { type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'Accuracy' });
+    assert.deepEqual(chartHint({ type: 'scatter', x: 'epoch', y: 'acc', stroke: 'nope' }, columns), { type: 'scatter', x: 'epoch', y: 'acc' });
+    assert.deepEqual(chartHint({ type: 'histogram', x: 'acc' }, columns), { type: 'histogram', x: 'acc' });
+    assert.deepEqual(chartHint({ type: 'custom', spec: 'wandb/line/v0', fields: { x: 'epoch', y: 'acc' } }, columns), { type: 'line', x: 'epoch', y: 'acc' });
+    assert.deepEqual(chartHint({ type: 'custom', spec: 'my/spec', fields: { a: 'acc', b: 'epoch' } }, columns), { type: 'line', x: 'acc', y: 'epoch' });
+    for (const bad of [null, 'line', { type: 'line', x: 'epoch', y: 'missing' }, { type: 'pie', x: 'epoch', y: 'acc' }, { type: 'bar', x: 'epoch' }]) {
+      assert.equal(chartHint(bad, columns), undefined, JSON.stringify(bad));
+    }
   });
 });

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsv } from '../../src/core/importers/lightning';
+import { Db } from '../../src/core/sqlite';
 import { openEngine, tempDir } from './helpers';
 
 function setup(source: string): { logDir: string; root: string } {
@@ -96,6 +97,71 @@ describe('Importers: rewritten-whole files', () => {
     assert.equal(child.forkedFrom, null);
     const table = engine.runsTable({});
     assert.equal(table.rows.find((r) => r.id === child.id)?.group, 'parent');
+    engine.close();
+  });
+
+  // MLflow's SQLite store, with the tables and columns of MLflow's own schema (the real MLflow writes one
+  // in python/tests/peers/test_mlflow.py).
+  const MLFLOW_SCHEMA = `
+    CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, name VARCHAR(256) NOT NULL UNIQUE, artifact_location VARCHAR(256), lifecycle_stage VARCHAR(32), creation_time BIGINT, last_update_time BIGINT);
+    CREATE TABLE runs (run_uuid VARCHAR(32) PRIMARY KEY, name VARCHAR(250), source_type VARCHAR(20), source_name VARCHAR(500), entry_point_name VARCHAR(50), user_id VARCHAR(256), status VARCHAR(9), start_time BIGINT, end_time BIGINT, deleted_time BIGINT, source_version VARCHAR(50), lifecycle_stage VARCHAR(20), artifact_uri VARCHAR(200), experiment_id INTEGER);
+    CREATE TABLE metrics (key VARCHAR(250) NOT NULL, value FLOAT NOT NULL, timestamp BIGINT NOT NULL, run_uuid VARCHAR(32) NOT NULL, step BIGINT NOT NULL DEFAULT 0, is_nan BOOLEAN NOT NULL DEFAULT 0, PRIMARY KEY (key, timestamp, step, run_uuid, value, is_nan));
+    CREATE TABLE params (key VARCHAR(250) NOT NULL, value VARCHAR(8000) NOT NULL, run_uuid VARCHAR(32) NOT NULL, PRIMARY KEY (key, run_uuid));
+    CREATE TABLE tags (key VARCHAR(250) NOT NULL, value VARCHAR(8000), run_uuid VARCHAR(32) NOT NULL, PRIMARY KEY (key, run_uuid));`;
+
+  it('imports MLflow\'s SQLite store (mlflow.db): runs, params, tags, NaN, nested runs, deleted ones left out, and what is logged later', async () => {
+    const base = tempDir('rr-mlflow-db-');
+    const logDir = path.join(base, '.runrewind');
+    const file = path.join(base, 'mlflow.db');
+    const db = await Db.open();
+    db.exec(MLFLOW_SCHEMA);
+    db.run("INSERT INTO experiments VALUES (0, 'Default', '', 'active', 0, 0), (1, 'vision', '', 'active', 0, 0), (2, 'gone', '', 'deleted', 0, 0)");
+    const run = (uuid: string, name: string, exp: number, status: string, stage = 'active', end: number | null = 1_700_000_100_000): void =>
+      db.run('INSERT INTO runs (run_uuid, name, status, start_time, end_time, lifecycle_stage, experiment_id) VALUES (?,?,?,?,?,?,?)', [uuid, name, status, 1_700_000_000_000, end, stage, exp]);
+    run('aaa', 'parent', 1, 'FINISHED');
+    run('bbb', 'child', 1, 'FAILED');
+    run('ccc', 'deleted', 1, 'FINISHED', 'deleted');
+    run('ddd', 'in deleted experiment', 2, 'FINISHED');
+    const metric = (uuid: string, key: string, value: number, step: number, t: number, nan = 0): void =>
+      db.run('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?,?,?,?,?,?)', [key, value, t, uuid, step, nan]);
+    metric('aaa', 'loss', 1, 0, 1_700_000_000_000);
+    metric('aaa', 'loss', 0.5, 1, 1_700_000_000_100);
+    metric('aaa', 'acc', 0.1, 1, 1_700_000_000_150);
+    metric('aaa', 'loss', 0, 2, 1_700_000_000_200, 1);
+    metric('aaa', 'loss', 0.4, 1, 1_700_000_000_300); // logged again at step 1: the last value is kept
+    metric('bbb', 'loss', 0.25, 0, 1_700_000_000_500);
+    db.run("INSERT INTO params VALUES ('lr', '0.01', 'aaa'), ('layers', '4', 'aaa')");
+    db.run("INSERT INTO tags VALUES ('mlflow.runName', 'parent', 'aaa'), ('team', 'vision', 'aaa'), ('mlflow.parentRunId', 'aaa', 'bbb'), ('mlflow.user', 'me', 'bbb')");
+    fs.writeFileSync(file, db.export());
+    const engine = await openEngine(logDir, { sources: [file], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const runs = engine.listRuns();
+    assert.deepEqual(runs.map((r) => [r.name, r.project, r.origin?.kind, r.state]).sort(), [['child', 'vision', 'mlflow', 'failed'], ['parent', 'vision', 'mlflow', 'finished']]);
+    const parent = runs.find((r) => r.name === 'parent')!;
+    assert.equal(parent.origin?.path, file);
+    assert.deepEqual([...engine.series(parent.id, 'loss').steps], [0, 1, 2]);
+    assert.deepEqual([...engine.series(parent.id, 'loss').values], [1, 0.4, Number.NaN]);
+    assert.deepEqual(engine.getRun(parent.id).config, { layers: '4', lr: '0.01' });
+    const table = engine.runsTable({});
+    assert.deepEqual(table.rows.find((r) => r.id === parent.id)?.tags, ['team: vision']);
+    assert.equal(table.rows.find((r) => r.name === 'child')?.group, 'parent');
+    // Logged later by a running run: read when the file changes, the rows it had kept.
+    run('eee', 'live', 1, 'RUNNING', 'active', null);
+    for (let s = 0; s < 5; s++) metric('eee', 'loss', 1 / (s + 1), s, 1_700_000_001_000 + s);
+    fs.writeFileSync(file, db.export());
+    engine.ingest();
+    const live = engine.listRuns().find((r) => r.name === 'live')!;
+    assert.equal(live.lastStep, 4);
+    for (let s = 5; s < 8; s++) metric('eee', 'loss', 1 / (s + 1), s, 1_700_000_002_000 + s);
+    fs.writeFileSync(file, db.export());
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file, later, later);
+    engine.ingest();
+    assert.deepEqual([...engine.series(live.id, 'loss').steps], [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(engine.listRuns().find((r) => r.name === 'live')!.versions.length, 1, 'appending is not a rewind');
+    // Read where it is: the database is untouched.
+    assert.deepEqual(Buffer.from(fs.readFileSync(file)), Buffer.from(db.export()));
+    db.close();
     engine.close();
   });
 });

@@ -208,6 +208,50 @@ describe('TensorBoard: importing through the engine', () => {
     engine.close();
   });
 
+  it('imports histograms and images (TF1 protos and the TF2 plugins\' tensors) and audio as media, versioned by a restart', async () => {
+    const { logDir, runs } = setup();
+    const png = (n: number): Uint8Array => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, n, n, n]);
+    const jpg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    // TensorFlow's default buckets run to ±1.8e308 with empty ones at both ends: only the full ones are kept.
+    const histo = { min: -0.5, max: 2.5, limits: [-1.7976931348623157e308, -1, 0, 1, 2, 3, 1.7976931348623157e308], buckets: [0, 0, 4, 0, 6, 2, 0] };
+    const first = [
+      { wallTime: T0, step: 0, values: [{ tag: 'loss', simple: 1 }, { tag: 'w', histo }, { tag: 'sample', image: png(1), width: 2, height: 3 }] },
+      { wallTime: T0 + 1, step: 5, values: [{ tag: 'w', histoTensor: [[0, 1, 3], [1, 2, 5]] as [number, number, number][] }, { tag: 'sample', imageTensor: [png(2), jpg], width: 4, height: 5 }] },
+      { wallTime: T0 + 2, step: 8, values: [{ tag: 'w', histo }, { tag: 'clip', audio: new Uint8Array([0x52, 0x49, 0x46, 0x46, 9]), sampleRate: 8000, frames: 4000 }, { tag: 'loss', simple: 0.5 }] },
+    ];
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0}.host.1.0`), eventFile(first));
+    // A restarted writer that goes back to step 6: a rewind at step 5, the step-8 media archived.
+    fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0 + 100}.host.2.0`), eventFile([
+      { wallTime: T0 + 100, step: 6, values: [{ tag: 'loss', simple: 0.7 }, { tag: 'sample', image: png(1), width: 2, height: 3 }] },
+    ], T0 + 100));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    engine.ingest();
+    const run = engine.listRuns()[0];
+    const archived = run.versions.find((v) => v.archived)!;
+    assert.deepEqual(engine.mediaKeys(archived.id).map((k) => [k.key, k.kind, k.steps, k.firstStep, k.lastStep]), [['clip', 'audio', 1, 8, 8], ['sample', 'image', 2, 0, 5], ['w', 'histogram', 3, 0, 8]]);
+    const w = engine.mediaEntries(archived.id, 'w');
+    assert.deepEqual(w.map((e) => [e.step, e.items[0].bins, e.items[0].counts]), [
+      [0, [-1, 0, 1, 2, 2.5], [4, 0, 6, 2]],
+      [5, [0, 1, 2], [3, 5]],
+      [8, [-1, 0, 1, 2, 2.5], [4, 0, 6, 2]],
+    ]);
+    const samples = engine.mediaEntries(archived.id, 'sample');
+    assert.deepEqual(samples.map((e) => e.items.map((i) => [i.format, i.width, i.height, i.size])), [[['png', 2, 3, 11]], [['png', 4, 5, 11], ['jpg', 4, 5, 7]]]);
+    // Stored once by content under our log directory, byte for byte; nothing written beside the events.
+    assert.deepEqual([...fs.readFileSync(samples[1].items[1].file!)], [...jpg]);
+    assert.ok(samples[0].items[0].file!.startsWith(path.join(logDir, 'media')));
+    assert.deepEqual(fs.readdirSync(runs).sort(), [`events.out.tfevents.${T0 + 100}.host.2.0`, `events.out.tfevents.${T0}.host.1.0`].sort());
+    const clip = engine.mediaEntries(archived.id, 'clip')[0].items[0];
+    assert.deepEqual([clip.format, clip.sample_rate, clip.duration], ['wav', 8000, 0.5]);
+    // The live version inherits the media up to its branch step and adds its own.
+    const live = engine.mediaEntries(run.id, 'sample');
+    assert.deepEqual(live.map((e) => [e.step, e.inherited]), [[0, true], [5, true], [6, false]]);
+    assert.equal(live[2].items[0].sha256, live[0].items[0].sha256, 'the same image is the same file');
+    assert.deepEqual(engine.mediaEntries(run.id, 'w').map((e) => e.step), [0, 5]);
+    assert.deepEqual(engine.mediaKeys(run.id).map((k) => k.key), ['sample', 'w']);
+    engine.close();
+  });
+
   it('a restart from step 0 shares nothing with the archived version', async () => {
     const { logDir, runs } = setup();
     fs.writeFileSync(path.join(runs, `events.out.tfevents.${T0}.host.1.0`), eventFile(scalarEvents(['loss'], 0, 5, (_t, s) => s)));

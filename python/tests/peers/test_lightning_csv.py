@@ -111,6 +111,14 @@ class LightningCsvImportTest(peers.ImportTest):
         self.assertEqual(shown["config"], {"lr": 0.05, "hidden": 3, "label": "tiny", "shape": [2, 1]})
         with open(os.path.join(self.version_dir, "hparams.yaml")) as f:
             self.assertIn("!!python/tuple", f.read())
+        # The Trainer's own checkpoint (version_0/checkpoints/epoch=2-step=24.ckpt) is a model artifact at
+        # the step of the last row before it: 24 optimizer steps done are rows 0..23.
+        (ckpt,) = os.listdir(os.path.join(self.version_dir, "checkpoints"))
+        self.assertEqual(ckpt, "epoch=2-step=24.ckpt")
+        artifacts = json.loads(peers.cli_sources(self.logs, [self.root], "artifacts", run["id"], "--json"))
+        self.assertEqual([(a["action"], a["type"], a["step"], a["checkpoint_step"], a["metadata"]["path"]) for a in artifacts],
+                         [("log", "model", 23, 23, os.path.join(self.version_dir, "checkpoints", ckpt))])
+        self.assertEqual(max(expected), 23)
         # Read where they are: nothing was written under the source (Lightning's own checkpoints aside).
         for dp, _, fs in os.walk(self.root):
             for f in fs:
@@ -122,6 +130,8 @@ class LightningCsvImportTest(peers.ImportTest):
         metrics = os.path.join(self.version_dir, "metrics.csv")
         first = oracle(metrics)
         self.assertEqual(max(first), 15)
+        # Checkpoints saved elsewhere (ModelCheckpoint(dirpath=...)) are not the run's: only version_0/checkpoints is.
+        self.assertEqual(json.loads(peers.cli_sources(self.logs, [self.root], "artifacts", self.runs()[self.version_dir]["id"], "--json")), [])
         self.runs(cache=True)
         # Resume from the end of epoch 0 (step 8) into the same version folder: Lightning removes
         # metrics.csv and writes from step 8 again.

@@ -103,6 +103,62 @@ class TensorBoardImportTest(peers.ImportTest):
             for f in fs:
                 self.assertIn("tfevents", f)
 
+    def test_pytorch_histograms_images_and_audio_are_media(self):
+        import numpy as np
+        run_dir = os.path.join(self.root, "media")
+        w = SummaryWriter(run_dir)
+        rng = np.random.default_rng(7)
+        for step in (0, 10, 20):
+            w.add_histogram("weights", rng.normal(step / 10.0, 1.0, size=1000), step)
+            w.add_histogram("const", np.full(50, 3.0), step)
+            img = (rng.random((3, 8, 6)) * 255).astype(np.uint8)
+            w.add_image("sample", img, step)
+            w.add_scalar("loss", 1.0 / (step + 1), step)
+        w.add_audio("clip", np.sin(np.linspace(0, 100, 8000)).astype(np.float32), 20, sample_rate=8000)
+        w.close()
+        acc = accumulator(run_dir)
+        run = self.runs()[run_dir]
+        keys = json.loads(peers.cli_sources(self.logs, [self.root], "media", run["id"], "--json"))
+        self.assertEqual([(k["key"], k["kind"], k["steps"]) for k in keys],
+                         [("clip", "audio", 1), ("const", "histogram", 3), ("sample", "image", 3), ("weights", "histogram", 3)])
+        # Histograms: TensorBoard's buckets without the empty ones at the ends; the same counts, every value.
+        for tag in ("weights", "const"):
+            ours = json.loads(peers.cli_sources(self.logs, [self.root], "media", run["id"], "--key", tag, "--json"))
+            theirs = acc.Histograms(tag)
+            self.assertEqual([e["step"] for e in ours], [h.step for h in theirs])
+            for mine, h in zip(ours, theirs):
+                item = mine["items"][0]
+                v = h.histogram_value
+                counts = list(v.bucket)
+                while counts and counts[0] == 0:
+                    counts.pop(0)
+                while counts and counts[-1] == 0:
+                    counts.pop()
+                # More than 512 buckets (torch's default, TensorFlow's exponential ones) are merged in equal groups.
+                group = -(-len(counts) // 512)
+                counts = [sum(counts[i:i + group]) for i in range(0, len(counts), group)]
+                self.assertEqual(item["counts"], counts, tag)
+                self.assertEqual(sum(item["counts"]), v.num)
+                self.assertLessEqual(item["bins"][0], v.min)
+                self.assertGreaterEqual(item["bins"][-1], v.max)
+                self.assertEqual(item["bins"], sorted(item["bins"]))
+        # Images: the encoded bytes TensorBoard holds, stored once by content under our log directory.
+        ours = json.loads(peers.cli_sources(self.logs, [self.root], "media", run["id"], "--key", "sample", "--json"))
+        theirs = acc.Images("sample")
+        self.assertEqual([e["step"] for e in ours], [i.step for i in theirs])
+        for mine, image in zip(ours, theirs):
+            item = mine["items"][0]
+            self.assertEqual((item["format"], item["width"], item["height"]), ("png", image.width, image.height))
+            with open(item["file"], "rb") as f:
+                self.assertEqual(f.read(), image.encoded_image_string)
+            self.assertTrue(item["file"].startswith(os.path.join(self.logs, "media")))
+        clip = json.loads(peers.cli_sources(self.logs, [self.root], "media", run["id"], "--key", "clip", "--json"))[0]["items"][0]
+        (audio,) = acc.Audio("clip")
+        with open(clip["file"], "rb") as f:
+            self.assertEqual(f.read(), audio.encoded_audio_string)
+        self.assertEqual((clip["format"], clip["sample_rate"]), ("wav", audio.sample_rate))
+        self.assertAlmostEqual(clip["duration"], audio.length_frames / audio.sample_rate)
+
     def test_tf2_scalar_tensors(self):
         from tensorboard.compat.proto import event_pb2, summary_pb2
         from tensorboard.plugins.scalar import metadata

@@ -15,6 +15,7 @@ import { SKIPPED_DIR_NAMES } from './sources';
 import { HuggingFaceImporter } from './huggingface';
 import { LightningCsvImporter } from './lightning';
 import { MlflowImporter } from './mlflow';
+import { MlflowSqliteImporter } from './mlflowSqlite';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 import { WandbOfflineImporter } from './wandbOffline';
 
@@ -37,6 +38,8 @@ export interface ImportContext {
   readonly holdSeconds: number;
   /** Run ids are made from paths relative to this folder (the log directory's parent: the workspace folder). */
   readonly base: string;
+  /** Our log directory: media files other tools embed in their logs are stored under its media/ folder. */
+  readonly logDir: string;
   /** Folders never walked into when looking for runs (our own log directory among them). */
   readonly skip: (dir: string) => boolean;
   /** A problem at `line` (a record number) of `file`; capped per file as the log reader caps them. */
@@ -86,10 +89,11 @@ export class ImportStage {
       db, store, now, holdSeconds,
       applier: new RecordApplier(store, sink),
       base: path.dirname(ownLogs),
+      logDir: ownLogs,
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context), new MlflowSqliteImporter(context)];
   }
 
   get active(): boolean {

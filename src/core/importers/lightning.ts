@@ -2,20 +2,31 @@
 // one run, its rows merged by the `step` column, `hparams.yaml` beside it the config. The logger appends
 // rows and rewrites the whole file when a new metric name adds a column (and removes it when a new
 // writer opens the same version folder), so the file is read by content (snapshot.ts): a rewrite that
-// keeps the rows read appends what follows, one that goes back in step is a rewind.
+// keeps the rows read appends what follows, one that goes back in step is a rewind. ModelCheckpoint's files
+// in the version folder's `checkpoints/` whose names carry `step=N` (`epoch=2-step=300.ckpt`, its default)
+// are the run's checkpoints, recorded as `model` artifacts a rewind keeps up to its step. N counts the
+// optimizer steps done, and the CSV's `step` column numbers them from 0, so the weights of `step=N` are
+// those after the row of step N - 1: that is the checkpoint's step (a writer resumed from it writes step N
+// again).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RowValue } from '../protocol';
 import type { ImportContext } from './index';
-import type { FoundRun, Snapshot, SnapshotRow, Warn } from './snapshot';
+import type { FoundRun, Snapshot, SnapshotCheckpoint, SnapshotRow, Warn } from './snapshot';
 import { SnapshotImporter, pythonNumber } from './snapshot';
 import { isPlainObject, parseYaml } from './yaml';
 
 export const LIGHTNING_KIND = 'lightning' as const;
 const METRICS = 'metrics.csv';
 const HPARAMS = 'hparams.yaml';
+const CHECKPOINTS = 'checkpoints';
+/** `step=N` in a checkpoint's file name, as ModelCheckpoint's default `{epoch}-{step}` writes it. */
+const CKPT_STEP = /(?:^|[-_])step=(\d+)(?:[-_.]|$)/;
 
 export class LightningCsvImporter extends SnapshotImporter {
+  /** Each run folder's checkpoints as last found. */
+  private readonly found = new Map<string, SnapshotCheckpoint[]>();
+
   constructor(ctx: ImportContext) {
     super(ctx, LIGHTNING_KIND, 'Lightning CSV', 'pl');
   }
@@ -38,6 +49,10 @@ export class LightningCsvImporter extends SnapshotImporter {
           // gone meanwhile: the stamp says so
         }
       }
+      const checkpoints = listing.dirs.includes(CHECKPOINTS) ? this.checkpointsIn(path.join(dir, CHECKPOINTS)) : [];
+      this.found.set(dir, checkpoints);
+      // A checkpoint is written after the rows of its step: its name and time are part of the stamp.
+      for (const c of checkpoints) stamp += `ckpt:${path.basename(c.path)}:${c.time};`;
       out.push({ dir, stamp, mtime, bytes });
       return true;
     });
@@ -69,7 +84,30 @@ export class LightningCsvImporter extends SnapshotImporter {
     const table = parseCsv(text, !still);
     const rows = toRows(table, file, mtime, warn);
     if (!rows) return undefined;
-    return { file, rows, mtime, config: this.config(found.dir, warn) };
+    return { file, rows, mtime, config: this.config(found.dir, warn), checkpoints: this.found.get(found.dir) ?? [] };
+  }
+
+  /** The `.ckpt` files of a checkpoints folder whose names carry a step, by step (the newest file of a step). */
+  private checkpointsIn(folder: string): SnapshotCheckpoint[] {
+    const listing = this.listing(folder);
+    if (!listing) return [];
+    const byStep = new Map<number, SnapshotCheckpoint>();
+    for (const name of listing.files) {
+      if (!name.endsWith('.ckpt')) continue;
+      const m = CKPT_STEP.exec(name.slice(0, -'.ckpt'.length));
+      if (!m) continue;
+      const file = path.join(folder, name);
+      let time: number;
+      try {
+        time = fs.statSync(file).mtimeMs / 1000;
+      } catch {
+        continue;
+      }
+      const step = Math.max(0, Number(m[1]) - 1);
+      const known = byStep.get(step);
+      if (!known || known.time < time) byStep.set(step, { step, path: file, time });
+    }
+    return [...byStep.values()].sort((a, b) => a.step - b.step);
   }
 
   private config(dir: string, warn: Warn): Record<string, unknown> | undefined {

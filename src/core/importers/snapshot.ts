@@ -107,9 +107,24 @@ export abstract class SnapshotImporter implements Importer {
   private readonly originMap = new Map<string, RunOrigin>();
   private readonly dirty = new Set<SnapState>();
 
-  /** `idPrefix`: run ids are `<prefix>-<hash of the folder's path relative to the workspace folder>`. */
-  constructor(protected readonly ctx: ImportContext, private readonly kind: RunOrigin['kind'], private readonly label: string, private readonly idPrefix: string) {
+  /**
+   * `idPrefix`: run ids are `<prefix>-<hash of the folder's path relative to the workspace folder>`.
+   * `stateKind`: the importer's rows in `import_runs` (two importers of one origin, MLflow's file and
+   * SQLite stores, keep theirs apart).
+   */
+  constructor(
+    protected readonly ctx: ImportContext,
+    private readonly kind: RunOrigin['kind'],
+    private readonly label: string,
+    private readonly idPrefix: string,
+    private readonly stateKind: string = kind,
+  ) {
     this.reload();
+  }
+
+  /** The path an imported run is shown as read from (its folder, unless the importer says otherwise). */
+  protected originPath(dir: string): string {
+    return dir;
   }
 
   /** The run folders under `root` (walked with `listing`). */
@@ -122,10 +137,10 @@ export abstract class SnapshotImporter implements Importer {
     this.listings.clear();
     this.originMap.clear();
     this.dirty.clear();
-    this.ctx.db.each('SELECT state FROM import_runs WHERE kind=?', [this.kind], (r) => {
+    this.ctx.db.each('SELECT state FROM import_runs WHERE kind=?', [this.stateKind], (r) => {
       const state = JSON.parse(r[0] as string) as SnapState;
       this.runs.set(state.dir, state);
-      this.originMap.set(state.run, { kind: this.kind, label: this.label, path: state.dir });
+      this.originMap.set(state.run, { kind: this.kind, label: this.label, path: this.originPath(state.dir) });
     });
   }
 
@@ -156,7 +171,7 @@ export abstract class SnapshotImporter implements Importer {
       }
     } finally {
       for (const state of this.dirty) {
-        this.ctx.db.run('INSERT OR REPLACE INTO import_runs (dir, kind, run, state) VALUES (?,?,?,?)', [`${this.kind}:${state.dir}`, this.kind, state.run, JSON.stringify(state)]);
+        this.ctx.db.run('INSERT OR REPLACE INTO import_runs (dir, kind, run, state) VALUES (?,?,?,?)', [`${this.stateKind}:${state.dir}`, this.stateKind, state.run, JSON.stringify(state)]);
       }
       this.dirty.clear();
     }
@@ -171,7 +186,7 @@ export abstract class SnapshotImporter implements Importer {
       state = { run, dir, project: path.basename(root), name, version: null, applied: 0, marks: [], tail: [], last: null, rewrites: 0, configHash: '', sent: [], stamp: '', held: false, warned: [] };
       this.runs.set(dir, state);
       this.dirty.add(state);
-      this.originMap.set(run, { kind: this.kind, label: this.label, path: dir });
+      this.originMap.set(run, { kind: this.kind, label: this.label, path: this.originPath(dir) });
     }
     return state;
   }

@@ -9,11 +9,12 @@ export const SKIPPED_DIR_NAMES: ReadonlySet<string> = new Set(['node_modules', '
 
 /**
  * The folders a source names: a path, or a glob whose segments may hold `*` and `?` (within a name) and
- * `**` (any depth). Globs never walk into SKIPPED_DIR_NAMES. Only folders that exist are returned.
+ * `**` (any depth). Globs never walk into SKIPPED_DIR_NAMES. Only folders that exist are returned, and a
+ * path that names a file (MLflow's mlflow.db): importers that read files find theirs, the others nothing.
  */
 export function expandSource(pattern: string): string[] {
   const resolved = path.resolve(pattern);
-  if (!/[*?]/.test(resolved)) return isDir(resolved) ? [resolved] : [];
+  if (!/[*?]/.test(resolved)) return isDir(resolved) || isFile(resolved) ? [resolved] : [];
   const parts = resolved.split(path.sep);
   let first = parts.findIndex((p) => /[*?]/.test(p));
   const root = parts.slice(0, first).join(path.sep) || path.sep;
@@ -53,6 +54,14 @@ function subdirs(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !SKIPPED_DIR_NAMES.has(e.name)).map((e) => e.name).sort();
   } catch {
     return [];
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -4,20 +4,22 @@
 // tensors of the `scalars` plugin) merged by step into rows, text into console lines, the hparams
 // plugin's session into config. A file whose first step goes back to or below the steps read so far is
 // a restarted writer: a rewind of the run at the step before it, so the old curve is kept as an archived
-// version instead of being purged as TensorBoard does. Histograms, images and audio are counted and
-// skipped until the store keeps media.
+// version instead of being purged as TensorBoard does. Histograms, images and audio become media records
+// (images and audio stored once, by content, under our log directory's media/ folder).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunOrigin } from '../api';
 import type { RecordSource } from '../apply';
-import type { ConsoleLineEntry, LogRecord } from '../protocol';
+import { imageFormat, storeMediaFile } from '../mediaStore';
+import type { ConsoleLineEntry, LogRecord, MediaItem, MediaRecord } from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
+import { MAX_MEDIA_ITEMS } from '../records';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
 import { expandSource } from './sources';
 import { decodeEvent } from './tfevents';
-import type { TfEvent } from './tfevents';
+import type { TfEvent, TfValue } from './tfevents';
 import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
 
 export const TENSORBOARD_KIND = 'tensorboard';
@@ -298,6 +300,7 @@ export class TensorBoardImporter implements Importer {
     const time = event.wallTime;
     let row: Record<string, number> | undefined;
     let lines: ConsoleLineEntry[] | undefined;
+    let media: MediaRecord[] | undefined;
     for (const value of event.values) {
       switch (value.kind) {
         case 'scalar':
@@ -314,12 +317,23 @@ export class TensorBoardImporter implements Importer {
             this.applyRecord(live, file, fileState.records, { type: 'config', time, config: value.hparams });
           }
           break;
+        case 'histogram':
+        case 'image':
+        case 'audio': {
+          const record = this.mediaOf(value, step, time);
+          if (record) (media ??= []).push(record);
+          else {
+            fileState.skipped++;
+            this.warnOnce(live, file, fileState, `empty:${value.kind}`, `the ${value.kind} "${value.tag}" at step ${step} holds nothing to show (no data, or edges that do not ascend); it is skipped`);
+          }
+          break;
+        }
         default:
           fileState.skipped++;
           this.warnOnce(live, file, fileState, `kind:${value.kind}`, `the ${value.kind} "${value.tag}" at step ${step} is not imported (Run Rewind does not keep ${value.kind === 'tensor' ? 'tensors other than scalars' : `${value.kind} data`} yet); further ones in this file are counted, not reported`);
       }
     }
-    if (!row && !lines) return;
+    if (!row && !lines && !media) return;
     if (step < 0 || !Number.isSafeInteger(step)) {
       fileState.late++;
       this.warnOnce(live, file, fileState, 'negative', `step ${step} is negative; Run Rewind keeps steps from 0, so the values are skipped`);
@@ -327,6 +341,7 @@ export class TensorBoardImporter implements Importer {
     }
     this.open(live, file, fileState, time, step);
     if (lines) this.applyRecord(live, file, fileState.records, { type: 'console', time, lines });
+    for (const record of media ?? []) this.applyRecord(live, file, fileState.records, record);
     if (!row) return;
     const pending = live.pending.get(step);
     if (pending) {
@@ -342,6 +357,28 @@ export class TensorBoardImporter implements Importer {
     for (const tag of Object.keys(row)) {
       this.warnOnce(live, file, fileState, `late:${tag}`, `"${tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
     }
+  }
+
+  /** A histogram, image or audio value as the media record the Python client would write for it. */
+  private mediaOf(value: TfValue, step: number, time: number): MediaRecord | undefined {
+    let items: MediaItem[] = [];
+    if (value.kind === 'histogram' && value.histogram) {
+      items = [{ bins: [...value.histogram.bins], counts: [...value.histogram.counts] }];
+    } else if (value.kind === 'image' && value.images) {
+      items = value.images.map((image) => ({
+        ...storeMediaFile(this.ctx.logDir, image.bytes, imageFormat(image.bytes)),
+        ...(image.width ? { width: image.width } : {}),
+        ...(image.height ? { height: image.height } : {}),
+      }));
+    } else if (value.kind === 'audio' && value.audio) {
+      items = value.audio.map((clip) => ({
+        ...storeMediaFile(this.ctx.logDir, clip.bytes, clip.contentType === 'audio/mpeg' ? 'mp3' : 'wav'),
+        ...(clip.sampleRate ? { sample_rate: clip.sampleRate } : {}),
+        ...(clip.sampleRate && clip.frames ? { duration: clip.frames / clip.sampleRate } : {}),
+      }));
+    }
+    if (items.length === 0 || !value.tag || step < 0 || !Number.isSafeInteger(step)) return undefined;
+    return { type: 'media', time, step, key: value.tag, kind: value.kind, items: items.slice(0, MAX_MEDIA_ITEMS) };
   }
 
   /**

@@ -16,8 +16,32 @@ export interface TfValue {
   readonly text?: readonly string[];
   /** hparams: the session's hyperparameters. */
   readonly hparams?: Record<string, unknown>;
+  /** histogram: bucket edges (n+1, ascending) and counts (n), as TensorBoard's buckets give them. */
+  readonly histogram?: TfHistogram;
+  /** image: the encoded images (one for Summary.Image, several for the `images` plugin's tensor). */
+  readonly images?: readonly TfImage[];
+  /** audio: the encoded clips. */
+  readonly audio?: readonly TfAudio[];
   /** The plugin named in the value's metadata, if any. */
   readonly plugin?: string;
+}
+
+export interface TfHistogram {
+  readonly bins: readonly number[];
+  readonly counts: readonly number[];
+}
+
+export interface TfImage {
+  readonly bytes: Uint8Array;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface TfAudio {
+  readonly bytes: Uint8Array;
+  readonly sampleRate?: number;
+  readonly frames?: number;
+  readonly contentType?: string;
 }
 
 export interface TfEvent {
@@ -44,6 +68,18 @@ const VALUE_HISTO = 5;
 const VALUE_AUDIO = 6;
 const VALUE_TENSOR = 8;
 const VALUE_METADATA = 9;
+// summary.proto: HistogramProto, Summary.Image, Summary.Audio.
+const HISTO_MIN = 1;
+const HISTO_MAX = 2;
+const HISTO_BUCKET_LIMIT = 6;
+const HISTO_BUCKET = 7;
+const IMAGE_HEIGHT = 1;
+const IMAGE_WIDTH = 2;
+const IMAGE_ENCODED = 4;
+const AUDIO_SAMPLE_RATE = 1;
+const AUDIO_LENGTH_FRAMES = 3;
+const AUDIO_ENCODED = 4;
+const AUDIO_CONTENT_TYPE = 5;
 const METADATA_PLUGIN_DATA = 1;
 const PLUGIN_NAME = 1;
 const PLUGIN_CONTENT = 2;
@@ -132,15 +168,18 @@ function decodeValue(bytes: Uint8Array): TfValue {
   let plugin: string | undefined;
   let pluginContent: Uint8Array | undefined;
   let tensor: Uint8Array | undefined;
+  let histogram: TfHistogram | undefined;
+  let image: TfImage | undefined;
+  let audio: TfAudio | undefined;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
     if (field === VALUE_TAG && wire === WireType.LengthDelimited) tag = r.string();
     else if (field === VALUE_SIMPLE && wire === WireType.Bit32) simple = r.float();
     else if (field === VALUE_METADATA && wire === WireType.LengthDelimited) [plugin, pluginContent] = decodeMetadata(r.bytes());
     else if (field === VALUE_TENSOR && wire === WireType.LengthDelimited) tensor = r.bytes();
-    else if (field === VALUE_HISTO && wire === WireType.LengthDelimited) { kind = 'histogram'; r.skip(wire, field); }
-    else if (field === VALUE_IMAGE && wire === WireType.LengthDelimited) { kind = 'image'; r.skip(wire, field); }
-    else if (field === VALUE_AUDIO && wire === WireType.LengthDelimited) { kind = 'audio'; r.skip(wire, field); }
+    else if (field === VALUE_HISTO && wire === WireType.LengthDelimited) { kind = 'histogram'; histogram = decodeHistogram(r.bytes()); }
+    else if (field === VALUE_IMAGE && wire === WireType.LengthDelimited) { kind = 'image'; image = decodeImage(r.bytes()); }
+    else if (field === VALUE_AUDIO && wire === WireType.LengthDelimited) { kind = 'audio'; audio = decodeAudio(r.bytes()); }
     else r.skip(wire, field);
   }
   if (simple !== undefined) return { tag, kind: 'scalar', value: simple, plugin };
@@ -151,13 +190,138 @@ function decodeValue(bytes: Uint8Array): TfValue {
   if (tensor !== undefined) {
     const t = decodeTensor(tensor);
     if (plugin === 'text' || (plugin === undefined && t.dtype === DT_STRING)) return { tag, kind: 'text', text: t.strings, plugin };
-    if (plugin === 'histograms') return { tag, kind: 'histogram', plugin };
-    if (plugin === 'images') return { tag, kind: 'image', plugin };
-    if (plugin === 'audio') return { tag, kind: 'audio', plugin };
+    if (plugin === 'histograms') return { tag, kind: 'histogram', histogram: histogramOfTensor(t), plugin };
+    // The images plugin's tensor: [width, height, image, image, …] as strings.
+    if (plugin === 'images') {
+      const width = Number(utf8.decode(t.raw[0] ?? new Uint8Array()));
+      const height = Number(utf8.decode(t.raw[1] ?? new Uint8Array()));
+      const images = t.raw.slice(2).map((bytes) => ({ bytes, width: Number.isSafeInteger(width) && width > 0 ? width : undefined, height: Number.isSafeInteger(height) && height > 0 ? height : undefined }));
+      return { tag, kind: 'image', images, plugin };
+    }
+    // The audio plugin's tensor: [k, 2] strings of (encoded clip, label).
+    if (plugin === 'audio') return { tag, kind: 'audio', audio: t.raw.filter((_, i) => i % 2 === 0).map((bytes) => ({ bytes })), plugin };
     if (t.rank === 0 && t.numbers.length === 1) return { tag, kind: 'scalar', value: t.numbers[0], plugin };
     return { tag, kind: 'tensor', plugin };
   }
+  if (histogram) return { tag, kind, histogram, plugin };
+  if (image) return { tag, kind, images: [image], plugin };
+  if (audio) return { tag, kind, audio: [audio], plugin };
   return { tag, kind, plugin };
+}
+
+/** Repeated doubles, packed or one by one. */
+function readDoubles(r: BinaryReader, wire: WireType, into: number[]): void {
+  if (wire !== WireType.LengthDelimited) {
+    into.push(r.double());
+    return;
+  }
+  const end = r.uint32() + r.pos;
+  while (r.pos < end) into.push(r.double());
+}
+
+/**
+ * A HistogramProto (TF1 summaries and PyTorch's add_histogram): bucket i holds the values up to
+ * bucket_limit[i], from the limit before it (or the minimum, for the first). Empty buckets at both ends
+ * are dropped (TensorFlow's default limits run to ±1.8e308), so the edges are the data's own.
+ */
+function decodeHistogram(bytes: Uint8Array): TfHistogram | undefined {
+  const r = new BinaryReader(bytes);
+  let min = Number.NaN;
+  let max = Number.NaN;
+  const limits: number[] = [];
+  const buckets: number[] = [];
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === HISTO_MIN && wire === WireType.Bit64) min = r.double();
+    else if (field === HISTO_MAX && wire === WireType.Bit64) max = r.double();
+    else if (field === HISTO_BUCKET_LIMIT) readDoubles(r, wire, limits);
+    else if (field === HISTO_BUCKET) readDoubles(r, wire, buckets);
+    else r.skip(wire, field);
+  }
+  const n = Math.min(limits.length, buckets.length);
+  let first = 0;
+  while (first < n && !(buckets[first] > 0)) first++;
+  let last = n - 1;
+  while (last >= first && !(buckets[last] > 0)) last--;
+  if (first > last) return undefined;
+  const edges: number[] = [first > 0 ? limits[first - 1] : Number.isFinite(min) ? Math.min(min, limits[0]) : limits[0]];
+  const counts: number[] = [];
+  for (let i = first; i <= last; i++) {
+    edges.push(limits[i]);
+    counts.push(buckets[i]);
+  }
+  if (Number.isFinite(max) && edges[edges.length - 1] > max && max >= edges[edges.length - 2]) edges[edges.length - 1] = max;
+  return tidyHistogram(edges, counts);
+}
+
+/** The histograms plugin's tensor: k rows of (left edge, right edge, count). */
+function histogramOfTensor(t: DecodedTensor): TfHistogram | undefined {
+  const k = Math.floor(t.numbers.length / 3);
+  if (k === 0) return undefined;
+  const edges: number[] = [t.numbers[0]];
+  const counts: number[] = [];
+  for (let i = 0; i < k; i++) {
+    edges.push(t.numbers[i * 3 + 1]);
+    counts.push(t.numbers[i * 3 + 2]);
+  }
+  return tidyHistogram(edges, counts);
+}
+
+/** Most buckets a histogram keeps (the media record's limit); more are merged in equal groups. */
+export const MAX_TF_HISTOGRAM_BINS = 512;
+
+/**
+ * Edges ascending and finite, counts finite and non-negative, at most MAX_TF_HISTOGRAM_BINS buckets; one
+ * bucket of no width (every value equal) is drawn one wide around its value.
+ */
+function tidyHistogram(edges: number[], counts: number[]): TfHistogram | undefined {
+  if (counts.length === 0 || edges.length !== counts.length + 1) return undefined;
+  if (!edges.every(Number.isFinite) || !counts.every((c) => Number.isFinite(c) && c >= 0)) return undefined;
+  for (let i = 1; i < edges.length; i++) if (edges[i] < edges[i - 1]) return undefined;
+  if (counts.length === 1 && edges[0] === edges[1]) return { bins: [edges[0] - 0.5, edges[0] + 0.5], counts };
+  if (counts.length <= MAX_TF_HISTOGRAM_BINS) return { bins: edges, counts };
+  const group = Math.ceil(counts.length / MAX_TF_HISTOGRAM_BINS);
+  const bins: number[] = [edges[0]];
+  const merged: number[] = [];
+  for (let i = 0; i < counts.length; i += group) {
+    let sum = 0;
+    for (let j = i; j < Math.min(counts.length, i + group); j++) sum += counts[j];
+    merged.push(sum);
+    bins.push(edges[Math.min(counts.length, i + group)]);
+  }
+  return { bins, counts: merged };
+}
+
+function decodeImage(bytes: Uint8Array): TfImage | undefined {
+  const r = new BinaryReader(bytes);
+  let width: number | undefined;
+  let height: number | undefined;
+  let encoded: Uint8Array | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === IMAGE_HEIGHT && wire === WireType.Varint) height = r.int32();
+    else if (field === IMAGE_WIDTH && wire === WireType.Varint) width = r.int32();
+    else if (field === IMAGE_ENCODED && wire === WireType.LengthDelimited) encoded = r.bytes();
+    else r.skip(wire, field);
+  }
+  return encoded && encoded.length > 0 ? { bytes: encoded, width, height } : undefined;
+}
+
+function decodeAudio(bytes: Uint8Array): TfAudio | undefined {
+  const r = new BinaryReader(bytes);
+  let sampleRate: number | undefined;
+  let frames: number | undefined;
+  let encoded: Uint8Array | undefined;
+  let contentType: string | undefined;
+  while (r.pos < r.len) {
+    const [field, wire] = r.tag();
+    if (field === AUDIO_SAMPLE_RATE && wire === WireType.Bit32) sampleRate = r.float();
+    else if (field === AUDIO_LENGTH_FRAMES && wire === WireType.Varint) frames = Number(r.int64());
+    else if (field === AUDIO_ENCODED && wire === WireType.LengthDelimited) encoded = r.bytes();
+    else if (field === AUDIO_CONTENT_TYPE && wire === WireType.LengthDelimited) contentType = r.string();
+    else r.skip(wire, field);
+  }
+  return encoded && encoded.length > 0 ? { bytes: encoded, sampleRate, frames, contentType } : undefined;
 }
 
 function decodeMetadata(bytes: Uint8Array): [string | undefined, Uint8Array | undefined] {
@@ -184,6 +348,8 @@ interface DecodedTensor {
   readonly rank: number;
   readonly numbers: number[];
   readonly strings: string[];
+  /** The strings' bytes (images and audio are strings of encoded bytes). */
+  readonly raw: Uint8Array[];
 }
 
 function decodeTensor(bytes: Uint8Array): DecodedTensor {
@@ -193,6 +359,7 @@ function decodeTensor(bytes: Uint8Array): DecodedTensor {
   let content: Uint8Array | undefined;
   const numbers: number[] = [];
   const strings: string[] = [];
+  const raw: Uint8Array[] = [];
   // Repeated scalars may come packed (one length-delimited run) or one by one; both are read.
   const repeated = (wire: WireType, read: () => number): void => {
     if (wire !== WireType.LengthDelimited) {
@@ -214,12 +381,14 @@ function decodeTensor(bytes: Uint8Array): DecodedTensor {
       case TENSOR_INT64_VAL: repeated(wire, () => Number(r.int64())); break;
       case TENSOR_BOOL_VAL: repeated(wire, () => (r.bool() ? 1 : 0)); break;
       case TENSOR_HALF_VAL: repeated(wire, () => halfToNumber(r.int32())); break;
-      case TENSOR_STRING_VAL: strings.push(utf8.decode(r.bytes())); break;
+      case TENSOR_STRING_VAL: raw.push(r.bytes()); break;
       default: r.skip(wire, field);
     }
   }
   if (content && content.length > 0) numbers.push(...fromContent(dtype, content));
-  return { dtype, rank, numbers, strings };
+  // Text is decoded only when the tensor is text; image bytes are not UTF-8.
+  if (dtype === DT_STRING) for (const bytes of raw) strings.push(utf8.decode(bytes));
+  return { dtype, rank, numbers, strings, raw };
 }
 
 function decodeRank(bytes: Uint8Array): number {

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LineageOutcome } from '../../../src/commands/lineage';
 import { encodeRecord } from '../../../src/core/protocol';
-import { CommandId } from '../../../src/ids';
+import { CommandId, InternalCommandId } from '../../../src/ids';
+import type { ChartInspection } from '../../../src/panels/charts';
 import { children, extensionApi, label, listedRun, logDir, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 import { LogWriter } from '../../../src/core/writer';
 
@@ -50,6 +51,45 @@ describe('checkpoint-aware rewind', () => {
     assert.match(!none.ok ? none.reason : '', /has no checkpoint at or before step 50/);
     const plain = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 150, { confirm: false })) as LineageOutcome;
     assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
+  });
+
+  it('forks from the selected step 250 at the checkpoint of step 200; the fork inherits it and its snippet loads it', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('cf');
+    logCheckpointedRun(id);
+    const info = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const folder = api.folders.all[0]!.key;
+    api.services.selection.set({ folder, runId: id, versionId: info.liveVersion, step: 250, source: 'chart', archived: false });
+    const outcome = (await vscode.commands.executeCommand(CommandId.ForkAtSelectedStep, { confirm: false, toCheckpoint: true })) as LineageOutcome;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.step, 200);
+    assert.deepEqual(outcome.checkpoint, { name: `model-${id}`, artifactVersion: 'v1', step: 200 });
+    assert.notEqual(outcome.runId, id);
+    const fork = await waitFor(() => listedRun(api, outcome.runId), 'the fork listed');
+    assert.equal(fork.lastStep, 200);
+    assert.deepEqual(fork.forkedFrom && [fork.forkedFrom.run, fork.forkedFrom.step], [id, 200]);
+    const snippet = (await vscode.commands.executeCommand(CommandId.CopyResumeSnippet, outcome.runId, undefined, 'resume')) as string;
+    assert.match(snippet, new RegExp(`checkpoint_dir = run\\.use_artifact\\("model-${id}:v1"\\)\\.download\\(\\)$`));
+    // The source run is untouched.
+    assert.equal((await listedRun(api, id))?.lastStep, 319);
+  });
+
+  it('marks the steps with a checkpoint on the charts, beside the branch step', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('cm');
+    logCheckpointedRun(id);
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const rewound = (await vscode.commands.executeCommand(CommandId.RewindToStep, id, 250, { confirm: false })) as LineageOutcome;
+    assert.ok(rewound.ok, JSON.stringify(rewound));
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    // The live version inherits the checkpoints of steps 100 and 200; the one of step 300 stays with the archived version.
+    const loss = await waitFor(async () => {
+      const s = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
+      const d = s?.entries.join() === id ? s.drawn.find((x) => x.key === 'loss') : undefined;
+      return d && d.marks.length >= 3 ? d : undefined;
+    }, 'the loss chart with its marks', 20_000);
+    assert.deepEqual(loss.marks, ['ckpt 100', 'ckpt 200', 'rewind 250']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('shows a version\'s artifacts under Artifacts, with reveal and copy path on each', async () => {

@@ -79,6 +79,8 @@ describe('chart panel media', () => {
     assert.equal(newest.step, 40);
     assert.deepEqual(newest.rows.map((r) => [r.entryStep, r.inherited, r.captions]), [[40, false, ['step 40 #0', 'step 40 #1']]]);
     assert.equal((await card('weights', 'the histogram', (c) => c.rows[0]?.bars === 4)).step, 40);
+    // Its distribution over the five logged steps is drawn above it.
+    await card('weights', 'the histogram distribution', (c) => c.rows[0]?.distribution === 5);
     const table = await card('preds', 'the table', (c) => c.rows[0]?.tableRows === 3);
     assert.equal(table.step, 40);
     // Cells and column names are text: the hostile cell made no element.
@@ -133,6 +135,23 @@ describe('chart panel media', () => {
     const old = await card('samples', 'the archived version\'s images', (c) => c.rows[0]?.version === archived && c.step === 40 && c.rows[0].images === 2);
     assert.deepEqual(old.steps, [0, 10, 20, 30, 40]);
     assert.equal(old.rows[0].inherited, false);
+  });
+
+  it('draws a wandb.plot table\'s chart from its hint and shows a long table a page at a time', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('plot');
+    const dir = logDir();
+    const w = new LogWriter({ dir, run: id, project: 'tests', name: id, heartbeat: 0 });
+    // What wandb.plot.line(table, "epoch", "acc", stroke="split") logs: 45 rows in two series.
+    const data = Array.from({ length: 45 }, (_, i) => [i % 23, 0.5 + i / 100, i < 23 ? 'train' : 'val']);
+    const table = { columns: ['epoch', 'acc', 'split'], data };
+    w.log({ loss: 1 }, 0);
+    w.writeRaw(mediaRecord(0, 'acc_curve', 'table', [{ ...mediaFile(dir, Buffer.from(JSON.stringify(table)), 'json'), columns: table.columns, rows: 45, chart: { type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'Accuracy' } }]));
+    w.finish();
+    await waitFor(() => listedRun(api, id), `${id} ingested`);
+    await vscode.commands.executeCommand(CommandId.OpenCharts, { run: id });
+    const c = await card('acc_curve', 'the table card with its chart', (x) => x.rows[0]?.chartPoints === 45);
+    assert.equal(c.rows[0]?.tableRows, 20, 'one page of 20 rows');
   });
 
   it('has no Media section for a run without media', async () => {

@@ -22,7 +22,7 @@ describe('TensorBoard runs', () => {
     const entry = await vscode.commands.executeCommand<string>(CommandId.AddLogFolder, 'tb-logs');
     assert.equal(entry, 'tb-logs');
     const folder = vscode.workspace.workspaceFolders![0];
-    assert.deepEqual(vscode.workspace.getConfiguration('runRewind', folder).get('sources'), ['runs', 'lightning_logs', 'wandb', 'mlruns', 'outputs', 'trainer_output', 'tb-logs']);
+    assert.deepEqual(vscode.workspace.getConfiguration('runRewind', folder).get('sources'), ['runs', 'lightning_logs', 'wandb', 'mlruns', 'mlflow.db', 'outputs', 'trainer_output', 'tb-logs']);
     const row = await waitFor(async () => {
       for (const project of await children(api)) {
         if (label(project.item) !== 'tb-logs') continue;
@@ -41,6 +41,6 @@ describe('TensorBoard runs', () => {
     assert.equal(overview.origin?.path, path.join(workspaceDir(), 'tb-logs', 'exp'));
     // Adding it again changes nothing.
     assert.equal(await vscode.commands.executeCommand<string>(CommandId.AddLogFolder, 'tb-logs'), 'tb-logs');
-    assert.deepEqual(vscode.workspace.getConfiguration('runRewind', folder).get('sources'), ['runs', 'lightning_logs', 'wandb', 'mlruns', 'outputs', 'trainer_output', 'tb-logs']);
+    assert.deepEqual(vscode.workspace.getConfiguration('runRewind', folder).get('sources'), ['runs', 'lightning_logs', 'wandb', 'mlruns', 'mlflow.db', 'outputs', 'trainer_output', 'tb-logs']);
   });
 });

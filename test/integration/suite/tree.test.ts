@@ -167,4 +167,43 @@ describe('runs tree', () => {
     assert.equal(d.range.start.line, 12, 'line 13, the malformed one');
     assert.equal(d.source, 'Run Rewind');
   });
+
+  it('filters runs with the runs table query language, follows new rows, and reveals a hidden run by clearing it', async () => {
+    const api = await extensionApi();
+    const project = uniqueId('filt');
+    const short = uniqueId('short');
+    const long = uniqueId('long');
+    logRun(short, 3, { project });
+    const growing = logRun(long, 10, { project, finish: false });
+    await waitFor(async () => (await listedRun(api, long))?.lastStep === 9 && (await listedRun(api, short)) !== undefined, 'both runs listed');
+    const provider = api.runs.provider;
+    const projectRows = async (): Promise<string[]> => (await children(api)).map((p) => label(p.item));
+    const runsOfProject = async (): Promise<string[]> => {
+      const row = (await children(api)).find((p) => label(p.item) === project);
+      return row ? (await children(api, row.node)).map((r) => (r.node.kind === 'run' ? r.node.runId : '')).sort() : [];
+    };
+    // A query that is not one is refused with the error the table shows, naming the column.
+    await assert.rejects(provider.setFilter(`project = '${project}' and summary.losss < 1`), /losss.*column|column.*losss|did you mean/i);
+    assert.equal(provider.filterText, undefined, 'a refused query leaves the view unfiltered');
+    await provider.setFilter(`project = '${project}' and summary.loss < 0.2`);
+    assert.equal(provider.filterText, `project = '${project}' and summary.loss < 0.2`);
+    assert.deepEqual(await projectRows(), [project], 'only projects with a matching run are shown');
+    assert.deepEqual(await runsOfProject(), [long], 'loss 0.1 at step 9 matches; 1/3 does not');
+    assert.match(String(api.runs.view.description), /summary\.loss < 0\.2/);
+    assert.match(String(api.runs.view.message), /^1 of \d+ runs match the filter project = 'filt\w+' and summary\.loss < 0\.2$/);
+    // Live: the matches follow what runs log (loss of the growing run goes on falling; the short one is done).
+    await provider.setFilter(`project = '${project}' and summary.loss < 0.05`);
+    assert.deepEqual(await runsOfProject(), []);
+    assert.match(String(api.runs.view.message), /^No run of \d+ matches the filter/);
+    for (let s = 10; s < 30; s++) growing.log({ loss: 1 / (s + 1), acc: s / 30 });
+    growing.finish();
+    await waitFor(async () => (await runsOfProject()).join() === long, 'the run that crossed the bound is shown', 20_000);
+    // Revealing a run the filter hides (a fork just made, a source) shows every run again.
+    await api.runs.revealRun(api.folders.all[0]!.key, short);
+    assert.equal(provider.filterText, undefined);
+    assert.deepEqual(await runsOfProject(), [long, short].sort());
+    assert.deepEqual(api.runs.view.selection.map((n) => (n.kind === 'run' ? n.runId : '')), [short]);
+    assert.equal(api.runs.view.message, '');
+    assert.equal(api.runs.view.description, '');
+  });
 });
