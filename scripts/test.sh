@@ -169,6 +169,10 @@ if ! skipping mlflow; then
     rc=0; run_logged mlflow bash scripts/mlflow-server.sh with bash scripts/test-mlflow.sh "$RESULTS_DIR" || rc=$?
     touch "$RESULTS_DIR/mlflow-node.log"
     count_mocha "$RESULTS_DIR/mlflow-node.log" mlflow 0
+    if [ -d python/tests/mlflowdb ]; then
+      touch "$RESULTS_DIR/mlflow-python.log"
+      count_unittest "$RESULTS_DIR/mlflow-python.log" mlflow-python 0
+    fi
     if [ -f "$RESULTS_DIR/mlflow-integration.json" ]; then
       read -r p f s < <(node -e 'const r=require(process.argv[1]).stats; console.log(r.passes, r.failures, r.pending)' "$RESULTS_DIR/mlflow-integration.json")
       PASSED=$((PASSED + p)); SKIPPED=$((SKIPPED + s))

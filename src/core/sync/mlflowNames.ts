@@ -126,6 +126,7 @@ export interface ParamPlan {
 export function planParams(config: Record<string, unknown>): ParamPlan {
   const flat = flattenConfig(config);
   const keys = new KeyMap();
+  for (const [k] of flat) if (validMlflowKey(k)) keys.key(k);
   for (const [k] of flat) keys.key(k);
   const params: Array<[string, string]> = [];
   const split: Record<string, number> = {};

@@ -11,7 +11,7 @@ import { RunRewindError } from '../errors';
 import { type KeyValue, type MlflowAuth, MlflowHttpError, MlflowRest, type MlflowRun, type WireMetric, parseTrackingUri } from './mlflowRest';
 import {
   KeyMap, MAX_BATCH_REQUEST_BYTES, MAX_ENTITIES_PER_BATCH, MAX_EXPERIMENT_NAME_LENGTH, MAX_METRICS_PER_BATCH, MAX_PARAMS_TAGS_PER_BATCH,
-  mlflowKey, mlflowLength, planParams, tagValue, wireValue,
+  mlflowKey, mlflowLength, planParams, tagValue, validMlflowKey, wireValue,
 } from './mlflowNames';
 
 type Awaitable<T> = T | Promise<T>;
@@ -272,8 +272,11 @@ class MlflowSync {
     return mlflowLength(name) > MAX_EXPERIMENT_NAME_LENGTH ? [...name].slice(0, MAX_EXPERIMENT_NAME_LENGTH).join('') : name;
   }
 
+  /** Asked of the server once per sync (an experiment deleted or renamed there since is noticed). */
+  private readonly experiments = new Map<string, string>();
+
   private async experimentId(name: string): Promise<string> {
-    const known = this.state.experiments[name];
+    const known = this.experiments.get(name);
     if (known !== undefined) return known;
     let found = await this.rest.getExperimentByName(name);
     if (!found) {
@@ -289,6 +292,7 @@ class MlflowSync {
     if (found.experiment.lifecycle_stage === 'deleted') {
       throw new RunRewindError('bad-argument', `the MLflow experiment ${JSON.stringify(name)} is deleted on ${this.uri}: restore it there (mlflow experiments restore) or sync into another one (--experiment NAME)`);
     }
+    this.experiments.set(name, found.experiment.experiment_id);
     this.state.experiments[name] = found.experiment.experiment_id;
     return found.experiment.experiment_id;
   }
@@ -374,7 +378,9 @@ class MlflowSync {
 
     const metricKeys = (await this.source.metricKeys(version.id)).filter((k) => k.numeric);
     const historyKeys = new Set(metricKeys.map((k) => k.key));
+    // Names MLflow takes as they are first, so a renamed key never takes the name of a key that needs none.
     const keys = new KeyMap();
+    for (const k of metricKeys) if (validMlflowKey(k.key)) keys.key(k.key);
     for (const k of metricKeys) keys.key(k.key);
     const summaryMetrics: WireMetric[] = [];
     const summaryTags: Record<string, string> = {};
