@@ -84,6 +84,7 @@ function retriable(status: number): boolean {
 }
 
 export class MlflowRest {
+  /** The server's address without credentials. */
   readonly base: string;
   /** Requests sent (the benchmark and the tests count them). */
   requests = 0;
@@ -100,16 +101,12 @@ export class MlflowRest {
     if (auth.username && auth.password) this.headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     else if (auth.token) this.headers.authorization = `Bearer ${auth.token}`;
     else {
-      // The URI may carry user:password, as MLflow's client accepts; never send it in the URL itself.
-      const url = new URL(this.base);
+      // The URI may carry user:password, as MLflow's client accepts; parseTrackingUri leaves them out of base.
+      const url = new URL(uri.trim());
       if (url.username) {
         this.headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
       }
     }
-    const url = new URL(this.base);
-    url.username = '';
-    url.password = '';
-    this.base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   }
 
   getExperimentByName(name: string): Promise<{ experiment: MlflowExperiment } | undefined> {
