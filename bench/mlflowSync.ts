@@ -1,14 +1,15 @@
 // Sync throughput (issue 17): `runrewind sync` of one run of KEYS × STEPS points to a real MLflow server on
 // PostgreSQL (scripts/mlflow-server.sh, started and stopped here), against MLflow's own Python client
 // logging the same points with log_batch (bench/mlflow_log_batch.py) to the same server in the same run
-// of the benchmark. Rounds alternate; each goes to a fresh experiment. Prints points/s and the ratio.
+// of the benchmark, and the sync with one request at a time. Rounds alternate; each goes to a fresh
+// experiment. Prints points/s and the ratio.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/core/engine';
-import { syncStatePath, syncToMlflow } from '../src/core/sync/mlflowSync';
+import { DEFAULT_CONCURRENCY, syncStatePath, syncToMlflow } from '../src/core/sync/mlflowSync';
 import { LogWriter } from '../src/core/writer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -63,7 +64,10 @@ async function main(): Promise<void> {
     const points = KEYS * STEPS;
     const ours: number[] = [];
     const theirs: number[] = [];
+    const serial: number[] = [];
     let batches = 0;
+    // Warm-up, not counted: the server's first requests (connection pool, query plans) are slower.
+    await syncToMlflow(engine, { uri, experiment: `warmup-${Date.now().toString(36)}`, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
     const first = `sync-${Date.now().toString(36)}-0`;
     for (let round = 0; round < ROUNDS; round++) {
       const stamp = `${Date.now().toString(36)}-${round}`;
@@ -73,12 +77,15 @@ async function main(): Promise<void> {
       if (result.points !== points) throw new Error(`the sync sent ${result.points} points, not ${points}`);
       batches = result.batches;
       ours.push(points / seconds);
+      const t1 = performance.now();
+      await syncToMlflow(engine, { uri, experiment: `serial-${stamp}`, statePath: syncStatePath(path.join(work, `serial-${round}`), uri), concurrency: 1 });
+      serial.push(points / ((performance.now() - t1) / 1000));
       const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_log_batch.py'), uri, `py-${stamp}`, String(KEYS), String(STEPS), String(T0)], { encoding: 'utf8' });
       if (py.status !== 0) throw new Error(`mlflow_log_batch.py failed: ${py.stderr}`);
       // MLflow's client prints its own lines ("View run …") to stdout: the figures are the last line.
       const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
       theirs.push(baseline.points / baseline.seconds);
-      process.stdout.write(`  round ${round + 1}: sync ${fmt(ours[round])} points/s, MlflowClient.log_batch ${fmt(theirs[round])} points/s\n`);
+      process.stdout.write(`  round ${round + 1}: sync ${fmt(ours[round])} points/s (one request at a time: ${fmt(serial[round])}), MlflowClient.log_batch ${fmt(theirs[round])} points/s\n`);
     }
     // A second sync of the same run: nothing new, so no request.
     const t = performance.now();
@@ -88,7 +95,8 @@ async function main(): Promise<void> {
     const a = median(ours);
     const b = median(theirs);
     process.stdout.write(`\nMLflow sync, ${fmt(points)} points (${KEYS} keys × ${fmt(STEPS)} steps) to mlflow server on PostgreSQL, median of ${ROUNDS} rounds:\n`);
-    process.stdout.write(`  runrewind sync:              ${fmt(a)} points/s (${batches} log-batch requests)\n`);
+    process.stdout.write(`  runrewind sync:              ${fmt(a)} points/s (${batches} log-batch requests, up to ${DEFAULT_CONCURRENCY} at once)\n`);
+    process.stdout.write(`  the same, one at a time:     ${fmt(median(serial))} points/s\n`);
     process.stdout.write(`  MlflowClient.log_batch:      ${fmt(b)} points/s (1,000 metrics a request)\n`);
     process.stdout.write(`  ratio:                       ${(a / b).toFixed(2)}x\n`);
     process.stdout.write(`  sync again, nothing new:     ${fmt(idle, 1)} ms, ${again.requests} requests\n`);

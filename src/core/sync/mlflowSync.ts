@@ -46,7 +46,12 @@ export interface SyncOptions {
   /** Called after each batch the server accepted, before the state file records it (tests kill here). */
   readonly afterBatch?: (batches: number) => void;
   readonly fetch?: typeof fetch;
+  /** log-batch requests in flight at once for one version (keys dealt to lanes); default DEFAULT_CONCURRENCY. */
+  readonly concurrency?: number;
 }
+
+/** A tracking server runs requests side by side (threads, workers): a few lanes keep it busy. */
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface SyncedVersion {
   readonly run: string;
@@ -435,12 +440,10 @@ class MlflowSync {
       if (serverTags.get(key) !== value) tags.push({ key, value });
     }
 
-    // Params and tags first (small), then every key's missing points in step order, batch after batch.
-    let batch = new Batch();
-    const flush = async (): Promise<void> => {
-      if (batch.empty) return;
-      const sent = batch;
-      batch = new Batch();
+    // Params, tags and summary values first; then every key's missing points in step order. Keys are dealt
+    // to `lanes` that send at once, each its own batches one after another: a key lives in one lane, so
+    // its points still reach the server in step order, a batch whole or not at all.
+    const send = async (sent: Batch): Promise<void> => {
       await this.rest.logBatch(runId, sent.metrics, sent.params, sent.tags);
       this.batches++;
       this.points += sent.metrics.length;
@@ -452,32 +455,62 @@ class MlflowSync {
         saveState(this.options.statePath, this.state);
       }
     };
-    const add = async (kind: 'metric' | 'param' | 'tag', entry: WireMetric | KeyValue, bytes: number): Promise<void> => {
-      if (!batch.fits(kind, bytes)) await flush();
-      if (kind === 'metric') batch.metrics.push(entry as WireMetric);
-      else (kind === 'param' ? batch.params : batch.tags).push(entry as KeyValue);
-      batch.bytes += bytes;
+    const sender = (): { add: (kind: 'metric' | 'param' | 'tag', entry: WireMetric | KeyValue, bytes: number) => Promise<void>; flush: () => Promise<void> } => {
+      let batch = new Batch();
+      const flush = async (): Promise<void> => {
+        if (batch.empty) return;
+        const sent = batch;
+        batch = new Batch();
+        await send(sent);
+      };
+      const add = async (kind: 'metric' | 'param' | 'tag', entry: WireMetric | KeyValue, bytes: number): Promise<void> => {
+        if (!batch.fits(kind, bytes)) await flush();
+        if (kind === 'metric') batch.metrics.push(entry as WireMetric);
+        else (kind === 'param' ? batch.params : batch.tags).push(entry as KeyValue);
+        batch.bytes += bytes;
+      };
+      return { add, flush };
     };
-    for (const p of params) await add('param', p, entryBytes(p.key, p.value));
-    for (const t of tags) await add('tag', t, entryBytes(t.key, t.value));
+    const first = sender();
+    for (const p of params) await first.add('param', p, entryBytes(p.key, p.value));
+    for (const t of tags) await first.add('tag', t, entryBytes(t.key, t.value));
+    for (const m of summaryMetrics) await first.add('metric', m, Buffer.byteLength(m.key) + 60);
+    await first.flush();
     const fallbackTime = Math.round(version.createdAt * 1000);
-    for (let i = 0; i < metricKeys.length; i++) {
-      this.options.signal?.throwIfAborted();
-      const local = metricKeys[i].key;
-      const key = keys.key(local);
-      const have = latest.get(key);
-      // The server's newest step of the key: every point up to it arrived (points go in step order, a batch whole or not at all).
-      const range: StepRange | undefined = have ? { from: Number(have.step) + 1 } : undefined;
-      const series = await this.source.series(version.id, local, range, true);
-      const keyBytes = Buffer.byteLength(key) + 60;
-      for (let j = 0; j < series.steps.length; j++) {
-        const t = series.times?.[j];
-        await add('metric', { key, value: wireValue(series.values[j]), timestamp: t !== undefined && Number.isFinite(t) ? Math.round(t * 1000) : fallbackTime, step: series.steps[j] }, keyBytes);
+    let keysDone = 0;
+    // One lane failing stops the others at their next key (what they sent stays: the server is asked next time).
+    let stopped = false;
+    const lane = async (index: number, lanes: number): Promise<void> => {
+      try {
+        await laneKeys(index, lanes);
+      } catch (error) {
+        stopped = true;
+        throw error;
       }
-      this.report(`${run.name}: ${local}`, (i + 1) / (metricKeys.length + 1));
-    }
-    for (const m of summaryMetrics) await add('metric', m, Buffer.byteLength(m.key) + 60);
-    await flush();
+    };
+    const laneKeys = async (index: number, lanes: number): Promise<void> => {
+      const out = sender();
+      for (let i = index; i < metricKeys.length && !stopped; i += lanes) {
+        this.options.signal?.throwIfAborted();
+        const local = metricKeys[i].key;
+        const key = keys.key(local);
+        const have = latest.get(key);
+        // The server's newest step of the key: every point up to it arrived.
+        const range: StepRange | undefined = have ? { from: Number(have.step) + 1 } : undefined;
+        const series = await this.source.series(version.id, local, range, true);
+        const keyBytes = Buffer.byteLength(key) + 60;
+        for (let j = 0; j < series.steps.length; j++) {
+          const t = series.times?.[j];
+          await out.add('metric', { key, value: wireValue(series.values[j]), timestamp: t !== undefined && Number.isFinite(t) ? Math.round(t * 1000) : fallbackTime, step: series.steps[j] }, keyBytes);
+        }
+        this.report(`${run.name}: ${local}`, ++keysDone / (metricKeys.length + 1));
+      }
+      await out.flush();
+    };
+    const lanes = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, metricKeys.length));
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, (_, i) => lane(i, lanes)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const status = STATUS[version.state];
     const update: { run_id: string; status?: string; end_time?: number; run_name?: string } = { run_id: runId };
