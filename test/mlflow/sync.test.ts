@@ -1,6 +1,6 @@
 // The `mlflow` test stage: `runrewind sync --mlflow` against a real MLflow tracking server on PostgreSQL
 // (scripts/mlflow-server.sh starts both and sets MLFLOW_TEST_URI / MLFLOW_TEST_PYTHON), every result
-// read back with MLflow's own Python client (python/tests/mlflow/read_back.py) and compared value by value.
+// read back with MLflow's own Python client (python/tests/mlflowsync/read_back.py) and compared value by value.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,7 +38,7 @@ interface ServerExperiment {
 
 /** The experiments named (every one when none is), as MlflowClient reads them. */
 function readBack(...names: string[]): ServerExperiment[] {
-  const r = spawnSync(PYTHON, [path.join(ROOT, 'python', 'tests', 'mlflow', 'read_back.py'), URI, ...names], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, [path.join(ROOT, 'python', 'tests', 'mlflowsync', 'read_back.py'), URI, ...names], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   assert.equal(r.status, 0, `read_back.py failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { experiments: ServerExperiment[] }).experiments;
 }
@@ -50,7 +50,7 @@ function experiment(name: string): ServerExperiment {
 }
 
 function makeRuns(dir: string, ...args: string[]): void {
-  const r = spawnSync('python3', [path.join(ROOT, 'python', 'tests', 'mlflow', 'make_runs.py'), dir, ...args], {
+  const r = spawnSync('python3', [path.join(ROOT, 'python', 'tests', 'mlflowsync', 'make_runs.py'), dir, ...args], {
     encoding: 'utf8',
     env: { ...process.env, PYTHONPATH: path.join(ROOT, 'python'), RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off' },
   });
