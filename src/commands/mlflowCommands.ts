@@ -107,7 +107,7 @@ export function registerMlflowCommands(ctx: CommandContext, secrets: vscode.Secr
               statePath: syncStatePath(folder.logDir, uri),
               progress: (p) => {
                 const total = ((i + p.fraction) / folders.length) * 100;
-                progress.report({ message: messageText(`${p.message} · ${vscode.l10n.t('{0} points sent', p.pointsSent)}`, 200), increment: Math.max(0, total - reported) });
+                progress.report({ message: messageText(`${p.message} · ${vscode.l10n.t('{0} points sent', p.pointsSent.toLocaleString(vscode.env.language))}`, 200), increment: Math.max(0, total - reported) });
                 reported = Math.max(reported, total);
               },
             });
@@ -134,7 +134,11 @@ export function registerMlflowCommands(ctx: CommandContext, secrets: vscode.Secr
         const points = done.reduce((n, d) => n + d.result.points, 0);
         const created = done.reduce((n, d) => n + d.result.created, 0);
         const open = vscode.l10n.t('Open MLflow');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Synced {0} versions to {1}: {2} points sent, {3} MLflow runs created.', versions, messageText(base, 200), points, created), open).then((answer) => {
+        const count = (n: number): string => n.toLocaleString(vscode.env.language);
+        const text = versions === 1
+          ? vscode.l10n.t('Synced 1 version to {0}: {1} points sent, {2} MLflow runs created.', messageText(base, 200), count(points), count(created))
+          : vscode.l10n.t('Synced {0} versions to {1}: {2} points sent, {3} MLflow runs created.', count(versions), messageText(base, 200), count(points), count(created));
+        void vscode.window.showInformationMessage(text, open).then((answer) => {
           if (answer === open) void vscode.env.openExternal(vscode.Uri.parse(base));
         });
         return { uri: base, folders: done };

@@ -443,6 +443,10 @@ class MlflowSync {
     // Params, tags and summary values first; then every key's missing points in step order. Keys are dealt
     // to `lanes` that send at once, each its own batches one after another: a key lives in one lane, so
     // its points still reach the server in step order, a batch whole or not at all.
+    // How far through the version: points sent over the points it has (a resumed version starts part-way).
+    const versionPoints = Math.max(1, metricKeys.reduce((n, k) => n + k.points, 0));
+    const pointsBefore = this.points;
+    const within = (): number => Math.min(0.99, (this.points - pointsBefore) / versionPoints);
     const send = async (sent: Batch): Promise<void> => {
       await this.rest.logBatch(runId, sent.metrics, sent.params, sent.tags);
       this.batches++;
@@ -450,6 +454,7 @@ class MlflowSync {
       this.params += sent.params.length;
       this.tags += sent.tags.length;
       this.options.afterBatch?.(this.batches);
+      this.report(`${run.name}: ${sent.metrics.length > 0 ? sent.metrics[sent.metrics.length - 1].key : 'params and tags'}`, within());
       if (Date.now() - this.lastSave > 1000) {
         this.lastSave = Date.now();
         saveState(this.options.statePath, this.state);
@@ -477,7 +482,6 @@ class MlflowSync {
     for (const m of summaryMetrics) await first.add('metric', m, Buffer.byteLength(m.key) + 60);
     await first.flush();
     const fallbackTime = Math.round(version.createdAt * 1000);
-    let keysDone = 0;
     // One lane failing stops the others at their next key (what they sent stays: the server is asked next time).
     let stopped = false;
     const lane = async (index: number, lanes: number): Promise<void> => {
@@ -503,7 +507,7 @@ class MlflowSync {
           const t = series.times?.[j];
           await out.add('metric', { key, value: wireValue(series.values[j]), timestamp: t !== undefined && Number.isFinite(t) ? Math.round(t * 1000) : fallbackTime, step: series.steps[j] }, keyBytes);
         }
-        this.report(`${run.name}: ${local}`, ++keysDone / (metricKeys.length + 1));
+        this.report(`${run.name}: ${local}`, within());
       }
       await out.flush();
     };
