@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsoleLine, MediaFileItem, RunInfo } from './core/api';
+import type { ArtifactUse, BranchDiff, CellValue, ConsoleLine, MediaFileItem, RunInfo } from './core/api';
 import { mediaFile } from './core/protocol';
 import { Engine } from './core/engine';
 import { collectGarbage } from './core/gc';
@@ -39,6 +39,15 @@ Runs with their archived versions and forks.
   show: `Usage: runrewind show RUN [--json]
 
 One run (or one immutable version): ids, state, config, summary, versions and lineage.
+${RUN_ARG}
+`,
+  diff: `Usage: runrewind diff RUN [OTHER] [--json]
+
+What changed: RUN (a fork or a rewound run, or an archived version that branched) against its source at
+the branch step, or RUN (left) against OTHER (right). The config keys added (+), removed (-) and changed
+(~), flattened; then each summary metric at the branch step, at the end of each side, and its best on each
+side (the lowest or highest point of the whole history, by the way the metric is better when define_metric
+or its name says so: loss, error lower; acc, f1 higher; else both as min…max).
 ${RUN_ARG}
 `,
   history: `Usage: runrewind history RUN [--keys a,b] [--version ID] [--limit N] [--csv | --json | --jsonl]
@@ -148,6 +157,8 @@ Commands:
   list                          runs with their archived versions and forks
       --filter QUERY              only the runs the query matches (the runs table's language)
   show RUN                      one run (or immutable version id): ids, state, config, summary, lineage
+  diff RUN [OTHER]              a fork or rewind against its source, or two runs: config and metrics
+      --json
   history RUN                   the run's history, one row per step
       --keys a,b                  only these keys
       --version ID                an archived version instead of the live one
@@ -286,9 +297,7 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   if (follow && json) throw new UsageError('--follow cannot be combined with --json (one array is printed at the end); use --jsonl');
   if (args.command === 'console' && args.options.has('--csv')) throw new UsageError('runrewind console has no --csv; use --json or --jsonl');
   const cache = !args.options.has('--no-cache') && hasLogDir;
-  // Each set of sources keeps its own cache: a snapshot holds what its sources imported.
-  const cacheName = sources.length === 0 ? 'cli-store.rrsnap' : `cli-store-${createHash('sha1').update(sources.join('\n')).digest('hex').slice(0, 12)}.rrsnap`;
-  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cacheName) : undefined });
+  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cliSnapshotName(logDir, sources)) : undefined });
   try {
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();
@@ -340,6 +349,40 @@ function resolveRun(engine: Engine, text: string): string {
     ?? text; // the engine says there is no such run or version
 }
 
+/**
+ * The command line's store cache in `<log dir>/.cache/`. Each set of sources keeps its own (a snapshot holds
+ * what its sources imported), and so does each user and each path the directory is reached by: on a shared
+ * file system users' snapshots are signed with keys of their own, and a snapshot names files by absolute
+ * path, which differs between hosts that mount the directory at different places.
+ */
+export function cliSnapshotName(logDir: string, sources: readonly string[]): string {
+  const user = process.getuid?.() ?? 'user';
+  const key = createHash('sha1').update([String(user), path.resolve(logDir), ...sources].join('\n')).digest('hex').slice(0, 12);
+  return `cli-store-${key}.rrsnap`;
+}
+
+/** A branch diff as the terminal shows it: both sides, the config changes, then one line per metric. */
+function diffText(diff: BranchDiff): string {
+  const side = (s: BranchDiff['base']): string => `${terminalSafe(s.name)} (${s.run}${s.archived ? `@${s.version}, archived` : ''}, last step ${s.lastStep ?? '-'})`;
+  const how = diff.relation === 'fork' ? `is forked from` : diff.relation === 'rewind' ? 'is rewound from' : diff.relation === 'shared' ? 'shares its history with' : 'shares no history with';
+  const at = diff.branchStep !== null ? ` up to step ${diff.branchStep}` : '';
+  const value = (v: CellValue | undefined): string => (v === undefined ? '' : typeof v === 'number' ? cellText(v) : typeof v === 'string' ? v : JSON.stringify(v));
+  const lines = [`${side(diff.other)} ${how} ${side(diff.base)}${at}.`, '', `config: ${diff.config.length} differ, ${diff.sameConfig} the same`];
+  const out = [lines.join('\n'), '\n'];
+  if (diff.config.length > 0) {
+    const mark = { added: '+', removed: '-', changed: '~' } as const;
+    out.push(textTable(['', 'key', 'left', 'right'], diff.config.map((c) => [mark[c.kind], c.key, value(c.before), value(c.after)])));
+  }
+  out.push(`\nsummary metrics: ${diff.metrics.length}\n`);
+  if (diff.metrics.length > 0) {
+    const best = (m: BranchDiff['metrics'][number], i: 0 | 1): string =>
+      m.goal === 'min' ? value(m.min[i]) : m.goal === 'max' ? value(m.max[i]) : m.min[i] === null ? '' : `${value(m.min[i])}…${value(m.max[i])}`;
+    const header = ['metric', 'best', ...(diff.branchStep !== null ? [`at step ${diff.branchStep}`] : []), 'end: left', 'end: right', 'best: left', 'best: right'];
+    out.push(textTable(header, diff.metrics.map((m) => [m.key, m.goal ?? 'min…max', ...(diff.branchStep !== null ? [value(m.atBranch)] : []), value(m.end[0]), value(m.end[1]), best(m, 0), best(m, 1)])));
+  }
+  return terminalSafe(out.join(''));
+}
+
 function run(engine: Engine, args: Args, json: boolean, out: (text: string) => void): void {
   const target = (command: string): string => resolveRun(engine, requireRun(args, command));
   switch (args.command) {
@@ -380,6 +423,14 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
         lines.push(`    ${v.id}  ${v.archived ? 'archived' : 'live    '}  ${v.kind.padEnd(6)}  ${v.state.padEnd(8)}  last step ${v.lastStep ?? '-'}${v.parent ? `  from ${v.parent}@${v.branchStep}` : ''}`);
       }
       out(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'diff': {
+      if (args.positional.length === 0) throw new UsageError('diff needs a run id: runrewind diff RUN [OTHER]');
+      if (args.positional.length > 2) throw new UsageError(`diff takes one or two run ids, got ${args.positional.length}`);
+      const [a, b] = args.positional.map((p) => resolveRun(engine, p));
+      const diff = engine.branchDiff(a, b);
+      out(json ? `${JSON.stringify(diff, null, 2)}\n` : diffText(diff));
       return;
     }
     case 'history': {

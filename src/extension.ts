@@ -14,6 +14,8 @@ import { HistoryDocuments } from './history/historyDocuments';
 import { Logger } from './logger';
 import { registerCharts } from './panels/charts';
 import { registerTables } from './panels/tables';
+import { DiffDocuments } from './diff/diffDocuments';
+import { registerEditCommands } from './commands/editCommands';
 import { StepSelection } from './selection';
 import type { Services } from './services';
 import { TerminalEnvironment } from './terminalEnvironment';
@@ -71,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerMlflowCommands(ctx, context.secrets),
     ...registerCharts(services),
     ...registerTables(services, context.workspaceState),
+    new DiffDocuments(ctx),
+    ...registerEditCommands(ctx),
   );
   shutdown = () => folders.shutdown();
 

@@ -43,6 +43,14 @@ export enum CommandId {
   ExportChartCsv = 'runRewind.exportChartCsv',
   /** The runs table of a folder (optional arg: a project or folder of the Runs view, or { folder, project }). */
   OpenRunsTable = 'runRewind.openRunsTable',
+  /** A fork, rewound run or archived version against its source at the branch step (a branch diff document). */
+  CompareWithSource = 'runRewind.compareWithSource',
+  /** Any two runs or versions (tree multi-selection, `{ folder, runs: [a, b] }`, or picked). */
+  CompareRuns = 'runRewind.compareRuns',
+  /** A run's tags, notes or group (an `edit` op): tree (multi-selection), the runs table's context menu. */
+  EditTags = 'runRewind.editTags',
+  EditNotes = 'runRewind.editNotes',
+  SetGroup = 'runRewind.setGroup',
   /** The Runs view shows only the runs a query (the runs table's language) matches; ClearRunsFilter shows all again. */
   FilterRuns = 'runRewind.filterRuns',
   ClearRunsFilter = 'runRewind.clearRunsFilter',
@@ -62,6 +70,8 @@ export enum InternalCommandId {
   ActOnTable = 'runRewind.internal.actOnTable',
   /** The runs tree's "Show more…" row: the next page of a long list. */
   ShowMore = 'runRewind.internal.showMore',
+  /** A "used by" row under an artifact: reveals the run version that used it. */
+  RevealArtifactUser = 'runRewind.internal.revealArtifactUser',
 }
 
 export enum ContextKey {
@@ -91,6 +101,9 @@ export const SETTINGS_SECTION = 'runRewind';
 /** URI scheme of the read-only run history documents. */
 export const HISTORY_SCHEME = 'runrewind-history';
 
+/** URI scheme of the read-only branch diff documents. */
+export const DIFF_SCHEME = 'runrewind-diff';
+
 /** URI scheme of the read-only Run Console documents. */
 export const CONSOLE_SCHEME = 'runrewind-console';
 
@@ -109,6 +122,7 @@ export enum ContextValue {
   More = 'more',
   ArtifactsGroup = 'artifacts',
   Artifact = 'artifact',
+  ArtifactUser = 'artifactUser',
 }
 
 export enum ContextFlag {

@@ -23,6 +23,13 @@ export function sameStep(a: SelectedStep | undefined, b: SelectedStep | undefine
   return a.folder === b.folder && a.runId === b.runId && a.versionId === b.versionId && a.step === b.step && a.source === b.source && !!a.archived === !!b.archived;
 }
 
+/** The checkpoint nearest at or before a selected step (issue 14): the status item marks a step that has one. */
+export interface StepCheckpoint {
+  /** `name:vN` */
+  readonly artifact: string;
+  readonly step: number;
+}
+
 export class StepSelection implements vscode.Disposable {
   private selected: SelectedStep | undefined;
   private readonly emitter = new vscode.EventEmitter<SelectedStep | undefined>();
@@ -68,11 +75,35 @@ export class StepSelection implements vscode.Disposable {
           singleLine(step.versionId),
         );
       }
+      this.baseTooltip = typeof this.statusItem.tooltip === 'string' ? this.statusItem.tooltip : '';
+      this.checkpoint = undefined;
       this.statusItem.show();
     } else {
       this.statusItem.hide();
     }
     this.emitter.fire(step);
+  }
+
+  private baseTooltip = '';
+  private checkpoint: StepCheckpoint | undefined;
+
+  /** The checkpoint at or before `step`, once looked up: a step that has one is marked, the nearest named. */
+  showCheckpoint(step: SelectedStep, checkpoint: StepCheckpoint | undefined): void {
+    if (!sameStep(step, this.selected)) return;
+    this.checkpoint = checkpoint;
+    const text = this.statusItem.text.replace(/ \$\(save\)$/, '');
+    this.statusItem.text = checkpoint?.step === step.step ? `${text} $(save)` : text;
+    const note = !checkpoint
+      ? ''
+      : checkpoint.step === step.step
+        ? vscode.l10n.t('Checkpoint {0} holds this step.', singleLine(checkpoint.artifact))
+        : vscode.l10n.t('No checkpoint at this step; the newest before it is {0} at step {1}.', singleLine(checkpoint.artifact), checkpoint.step);
+    this.statusItem.tooltip = note ? `${this.baseTooltip}\n${note}` : this.baseTooltip;
+  }
+
+  /** What the status item says about checkpoints (tests). */
+  get shownCheckpoint(): { readonly text: string; readonly checkpoint: StepCheckpoint | undefined } {
+    return { text: this.statusItem.text, checkpoint: this.checkpoint };
   }
 
   dispose(): void {

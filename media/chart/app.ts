@@ -121,6 +121,7 @@ export class ChartApp implements Testable {
     this.overview = new OverviewSection(overviewRoot, {
       copy: (text, what) => this.post({ type: 'copy', text, what }),
       openVersion: (runId, versionId) => this.post({ type: 'openVersion', runId, versionId }),
+      compareWithSource: (versionId) => this.post({ type: 'compareWithSource', versionId }),
     });
     this.sections = new Sections(el('div', { className: 'sections' }), {
       toggled: (id, open) => {

@@ -10,6 +10,8 @@ import { formatValue } from './format';
 export interface OverviewEvents {
   copy(text: string, what: string): void;
   openVersion(runId: string, versionId: string): void;
+  /** The branch diff of a fork or rewound version against its source (Compare with Source). */
+  compareWithSource(versionId: string): void;
 }
 
 function time(seconds: number | null): string {
@@ -106,7 +108,13 @@ function runCard(run: RunOverview, color: string, events: OverviewEvents): HTMLE
       el('div', { className: 'block' }, [
         idRow('Run id', run.id, 'run id', events),
         idRow('Version', version.id, 'version id', events),
-        run.lineage.length > 0 ? el('div', { className: 'forked-from' }, [el('h4', { text: 'Forked From' }), chain]) : null,
+        run.lineage.length > 0
+          ? el('div', { className: 'forked-from' }, [
+              el('h4', { text: 'Forked From' }),
+              chain,
+              button('Compare with Source', () => events.compareWithSource(version.id), { className: 'link compare-source', text: 'Compare with Source' }),
+            ])
+          : null,
       ]),
       el('div', { className: 'block' }, [table('Facts', facts, 'facts')]),
       el('div', { className: 'block' }, [table('Config', config)]),

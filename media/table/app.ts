@@ -12,6 +12,7 @@ import {
   isTableViewState,
   isToTableWebview,
   type MessageHandlers,
+  type PlotState,
   type RunsTable,
   type TableKey,
   type TableSnapshot,
@@ -23,7 +24,8 @@ import {
 import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
 import { type Column, ColumnChooser, allColumns, cellText, columnOf, defaultColumns } from './columns';
-import { type DisplayRow, type GroupLine, Grid } from './grid';
+import { type DisplayRow, type GroupLine, Grid, clampWidth } from './grid';
+import { Plots, brushMatches, defaultPlotState } from './plots';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -43,6 +45,9 @@ export class TableApp {
   private strings: TableStrings = {};
   private locale = navigator.language;
   private columns: Column[] = [];
+  private pinnedCount = 0;
+  /** A width being dragged, drawn before it is kept in the state. */
+  private dragging: { readonly column: string; readonly width: number } | null = null;
   private display: DisplayRow[] = [];
   private matched = 0;
   private selected = new Set<string>();
@@ -58,6 +63,11 @@ export class TableApp {
   private readonly columnsButton: HTMLButtonElement;
   private readonly groupSelect: HTMLSelectElement;
   private readonly chartsButton: HTMLButtonElement;
+  private readonly compareButton: HTMLButtonElement;
+  private readonly plotsButton: HTMLButtonElement;
+  private readonly plots: Plots;
+  /** Runs the filter lets through (before brushes): what the plots draw. */
+  private filteredRuns: RunsTableRow[] = [];
   private readonly count: HTMLElement;
   private readonly notice = new Notice();
   private markInitialised: () => void = () => undefined;
@@ -81,6 +91,18 @@ export class TableApp {
     this.errorLine = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'status', 'aria-live': 'polite' } });
     this.columnsButton = button('Columns', () => this.toggleChooser(), { attrs: { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' } });
     this.chartsButton = button('Open Charts', () => this.openCharts(), { className: 'primary' });
+    this.compareButton = button('Compare', () => this.compare());
+    this.plotsButton = button('Plots', () => this.togglePlots(), { attrs: { 'aria-expanded': 'false' } });
+    this.plots = new Plots({
+      changed: (plots) => {
+        this.update({ plots });
+        this.rebuild();
+      },
+      select: (runId, ctrl) => {
+        const index = this.display.findIndex((d) => d.key === runId && !d.group);
+        if (index >= 0) this.click(index, { ctrl, shift: false });
+      },
+    });
     this.count = el('span', { className: 'count', attrs: { 'aria-live': 'polite' } });
     this.groupSelect = el('select', { className: 'group-by' });
     this.groupSelect.addEventListener('change', () => this.setGroupBy(this.groupSelect.value === '' ? null : this.groupSelect.value));
@@ -94,6 +116,9 @@ export class TableApp {
       toggle: (runId) => this.toggleExpand(runId),
       toggleGroup: (group) => this.toggleGroup(group),
       headerClick: (column) => this.clickHeader(column),
+      togglePin: (column) => this.togglePin(column),
+      resize: (column, width, done) => this.resize(column, width, done),
+      resetWidth: (column) => this.resetWidth(column),
       key: (e) => this.onKey(e),
       scrolled: (top) => {
         if (!this.state || Math.abs((this.state.scrollTop ?? 0) - top) < 1) return;
@@ -102,8 +127,8 @@ export class TableApp {
         this.vscode.setState(this.state);
       },
     });
-    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.chartsButton, this.count]);
-    root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.grid.root);
+    const toolbar = el('div', { className: 'toolbar' }, [this.filterInput, this.groupSelect, this.columnsButton, this.plotsButton, this.compareButton, this.chartsButton, this.count]);
+    root.append(this.notice.root, toolbar, this.errorLine, this.chooser.root, this.plots.root, this.grid.root);
     window.addEventListener('message', (e: MessageEvent) => {
       if (!isToTableWebview(e.data)) return;
       Promise.resolve(dispatch(this.handlers, e.data)).catch((error: unknown) => this.post({ type: 'error', message: String(error) }));
@@ -175,6 +200,10 @@ export class TableApp {
     this.columnsButton.title = s.columns ?? 'Columns';
     this.chartsButton.textContent = s.openCharts ?? 'Open Charts';
     this.chartsButton.title = s.openCharts ?? 'Open Charts';
+    this.plotsButton.textContent = s.plots ?? 'Plots';
+    this.plotsButton.title = s.plotsTitle ?? 'Parallel coordinates and scatter of the filtered runs';
+    this.compareButton.textContent = s.compare ?? 'Compare';
+    this.compareButton.title = s.compareTitle ?? 'Compare the two selected runs';
   }
 
   // ---- state --------------------------------------------------------------------------------------
@@ -236,6 +265,58 @@ export class TableApp {
     this.rebuild();
   }
 
+  /** Pinned column ids among the shown ones: the first shown column until the user pins or unpins one. */
+  private pinnedIds(shown: readonly string[]): string[] {
+    const pinned = this.state?.pinned;
+    if (pinned === undefined) return shown.slice(0, 1);
+    const set = new Set(pinned);
+    return shown.filter((id) => set.has(id));
+  }
+
+  private togglePin(column: string): void {
+    const pinned = this.pinnedIds(this.shownColumnIds);
+    this.update({ pinned: pinned.includes(column) ? pinned.filter((c) => c !== column) : [...pinned, column] });
+    this.layoutColumns();
+    this.draw();
+  }
+
+  private resize(column: string, width: number, done: boolean): void {
+    const w = clampWidth(width);
+    if (done) {
+      this.dragging = null;
+      this.update({ widths: { ...(this.state?.widths ?? {}), [column]: w } });
+    } else {
+      this.dragging = { column, width: w };
+    }
+    this.layoutColumns();
+    this.draw();
+  }
+
+  private resetWidth(column: string): void {
+    const widths = { ...(this.state?.widths ?? {}) };
+    delete widths[column];
+    this.update({ widths });
+    this.layoutColumns();
+    this.draw();
+  }
+
+  /** The shown columns in drawing order (pinned ones first) with their widths. */
+  private layoutColumns(): void {
+    const shown = this.shownColumnIds;
+    const pinned = this.pinnedIds(shown);
+    const order = [...pinned, ...shown.filter((id) => !pinned.includes(id))];
+    const widths = this.state?.widths ?? {};
+    this.columns = order
+      .map((id) => {
+        const column = columnOf(id, this.strings);
+        if (!column) return undefined;
+        const width = this.dragging?.column === id ? this.dragging.width : Object.prototype.hasOwnProperty.call(widths, id) ? widths[id] : undefined;
+        return width === undefined ? column : { ...column, width: clampWidth(width) };
+      })
+      .filter((c): c is Column => c !== undefined);
+    this.pinnedCount = this.columns.filter((c) => pinned.includes(c.id)).length;
+  }
+
   private clickHeader(column: string): void {
     const sort = this.state?.sort;
     const next = sort?.column !== column ? { column, descending: false } : !sort.descending ? { column, descending: true } : null;
@@ -293,8 +374,12 @@ export class TableApp {
   /** Filters, sorts and lays out the rows, then draws; the focused row follows its key. */
   private rebuild(focusKey = this.display[this.focused]?.key): void {
     if (!this.state) return;
-    this.columns = this.shownColumnIds.map((id) => columnOf(id, this.strings)).filter((c): c is Column => c !== undefined);
-    const runs = this.table.rows.filter((r) => this.query.matches(r));
+    this.layoutColumns();
+    let runs = this.table.rows.filter((r) => this.query.matches(r));
+    this.filteredRuns = runs;
+    // Brushes on the parallel coordinates' axes filter the table while the plots are open.
+    const plots = this.state.plots;
+    if (plots?.open && plots.brushes.length > 0) runs = runs.filter((r) => brushMatches(r, plots.brushes));
     this.matched = runs.length;
     const sorted = this.sortRows(runs);
     const expanded = new Set(this.state.expanded);
@@ -370,10 +455,19 @@ export class TableApp {
     const total = this.table.rows.length;
     this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
     this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
+    this.compareButton.disabled = this.selected.size !== 2;
+    // The selected rows' runs, for a context menu command on one of them (it then acts on all).
+    const selectedRuns = new Set(this.display.filter((d) => !d.group && this.selected.has(d.key)).map((d) => d.row.id));
+    this.grid.root.setAttribute('data-vscode-context', JSON.stringify({ selected: [...selectedRuns].slice(0, 10_000) }));
+    const plots: PlotState | undefined = this.state?.plots;
+    this.plotsButton.setAttribute('aria-expanded', String(plots?.open ?? false));
+    this.plotsButton.classList.toggle('on', plots?.open ?? false);
+    if (plots) this.plots.set(plots, this.filteredRuns, this.table, this.selected, this.strings);
     const emptyText = total === 0 ? (this.strings.noRuns ?? 'No runs yet.') : this.matched === 0 ? (this.strings.noMatch ?? 'No run matches the filter.') : '';
     this.grid.set({
       rows: this.display,
       columns: this.columns,
+      pinned: this.pinnedCount,
       selected: this.selected,
       focused: this.focused,
       sort: this.state?.sort ?? null,
@@ -489,6 +583,18 @@ export class TableApp {
     this.post({ type: 'openCharts', entries });
   }
 
+  private togglePlots(open = !(this.state?.plots?.open ?? false)): void {
+    const base = this.state?.plots ?? defaultPlotState(this.table, this.filteredRuns);
+    this.update({ plots: { ...base, open } });
+    this.rebuild();
+  }
+
+  /** Compare the two selected rows, in the order shown (the upper one is the left side). */
+  private compare(): void {
+    const entries = this.display.filter((d) => this.selected.has(d.key)).map((d) => d.key);
+    if (entries.length === 2) this.post({ type: 'compare', entries });
+  }
+
   // ---- tests --------------------------------------------------------------------------------------
 
   private snapshot(): TableSnapshot {
@@ -504,6 +610,7 @@ export class TableApp {
       filterError: this.errorLine.hidden ? '' : (this.errorLine.querySelector('.filter-message')?.textContent ?? ''),
       focused: this.display[this.focused]?.key ?? null,
       openChartsEnabled: !this.chartsButton.disabled,
+      compareEnabled: !this.compareButton.disabled,
       injected: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], [onclick]').length,
     };
   }
@@ -559,6 +666,9 @@ export class TableApp {
         return;
       case 'openCharts':
         this.chartsButton.click();
+        return;
+      case 'compare':
+        this.compareButton.click();
         return;
     }
   }

@@ -1,8 +1,9 @@
 // The runs table's grid: a windowed renderer, so 10,000 runs × hundreds of columns cost what the screen
 // shows. Rows have one height and columns known widths, so the rows and columns on screen follow from
 // the scroll position alone; only those cells are in the DOM (about 40 rows × the columns in view),
-// rebuilt once per frame while scrolling. The name column stays pinned at the left. Every text goes in
-// through textContent. No library: a virtual list this simple is smaller than any that does more.
+// rebuilt once per frame while scrolling. Pinned columns (the name by default) stay at the left while
+// the others scroll; each header has a pin button and a resize handle (drag, or ←/→ when focused). Every
+// text goes in through textContent. No library: a virtual list this simple is smaller than any that does more.
 import type { FieldValue, RunsTableRow } from '../../src/shared/runFields';
 import { fieldValue } from '../../src/shared/runFields';
 import type { TableStrings } from '../../src/shared/tableProtocol';
@@ -14,6 +15,10 @@ export const ROW_HEIGHT = 24;
 /** The sticky header's height (table.css says the same): rows show below it. */
 export const HEADER_HEIGHT = 40;
 const OVERSCAN = 6;
+export const MIN_COLUMN_WIDTH = 40;
+export const MAX_COLUMN_WIDTH = 1000;
+/** Pixels an arrow key widens or narrows a focused resize handle by (Shift: five times that). */
+const RESIZE_STEP = 10;
 
 /** One line of the grid: a run, or (indented) one of its archived versions. */
 export interface DisplayRow {
@@ -42,6 +47,12 @@ export interface GridEvents {
   toggle(runId: string): void;
   toggleGroup(group: string): void;
   headerClick(column: string): void;
+  /** The pin button of a header. */
+  togglePin(column: string): void;
+  /** A width from a resize handle; `done` once the drag or key press is over (then it is kept). */
+  resize(column: string, width: number, done: boolean): void;
+  /** A double-click on a resize handle: back to the column's own width. */
+  resetWidth(column: string): void;
   key(event: KeyboardEvent): void;
   scrolled(scrollTop: number): void;
 }
@@ -49,6 +60,8 @@ export interface GridEvents {
 export interface GridView {
   readonly rows: readonly DisplayRow[];
   readonly columns: readonly Column[];
+  /** How many of the first columns are pinned (stay at the left while the others scroll). */
+  readonly pinned: number;
   readonly selected: ReadonlySet<string>;
   readonly focused: number;
   readonly sort: { readonly column: string; readonly descending: boolean } | null;
@@ -65,6 +78,7 @@ export class Grid {
   private view: GridView | undefined;
   private offsets: number[] = [];
   private totalWidth = 0;
+  private pinnedWidth = 0;
   private frame = 0;
   /** Cell texts of the rows drawn last, for the tests' snapshot. */
   drawnCells: string[][] = [];
@@ -118,7 +132,7 @@ export class Grid {
   }
 
   set(view: GridView): void {
-    const columnsChanged = !this.view || this.view.columns !== view.columns || this.view.sort !== view.sort || this.view.strings !== view.strings;
+    const columnsChanged = !this.view || this.view.columns !== view.columns || this.view.pinned !== view.pinned || this.view.sort !== view.sort || this.view.strings !== view.strings;
     this.view = view;
     if (columnsChanged) {
       this.offsets = [];
@@ -128,6 +142,7 @@ export class Grid {
         x += c.width;
       }
       this.totalWidth = x;
+      this.pinnedWidth = view.columns.slice(0, view.pinned).reduce((sum, c) => sum + c.width, 0);
     }
     this.root.setAttribute('aria-rowcount', String(view.rows.length + 1));
     this.root.setAttribute('aria-colcount', String(view.columns.length));
@@ -153,11 +168,11 @@ export class Grid {
     this.draw();
   }
 
-  /** Scrolls sideways as little as needed to show column `index` beside the pinned one. */
+  /** Scrolls sideways as little as needed to show column `index` beside the pinned ones. */
   revealColumn(index: number): void {
     const view = this.view;
-    if (!view || index <= 0 || index >= view.columns.length) return;
-    const pinned = view.columns[0].width;
+    if (!view || index < view.pinned || index >= view.columns.length) return;
+    const pinned = this.pinnedWidth;
     const x = this.offsets[index];
     const w = view.columns[index].width;
     if (x < this.root.scrollLeft + pinned) this.root.scrollLeft = x - pinned;
@@ -187,10 +202,11 @@ export class Grid {
     const width = clientWidth || 1200;
     const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(view.rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    // The first column is pinned; the others are drawn when any part of them is in view.
-    const pinned = view.columns.length > 0 ? view.columns[0].width : 0;
-    const shown: number[] = view.columns.length > 0 ? [0] : [];
-    for (let c = 1; c < view.columns.length; c++) {
+    // Pinned columns are always drawn; the others when any part of them is in view beside the pinned ones.
+    const pinned = this.pinnedWidth;
+    const shown: number[] = [];
+    for (let c = 0; c < Math.min(view.pinned, view.columns.length); c++) shown.push(c);
+    for (let c = view.pinned; c < view.columns.length; c++) {
       const x = this.offsets[c];
       if (x + view.columns[c].width > scrollLeft + pinned && x < scrollLeft + width) shown.push(c);
     }
@@ -204,26 +220,97 @@ export class Grid {
     else this.root.removeAttribute('aria-activedescendant');
   }
 
+  /** Where a column is drawn: a pinned one at its place in the pinned block, whatever the scroll. */
+  private left(view: GridView, c: number, scrollLeft: number): number {
+    return c < view.pinned ? scrollLeft + this.offsets[c] : this.offsets[c];
+  }
+
+  private cellClass(base: string, view: GridView, c: number): string {
+    const column = view.columns[c];
+    return `${base}${c < view.pinned ? ' pinned' : ''}${c === view.pinned - 1 ? ' pinned-last' : ''}${column.numeric ? ' numeric' : ''}`;
+  }
+
   private drawHeader(view: GridView, shown: readonly number[], scrollLeft: number): void {
+    // A header control with the focus is drawn again: the new one takes the focus (keyboard resizing).
+    const active = document.activeElement instanceof HTMLElement && this.header.contains(document.activeElement) ? document.activeElement : null;
+    const refocus = active ? { column: active.closest('[data-column]')?.getAttribute('data-column'), control: active.getAttribute('data-control') } : null;
     clear(this.header);
+    const s = view.strings;
     for (const c of shown) {
       const column = view.columns[c];
       const sorted = view.sort?.column === column.id ? view.sort : null;
       const arrow = sorted ? (sorted.descending ? ' ▼' : ' ▲') : '';
       const cell = el('div', {
-        className: `grid-hcell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`,
+        className: this.cellClass('grid-hcell', view, c),
         attrs: { role: 'columnheader', 'aria-sort': sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none', 'aria-colindex': String(c + 1), 'data-column': column.id },
       });
       const title = column.group ? `${column.group}: ${column.label}` : column.label;
-      const button = el('button', { className: 'grid-sort', title, attrs: { type: 'button' } }, [
+      const button = el('button', { className: 'grid-sort', title, attrs: { type: 'button', 'data-control': 'sort' } }, [
         el('span', { className: 'grid-hlabel', text: column.label + arrow }),
         column.group ? el('span', { className: 'grid-hgroup', text: column.group }) : null,
       ]);
       button.addEventListener('click', () => this.events.headerClick(column.id));
-      cell.appendChild(button);
-      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
+      const isPinned = c < view.pinned;
+      const pinLabel = format(isPinned ? (s.unpinColumn ?? 'Unpin {0}') : (s.pinColumn ?? 'Pin {0}'), title);
+      const pin = el('button', { className: `grid-pin${isPinned ? ' on' : ''}`, text: '⇤', title: pinLabel, attrs: { type: 'button', 'aria-label': pinLabel, 'aria-pressed': String(isPinned), 'data-control': 'pin' } });
+      pin.addEventListener('click', () => this.events.togglePin(column.id));
+      const resizeLabel = format(s.resizeColumn ?? 'Width of {0}', title);
+      const handle = el('div', {
+        className: 'grid-resize',
+        title: resizeLabel,
+        attrs: {
+          role: 'separator', tabindex: '0', 'aria-orientation': 'vertical', 'aria-label': resizeLabel, 'data-control': 'resize',
+          'aria-valuenow': String(column.width), 'aria-valuemin': String(MIN_COLUMN_WIDTH), 'aria-valuemax': String(MAX_COLUMN_WIDTH),
+        },
+      });
+      this.resizable(handle, column);
+      cell.append(button, pin, handle);
+      place(cell, this.left(view, c, scrollLeft), column.width);
       this.header.appendChild(cell);
+      if (refocus && refocus.column === column.id) cell.querySelector<HTMLElement>(`[data-control="${refocus.control}"]`)?.focus({ preventScroll: true });
     }
+  }
+
+  /** A resize handle: dragged with the pointer, or ←/→ (Shift: more) when focused; a double-click resets. */
+  private resizable(handle: HTMLElement, column: Column): void {
+    handle.addEventListener('keydown', (e) => {
+      const step = e.shiftKey ? RESIZE_STEP * 5 : RESIZE_STEP;
+      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.events.resize(column.id, clampWidth(column.width + (e.key === 'ArrowRight' ? step : -step)), true);
+      } else if (e.key === 'Home' || e.key === 'Delete') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.events.resetWidth(column.id);
+      }
+    });
+    handle.addEventListener('dblclick', (e) => {
+      e.stopPropagation();
+      this.events.resetWidth(column.id);
+    });
+    handle.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const startX = e.clientX;
+      const startWidth = column.width;
+      let width = startWidth;
+      // On the window: the header (and this handle) is drawn again on every move.
+      const move = (m: PointerEvent): void => {
+        width = clampWidth(startWidth + m.clientX - startX);
+        this.events.resize(column.id, width, false);
+      };
+      const up = (): void => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+        window.removeEventListener('pointercancel', up);
+        this.events.resize(column.id, width, true);
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+      window.addEventListener('pointercancel', up);
+    });
   }
 
   private drawRow(view: GridView, index: number, shown: readonly number[], scrollLeft: number): HTMLElement {
@@ -231,15 +318,17 @@ export class Grid {
     if (line.group) return this.drawGroup(view, index, line.group, shown, scrollLeft);
     const selected = view.selected.has(line.key);
     const classes = ['grid-row', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
-    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected) } });
+    // The workbench's context menu on a row (Edit Tags…, Edit Notes…, Set Group…) gets its run (package.json webview/context).
+    const context = JSON.stringify({ webviewSection: 'run', runId: line.row.id, preventDefaultContextMenuItems: true });
+    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-vscode-context': context } });
     row.style.top = `${index * ROW_HEIGHT}px`;
     row.style.width = `${this.totalWidth}px`;
     const texts: string[] = [];
     for (const c of shown) {
       const column = view.columns[c];
-      const cell = el('div', { className: `grid-cell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
-      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
-      if (c === 0 && column.id === 'name') this.nameCell(cell, line, view.strings);
+      const cell = el('div', { className: this.cellClass('grid-cell', view, c), attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
+      place(cell, this.left(view, c, scrollLeft), column.width);
+      if (column.id === 'name') this.nameCell(cell, line, view.strings);
       else this.valueCell(cell, column, fieldValue(line.row, column.field), view);
       texts.push(cell.textContent ?? '');
       row.appendChild(cell);
@@ -257,8 +346,8 @@ export class Grid {
     const texts: string[] = [];
     for (const c of shown) {
       const column = view.columns[c];
-      const cell = el('div', { className: `grid-cell${c === 0 ? ' pinned' : ''}${column.numeric ? ' numeric' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
-      place(cell, c === 0 ? scrollLeft : this.offsets[c], column.width);
+      const cell = el('div', { className: this.cellClass('grid-cell', view, c), attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
+      place(cell, this.left(view, c, scrollLeft), column.width);
       if (c === 0) {
         cell.append(
           el('span', { className: 'grid-toggle', text: group.collapsed ? '▸' : '▾', attrs: { 'data-group': group.key, role: 'button', 'aria-label': group.label } }),
@@ -310,6 +399,14 @@ export class Grid {
     cell.textContent = text;
     if (text.length > 12) cell.title = text;
   }
+}
+
+export function clampWidth(width: number): number {
+  return Math.round(Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, width)));
+}
+
+function format(template: string, ...args: string[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
 }
 
 function place(cell: HTMLElement, left: number, width: number): void {

@@ -6,6 +6,8 @@ Tests and the golden-file generator set these environment variables (read at eac
   TICK defaults to 0.25, a binary fraction so times print the same everywhere).
 - ``RUNREWIND_TEST_SEED=<int>``: ids and names come from ``random.Random(seed)``.
 - ``RUNREWIND_TEST_PID``, ``RUNREWIND_TEST_HOST``: the pid and host written in start records.
+- ``RUNREWIND_TEST_CLOCK_OFFSET=<seconds>``: the real clock plus that much, a host of a cluster whose clock
+  is ahead (or, negative, behind) of the others.
 - ``RUNREWIND_TEST_NO_THREAD=1``: no heartbeat thread (no ``alive`` records at random moments).
 
 None of this is public API.
@@ -63,19 +65,22 @@ class _Env(object):
         self.thread = True
         self._signature = None
         self._last_stamp_ms = 0
+        self.skew = 0.0
 
     def refresh(self):
         """Re-reads the test environment variables; a no-op unless they changed."""
         sig = tuple(os.environ.get(k) for k in (
             "RUNREWIND_TEST_CLOCK", "RUNREWIND_TEST_SEED", "RUNREWIND_TEST_PID",
-            "RUNREWIND_TEST_HOST", "RUNREWIND_TEST_NO_THREAD"))
+            "RUNREWIND_TEST_HOST", "RUNREWIND_TEST_NO_THREAD", "RUNREWIND_TEST_CLOCK_OFFSET"))
         if sig == self._signature:
             return
         self._signature = sig
-        clock, seed, pid, host, no_thread = sig
+        clock, seed, pid, host, no_thread, offset = sig
         if clock:
             start, _, tick = clock.partition(":")
             self.clock = _FakeClock(float(start), float(tick) if tick else 0.25)
+        elif offset:
+            self.clock = lambda: time.time() + self.skew
         else:
             self.clock = time.time
         self.rng = random.Random(int(seed)) if seed else random.SystemRandom()
@@ -83,6 +88,11 @@ class _Env(object):
         self.host = host if host else socket.gethostname()
         self.thread = not no_thread
         self._last_stamp_ms = 0
+        self.skew = float(offset) if offset else 0.0
+
+    def now(self):
+        """This host's wall clock (real, unlike a fake test clock), with the test skew."""
+        return time.time() + self.skew
 
     def base36(self, n):
         choice = self.rng.choice

@@ -50,6 +50,17 @@ def _resume_mode(resume):
     raise BadArgumentError("resume=%r is not one of 'allow', 'must', 'never' or True" % (resume,))
 
 
+def _mark_change(root, stamp, run_id):
+    """``changes/<stamp>.<run id>``: tells readers polling a big shared log directory which run folder has
+    a new file, so they need not look at every one (docs/PROTOCOL.md, "Change markers")."""
+    folder = os.path.join(root, "changes")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        os.close(os.open(os.path.join(folder, "%s.%s" % (stamp, run_id)), os.O_WRONLY | os.O_CREAT, 0o644))
+    except OSError:
+        pass  # readers find the file later, on their sweep of the run folders
+
+
 def _heartbeat():
     text = os.environ.get("RUNREWIND_HEARTBEAT")
     if text:
@@ -123,13 +134,13 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         lock_id = generated_id = ENV.run_id()
     what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
             else "resuming it" if mode_resume is not None else "starting it")
-    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive):
+    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive, clock=ENV.now) as held:
         # Only the run this init acts on is read whole; of the others, their start records.
         focus = lock_id if resume_from is not None else (parse_spec(fork_from, "fork_from")[0] if fork_from is not None
                                                           else id)
         state = _logs.read_state(root, focus)
-        import time as _time
-        now = _time.time()
+        # Liveness is judged by files' modification times: now by the file system's clock.
+        now = ENV.now() + held.skew
 
         source = None
         inherited = {}
@@ -293,6 +304,7 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         except OSError:
             os.close(fd)
             raise
+        _mark_change(root, stamp, run_id)
 
     writer = _run._Writer(path, fd, heartbeat, clock)
     writer.last_time = t

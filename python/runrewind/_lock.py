@@ -24,7 +24,7 @@ class RunLock(object):
     """``with RunLock(root, run_id, what, host, pid):`` — the body runs while no one else holds it."""
 
     def __init__(self, root, run_id, what, host, pid, pid_alive, timeout=TIMEOUT_SECONDS,
-                 stale=STALE_SECONDS):
+                 stale=STALE_SECONDS, clock=time.time):
         self.path = lock_path(root, run_id)
         self.run_id = run_id
         self.host = host
@@ -33,6 +33,10 @@ class RunLock(object):
         self.stale = stale
         self.content = json.dumps({"host": host, "pid": pid, "time": time.time(), "what": what})
         self.held = False
+        self.clock = clock
+        # The file system's clock minus this host's (``clock``), measured on the lock file when it is
+        # taken: add it to this host's time to compare with files' modification times.
+        self.skew = 0.0
 
     def __enter__(self):
         root = os.path.dirname(os.path.dirname(self.path))
@@ -41,8 +45,14 @@ class RunLock(object):
         deadline = time.monotonic() + self.timeout
         delay = 0.002
         while True:
+            before = self.clock()
             if _try_create(self.path, self.content):
+                after = self.clock()
                 self.held = True
+                try:
+                    self.skew = os.stat(self.path).st_mtime - (before + after) / 2
+                except OSError:
+                    pass  # broken meanwhile: this host's clock is all there is
                 return self
             held = _read(self.path)
             if held is not None and self._is_stale(held):
@@ -83,11 +93,36 @@ class RunLock(object):
         if owner is not None and owner.get("host") == self.host and isinstance(owner.get("pid"), int) \
                 and owner.get("pid") != os.getpid() and not self.pid_alive(owner["pid"]):
             return True
-        # Aged by the file's own timestamp (the file server's clock), not by the holder's clock.
-        age = time.time() - mtime
-        if age > self.stale:
-            return True
-        return owner is None and age > 5  # its holder died between creating and writing it
+        # Aged by the file's own timestamp (the file server's clock), not by the holder's clock; a lock
+        # that looks old by this host's clock is aged again by the file server's (a probe file), so a
+        # host whose clock is ahead never breaks a fresh lock.
+        def looks_stale(age):
+            return age > self.stale or (owner is None and age > 5)  # no owner: died before writing it
+        now = self.clock()
+        if not looks_stale(now - mtime):
+            return False
+        fs_now = file_system_now(os.path.dirname(self.path))
+        return looks_stale((fs_now if fs_now is not None else now) - mtime)
+
+
+def file_system_now(folder):
+    """Now by the clock of the file system holding ``folder``, from the modification time of a probe
+    file made and removed there (src/core/lock.ts ``fileSystemNow``); None when it cannot be made."""
+    probe = os.path.join(folder, ".clock-%d-%s" % (os.getpid(), os.urandom(4).hex()))
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return None
+    try:
+        return os.fstat(fd).st_mtime
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass
 
 
 def _make_folder(folder):

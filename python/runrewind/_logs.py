@@ -18,11 +18,14 @@ import stat as _stat
 from . import _ids
 
 HEARTBEAT_GRACE = 4
+# How far a writer's clock may be behind the file system's (src/core/protocol.ts MAX_CLOCK_SKEW_SECONDS):
+# older signs of life than that are a copy of old logs, whatever the copy's file times say.
+MAX_CLOCK_SKEW = 24 * 3600.0
 DEFAULT_HEARTBEAT = 10.0
 PID_REUSE_SLACK = 2.0
 MAX_SAFE_INTEGER = 2 ** 53 - 1
 _KNOWN = frozenset(("start", "config", "row", "summary", "alive", "finish", "rewind", "fork", "rename",
-                    "delete"))
+                    "delete", "edit"))
 _WAIT = object()
 _ALL = object()
 
@@ -38,7 +41,7 @@ _ROW_HEAD_RE = re.compile(r'\{"type": ?"row", ?"time": ?(-?[0-9][0-9.eE+-]*), ?"
 
 
 class Writer(object):
-    __slots__ = ("path", "pid", "host", "heartbeat", "last_time", "finished", "exit_code")
+    __slots__ = ("path", "pid", "host", "heartbeat", "last_time", "finished", "exit_code", "mtime")
 
     def __init__(self, path, start):
         self.path = path
@@ -51,6 +54,9 @@ class Writer(object):
         self.last_time = _num(start.get("time"))
         self.finished = False
         self.exit_code = None
+        # When the file last grew, by the file system's clock (None when unknown): what tells a writer
+        # on another host alive, whatever its own clock says.
+        self.mtime = None
 
     def seen(self, t):
         # The newest record time, as the store keeps it (a record with an older time changes nothing).
@@ -86,7 +92,8 @@ class Version(object):
     def is_running(self, now, host, pid_alive, process_start=None):
         """The store's rule (src/core/store.ts ``stateOf``): on the writer's own host its process decides
         (a stopped or busy writer is still running, unless its pid was reused by a younger process);
-        from another host, a writer silent for four heartbeats has crashed."""
+        from another host, a writer whose file has not grown for four heartbeats has crashed — by the
+        file's modification time, so ``now`` must be the file system's clock (see ``_lock.RunLock.skew``)."""
         w = self.writer
         if w is None or w.finished or w.last_time is None:
             return False
@@ -95,7 +102,11 @@ class Version(object):
                 return False
             started = process_start(w.pid) if process_start is not None else None
             return started is None or started <= w.last_time + PID_REUSE_SLACK
-        return now - w.last_time <= HEARTBEAT_GRACE * w.heartbeat
+        window = HEARTBEAT_GRACE * w.heartbeat
+        if now - w.last_time > window + MAX_CLOCK_SKEW:
+            return False
+        last = w.mtime if w.mtime is not None else w.last_time
+        return now - last <= window
 
 
 class Run(object):
@@ -228,8 +239,14 @@ def _list_files(root):
     return files
 
 
+class _Lines(list):
+    """A file's complete lines, with its modification time when it was read."""
+    __slots__ = ("mtime",)
+
+
 def _read_lines(path):
-    """The complete lines of a regular file, or None. Never blocks on a FIFO, never reads a device."""
+    """The complete lines of a regular file (a ``_Lines``), or None. Never blocks on a FIFO, never reads
+    a device."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -252,9 +269,9 @@ def _read_lines(path):
         os.close(fd)
     data = b"".join(chunks)
     end = data.rfind(b"\n")
-    if end < 0:
-        return []
-    return data[:end].decode("utf-8", "replace").split("\n")
+    lines = _Lines(data[:end].decode("utf-8", "replace").split("\n") if end >= 0 else ())
+    lines.mtime = st.st_mtime
+    return lines
 
 
 def read_state(root, focus=_ALL):
@@ -269,16 +286,22 @@ def read_state(root, focus=_ALL):
     files = _list_files(root)
     if focus is _ALL:
         return _read(root, files, None)
-    state = _read(root, files, frozenset())
+    # What the first pass read (start records, ops files) serves the second: on a shared file system at
+    # 10,000 runs each read is a round trip, and a resume read every start record twice.
+    read = {}
+    state = _read(root, files, frozenset(), read)
     run = focus if focus in state.runs else state.versions[focus].run if focus in state.versions else None
     if run is None:
         return state
-    return _read(root, files, frozenset((run,)))
+    return _read(root, files, frozenset((run,)), read)
 
 
-def _read(root, files, whole):
+def _read(root, files, whole, read=None):
     """Applies ``files`` in order: all of each file when ``whole`` is None or names the file's run,
-    else the lines up to its first record (its start)."""
+    else the lines up to its first record (its start). ``read`` keeps what was read of each file (its
+    whole lines for an ops file, its head and run for a writer's) for another pass."""
+    if read is None:
+        read = {}
     state = LogState()
     waiting = []
     ops_dir = os.path.join(root, "ops")
@@ -287,10 +310,16 @@ def _read(root, files, whole):
         if m:
             state.max_stamp_ms = max(state.max_stamp_ms, int(m.group(1)))
         is_ops = os.path.dirname(path) == ops_dir
-        if whole is None or is_ops:
+        if whole is None:
             lines = _read_lines(path)
+        elif is_ops:
+            if path not in read:
+                read[path] = _read_lines(path)
+            lines = read[path]
         else:
-            lines, run = _read_head(path)
+            if path not in read:
+                read[path] = _read_head(path)
+            lines, run = read[path]
             if run in whole:
                 lines = _read_lines(path)
         if lines is None:
@@ -434,7 +463,31 @@ def _apply_file(state, path, lines, is_ops):
         elif kind != "alive":
             continue  # an op record in a writer file is skipped
         writer.seen(_num(rec.get("time")))
+    _note_modified(writer, lines)
     return None
+
+
+_TIME_RE = re.compile(r'"time": ?(-?[0-9][0-9.eE+-]*)')
+
+
+def _note_modified(writer, lines):
+    """Sets ``writer.mtime``: when its last sign of life was written, by the file system's clock — the
+    file's modification time (when its last record was written) less how much later than the sign of
+    life that record came, both by the writer's clock (src/core/ingest.ts does the same)."""
+    mtime = getattr(lines, "mtime", None)
+    if writer is None or mtime is None or writer.last_time is None:
+        return
+    last = None
+    for line in reversed(lines):
+        if line.strip():
+            m = _TIME_RE.search(line[:200])
+            if m:
+                try:
+                    last = float(m.group(1))
+                except ValueError:
+                    pass
+            break
+    writer.mtime = mtime - max(0.0, last - writer.last_time) if last is not None else mtime
 
 
 def _artifact(version, line):
@@ -514,10 +567,14 @@ def _apply_op(state, rec):
     rid = _run_id(rec.get("run"))
     if rid is None:
         return None
-    if kind in ("rename", "delete"):
+    if kind in ("rename", "delete", "edit"):
         run = state.runs.get(rid)
         if run is None:
             return _WAIT
+        if kind == "edit":
+            # Tags, notes and group (an edit op, docs/PROTOCOL.md) say nothing about steps or lineage,
+            # which is all this reader keeps: the run only has to exist, as the store's reader requires.
+            return None
         if kind == "delete":
             run.deleted = True
         else:

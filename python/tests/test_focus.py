@@ -73,3 +73,28 @@ class FocusTest(LogDirTest):
         self.assertEqual(state.versions[state.runs["big"].live].own_last, None, "no row of big was read")
         self.assertEqual(_logs.read_state(self.root, "big").live_version("big").last_step, 19999)
         self.assertGreater(headers, 0)
+
+
+class ReadsTest(LogDirTest):
+    def test_a_resume_opens_each_other_file_once(self):
+        # On a shared file system every open is a round trip: a resume beside 40 other runs opens each of
+        # their files once (for its start record), not once per pass of the focused reader.
+        for i in range(40):
+            self.finished_run(2, id="r%d" % i)
+        self.finished_run(3, id="target")
+        opened = []
+        real = os.open
+
+        def counting(path, *args, **kwargs):
+            opened.append(path)
+            return real(path, *args, **kwargs)
+
+        os.open = counting
+        try:
+            state = _logs.read_state(self.root, "target")
+        finally:
+            os.open = real
+        self.assertEqual(state.live_version("target").last_step, 2)
+        logs = [p for p in opened if p.endswith(".jsonl") and os.sep + "target" + os.sep not in p]
+        self.assertEqual(len(logs), 40)
+        self.assertEqual(len(set(logs)), 40)

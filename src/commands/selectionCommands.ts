@@ -1,6 +1,8 @@
 // Commands on the selected step (picked on a chart or a history line): rewind or fork there, with the
 // same refusals and confirmation as the step prompt, and the status bar item's quick menu.
 import * as vscode from 'vscode';
+import { checkpointAtOrBefore, checkpointSpec } from '../core/checkpoints';
+import { describe } from '../logger';
 import { CommandId } from '../ids';
 import { labelText } from '../userText';
 import { type CommandContext, lookup } from './context';
@@ -22,7 +24,22 @@ export function registerSelectionCommands(ctx: CommandContext): vscode.Disposabl
     return rewindOrFork(ctx, target, selected.step, action, opts);
   };
 
+  // The status item marks a selected step that has a checkpoint and names the nearest one before it.
+  const markCheckpoint = async (): Promise<void> => {
+    const selected = ctx.services.selection.current;
+    if (!selected) return;
+    try {
+      const store = ctx.services.stores.get(selected.folder);
+      const artifacts = store ? await (await store.store()).artifacts(selected.versionId) : [];
+      const c = checkpointAtOrBefore(artifacts, selected.step);
+      ctx.services.selection.showCheckpoint(selected, c ? { artifact: checkpointSpec(c), step: c.step } : undefined);
+    } catch (error) {
+      ctx.log.debug(`checkpoint of the selected step: ${describe(error)}`);
+    }
+  };
+
   return [
+    ctx.services.selection.onDidChange(() => void markCheckpoint()),
     vscode.commands.registerCommand(CommandId.RewindToSelectedStep, atSelected('rewind')),
     vscode.commands.registerCommand(CommandId.ForkAtSelectedStep, atSelected('fork')),
     vscode.commands.registerCommand(CommandId.ClearSelectedStep, () => ctx.services.selection.set(undefined)),

@@ -319,6 +319,59 @@ export interface RunsTableQuery {
   readonly runs?: readonly string[];
 }
 
+/** One side of a branch diff: a run's live version or an archived version. */
+export interface DiffSide {
+  readonly run: string;
+  readonly version: string;
+  readonly name: string;
+  readonly archived: boolean;
+  readonly state: RunState;
+  readonly lastStep: number | null;
+}
+
+/** A flattened config key whose value differs: `before` is the base's, `after` the other side's (absent: no such key). */
+export interface ConfigChange {
+  readonly key: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  readonly before?: CellValue;
+  readonly after?: CellValue;
+}
+
+/** Which way a metric is better: said by define_metric (a `KEY.min` / `KEY.max` summary) or by its name. */
+export type MetricGoal = 'min' | 'max';
+
+/** One summary metric on both sides: [base, other] pairs. */
+export interface MetricDiff {
+  readonly key: string;
+  /** Null when unknown: then both min and max are worth showing. */
+  readonly goal: MetricGoal | null;
+  /** The value at the branch step (shared by both sides); null when they share no history or the key had none yet. */
+  readonly atBranch: SummaryValue;
+  readonly end: readonly [SummaryValue, SummaryValue];
+  readonly min: readonly [number | null, number | null];
+  readonly max: readonly [number | null, number | null];
+}
+
+/**
+ * What changed between two versions — a fork or rewind against its source at the branch step, or any
+ * two runs: config differences (flattened keys) and each metric at the branch step, at the end and at its best.
+ */
+export interface BranchDiff {
+  /** The source (left). */
+  readonly base: DiffSide;
+  /** The fork, rewind or second run (right). */
+  readonly other: DiffSide;
+  /** How the two relate: other is a fork or a rewind of base, they share history, or none. */
+  readonly relation: 'fork' | 'rewind' | 'shared' | 'unrelated';
+  /** Last step of the history both show (a branch step), null when they share none. */
+  readonly branchStep: number | null;
+  readonly config: readonly ConfigChange[];
+  /** Config keys equal on both sides. */
+  readonly sameConfig: number;
+  /** Every summary key of either side, in key order. */
+  readonly metrics: readonly MetricDiff[];
+}
+
 export interface Diagnostic {
   /** Absolute path of the log file. */
   readonly file: string;
@@ -336,6 +389,13 @@ export interface IngestResult {
   readonly bytes: number;
   /** Diagnostics found in this pass. */
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What Edit Tags / Notes / Group change: each field given replaces the run's; `group: null` clears it. */
+export interface RunEdit {
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly group?: string | null;
 }
 
 export interface ForkOptions {
@@ -358,7 +418,7 @@ export interface Progress {
 }
 
 /** Why runs changed: new log lines, or an operation made through the store. */
-export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'delete' | 'rebuild';
+export type StoreChangeReason = 'ingest' | 'rewind' | 'fork' | 'rename' | 'edit' | 'delete' | 'rebuild';
 
 export interface StoreChange {
   readonly changedRuns: readonly string[];
@@ -383,6 +443,8 @@ export interface StoreApi {
   history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
   /** The runs table: one row per run with its archived versions, config and summary with min/max. */
   runsTable(query?: RunsTableQuery): Promise<RunsTable>;
+  /** A branch diff: `version` against `other`, or (without it) a fork or rewind against its source at the branch step. */
+  branchDiff(version: string, other?: string): Promise<BranchDiff>;
   /** The lines a version's console shows: its parent's up to the branch step (inherited), then its own. */
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage>;
   /** A version's own system samples (never inherited), one series per key against wall time. */
@@ -404,6 +466,8 @@ export interface StoreApi {
   rewind(run: string, step: number): Promise<LineageResult>;
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult>;
   rename(run: string, name: string): Promise<void>;
+  /** Edits a run's tags, notes or group (an `edit` op record). */
+  editRun(run: string, edit: RunEdit): Promise<void>;
   deleteRun(run: string): Promise<void>;
   /** Every diagnostic currently known, by file. */
   diagnostics(): Promise<Diagnostic[]>;

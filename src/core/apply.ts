@@ -273,6 +273,10 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
         if (!this.store.runs.has(r.run)) return this.wait(source, `run ${r.run}`);
         this.store.markDeleted(r.run, time);
         return 'ok';
+      case 'edit':
+        if (!this.store.runs.has(r.run)) return this.wait(source, `run ${r.run}`);
+        this.store.editRun(r.run, r, time);
+        return 'ok';
       case 'rewind':
       case 'fork': {
         if (this.store.versions.has(r.version)) return this.reject(source, `version ${r.version} already exists`);
@@ -307,7 +311,7 @@ function baseVersion(id: string, runId: string, kind: VersionRow['kind'], time: 
   const t = Number.isNaN(time) ? 0 : time;
   return {
     id, runId, kind, parent: null, branchStep: null, archived: false, archivedAt: null, createdAt: t, updatedAt: t, endedAt: null,
-    finished: false, exitCode: null, pid: null, host: null, heartbeat: null, lastSeen: null, lastStep: null, ownLastStep: null, config: {}, summary: {},
+    finished: false, exitCode: null, pid: null, host: null, heartbeat: null, lastSeen: null, lastModified: null, lastStep: null, ownLastStep: null, config: {}, summary: {},
   };
 }
 

@@ -2,7 +2,7 @@
 // thread; the caller's thread only posts messages and receives (transferred) results.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, BranchDiff, RunEdit, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
@@ -149,6 +149,7 @@ export class StoreClient implements StoreApi {
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('downsample', version, key, buckets, range, withTimes); }
   history(version: string, query?: HistoryQuery): Promise<HistoryTable> { return this.call('history', version, query); }
   runsTable(query?: RunsTableQuery): Promise<RunsTable> { return this.call('runsTable', query); }
+  branchDiff(version: string, other?: string): Promise<BranchDiff> { return this.call('branchDiff', version, other); }
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage> { return this.call('consoleLines', version, query); }
   systemMetrics(version: string): Promise<SystemMetrics> { return this.call('systemMetrics', version); }
   metadata(version: string): Promise<RunMetadata | null> { return this.call('metadata', version); }
@@ -161,6 +162,7 @@ export class StoreClient implements StoreApi {
   rewind(run: string, step: number): Promise<LineageResult> { return this.call('rewind', run, step); }
   fork(source: string, step: number, options?: ForkOptions): Promise<LineageResult> { return this.call('fork', source, step, options); }
   rename(run: string, name: string): Promise<void> { return this.call('rename', run, name); }
+  editRun(run: string, edit: RunEdit): Promise<void> { return this.call('editRun', run, edit); }
   deleteRun(run: string): Promise<void> { return this.call('deleteRun', run); }
   diagnostics(): Promise<Diagnostic[]> { return this.call('diagnostics'); }
   rebuild(): Promise<IngestResult> { return this.call('rebuild'); }

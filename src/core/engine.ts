@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ArtifactUse, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
+import type { ArtifactUse, BranchDiff, RunEdit, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, SyncStoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { RunRewindError } from './errors';
 import { addReferencesOfFiles, collectReferences } from './gc';
@@ -11,10 +11,10 @@ import type { GcReferences } from './gc';
 import { ImportStage } from './importers';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
-import { withRunLock } from './lock';
+import { fileSystemNow, withRunLock } from './lock';
 import { pidAlive, processStartTime } from './process';
 import { LOG_EXTENSION, OPS_DIR, RUNS_DIR, encodeRecord, makeStamp } from './protocol';
-import { validRunName, validateRunId } from './runSpec';
+import { MAX_NAME_LENGTH, MAX_NOTES_LENGTH, editTags, recordName, validRunName, validateRunId } from './runSpec';
 import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { Db } from './sqlite';
@@ -22,6 +22,7 @@ import { readSnapshot, writeSnapshot } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
+import { branchDiff } from './branchDiff';
 import { QueryError, parseQuery } from '../shared/runQuery';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -53,6 +54,9 @@ export interface EngineIngestResult extends IngestResult {
   readonly more: boolean;
 }
 
+const SKEW_CHECK_MS = 10 * 60_000;
+const SKEW_RETRY_MS = 60_000;
+
 /** The store of one log directory, answered in this thread: the synchronous form of StoreApi. */
 export class Engine implements SyncStoreApi {
   private store: RunStore;
@@ -63,6 +67,11 @@ export class Engine implements SyncStoreApi {
   /** The runs table's rows, kept per version until an ingest changes their run. */
   private tables: RunsTableQueries;
   private readonly liveness: Liveness;
+  /** This host's clock (unix seconds): the times and stamps of the ops it writes. */
+  private readonly clock: () => number;
+  /** The log directory's file system clock minus this host's, measured now and then (fileSystemNow). */
+  private fileSystemSkew = 0;
+  private skewCheckedAt = Number.NEGATIVE_INFINITY;
   private dirty = false;
   private lastStates = new Map<string, string>();
   /** Why the snapshot was not used at start, if it was not. */
@@ -72,8 +81,12 @@ export class Engine implements SyncStoreApi {
     private db: Db,
     readonly options: EngineOptions,
   ) {
+    // RUNREWIND_TEST_CLOCK_OFFSET (tests only, as in the Python client): a host whose clock is off.
+    const skew = Number(process.env.RUNREWIND_TEST_CLOCK_OFFSET) || 0;
+    this.clock = options.liveness?.now ?? ((): number => Date.now() / 1000 + skew);
     this.liveness = {
-      now: options.liveness?.now ?? (() => Date.now() / 1000),
+      // Liveness compares files' modification times (the file system's clock) with now: by that clock.
+      now: options.liveness?.now ?? ((): number => this.clock() + this.fileSystemSkew),
       // RUNREWIND_TEST_HOST (tests only, as in the Python client) plays a host of a cluster sharing the logs.
       host: options.liveness?.host ?? (process.env.RUNREWIND_TEST_HOST || os.hostname()),
       pidAlive: options.liveness?.pidAlive ?? pidAlive,
@@ -84,7 +97,7 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
-    this.ingester = new LogIngester(db, this.store, options.logDir);
+    this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
     this.importer = this.newImportStage();
   }
 
@@ -150,6 +163,7 @@ export class Engine implements SyncStoreApi {
   lateRebuilds = 0;
 
   private ingestPass(maxBytes?: number): EngineIngestResult {
+    this.measureSkew();
     try {
       const result = this.db.transaction(() => {
         // Imported runs first: an op of our log directory may rewind or fork one of them.
@@ -175,6 +189,22 @@ export class Engine implements SyncStoreApi {
       this.importer.reload();
       throw error;
     }
+  }
+
+  /**
+   * How far the log directory's file system clock is from this host's, every ten minutes (a minute after
+   * a failure: a folder not made yet, or read-only), so a viewer whose clock is off still judges writers
+   * on other hosts by their files' modification times correctly.
+   */
+  private measureSkew(): void {
+    if (this.options.liveness?.now || Date.now() - this.skewCheckedAt < SKEW_CHECK_MS) return;
+    const fsNow = fileSystemNow(this.options.logDir);
+    if (fsNow === undefined) {
+      this.skewCheckedAt = Date.now() - SKEW_CHECK_MS + SKEW_RETRY_MS;
+      return;
+    }
+    this.fileSystemSkew = fsNow - this.clock();
+    this.skewCheckedAt = Date.now();
   }
 
   /** Bytes of log not read yet. */
@@ -248,6 +278,11 @@ export class Engine implements SyncStoreApi {
       throw error;
     }
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+  }
+
+  branchDiff(version: string, other?: string): BranchDiff {
+    if (other !== undefined && typeof other !== 'string') throw new RunRewindError('bad-argument', 'the other side of a branch diff must be a run or version id');
+    return branchDiff(this.store, this.queries, this.tables, this.versionId(version), other === undefined ? undefined : this.versionId(other));
   }
 
   /** The whole table computed row by row with nothing cached: the benchmark's baseline. */
@@ -343,7 +378,7 @@ export class Engine implements SyncStoreApi {
   rewind(runId: string, step: number): LineageResult {
     return this.locked(runId, `rewinding it to step ${step}`, () => {
       this.ingest();
-      const record = planRewind(this.store, runId, step, Date.now() / 1000);
+      const record = planRewind(this.store, runId, step, this.clock());
       this.applyOp(record);
       const run = this.store.runs.get(runId)!;
       return { run: this.queries.runInfo(run, this.options.headlineMetric), version: record.version, archived: record.source };
@@ -353,10 +388,10 @@ export class Engine implements SyncStoreApi {
   fork(source: string, step: number, options: ForkOptions = {}): LineageResult {
     this.ingest();
     // The lock is the new run's: two forks asking for the same id cannot both make it.
-    const id = options.id ?? planFork(this.store, source, step, options, Date.now() / 1000).run;
+    const id = options.id ?? planFork(this.store, source, step, options, this.clock()).run;
     return this.locked(id, `forking it from ${source} at step ${step}`, () => {
       this.ingest();
-      const record = planFork(this.store, source, step, { ...options, id }, Date.now() / 1000);
+      const record = planFork(this.store, source, step, { ...options, id }, this.clock());
       this.applyOp(record);
       const run = this.store.runs.get(record.run)!;
       return { run: this.queries.runInfo(run, this.options.headlineMetric), version: record.version };
@@ -369,7 +404,33 @@ export class Engine implements SyncStoreApi {
       const run = this.store.runs.get(runId);
       if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot rename run ${runId}: there is no such run.`);
       const trimmed = validRunName(name);
-      this.applyOp({ type: 'rename', time: Date.now() / 1000, run: runId, name: trimmed });
+      this.applyOp({ type: 'rename', time: this.clock(), run: runId, name: trimmed });
+    });
+  }
+
+  editRun(runId: string, change: RunEdit): void {
+    if (typeof change !== 'object' || change === null) throw new RunRewindError('bad-argument', 'An edit must give tags, notes or group.');
+    const record: { tags?: string[]; notes?: string; group?: string | null } = {};
+    if (change.tags !== undefined) {
+      const tags = editTags(change.tags);
+      if ('problem' in tags) throw new RunRewindError('bad-argument', `Cannot set these tags: ${tags.problem}.`);
+      record.tags = tags.tags;
+    }
+    if (change.notes !== undefined) {
+      if (typeof change.notes !== 'string' || change.notes.length > MAX_NOTES_LENGTH) throw new RunRewindError('bad-argument', `Notes must be text of at most ${MAX_NOTES_LENGTH} characters.`);
+      record.notes = change.notes;
+    }
+    if (change.group !== undefined) {
+      const group = change.group === null || (typeof change.group === 'string' && change.group.trim() === '') ? null : recordName(change.group);
+      if (group === undefined) throw new RunRewindError('bad-argument', `A group must be 1 to ${MAX_NAME_LENGTH} characters (empty clears it).`);
+      record.group = group;
+    }
+    if (Object.keys(record).length === 0) throw new RunRewindError('bad-argument', 'An edit must give tags, notes or group.');
+    this.locked(runId, 'editing it', () => {
+      this.ingest();
+      const run = this.store.runs.get(runId);
+      if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot edit run ${runId}: there is no such run.`);
+      this.applyOp({ type: 'edit', time: Date.now() / 1000, run: runId, ...record });
     });
   }
 
@@ -378,13 +439,16 @@ export class Engine implements SyncStoreApi {
       this.ingest();
       const run = this.store.runs.get(runId);
       if (!run || run.deleted) throw new RunRewindError('unknown-run', `Cannot delete run ${runId}: there is no such run.`);
-      this.applyOp({ type: 'delete', time: Date.now() / 1000, run: runId });
+      this.applyOp({ type: 'delete', time: this.clock(), run: runId });
     });
   }
 
   /** The per-run critical section of docs/PROTOCOL.md: read, check and write while no one else can. */
   private locked<T>(runId: string, what: string, work: () => T): T {
     validateRunId(runId);
+    // The check reads the run's folder whole, not only what change markers named: a writer that leaves
+    // none (an older client) must not be missed by the check that it is not running.
+    this.ingester.lookAt(runId);
     return withRunLock(this.options.logDir, runId, what, work, { host: this.liveness.host, pidAlive: this.liveness.pidAlive });
   }
 
@@ -395,7 +459,7 @@ export class Engine implements SyncStoreApi {
    */
   private applyOp(record: OpRecord): void {
     const dir = path.join(this.options.logDir, OPS_DIR);
-    const stamp = makeStamp(Math.max(Date.now(), this.ingester.maxStampMs() + 1));
+    const stamp = makeStamp(Math.max(Math.floor(this.clock() * 1000), this.ingester.maxStampMs() + 1));
     const file = path.join(dir, `${stamp}${LOG_EXTENSION}`);
     const temp = `${file}.tmp`;
     try {
@@ -428,7 +492,7 @@ export class Engine implements SyncStoreApi {
     this.queries = new RunQueries(this.store);
     this.media = new MediaQueries(this.store, this.options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
-    this.ingester = new LogIngester(db, this.store, this.options.logDir);
+    this.ingester = new LogIngester(db, this.store, this.options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
     this.importer = this.newImportStage();
     this.lastStates.clear();
     this.startupNote = undefined;

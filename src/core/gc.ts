@@ -16,7 +16,7 @@ export interface GcReferences {
 }
 
 export interface GcEntry {
-  readonly kind: 'object' | 'media' | 'manifest';
+  readonly kind: 'object' | 'media' | 'manifest' | 'marker';
   /** Relative to the log directory, with `/`. */
   readonly path: string;
   readonly bytes: number;
@@ -33,6 +33,11 @@ export interface GcResult {
 const SHA = /^[0-9a-f]{64}$/;
 const MEDIA_FILE = /^([0-9a-f]{64})\.[a-z0-9]{1,16}$/;
 const VERSION_FILE = /^v(0|[1-9][0-9]{0,8})\.json$/;
+/**
+ * Change markers (docs/PROTOCOL.md) serve viewers that poll every few seconds, and a store reopened from
+ * its snapshot follows those of the last minutes: older than a day they serve no one.
+ */
+const MARKER_KEEP_SECONDS = 24 * 3600;
 
 /**
  * The versions whose files stay: every version of a run that is not deleted, and every ancestor of one
@@ -109,8 +114,9 @@ function listDir(dir: string): string[] {
 
 /**
  * Finds (and unless `dryRun`, removes) the unreferenced files of `logDir`: artifact manifests no kept
- * version names, then the objects no remaining manifest lists, and media files no kept media record
- * (nor a kept table's cells) names. Temporary files of a writer at work are never touched.
+ * version names, then the objects no remaining manifest lists, media files no kept media record (nor a
+ * kept table's cells) names, and change markers older than a day. Temporary files of a writer at work
+ * are never touched.
  */
 export function collectGarbage(logDir: string, refs: GcReferences, dryRun: boolean): GcResult {
   const removed: GcEntry[] = [];
@@ -181,6 +187,13 @@ export function collectGarbage(logDir: string, refs: GcReferences, dryRun: boole
     if (liveMedia.has(f.sha)) continue;
     const stat = statOf(f.full);
     if (stat) consider('media', f.rel, stat);
+  }
+
+  const changesDir = path.join(logDir, 'changes');
+  const markerCutoff = Date.now() / 1000 - MARKER_KEEP_SECONDS;
+  for (const file of listDir(changesDir)) {
+    const stat = statOf(path.join(changesDir, file));
+    if (stat?.isFile() && stat.size === 0 && stat.mtimeMs / 1000 < markerCutoff) removed.push({ kind: 'marker', path: `changes/${file}`, bytes: 0 });
   }
 
   if (!dryRun) {

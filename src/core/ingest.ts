@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { Diagnostic } from './api';
 import { RecordApplier } from './apply';
 import type { ApplySink, Outcome, RecordSource } from './apply';
-import { LOG_EXTENSION, OPS_DIR, RUNS_DIR } from './protocol';
+import { logFs } from './logFs';
+import { CHANGES_DIR, LOG_EXTENSION, OPS_DIR, QUIET_RECORD_TYPES, RUNS_DIR, markedRun } from './protocol';
 import { RecordProblem, parseRecord } from './records';
 import type { RecordOrigin } from './records';
 import type { Db } from './sqlite';
@@ -35,6 +36,12 @@ interface FileState extends RecordSource {
   /** The pass that first listed it (0: listed before this process loaded the store). */
   readonly seenPass: number;
   diagnostics?: number;
+  /** When it was last opened (Date.now()) and its modification time then (ms, the file system's clock). */
+  checkedAt?: number;
+  mtimeMs?: number;
+  /** The time of the last record read (the writer's clock), and the newest of those that are signs of life. */
+  lastTime?: number;
+  lifeTime?: number;
 }
 
 export interface PassResult {
@@ -48,6 +55,27 @@ export interface PassResult {
 }
 
 const MAX_DIAGNOSTICS_PER_FILE = 100;
+/**
+ * Run folders looked at per pass besides those a change marker or a new folder names: a directory of at
+ * most this many runs is looked at whole on every pass; a bigger one over many passes, which finds the
+ * files of writers that leave no change marker (older clients, hand-written files).
+ */
+const SWEEP_PER_PASS = 32;
+/**
+ * A store opened from its snapshot follows the change markers made up to this long before the newest file
+ * it had read (writers on two hosts can make markers out of stamp order), not every run folder.
+ */
+const MARKER_CATCH_UP_MS = 10 * 60_000;
+/**
+ * An unfinished file of a crashed version that has not grown for this long (by its modification time)
+ * is opened about every QUIET_CHECK_MS instead of on every pass, so a directory of many crashed runs does
+ * not cost three calls per crashed run per poll. A running writer (alive by its pid on this host, or
+ * writing at least an `alive` record every heartbeat) is never quiet.
+ */
+const QUIET_AFTER_MS = 60_000;
+const QUIET_CHECK_MS = 30_000;
+/** A folder modified this recently is read again even when its time did not change (coarse timestamps). */
+const COARSE_MTIME_MS = 2000;
 const READ_BLOCK = 8 * 1024 * 1024;
 const MAX_LINE = 256 * 1024 * 1024;
 
@@ -56,6 +84,22 @@ export class LogIngester {
   /** Files waiting for a run or version another file creates; reported, not persisted. */
   private readonly waiting = new Map<string, Diagnostic>();
   private readonly listings = new Map<string, { mtime: number; entries: string[] }>();
+  /** The log files of each run folder, as last looked at: with the ops folder's, what listFiles answers. */
+  private readonly runFiles = new Map<string, string[]>();
+  /** Change markers already followed. */
+  private readonly markersSeen = new Set<string>();
+  /** Where the sweep of run folders goes on (an index into the runs folder's listing). */
+  private sweepAt = 0;
+  /** False until every run folder has been looked at once (not needed after a reload from the database). */
+  private listed = false;
+  /** After a reload: markers named before this (a stamp prefix) were followed before the store was saved. */
+  private markerFloor: string | undefined;
+  private sorted: string[] | undefined;
+  /**
+   * Every pass looks at every run folder and opens every unfinished file, as the reader did before change
+   * markers and quiet files: the baseline bench/sharedDir.ts measures in the same run. Never set otherwise.
+   */
+  lookEverywhere = false;
   /** Per run, the latest file (in apply order) that applied a record to it, and the pass that did. */
   private readonly latest = new Map<string, { readonly path: string; readonly pass: number }>();
   private passNo = 0;
@@ -67,6 +111,8 @@ export class LogIngester {
     private readonly db: Db,
     private readonly store: RunStore,
     readonly logDir: string,
+    /** Now by the log directory's file system clock, in unix seconds (folder times are by that clock). */
+    private readonly fsNow: () => number = () => Date.now() / 1000,
   ) {
     this.opsDir = path.join(logDir, OPS_DIR);
     const sink: ApplySink<FileState> = {
@@ -89,12 +135,34 @@ export class LogIngester {
     this.files.clear();
     this.waiting.clear();
     this.listings.clear();
+    this.runFiles.clear();
+    this.markersSeen.clear();
+    this.listed = false;
+    this.markerFloor = undefined;
+    this.sorted = undefined;
     this.latest.clear();
     this.db.each('SELECT path, offset, line, version, status, run FROM files', [], (r) => {
       const state: FileState = { file: r[0] as string, origin: this.originOf(r[0] as string), offset: r[1] as number, line: r[2] as number, version: r[3] as string | null, run: r[5] as string | null, status: r[4] as FileStatus, dirty: false, seenPass: 0 };
       this.files.set(state.file, state);
       if (state.run !== null) this.noteApplied(state.run, state.file, 0);
     });
+    // A store that had read the directory (a snapshot, a rolled-back pass) knows its run folders' files:
+    // it goes on from the markers made since, new run folders and the sweep, not a look at every folder.
+    const runsDir = path.join(this.logDir, RUNS_DIR);
+    let newest = '';
+    for (const file of this.files.keys()) {
+      const dir = path.dirname(file);
+      if (path.dirname(dir) !== runsDir) continue;
+      const list = this.runFiles.get(dir);
+      if (list) list.push(file);
+      else this.runFiles.set(dir, [file]);
+      const name = path.basename(file);
+      if (name > newest) newest = name;
+    }
+    if (this.runFiles.size > 0) {
+      this.listed = true;
+      this.markerFloor = String(Math.max(0, Number(newest.slice(0, 13)) - MARKER_CATCH_UP_MS)).padStart(13, '0');
+    }
   }
 
   private originOf(file: string): RecordOrigin {
@@ -105,34 +173,115 @@ export class LogIngester {
    * Files of the log directory in the order they must be applied. The ops folder is listed before the
    * runs folders: an op is written after the writer files it was checked against (under the run's
    * lock), so seeing the op means those files already exist when the runs folders are listed.
+   *
+   * A pass does not look at every run folder: the first one does (unless the store was saved with what it
+   * had read); later ones look at the run folders that are new, those change markers name (a writer leaves
+   * one per file it creates), and a few more of a sweep. Files already known are read by offset whatever
+   * their folder. So a poll of 10,000 finished runs costs a few folder stats, not 10,000.
    */
   listFiles(): string[] {
-    const found: string[] = [];
-    found.push(...this.logFilesIn(path.join(this.logDir, OPS_DIR), false));
+    const ops = this.logFilesIn(path.join(this.logDir, OPS_DIR), false);
     const runsDir = path.join(this.logDir, RUNS_DIR);
-    for (const runDir of this.logFilesIn(runsDir, true)) found.push(...this.logFilesIn(runDir, false));
-    return found.sort(applyOrder);
+    const runDirs = this.logFilesIn(runsDir, true);
+    const full = this.lookEverywhere || !this.listed;
+    const look = new Set<string>();
+    if (full) {
+      for (const dir of runDirs) look.add(dir);
+      this.runFiles.clear();
+      this.markMarkersSeen();
+    } else {
+      for (const dir of runDirs) if (!this.runFiles.has(dir)) look.add(dir);
+      for (const run of this.newMarkedRuns()) look.add(path.join(runsDir, run));
+      for (const dir of this.lookNext) look.add(dir);
+      const sweep = Math.min(SWEEP_PER_PASS, runDirs.length);
+      for (let i = 0; i < sweep; i++) look.add(runDirs[(this.sweepAt + i) % runDirs.length]);
+      this.sweepAt = runDirs.length > 0 ? (this.sweepAt + sweep) % runDirs.length : 0;
+    }
+    this.lookNext.clear();
+    this.listed = true;
+    let changed = this.sorted === undefined || this.sorted.length === 0 || ops !== this.lastOps;
+    this.lastOps = ops;
+    for (const dir of look) {
+      const before = this.runFiles.get(dir);
+      const files = this.logFilesIn(dir, false);
+      if (files.length === 0 && !this.listings.has(dir)) this.runFiles.delete(dir); // gone
+      else this.runFiles.set(dir, files);
+      if (files !== before) changed = true;
+    }
+    if (!changed) return this.sorted!;
+    const found = [...ops];
+    for (const files of this.runFiles.values()) found.push(...files);
+    this.sorted = found.sort(applyOrder);
+    return this.sorted;
+  }
+
+  private lastOps: string[] | undefined;
+  private readonly lookNext = new Set<string>();
+  /** Runs whose files the next pass opens even when they are quiet. */
+  private readonly readNext = new Set<string>();
+
+  /**
+   * Makes the next pass look at a run's folder and open each of its unfinished files (before a rewind
+   * or fork checks the run against them: a writer that leaves no change marker, or came back after a
+   * quiet spell, must not be missed).
+   */
+  lookAt(runId: string): void {
+    this.lookNext.add(path.join(this.logDir, RUNS_DIR, runId));
+    this.readNext.add(runId);
+  }
+
+  /** Run ids named by change markers not followed yet (none when the folder did not change). */
+  private newMarkedRuns(): string[] {
+    const runs: string[] = [];
+    const floor = this.markerFloor;
+    this.markerFloor = undefined;
+    for (const name of this.markersIn()) {
+      if (this.markersSeen.has(name)) continue;
+      this.markersSeen.add(name);
+      if (floor !== undefined && name < floor) continue;
+      const run = markedRun(name);
+      if (run !== undefined) runs.push(run);
+    }
+    return runs;
+  }
+
+  /** After a full listing every marker there is has been followed. */
+  private markMarkersSeen(): void {
+    this.markersSeen.clear();
+    for (const name of this.markersIn()) this.markersSeen.add(name);
+  }
+
+  private markersIn(): string[] {
+    const dir = path.join(this.logDir, CHANGES_DIR);
+    return this.folderEntries(dir, (e) => e.isFile()).map((file) => path.basename(file));
+  }
+
+  /** The log files (or, for `dirs`, the subfolders) of a folder. */
+  private logFilesIn(dir: string, dirs: boolean): string[] {
+    return this.folderEntries(dir, (e) => (dirs ? e.isDirectory() : e.isFile() && e.name.endsWith(LOG_EXTENSION)));
   }
 
   /**
-   * The log files (or, for `dirs`, the subfolders) of a folder. A folder's listing is reused while its
-   * modification time stays the same, so a pass over a thousand finished runs costs a stat per folder,
-   * not a readdir; a folder changed in the last two seconds is always read again, for file systems
-   * whose timestamps are coarse.
+   * The entries of a folder that pass `keep`, as full paths. A folder's listing is reused (the same
+   * array) while its modification time stays the same, so looking at an unchanged folder costs a stat,
+   * not a readdir; a folder changed in the last two seconds is always read again, for file systems whose
+   * timestamps are coarse.
    */
-  private logFilesIn(dir: string, dirs: boolean): string[] {
+  private folderEntries(dir: string, keep: (e: fs.Dirent) => boolean): string[] {
     let mtime: number;
     try {
-      mtime = fs.statSync(dir).mtimeMs;
+      mtime = logFs.stat(dir).mtimeMs;
     } catch {
       this.listings.delete(dir);
       return [];
     }
     const cached = this.listings.get(dir);
-    if (cached && cached.mtime === mtime && Date.now() - mtime > 2000) return cached.entries;
-    const entries = safeReaddir(dir)
-      .filter((e) => (dirs ? e.isDirectory() : e.isFile() && e.name.endsWith(LOG_EXTENSION)))
-      .map((e) => path.join(dir, e.name));
+    if (cached && cached.mtime === mtime && this.fsNow() * 1000 - mtime > COARSE_MTIME_MS) return cached.entries;
+    const entries = safeReaddir(dir).filter(keep).map((e) => path.join(dir, e.name));
+    if (cached && sameList(cached.entries, entries)) {
+      cached.mtime = mtime;
+      return cached.entries;
+    }
     this.listings.set(dir, { mtime, entries });
     return entries;
   }
@@ -155,6 +304,7 @@ export class LogIngester {
         }
         const state = this.stateOf(file);
         if (state.status === 'rejected' || state.status === 'done') continue;
+        if (state.status === 'active' && !(state.run !== null && this.readNext.has(state.run)) && this.quiet(state)) continue;
         if (!this.readFile(state, maxBytes - result.bytes)) result.more = true;
         if (state.status === 'pending') pending.push(state);
       }
@@ -170,6 +320,7 @@ export class LogIngester {
         }
       }
       for (const id of this.store.takeChangedRuns()) result.changedRuns.add(id);
+      this.readNext.clear();
       return result;
     } finally {
       this.pass = undefined;
@@ -193,12 +344,25 @@ export class LogIngester {
       const state = this.files.get(file);
       if (state && (state.status === 'rejected' || state.status === 'done')) continue;
       try {
-        total += Math.max(0, fs.statSync(file).size - (state?.offset ?? 0));
+        total += Math.max(0, logFs.stat(file).size - (state?.offset ?? 0));
       } catch {
         // deleted meanwhile
       }
     }
     return total;
+  }
+
+  /**
+   * Whether an active file can be left unopened this pass: its version is crashed, it has not grown for
+   * QUIET_AFTER_MS, and it was opened less than its check interval ago (0.5 to 1.5 times QUIET_CHECK_MS,
+   * spread by its name, so a directory of crashed runs costs a few of them a pass, not all at once).
+   */
+  private quiet(state: FileState): boolean {
+    if (this.lookEverywhere || state.checkedAt === undefined || state.mtimeMs === undefined || state.version === null) return false;
+    if (this.fsNow() * 1000 - state.mtimeMs < QUIET_AFTER_MS) return false;
+    const version = this.store.versions.get(state.version);
+    if (!version || this.store.stateOf(version) !== 'crashed') return false;
+    return Date.now() - state.checkedAt < QUIET_CHECK_MS * (0.5 + spread(state.file));
   }
 
   /** Diagnostics for files that wait for another file. */
@@ -217,15 +381,33 @@ export class LogIngester {
 
   /** Reads a file's complete new lines within `budget` bytes; false when the budget stopped it. */
   private readFile(state: FileState, budget: number): boolean {
+    let mtime: number | undefined;
+    try {
+      return this.readOpen(state, budget, (m) => (mtime = m));
+    } finally {
+      // When a writer last gave a sign of life, by the file system's clock: how a writer on another
+      // host is judged alive (its own clock may be off). The file's modification time is when its last
+      // record was written; the sign of life came as long before it as their times differ, both by the
+      // writer's clock. A refused or waiting file tells nothing about its version's writer.
+      if (mtime !== undefined && state.lastTime !== undefined && state.lifeTime !== undefined && state.version !== null && (state.status === 'active' || state.status === 'done')) {
+        this.store.modified(state.version, mtime - Math.max(0, state.lastTime - state.lifeTime));
+      }
+    }
+  }
+
+  private readOpen(state: FileState, budget: number, modified: (mtime: number) => void): boolean {
     let fd: number;
     try {
       // O_NONBLOCK: a FIFO planted in the log directory must not hang the reader in open().
-      fd = fs.openSync(state.file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+      fd = logFs.open(state.file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch {
       return true; // deleted between listing and reading, or not readable now: tried again next pass
     }
     try {
-      const stat = fs.fstatSync(fd);
+      const stat = logFs.fstat(fd);
+      modified(stat.mtimeMs / 1000);
+      state.checkedAt = Date.now();
+      state.mtimeMs = stat.mtimeMs;
       if (!stat.isFile()) {
         this.report(state, state.line + 1, 'error', 'it is not a regular file (a pipe, a device or a folder); it is not read');
         this.setStatus(state, 'rejected');
@@ -242,7 +424,7 @@ export class LogIngester {
       while (state.offset < size && budget > 0) {
         const length = Math.min(block, size - state.offset);
         const buffer = Buffer.allocUnsafe(length);
-        const read = fs.readSync(fd, buffer, 0, length, state.offset);
+        const read = logFs.read(fd, buffer, 0, length, state.offset);
         // Fewer bytes than the size promised: the file shrank (or was replaced) while it was read.
         // Only the bytes read are looked at; the next pass sees its new size and says so.
         if (read <= 0) return true;
@@ -267,7 +449,7 @@ export class LogIngester {
       }
       return state.offset >= size || state.status !== 'active';
     } finally {
-      fs.closeSync(fd);
+      logFs.close(fd);
     }
   }
 
@@ -275,7 +457,7 @@ export class LogIngester {
     const buffer = Buffer.allocUnsafe(READ_BLOCK);
     let at = state.offset;
     while (at < size) {
-      const read = fs.readSync(fd, buffer, 0, Math.min(READ_BLOCK, size - at), at);
+      const read = logFs.read(fd, buffer, 0, Math.min(READ_BLOCK, size - at), at);
       if (read <= 0) return; // shrank meanwhile
       const nl = buffer.subarray(0, read).indexOf(10);
       if (nl >= 0 && nl < read) {
@@ -334,6 +516,11 @@ export class LogIngester {
   /** Parses one line and applies it: what the line asks of its file's status. */
   private applyLine(state: FileState, line: string): Outcome {
     const parsed = parseRecord(line, state.origin);
+    if (!(parsed instanceof RecordProblem) && state.origin === 'writer' && Number.isFinite(parsed.time)) {
+      state.lastTime = parsed.time;
+      // The newest, as the store keeps lastSeen (python/runrewind/_logs.py does the same).
+      if (!QUIET_RECORD_TYPES.has(parsed.type)) state.lifeTime = Math.max(state.lifeTime ?? parsed.time, parsed.time);
+    }
     const version = state.version;
     const outcome = parsed instanceof RecordProblem ? this.applier.refuse(parsed, state) : this.applier.apply(parsed, state);
     if (state.version !== version) state.dirty = true;
@@ -391,9 +578,20 @@ export class LateFileError extends Error {
   }
 }
 
+/** A number in [0, 1) from a file's name (FNV-1a), to spread checks of quiet files over time. */
+function spread(file: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 2 ** 32;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function safeReaddir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true });
+    return logFs.readdir(dir);
   } catch {
     return [];
   }

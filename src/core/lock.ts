@@ -125,6 +125,7 @@ function tryCreate(file: string, content: string): boolean {
 }
 
 interface HeldLock {
+  readonly file: string;
   readonly raw: string;
   readonly owner: LockOwner | undefined;
   readonly mtime: number;
@@ -143,7 +144,7 @@ function readLock(file: string): HeldLock | undefined {
     } catch {
       // written half, or by something else: judged by its age alone
     }
-    return { raw, owner, mtime };
+    return { file, raw, owner, mtime };
   } catch {
     return undefined; // released meanwhile
   }
@@ -154,10 +155,37 @@ function isStale(held: HeldLock, host: string, options: LockOptions): boolean {
   const owner = held.owner;
   if (owner && owner.host === host && owner.pid !== process.pid && !(options.pidAlive ?? pidAlive)(owner.pid)) return true;
   // Ages from the file's own timestamp (the file server's clock), so a holder's skewed clock cannot
-  // make a fresh lock look old; the recorded time is only a fallback.
-  const age = Date.now() / 1000 - held.mtime;
-  if (age > staleAfter) return true;
-  return !owner && age > 5; // its holder died between creating and writing it
+  // make a fresh lock look old; the recorded time is only a fallback. A lock that looks old by this
+  // host's clock is aged again by the file server's (a probe file), so a host whose clock is ahead
+  // never breaks a fresh lock.
+  const age = (now: number): number => now - held.mtime;
+  const looksStale = (a: number): boolean => a > staleAfter || (!owner && a > 5); // !owner: its holder died between creating and writing it
+  const hostNow = options.now?.() ?? Date.now() / 1000;
+  if (!looksStale(age(hostNow))) return false;
+  return looksStale(age(fileSystemNow(path.dirname(held.file)) ?? hostNow));
+}
+
+/**
+ * Now by the clock of the file system holding `dir` (unix seconds), read from the modification time of a
+ * probe file made and removed there; undefined when it cannot be made. Modification times of files
+ * written by other hosts are compared with this, never with this host's clock.
+ */
+export function fileSystemNow(dir: string): number | undefined {
+  const probe = path.join(dir, `.clock-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  let fd: number;
+  try {
+    fd = fs.openSync(probe, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fs.fstatSync(fd).mtimeMs / 1000;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(probe, { force: true });
+  }
 }
 
 /**

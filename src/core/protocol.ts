@@ -4,6 +4,7 @@
 // Layout of a log directory:
 //   runs/<run id>/<stamp>.jsonl   one file per writer process (one `init` of a client)
 //   ops/<stamp>.jsonl             one file per operation made in the UI or the command line
+//   changes/<stamp>.<run id>      an empty marker per writer file: tells polling readers where it is
 // <stamp> is "<13-digit unix milliseconds>-<8 lowercase base-36 characters>"; readers apply files in
 // stamp order, so a record only ever refers to runs and versions created by an earlier file.
 //
@@ -14,10 +15,34 @@ export const PROTOCOL_VERSION = 1;
 export const RUNS_DIR = 'runs';
 export const OPS_DIR = 'ops';
 export const LOG_EXTENSION = '.jsonl';
+/**
+ * Change markers: a writer that creates `runs/<run id>/<stamp>.jsonl` also creates the empty file
+ * `changes/<stamp>.<run id>`, so a reader polling a directory of 10,000 runs learns which run folder
+ * has a new file from one folder instead of looking at every run folder (docs/PROTOCOL.md).
+ */
+export const CHANGES_DIR = 'changes';
+
+/** The change marker of a writer file, relative to the log directory. */
+export function changeMarker(stamp: string, runId: string): string {
+  return `${CHANGES_DIR}/${stamp}.${runId}`;
+}
+
+/** The run id a change marker's name points to, or undefined for a name that is not one. */
+export function markedRun(name: string): string | undefined {
+  const dot = name.indexOf('.');
+  const run = dot > 0 ? name.slice(dot + 1) : '';
+  return /^[A-Za-z0-9_-]{1,64}$/.test(run) ? run : undefined;
+}
 /** Seconds between `alive` records that writers promise unless their start record says otherwise. */
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 /** A writer that stays silent this many heartbeats is taken for dead. */
 export const HEARTBEAT_GRACE = 4;
+/**
+ * How far a writer's clock may be behind the file system's. A writer on another host whose newest sign of
+ * life is older than this (plus its heartbeats) by its own record times is crashed whatever its file's
+ * time says: a copy of old logs (a checkout, `cp`) dates its files now, and must not look running.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 24 * 3600;
 /** A process on the writer's host that started this long after the writer's newest record is not it. */
 export const PID_REUSE_SLACK_SECONDS = 2;
 
@@ -125,6 +150,19 @@ export interface RenameRecord {
   readonly time: number;
   readonly run: string;
   readonly name: string;
+}
+
+/**
+ * Edits a run's tags, notes or group after the fact (the runs table and the tree, as W&B users do):
+ * each field given replaces the run's; `group: null` clears it. At least one field is given.
+ */
+export interface EditRecord {
+  readonly type: 'edit';
+  readonly time: number;
+  readonly run: string;
+  readonly tags?: readonly string[];
+  readonly notes?: string;
+  readonly group?: string | null;
 }
 
 export interface DeleteRecord {
@@ -245,16 +283,18 @@ export interface ArtifactRecord {
 }
 
 export type WriterRecord = StartRecord | ConfigRecord | RowRecord | SummaryRecord | AliveRecord | FinishRecord | WriterRenameRecord | ConsoleRecord | SystemRecord | MetadataRecord | MediaRecord | ArtifactRecord;
-export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord;
+export type OpRecord = RewindRecord | ForkRecord | RenameRecord | DeleteRecord | EditRecord;
 export type LogRecord = WriterRecord | OpRecord;
 export type RecordType = LogRecord['type'];
 
 export const RECORD_TYPES: ReadonlySet<string> = new Set<RecordType>([
-  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact',
+  'start', 'config', 'row', 'summary', 'alive', 'finish', 'rewind', 'fork', 'rename', 'delete', 'console', 'system', 'metadata', 'media', 'artifact', 'edit',
 ]);
 /** The record types a writer's file holds, and those an ops file holds ('rename' is both). */
+/** Writer records that are not signs of life (docs/PROTOCOL.md, "Liveness"): the writer keeps writing `alive`. */
+export const QUIET_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['console', 'system', 'metadata', 'media', 'artifact']);
 export const WRITER_RECORD_TYPES: ReadonlySet<string> = new Set<WriterRecord['type']>(['start', 'config', 'row', 'summary', 'alive', 'finish', 'rename', 'console', 'system', 'metadata', 'media', 'artifact']);
-export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete']);
+export const OP_RECORD_TYPES: ReadonlySet<string> = new Set<OpRecord['type']>(['rewind', 'fork', 'rename', 'delete', 'edit']);
 
 /** Makes a file stamp that sorts by creation time. */
 export function makeStamp(nowMs = Date.now()): string {

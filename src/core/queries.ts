@@ -358,6 +358,24 @@ export class RunQueries {
   }
 
   /**
+   * The last value of every key in a version's visible history at or before `step` (a branch diff's
+   * values at the branch step): the stored version whose rows the history shows at `step` is found in
+   * the lineage, and its inherited values are overlaid with its own rows up to `step`.
+   */
+  valuesAt(version: string, step: number): Record<string, SummaryValue> {
+    this.store.requireVersion(version);
+    const segment = this.segments(version).filter((s) => s.from <= step).pop();
+    const out: Record<string, SummaryValue> = {};
+    if (!segment) return out;
+    const anchor = this.store.requireVersion(segment.version);
+    const values = new Map(this.inherited(anchor));
+    this.overlayOwn(values, anchor, step);
+    const names = [...values.keys()].map((id) => this.store.keyName(id)).sort(compareKeys);
+    for (const name of names) define(out, name, values.get(this.store.lookupKey(name)!)!.value);
+    return out;
+  }
+
+  /**
    * The last value (and its step) of every key in a version's visible history, and the keys the version
    * logs itself that are not text. What the version inherits is kept by the store per version, so this
    * costs the version's own keys at any rewind depth: one statement, then the inherited map copied.

@@ -4,7 +4,7 @@
 // apply.ts's question. An importer of another format builds the same typed records itself.
 import { PROTOCOL_VERSION, RECORD_TYPES, parseLine } from './protocol';
 import type { ArtifactRecord, ConsoleLineEntry, ConsoleRecord, ForkRecord, LogRecord, MediaItem, MediaRecord, MetadataRecord, OpRecord, RunMetadata, RecordType, RowRecord, SourceRef, StartMode, StartRecord, SystemRecord, WriterRecord } from './protocol';
-import { MAX_NAME_LENGTH, RECORD_VERSION_ID_PATTERN, RUN_ID_PATTERN, isStep, recordName } from './runSpec';
+import { MAX_NAME_LENGTH, MAX_NOTES_LENGTH, RECORD_VERSION_ID_PATTERN, RUN_ID_PATTERN, editTags, isStep, recordName } from './runSpec';
 import { MAX_RECORD_NESTING, isPlainObject, nestedDeeperThan } from './values';
 
 /** Where a record was read: a writer's file (a start record, then its records) or an ops file (one op). */
@@ -283,7 +283,7 @@ function parseStart(r: Record<string, unknown>, time: number): StartRecord | Rec
 }
 
 function parseOp(type: RecordType, r: Record<string, unknown>, time: number): OpRecord | RecordProblem {
-  if (type !== 'rename' && type !== 'delete' && type !== 'rewind' && type !== 'fork') {
+  if (type !== 'rename' && type !== 'delete' && type !== 'rewind' && type !== 'fork' && type !== 'edit') {
     return new RecordProblem('misplaced', `a ${JSON.stringify(type)} record belongs in a writer file, not an ops file`, type);
   }
   const run = r.run;
@@ -296,6 +296,25 @@ function parseOp(type: RecordType, r: Record<string, unknown>, time: number): Op
     }
     case 'delete':
       return { type, time, run };
+    case 'edit': {
+      const out: { tags?: string[]; notes?: string; group?: string | null } = {};
+      if (r.tags !== undefined) {
+        const tags = editTags(r.tags);
+        if ('problem' in tags) return new RecordProblem('field', tags.problem, type);
+        out.tags = tags.tags;
+      }
+      if (r.notes !== undefined) {
+        if (typeof r.notes !== 'string' || r.notes.length > MAX_NOTES_LENGTH) return new RecordProblem('field', `"notes" must be a string of at most ${MAX_NOTES_LENGTH} characters`, type);
+        out.notes = r.notes;
+      }
+      if (r.group !== undefined) {
+        const group = r.group === null ? null : recordName(r.group);
+        if (group === undefined) return new RecordProblem('field', `"group" must be null or a non-empty string of at most ${MAX_NAME_LENGTH} characters`, type);
+        out.group = group;
+      }
+      if (Object.keys(out).length === 0) return new RecordProblem('field', 'an edit must give "tags", "notes" or "group"', type);
+      return { type, time, run, ...out };
+    }
     case 'rewind':
     case 'fork': {
       const version = r.version;
@@ -339,7 +358,7 @@ function knownType(value: unknown): RecordType | undefined {
 
 /** True for a record of an ops file (a rename there names its run). */
 export function isOpRecord(record: LogRecord): record is OpRecord {
-  return record.type === 'rewind' || record.type === 'fork' || record.type === 'delete' || (record.type === 'rename' && typeof record.run === 'string');
+  return record.type === 'rewind' || record.type === 'fork' || record.type === 'delete' || record.type === 'edit' || (record.type === 'rename' && typeof record.run === 'string');
 }
 
 /** A value as a diagnostic quotes it: JSON, cut at 60 characters. */

@@ -91,6 +91,28 @@ export function recordName(value: unknown): string | undefined {
   return trimmed.length > 0 && trimmed.length <= MAX_NAME_LENGTH ? trimmed : undefined;
 }
 
+/** Most tags a run keeps, and the longest tag and notes an edit record carries. */
+export const MAX_TAGS = 256;
+export const MAX_TAG_LENGTH = 256;
+export const MAX_NOTES_LENGTH = 100_000;
+
+/**
+ * Tags as a user typed them or a record carries them: trimmed, empty ones dropped, each once, in order;
+ * or why they cannot be tags.
+ */
+export function editTags(value: unknown): { tags: string[] } | { problem: string } {
+  if (!Array.isArray(value)) return { problem: '"tags" must be a list of strings' };
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'string') return { problem: '"tags" must be a list of strings' };
+    const tag = item.trim();
+    if (tag.length > MAX_TAG_LENGTH) return { problem: `a tag must be at most ${MAX_TAG_LENGTH} characters` };
+    if (tag !== '' && !out.includes(tag)) out.push(tag);
+  }
+  if (out.length > MAX_TAGS) return { problem: `a run keeps at most ${MAX_TAGS} tags` };
+  return { tags: out };
+}
+
 /** A name given by a user: trimmed, or a clear error. */
 export function validRunName(name: string): string {
   const trimmed = recordName(name);

@@ -86,6 +86,13 @@ export class RunsTableQueries {
     return { rows, configKeys: [...configKeys].sort(compareKeys), summaryKeys: [...summaryKeys].sort(compareKeys), total: rows.length };
   }
 
+  /** One version's row (a deleted run's too, which no table lists), without child rows. */
+  rowOf(versionId: string): RunsTableRow {
+    const version = this.store.requireVersion(versionId);
+    if (!this.cache.has(version.id)) this.fill([version]);
+    return this.cached(version);
+  }
+
   /** The same table computed row by row with nothing cached: what the table cost before (bench baseline). */
   rowByRowTable(query: RunsTableQuery = {}): RunsTable {
     const fresh = new RunsTableQueries(this.store, this.queries);

@@ -3,7 +3,7 @@
 import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /**
  * Points per stored chunk of a series (and steps per chunk of a version's step index). Every chunk but
@@ -234,6 +234,9 @@ CREATE INDEX step_chunks_by_last ON step_chunks (version, last_step);
     });
     writer.end();
   },
+  // When a version's writer file last grew, by the file system's clock: what tells a writer on another
+  // host alive (its own clock may be hours off; docs/PROTOCOL.md, "alive").
+  9: 'ALTER TABLE versions ADD COLUMN last_modified REAL;',
 };
 
 export function schemaVersion(db: Db): number {

@@ -5,7 +5,7 @@
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, VersionKind } from './api';
 import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
-import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
+import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, MAX_CLOCK_SKEW_SECONDS, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
 import type { Db } from './sqlite';
 import { isPlainObject, mergeConfig } from './values';
@@ -45,6 +45,12 @@ export interface VersionRow {
   host: string | null;
   heartbeat: number | null;
   lastSeen: number | null;
+  /**
+   * When the version's writer last gave a sign of life, by the file system's clock (from its file's
+   * modification time, unix seconds): how a writer on another host is judged, whatever its own clock
+   * says. Null until its file is read.
+   */
+  lastModified: number | null;
   /** max(own last step, branch step): the version's step counter. */
   lastStep: number | null;
   ownLastStep: number | null;
@@ -137,7 +143,7 @@ export class RunStore {
       this.runRows.set(run.id, run);
       this.nextSeq = Math.max(this.nextSeq, run.seq + 1);
     });
-    this.db.each('SELECT id, run_id, kind, parent, branch_step, archived, archived_at, created_at, updated_at, ended_at, finished, exit_code, pid, host, heartbeat, last_seen, last_step, own_last_step, config, summary FROM versions', [], (r) => {
+    this.db.each('SELECT id, run_id, kind, parent, branch_step, archived, archived_at, created_at, updated_at, ended_at, finished, exit_code, pid, host, heartbeat, last_seen, last_step, own_last_step, config, summary, last_modified FROM versions', [], (r) => {
       const v: VersionRow = {
         id: r[0] as string, runId: r[1] as string, kind: r[2] as VersionKind, parent: r[3] as string | null,
         branchStep: r[4] as number | null, archived: r[5] === 1, archivedAt: r[6] as number | null,
@@ -145,7 +151,7 @@ export class RunStore {
         finished: r[10] === 1, exitCode: r[11] as number | null, pid: r[12] as number | null,
         host: r[13] as string | null, heartbeat: r[14] as number | null, lastSeen: r[15] as number | null,
         lastStep: r[16] as number | null, ownLastStep: r[17] as number | null,
-        config: parseJsonObject(r[18]), summary: parseJsonObject(r[19]),
+        config: parseJsonObject(r[18]), summary: parseJsonObject(r[19]), lastModified: r[20] as number | null,
       };
       this.versionRows.set(v.id, v);
       this.indexVersion(v);
@@ -215,6 +221,15 @@ export class RunStore {
     this.touchRun(run, time);
   }
 
+  /** Replaces the tags, notes or group an edit gives (a null group clears it). */
+  editRun(runId: string, edit: { readonly tags?: readonly string[]; readonly notes?: string; readonly group?: string | null }, time: number): void {
+    const run = this.run(runId);
+    if (edit.tags !== undefined) run.tags = [...edit.tags];
+    if (edit.notes !== undefined) run.notes = edit.notes;
+    if (edit.group !== undefined) run.group = edit.group;
+    this.touchRun(run, time);
+  }
+
   markDeleted(runId: string, time: number): void {
     const run = this.run(runId);
     run.deleted = true;
@@ -245,7 +260,23 @@ export class RunStore {
     v.exitCode = null;
     v.endedAt = null;
     if (!Number.isNaN(time)) v.lastSeen = time;
+    // The new writer's file has not been looked at yet: until it is, its records' times tell.
+    v.lastModified = null;
     this.versionChanged(v);
+  }
+
+  /**
+   * The reader looked at a writer file of the version: `mtime` is when its writer last gave a sign of
+   * life, by the file system's clock (unix seconds). Only liveness reads it, so it changes no run (no
+   * repaint for a heartbeat).
+   */
+  modified(versionId: string, mtime: number): void {
+    const v = this.versionRows.get(versionId);
+    if (!v || v.finished || !Number.isFinite(mtime)) return;
+    if (v.lastModified === null || mtime > v.lastModified) {
+      v.lastModified = mtime;
+      this.dirtyVersions.add(v.id);
+    }
   }
 
   /** A version's writer finished (or a version made without one, by an op, was made finished). */
@@ -373,17 +404,17 @@ export class RunStore {
     for (const id of this.dirtyVersions) {
       const v = this.versionRows.get(id);
       if (!v) continue;
-      this.db.run('UPDATE versions SET archived=?, archived_at=?, updated_at=?, ended_at=?, finished=?, exit_code=?, pid=?, host=?, heartbeat=?, last_seen=?, last_step=?, own_last_step=?, config=?, summary=? WHERE id=?', [
+      this.db.run('UPDATE versions SET archived=?, archived_at=?, updated_at=?, ended_at=?, finished=?, exit_code=?, pid=?, host=?, heartbeat=?, last_seen=?, last_step=?, own_last_step=?, config=?, summary=?, last_modified=? WHERE id=?', [
         v.archived ? 1 : 0, v.archivedAt, v.updatedAt, v.endedAt, v.finished ? 1 : 0, v.exitCode, v.pid, v.host, v.heartbeat, v.lastSeen,
-        v.lastStep, v.ownLastStep, stringifyJson(v.config), stringifyJson(v.summary), v.id,
+        v.lastStep, v.ownLastStep, stringifyJson(v.config), stringifyJson(v.summary), v.lastModified, v.id,
       ]);
     }
     this.dirtyVersions.clear();
     for (const id of this.dirtyRuns) {
       const r = this.runRows.get(id);
       if (!r) continue;
-      this.db.run('UPDATE runs SET project=?, name=?, live_version=?, updated_at=?, tags=?, notes=?, deleted=? WHERE id=?', [
-        r.project, r.name, r.liveVersion, r.updatedAt, JSON.stringify(r.tags), r.notes, r.deleted ? 1 : 0, r.id,
+      this.db.run('UPDATE runs SET project=?, name=?, live_version=?, updated_at=?, tags=?, notes=?, deleted=?, run_group=? WHERE id=?', [
+        r.project, r.name, r.liveVersion, r.updatedAt, JSON.stringify(r.tags), r.notes, r.deleted ? 1 : 0, r.group, r.id,
       ]);
     }
     this.dirtyRuns.clear();
@@ -434,8 +465,13 @@ export class RunStore {
       const started = this.liveness.processStart?.(v.pid);
       return started !== undefined && started > v.lastSeen + PID_REUSE_SLACK_SECONDS ? 'crashed' : 'running';
     }
+    // From another host: when its file last grew, by the file system's clock (the writer's clock may be
+    // hours ahead or behind), against now by the same clock (Liveness.now corrects this host's skew).
     const heartbeat = v.heartbeat ?? DEFAULT_HEARTBEAT_SECONDS;
-    return this.liveness.now() - v.lastSeen > HEARTBEAT_GRACE * heartbeat ? 'crashed' : 'running';
+    const now = this.liveness.now();
+    const window = HEARTBEAT_GRACE * heartbeat;
+    if (now - v.lastSeen > window + MAX_CLOCK_SKEW_SECONDS) return 'crashed';
+    return now - (v.lastModified ?? v.lastSeen) > window ? 'crashed' : 'running';
   }
 
   // -------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class WorkerHost {
     downsample: (version, key, buckets, range, withTimes) => this.engine.downsample(version, key, buckets, range, withTimes),
     history: (version, query) => this.engine.history(version, query),
     runsTable: (query) => this.engine.runsTable(query),
+    branchDiff: (version, other) => this.engine.branchDiff(version, other),
     consoleLines: (version, query) => this.engine.consoleLines(version, query),
     systemMetrics: (version) => this.engine.systemMetrics(version),
     metadata: (version) => this.engine.metadata(version),
@@ -53,6 +54,7 @@ class WorkerHost {
     rewind: (run, step) => this.mutate('rewind', () => this.engine.rewind(run, step), (r) => [r.run.id]),
     fork: (source, step, options) => this.mutate('fork', () => this.engine.fork(source, step, options), (r) => [r.run.id]),
     rename: (run, name) => this.mutate('rename', () => this.engine.rename(run, name), () => [run]),
+    editRun: (run, change) => this.mutate('edit', () => this.engine.editRun(run, change), () => [run]),
     deleteRun: (run) => this.mutate('delete', () => this.engine.deleteRun(run), () => [run]),
     diagnostics: () => this.engine.diagnostics(),
     rebuild: async () => {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_HEARTBEAT_SECONDS, LOG_EXTENSION, PROTOCOL_VERSION, RUNS_DIR, encodeRecord, makeStamp, newRunId, newVersionId } from './protocol';
+import { DEFAULT_HEARTBEAT_SECONDS, LOG_EXTENSION, PROTOCOL_VERSION, RUNS_DIR, changeMarker, encodeRecord, makeStamp, newRunId, newVersionId } from './protocol';
 import type { LogRecord, SourceRef, StartMode } from './protocol';
 import { RunRewindError } from './errors';
 import { VERSION_ID_PATTERN, validateRunId } from './runSpec';
@@ -56,7 +56,8 @@ export class LogWriter {
     this.buffered = options.buffered ?? false;
     const dir = path.join(options.dir, RUNS_DIR, this.run);
     fs.mkdirSync(dir, { recursive: true });
-    this.file = path.join(dir, `${options.stamp ?? makeStamp()}${LOG_EXTENSION}`);
+    const stamp = options.stamp ?? makeStamp();
+    this.file = path.join(dir, `${stamp}${LOG_EXTENSION}`);
     this.fd = fs.openSync(this.file, 'a');
     const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT_SECONDS;
     const mode = options.mode ?? 'new';
@@ -67,6 +68,7 @@ export class LogWriter {
     };
     for (const key of ['project', 'name', 'config', 'tags', 'notes', 'group', 'source'] as const) if (options[key] !== undefined) start[key] = options[key];
     this.write(start);
+    markChange(options.dir, stamp, this.run);
     if (heartbeat > 0) {
       this.timer = setInterval(() => this.write({ type: 'alive', time: this.clock() }), heartbeat * 1000);
       this.timer.unref();
@@ -139,5 +141,16 @@ export class LogWriter {
   private close(): void {
     if (this.timer) clearInterval(this.timer);
     fs.closeSync(this.fd);
+  }
+}
+
+/** Leaves the change marker of a new writer file (docs/PROTOCOL.md); readers find the file without it too, later. */
+function markChange(dir: string, stamp: string, runId: string): void {
+  const marker = path.join(dir, changeMarker(stamp, runId));
+  try {
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.closeSync(fs.openSync(marker, 'a'));
+  } catch {
+    // a read-only or full folder: polling readers find the file on their sweep of the run folders
   }
 }

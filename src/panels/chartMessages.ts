@@ -177,6 +177,10 @@ export class ChartSession {
       if (!known) throw new Error(`version ${m.versionId} is not in the Forked From chain of this panel's runs`);
       this.port.openVersion(m.versionId);
     },
+    compareWithSource: async (m) => {
+      if (!this.runs.some((r) => r.version.id === m.versionId && r.lineage.length > 0)) throw new Error(`version ${m.versionId} is not a fork or rewind this panel shows`);
+      await vscode.commands.executeCommand(CommandId.CompareWithSource, { run: m.versionId, folder: this.port.folder.key });
+    },
     export: (m) => this.port.exportChart(m.kind, m.key),
     stateChanged: (m) => {
       if (m.state.folder === this.port.folder.key && sameList(m.state.runs, this.entriesList)) this.viewState = m.state;

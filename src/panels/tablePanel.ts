@@ -5,6 +5,7 @@
 // panel's lifecycle, its messages (validated on arrival) and the tests' inspect and act hooks.
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
+import { CommandId } from '../ids';
 import type { ComponentLogger } from '../logger';
 import { describe } from '../logger';
 import type { FolderStore, Services } from '../services';
@@ -205,6 +206,17 @@ export class RunsTablePanel extends Disposable {
 
   // ---- messages from the webview ------------------------------------------------------------------
 
+  /** Rows a message names must be rows of this table: a run id or an archived version's id. */
+  private requireKnown(entries: readonly string[]): void {
+    const known = new Set<string>();
+    for (const row of this.table?.rows ?? []) {
+      known.add(row.id);
+      for (const v of row.versions) known.add(v.version);
+    }
+    const unknown = entries.find((e) => !known.has(e));
+    if (unknown) throw new Error(`run or version ${unknown} is not in this table`);
+  }
+
   private receive(message: unknown): void {
     if (!isFromTableWebview(message)) {
       this.log.warn(`ignored a malformed message from the runs table webview: ${preview(message)}`);
@@ -254,14 +266,12 @@ export class RunsTablePanel extends Disposable {
       this.memory.set({ ...m.state, selected: [], scrollTop: 0 });
     },
     openCharts: (m) => {
-      const known = new Set<string>();
-      for (const row of this.table?.rows ?? []) {
-        known.add(row.id);
-        for (const v of row.versions) known.add(v.version);
-      }
-      const unknown = m.entries.find((e) => !known.has(e));
-      if (unknown) throw new Error(`run or version ${unknown} is not in this table`);
+      this.requireKnown(m.entries);
       openCharts(this.services, m.entries.map((id) => ({ folder: this.folder.key, id })));
+    },
+    compare: async (m) => {
+      this.requireKnown(m.entries);
+      await vscode.commands.executeCommand(CommandId.CompareRuns, { folder: this.folder.key, runs: [...m.entries] });
     },
     error: (m) => this.log.error(`runs table webview: ${m.message}`),
   };
@@ -277,6 +287,23 @@ function tableStrings(): TableStrings {
     noGrouping: vscode.l10n.t('No grouping'),
     noValue: vscode.l10n.t('(none)'),
     openCharts: vscode.l10n.t('Open Charts'),
+    compare: vscode.l10n.t('Compare'),
+    plots: vscode.l10n.t('Plots'),
+    plotsTitle: vscode.l10n.t('Parallel coordinates and scatter of the filtered runs'),
+    plotMode: vscode.l10n.t('Plot'),
+    parallel: vscode.l10n.t('Parallel coordinates'),
+    scatter: vscode.l10n.t('Scatter'),
+    addAxis: vscode.l10n.t('Add an axis'),
+    removeAxis: vscode.l10n.t('Remove axis'),
+    plotMetric: vscode.l10n.t('Metric'),
+    clearBrushes: vscode.l10n.t('Clear brushes'),
+    brushed: vscode.l10n.t('brushed'),
+    pickAxes: vscode.l10n.t('Add an axis: a config key or a metric.'),
+    pickXY: vscode.l10n.t('Pick what goes across (X) and up (Y).'),
+    pinColumn: vscode.l10n.t('Pin {0} at the left'),
+    unpinColumn: vscode.l10n.t('Unpin {0}'),
+    resizeColumn: vscode.l10n.t('Width of {0}: drag, or ←/→ (Home: its own width)'),
+    compareTitle: vscode.l10n.t('Compare the two selected runs: config differences and metrics side by side'),
     tooManyCharts: vscode.l10n.t('Charts overlay at most {0} runs: the first {0} selected are opened.'),
     count: vscode.l10n.t('{0} of {1} runs'),
     selectedCount: vscode.l10n.t('{0} selected'),

@@ -300,6 +300,8 @@ export type FromWebview =
   | { readonly type: 'runCommand'; readonly command: PanelCommand }
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
   | { readonly type: 'openVersion'; readonly runId: string; readonly versionId: string }
+  /** The overview's Compare with Source: a branch diff of one of the panel's versions. */
+  | { readonly type: 'compareWithSource'; readonly versionId: string }
   /** A card's PNG or CSV button: the host exports it exactly as "Export Chart as PNG/CSV" does. */
   | { readonly type: 'export'; readonly kind: ExportKind; readonly key: string }
   | { readonly type: 'stateChanged'; readonly state: ChartViewState }
@@ -427,6 +429,7 @@ const fromWebviewChecks: { readonly [K in FromWebview['type']]: Record<string, C
   runCommand: { command: oneOf('rewind', 'fork') },
   copy: { text: isText(100_000), what: isText(100) },
   openVersion: { runId: isId, versionId: isId },
+  compareWithSource: { versionId: isId },
   export: { kind: oneOf('png', 'csv'), key: isText(10_000) },
   exportPngResult: {
     inReplyTo: isInt,

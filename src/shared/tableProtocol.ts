@@ -21,6 +21,27 @@ export interface TableSort {
   readonly descending: boolean;
 }
 
+/** A brush on a plot axis: runs with a number in [lo, hi], or (a text axis) one of `values`. */
+export interface PlotBrush {
+  readonly column: string;
+  readonly lo?: number;
+  readonly hi?: number;
+  readonly values?: readonly string[];
+}
+
+/** The plots above the table: parallel coordinates (config axes and a metric, brushes filter the rows) or a scatter. */
+export interface PlotState {
+  readonly open: boolean;
+  readonly mode: 'parallel' | 'scatter';
+  /** Column ids of the parallel coordinates' axes, left to right (the metric comes last). */
+  readonly axes: readonly string[];
+  readonly metric: string | null;
+  readonly brushes: readonly PlotBrush[];
+  /** The scatter's columns across and up. */
+  readonly x: string | null;
+  readonly y: string | null;
+}
+
 /** What the webview keeps with setState (and the host in workspaceState): the serializer restores from it. */
 export interface TableViewState {
   readonly version: 1;
@@ -39,6 +60,11 @@ export interface TableViewState {
   readonly groupBy?: string | null;
   /** Groups shown closed, by their value's key (groupKey). */
   readonly collapsed?: readonly string[];
+  /** Pinned column ids (kept at the left, in this order); absent: the first shown column. */
+  readonly pinned?: readonly string[];
+  /** Widths the user gave columns (pixels), by column id. */
+  readonly widths?: Readonly<Record<string, number>>;
+  readonly plots?: PlotState;
 }
 
 /** Words of the webview's interface, in VS Code's display language (the host translates them). */
@@ -65,6 +91,8 @@ export interface TableSnapshot {
   /** The row with the keyboard focus. */
   readonly focused: string | null;
   readonly openChartsEnabled: boolean;
+  /** The Compare button: enabled with exactly two rows selected. */
+  readonly compareEnabled: boolean;
   /** Elements user data could have smuggled in (img, inline handlers): always 0. */
   readonly injected: number;
 }
@@ -86,7 +114,8 @@ export type TableTestAction =
   /** A click on a group's header: closes or opens it. */
   | { readonly kind: 'toggleGroup'; readonly group: string }
   | { readonly kind: 'key'; readonly key: TableKey; readonly shift?: boolean; readonly ctrl?: boolean }
-  | { readonly kind: 'openCharts' };
+  | { readonly kind: 'openCharts' }
+  | { readonly kind: 'compare' };
 
 /**
  * A live update: the rows of the runs that changed (new ones after the others, in creation order), the
@@ -137,6 +166,8 @@ export type FromTableWebview =
   | { readonly type: 'stateChanged'; readonly state: TableViewState }
   /** Open Charts for these rows: run ids, or archived versions' immutable ids. */
   | { readonly type: 'openCharts'; readonly entries: readonly string[] }
+  /** Compare two rows (a branch diff document): run ids, or archived versions' immutable ids; the first is the left side. */
+  | { readonly type: 'compare'; readonly entries: readonly string[] }
   | { readonly type: 'error'; readonly message: string }
   | TableWebviewReply;
 
@@ -147,6 +178,23 @@ export type TableWebviewReply =
 // ---- validation ----------------------------------------------------------------------------------
 
 const isColumnId = isText(10_000);
+
+const isPlotState = shape({
+  open: isBool,
+  mode: oneOf('parallel', 'scatter'),
+  axes: arrayOf(isColumnId, 64),
+  metric: nullable(isColumnId),
+  brushes: arrayOf(shape({ column: isColumnId, lo: optional(isFiniteNumber), hi: optional(isFiniteNumber), values: optional(arrayOf(isText(10_000), 10_000)) }), 64),
+  x: nullable(isColumnId),
+  y: nullable(isColumnId),
+});
+
+/** Column widths: at most MAX_COLUMNS ids, each a whole number of pixels a person could have dragged to. */
+function isWidths(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= MAX_COLUMNS && entries.every(([k, w]) => isColumnId(k) && isInt(w) && (w as number) >= 20 && (w as number) <= 4000);
+}
 
 export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is TableViewState =>
   shape({
@@ -160,6 +208,9 @@ export const isTableViewState: (v: unknown) => v is TableViewState = (v): v is T
     scrollTop: optional((y) => isFiniteNumber(y) && (y as number) >= 0),
     groupBy: optional(nullable(isColumnId)),
     collapsed: optional(arrayOf(isText(10_000), 100_000)),
+    pinned: optional(arrayOf(isColumnId, MAX_COLUMNS)),
+    widths: optional(isWidths),
+    plots: optional(isPlotState),
   })(v);
 
 const isSnapshot = shape({
@@ -173,6 +224,7 @@ const isSnapshot = shape({
   filterError: isText(),
   focused: nullable(isText(1000)),
   openChartsEnabled: isBool,
+  compareEnabled: isBool,
   injected: isInt,
 });
 
@@ -180,6 +232,7 @@ const checks: { readonly [K in FromTableWebview['type']]: Record<string, Check> 
   ready: { state: nullable(isTableViewState) },
   stateChanged: { state: isTableViewState },
   openCharts: { entries: (v) => arrayOf(isId, 64)(v) && (v as unknown[]).length > 0 },
+  compare: { entries: (v) => arrayOf(isId, 2)(v) && (v as unknown[]).length === 2 },
   error: { message: isText(10_000) },
   inspectResult: { inReplyTo: isInt, snapshot: isSnapshot },
   testActionDone: { inReplyTo: isInt, error: optional(isText(10_000)) },

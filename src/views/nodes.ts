@@ -50,6 +50,15 @@ export interface ArtifactNode extends Base {
   readonly index: number;
   readonly use: ArtifactUse;
 }
+/** Under an artifact a version logged: one run version that used or linked it (W&B's "used by"). */
+export interface ArtifactUserNode extends Base {
+  readonly kind: 'artifactUser';
+  /** The artifact's row (its parent). */
+  readonly artifact: ArtifactNode;
+  /** The record of the use: recordedBy is the version that used it. */
+  readonly user: ArtifactUse;
+  readonly index: number;
+}
 export interface MessageNode extends Base {
   readonly kind: 'message';
   readonly message: string;
@@ -61,7 +70,7 @@ export interface MoreNode extends Base {
   readonly parent: ProjectNode | ForkedFromNode;
 }
 
-export type RunsNode = FolderNode | ProjectNode | RunNode | ForkedFromNode | VersionNode | ForkSourceNode | ArtifactsNode | ArtifactNode | MessageNode | MoreNode;
+export type RunsNode = FolderNode | ProjectNode | RunNode | ForkedFromNode | VersionNode | ForkSourceNode | ArtifactsNode | ArtifactNode | ArtifactUserNode | MessageNode | MoreNode;
 
 /**
  * Rewind chains with more archived versions than this are listed flat under Rewinds, newest first and
@@ -91,6 +100,8 @@ export function nodeId(node: RunsNode): string {
       return `${node.folder}|artifacts|${node.versionId}`;
     case 'artifact':
       return `${node.folder}|artifact|${node.versionId}|${node.index}|${node.use.name}:${node.use.artifactVersion}`;
+    case 'artifactUser':
+      return `${nodeId(node.artifact)}|user|${node.index}|${node.user.recordedBy}`;
     case 'message':
       return `${node.folder}|message`;
     case 'more':
@@ -104,7 +115,7 @@ export function isRunsNode(value: unknown): value is RunsNode {
   return typeof v.folder === 'string' && typeof v.kind === 'string' && KINDS.has(v.kind);
 }
 
-const KINDS: ReadonlySet<string> = new Set<RunsNode['kind']>(['folder', 'project', 'run', 'forkedFrom', 'version', 'forkSource', 'artifacts', 'artifact', 'message', 'more']);
+const KINDS: ReadonlySet<string> = new Set<RunsNode['kind']>(['folder', 'project', 'run', 'forkedFrom', 'version', 'forkSource', 'artifacts', 'artifact', 'artifactUser', 'message', 'more']);
 
 // ---------------------------------------------------------------------------------------------
 // Lineage inside one run: rewinds chain archived versions, each the parent of the next.

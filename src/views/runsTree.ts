@@ -17,6 +17,7 @@ import type { FolderStores } from '../services';
 import type { RunIndex, RunIndexChange } from '../workspace/runIndex';
 import {
   type ArtifactNode,
+  type ArtifactUserNode,
   type ArtifactsNode,
   type ForkSourceNode,
   type ForkedFromNode,
@@ -43,6 +44,9 @@ interface RunsFilter {
   readonly matches: Map<string, ReadonlySet<string>>;
 }
 
+/** How long a reveal is tried again until VS Code has selected the row. */
+const REVEAL_SECONDS = 5;
+
 /** How long the tree waits after a change before asking the store again which runs the filter matches. */
 const REFILTER_DELAY_MS = 300;
 
@@ -65,6 +69,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
    */
   private readonly artifactLists = new Map<string, readonly ArtifactUse[]>();
   private readonly artifactReads = new Map<string, Promise<readonly ArtifactUse[]>>();
+  /** Who used or linked each artifact version a shown version logged (`folder|name:vN` → records), read when first shown. */
+  private readonly artifactUsers = new Map<string, readonly ArtifactUse[]>();
   private filter: RunsFilter | undefined;
   private readonly refilters = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly filterEmitter = this._register(new vscode.EventEmitter<void>());
@@ -99,6 +105,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     // A changed run may have logged or used an artifact: its lists are read again when next shown.
     const stale = change.scope === 'all' ? [`${change.folder}|`] : change.runs.map((r) => `${change.folder}|${r}|`);
     for (const key of [...this.artifactLists.keys()]) if (stale.some((prefix) => key.startsWith(prefix))) this.artifactLists.delete(key);
+    // Any run of the folder may have used an artifact: its users are read again when next shown.
+    for (const key of [...this.artifactUsers.keys()]) if (key.startsWith(`${change.folder}|`)) this.artifactUsers.delete(key);
     if (change.scope === 'all') {
       // A folder without runs has no row in a multi-root tree: when it gains its first run or loses its
       // last, only a refresh of the roots adds or drops the row (VS Code ignores a refresh of an element
@@ -158,6 +166,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       case 'artifacts':
         return (await this.artifactsOf(element.folder, element.runId, element.versionId)).map((use, index) =>
           this.node<ArtifactNode>({ kind: 'artifact', folder: element.folder, runId: element.runId, versionId: element.versionId, index, use }),
+        );
+      case 'artifact':
+        if (element.use.action !== 'log') return [];
+        return (await this.usersOf(element.folder, element.use)).map((user, index) =>
+          this.node<ArtifactUserNode>({ kind: 'artifactUser', folder: element.folder, artifact: element, user, index }),
         );
       case 'forkedFrom': {
         const run = data?.runs.get(element.runId);
@@ -242,6 +255,28 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const list = await reading;
     this.artifactLists.set(key, list);
     return list;
+  }
+
+  /** The versions that used or linked an artifact version (any run of the folder); [] when they cannot be read. */
+  async usersOf(folder: string, use: ArtifactUse): Promise<readonly ArtifactUse[]> {
+    const key = `${folder}|${use.name}:${use.artifactVersion}`;
+    const known = this.artifactUsers.get(key);
+    if (known) return known;
+    const store = this.stores.get(folder);
+    let users: readonly ArtifactUse[] = [];
+    try {
+      users = store ? (await (await store.store()).artifactRecords(use.name, use.artifactVersion)).filter((r) => r.action !== 'log') : [];
+    } catch (error) {
+      this.log.debug(`users of ${use.name}:${use.artifactVersion}: ${describe(error)}`);
+    }
+    this.artifactUsers.set(key, users);
+    return users;
+  }
+
+  /** The run a version belongs to, from the index. */
+  runOfVersion(folder: string, versionId: string): RunInfo | undefined {
+    for (const run of this.index.get(folder)?.runs.values() ?? []) if (run.versions.some((v) => v.id === versionId)) return run;
+    return undefined;
   }
 
   private async artifactCounts(folder: string, runId: string, versionId: string): Promise<{ count: number; checkpoints: number }> {
@@ -391,6 +426,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       }
       case 'artifact':
         return this.node({ kind: 'artifacts', folder: element.folder, runId: element.runId, versionId: element.versionId });
+      case 'artifactUser':
+        return this.node(element.artifact);
       case 'version': {
         const run = data?.runs.get(element.runId);
         const successor = run && !isFlat(run) ? versionSuccessor(run, element.versionId) : undefined;
@@ -457,6 +494,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         return this.artifactsItem(element);
       case 'artifact':
         return this.artifactItem(element);
+      case 'artifactUser':
+        return this.artifactUserItem(element);
       case 'message': {
         const item = new vscode.TreeItem(labelText(element.message, 500), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -536,7 +575,17 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const a = element.use;
     const spec = `${a.name}:${a.artifactVersion}`;
     const checkpoint = a.action === 'log' && checkpoints([a]).length > 0;
-    const item = new vscode.TreeItem(labelText(spec, 200), vscode.TreeItemCollapsibleState.None);
+    // A logged artifact lists the versions that used it once they are known (read when the row is first built).
+    let users: readonly ArtifactUse[] | undefined;
+    if (a.action === 'log') {
+      users = this.artifactUsers.get(`${element.folder}|${spec}`);
+      if (users === undefined) {
+        void this.usersOf(element.folder, a).then((list) => {
+          if (list.length > 0) this.emitter.fire(this.node(element));
+        });
+      }
+    }
+    const item = new vscode.TreeItem(labelText(spec, 200), (users?.length ?? 0) > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon(a.action === 'use' ? 'cloud-download' : a.action === 'link' ? 'link' : checkpoint ? 'save' : 'package');
     const parts = [a.type];
     if (a.step !== null) parts.push(vscode.l10n.t('step {0}', a.step));
@@ -544,6 +593,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (aliases.length > 0) parts.push(aliases.join(', '));
     if (a.action !== 'log') parts.push(a.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
     if (a.inherited) parts.push(vscode.l10n.t('inherited'));
+    if (users && users.length > 0) parts.push(users.length === 1 ? vscode.l10n.t('used by 1 run version') : vscode.l10n.t('used by {0} run versions', users.length));
     item.description = labelText(parts.join(' · '), 200);
     const tip = [
       `${spec} (${a.type})`,
@@ -556,6 +606,26 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     ];
     item.tooltip = tip.filter((t) => t !== '').map((t) => singleLine(t, 500)).join('\n');
     item.contextValue = ContextValue.Artifact;
+    return item;
+  }
+
+  /** A version that used or linked the artifact above: its run's name, clicked to reveal it. */
+  private artifactUserItem(element: ArtifactUserNode): vscode.TreeItem {
+    const u = element.user;
+    const run = this.runOfVersion(element.folder, u.recordedBy);
+    const version = run?.versions.find((v) => v.id === u.recordedBy);
+    const item = new vscode.TreeItem(labelText(run?.name ?? u.recordedBy, 200), vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(u.action === 'link' ? 'link' : 'references');
+    const parts = [run ? run.id : vscode.l10n.t('{0} (deleted)', u.recordedBy)];
+    if (u.step !== null) parts.push(vscode.l10n.t('step {0}', u.step));
+    parts.push(u.action === 'use' ? vscode.l10n.t('used') : vscode.l10n.t('linked'));
+    if (version?.archived) parts.push(vscode.l10n.t('archived version {0}', version.id));
+    item.description = labelText(parts.join(' · '), 200);
+    item.tooltip = singleLine(u.action === 'use'
+      ? vscode.l10n.t('Version {0} used {1}:{2}. Click to reveal it.', u.recordedBy, u.name, u.artifactVersion)
+      : vscode.l10n.t('Version {0} linked {1}:{2}. Click to reveal it.', u.recordedBy, u.name, u.artifactVersion), 500);
+    item.contextValue = ContextValue.ArtifactUser;
+    if (run) item.command = { command: InternalCommandId.RevealArtifactUser, title: vscode.l10n.t('Reveal'), arguments: [element] };
     return item;
   }
 
@@ -603,7 +673,7 @@ export class RunsView extends Disposable {
   constructor(
     private readonly index: RunIndex,
     private readonly stores: FolderStores,
-    log: ComponentLogger,
+    private readonly log: ComponentLogger,
   ) {
     super();
     this.provider = this._register(new RunsTreeProvider(index, stores, log));
@@ -613,6 +683,11 @@ export class RunsView extends Disposable {
     }));
     this._register(index.onDidChange(() => this.updateBadge()));
     this._register(vscode.commands.registerCommand(CommandId.FilterRuns, () => this.askFilter()));
+    this._register(vscode.commands.registerCommand(InternalCommandId.RevealArtifactUser, async (node: unknown) => {
+      if (!isRunsNode(node) || node.kind !== 'artifactUser') return;
+      const run = this.provider.runOfVersion(node.folder, node.user.recordedBy);
+      if (run) await this.revealVersion(node.folder, run.id, node.user.recordedBy);
+    }));
     this._register(vscode.commands.registerCommand(CommandId.ClearRunsFilter, () => this.provider.setFilter(undefined)));
     this._register(this.provider.onDidChangeFilter(() => this.showFilter()));
   }
@@ -703,16 +778,37 @@ export class RunsView extends Disposable {
 
   /**
    * Reveals and selects a row. A refresh of its parent that lands just after the reveal (a page grown
-   * for it, an ingest) replaces the rows VS Code had selected, so the selection is checked and the reveal
-   * made again, a few times at most.
+   * for it, an ingest) replaces the rows VS Code had selected, and the selection reaches this side by an
+   * event that may come after the reveal's answer: so the reveal is made again until the row is selected,
+   * for a few seconds at most (a busy machine answers slowly).
    */
   private async revealSelected(node: RunsNode, options: { select: true; focus: boolean; expand?: number }): Promise<void> {
     const id = nodeId(node);
-    for (let attempt = 0; attempt < 4; attempt++) {
+    const deadline = Date.now() + REVEAL_SECONDS * 1000;
+    for (let attempt = 1; ; attempt++) {
       await this.view.reveal(node, options);
-      if (this.view.selection.some((n) => nodeId(n) === id)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (await this.selected(id, 400)) return;
+      if (Date.now() > deadline) {
+        this.log.debug(`reveal of ${id}: not selected after ${attempt} tries`);
+        return;
+      }
     }
+  }
+
+  /** Whether the row is selected now, or becomes so within `ms`. */
+  private selected(id: string, ms: number): Promise<boolean> {
+    if (this.view.selection.some((n) => nodeId(n) === id)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (value: boolean): void => {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      const listener = this.view.onDidChangeSelection((e) => {
+        if (e.selection.some((n) => nodeId(n) === id)) done(true);
+      });
+    });
   }
 
   private updateBadge(): void {

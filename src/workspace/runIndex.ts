@@ -48,9 +48,9 @@ export class RunIndex extends Disposable {
     super();
     this._register(
       stores.onDidChangeRuns((e) => {
-        // Appends, renames and rewinds touch runs the tree already has; forks, deletes and rebuilds
+        // Appends, renames, edits and rewinds touch runs the tree already has; forks, deletes and rebuilds
         // add or remove runs, which only a full listing shows.
-        const partial = e.reason === 'ingest' || e.reason === 'rename' || e.reason === 'rewind';
+        const partial = e.reason === 'ingest' || e.reason === 'rename' || e.reason === 'edit' || e.reason === 'rewind';
         if (this.states.get(e.folder)?.data) void this.refresh(e.folder, partial ? e.changedRuns : undefined);
       }),
     );

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli';
+import { cliSnapshotName, main } from '../../src/cli';
 import { encodeRecord } from '../../src/core/protocol';
 import { linearRun, snapshotTree, tempDir, writer } from './helpers';
 
@@ -164,11 +164,11 @@ describe('runrewind command line', () => {
     const dir = tempDir();
     const w = linearRun(dir, 5);
     // A directory where the snapshot file should be: the rename of the new snapshot fails.
-    fs.mkdirSync(path.join(dir, '.cache', 'cli-store.rrsnap'), { recursive: true });
+    fs.mkdirSync(path.join(dir, '.cache', cliSnapshotName(dir, [])), { recursive: true });
     const r = cli(['rewind', w.run, '--step', '2', '--dir', dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: the store cache .* could not be written/);
-    assert.deepEqual(fs.readdirSync(path.join(dir, '.cache')), ['cli-store.rrsnap'], 'no .tmp left behind');
+    assert.deepEqual(fs.readdirSync(path.join(dir, '.cache')), [cliSnapshotName(dir, [])], 'no .tmp left behind');
     assert.equal(fs.readdirSync(path.join(dir, 'ops')).length, 1, 'one rewind');
     const again = cli(['show', w.run, '--dir', dir, '--json']);
     assert.equal(again.code, 0);

@@ -179,14 +179,18 @@ describe('console, system and metadata records', () => {
     engine.close();
   });
 
-  it('does not take console, system or metadata records for signs of life', async () => {
-    const dir = tempDir();
-    writeFile(dir, 'quiet', [{ ...start('quiet', 'vquiet0000000', 'new'), heartbeat: 10 }, { type: 'console', time: 2000, lines: [[2000, 'stdout', 0, 'printing']] }, { type: 'system', time: 2000, data: {} }, { type: 'metadata', time: 2000, metadata: {} }]);
-    writeFile(dir, 'alive', [{ ...start('alive', 'valive0000000', 'new'), heartbeat: 10 }, { type: 'alive', time: 2000 }]);
-    const engine = await openEngine(dir, { liveness: { now: () => 2001, host: 'here' } });
-    engine.ingest();
-    assert.equal(engine.getRun('alive').state, 'running');
-    assert.equal(engine.getRun('quiet').state, 'crashed', 'only alive records (and rows) keep a writer running');
-    engine.close();
+  it("does not take console, system or metadata records for signs of life, whatever the writer's clock", async () => {
+    // The files were last written at 2000 by the writer's clock; by the file system's, `skew` later.
+    for (const skew of [0, 5000, -500]) {
+      const dir = tempDir();
+      writeFile(dir, 'quiet', [{ ...start('quiet', 'vquiet0000000', 'new'), heartbeat: 10 }, { type: 'console', time: 2000, lines: [[2000, 'stdout', 0, 'printing']] }, { type: 'system', time: 2000, data: {} }, { type: 'metadata', time: 2000, metadata: {} }]);
+      writeFile(dir, 'alive', [{ ...start('alive', 'valive0000000', 'new'), heartbeat: 10 }, { type: 'alive', time: 2000 }]);
+      for (const run of ['quiet', 'alive']) for (const f of fs.readdirSync(path.join(dir, 'runs', run))) fs.utimesSync(path.join(dir, 'runs', run, f), 2000 + skew, 2000 + skew);
+      const engine = await openEngine(dir, { liveness: { now: () => 2001 + skew, host: 'here' } });
+      engine.ingest();
+      assert.equal(engine.getRun('alive').state, 'running', `skew ${skew}`);
+      assert.equal(engine.getRun('quiet').state, 'crashed', `only alive records (and rows) keep a writer running (skew ${skew})`);
+      engine.close();
+    }
   });
 });

@@ -145,6 +145,20 @@ describe('runrewind gc', () => {
     assert.deepEqual(now.removed.map((e) => e.path), [object('pending')]);
   });
 
+  it('removes change markers older than a day, and only those', async () => {
+    const dir = tempDir();
+    python(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="m")\nrun.log({"x": 1})\nrun.finish()');
+    const [fresh] = fs.readdirSync(path.join(dir, 'changes'));
+    assert.match(fresh, /^\d{13}-[a-z0-9]{8}\.m$/, 'the client left a change marker');
+    const old = '1700000000000-aaaaaaaa.m';
+    fs.writeFileSync(path.join(dir, 'changes', old), '');
+    const twoDaysAgo = Date.now() / 1000 - 2 * 86400;
+    fs.utimesSync(path.join(dir, 'changes', old), twoDaysAgo, twoDaysAgo);
+    const result = JSON.parse(await cli(dir, 'gc', '--json')) as { removed: { kind: string; path: string }[] };
+    assert.deepEqual(result.removed, [{ kind: 'marker', path: `changes/${old}`, bytes: 0 }]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'changes')), [fresh]);
+  });
+
   it('keeps what a log file the store refused names (a newer protocol), read as text', async () => {
     const dir = tempDir();
     python(dir, `

@@ -210,14 +210,18 @@ describe('races and hostile logs', () => {
     }
   });
 
-  it('decides running from the newest record time in both readers, whatever order skewed clocks wrote them in', async () => {
+  it("decides running from the file's modification time in both readers, whatever the writer's clock wrote in its records", async () => {
     const dir = tempDir();
-    writeLines(path.join(dir, 'runs', 'skew', '0000000000001-aaaaaaaa.jsonl'), [
-      start('skew', 'vskew0000001', 'new', { time: 1000, host: 'gpu-node', pid: 4242, heartbeat: 10 }),
-      { type: 'row', time: 1100, step: 0, data: { m: 0 } },
-      { type: 'row', time: 1050, step: 1, data: { m: 1 } },
-      { type: 'alive', time: 1060 },
+    const file = path.join(dir, 'runs', 'skew', '0000000000001-aaaaaaaa.jsonl');
+    // A writer whose clock is two hours ahead of the file system's, its records out of order too.
+    writeLines(file, [
+      start('skew', 'vskew0000001', 'new', { time: 8200, host: 'gpu-node', pid: 4242, heartbeat: 10 }),
+      { type: 'row', time: 8300, step: 0, data: { m: 0 } },
+      { type: 'row', time: 8250, step: 1, data: { m: 1 } },
+      { type: 'alive', time: 8260 },
     ]);
+    // The file last grew at 1100 by the file system's clock.
+    fs.utimesSync(file, 1100, 1100);
     const verdicts: string[] = [];
     for (const now of [1130, 1150]) {
       const engine = await Engine.open({ logDir: dir, liveness: { now: () => now, host: 'login-node' } });
@@ -228,7 +232,20 @@ describe('races and hostile logs', () => {
       verdicts.push(ts);
       engine.close();
     }
-    assert.deepEqual(verdicts, ['running', 'crashed'], 'newest record 1100: running until 1140');
+    assert.deepEqual(verdicts, ['running', 'crashed'], 'file modified at 1100: running until 1140, whatever its records say');
+    // A copy of logs written two days ago (a checkout, cp) is dated now: still crashed in both readers.
+    const now = Date.now() / 1000;
+    const copy = tempDir();
+    writeLines(path.join(copy, 'runs', 'old', '0000000000001-aaaaaaaa.jsonl'), [
+      start('old', 'vold00000001', 'new', { time: now - 2 * 86400, host: 'gpu-node', pid: 4242, heartbeat: 10 }),
+      { type: 'row', time: now - 2 * 86400 + 1, step: 0, data: { m: 0 } },
+    ]);
+    const engine = await Engine.open({ logDir: copy, liveness: { host: 'login-node' } });
+    engine.ingest();
+    assert.equal(engine.getRun('old').state, 'crashed');
+    engine.close();
+    const py = execFileSync('python3', ['-c', 'import sys, time; from runrewind import _logs; s = _logs.read_state(sys.argv[1]); print(s.live_version("old").is_running(time.time(), "login-node", _logs.pid_alive))', copy], { env: { ...process.env, PYTHONPATH: PYTHON_DIR }, encoding: 'utf8' }).trim();
+    assert.equal(py, 'False');
   });
 
   it('does not trust a planted snapshot, even with a valid checksum of its own', async () => {

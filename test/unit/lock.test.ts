@@ -2,7 +2,7 @@
 // folder: a Python client removes the empty locks folder when it releases, and a lock taken here at that
 // moment must still be taken (mkdir saw the folder, then it was gone: ENOENT on its check).
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acquireRunLock } from '../../src/core/lock';
@@ -73,5 +73,32 @@ describe('run lock', () => {
     assert.deepEqual(outcomes.map((o) => [o.code, o.out.trim().split('\n').pop(), o.err.trim().slice(-300)]), [[0, 'ok', ''], [0, 'ok', ''], [0, 'ok', '']]);
     assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of 3000 locks failed`);
     assert.ok(!fs.existsSync(path.join(dir, 'locks', 'node-2999.lock')), 'released');
+  });
+});
+
+describe('a lock and a host whose clock is off', () => {
+  it('is not broken as stale by a host whose clock is an hour ahead, in either client; an old one is', () => {
+    const dir = tempDir('rr-lock-skew-');
+    // A fresh lock held by a process on another host.
+    const file = path.join(dir, 'locks', 'run1.lock');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ host: 'node-a', pid: 1, time: Date.now() / 1000, what: 'resuming it' }));
+    const ahead = (): number => Date.now() / 1000 + 3600;
+    assert.throws(() => acquireRunLock(dir, 'run1', 'rewinding it', { host: 'login-c', timeoutSeconds: 0.3, now: ahead }), /busy: pid 1 on node-a/);
+    const py = spawnSync('python3', ['-c', `
+import sys, time
+from runrewind import _lock, _logs
+from runrewind.errors import RunBusyError
+try:
+    with _lock.RunLock(sys.argv[1], "run1", "resuming it", "node-b", 2, _logs.pid_alive, timeout=0.3, clock=lambda: time.time() + 3600):
+        print("taken")
+except RunBusyError:
+    print("busy")
+`, dir], { env: { ...process.env, PYTHONPATH: PYTHON_DIR }, encoding: 'utf8' });
+    assert.equal(py.stdout.trim(), 'busy', py.stderr);
+    assert.ok(fs.existsSync(file), 'the fresh lock is still there');
+    // The same lock, old by the file system's clock, is broken by both.
+    fs.utimesSync(file, Date.now() / 1000 - 120, Date.now() / 1000 - 120);
+    acquireRunLock(dir, 'run1', 'rewinding it', { host: 'login-c', timeoutSeconds: 0.3, now: ahead })();
   });
 });

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CommandId, ContextKey, InternalCommandId, SETTINGS_SECTION, Setting, ViewContainerId, ViewId } from '../../src/ids';
+import { TABLE_VIEW_TYPE } from '../../src/shared/tableProtocol';
 
 interface Manifest {
   contributes: {
@@ -48,8 +49,8 @@ describe('package.json and src/ids.ts', () => {
       ...Object.values(contributes.menus).flat().map((m) => m.when),
       ...contributes.keybindings.map((k) => k.when),
     ].filter((w): w is string => typeof w === 'string');
-    // Views and the chart panel's webview type appear in when clauses too; they are not context keys.
-    const notKeys = new Set<string>([...Object.values(ViewId), 'runRewind.charts']);
+    // Views and the chart panel's and runs table's webview types appear in when clauses too; they are not context keys.
+    const notKeys = new Set<string>([...Object.values(ViewId), 'runRewind.charts', TABLE_VIEW_TYPE]);
     const used = new Set(whens.flatMap((w) => w.match(/runRewind\.[A-Za-z]+/g) ?? []).filter((k) => !notKeys.has(k)));
     assert.deepEqual([...used].sort(), Object.values(ContextKey).sort());
   });

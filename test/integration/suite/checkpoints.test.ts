@@ -53,6 +53,26 @@ describe('checkpoint-aware rewind', () => {
     assert.ok(plain.ok && plain.step === 150 && plain.checkpoint?.artifactVersion === 'v0', JSON.stringify(plain));
   });
 
+  it('marks a selected step that has a checkpoint in the status bar, and names the nearest one before another', async () => {
+    const api = await extensionApi();
+    const id = uniqueId('cs');
+    logCheckpointedRun(id);
+    const info = await waitFor(() => listedRun(api, id), `${id} ingested`);
+    const folder = api.folders.all[0]!.key;
+    const selection = api.services.selection;
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 250, source: 'chart', archived: false });
+    const before = await waitFor(() => selection.shownCheckpoint.checkpoint && selection.shownCheckpoint, 'the nearest checkpoint named');
+    assert.deepEqual(before.checkpoint, { artifact: `model-${id}:v1`, step: 200 });
+    assert.equal(before.text, `$(debug-step-over) ${id}@250`);
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 200, source: 'chart', archived: false });
+    const at = await waitFor(() => selection.shownCheckpoint.text.endsWith('$(save)') && selection.shownCheckpoint, 'the step marked');
+    assert.equal(at.text, `$(debug-step-over) ${id}@200 $(save)`);
+    selection.set({ folder, runId: id, versionId: info.liveVersion, step: 50, source: 'chart', archived: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(selection.shownCheckpoint, { text: `$(debug-step-over) ${id}@50`, checkpoint: undefined });
+    selection.set(undefined);
+  });
+
   it('forks from the selected step 250 at the checkpoint of step 200; the fork inherits it and its snippet loads it', async () => {
     const api = await extensionApi();
     const id = uniqueId('cf');
@@ -119,5 +139,38 @@ describe('checkpoint-aware rewind', () => {
     const copied = (await vscode.commands.executeCommand(CommandId.CopyArtifactPath, rows[1]!.node)) as string;
     assert.equal(copied, path.join(logDir(), 'artifacts', `model-${id}`, 'v1.json'));
     assert.equal(await vscode.env.clipboard.readText(), copied);
+  });
+
+  it('lists under a logged artifact the run versions that used it, and reveals one when clicked', async () => {
+    const api = await extensionApi();
+    const producer = uniqueId('ap');
+    const consumer = uniqueId('ac');
+    logCheckpointedRun(producer);
+    const info = await waitFor(() => listedRun(api, producer), `${producer} ingested`);
+    const w = new LogWriter({ dir: logDir(), run: consumer, project: 'tests', name: `eval of ${producer}`, heartbeat: 0 });
+    w.log({ acc: 0.5 });
+    w.writeRaw(`${encodeRecord({ type: 'artifact', time: 2, action: 'use', step: 0, name: `model-${producer}`, version: 'v1', artifact_type: 'model', source_version: info.liveVersion })}\n`);
+    w.log({ acc: 0.7 });
+    w.finish();
+    const used = await waitFor(() => listedRun(api, consumer), `${consumer} ingested`);
+    const row = await waitFor(async () => {
+      const r = await runRow(api, producer);
+      return r && (await children(api, r.node)).some((c) => c.node.kind === 'artifacts') ? r : undefined;
+    }, 'the Artifacts item');
+    const group = (await children(api, row.node)).find((c) => c.node.kind === 'artifacts')!;
+    const v1 = await waitFor(async () => {
+      const rows = await children(api, group.node);
+      const r = rows.find((x) => label(x.item) === `model-${producer}:v1`);
+      return r && /used by 1 run version/.test(String(r.item.description)) ? r : undefined;
+    }, 'v1 says it was used');
+    assert.equal(v1.item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const v0 = (await children(api, group.node)).find((x) => label(x.item) === `model-${producer}:v0`)!;
+    assert.equal(v0.item.collapsibleState, vscode.TreeItemCollapsibleState.None, 'nobody used v0');
+    const users = await children(api, v1.node);
+    assert.deepEqual(users.map((u) => [label(u.item), u.item.description]), [[`eval of ${producer}`, `${consumer} · step 0 · used`]]);
+    assert.ok(users[0]!.item.command);
+    await vscode.commands.executeCommand(users[0]!.item.command.command, ...(users[0]!.item.command.arguments ?? []));
+    await waitFor(() => api.runs.view.selection.some((n) => n.kind === 'run' && n.runId === consumer), 'the user revealed and selected');
+    assert.equal(used.liveVersion, (await listedRun(api, consumer))?.liveVersion);
   });
 });
