@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the VS Code tests and the demo need: headless Chromium (the browser
 # that drives code-server's workbench), ripgrep (VS Code's search binary; its npm package would
-# download one from the internet) and libkrb5-dev (gssapi headers for code-server's kerberos module).
+# download one from the internet), libkrb5-dev (gssapi headers for code-server's kerberos module) and
+# postgresql (the backend of the MLflow tracking server the `mlflow` test stage starts: scripts/mlflow-server.sh).
 # Does nothing when they are already there. Needs root (or sudo).
 set -euo pipefail
 
-PACKAGES=(chromium ripgrep libkrb5-dev)
+PACKAGES=(chromium ripgrep libkrb5-dev postgresql)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what is missing, builds, and runs every test stage —
 # unit (mocha, Node), Python client (unittest), peers (the real wandb, transformers, Lightning and
-# accelerate from PyPI, in a venv cached outside the clone: scripts/install-python-peers.sh), integration (mocha inside the real VS Code extension
+# accelerate from PyPI, in a venv cached outside the clone: scripts/install-python-peers.sh), mlflow (runrewind sync
+# against a real MLflow tracking server on PostgreSQL: scripts/mlflow-server.sh), integration (mocha inside the real VS Code extension
 # host of code-server), multiroot (the same in a two-folder .code-workspace window), UI (Playwright driving the workbench in headless Chromium), and the packaged
 # VSIX (installed into code-server, checked for its files, activated). Ends with one line
 # "N passed, N failed" summed over the stages, and exits non-zero if anything failed.
 #
-# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python peers integration multiroot ui vsix) to leave stages
+# Env: RUNREWIND_SKIP_STAGES="ui vsix" (any of: unit python peers mlflow integration multiroot ui vsix) to leave stages
 # out while iterating; RUNREWIND_TEST_GREP filters the integration tests; see scripts/run-vscode-tests.js.
 set -euo pipefail
 
@@ -85,7 +86,7 @@ run_logged() {
 # --- prerequisites -----------------------------------------------------------------------------
 say "system packages"
 bash scripts/install-system-deps.sh || abort "installing Debian packages failed" system-deps
-echo "chromium, ripgrep, libkrb5-dev present"
+echo "chromium, ripgrep, libkrb5-dev, postgresql present"
 
 say "node modules"
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
@@ -154,6 +155,38 @@ if ! skipping peers; then
     count_unittest "$RESULTS_DIR/peers.log" peers "$rc"
     echo "peers stage took $(( $(date +%s) - T0 ))s"
   fi
+fi
+
+# --- mlflow: sync to a real MLflow tracking server ----------------------------------------------
+if ! skipping mlflow; then
+  say "mlflow: runrewind sync against a real MLflow server on PostgreSQL (mlflow venv cached in ~/.cache/runrewind)"
+  T0=$(date +%s)
+  # The starter installs the pinned mlflow venv on first use, starts PostgreSQL and the server on
+  # loopback, runs the tests with MLFLOW_TEST_URI set, and stops both however they end. The last of
+  # the tests runs in the extension host, so code-server comes first.
+  if bash scripts/install-code-server.sh >/dev/null; then
+    FAILED_BEFORE=$FAILED
+    rc=0; run_logged mlflow bash scripts/mlflow-server.sh with bash scripts/test-mlflow.sh "$RESULTS_DIR" || rc=$?
+    touch "$RESULTS_DIR/mlflow-node.log"
+    count_mocha "$RESULTS_DIR/mlflow-node.log" mlflow 0
+    if [ -d python/tests/mlflowdb ]; then
+      touch "$RESULTS_DIR/mlflow-python.log"
+      count_unittest "$RESULTS_DIR/mlflow-python.log" mlflow-python 0
+    fi
+    if [ -f "$RESULTS_DIR/mlflow-integration.json" ]; then
+      read -r p f s < <(node -e 'const r=require(process.argv[1]).stats; console.log(r.passes, r.failures, r.pending)' "$RESULTS_DIR/mlflow-integration.json")
+      PASSED=$((PASSED + p)); SKIPPED=$((SKIPPED + s))
+      if [ "$f" -gt 0 ]; then stage_failed mlflow-integration "$f"; fi
+    else
+      stage_failed mlflow-integration
+    fi
+    # A failure no test counted (the server did not start, a runner crashed) still fails the stage.
+    if [ "$rc" -ne 0 ] && [ "$FAILED" -eq "$FAILED_BEFORE" ]; then stage_failed mlflow; fi
+  else
+    note "test.sh: installing code-server for the mlflow stage failed"
+    stage_failed mlflow
+  fi
+  echo "mlflow stage took $(( $(date +%s) - T0 ))s"
 fi
 
 # --- VS Code: code-server ----------------------------------------------------------------------

@@ -10,6 +10,8 @@ import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
 import { parseStep } from './core/runSpec';
+import { authFromEnvironment } from './core/sync/mlflowRest';
+import { syncStatePath, syncToMlflow } from './core/sync/mlflowSync';
 import { formatBytes, formatNumber } from './shared/format';
 
 const COMMON_OPTIONS = `Options for every command:
@@ -127,6 +129,22 @@ or checkpoint, or metadata={"step": N}) are marked *.
                  size, files, digest, metadata, inherited, recorded_by, source_version, manifest}
 ${RUN_ARG}
 `,
+  sync: `Usage: runrewind sync --mlflow URI [--experiment NAME] [RUN…] [--json]
+
+Pushes runs to an MLflow tracking server through its REST API: each version of a run (the live one and
+every archived one) becomes an MLflow run with the config as params, the tags, lineage tags
+(runrewind.*, mlflow.parentRunId) and every point of its history as metrics, inherited rows included.
+A fork's source comes along. Run it again to send what is new: a sync stopped at any point sends only
+what the server lacks (it asks the server), never a point twice. Progress goes to stderr.
+  --mlflow URI        the server, e.g. http://127.0.0.1:5000 (default: $MLFLOW_TRACKING_URI)
+  --experiment NAME   the experiment every run goes to (created if missing; default: the run's project)
+  --json              {"uri", "versions": [{run, version, archived, experiment, experiment_id,
+                      mlflow_run_id, points, unchanged}], "created", "points", "params", "tags",
+                      "batches", "requests", "warnings"}
+Credentials as MLflow's client reads them: MLFLOW_TRACKING_TOKEN (a bearer token), or
+MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth).
+RUN as for every command (default: every run).
+`,
   rebuild: `Usage: runrewind rebuild
 
 Reads every log file again (the store is an index of the logs).
@@ -159,6 +177,8 @@ Commands:
   delete RUN                    hide a run and its archived versions (its log files stay)
   gc                            remove the artifact and media files no remaining run refers to
       --dry-run  --json
+  sync --mlflow URI [RUN…]      push runs (every version, with lineage) to an MLflow tracking server
+      --experiment NAME  --json
   rebuild                       read every log again
 
 ${RUN_ARG}
@@ -177,7 +197,7 @@ interface Args {
   readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter', '--mlflow', '--experiment']);
 const FLAG_OPTIONS = new Set(['--dry-run', '--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -285,6 +305,9 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     } else if (args.command === 'console') {
       engine.ingest();
       await consoleCommand(engine, args, json, follow, out, stop);
+    } else if (args.command === 'sync') {
+      engine.ingest();
+      await syncCommand(engine, args, json, out, warn, stop);
     } else {
       engine.ingest();
       run(engine, args, json, out);
@@ -591,6 +614,48 @@ async function consoleCommand(engine: Engine, args: Args, json: boolean, follow:
 
 function consoleJson(line: ConsoleLine): Record<string, unknown> {
   return { time: line.time, stream: line.stream, step: line.step, text: line.text, version: line.version, inherited: line.inherited };
+}
+
+/**
+ * `runrewind sync`: the runs named (default all) to an MLflow server, progress on stderr. The test hook
+ * RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES=N kills the process (SIGKILL) right after the server accepted
+ * batch N, before the sync state records it: the case a resumed sync must get right.
+ */
+async function syncCommand(engine: Engine, args: Args, json: boolean, out: (text: string) => void, warn: (text: string) => void, stop: AbortSignal | undefined): Promise<void> {
+  const uri = option(args, '--mlflow') ?? process.env.MLFLOW_TRACKING_URI;
+  if (uri === undefined || uri.trim() === '') throw new UsageError('sync needs --mlflow URI, the tracking server (or MLFLOW_TRACKING_URI)');
+  const runs = args.positional.map((r) => resolveRun(engine, r));
+  const killAfter = Number(process.env.RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES ?? '');
+  let lastLine = 0;
+  const signal = stop ?? interrupted();
+  const result = await syncToMlflow(engine, {
+    uri, experiment: option(args, '--experiment'), runs, statePath: syncStatePath(engine.logDir, uri), auth: authFromEnvironment(), signal,
+    progress: (p) => {
+      // At most a line every half second: a long history is thousands of batches.
+      if (Date.now() - lastLine < 500) return;
+      lastLine = Date.now();
+      warn(`sync: ${Math.round(p.fraction * 100)}%  ${p.pointsSent} points sent  ${p.message}\n`);
+    },
+    afterBatch: Number.isInteger(killAfter) && killAfter > 0 ? (n) => {
+      if (n >= killAfter) process.kill(process.pid, 'SIGKILL');
+    } : undefined,
+  }).catch((error: unknown) => {
+    if (signal.aborted) throw new RunRewindError('io', 'sync interrupted; run it again to send the rest (nothing is sent twice)');
+    throw error;
+  });
+  for (const w of result.warnings) warn(`runrewind: warning: ${w}\n`);
+  if (json) {
+    out(`${JSON.stringify({
+      uri: result.uri,
+      versions: result.versions.map((v) => ({ run: v.run, version: v.version, archived: v.archived, experiment: v.experiment, experiment_id: v.experimentId, mlflow_run_id: v.mlflowRunId, points: v.points, unchanged: v.unchanged })),
+      created: result.created, points: result.points, params: result.params, tags: result.tags, batches: result.batches, requests: result.requests, warnings: result.warnings,
+    }, null, 2)}\n`);
+    return;
+  }
+  const unchanged = result.versions.filter((v) => v.unchanged).length;
+  const rows = result.versions.filter((v) => !v.unchanged).map((v) => [v.run, v.archived ? `${v.version} (archived)` : v.version, v.experiment, v.mlflowRunId, String(v.points)]);
+  if (rows.length > 0) out(textTable(['RUN', 'VERSION', 'EXPERIMENT', 'MLFLOW RUN', 'POINTS SENT'], rows));
+  out(`Synced ${result.versions.length} version${result.versions.length === 1 ? '' : 's'} to ${result.uri}: ${result.points} points, ${result.params} params, ${result.tags} tags in ${result.batches} batches; ${result.created} MLflow run${result.created === 1 ? '' : 's'} created${unchanged > 0 ? `, ${unchanged} unchanged since the last sync` : ''}.\n`);
 }
 
 /** Aborted on the first SIGINT (Ctrl-C): `console --follow` then ends with exit code 0. */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { type CommandContext } from './commands/context';
 import { registerArtifactCommands } from './commands/artifactCommands';
+import { registerMlflowCommands } from './commands/mlflowCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSelectionCommands } from './commands/selectionCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
     ...registerArtifactCommands(ctx),
     ...registerStoreCommands(ctx, folders),
     ...registerSourceCommands(ctx),
+    ...registerMlflowCommands(ctx, context.secrets),
     ...registerCharts(services),
     ...registerTables(services, context.workspaceState),
     new DiffDocuments(ctx),

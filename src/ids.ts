@@ -56,6 +56,10 @@ export enum CommandId {
   ClearRunsFilter = 'runRewind.clearRunsFilter',
   /** Adds a folder of another tool's logs (TensorBoard) to runRewind.sources. */
   AddLogFolder = 'runRewind.addLogFolder',
+  /** Pushes runs to the MLflow tracking server of runRewind.mlflow.trackingUri (optional args: a run, or { uri, experiment, runs }). */
+  SyncToMlflow = 'runRewind.syncToMlflow',
+  /** Keeps the MLflow server's token in SecretStorage (optional arg: the token; empty removes it). */
+  SetMlflowToken = 'runRewind.setMlflowToken',
 }
 
 /** Registered but never contributed in package.json: the integration tests' window into chart panels. */
@@ -89,6 +93,7 @@ export enum Setting {
   HeadlineMetric = 'headlineMetric',
   HistoryMaxRows = 'history.maxRows',
   Sources = 'sources',
+  MlflowTrackingUri = 'mlflow.trackingUri',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -1,0 +1,112 @@
+// Sync throughput (issue 17): `runrewind sync` of one run of KEYS × STEPS points to a real MLflow server on
+// PostgreSQL (scripts/mlflow-server.sh, started and stopped here), against MLflow's own Python client
+// logging the same points with log_batch (bench/mlflow_log_batch.py) to the same server in the same run
+// of the benchmark, and the sync with one request at a time. Rounds alternate; each goes to a fresh
+// experiment. Prints points/s and the ratio.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Engine } from '../src/core/engine';
+import { DEFAULT_CONCURRENCY, syncStatePath, syncToMlflow } from '../src/core/sync/mlflowSync';
+import { LogWriter } from '../src/core/writer';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const KEYS = Number(process.env.RUNREWIND_BENCH_SYNC_KEYS ?? 10);
+const STEPS = Number(process.env.RUNREWIND_BENCH_SYNC_STEPS ?? 5_000);
+const ROUNDS = Number(process.env.RUNREWIND_BENCH_SYNC_ROUNDS ?? 3);
+const T0 = 1_700_000_000;
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** The run both sides send: key k at step s is sin(s / 100 + k) * (k + 1), at T0 + s / 1000 s. */
+function logRun(dir: string): void {
+  let step = 0;
+  const w = new LogWriter({ dir, run: 'bench', name: 'bench', project: 'bench', heartbeat: 0, buffered: true, clock: () => T0 + step / 1000, config: { lr: 0.001, batch: 64 } });
+  for (; step < STEPS; step++) {
+    const data: Record<string, number> = {};
+    for (let k = 0; k < KEYS; k++) data[`key_${k}`] = Math.sin(step / 100 + k) * (k + 1);
+    w.log(data, step);
+  }
+  w.finish();
+}
+
+async function main(): Promise<void> {
+  const started = spawnSync('bash', ['scripts/mlflow-server.sh', 'start'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const serverDir = started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
+  if (!serverDir) {
+    process.stdout.write('  (the MLflow server could not be started: scripts/mlflow-server.sh start)\n');
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (): void => {
+    spawnSync('bash', ['scripts/mlflow-server.sh', 'stop', serverDir], { cwd: ROOT, stdio: 'inherit' });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => {
+    stop();
+    process.exit(130);
+  });
+  const env = Object.fromEntries(fs.readFileSync(path.join(serverDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  const uri = env.MLFLOW_TEST_URI;
+  const python = env.MLFLOW_TEST_PYTHON;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-sync-'));
+  try {
+    const dir = path.join(work, 'logs');
+    logRun(dir);
+    const engine = await Engine.open({ logDir: dir });
+    engine.ingest();
+    const points = KEYS * STEPS;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const serial: number[] = [];
+    let batches = 0;
+    // Warm-up, not counted: the server's first requests (connection pool, query plans) are slower.
+    await syncToMlflow(engine, { uri, experiment: `warmup-${Date.now().toString(36)}`, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
+    const first = `sync-${Date.now().toString(36)}-0`;
+    for (let round = 0; round < ROUNDS; round++) {
+      const stamp = `${Date.now().toString(36)}-${round}`;
+      const t = performance.now();
+      const result = await syncToMlflow(engine, { uri, experiment: round === 0 ? first : `sync-${stamp}`, statePath: syncStatePath(path.join(work, `state-${round}`), uri) });
+      const seconds = (performance.now() - t) / 1000;
+      if (result.points !== points) throw new Error(`the sync sent ${result.points} points, not ${points}`);
+      batches = result.batches;
+      ours.push(points / seconds);
+      const t1 = performance.now();
+      await syncToMlflow(engine, { uri, experiment: `serial-${stamp}`, statePath: syncStatePath(path.join(work, `serial-${round}`), uri), concurrency: 1 });
+      serial.push(points / ((performance.now() - t1) / 1000));
+      const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_log_batch.py'), uri, `py-${stamp}`, String(KEYS), String(STEPS), String(T0)], { encoding: 'utf8' });
+      if (py.status !== 0) throw new Error(`mlflow_log_batch.py failed: ${py.stderr}`);
+      // MLflow's client prints its own lines ("View run …") to stdout: the figures are the last line.
+      const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
+      theirs.push(baseline.points / baseline.seconds);
+      process.stdout.write(`  round ${round + 1}: sync ${fmt(ours[round])} points/s (one request at a time: ${fmt(serial[round])}), MlflowClient.log_batch ${fmt(theirs[round])} points/s\n`);
+    }
+    // A second sync of the same run: nothing new, so no request.
+    const t = performance.now();
+    const again = await syncToMlflow(engine, { uri, experiment: first, statePath: syncStatePath(path.join(work, 'state-0'), uri), runs: ['bench'] });
+    const idle = performance.now() - t;
+    engine.close();
+    const a = median(ours);
+    const b = median(theirs);
+    process.stdout.write(`\nMLflow sync, ${fmt(points)} points (${KEYS} keys × ${fmt(STEPS)} steps) to mlflow server on PostgreSQL, median of ${ROUNDS} rounds:\n`);
+    process.stdout.write(`  runrewind sync:              ${fmt(a)} points/s (${batches} log-batch requests, up to ${DEFAULT_CONCURRENCY} at once)\n`);
+    process.stdout.write(`  the same, one at a time:     ${fmt(median(serial))} points/s\n`);
+    process.stdout.write(`  MlflowClient.log_batch:      ${fmt(b)} points/s (1,000 metrics a request)\n`);
+    process.stdout.write(`  ratio:                       ${(a / b).toFixed(2)}x\n`);
+    process.stdout.write(`  sync again, nothing new:     ${fmt(idle, 1)} ms, ${again.requests} requests\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
