@@ -10,37 +10,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REQ="$ROOT/python/tests/requirements-peers.txt"
-CACHE="${RUNREWIND_CACHE:-$HOME/.cache/runrewind}"
-PY="${RUNREWIND_PEERS_PYTHON:-}"
-if [ -z "$PY" ]; then
-  if command -v python3.11 >/dev/null 2>&1; then PY=python3.11; else PY=python3; fi
-fi
-# The interpreter's version is part of the key: a venv is tied to the Python that made it.
-PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-HASH="$( (cat "$REQ"; echo "python $PYVER") | sha256sum | cut -c1-16)"
-VENV="$CACHE/venv-$HASH"
-
-if [ -f "$VENV/.complete" ] && [ -x "$VENV/bin/python" ]; then
-  echo "$VENV/bin/python"
-  exit 0
-fi
-
-mkdir -p "$CACHE"
-# One installer at a time for a given venv (two worktrees may run the stage together).
-exec 9>"$CACHE/venv-$HASH.lock"
-flock 9
-if [ -f "$VENV/.complete" ] && [ -x "$VENV/bin/python" ]; then
-  echo "$VENV/bin/python"
-  exit 0
-fi
-
-rm -rf "$VENV"
-T0=$(date +%s)
-echo "install-python-peers: creating $VENV with Python $PYVER (first run: about 3.5 GB downloaded from PyPI, 5.9 GB on disk)" >&2
-"$PY" -m venv "$VENV" >&2
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir -r "$REQ" >&2
-touch "$VENV/.complete"
-SIZE="$(du -sh "$VENV" | cut -f1)"
-echo "install-python-peers: installed in $(( $(date +%s) - T0 ))s, $SIZE on disk" >&2
-echo "$VENV/bin/python"
+# shellcheck source=lib/cached-venv.sh
+. "$ROOT/scripts/lib/cached-venv.sh"
+cached_venv venv- "$ROOT/python/tests/requirements-peers.txt" install-python-peers "first run: about 3.5 GB downloaded from PyPI, 5.9 GB on disk"

@@ -482,15 +482,17 @@ export class ChartView {
       if (xv === null) continue;
       const px = u.valToPos(xv, 'x', true);
       if (px < left || px > right) continue;
-      if (mark.kind === 'checkpoint') {
-        // A checkpoint: a small diamond on the x axis and a faint line, quieter than a branch.
-        ctx.strokeStyle = withAlpha(mark.color, 0.35);
-        ctx.lineWidth = ratio;
-        ctx.setLineDash([1 * ratio, 4 * ratio]);
-        ctx.beginPath();
-        ctx.moveTo(px, top);
-        ctx.lineTo(px, bottom);
-        ctx.stroke();
+      // A branch: a dashed line; a checkpoint: a faint dotted one and a small diamond on the x axis.
+      const checkpoint = mark.kind === 'checkpoint';
+      ctx.strokeStyle = withAlpha(mark.color, checkpoint ? 0.35 : 0.9);
+      ctx.lineWidth = ratio;
+      ctx.setLineDash(checkpoint ? [1 * ratio, 4 * ratio] : [2 * ratio, 3 * ratio]);
+      ctx.beginPath();
+      ctx.moveTo(px, top);
+      ctx.lineTo(px, bottom);
+      ctx.stroke();
+      drawnNow.push({ px, text: markLabel(mark) });
+      if (checkpoint) {
         const r = 4 * ratio;
         ctx.setLineDash([]);
         ctx.fillStyle = mark.color;
@@ -502,18 +504,9 @@ export class ChartView {
         ctx.closePath();
         ctx.fill();
         checkpointsShown.push(px);
-        drawnNow.push({ px, text: markLabel(mark) });
         continue;
       }
-      ctx.strokeStyle = withAlpha(mark.color, 0.9);
-      ctx.lineWidth = ratio;
-      ctx.setLineDash([2 * ratio, 3 * ratio]);
-      ctx.beginPath();
-      ctx.moveTo(px, top);
-      ctx.lineTo(px, bottom);
-      ctx.stroke();
       placed.push({ px, mark });
-      drawnNow.push({ px, text: markLabel(mark) });
     }
     this.marksDrawn = drawnNow.sort((a, b) => a.px - b.px).map((m) => m.text);
     // Labels left to right, each on the first of two rows where it does not run into the previous

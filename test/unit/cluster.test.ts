@@ -11,7 +11,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../src/core/engine';
-import { PYTHON_DIR, engineView, openEngine, pythonView, tempDir } from './helpers';
+import { type Outcome, runProcess, PYTHON_DIR, engineView, openEngine, pythonView, tempDir } from './helpers';
 
 const CLI = path.join(__dirname, '..', '..', '..', 'bin', 'runrewind.js');
 /**
@@ -102,22 +102,8 @@ async function until<T>(what: string, probe: () => T | undefined | false): Promi
   }
 }
 
-interface Outcome {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 function cli(dir: string, host: Host, ...args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--dir', dir, '--no-cache', '--json'], { env: hostEnv(host) });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+  return runProcess(process.execPath, [CLI, ...args, '--dir', dir, '--no-cache', '--json'], hostEnv(host), true);
 }
 
 async function cliJson<T>(dir: string, host: Host, ...args: string[]): Promise<T> {

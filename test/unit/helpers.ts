@@ -1,4 +1,5 @@
 // Shared set-up for unit tests: temporary log directories and engines over them.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -81,3 +82,23 @@ export function pythonView(logDir: string): ReaderView {
 }
 
 export const PYTHON_DIR = path.join(__dirname, '..', '..', '..', 'python');
+
+/** What a child process printed and how it ended. */
+export interface Outcome {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `command` with `args` (the environment plus `env`) and resolves with what it printed when it ends. */
+export function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, replaceEnv = false): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: replaceEnv ? env : { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}

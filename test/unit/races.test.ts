@@ -5,32 +5,17 @@
 // each round: one live version per run; every writer told it succeeded has all its rows visible; every
 // loser was told; the incrementally cached store equals a rebuild; the Python reader agrees.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Engine } from '../../src/core/engine';
-import { PYTHON_DIR, engineView, linearRun, openEngine, pythonView, tempDir } from './helpers';
+import { type Outcome, PYTHON_DIR, engineView, linearRun, openEngine, pythonView, runProcess, tempDir } from './helpers';
 
 const ROUNDS = Number(process.env.RUNREWIND_RACE_ROUNDS ?? 50);
 const CLI = path.join(__dirname, '..', '..', '..', 'bin', 'runrewind.js');
 const STEP = 5;
 const ROWS = 20;
 
-interface Outcome {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+  return runProcess(command, args, env);
 }
 
 /** Odd rounds play a cluster: every process on a host of its own, sharing the log directory. */

@@ -6,21 +6,10 @@ import * as vscode from 'vscode';
 import type { LineageOutcome } from '../../../src/commands/lineage';
 import { LogWriter } from '../../../src/core/writer';
 import { parseDiffUri } from '../../../src/diff/diffDocuments';
-import { CommandId, DIFF_SCHEME, InternalCommandId } from '../../../src/ids';
-import type { TableInspection } from '../../../src/panels/tables';
+import { CommandId, DIFF_SCHEME } from '../../../src/ids';
 import { formatNumber } from '../../../src/shared/format';
-import type { TableTestAction } from '../../../src/shared/tableProtocol';
-import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { actOnTable as act, inspectTable as inspect, extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
-async function inspect(): Promise<TableInspection> {
-  const shown = await vscode.commands.executeCommand<TableInspection | undefined>(InternalCommandId.InspectTable);
-  assert.ok(shown, 'a runs table is open');
-  return shown;
-}
-
-async function act(action: TableTestAction): Promise<void> {
-  await vscode.commands.executeCommand(InternalCommandId.ActOnTable, action);
-}
 
 function diffEditor(): vscode.TextEditor | false {
   const editor = vscode.window.activeTextEditor;

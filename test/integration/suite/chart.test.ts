@@ -6,23 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CommandId, InternalCommandId } from '../../../src/ids';
+import { CommandId } from '../../../src/ids';
 import type { ChartInspection } from '../../../src/panels/charts';
 import { formatNumber } from '../../../src/shared/format';
 import type { LineageOutcome } from '../../../src/commands/lineage';
-import type { TestAction } from '../../../src/shared/protocol';
 import { LogWriter } from '../../../src/core/writer';
-import { extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { actOnChart as act, inspectChart as inspect, extensionApi, listedRun, logDir, logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
-async function inspect(): Promise<ChartInspection> {
-  const shown = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
-  assert.ok(shown, 'a chart panel is open');
-  return shown;
-}
-
-async function act(action: TestAction): Promise<void> {
-  await vscode.commands.executeCommand(InternalCommandId.ActOnChart, action);
-}
 
 /** Waits until the active panel shows `entries` and has drawn every chart in view. */
 async function drawn(entries: readonly string[], charts = 1): Promise<ChartInspection> {

@@ -6,7 +6,11 @@ import * as vscode from 'vscode';
 import type { RunInfo } from '../../../src/core/api';
 import { LogWriter } from '../../../src/core/writer';
 import type { RunRewindApi } from '../../../src/extension';
-import { EXTENSION_ID, ViewContainerId } from '../../../src/ids';
+import { EXTENSION_ID, InternalCommandId, ViewContainerId } from '../../../src/ids';
+import type { ChartInspection } from '../../../src/panels/charts';
+import type { TableInspection } from '../../../src/panels/tables';
+import type { TestAction } from '../../../src/shared/protocol';
+import type { TableTestAction } from '../../../src/shared/tableProtocol';
 import type { RunsNode } from '../../../src/views/nodes';
 
 export async function extensionApi(): Promise<RunRewindApi> {
@@ -100,4 +104,28 @@ export function logRun(runId: string, steps: number, options: { project?: string
 
 export function uniqueId(prefix: string): string {
   return `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** What the active chart panel reports about itself (its test hook), or a failed assertion when none is open. */
+export async function inspectChart(): Promise<ChartInspection> {
+  const shown = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
+  assert.ok(shown, 'a chart panel is open');
+  return shown;
+}
+
+/** Does what a person does in the active chart panel, through the webview's own code paths. */
+export async function actOnChart(action: TestAction): Promise<void> {
+  await vscode.commands.executeCommand(InternalCommandId.ActOnChart, action);
+}
+
+/** What the active runs table reports about itself, or a failed assertion when none is open. */
+export async function inspectTable(): Promise<TableInspection> {
+  const shown = await vscode.commands.executeCommand<TableInspection | undefined>(InternalCommandId.InspectTable);
+  assert.ok(shown, 'a runs table is open');
+  return shown;
+}
+
+/** Does what a person does in the active runs table. */
+export async function actOnTable(action: TableTestAction): Promise<void> {
+  await vscode.commands.executeCommand(InternalCommandId.ActOnTable, action);
 }

@@ -5,23 +5,13 @@
 // inherited images only up to the branch step while the archived version keeps its own.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CommandId, InternalCommandId } from '../../../src/ids';
+import { CommandId } from '../../../src/ids';
 import type { LineageOutcome } from '../../../src/commands/lineage';
-import type { ChartInspection } from '../../../src/panels/charts';
-import type { MediaCardStats, TestAction } from '../../../src/shared/protocol';
+import type { MediaCardStats } from '../../../src/shared/protocol';
 import { LogWriter } from '../../../src/core/writer';
 import { mediaFile, mediaRecord, sampleImage } from '../../support/media';
-import { extensionApi, listedRun, logDir, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { actOnChart as act, inspectChart as inspect, extensionApi, listedRun, logDir, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
-async function inspect(): Promise<ChartInspection> {
-  const shown = await vscode.commands.executeCommand<ChartInspection | undefined>(InternalCommandId.InspectChart);
-  assert.ok(shown, 'a chart panel is open');
-  return shown;
-}
-
-async function act(action: TestAction): Promise<void> {
-  await vscode.commands.executeCommand(InternalCommandId.ActOnChart, action);
-}
 
 /** Waits until `key`'s media card satisfies `ok`. */
 async function card(key: string, what: string, ok: (c: MediaCardStats) => boolean): Promise<MediaCardStats> {

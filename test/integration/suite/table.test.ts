@@ -8,18 +8,8 @@ import { CommandId, InternalCommandId } from '../../../src/ids';
 import type { ChartInspection } from '../../../src/panels/charts';
 import type { TableInspection } from '../../../src/panels/tables';
 import { compareKeys } from '../../../src/shared/keys';
-import type { TableTestAction } from '../../../src/shared/tableProtocol';
-import { extensionApi, logRun, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
+import { actOnTable as act, inspectTable as inspect, extensionApi, logRun, showRunsViewAndStore, uniqueId, waitFor } from './helpers';
 
-async function inspect(): Promise<TableInspection> {
-  const shown = await vscode.commands.executeCommand<TableInspection | undefined>(InternalCommandId.InspectTable);
-  assert.ok(shown, 'a runs table is open');
-  return shown;
-}
-
-async function act(action: TableTestAction): Promise<void> {
-  await vscode.commands.executeCommand(InternalCommandId.ActOnTable, action);
-}
 
 async function shows(probe: (s: TableInspection) => boolean, what: string): Promise<TableInspection> {
   return waitFor(async () => {

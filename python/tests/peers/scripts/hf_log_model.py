@@ -1,29 +1,9 @@
 """transformers.Trainer(report_to="wandb") with WANDB_LOG_MODEL=checkpoint: the WandbCallback logs each
-saved checkpoint folder as a model artifact (tiny BERT from a config, no download, on CPU)."""
+saved checkpoint folder as a model artifact (hf_trainer.py's tiny BERT, saving every epoch)."""
 
 import sys
 
-import torch
-from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments
-
-from hf_trainer import Data
-
-
-def main(out):
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=32, num_labels=2)
-    model = BertForSequenceClassification(config)
-    args = TrainingArguments(output_dir=out, run_name="tiny-bert-ckpt", report_to="wandb", num_train_epochs=2,
-                             per_device_train_batch_size=8, learning_rate=1e-3, logging_steps=2,
-                             eval_strategy="epoch", save_strategy="epoch", use_cpu=True, seed=0,
-                             disable_tqdm=True)
-    trainer = Trainer(model=model, args=args, train_dataset=Data(48, 1), eval_dataset=Data(16, 2))
-    trainer.train()
-    import wandb
-    print("RUN_ID", wandb.run.id if wandb.run else None)
-    wandb.finish()
-
+import hf_trainer
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    hf_trainer.main(sys.argv[1], run_name="tiny-bert-ckpt", save_strategy="epoch")

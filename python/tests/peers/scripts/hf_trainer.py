@@ -19,14 +19,14 @@ class Data(torch.utils.data.Dataset):
         return {"input_ids": self.ids[i], "attention_mask": torch.ones(12, dtype=torch.long), "labels": self.labels[i]}
 
 
-def main(out):
+def main(out, run_name="tiny-bert", save_strategy="no"):
     torch.manual_seed(0)
     config = BertConfig(vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=32, max_position_embeddings=32, num_labels=2)
     model = BertForSequenceClassification(config)
-    args = TrainingArguments(output_dir=out, run_name="tiny-bert", report_to="wandb", num_train_epochs=2,
+    args = TrainingArguments(output_dir=out, run_name=run_name, report_to="wandb", num_train_epochs=2,
                              per_device_train_batch_size=8, learning_rate=1e-3, logging_steps=2,
-                             eval_strategy="epoch", save_strategy="no", use_cpu=True, seed=0,
+                             eval_strategy="epoch", save_strategy=save_strategy, use_cpu=True, seed=0,
                              disable_tqdm=True)
     trainer = Trainer(model=model, args=args, train_dataset=Data(48, 1), eval_dataset=Data(16, 2))
     trainer.train()
