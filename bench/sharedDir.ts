@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/core/engine';
 import type { LogIngester } from '../src/core/ingest';
-import { logFs } from '../src/core/logFs';
 import { makeStamp } from '../src/core/protocol';
 import { defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
+import { countLogFs } from '../test/support/logFsCounter';
 
 const RUNS = Number(process.env.RUNREWIND_BENCH_SHARED_RUNS ?? 10_000);
 const CRASHED = Math.round(RUNS / 100);
@@ -25,7 +25,6 @@ const SLOW_FIRST = process.env.RUNREWIND_BENCH_SHARED_SLOW_FIRST === '1';
 
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 interface Measured<T> {
   readonly result: T;
@@ -36,25 +35,9 @@ interface Measured<T> {
 
 /** Runs `work` with every reader call counted and, when `slow`, delayed by DELAY_MS. */
 function measure<T>(slow: boolean, work: () => T): Measured<T> {
-  const saved = { ...logFs };
-  const byCall: Record<string, number> = {};
-  let ops = 0;
-  for (const key of Object.keys(saved) as Array<keyof typeof logFs>) {
-    const real = saved[key] as (...args: unknown[]) => unknown;
-    (logFs as Record<string, unknown>)[key] = (...args: unknown[]): unknown => {
-      ops++;
-      byCall[key] = (byCall[key] ?? 0) + 1;
-      if (slow) Atomics.wait(sleeper, 0, 0, DELAY_MS);
-      return real(...args);
-    };
-  }
   const t0 = performance.now();
-  try {
-    const result = work();
-    return { result, ops, ms: performance.now() - t0, byCall };
-  } finally {
-    Object.assign(logFs, saved);
-  }
+  const counted = countLogFs(work, slow ? DELAY_MS : 0);
+  return { ...counted, ms: performance.now() - t0 };
 }
 
 function calls(m: Measured<unknown>): string {

@@ -5,31 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { logFs } from '../../src/core/logFs';
+import { countLogFs } from '../support/logFsCounter';
 import { makeStamp } from '../../src/core/protocol';
 import { linearRun, openEngine, tempDir, writer } from './helpers';
 
 const RUNS = 200;
-
-/** Counts the reader's file system calls while `work` runs. */
-function countOps<T>(work: () => T): { result: T; ops: number; byCall: Record<string, number> } {
-  const saved = { ...logFs };
-  const byCall: Record<string, number> = {};
-  let ops = 0;
-  for (const key of Object.keys(saved) as Array<keyof typeof logFs>) {
-    const real = saved[key] as (...args: unknown[]) => unknown;
-    (logFs as Record<string, unknown>)[key] = (...args: unknown[]): unknown => {
-      ops++;
-      byCall[key] = (byCall[key] ?? 0) + 1;
-      return real(...args);
-    };
-  }
-  try {
-    return { result: work(), ops, byCall };
-  } finally {
-    Object.assign(logFs, saved);
-  }
-}
 
 /** Dates every folder of the log directory a minute back, past the reader's window for coarse timestamps. */
 function ageFolders(dir: string): void {
@@ -62,14 +42,14 @@ describe('polling a big log directory', () => {
     const snapshotPath = path.join(tempDir('rr-listing-snap-'), 'store.rrsnap');
     const engine = await openEngine(dir, { liveness: { host: 'viewer' }, snapshotPath });
     assert.equal(engine.listRuns().length, 0);
-    const first = countOps(() => engine.ingest());
+    const first = countLogFs(() => engine.ingest());
     assert.equal(first.result.changedRuns.length, RUNS + 4);
     assert.ok(first.ops >= 2 * RUNS, `the first listing looks at every run folder (${first.ops} calls)`);
 
     // Nothing changed: folder stats of ops/, runs/ and changes/, a sweep of 32 run folders, and the one
     // running file opened, looked at and closed; the quiet files of the crashed runs are left for a while.
     // Before, every run folder was looked at and every unfinished file opened: 2 + 204 + 4 × 3.
-    const idle = countOps(() => engine.ingest());
+    const idle = countLogFs(() => engine.ingest());
     assert.deepEqual(idle.result.changedRuns, []);
     assert.equal(idle.byCall.open, 1, 'only the running file is opened');
     assert.ok(idle.ops <= 3 + 32 + 3, `an idle pass made ${idle.ops} calls: ${JSON.stringify(idle.byCall)}`);
@@ -84,7 +64,7 @@ describe('polling a big log directory', () => {
 
     // A row appended to the running run: found by its offset, with no more folder looks.
     live.log({ metric: 2 });
-    const append = countOps(() => engine.ingest());
+    const append = countLogFs(() => engine.ingest());
     assert.deepEqual(append.result.changedRuns, ['running']);
     // (c0's file, written a moment ago, is opened on every pass again until it has been quiet a while.)
     assert.ok(append.ops <= 3 + 32 + 4 + 3, `an append cost ${append.ops} calls: ${JSON.stringify(append.byCall)}`);
@@ -95,7 +75,7 @@ describe('polling a big log directory', () => {
     resumed.log({ metric: 3 });
     resumed.finish();
     assert.ok(fs.readdirSync(path.join(dir, 'changes')).some((m) => m.endsWith('.r150')), 'the writer left a change marker');
-    const marked = countOps(() => engine.ingest());
+    const marked = countLogFs(() => engine.ingest());
     assert.deepEqual(marked.result.changedRuns, ['r150']);
     assert.equal(engine.getRun('r150').lastStep, 3);
     assert.ok(marked.ops <= 3 + 1 + 2 + 32 + 4 + 3 + 3, `a marked file cost ${marked.ops} calls: ${JSON.stringify(marked.byCall)}`);
@@ -132,7 +112,7 @@ describe('polling a big log directory', () => {
     resumedLater.finish();
     const reopened = await openEngine(dir, { liveness: { host: 'viewer' }, snapshotPath });
     assert.equal(reopened.startupNote, undefined, 'the snapshot was used');
-    const again = countOps(() => reopened.ingest());
+    const again = countLogFs(() => reopened.ingest());
     assert.deepEqual(again.result.changedRuns, ['r60']);
     assert.ok(again.ops < 100, `the first pass after reopening made ${again.ops} calls: ${JSON.stringify(again.byCall)}`);
     assert.deepEqual(view(reopened), view(await (async () => {

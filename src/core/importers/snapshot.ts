@@ -15,7 +15,7 @@ import { PROTOCOL_VERSION } from '../protocol';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
 import type { DirListing } from './listing';
-import { expandSource } from './sources';
+import { sourceRoots } from './sources';
 
 /** A run whose files have not changed for this long is finished (these files have no end record). */
 export const FINISH_IDLE_SECONDS = 90;
@@ -155,18 +155,15 @@ export abstract class SnapshotImporter implements Importer {
   run(sources: readonly string[], budget: number, pass: ImportPass): void {
     const seen = new Set<string>();
     try {
-      for (const source of sources) {
-        for (const root of expandSource(source)) {
-          if (this.ctx.skip(root)) continue;
-          for (const found of this.findRuns(root)) {
-            if (seen.has(found.dir)) continue;
-            seen.add(found.dir);
-            if (budget - pass.bytes <= 0) {
-              pass.more = true;
-              return;
-            }
-            this.sync(this.stateOf(root, found.dir), found, pass);
+      for (const root of sourceRoots(sources, this.ctx.skip)) {
+        for (const found of this.findRuns(root)) {
+          if (seen.has(found.dir)) continue;
+          seen.add(found.dir);
+          if (budget - pass.bytes <= 0) {
+            pass.more = true;
+            return;
           }
+          this.sync(this.stateOf(root, found.dir), found, pass);
         }
       }
     } finally {

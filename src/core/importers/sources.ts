@@ -44,6 +44,18 @@ export function expandSource(pattern: string): string[] {
   return [...out].sort();
 }
 
+/** Every folder (or file) the sources name, once each, leaving out those `skip` says (our own log directory). */
+export function* sourceRoots(sources: readonly string[], skip: (dir: string) => boolean): Generator<string> {
+  const seen = new Set<string>();
+  for (const source of sources) {
+    for (const root of expandSource(source)) {
+      if (seen.has(root) || skip(root)) continue;
+      seen.add(root);
+      yield root;
+    }
+  }
+}
+
 function globSegment(part: string): RegExp {
   const escaped = part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${escaped}$`);

@@ -17,7 +17,7 @@ import { PROTOCOL_VERSION } from '../protocol';
 import { MAX_MEDIA_ITEMS } from '../records';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
-import { expandSource } from './sources';
+import { sourceRoots } from './sources';
 import { decodeEvent } from './tfevents';
 import type { TfEvent, TfValue } from './tfevents';
 import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
@@ -115,18 +115,15 @@ export class TensorBoardImporter implements Importer {
   run(sources: readonly string[], budget: number, pass: ImportPass): void {
     const seen = new Set<string>();
     try {
-      for (const source of sources) {
-        for (const root of expandSource(source)) {
-          if (this.ctx.skip(root)) continue;
-          for (const [dir, files] of this.runDirs(root)) {
-            if (seen.has(dir)) continue;
-            seen.add(dir);
-            if (budget - pass.bytes <= 0) {
-              pass.more = true;
-              return;
-            }
-            this.readRun(this.liveOf(root, dir), files, budget - pass.bytes, pass);
+      for (const root of sourceRoots(sources, this.ctx.skip)) {
+        for (const [dir, files] of this.runDirs(root)) {
+          if (seen.has(dir)) continue;
+          seen.add(dir);
+          if (budget - pass.bytes <= 0) {
+            pass.more = true;
+            return;
           }
+          this.readRun(this.liveOf(root, dir), files, budget - pass.bytes, pass);
         }
       }
     } finally {

@@ -17,7 +17,7 @@ import { RUN_ID_PATTERN } from '../runSpec';
 import { define, forEachLeaf, isPlainObject } from '../values';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
-import { expandSource } from './sources';
+import { sourceRoots } from './sources';
 import { WANDB_HEADER_LENGTH, checkWandbHeader, frameWandbLog } from './wandbLog';
 import { WANDB_RECORD_NAMES, decodeWandbRecord, parseValueJson } from './wandbRecords';
 import type { WbItem, WbRecord, WbRun } from './wandbRecords';
@@ -128,11 +128,8 @@ export class WandbOfflineImporter implements Importer {
 
   run(sources: readonly string[], budget: number, pass: ImportPass): void {
     const found = new Map<string, Found>();
-    for (const source of sources) {
-      for (const root of expandSource(source)) {
-        if (this.ctx.skip(root)) continue;
-        for (const f of this.find(root)) if (!found.has(f.dir)) found.set(f.dir, f);
-      }
+    for (const root of sourceRoots(sources, this.ctx.skip)) {
+      for (const f of this.find(root)) if (!found.has(f.dir)) found.set(f.dir, f);
     }
     // Writers in the order they started, so a run's first writer comes before its rewinds and a fork's
     // source before the fork (one started in the same second waits below for its source).
