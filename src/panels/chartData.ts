@@ -172,7 +172,7 @@ export async function queryMedia(store: StoreApi, logDir: string, toUri: ToWebvi
       const [steps, entry] = await Promise.all([store.mediaSteps(version, key), store.mediaAt(version, key, step ?? Number.MAX_SAFE_INTEGER)]);
       const row: MediaRow = { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
       if (entry?.kind !== 'histogram' || steps.length < 2) return row;
-      const distribution = histogramDistribution(await store.mediaEntries(version, key, undefined, DISTRIBUTION_ENTRIES));
+      const distribution = await distributionOf(store, version, key, steps.length);
       return distribution ? { ...row, distribution } : row;
     }),
   );
@@ -204,6 +204,23 @@ async function itemView(kind: string, item: MediaFileItem, logDir: string, toUri
     view.file = true;
   }
   return view;
+}
+
+/**
+ * A key's distribution does not depend on the step a card is asked at: it is kept per store, version and
+ * key until the key has another number of steps (entries are only ever added to a version).
+ */
+const distributions = new WeakMap<StoreApi, Map<string, { readonly steps: number; readonly grid: HistogramDistribution | undefined }>>();
+
+async function distributionOf(store: StoreApi, version: string, key: string, steps: number): Promise<HistogramDistribution | undefined> {
+  let byKey = distributions.get(store);
+  if (!byKey) distributions.set(store, (byKey = new Map()));
+  const id = `${version}\u0000${key}`;
+  const known = byKey.get(id);
+  if (known?.steps === steps) return known.grid;
+  const grid = histogramDistribution(await store.mediaEntries(version, key, undefined, DISTRIBUTION_ENTRIES));
+  byKey.set(id, { steps, grid });
+  return grid;
 }
 
 /** Most histogram entries of one key a distribution reads, and the columns and rows it is drawn with. */
