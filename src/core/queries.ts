@@ -39,19 +39,7 @@ export class RunQueries {
 
   /** The versions whose rows make up `version`'s visible history, oldest first, empty ones left out. */
   segments(version: string): Segment[] {
-    const out: Segment[] = [];
-    let cap = Number.POSITIVE_INFINITY;
-    let v = this.store.versions.get(version);
-    const seen = new Set<string>();
-    while (v && !seen.has(v.id)) {
-      seen.add(v.id);
-      const from = v.parent !== null && v.branchStep !== null ? v.branchStep + 1 : 0;
-      if (from <= cap) out.push({ version: v.id, runId: v.runId, from, to: cap });
-      if (v.parent === null || v.branchStep === null) break;
-      cap = Math.min(cap, v.branchStep);
-      v = this.store.versions.get(v.parent);
-    }
-    return out.reverse();
+    return this.store.segments(version);
   }
 
   /** The lineage segments of a visible history that overlap [lo, hi], each with its clipped range. */

@@ -1,33 +1,18 @@
 // The runs table (issue 16): one row per run and per archived version, with the run's facts, its config
 // flattened to dotted keys and, per summary metric, the last value and the lowest and highest point of
-// the visible history. Min and max come from the summaries kept for sealed chunks (point_summaries, one
-// small blob per 64 × 1,024 points) and the last chunk's own min/max; only a chunk a lineage cut crosses
-// (or one holding ±Infinity) has its points read. Rows are kept per version until their run changes, and
-// a table of many uncached rows reads each table it needs in one pass instead of a query per row.
-import type { CellValue, MetricStats, RunsTable, RunsTableQuery, RunsTableRow, SeriesSegment as Segment, SummaryValue } from './api';
-import { Entry, SUMMARY_BLOCK, Summary, float64Of, stepsOf } from './chunks';
+// the visible history, which the store keeps per version (key_extremes, extremes.ts). Rows are kept per
+// version until their run changes, and a table of many uncached rows reads each table it needs in one
+// pass instead of a query per row.
+import type { CellValue, MetricStats, RunsTable, RunsTableQuery, RunsTableRow, SummaryValue } from './api';
+import type { Extremes } from './extremes';
 import { compareKeys } from '../shared/keys';
 import { type RunQueries, statValue, toSummaryValue } from './queries';
-import { CHUNK_SIZE } from './schema';
 import type { Row } from './sqlite';
 import type { RunRow, RunStore, VersionRow } from './store';
 import { define, forEachLeaf } from './values';
 
 type Run = Readonly<RunRow>;
 type Version = Readonly<VersionRow>;
-
-/** What a stored piece of one key's points says about its extremes, and which steps it covers. */
-interface Extent {
-  readonly key: number;
-  readonly chunk: number;
-  readonly first: number;
-  readonly last: number;
-  /** Lowest and highest finite point; lo > hi when it has none. */
-  readonly lo: number;
-  readonly hi: number;
-  /** False when lo/hi cannot be used (a chunk holding ±Infinity): its points are read. */
-  readonly exact: boolean;
-}
 
 /** Rows computed one version at a time below this many; above it, whole tables are read in one pass each. */
 const BULK_THRESHOLD = 64;
@@ -115,27 +100,19 @@ export class RunsTableQueries {
   /** Computes and caches the rows of these versions. */
   private fill(versions: readonly Version[]): void {
     const bulk = versions.length >= this.bulkThreshold;
-    // What each version's history is made of: its lineage segments, and the versions storing them.
-    const segments = new Map<string, Segment[]>();
-    const stored = new Set<string>();
-    for (const v of versions) {
-      const segs = this.queries.segments(v.id);
-      segments.set(v.id, segs);
-      for (const s of segs) stored.add(s.version);
-    }
-    const extents = this.extents(bulk ? undefined : stored);
+    const extremes = this.extremes(bulk ? undefined : versions);
     const lastValues = bulk ? this.lastValues() : undefined;
+    const none: Extremes = new Map();
     for (const v of versions) {
       const run = this.store.runs.get(v.runId);
       if (!run) continue;
-      const segs = segments.get(v.id)!;
-      // One segment (a run never rewound or forked): its last values are its own version_keys rows.
-      const last = lastValues && segs.length === 1 ? this.withExplicit(v, lastValues.get(v.id) ?? []) : this.queries.summary(v.id);
-      this.cache.set(v.id, this.row(run, v, last, this.extremesOf(segs, extents)));
+      // A run never rewound or forked: its last values are its own version_keys rows.
+      const last = lastValues && v.parent === null ? this.withExplicit(v, lastValues.get(v.id) ?? []) : this.queries.summary(v.id);
+      this.cache.set(v.id, this.row(run, v, last, extremes.get(v.id) ?? none));
     }
   }
 
-  private row(run: Run, version: Version, last: Record<string, SummaryValue>, extremes: Map<number, [number, number]>): RunsTableRow {
+  private row(run: Run, version: Version, last: Record<string, SummaryValue>, extremes: Extremes): RunsTableRow {
     const live = !version.archived;
     const end = version.endedAt ?? version.lastSeen ?? version.updatedAt;
     return {
@@ -161,7 +138,7 @@ export class RunsTableQueries {
   }
 
   /** Last values with the min and max of each numeric key (a boolean has none). */
-  private stats(last: Record<string, SummaryValue>, extremes: Map<number, [number, number]>): Record<string, MetricStats> {
+  private stats(last: Record<string, SummaryValue>, extremes: Extremes): Record<string, MetricStats> {
     const out: Record<string, MetricStats> = {};
     for (const key of Object.keys(last)) {
       const value = last[key];
@@ -197,91 +174,21 @@ export class RunsTableQueries {
     return out;
   }
 
-  /**
-   * What the stored chunks of these versions (all when undefined) say about their extremes: a sealed
-   * chunk's summary (point_summaries), else the last chunk's own min and max (point_chunks vmin/vmax,
-   * stored before its 8 KB of values only for the last, small chunk, so this never reads a sealed chunk).
-   */
-  private extents(versions: ReadonlySet<string> | undefined): Map<string, Extent[]> {
-    const out = new Map<string, Extent[]>();
-    const add = (version: string, e: Extent): void => {
-      const list = out.get(version);
-      if (list) list.push(e);
-      else out.set(version, [e]);
-    };
-    const db = this.store.db;
-    const summaries = (r: Row): void => {
+  /** The extremes key_extremes keeps for these versions (all when undefined), by version. */
+  private extremes(versions: readonly Version[] | undefined): Map<string, Extremes> {
+    const out = new Map<string, Extremes>();
+    const add = (r: Row): void => {
       const version = r[0] as string;
-      const key = r[1] as number;
-      const base = (r[2] as number) * SUMMARY_BLOCK;
-      const data = float64Of(r[3] as Uint8Array);
-      for (let i = 0; i + 1 <= data.length / Entry.Length; i++) {
-        const o = i * Entry.Length;
-        if (data[o + Entry.N] === 0) continue;
-        const m = o + Entry.Summary;
-        // The first finite step is NaN when no point of the chunk is finite.
-        const any = data[m + Summary.FirstStep] === data[m + Summary.FirstStep];
-        add(version, { key, chunk: base + i, first: data[o + Entry.First], last: data[o + Entry.Last], lo: any ? data[m + Summary.MinVal] : 1, hi: any ? data[m + Summary.MaxVal] : 0, exact: true });
+      let map = out.get(version);
+      if (!map) {
+        map = new Map();
+        out.set(version, map);
       }
+      map.set(r[1] as number, [r[2] as number, r[3] as number]);
     };
-    const tails = (r: Row): void => {
-      const lo = r[5] as number | null;
-      const hi = r[6] as number | null;
-      const none = lo === null || hi === null;
-      const exact = none || (Number.isFinite(lo) && Number.isFinite(hi));
-      add(r[0] as string, { key: r[1] as number, chunk: r[2] as number, first: r[3] as number, last: r[4] as number, lo: none ? 1 : lo, hi: none ? 0 : hi, exact });
-    };
-    const SUMMARIES = 'SELECT version, key, block, data FROM point_summaries';
-    const TAILS = 'SELECT version, key, chunk, first_step, last_step, vmin, vmax FROM point_chunks';
-    if (versions === undefined) {
-      db.each(SUMMARIES, [], summaries);
-      db.each(`${TAILS} WHERE n < ?`, [CHUNK_SIZE], tails);
-    } else {
-      for (const version of versions) {
-        db.each(`${SUMMARIES} WHERE version=?`, [version], summaries);
-        db.each(`${TAILS} WHERE version=? AND n < ?`, [version, CHUNK_SIZE], tails);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Lowest and highest finite point per key of a version's visible history: a stored piece inside a
-   * lineage segment counts by its extent; one a segment cuts (or holding ±Infinity) is read point by point.
-   */
-  private extremesOf(segments: readonly Segment[], extents: ReadonlyMap<string, Extent[]>): Map<number, [number, number]> {
-    const out = new Map<number, [number, number]>();
-    const note = (key: number, lo: number, hi: number): void => {
-      const seen = out.get(key);
-      if (!seen) out.set(key, [lo, hi]);
-      else {
-        if (lo < seen[0]) seen[0] = lo;
-        if (hi > seen[1]) seen[1] = hi;
-      }
-    };
-    const db = this.store.db;
-    for (const seg of segments) {
-      for (const e of extents.get(seg.version) ?? []) {
-        if (e.first > seg.to || e.last < seg.from) continue;
-        if (e.exact && e.first >= seg.from && e.last <= seg.to) {
-          if (e.lo <= e.hi) note(e.key, e.lo, e.hi);
-          continue;
-        }
-        const p = db.get('SELECT first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?', [seg.version, e.key, e.chunk]);
-        if (!p) continue;
-        const steps = stepsOf(p[2] as Uint8Array | null, p[0] as number, p[1] as number);
-        const values = float64Of(p[3] as Uint8Array);
-        let lo = Number.POSITIVE_INFINITY;
-        let hi = Number.NEGATIVE_INFINITY;
-        for (let i = 0; i < steps.length; i++) {
-          const v = values[i];
-          if (steps[i] < seg.from || steps[i] > seg.to || v - v !== 0) continue;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-        if (lo <= hi) note(e.key, lo, hi);
-      }
-    }
+    const SELECT = 'SELECT version, key, lo, hi FROM key_extremes';
+    if (versions === undefined) this.store.db.each(SELECT, [], add);
+    else for (const v of versions) this.store.db.each(`${SELECT} WHERE version=?`, [v.id], add);
     return out;
   }
 }

@@ -1,8 +1,11 @@
 // The chunked series of the versions being written: per version a step/time index and per key a
 // series of Float64 chunks (CHUNK_SIZE points, their min/max beside them), appended to in memory and
 // written as chunks fill up and at each flush, a chunk's summary stored once it is full; per key its last value and point count (version_keys);
-// and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
+// per key the lowest and highest finite point of the version's visible history (key_extremes, widened
+// point by point; computed again by extremes.ts where a version inherits rows); and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
+import type { SeriesSegment } from './api';
 import { Tail, encodeChunk, float64Of, stepsOf, storeSummary } from './chunks';
+import { extremesOfSegments, storeExtremes } from './extremes';
 import { CHUNK_SIZE } from './schema';
 import type { Db } from './sqlite';
 import { isPlainObject } from './values';
@@ -20,11 +23,19 @@ interface KeyStat {
   dirty: boolean;
 }
 
+/** Lowest and highest finite point of a key in a version's visible history (lo > hi: none yet). */
+interface Extreme {
+  lo: number;
+  hi: number;
+  dirty: boolean;
+}
+
 /** One key of one version while it is being appended to: found with a single map lookup per point. */
 interface SeriesState {
   readonly keyId: number;
   tail: Tail | undefined;
   stat: KeyStat | undefined;
+  extreme: Extreme | undefined;
 }
 
 export class SeriesAppender {
@@ -34,8 +45,15 @@ export class SeriesAppender {
   private readonly pointTails = new Map<string, Map<number, Tail>>();
   private readonly stats = new Map<string, Map<number, KeyStat>>();
   private readonly appending = new Map<string, Map<string, SeriesState>>();
+  private readonly extremes = new Map<string, Map<number, Extreme>>();
+  /** Versions whose extremes are computed again from the stored chunks at the next flush. */
+  private readonly recomputing = new Set<string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The lineage segments of a version's visible history (the store's versions). */
+    private readonly segmentsOf: (version: string) => SeriesSegment[],
+  ) {}
 
   /** Drops every cache and reads the key names back from the database. */
   reload(): void {
@@ -45,6 +63,8 @@ export class SeriesAppender {
     this.pointTails.clear();
     this.stats.clear();
     this.appending.clear();
+    this.extremes.clear();
+    this.recomputing.clear();
     this.db.each('SELECT id, name FROM keys', [], (r) => {
       this.keyIds.set(r[1] as string, r[0] as number);
       this.keyNames.set(r[0] as number, r[1] as string);
@@ -110,7 +130,7 @@ export class SeriesAppender {
 
   private startSeries(version: string, series: Map<string, SeriesState>, key: string): SeriesState {
     const keyId = this.keyId(key);
-    const state: SeriesState = { keyId, tail: this.pointTails.get(version)?.get(keyId), stat: this.statsOf(version).get(keyId) };
+    const state: SeriesState = { keyId, tail: this.pointTails.get(version)?.get(keyId), stat: this.statsOf(version).get(keyId), extreme: this.extremesOf(version).get(keyId) };
     series.set(key, state);
     return state;
   }
@@ -130,12 +150,26 @@ export class SeriesAppender {
     const n = tail.length;
     const stat = series.stat;
     if (n > 0 && tail.steps[n - 1] === step) {
-      // The same key twice in one row (say "a.b" and {"a": {"b": …}}): the later value wins.
+      // The same key twice in one row (say "a.b" and {"a": {"b": …}}): the later value wins, and the
+      // value it replaced may have been the lowest or highest, so the extremes are read again.
       tail.vals[n - 1] = value;
       tail.dirty = true;
+      this.recomputing.add(version);
     } else {
       tail.push(step, value);
       if (stat) stat.points++;
+    }
+    if (value - value === 0) {
+      const e = series.extreme;
+      if (!e) {
+        series.extreme = { lo: value, hi: value, dirty: true };
+        this.extremesOf(version).set(series.keyId, series.extreme);
+      } else if (value < e.lo || value > e.hi) {
+        if (e.lo > e.hi) e.lo = e.hi = value;
+        else if (value < e.lo) e.lo = value;
+        else e.hi = value;
+        e.dirty = true;
+      }
     }
     if (!stat) {
       series.stat = { points: 1, lastStep: step, lastKind: kind, lastNum: value, lastText: null, dirty: true };
@@ -201,6 +235,27 @@ export class SeriesAppender {
     return stats;
   }
 
+  private extremesOf(version: string): Map<number, Extreme> {
+    let found = this.extremes.get(version);
+    if (!found) {
+      const map = new Map<number, Extreme>();
+      this.db.each('SELECT key, lo, hi FROM key_extremes WHERE version=?', [version], (r) => {
+        map.set(r[0] as number, { lo: r[1] as number, hi: r[2] as number, dirty: false });
+      });
+      this.extremes.set(version, map);
+      found = map;
+    }
+    return found;
+  }
+
+  /**
+   * Computes a version's extremes again from the stored chunks at the next flush: a rewind or fork,
+   * whose visible history starts with its source's rows up to the branch step.
+   */
+  recomputeExtremes(version: string): void {
+    this.recomputing.add(version);
+  }
+
   keyId(name: string): number {
     let id = this.keyIds.get(name);
     if (id === undefined) {
@@ -243,6 +298,28 @@ export class SeriesAppender {
         s.dirty = false;
       }
     }
+    // After the chunks above are written: a recomputed version reads them.
+    for (const version of this.recomputing) {
+      const computed = extremesOfSegments(this.db, this.segmentsOf(version));
+      storeExtremes(this.db, version, computed);
+      // The same objects stay in place: a series being appended to holds them.
+      const kept = this.extremesOf(version);
+      for (const [keyId, e] of kept) {
+        const found = computed.get(keyId);
+        e.lo = found ? found[0] : Number.POSITIVE_INFINITY;
+        e.hi = found ? found[1] : Number.NEGATIVE_INFINITY;
+        e.dirty = false;
+      }
+      for (const [keyId, [lo, hi]] of computed) if (!kept.has(keyId)) kept.set(keyId, { lo, hi, dirty: false });
+    }
+    this.recomputing.clear();
+    for (const [version, map] of this.extremes) {
+      for (const [keyId, e] of map) {
+        if (!e.dirty) continue;
+        this.db.run('INSERT OR REPLACE INTO key_extremes (version, key, lo, hi) VALUES (?,?,?,?)', [version, keyId, e.lo, e.hi]);
+        e.dirty = false;
+      }
+    }
   }
 
   /** Forgets the in-memory tails of a version that will not grow (its writer finished). */
@@ -251,6 +328,7 @@ export class SeriesAppender {
     this.pointTails.delete(version);
     this.stats.delete(version);
     this.appending.delete(version);
+    if (!this.recomputing.has(version)) this.extremes.delete(version);
   }
 
   keyName(id: number): string {

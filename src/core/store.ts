@@ -3,7 +3,8 @@
 // every change goes through a verb (apply.ts calls them), and each verb notes the run it changed.
 // Reading histories back is queries.ts's job. It knows nothing of log files (ingest.ts reads them) or
 // threads (engine.ts and worker.ts wrap it).
-import type { RunState, VersionKind } from './api';
+import type { RunState, SeriesSegment, VersionKind } from './api';
+import { lineageSegments } from './extremes';
 import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
 import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, MAX_CLOCK_SKEW_SECONDS, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
@@ -111,7 +112,7 @@ export class RunStore {
     readonly db: Db,
     private readonly liveness: Liveness,
   ) {
-    this.series = new SeriesAppender(db);
+    this.series = new SeriesAppender(db, (version) => this.segments(version));
     this.reload();
   }
 
@@ -194,6 +195,8 @@ export class RunStore {
     this.versionRows.set(row.id, row);
     this.indexVersion(row);
     this.db.run('INSERT INTO versions (id, run_id, kind, parent, branch_step, created_at, updated_at) VALUES (?,?,?,?,?,?,?)', [row.id, row.runId, row.kind, row.parent, row.branchStep, row.createdAt, row.updatedAt]);
+    // A rewind or fork starts with its source's rows up to the branch step: their extremes are its own.
+    if (row.parent !== null) this.series.recomputeExtremes(row.id);
     this.versionChanged(row);
   }
 
@@ -503,6 +506,11 @@ export class RunStore {
       v = this.versionRows.get(v.parent);
     }
     return out;
+  }
+
+  /** The versions whose rows make up a version's visible history, oldest first (extremes.ts). */
+  segments(version: string): SeriesSegment[] {
+    return lineageSegments((id) => this.versionRows.get(id), version);
   }
 
   /** The versions of a run, in the order they were made. */

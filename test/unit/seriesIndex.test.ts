@@ -241,8 +241,8 @@ describe('series and history from the chunk index and summaries', function () {
     const read = readSnapshot(snapshotPath, SCHEMA_VERSION);
     assert.equal(read.kind, 'ok');
     const db = await Db.open(undefined, (read as { bytes: Uint8Array }).bytes);
-    // Everything schemas 5-9 added (media, run group, import state, packed summaries, file times), so it is a schema 4 store.
-    db.exec('DROP TABLE media; DROP TABLE artifacts; ALTER TABLE runs DROP COLUMN run_group; DROP TABLE import_runs; ALTER TABLE versions DROP COLUMN last_modified;');
+    // Everything schemas 5-10 added (media, run group, import state, packed summaries, file times, key extremes), so it is a schema 4 store.
+    db.exec('DROP TABLE media; DROP TABLE artifacts; ALTER TABLE runs DROP COLUMN run_group; DROP TABLE import_runs; ALTER TABLE versions DROP COLUMN last_modified; DROP TABLE key_extremes;');
     db.exec('DROP TABLE point_summaries; DROP INDEX point_chunks_by_last; DROP INDEX step_chunks_by_last;');
     db.run("UPDATE meta SET value='4' WHERE key='schema'");
     db.run('UPDATE point_chunks SET summary=x\'00\' WHERE chunk % 2 = 0');
