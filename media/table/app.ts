@@ -21,6 +21,7 @@ import {
   type TableViewState,
   type ToTableWebview,
 } from '../../src/shared/tableProtocol';
+import { unpackTable } from '../../src/shared/tablePacking';
 import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
 import { type Column, ColumnChooser, allColumns, cellText, columnOf, defaultColumns } from './columns';
@@ -146,7 +147,7 @@ export class TableApp {
       this.strings = m.strings;
       this.locale = m.locale || navigator.language;
       this.applyStrings();
-      this.table = m.table;
+      this.table = unpackTable(m.table);
       this.state = m.state;
       this.selected = new Set(m.state.selected);
       this.filterInput.value = m.state.filter;
@@ -156,7 +157,7 @@ export class TableApp {
       this.vscode.setState(this.state);
       this.markInitialised();
     },
-    rows: (m) => this.replaceTable(m.table),
+    rows: (m) => this.replaceTable(unpackTable(m.table)),
     patch: (m) => this.replaceTable(applyTablePatch(this.table, m.patch)),
     setFilter: (m) => {
       this.filterInput.value = m.filter;

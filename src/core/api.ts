@@ -2,6 +2,7 @@
 // Everything here survives structured cloning (worker_threads), including NaN and ±Infinity.
 
 import type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
+import type { PackedTable } from '../shared/tablePacking';
 export type { ConsoleStream, MediaItem, RunMetadata } from './protocol';
 
 export type RunState = 'running' | 'finished' | 'failed' | 'crashed';
@@ -443,6 +444,8 @@ export interface StoreApi {
   history(version: string, query?: HistoryQuery): Promise<HistoryTable>;
   /** The runs table: one row per run with its archived versions, config and summary with min/max. */
   runsTable(query?: RunsTableQuery): Promise<RunsTable>;
+  /** The same table as columns (src/shared/tablePacking.ts): what the table panel sends its webview whole. */
+  packedRunsTable(query?: RunsTableQuery): Promise<PackedTable>;
   /** A branch diff: `version` against `other`, or (without it) a fork or rewind against its source at the branch step. */
   branchDiff(version: string, other?: string): Promise<BranchDiff>;
   /** The lines a version's console shows: its parent's up to the branch step (inherited), then its own. */

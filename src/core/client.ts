@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArtifactUse, BranchDiff, RunEdit, ConsolePage, ConsoleQuery, Diagnostic, MediaEntry, MediaKeyInfo, ForkOptions, HistoryQuery, HistoryTable, IngestResult, LineageResult, MetricKey, Progress, RunInfo, RunOverview, RunsTable, RunsTableQuery, Series, StepRange, StoreApi, SystemMetrics } from './api';
 import type { RunMetadata } from './protocol';
 import { PendingReplies, methodCall } from '../shared/rpc';
+import type { PackedTable } from '../shared/tablePacking';
 import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
 import type { FromWorker, StoreChange, WorkerConfig } from './workerProtocol';
@@ -149,6 +150,7 @@ export class StoreClient implements StoreApi {
   downsample(version: string, key: string, buckets: number, range?: StepRange, withTimes?: boolean): Promise<Series> { return this.call('downsample', version, key, buckets, range, withTimes); }
   history(version: string, query?: HistoryQuery): Promise<HistoryTable> { return this.call('history', version, query); }
   runsTable(query?: RunsTableQuery): Promise<RunsTable> { return this.call('runsTable', query); }
+  packedRunsTable(query?: RunsTableQuery): Promise<PackedTable> { return this.call('packedRunsTable', query); }
   branchDiff(version: string, other?: string): Promise<BranchDiff> { return this.call('branchDiff', version, other); }
   consoleLines(version: string, query?: ConsoleQuery): Promise<ConsolePage> { return this.call('consoleLines', version, query); }
   systemMetrics(version: string): Promise<SystemMetrics> { return this.call('systemMetrics', version); }

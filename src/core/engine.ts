@@ -24,6 +24,7 @@ import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
 import { branchDiff } from './branchDiff';
 import { QueryError, parseQuery } from '../shared/runQuery';
+import { type PackedTable, packTable } from '../shared/tablePacking';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -278,6 +279,10 @@ export class Engine implements SyncStoreApi {
       throw error;
     }
     return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+  }
+
+  packedRunsTable(query?: RunsTableQuery): PackedTable {
+    return packTable(this.runsTable(query));
   }
 
   branchDiff(version: string, other?: string): BranchDiff {

@@ -124,10 +124,38 @@ export function extremesOfSegments(db: Db, segments: readonly Segment[], cache?:
   return out;
 }
 
+/**
+ * A version's extremes as key_extremes stores them: one row per version, its keys as Float64 triples
+ * (key, lo, hi), so a table of 10,000 runs reads 10,000 small blobs, not a row per key.
+ */
+export function encodeExtremes(extremes: Extremes): Uint8Array {
+  const data = new Float64Array(extremes.size * 3);
+  let o = 0;
+  for (const [key, [lo, hi]] of extremes) {
+    data[o++] = key;
+    data[o++] = lo;
+    data[o++] = hi;
+  }
+  return new Uint8Array(data.buffer);
+}
+
+export function decodeExtremes(blob: Uint8Array): Extremes {
+  const data = float64Of(blob);
+  const out: Extremes = new Map();
+  for (let o = 0; o + 2 < data.length; o += 3) out.set(data[o], [data[o + 1], data[o + 2]]);
+  return out;
+}
+
 /** Replaces what key_extremes holds for a version. */
 export function storeExtremes(db: Db, version: string, extremes: Extremes): void {
-  db.run('DELETE FROM key_extremes WHERE version=?', [version]);
-  for (const [key, [lo, hi]] of extremes) db.run('INSERT INTO key_extremes (version, key, lo, hi) VALUES (?,?,?,?)', [version, key, lo, hi]);
+  if (extremes.size === 0) db.run('DELETE FROM key_extremes WHERE version=?', [version]);
+  else db.run('INSERT OR REPLACE INTO key_extremes (version, data) VALUES (?,?)', [version, encodeExtremes(extremes)]);
+}
+
+/** What key_extremes holds for a version. */
+export function readExtremes(db: Db, version: string): Extremes {
+  const row = db.get('SELECT data FROM key_extremes WHERE version=?', [version]);
+  return row ? decodeExtremes(row[0] as Uint8Array) : new Map();
 }
 
 /** Schema 10's migration: every version's extremes computed from its stored chunks. */

@@ -4,7 +4,7 @@
 // version until their run changes, and a table of many uncached rows reads each table it needs in one
 // pass instead of a query per row.
 import type { CellValue, MetricStats, RunsTable, RunsTableQuery, RunsTableRow, SummaryValue } from './api';
-import type { Extremes } from './extremes';
+import { type Extremes, decodeExtremes, readExtremes } from './extremes';
 import { compareKeys } from '../shared/keys';
 import { type RunQueries, statValue, toSummaryValue } from './queries';
 import type { Row } from './sqlite';
@@ -177,18 +177,8 @@ export class RunsTableQueries {
   /** The extremes key_extremes keeps for these versions (all when undefined), by version. */
   private extremes(versions: readonly Version[] | undefined): Map<string, Extremes> {
     const out = new Map<string, Extremes>();
-    const add = (r: Row): void => {
-      const version = r[0] as string;
-      let map = out.get(version);
-      if (!map) {
-        map = new Map();
-        out.set(version, map);
-      }
-      map.set(r[1] as number, [r[2] as number, r[3] as number]);
-    };
-    const SELECT = 'SELECT version, key, lo, hi FROM key_extremes';
-    if (versions === undefined) this.store.db.each(SELECT, [], add);
-    else for (const v of versions) this.store.db.each(`${SELECT} WHERE version=?`, [v.id], add);
+    if (versions === undefined) this.store.db.each('SELECT version, data FROM key_extremes', [], (r) => out.set(r[0] as string, decodeExtremes(r[1] as Uint8Array)));
+    else for (const v of versions) out.set(v.id, readExtremes(this.store.db, v.id));
     return out;
   }
 }

@@ -238,18 +238,17 @@ CREATE INDEX step_chunks_by_last ON step_chunks (version, last_step);
   // When a version's writer file last grew, by the file system's clock: what tells a writer on another
   // host alive (its own clock may be hours off; docs/PROTOCOL.md, "alive").
   9: 'ALTER TABLE versions ADD COLUMN last_modified REAL;',
-  // Per version and numeric key, the lowest and highest finite point of its visible history (inherited
+  // Per version, each numeric key's lowest and highest finite point of its visible history (inherited
   // rows included): the runs table's min and max, read in one pass at 10,000 runs instead of computed
-  // from every version's chunk summaries when the table opens (extremes.ts keeps it; filled here from
-  // the stored chunks).
+  // from every version's chunk summaries when the table opens. One row per version (a blob of all its
+  // keys): a row per key made that pass read 250,000 rows. extremes.ts keeps it; filled here from the
+  // stored chunks.
   10: (db) => {
     db.exec(`
+-- data: Float64 triples (key, lo, hi), one per key with a finite point (extremes.ts encodeExtremes).
 CREATE TABLE key_extremes (
-  version TEXT NOT NULL,
-  key INTEGER NOT NULL,
-  lo REAL NOT NULL,
-  hi REAL NOT NULL,
-  PRIMARY KEY (version, key)
+  version TEXT PRIMARY KEY,
+  data BLOB NOT NULL
 ) WITHOUT ROWID;
 `);
     fillExtremes(db);

@@ -5,7 +5,7 @@
 // point by point; computed again by extremes.ts where a version inherits rows); and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
 import type { SeriesSegment } from './api';
 import { Tail, encodeChunk, float64Of, stepsOf, storeSummary } from './chunks';
-import { extremesOfSegments, storeExtremes } from './extremes';
+import { type Extremes, extremesOfSegments, readExtremes, storeExtremes } from './extremes';
 import { CHUNK_SIZE } from './schema';
 import type { Db } from './sqlite';
 import { isPlainObject } from './values';
@@ -239,9 +239,7 @@ export class SeriesAppender {
     let found = this.extremes.get(version);
     if (!found) {
       const map = new Map<number, Extreme>();
-      this.db.each('SELECT key, lo, hi FROM key_extremes WHERE version=?', [version], (r) => {
-        map.set(r[0] as number, { lo: r[1] as number, hi: r[2] as number, dirty: false });
-      });
+      for (const [key, [lo, hi]] of readExtremes(this.db, version)) map.set(key, { lo, hi, dirty: false });
       this.extremes.set(version, map);
       found = map;
     }
@@ -314,11 +312,15 @@ export class SeriesAppender {
     }
     this.recomputing.clear();
     for (const [version, map] of this.extremes) {
-      for (const [keyId, e] of map) {
-        if (!e.dirty) continue;
-        this.db.run('INSERT OR REPLACE INTO key_extremes (version, key, lo, hi) VALUES (?,?,?,?)', [version, keyId, e.lo, e.hi]);
+      let dirty = false;
+      for (const e of map.values()) {
+        dirty ||= e.dirty;
         e.dirty = false;
       }
+      if (!dirty) continue;
+      const all: Extremes = new Map();
+      for (const [keyId, e] of map) if (e.lo <= e.hi) all.set(keyId, [e.lo, e.hi]);
+      storeExtremes(this.db, version, all);
     }
   }
 

@@ -41,6 +41,7 @@ class WorkerHost {
     downsample: (version, key, buckets, range, withTimes) => this.engine.downsample(version, key, buckets, range, withTimes),
     history: (version, query) => this.engine.history(version, query),
     runsTable: (query) => this.engine.runsTable(query),
+    packedRunsTable: (query) => this.engine.packedRunsTable(query),
     branchDiff: (version, other) => this.engine.branchDiff(version, other),
     consoleLines: (version, query) => this.engine.consoleLines(version, query),
     systemMetrics: (version) => this.engine.systemMetrics(version),

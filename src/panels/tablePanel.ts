@@ -10,14 +10,14 @@ import type { ComponentLogger } from '../logger';
 import { describe } from '../logger';
 import type { FolderStore, Services } from '../services';
 import { PendingReplies } from '../shared/rpc';
+import { packTable } from '../shared/tablePacking';
 import {
-  applyTablePatch,
   defaultTableState,
   dispatch,
   type FromTableWebview,
   isFromTableWebview,
   type MessageHandlers,
-  type RunsTable,
+  type PackedTable,
   TABLE_VIEW_TYPE,
   type TableSnapshot,
   type TableStrings,
@@ -76,7 +76,8 @@ export class RunsTablePanel extends Disposable {
 
   readonly log: ComponentLogger;
   private viewState: TableViewState;
-  private table: RunsTable | undefined;
+  /** The rows the webview has: run ids and their archived versions' ids (messages naming others are refused). */
+  private known: Map<string, readonly string[]> | undefined;
   private readonly requests = new PendingReplies({ timeoutMs: REQUEST_TIMEOUT_MS, timeoutMessage: 'the runs table did not answer' });
   private ready = false;
   private initialised = false;
@@ -173,7 +174,7 @@ export class RunsTablePanel extends Disposable {
     // One read at a time; a change during it is picked up by the read it schedules.
     while (this.refreshing) await this.refreshing;
     this.refreshing = (async () => {
-      const whole = this.readWhole || !this.table;
+      const whole = this.readWhole || !this.known;
       const runs = [...this.pending];
       this.pending.clear();
       this.readWhole = false;
@@ -181,14 +182,16 @@ export class RunsTablePanel extends Disposable {
       try {
         const store = await this.folder.store();
         if (whole) {
-          this.table = await store.runsTable();
-          this.post({ type: 'rows', table: this.table });
+          const table = await store.packedRunsTable();
+          this.known = knownRows(table);
+          this.post({ type: 'rows', table });
           return;
         }
         const part = await store.runsTable({ runs });
         const found = new Set(part.rows.map((r) => r.id));
         const patch = { rows: part.rows, removed: runs.filter((id) => !found.has(id)), configKeys: part.configKeys, summaryKeys: part.summaryKeys };
-        this.table = applyTablePatch(this.table!, patch);
+        for (const row of part.rows) this.known!.set(row.id, row.versions.map((v) => v.version));
+        for (const id of patch.removed) this.known!.delete(id);
         this.post({ type: 'patch', patch });
       } catch (e) {
         // Read again next time: what this read missed is not lost.
@@ -209,9 +212,9 @@ export class RunsTablePanel extends Disposable {
   /** Rows a message names must be rows of this table: a run id or an archived version's id. */
   private requireKnown(entries: readonly string[]): void {
     const known = new Set<string>();
-    for (const row of this.table?.rows ?? []) {
-      known.add(row.id);
-      for (const v of row.versions) known.add(v.version);
+    for (const [run, versions] of this.known ?? []) {
+      known.add(run);
+      for (const v of versions) known.add(v);
     }
     const unknown = entries.find((e) => !known.has(e));
     if (unknown) throw new Error(`run or version ${unknown} is not in this table`);
@@ -250,13 +253,15 @@ export class RunsTablePanel extends Disposable {
       this.pending.clear();
       this.readWhole = false;
       const store = await this.folder.store();
+      let table: PackedTable;
       try {
-        this.table = await store.runsTable();
+        table = await store.packedRunsTable();
       } catch (e) {
-        this.table = { rows: [], configKeys: [], summaryKeys: [], total: 0 };
+        table = packTable({ rows: [], configKeys: [], summaryKeys: [], total: 0 });
         this.post({ type: 'notice', kind: 'error', message: describe(e) });
       }
-      this.post({ type: 'init', folder: this.folder.key, folderName: this.folder.name, table: this.table, state: this.viewState, strings: tableStrings(), locale: vscode.env.language });
+      this.known = knownRows(table);
+      this.post({ type: 'init', folder: this.folder.key, folderName: this.folder.name, table, state: this.viewState, strings: tableStrings(), locale: vscode.env.language });
       this.initialised = true;
       for (const send of this.initWaiters.splice(0)) send();
     },
@@ -275,6 +280,10 @@ export class RunsTablePanel extends Disposable {
     },
     error: (m) => this.log.error(`runs table webview: ${m.message}`),
   };
+}
+
+function knownRows(table: PackedTable): Map<string, readonly string[]> {
+  return new Map(table.rows.map((r) => [r.id, r.versions.map((v) => v.version)]));
 }
 
 /** The webview's words, translated here (a webview has no vscode.l10n). */

@@ -4,10 +4,12 @@
 import { arrayOf, type Check, isBool, isFiniteNumber, isId, isInt, isObject, isText, nullable, oneOf, optional, shape } from './protocol';
 import { compareKeys } from './keys';
 import type { RunsTable, RunsTableRow } from './runFields';
+import type { PackedTable } from './tablePacking';
 
 export type { MessageHandlers } from './protocol';
 export { dispatch } from './protocol';
 export type { RunsTable, RunsTableRow } from './runFields';
+export type { PackedTable } from './tablePacking';
 
 /** The panel's view type: `onWebviewPanel:<this>` activates the extension to restore it. */
 export const TABLE_VIEW_TYPE = 'runRewind.runsTable';
@@ -148,9 +150,10 @@ export function applyTablePatch(table: RunsTable, patch: TablePatch): RunsTable 
 // ---- host → webview ------------------------------------------------------------------------------
 
 export type ToTableWebview =
-  | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: RunsTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
+  /** The whole table as columns (tablePacking.ts): 10,000 runs × 200 columns cross as typed arrays. */
+  | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: PackedTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
   /** The runs changed (a rebuild, a new store): the whole table, the view kept where it is. */
-  | { readonly type: 'rows'; readonly table: RunsTable }
+  | { readonly type: 'rows'; readonly table: PackedTable }
   /** Some runs changed (a run logged, a rewind, a rename, a delete): only their rows. */
   | { readonly type: 'patch'; readonly patch: TablePatch }
   /** Opened again from a project: show its runs. */

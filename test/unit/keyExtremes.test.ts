@@ -131,11 +131,11 @@ describe('key extremes kept by the store (key_extremes)', () => {
     const db = await Db.open(undefined, (read as { bytes: Uint8Array }).bytes);
     const rows = (d: Db): unknown[] => {
       const out: unknown[] = [];
-      d.each('SELECT version, key, lo, hi FROM key_extremes ORDER BY version, key', [], (r) => out.push([...r]));
+      d.each('SELECT version, data FROM key_extremes ORDER BY version', [], (r) => out.push([r[0], [...new Float64Array((r[1] as Uint8Array).slice().buffer)]]));
       return out;
     };
     const kept = rows(db);
-    assert.ok(kept.length > 20);
+    assert.ok(kept.length >= 6, `${kept.length} versions kept`);
     db.exec('DROP TABLE key_extremes');
     db.run("UPDATE meta SET value='9' WHERE key='schema'");
     assert.equal(schemaVersion(db), 9);
