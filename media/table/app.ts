@@ -445,6 +445,18 @@ export class TableApp {
     if (!sort || !field) return rows;
     const keyed: [FieldValue, number, RunsTableRow][] = rows.map((r, i) => [fieldValue(r, field), i, r]);
     const sign = sort.descending ? -1 : 1;
+    if (keyed.every((k) => k[0] === null || typeof k[0] === 'number')) {
+      // Numbers only (most config and summary columns): the same order as compareValues (NaN after every
+      // number), compared as numbers without its checks of each value's type.
+      keyed.sort((a, b) => {
+        const x = a[0] as number | null;
+        const y = b[0] as number | null;
+        if (x === null || y === null) return x === y ? a[1] - b[1] : x === null ? 1 : -1;
+        const d = x < y ? -1 : x > y ? 1 : x === y || (x !== x && y !== y) ? 0 : x !== x ? 1 : -1;
+        return sign * d || a[1] - b[1];
+      });
+      return keyed.map((k) => k[2]);
+    }
     keyed.sort((a, b) => {
       if (a[0] === null || b[0] === null) return a[0] === b[0] ? a[1] - b[1] : a[0] === null ? 1 : -1;
       return sign * compareValues(a[0], b[0]) || a[1] - b[1];

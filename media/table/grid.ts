@@ -1,7 +1,8 @@
 // The runs table's grid: a windowed renderer, so 10,000 runs × hundreds of columns cost what the screen
 // shows. Rows have one height and columns known widths, so the rows and columns on screen follow from
-// the scroll position alone; only those cells are in the DOM (about 40 rows × the columns in view),
-// rebuilt once per frame while scrolling. Pinned columns (the name by default) stay at the left while
+// the scroll position alone; only those cells are in the DOM (about 40 rows × the columns in view).
+// Scrolling down adds the rows that came into view and drops those that left, once per frame; a
+// sideways scroll or a new view (sort, filter, selection) draws the window again. Pinned columns (the name by default) stay at the left while
 // the others scroll; each header has a pin button and a resize handle (drag, or ←/→ when focused). Every
 // text goes in through textContent. No library: a virtual list this simple is smaller than any that does more.
 import type { FieldValue, RunsTableRow } from '../../src/shared/runFields';
@@ -39,6 +40,12 @@ export interface GroupLine {
   readonly count: number;
   readonly collapsed: boolean;
   readonly ranges: ReadonlyMap<string, readonly [number, number]>;
+}
+
+/** A row element in the DOM and its cells, by column index. */
+interface DrawnRow {
+  readonly element: HTMLElement;
+  readonly cells: Map<number, { readonly element: HTMLElement; readonly text: string }>;
 }
 
 export interface GridEvents {
@@ -80,9 +87,10 @@ export class Grid {
   private totalWidth = 0;
   private pinnedWidth = 0;
   private frame = 0;
-  /** Cell texts of the rows drawn last, for the tests' snapshot. */
-  drawnCells: string[][] = [];
-  drawnRows = 0;
+  /** Row elements in the DOM by row index, with their cells by column index. */
+  private readonly drawn = new Map<number, DrawnRow>();
+  /** What the drawn rows and header were drawn for: the view, the columns in view and the sideways scroll. */
+  private drawnFor: { view: GridView; columns: string } | undefined;
 
   constructor(private readonly events: GridEvents) {
     this.header = el('div', { className: 'grid-header', attrs: { role: 'row' } });
@@ -124,6 +132,11 @@ export class Grid {
       if (index !== undefined) this.events.rowActivate(index);
     });
     new ResizeObserver(() => this.schedule()).observe(this.root);
+  }
+
+  /** Cell texts of the drawn rows, top to bottom, for the tests' snapshot. */
+  get drawnCells(): string[][] {
+    return [...this.drawn.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => [...row.cells.entries()].sort((a, b) => a[0] - b[0]).map(([, cell]) => cell.text));
   }
 
   private indexOf(target: HTMLElement): number | undefined {
@@ -210,11 +223,31 @@ export class Grid {
       const x = this.offsets[c];
       if (x + view.columns[c].width > scrollLeft + pinned && x < scrollLeft + width) shown.push(c);
     }
-    this.drawHeader(view, shown, scrollLeft);
-    clear(this.body);
-    this.drawnCells = [];
-    for (let i = first; i < last; i++) this.body.appendChild(this.drawRow(view, i, shown, scrollLeft));
-    this.drawnRows = last - first;
+    const columns = `${scrollLeft}:${shown.join(',')}`;
+    const sideways = this.drawnFor?.view === view && this.drawnFor.columns !== columns;
+    if (this.drawnFor?.view !== view || sideways) {
+      this.drawHeader(view, shown, scrollLeft);
+      if (!sideways) {
+        clear(this.body);
+        this.drawn.clear();
+      }
+      this.drawnFor = { view, columns };
+    }
+    for (const [i, row] of this.drawn) {
+      if (i >= first && i < last) {
+        if (sideways) this.cellsOf(view, i, row, shown, scrollLeft);
+        continue;
+      }
+      row.element.remove();
+      this.drawn.delete(i);
+    }
+    for (let i = first; i < last; i++) {
+      if (this.drawn.has(i)) continue;
+      const row: DrawnRow = { element: this.drawRow(view, i), cells: new Map() };
+      this.cellsOf(view, i, row, shown, scrollLeft);
+      this.body.appendChild(row.element);
+      this.drawn.set(i, row);
+    }
     const focusedId = view.focused >= first && view.focused < last ? `row-${view.focused}` : '';
     if (focusedId) this.root.setAttribute('aria-activedescendant', focusedId);
     else this.root.removeAttribute('aria-activedescendant');
@@ -313,60 +346,79 @@ export class Grid {
     });
   }
 
-  private drawRow(view: GridView, index: number, shown: readonly number[], scrollLeft: number): HTMLElement {
+  /** A row's element, without cells (`cellsOf` puts in the cells of the columns in view). */
+  private drawRow(view: GridView, index: number): HTMLElement {
     const line = view.rows[index];
-    if (line.group) return this.drawGroup(view, index, line.group, shown, scrollLeft);
-    const selected = view.selected.has(line.key);
-    const classes = ['grid-row', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
-    // The workbench's context menu on a row (Edit Tags…, Edit Notes…, Set Group…) gets its run (package.json webview/context).
-    const context = JSON.stringify({ webviewSection: 'run', runId: line.row.id, preventDefaultContextMenuItems: true });
-    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': line.key, 'aria-rowindex': String(index + 2), 'aria-selected': String(selected), 'data-vscode-context': context } });
+    const group = line.group;
+    const selected = !group && view.selected.has(line.key);
+    const classes = ['grid-row', group ? 'group' : '', line.child ? 'child' : '', selected ? 'selected' : '', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
+    const attrs: Record<string, string> = { role: 'row', id: `row-${index}`, 'data-index': String(index), 'aria-rowindex': String(index + 2) };
+    if (group) {
+      attrs['data-key'] = `group:${group.key}`;
+      attrs['aria-expanded'] = String(!group.collapsed);
+    } else {
+      attrs['data-key'] = line.key;
+      attrs['aria-selected'] = String(selected);
+      // The workbench's context menu on a row (Edit Tags…, Edit Notes…, Set Group…) gets its run (package.json webview/context).
+      attrs['data-vscode-context'] = JSON.stringify({ webviewSection: 'run', runId: line.row.id, preventDefaultContextMenuItems: true });
+    }
+    const row = el('div', { className: classes, attrs });
     row.style.top = `${index * ROW_HEIGHT}px`;
     row.style.width = `${this.totalWidth}px`;
-    const texts: string[] = [];
-    for (const c of shown) {
-      const column = view.columns[c];
-      const cell = el('div', { className: this.cellClass('grid-cell', view, c), attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
-      place(cell, this.left(view, c, scrollLeft), column.width);
-      if (column.id === 'name') this.nameCell(cell, line, view.strings);
-      else this.valueCell(cell, column, fieldValue(line.row, column.field), view);
-      texts.push(cell.textContent ?? '');
-      row.appendChild(cell);
-    }
-    this.drawnCells.push(texts);
     return row;
   }
 
-  /** A group's header line: ▸/▾, the value and the count in the pinned cell, min – max under each numeric column. */
-  private drawGroup(view: GridView, index: number, group: GroupLine, shown: readonly number[], scrollLeft: number): HTMLElement {
-    const classes = ['grid-row', 'group', index === view.focused ? 'focused' : ''].filter(Boolean).join(' ');
-    const row = el('div', { className: classes, attrs: { role: 'row', id: `row-${index}`, 'data-index': String(index), 'data-key': `group:${group.key}`, 'aria-rowindex': String(index + 2), 'aria-expanded': String(!group.collapsed) } });
-    row.style.top = `${index * ROW_HEIGHT}px`;
-    row.style.width = `${this.totalWidth}px`;
-    const texts: string[] = [];
-    for (const c of shown) {
-      const column = view.columns[c];
-      const cell = el('div', { className: this.cellClass('grid-cell', view, c), attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
-      place(cell, this.left(view, c, scrollLeft), column.width);
-      if (c === 0) {
-        cell.append(
-          el('span', { className: 'grid-toggle', text: group.collapsed ? '▸' : '▾', attrs: { 'data-group': group.key, role: 'button', 'aria-label': group.label } }),
-          el('span', { className: 'grid-name grid-group-label', text: group.label, title: group.label }),
-          el('span', { className: 'grid-group-count', text: ` (${group.count})` }),
-        );
-      } else {
-        const range = group.ranges.get(column.id);
-        if (range) {
-          const text = range[0] === range[1] ? formatNumber(range[0]) : `${formatNumber(range[0])} – ${formatNumber(range[1])}`;
-          cell.textContent = text;
-          cell.title = text;
-        }
-      }
-      texts.push(cell.textContent ?? '');
-      row.appendChild(cell);
+  /**
+   * Makes a drawn row's cells those of the columns in view: cells of columns that left are removed,
+   * those of columns that came are drawn, and pinned ones follow the sideways scroll.
+   */
+  private cellsOf(view: GridView, index: number, drawn: DrawnRow, shown: readonly number[], scrollLeft: number): void {
+    const wanted = new Set(shown);
+    for (const [c, cell] of drawn.cells) {
+      if (wanted.has(c)) continue;
+      cell.element.remove();
+      drawn.cells.delete(c);
     }
-    this.drawnCells.push(texts);
-    return row;
+    for (const c of shown) {
+      const kept = drawn.cells.get(c);
+      if (kept) {
+        if (c < view.pinned) kept.element.style.left = `${this.left(view, c, scrollLeft)}px`;
+        continue;
+      }
+      const element = this.drawCell(view, index, c, scrollLeft);
+      drawn.element.appendChild(element);
+      drawn.cells.set(c, { element, text: element.textContent ?? '' });
+    }
+  }
+
+  private drawCell(view: GridView, index: number, c: number, scrollLeft: number): HTMLElement {
+    const line = view.rows[index];
+    const column = view.columns[c];
+    const cell = el('div', { className: this.cellClass('grid-cell', view, c), attrs: { role: 'gridcell', 'aria-colindex': String(c + 1) } });
+    place(cell, this.left(view, c, scrollLeft), column.width);
+    const group = line.group;
+    if (group) this.groupCell(cell, group, column, c);
+    else if (column.id === 'name') this.nameCell(cell, line, view.strings);
+    else this.valueCell(cell, column, fieldValue(line.row, column.field), view);
+    return cell;
+  }
+
+  /** A group's header line: ▸/▾, the value and the count in the first cell, min – max under each numeric column. */
+  private groupCell(cell: HTMLElement, group: GroupLine, column: Column, c: number): void {
+    if (c === 0) {
+      cell.append(
+        el('span', { className: 'grid-toggle', text: group.collapsed ? '▸' : '▾', attrs: { 'data-group': group.key, role: 'button', 'aria-label': group.label } }),
+        el('span', { className: 'grid-name grid-group-label', text: group.label, title: group.label }),
+        el('span', { className: 'grid-group-count', text: ` (${group.count})` }),
+      );
+      return;
+    }
+    const range = group.ranges.get(column.id);
+    if (range) {
+      const text = range[0] === range[1] ? formatNumber(range[0]) : `${formatNumber(range[0])} – ${formatNumber(range[1])}`;
+      cell.textContent = text;
+      cell.title = text;
+    }
   }
 
   private nameCell(cell: HTMLElement, line: DisplayRow, strings: TableStrings): void {
