@@ -24,7 +24,7 @@ import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
 import { branchDiff } from './branchDiff';
 import { QueryError, parseQuery } from '../shared/runQuery';
-import { type PackedTable, packTable } from '../shared/tablePacking';
+import type { PackedTable } from '../shared/tablePacking';
 import { RunStore } from './store';
 import type { Liveness } from './store';
 
@@ -282,7 +282,7 @@ export class Engine implements SyncStoreApi {
   }
 
   packedRunsTable(query?: RunsTableQuery): PackedTable {
-    return packTable(this.runsTable(query));
+    return this.tables.packed(this.runsTable(query));
   }
 
   branchDiff(version: string, other?: string): BranchDiff {

@@ -663,12 +663,15 @@ class NonFiniteCounter {
 
 /** A version_keys row's last value (the row's columns from `key, last_step, last_kind, last_num, last_text, last_nan`). */
 export function statValue(r: Row): SummaryValue {
-  const kind = r[2] as KeyKind;
-  if (kind === KeyKind.String) return r[4] as string;
-  if (r[5] === 1) return Number.NaN;
-  const n = r[3] as number | null;
-  if (kind === KeyKind.Boolean) return n !== 0;
-  return n;
+  return lastValueOf(r[2] as KeyKind, r[5] === 1, r[3] as number | null, r[4] as string | null);
+}
+
+/** A last value from version_keys' columns: text, NaN, a boolean kept as 0/1, or a number. */
+export function lastValueOf(kind: KeyKind, nan: boolean, num: number | null, text: string | null): SummaryValue {
+  if (kind === KeyKind.String) return text;
+  if (nan) return Number.NaN;
+  if (kind === KeyKind.Boolean) return num !== 0;
+  return num;
 }
 
 export function toSummaryValue(value: unknown): SummaryValue {

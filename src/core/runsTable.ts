@@ -5,9 +5,10 @@
 // pass instead of a query per row.
 import type { CellValue, MetricStats, RunsTable, RunsTableQuery, RunsTableRow, SummaryValue } from './api';
 import { type Extremes, decodeExtremes, readExtremes } from './extremes';
+import { type PackedTable, type RowKeys, packTable } from '../shared/tablePacking';
 import { compareKeys } from '../shared/keys';
-import { type RunQueries, statValue, toSummaryValue } from './queries';
-import type { Row } from './sqlite';
+import { type RunQueries, lastValueOf, toSummaryValue } from './queries';
+import { KeyKind } from './seriesAppender';
 import type { RunRow, RunStore, VersionRow } from './store';
 import { define, forEachLeaf } from './values';
 
@@ -24,6 +25,13 @@ export class RunsTableQueries {
    * every ingest that changed it (`invalidate`), so a table open or a live update computes only those.
    */
   private readonly cache = new Map<string, RunsTableRow>();
+  /**
+   * The config and summary keys of each cached row, by version id, as shared arrays: the runs of a sweep
+   * have the same keys, so a table's key lists and its columns (packed) visit each set of keys once
+   * instead of listing 200 keys of 10,000 rows.
+   */
+  private readonly keys = new Map<string, RowKeys>();
+  private readonly shapes = new Map<string, readonly string[]>();
 
   constructor(
     private readonly store: RunStore,
@@ -35,12 +43,22 @@ export class RunsTableQueries {
     const ids = new Set(runIds);
     if (ids.size === 0) return;
     for (const [version, row] of this.cache) {
-      if (ids.has(row.id) || (row.forkedFrom !== null && ids.has(row.forkedFrom.run))) this.cache.delete(version);
+      if (ids.has(row.id) || (row.forkedFrom !== null && ids.has(row.forkedFrom.run))) {
+        this.cache.delete(version);
+        this.keys.delete(version);
+      }
     }
   }
 
   clear(): void {
     this.cache.clear();
+    this.keys.clear();
+    this.shapes.clear();
+  }
+
+  /** The table as columns (tablePacking.ts), each row's keys taken from what the rows were built with. */
+  packed(table: RunsTable): PackedTable {
+    return packTable(table, (row) => this.keys.get(row.version));
   }
 
   /** Every run (not deleted) in creation order, with its archived versions as child rows. */
@@ -56,6 +74,7 @@ export class RunsTableQueries {
     if (missing.length > 0) this.fill(missing);
     const configKeys = new Set<string>();
     const summaryKeys = new Set<string>();
+    const seen = new Set<readonly string[]>();
     const rows: RunsTableRow[] = [];
     for (const run of runs) {
       const live = this.store.versions.get(run.liveVersion);
@@ -63,8 +82,12 @@ export class RunsTableQueries {
       const archived = this.queries.versionsOf(run.id).filter((v) => v.id !== live.id).map((v) => this.cached(v));
       const row: RunsTableRow = { ...this.cached(live), versions: archived };
       for (const r of [row, ...archived]) {
-        for (const key of Object.keys(r.config)) configKeys.add(key);
-        for (const key of Object.keys(r.summary)) summaryKeys.add(key);
+        const keys = this.keys.get(r.version);
+        for (const [list, into] of [[keys?.config, configKeys], [keys?.summary, summaryKeys]] as const) {
+          if (!list || seen.has(list)) continue;
+          seen.add(list);
+          for (const key of list) into.add(key);
+        }
       }
       rows.push(row);
     }
@@ -112,8 +135,30 @@ export class RunsTableQueries {
     }
   }
 
+  /** The same array for the same keys in the same order. */
+  private shape(keys: string[], kind: 0 | 1): readonly string[] {
+    // Rows come run after run of a sweep: most have the keys the last one had.
+    const last = this.lastShape[kind];
+    if (last && last.length === keys.length && keys.every((k, i) => k === last[i])) return last;
+    const signature = keys.join('\u0000');
+    const found = this.shapes.get(signature);
+    if (found) {
+      this.lastShape[kind] = found;
+      return found;
+    }
+    this.shapes.set(signature, keys);
+    this.lastShape[kind] = keys;
+    return keys;
+  }
+
+  /** The config (0) and summary (1) keys of the row made last. */
+  private readonly lastShape: [readonly string[] | undefined, readonly string[] | undefined] = [undefined, undefined];
+
   private row(run: Run, version: Version, last: Record<string, SummaryValue>, extremes: Extremes): RunsTableRow {
     const live = !version.archived;
+    const configKeys: string[] = [];
+    const config = flatConfig(version.config, configKeys);
+    this.keys.set(version.id, { config: this.shape(configKeys, 0), summary: this.shape(Object.keys(last), 1) });
     const end = version.endedAt ?? version.lastSeen ?? version.updatedAt;
     return {
       id: run.id,
@@ -131,7 +176,7 @@ export class RunsTableQueries {
       forkedFrom: live ? this.queries.forkedFrom(run) : null,
       parent: version.parent,
       branchStep: version.branchStep,
-      config: flatConfig(version.config),
+      config,
       summary: this.stats(last, extremes),
       versions: [],
     };
@@ -149,23 +194,32 @@ export class RunsTableQueries {
     return out;
   }
 
-  /** Every version's own last value per key, from one pass over version_keys. */
-  private lastValues(): Map<string, Row[]> {
-    const out = new Map<string, Row[]>();
-    this.store.db.each('SELECT key, last_step, last_kind, last_num, last_text, last_nan, version FROM version_keys', [], (r) => {
-      const version = r[6] as string;
-      const list = out.get(version);
-      if (list) list.push(r);
-      else out.set(version, [r]);
+  /**
+   * Every version's own last value per key, from one pass over version_keys (250,000 rows at 10,000 runs:
+   * four columns a row, as statValue reads them: kind, NaN and text or number folded in SQL).
+   */
+  private lastValues(): Map<string, [number, SummaryValue][]> {
+    const out = new Map<string, [number, SummaryValue][]>();
+    let version = '';
+    let list: [number, SummaryValue][] = [];
+    this.store.db.each(`SELECT version, key, last_kind + 3 * last_nan, CASE last_kind WHEN ${KeyKind.String} THEN last_text ELSE last_num END FROM version_keys`, [], (r) => {
+      if (r[0] !== version) {
+        version = r[0] as string;
+        list = out.get(version) ?? [];
+        out.set(version, list);
+      }
+      const code = r[2] as number;
+      const v = r[3];
+      list.push([r[1] as number, lastValueOf((code % 3) as KeyKind, code >= 3, typeof v === 'number' ? v : null, typeof v === 'string' ? v : null)]);
     });
     return out;
   }
 
   /** A one-segment version's summary from its version_keys rows, as RunQueries.summary makes it. */
-  private withExplicit(version: Version, rows: readonly Row[]): Record<string, SummaryValue> {
+  private withExplicit(version: Version, rows: readonly [number, SummaryValue][]): Record<string, SummaryValue> {
     // In the order stored: the table's summary keys are sorted once for all rows, not per row.
     const out: Record<string, SummaryValue> = {};
-    for (const r of rows) put(out, this.store.keyName(r[0] as number), statValue(r));
+    for (const [key, value] of rows) put(out, this.store.keyName(key), value);
     for (const key of Object.keys(version.summary)) {
       const value = version.summary[key];
       if (value === null) delete out[key];
@@ -184,9 +238,13 @@ export class RunsTableQueries {
 }
 
 /** Config flattened to dotted keys (as W&B's table shows nested config); arrays and other values as JSON text. */
-export function flatConfig(config: Record<string, unknown>): Record<string, CellValue> {
+export function flatConfig(config: Record<string, unknown>, keys?: string[]): Record<string, CellValue> {
   const out: Record<string, CellValue> = {};
-  forEachLeaf(config, (key, value) => put(out, key, cellOf(value)));
+  forEachLeaf(config, (key, value) => {
+    // A key seen twice ("a.b" beside {"a": {"b": …}}) is one column: listed once, the later value kept.
+    if (keys && !Object.prototype.hasOwnProperty.call(out, key)) keys.push(key);
+    put(out, key, cellOf(value));
+  });
   return out;
 }
 

@@ -42,10 +42,17 @@ export interface PackedTable {
   readonly summary: readonly PackedSummary[];
 }
 
-const own = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+/** A row's config and summary keys (the same array for rows of the same keys). */
+export interface RowKeys {
+  readonly config: readonly string[];
+  readonly summary: readonly string[];
+}
 
-/** The table as columns (what the store worker sends). */
-export function packTable(table: RunsTable): PackedTable {
+/**
+ * The table as columns (what the store worker sends). `keysOf` may give a row's keys as the store built
+ * it, so rows with the same keys are mapped to their columns once (else each row's keys are listed).
+ */
+export function packTable(table: RunsTable, keysOf?: (row: RunsTableRow) => RowKeys | undefined): PackedTable {
   const flat: RunsTableRow[] = [];
   const facts = (row: RunsTableRow): PackedRow => {
     flat.push(row);
@@ -54,45 +61,61 @@ export function packTable(table: RunsTable): PackedTable {
   };
   const rows = table.rows.map(facts);
   const n = flat.length;
-  const config = table.configKeys.map((key): PackedConfig => {
+  // Each row's own keys once, each put in its column: a lookup per cell, not a test per row and key.
+  const configIndex = new Map(table.configKeys.map((k, c) => [k, c]));
+  const configValues = table.configKeys.map(() => new Array<CellValue>(n).fill(null));
+  const configHas = table.configKeys.map(() => new Uint8Array(n));
+  const summaryIndex = new Map(table.summaryKeys.map((k, c) => [k, c]));
+  const summary = table.summaryKeys.map((): PackedSummary & { other: [number, SummaryValue][] } => ({
+    kind: new Uint8Array(n), last: new Float64Array(n), min: new Float64Array(n).fill(Number.NaN), max: new Float64Array(n).fill(Number.NaN), other: [],
+  }));
+  // Per list of keys, the column of each key (undefined: not a column of this table).
+  const columnsOf = new Map<readonly string[], (number | undefined)[]>();
+  const columns = (keys: readonly string[], index: ReadonlyMap<string, number>): (number | undefined)[] => {
+    let found = columnsOf.get(keys);
+    if (!found) {
+      found = keys.map((k) => index.get(k));
+      columnsOf.set(keys, found);
+    }
+    return found;
+  };
+  for (let i = 0; i < n; i++) {
+    const { config, summary: stats } = flat[i];
+    const keys = keysOf?.(flat[i]);
+    const configKeys = keys?.config ?? Object.keys(config);
+    const configColumns = columns(configKeys, configIndex);
+    for (let j = 0; j < configKeys.length; j++) {
+      const c = configColumns[j];
+      if (c === undefined) continue;
+      configValues[c][i] = config[configKeys[j]];
+      configHas[c][i] = 1;
+    }
+    const summaryKeys = keys?.summary ?? Object.keys(stats);
+    const summaryColumns = columns(summaryKeys, summaryIndex);
+    for (let j = 0; j < summaryKeys.length; j++) {
+      const c = summaryColumns[j];
+      if (c === undefined) continue;
+      const s = stats[summaryKeys[j]];
+      const column = summary[c];
+      if (typeof s.last === 'number') {
+        column.kind[i] = 1;
+        column.last[i] = s.last;
+      } else {
+        column.kind[i] = 2;
+        column.other.push([i, s.last]);
+      }
+      if (s.min !== null) column.min[i] = s.min;
+      if (s.max !== null) column.max[i] = s.max;
+    }
+  }
+  const config = configValues.map((values, c): PackedConfig => {
     const absent: number[] = [];
     let numeric = true;
-    const values: CellValue[] = new Array<CellValue>(n);
     for (let i = 0; i < n; i++) {
-      const c = flat[i].config;
-      if (!own(c, key)) {
-        absent.push(i);
-        values[i] = null;
-        numeric = false;
-        continue;
-      }
-      const v = c[key];
-      values[i] = v;
-      if (typeof v !== 'number') numeric = false;
+      if (configHas[c][i] === 0) absent.push(i);
+      else if (typeof values[i] !== 'number') numeric = false;
     }
-    return { values: numeric ? Float64Array.from(values as number[]) : values, absent };
-  });
-  const summary = table.summaryKeys.map((key): PackedSummary => {
-    const kind = new Uint8Array(n);
-    const last = new Float64Array(n);
-    const min = new Float64Array(n).fill(Number.NaN);
-    const max = new Float64Array(n).fill(Number.NaN);
-    const other: [number, SummaryValue][] = [];
-    for (let i = 0; i < n; i++) {
-      const s = flat[i].summary;
-      if (!own(s, key)) continue;
-      const stats = s[key];
-      if (typeof stats.last === 'number') {
-        kind[i] = 1;
-        last[i] = stats.last;
-      } else {
-        kind[i] = 2;
-        other.push([i, stats.last]);
-      }
-      if (stats.min !== null) min[i] = stats.min;
-      if (stats.max !== null) max[i] = stats.max;
-    }
-    return { kind, last, min, max, other };
+    return { values: numeric && absent.length === 0 ? Float64Array.from(values as number[]) : values, absent };
   });
   return { packed: 1, rows, configKeys: table.configKeys, summaryKeys: table.summaryKeys, total: table.total, config, summary };
 }
