@@ -104,6 +104,7 @@ interface StoreFigures {
   whole: number;
   ingest: number;
   init: { json: string; bin: Buffer };
+  columns: string[];
   encode: number;
   /** The packed table through the worker's postMessage (structured clone: v8 serialize, then deserialize). */
   transfer: number;
@@ -161,7 +162,7 @@ async function storeFigures(dir: string, snapshotPath: string, live: LogWriter):
   engine.ingest();
   engine.save();
   engine.close();
-  return { cold, rowByRow, warm, patch: median(patch), patchBytes, whole: median(whole), ingest: median(ingest), init: encoded, encode, transfer, transferBytes, rowsTransfer, rowsTransferBytes };
+  return { cold, rowByRow, warm, patch: median(patch), patchBytes, whole: median(whole), ingest: median(ingest), init: encoded, columns, encode, transfer, transferBytes, rowsTransfer, rowsTransferBytes };
 }
 
 // ---- the webview ----------------------------------------------------------------------------------
@@ -193,15 +194,20 @@ interface ViewFigures {
 
 const THEME = 'body{--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-editor-foreground:#ccc;--vscode-font-family:sans-serif;--vscode-font-size:13px;}';
 
-function page(kind: 'grid' | 'plain'): string {
+/** The plain <table>'s columns: the attributes, 8 config keys and the loss's three (all 200 of 10,000 rows took Chromium past 11 GB). */
+function plainColumns(columns: readonly string[]): string[] {
+  return columns.filter((id) => ATTRIBUTES.includes(id) || id.startsWith('summary.loss.')).concat(columns.filter((id) => id.startsWith('config.')).slice(0, 8));
+}
+
+function page(kind: 'grid' | 'plain', columns: readonly string[]): string {
   const plain = '.plain{height:100vh;overflow:auto}.plain table{border-collapse:collapse}.plain td,.plain th{white-space:nowrap;padding:0 6px;height:24px;font:13px sans-serif}';
   return `<!DOCTYPE html><html><head><meta charset="utf-8">${kind === 'grid' ? '<link rel="stylesheet" href="table.css">' : ''}
 <style>${THEME}${plain}</style></head><body class="vscode-dark"><div id="root"></div>
-<script src="harness.js"></script><script>startPage(${JSON.stringify(kind)}, 'table.js')</script></body></html>`;
+<script src="harness.js"></script><script>startPage(${JSON.stringify(kind)}, 'table.js', ${JSON.stringify(kind === 'plain' ? plainColumns(columns) : undefined)})</script></body></html>`;
 }
 
-async function serve(dir: string): Promise<http.Server> {
-  const pages = new Map([['/grid.html', page('grid')], ['/plain.html', page('plain')]]);
+async function serve(dir: string, columns: readonly string[]): Promise<http.Server> {
+  const pages = new Map([['/grid.html', page('grid', columns)], ['/plain.html', page('plain', columns)]]);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const html = pages.get(url.pathname);
@@ -248,7 +254,7 @@ async function plainFigures(p: Page): Promise<ViewFigures> {
   return { open, sortName, sortMetric, filter, matched: -1, scrollDown, scrollSideways };
 }
 
-async function viewFigures(init: { json: string; bin: Buffer }): Promise<{ grid: ViewFigures[]; plain: ViewFigures | undefined; bundleBytes: number }> {
+async function viewFigures(init: { json: string; bin: Buffer }, columns: readonly string[], report: (grid: ViewFigures[]) => void): Promise<{ grid: ViewFigures[]; plain: ViewFigures | undefined; bundleBytes: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-table-view-'));
   try {
     await esbuild.build({
@@ -257,7 +263,7 @@ async function viewFigures(init: { json: string; bin: Buffer }): Promise<{ grid:
     });
     fs.writeFileSync(path.join(dir, 'init.json'), init.json);
     fs.writeFileSync(path.join(dir, 'init.bin'), init.bin);
-    const server = await serve(dir);
+    const server = await serve(dir, columns);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -276,6 +282,7 @@ async function viewFigures(init: { json: string; bin: Buffer }): Promise<{ grid:
         if (round === 0 && process.argv.includes('--shots')) await p.screenshot({ path: path.join(ROOT, 'test-results', 'screenshots', 'bench-table.png') });
         await ctx.close();
       }
+      report(grid);
       // The plain table once: it takes seconds and a lot of memory at this size.
       const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
       const p = await ctx.newPage();
@@ -331,14 +338,17 @@ async function main(): Promise<void> {
     process.stdout.write(`  host → webview: the init message ${mb(s.init.json.length)} of JSON + ${mb(s.init.bin.length)} of typed arrays, encoded in ${fmt(s.encode)} ms\n`);
     if (STORE_ONLY) return;
 
-    const v = await viewFigures(s.init);
+    const v = await viewFigures(s.init, s.columns, (grid) => {
+      const m = (pick: (f: ViewFigures) => number): string => fmt(median(grid.map(pick)));
+      process.stdout.write(`  webview, the grid (medians of ${ROUNDS}): open → first paint ${m((f) => f.open.paintMs)} ms, sort by name ${m((f) => f.sortName)} ms, by summary.loss.min ${m((f) => f.sortMetric)} ms, filter ${m((f) => f.filter)} ms, scroll p95 ${m((f) => f.scrollDown.p95)} / ${m((f) => f.scrollSideways.p95)} ms; now the plain <table> of ${plainColumns(s.columns).length} columns…\n`);
+    });
     const g = (pick: (f: ViewFigures) => number): number => median(v.grid.map(pick));
     const open = v.grid.map((f) => f.open);
     const frames = (f: FrameFigures): string => `p50 ${fmt(f.p50)} ms, p95 ${fmt(f.p95)} ms, max ${fmt(f.max)} ms, ${f.slow} of ${f.frames} frames over 25 ms`;
     const down = v.grid.map((f) => f.scrollDown).sort((a, b) => a.p95 - b.p95)[Math.floor(v.grid.length / 2)];
     const side = v.grid.map((f) => f.scrollSideways).sort((a, b) => a.p95 - b.p95)[Math.floor(v.grid.length / 2)];
     const pl = v.plain;
-    process.stdout.write(`  webview (headless Chromium, ${fmt(v.bundleBytes / 1024, 0)} KB bundle; medians of ${ROUNDS}; baseline: the same rows as one plain <table>, once):\n`);
+    process.stdout.write(`  webview (headless Chromium, ${fmt(v.bundleBytes / 1024, 0)} KB bundle; medians of ${ROUNDS}; baseline: the same rows as one plain <table> of ${plainColumns(s.columns).length} of the columns, once):\n`);
     process.stdout.write(`    open → first paint: ${fmt(g((f) => f.open.paintMs))} ms (booted and ready at ${fmt(median(open.map((o) => o.bootMs)))} ms, message parsed and posted in ${fmt(median(open.map((o) => o.deliverMs)))} ms, ${open[0].rows} rows drawn)` +
       ` | plain <table> ${pl ? fmt(pl.open.paintMs) : '-'} ms | target < 500 ms\n`);
     process.stdout.write(`    sort by name: ${fmt(g((f) => f.sortName))} ms | plain ${pl ? fmt(pl.sortName) : '-'} ms; by summary.loss.min: ${fmt(g((f) => f.sortMetric))} ms | plain ${pl ? fmt(pl.sortMetric) : '-'} ms | target < 100 ms\n`);

@@ -1,10 +1,12 @@
 // The store's SQLite schema and its migrations. The store is an index of the logs, so a snapshot of an
 // older schema with no migration path is simply rebuilt from the logs.
 import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
-import { fillExtremes } from './extremes';
 import type { Db } from './sqlite';
 
 export const SCHEMA_VERSION = 10;
+
+/** A meta key: key_extremes is to be filled from the stored chunks when the store opens (migration 10). */
+export const FILL_EXTREMES = 'fill_extremes';
 
 /**
  * Points per stored chunk of a series (and steps per chunk of a version's step index). Every chunk but
@@ -241,8 +243,9 @@ CREATE INDEX step_chunks_by_last ON step_chunks (version, last_step);
   // Per version, each numeric key's lowest and highest finite point of its visible history (inherited
   // rows included): the runs table's min and max, read in one pass at 10,000 runs instead of computed
   // from every version's chunk summaries when the table opens. One row per version (a blob of all its
-  // keys): a row per key made that pass read 250,000 rows. extremes.ts keeps it; filled here from the
-  // stored chunks.
+  // keys): a row per key made that pass read 250,000 rows. extremes.ts keeps it. It is filled from the
+  // stored chunks when the store opens (FILL_EXTREMES, RunStore.reload): a cut chunk's points may be in a
+  // chunk file, which can be read only then.
   10: (db) => {
     db.exec(`
 -- data: Float64 triples (key, lo, hi), one per key with a finite point (extremes.ts encodeExtremes).
@@ -251,7 +254,7 @@ CREATE TABLE key_extremes (
   data BLOB NOT NULL
 ) WITHOUT ROWID;
 `);
-    fillExtremes(db);
+    db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [FILL_EXTREMES, '1']);
   },
 };
 

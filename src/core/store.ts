@@ -4,7 +4,8 @@
 // Reading histories back is queries.ts's job. It knows nothing of log files (ingest.ts reads them) or
 // threads (engine.ts and worker.ts wrap it).
 import type { RunState, SeriesSegment, VersionKind } from './api';
-import { lineageSegments } from './extremes';
+import { fillExtremes, lineageSegments } from './extremes';
+import { FILL_EXTREMES } from './schema';
 import type { ArtifactRecord, ConsoleLineEntry, MediaRecord, RunMetadata } from './protocol';
 import { DEFAULT_HEARTBEAT_SECONDS, HEARTBEAT_GRACE, MAX_CLOCK_SKEW_SECONDS, PID_REUSE_SLACK_SECONDS, encodeRecord, parseLine } from './protocol';
 import { SeriesAppender } from './seriesAppender';
@@ -134,6 +135,13 @@ export class RunStore {
     this.mediaSeq.clear();
     this.artifactSeq.clear();
     this.nextSeq = 0;
+    // A store just migrated to schema 10: its extremes, computed once from the stored chunks.
+    if (this.db.get('SELECT 1 FROM meta WHERE key=?', [FILL_EXTREMES])) {
+      this.db.transaction(() => {
+        fillExtremes(this.db);
+        this.db.run('DELETE FROM meta WHERE key=?', [FILL_EXTREMES]);
+      });
+    }
     this.db.each('SELECT id, seq, project, name, live_version, created_at, updated_at, tags, notes, fork_version, fork_run, fork_step, deleted, run_group FROM runs', [], (r) => {
       const run: RunRow = {
         id: r[0] as string, seq: r[1] as number, project: r[2] as string, name: r[3] as string,
