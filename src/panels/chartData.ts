@@ -280,7 +280,8 @@ export function histogramDistribution(entries: readonly MediaEntry[], columns = 
 /**
  * A table's chart hint (what wandb.plot.* made) as the card draws it, when its columns are the table's:
  * line, scatter and bar name x and y; histogram names x; a custom spec (plot_table) is drawn as a line
- * of its `x` and `y` fields, else of its first two.
+ * of its `x` and `y` fields, else of its first two, split by its `stroke`, `class` or `color` field (what
+ * wandb's own specs group by: Ultralytics' precision-recall curves are one line per class).
  */
 export function chartHint(hint: unknown, columns: readonly string[]): MediaChartHint | undefined {
   if (typeof hint !== 'object' || hint === null) return undefined;
@@ -290,16 +291,17 @@ export function chartHint(hint: unknown, columns: readonly string[]): MediaChart
   let type = h.type;
   let x = text(h.x);
   let y = text(h.y);
+  let stroke = text(h.stroke);
   if (type === 'custom' && typeof h.fields === 'object' && h.fields !== null) {
     const fields = h.fields as Record<string, unknown>;
     const named = Object.values(fields).filter((v): v is string => text(v) !== undefined);
     x = text(fields.x) ?? named[0];
     y = text(fields.y) ?? named.find((v) => v !== x);
+    stroke = [fields.stroke, fields.class, fields.color].map(text).find((v) => v !== undefined && v !== x && v !== y);
     type = 'line';
   }
   if (type === 'histogram') return x ? { type, x, ...(title ? { title } : {}) } : undefined;
   if ((type !== 'line' && type !== 'scatter' && type !== 'bar') || !x || !y) return undefined;
-  const stroke = text(h.stroke);
   return { type, x, y, ...(stroke ? { stroke } : {}), ...(title ? { title } : {}) };
 }
 

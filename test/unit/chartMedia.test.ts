@@ -79,6 +79,8 @@ describe('chart panel media', () => {
     assert.deepEqual(chartHint({ type: 'histogram', x: 'acc' }, columns), { type: 'histogram', x: 'acc' });
     assert.deepEqual(chartHint({ type: 'custom', spec: 'wandb/line/v0', fields: { x: 'epoch', y: 'acc' } }, columns), { type: 'line', x: 'epoch', y: 'acc' });
     assert.deepEqual(chartHint({ type: 'custom', spec: 'my/spec', fields: { a: 'acc', b: 'epoch' } }, columns), { type: 'line', x: 'acc', y: 'epoch' });
+    // Ultralytics' curves: wandb's area-under-curve spec, one line per class.
+    assert.deepEqual(chartHint({ type: 'custom', spec: 'wandb/area-under-curve/v0', fields: { x: 'epoch', y: 'acc', class: 'split' }, title: 'PR' }, columns), { type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'PR' });
     for (const bad of [null, 'line', { type: 'line', x: 'epoch', y: 'missing' }, { type: 'pie', x: 'epoch', y: 'acc' }, { type: 'bar', x: 'epoch' }]) {
       assert.equal(chartHint(bad, columns), undefined, JSON.stringify(bad));
     }
