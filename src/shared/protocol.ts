@@ -148,6 +148,20 @@ export interface MediaRow {
   readonly entry: MediaEntryView | null;
   /** A histogram key's distribution over steps (TensorBoard's and W&B's view), when the key is a histogram. */
   readonly distribution?: HistogramDistribution;
+  /** An image key's strip: the first image of each step around the entry's (at most MEDIA_STRIP_STEPS, in step order). */
+  readonly strip?: readonly MediaStripItem[];
+}
+
+/** One thumbnail of an image strip: a step's first image. */
+export interface MediaStripItem {
+  readonly step: number;
+  /** The image as a webview URI, as MediaItemView.src. */
+  readonly src: string;
+  readonly caption?: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Images the step logged (the strip shows the first). */
+  readonly count: number;
 }
 
 /**
@@ -185,6 +199,9 @@ export interface MediaCardStats {
     readonly files: number;
     /** Columns (steps) of the histogram distribution drawn (0: none). */
     readonly distribution: number;
+    /** The steps of the image strip's thumbnails, and the one marked as shown (null: no strip). */
+    readonly strip: readonly number[];
+    readonly stripCurrent: number | null;
   }[];
 }
 

@@ -68,6 +68,8 @@ describe('chart panel media', () => {
     assert.deepEqual(newest.steps, [0, 10, 20, 30, 40]);
     assert.equal(newest.step, 40);
     assert.deepEqual(newest.rows.map((r) => [r.entryStep, r.inherited, r.captions]), [[40, false, ['step 40 #0', 'step 40 #1']]]);
+    // Its strip: the first image of every step (five, fewer than a strip holds), the shown one marked.
+    assert.deepEqual([newest.rows[0].strip, newest.rows[0].stripCurrent], [[0, 10, 20, 30, 40], 40]);
     assert.equal((await card('weights', 'the histogram', (c) => c.rows[0]?.bars === 4)).step, 40);
     // Its distribution over the five logged steps is drawn above it.
     await card('weights', 'the histogram distribution', (c) => c.rows[0]?.distribution === 5);
@@ -117,6 +119,8 @@ describe('chart panel media', () => {
     await act({ kind: 'mediaSlider', key: 'samples', index: 3 });
     const own = await card('samples', 'the new version\'s own image', (c) => c.step === 30 && c.rows[0]?.entryStep === 30 && c.rows[0].images === 1);
     assert.deepEqual([own.rows[0].inherited, own.rows[0].captions], [false, ['after the rewind']]);
+    // The strip goes across the rewind: the inherited steps, then the new version's own.
+    assert.deepEqual([own.rows[0].strip, own.rows[0].stripCurrent], [[0, 10, 20, 30], 30]);
     // The histogram was never logged after the rewind: its newest inherited step is 20.
     await card('weights', 'the inherited histogram', (c) => c.rows[0]?.entryStep === 20 && c.rows[0].inherited);
 
