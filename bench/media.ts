@@ -122,20 +122,23 @@ async function main(): Promise<void> {
     process.stdout.write(`  storage: ${fmt(stored / 1048576, 2)} MB of media files for ${fmt(logged / 1048576, 2)} MB of images logged (${fmt((100 * stored) / logged)}%: repeats stored once)\n`);
     const frames = (fs_: Frame[]): string => {
       const m = medianBy(fs_, (f) => f.ms);
-      return `${fmt(m.ms)} ms (image card answered at ${fmt(m.answered)} ms, complete at ${fmt(m.shown)} ms; range ${fmt(Math.min(...fs_.map((f) => f.ms)))}–${fmt(Math.max(...fs_.map((f) => f.ms)))} ms)`;
+      const ready = m.ready !== undefined ? `webview ready at ${fmt(m.ready)} ms, ` : '';
+      return `${fmt(m.ms)} ms (${ready}image card answered at ${fmt(m.answered)} ms, its step's images decoded at ${fmt(m.images)} ms; range ${fmt(Math.min(...fs_.map((f) => f.ms)))}–${fmt(Math.max(...fs_.map((f) => f.ms)))} ms)`;
     };
-    process.stdout.write(`  webview (headless Chromium, load ${fmt(os.loadavg()[0])}): panel open → the image card's 5 images and the histogram card (bars and distribution) painted: ${fmt(paint.open[0].ms)} ms the first time, median of ${paint.open.length - 1} after ${frames(paint.open.slice(1))}; host answers ${fmt(paint.openHost[0])} / ${fmt(median(paint.openHost.slice(1)))} ms in all\n`);
-    process.stdout.write(`  webview: image slider step → the new step's 5 images painted: median of ${paint.slider.length} ${frames(paint.slider)}; host answers ${fmt(median(paint.sliderHost), 2)} ms\n`);
+    process.stdout.write(`  webview (headless Chromium, load ${fmt(os.loadavg()[0])}; a message to the stand-in host and back: ${fmt(paint.hop)} ms): panel open → the image card (5 images and its strip of 9) and the histogram card (bars and distribution) painted: ${fmt(paint.open[0].ms)} ms the first time, median of ${paint.open.length - 1} after ${frames(paint.open.slice(1))}; host answers ${fmt(paint.openHost[0])} / ${fmt(median(paint.openHost.slice(1)))} ms in all\n`);
+    process.stdout.write(`  webview: image slider step → the new step's 5 images and strip painted: median of ${paint.slider.length} ${frames(paint.slider)}; host answers ${fmt(median(paint.sliderHost), 2)} ms\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** From the start (page script, slider input) to: the image card's answer posted, the cards first found complete, the frame after. */
+/** From the start (page script, slider input) to: the image card's answer posted, its step's images decoded, everything painted. */
 interface Frame {
   answered: number;
-  shown: number;
+  images: number;
   ms: number;
+  /** Open only: the webview said it was ready. */
+  ready?: number;
 }
 
 interface Paint {
@@ -145,6 +148,8 @@ interface Paint {
   /** Slider step → the new images painted. */
   slider: Frame[];
   sliderHost: number[];
+  /** A message to the stand-in host and back (median of 21). */
+  hop: number;
 }
 
 const OPENS = 4;
@@ -177,7 +182,7 @@ async function webview(dir: string, engine: Engine, store: StoreApi): Promise<Pa
   const server = await serve(out, pages, (p) => (p.startsWith('/media/') ? path.join(mediaDir, path.normalize(p.slice('/media/'.length))) : undefined));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await launchBrowser();
-  const paint: Paint = { open: [], openHost: [], slider: [], sliderHost: [] };
+  const paint: Paint = { open: [], openHost: [], slider: [], sliderHost: [], hop: 0 };
   try {
     for (let i = 0; i < OPENS; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
@@ -190,6 +195,7 @@ async function webview(dir: string, engine: Engine, store: StoreApi): Promise<Pa
       paint.open.push((await page.evaluate('mediaOpen')) as Frame);
       paint.openHost.push(hostMs);
       if (i === OPENS - 1) {
+        paint.hop = (await page.evaluate('measureHop()')) as number;
         for (const stop of SLIDER_STOPS) {
           hostMs = 0;
           paint.slider.push((await page.evaluate(`measureSlider(${stop})`)) as Frame);
@@ -217,20 +223,25 @@ function mediaPage(runs: string): string {
 <body class="vscode-dark"><div id="root"></div>
 <script>
 const imagesOf = () => [...document.querySelectorAll('[data-media-key="samples"] img.media-image')];
+const decoded = (imgs) => imgs.every((i) => i.complete && i.naturalWidth > 0);
+// The step's images decoded (not those shown before), then the card's other images (its strip) too.
 const imagesShown = (before) => {
   const imgs = imagesOf();
-  return imgs.length === ${PER_STEP} && imgs.every((i) => i.complete && i.naturalWidth > 0) && imgs.map((i) => i.src).join() !== before;
+  return imgs.length === ${PER_STEP} && decoded(imgs) && imgs.map((i) => i.src).join() !== before;
 };
+const stripShown = () => decoded([...document.querySelectorAll('[data-media-key="samples"] .media-strip img')]);
 const histogramShown = () => document.querySelectorAll('[data-media-key="weights"] .histogram-bar').length > 0
   && document.querySelector('[data-media-key="weights"] canvas.media-distribution') !== null;
-// Resolves with {ms: to the frame after the cards were complete, answered: when the host's answer for
-// the image card came (its last one), shown: the first frame that found the cards complete}, from t0.
-const whenPainted = (ready, t0, resolve) => {
+// Resolves with times from t0: answered (the host's last answer for the image card posted), images (the
+// first frame that found the step's images decoded and \`also\` true), ms (the frame after the one that
+// also found the strip decoded: everything painted).
+const whenPainted = (ready, also, t0, resolve) => {
+  let images;
   const tick = () => {
-    if (!ready()) return requestAnimationFrame(tick);
-    const shown = performance.now() - t0;
+    if (images === undefined && ready() && also()) images = performance.now() - t0;
+    if (images === undefined || !stripShown()) return requestAnimationFrame(tick);
     const answered = (window.answeredAt ?? t0) - t0;
-    requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - t0, answered, shown })));
+    requestAnimationFrame(() => setTimeout(() => resolve({ ms: performance.now() - t0, answered, images })));
   };
   requestAnimationFrame(tick);
 };
@@ -242,7 +253,17 @@ window.benchHost = async (m) => {
   if (m.type === 'mediaQuery' && m.key === 'samples') window.answeredAt = performance.now();
   return a;
 };
-whenPainted(() => imagesShown('') && histogramShown(), openAt, (f) => { window.mediaOpen = f; });
+whenPainted(() => imagesShown(''), histogramShown, openAt, (f) => { window.mediaOpen = { ...f, ready: harness.stats.readyAt - openAt }; });
+// A round trip to the stand-in host and back (Playwright's exposed function), as each answer makes.
+window.measureHop = async () => {
+  const t = [];
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    await hostCall({ type: 'ping' });
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b)[10];
+};
 // As a drag does: the slider's value, then its input event.
 window.measureSlider = (index) => new Promise((resolve) => {
   const slider = document.querySelector('[data-media-key="samples"] input.media-slider');
@@ -250,7 +271,7 @@ window.measureSlider = (index) => new Promise((resolve) => {
   const t0 = performance.now();
   slider.value = String(index);
   slider.dispatchEvent(new Event('input', { bubbles: true }));
-  whenPainted(() => imagesShown(before), t0, resolve);
+  whenPainted(() => imagesShown(before), () => true, t0, resolve);
 });
 </script>
 <script src="harness.js"></script>

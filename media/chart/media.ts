@@ -27,6 +27,9 @@ export class MediaSection {
   private requests = 0;
   private keysRequest = 0;
   private context = '';
+  private keysPending = false;
+  /** Key questions sent (the snapshot's, for tests). */
+  keysAsked = 0;
 
   constructor(
     readonly details: HTMLDetailsElement,
@@ -54,11 +57,25 @@ export class MediaSection {
     this.step = step;
     if (changed || context !== this.context) {
       this.context = context;
-      this.keysRequest = ++this.requests;
-      this.events.queryKeys(this.keysRequest, versions);
+      this.askKeys();
     } else if (moved) {
       for (const card of this.cards.values()) this.ask(card);
     }
+  }
+
+  /**
+   * Asks for the keys once for every update of one task: opening the panel updates the section twice
+   * (the selection shown, then the runs), which asked twice, the first answer thrown away.
+   */
+  private askKeys(): void {
+    this.keysRequest = ++this.requests;
+    if (this.keysPending) return;
+    this.keysPending = true;
+    queueMicrotask(() => {
+      this.keysPending = false;
+      this.keysAsked++;
+      this.events.queryKeys(this.keysRequest, this.shown.map((l) => l.version));
+    });
   }
 
   setKeys(inReplyTo: number, keys: readonly MediaKeyInfo[]): void {

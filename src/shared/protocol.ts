@@ -224,7 +224,12 @@ export interface ChartSnapshot {
   /** The System section: whether it is shown, whether archived versions are asked for, its charts in order. */
   readonly system: { readonly shown: boolean; readonly archived: boolean; readonly charts: readonly SystemDrawnStats[] };
   /** The Media section: whether it is shown, and its cards in order. */
-  readonly media: { readonly shown: boolean; readonly cards: readonly MediaCardStats[] };
+  readonly media: {
+    readonly shown: boolean;
+    readonly cards: readonly MediaCardStats[];
+    /** The media keys asked for since the panel opened (once per change of the runs shown or of the store). */
+    readonly keysAsked: number;
+  };
 }
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */
