@@ -9,7 +9,9 @@ import { StoreClient } from '../src/core/client';
 import { SummaryWriter, encodeChunk } from '../src/core/chunks';
 import { downsampleM4 } from '../src/core/downsample';
 import { Engine } from '../src/core/engine';
-import { CHUNK_SIZE, SCHEMA_VERSION } from '../src/core/schema';
+import { ChunkFiles } from '../src/core/chunkFiles';
+import { CHUNK_SIZE, SCHEMA_VERSION, migrate } from '../src/core/schema';
+import { storePointChunk, storeStepChunk } from '../src/core/seriesAppender';
 import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { Db, defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
@@ -166,14 +168,12 @@ async function benchLineage(rows: number): Promise<void> {
   engine.save();
   const live = engine.getRun(run);
   const archived = live.versions[live.versions.length - 1].id;
-  const read = readSnapshot(snapshot, SCHEMA_VERSION);
-  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
-  const db = await Db.open(defaultWasmPath(), read.bytes);
+  const db = await openSnapshotDb(snapshot);
   const cut = Math.floor(rows / 2);
   const t0 = performance.now();
   db.transaction(() => {
-    db.run("INSERT INTO point_chunks SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
-    db.run("INSERT INTO step_chunks SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    db.run("INSERT INTO point_chunk_rows (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    db.run("INSERT INTO step_chunk_rows (version, chunk, first_step, last_step, n, steps, times) SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
   });
   const copyMs = performance.now() - t0;
   db.close();
@@ -217,6 +217,18 @@ async function benchDownsample(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** The database of a snapshot just saved, with its chunk files, as Engine.open reads it. */
+async function openSnapshotDb(snapshot: string): Promise<Db> {
+  const read = readSnapshot(snapshot, SCHEMA_VERSION);
+  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
+  const db = await Db.open(defaultWasmPath(), read.bytes);
+  db.chunkFiles = new ChunkFiles(snapshot);
+  migrate(db);
+  const problem = db.chunkFiles.attach(db);
+  if (problem) throw new Error(problem);
+  return db;
+}
+
 /**
  * A store holding one run whose key `loss` has `points` points, built straight into the database as
  * the appender writes it (going through JSONL would take minutes at 50M): one logged row makes the run,
@@ -231,15 +243,13 @@ export async function bigStore(points: number): Promise<{ dir: string; snapshot:
   first.ingest();
   first.save();
   first.close();
-  const read = readSnapshot(snapshot, SCHEMA_VERSION);
-  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
-  const db = await Db.open(defaultWasmPath(), read.bytes);
+  const db = await openSnapshotDb(snapshot);
   const key = db.get("SELECT id FROM keys WHERE name='loss'")![0] as number;
   let lastValue = 0;
   db.transaction(() => {
-    db.run('DELETE FROM point_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM point_chunk_rows WHERE version=?', [version]);
     db.run('DELETE FROM point_summaries WHERE version=?', [version]);
-    db.run('DELETE FROM step_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM step_chunk_rows WHERE version=?', [version]);
     // Full chunks are summarized as the appender does (chunks.ts SummaryWriter, a row per 64 chunks).
     const summaries = new SummaryWriter(db);
     for (let c = 0; c * CHUNK_SIZE < points; c++) {
@@ -256,15 +266,17 @@ export async function bigStore(points: number): Promise<{ dir: string; snapshot:
       lastValue = vals[n - 1];
       const p = encodeChunk(steps, vals);
       const t = encodeChunk(steps, times);
-      db.run('INSERT INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, key, c, p.first, p.last, p.n, p.steps, p.vals, p.vmin, p.vmax]);
+      storePointChunk(db, version, key, c, p);
       if (p.n === CHUNK_SIZE) summaries.add(version, key, c, p);
-      db.run('INSERT INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, c, t.first, t.last, t.n, t.steps, t.vals]);
+      storeStepChunk(db, version, c, t);
     }
     summaries.end();
     db.run('UPDATE version_keys SET points=?, last_step=?, last_num=? WHERE version=? AND key=?', [points, points - 1, lastValue, version, key]);
     db.run('UPDATE versions SET last_step=?, own_last_step=? WHERE id=?', [points - 1, points - 1, version]);
   });
+  db.chunkFiles!.sync(db);
   writeSnapshot(snapshot, SCHEMA_VERSION, db.export());
+  db.chunkFiles!.close();
   db.close();
   return { dir, snapshot, run, buildMs: performance.now() - t0 };
 }
