@@ -81,17 +81,42 @@ window.openAt = performance.now();
 
 const TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'text/javascript', '.png': 'image/png', '.jpg': 'image/jpeg', '.gif': 'image/gif' };
 
-/** The pages, the bundle in `dir`, and whatever else `other` maps a path to (the media bench's image files). */
-export async function serve(dir: string, pages: Map<string, string>, other?: (pathname: string) => string | undefined): Promise<http.Server> {
+/** What else the bench server answers: files by path (the media bench's images), and posted messages. */
+export interface ServeOptions {
+  readonly file?: (pathname: string) => string | undefined;
+  /** A JSON message posted to /host, answered with JSON (null: no answer). */
+  readonly host?: (message: unknown) => Promise<unknown>;
+}
+
+/** The pages, the bundle in `dir`, and what `options` adds. */
+export async function serve(dir: string, pages: Map<string, string>, options: ServeOptions = {}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname === '/host' && options.host) {
+      const host = options.host;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void host(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown).then(
+          (answer) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(answer ?? null));
+          },
+          (e: unknown) => {
+            res.writeHead(500);
+            res.end(String(e));
+          },
+        );
+      });
+      return;
+    }
     const html = pages.get(url.pathname);
     if (html) {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
     }
-    const file = other?.(url.pathname) ?? path.join(dir, path.basename(url.pathname));
+    const file = options.file?.(url.pathname) ?? path.join(dir, path.basename(url.pathname));
     if (!fs.existsSync(file)) {
       res.writeHead(404);
       res.end();

@@ -30,7 +30,7 @@ export interface HarnessOptions {
   readonly state?: Partial<ReturnType<typeof defaultViewState>>;
   /**
    * The real host code for the messages the stand-in does not answer itself (the media benchmark's
-   * engine in Node, reached through Playwright's exposeFunction): its answer is posted to the webview.
+   * engine in Node, reached over HTTP from the page): its answer is posted to the webview.
    */
   readonly host?: (message: FromWebview) => Promise<ToWebview | undefined>;
 }

@@ -167,7 +167,7 @@ export interface MediaStripItem {
 /**
  * Histograms over steps as a grid: `steps.length` columns (at most DISTRIBUTION_COLUMNS, sampled evenly
  * over the logged steps) × `bins` rows of equal width from `lo` to `hi`; `density` is row-major by column,
- * each column's share of its largest cell (0..1).
+ * each column's share of its largest cell (0..1, to three decimals).
  */
 export interface HistogramDistribution {
   readonly steps: readonly number[];
