@@ -32,6 +32,8 @@ export class ChunkFiles {
   /** The file this process appends to, made on the first append. */
   private writing: ChunkFile | undefined;
   private synced = 0;
+  /** Counts resets: a save that began before one must not sweep after it. */
+  generation = 0;
   /** Files this process made or opened: never anyone else's, so deleted as soon as no snapshot names them. */
   private readonly own = new Set<string>();
 
@@ -62,6 +64,7 @@ export class ChunkFiles {
 
   /** Forgets every file (the store's chunks were all dropped): the next append starts a new file. */
   reset(): void {
+    this.generation++;
     for (const file of this.files.values()) if (file.fd !== undefined) fs.closeSync(file.fd);
     this.files.clear();
     this.writing = undefined;
@@ -101,13 +104,40 @@ export class ChunkFiles {
    * the database is exported into the snapshot, which must never name bytes a crash could lose.
    */
   sync(db: Db): void {
-    const file = this.writing;
+    const file = this.record(db);
     if (!file) return;
-    if (file.length > this.synced) {
-      fs.fsyncSync(file.fd!);
-      this.synced = file.length;
-    }
+    fs.fsyncSync(file.fd!);
+    this.synced = Math.max(this.synced, file.length);
+  }
+
+  /**
+   * The same in two halves, for a save that does not hold the thread: records the lengths now (before
+   * the export) and returns what makes them durable (before the snapshot is written). The file is
+   * synced through a handle of its own, so a store rebuilt meanwhile (which closes its files) does not
+   * get in the way.
+   */
+  recordForSync(db: Db): () => Promise<void> {
+    const file = this.record(db);
+    if (!file) return async () => undefined;
+    const name = this.pathOf(file.name);
+    const length = file.length;
+    return async () => {
+      const handle = await fs.promises.open(name, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (this.writing === file) this.synced = Math.max(this.synced, length);
+    };
+  }
+
+  /** Writes the file being appended to into chunk_files; returns it when it has bytes not yet synced. */
+  private record(db: Db): ChunkFile | undefined {
+    const file = this.writing;
+    if (!file) return undefined;
     db.run('INSERT OR REPLACE INTO chunk_files (id, name, length) VALUES (?,?,?)', [file.id, file.name, file.length]);
+    return file.length > this.synced ? file : undefined;
   }
 
   /**

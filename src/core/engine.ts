@@ -19,7 +19,7 @@ import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
 import { ChunkFiles } from './chunkFiles';
 import { Db } from './sqlite';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { readSnapshot, writeSnapshot, writeSnapshotAsync } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
@@ -528,12 +528,43 @@ export class Engine implements SyncStoreApi {
    */
   save(): { bytes: number } | undefined {
     if (!this.options.snapshotPath) return undefined;
-    this.db.chunkFiles?.sync(this.db);
+    const files = this.db.chunkFiles;
+    files?.sync(this.db);
     const bytes = this.db.export();
     writeSnapshot(this.options.snapshotPath, SCHEMA_VERSION, bytes);
     this.dirty = false;
-    this.db.chunkFiles?.sweep(this.db);
+    files?.sweep(this.db);
     return { bytes: bytes.byteLength };
+  }
+
+  /**
+   * The same save, holding this thread only for the export: the chunk files are synced and the
+   * snapshot written by the returned `finish`, while the store goes on answering (the worker's saves).
+   * What changes meanwhile makes the store dirty again, for the next save.
+   */
+  beginSave(): { bytes: number; finish(): Promise<void> } | undefined {
+    if (!this.options.snapshotPath) return undefined;
+    const snapshotPath = this.options.snapshotPath;
+    const db = this.db;
+    const files = db.chunkFiles;
+    const durable = files?.recordForSync(db);
+    const generation = files?.generation;
+    const bytes = db.export();
+    this.dirty = false;
+    return {
+      bytes: bytes.byteLength,
+      finish: async () => {
+        try {
+          await durable?.();
+          await writeSnapshotAsync(snapshotPath, SCHEMA_VERSION, bytes);
+        } catch (error) {
+          this.dirty = true;
+          throw error;
+        }
+        // Not after a rebuild meanwhile: the files the new snapshot names would look unnamed.
+        if (files && this.db === db && files.generation === generation) files.sweep(db);
+      },
+    };
   }
 
   close(): void {
