@@ -1,10 +1,10 @@
 // The lowest and highest finite point of each numeric key over a version's visible history (what the runs
 // table's min and max columns show), and the lineage segments that history is made of. The store keeps
-// the answer per version in key_extremes (schema 10): the appender widens it point by point, and a
+// the answer per version in key_extremes (schema 11): the appender widens it point by point, and a
 // version whose history it cannot follow that way (a rewind or fork inheriting its source's rows up to
 // the branch step, a value replaced within one row) is computed here again from the stored chunks: a
 // sealed chunk by its summary (point_summaries), the last chunk by its own min and max, and only a chunk
-// a lineage cut crosses (or one holding ±Infinity) from its points. The migration to schema 10 fills
+// a lineage cut crosses (or one holding ±Infinity) from its points. The migration to schema 11 fills
 // the table with the same function.
 import type { SeriesSegment as Segment } from './api';
 import { Entry, SUMMARY_BLOCK, Summary, float64Of, stepsOf } from './chunks';
@@ -158,7 +158,7 @@ export function readExtremes(db: Db, version: string): Extremes {
   return row ? decodeExtremes(row[0] as Uint8Array) : new Map();
 }
 
-/** Schema 10's migration: every version's extremes computed from its stored chunks. */
+/** Schema 11's migration: every version's extremes computed from its stored chunks. */
 export function fillExtremes(db: Db): void {
   const versions = new Map<string, LineageRow>();
   db.each('SELECT id, run_id, parent, branch_step FROM versions', [], (r: Row) => {

@@ -135,7 +135,7 @@ export class RunStore {
     this.mediaSeq.clear();
     this.artifactSeq.clear();
     this.nextSeq = 0;
-    // A store just migrated to schema 10: its extremes, computed once from the stored chunks.
+    // A store just migrated to schema 11: its extremes, computed once from the stored chunks.
     if (this.db.get('SELECT 1 FROM meta WHERE key=?', [FILL_EXTREMES])) {
       this.db.transaction(() => {
         fillExtremes(this.db);

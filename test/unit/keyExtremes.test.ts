@@ -1,8 +1,8 @@
-// The per-version extremes the store keeps (key_extremes, schema 10; src/core/extremes.ts): for every
+// The per-version extremes the store keeps (key_extremes, schema 11; src/core/extremes.ts): for every
 // version and numeric key, equal to the lowest and highest finite point of its visible history read
 // through the points, as rows arrive over several passes, across real rewinds, forks (of live and
 // archived versions, and of a fork), a resumed writer, a value replaced within one row, ±Infinity and NaN;
-// equal in a store rebuilt from the logs, and in a schema 9 store migrated to 10.
+// equal in a store rebuilt from the logs, and in a schema 10 store migrated to 11.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Engine } from '../../src/core/engine';
@@ -122,7 +122,7 @@ describe('key extremes kept by the store (key_extremes)', () => {
     assert.deepEqual(tableExtremes(rebuilt), tableExtremes(engine));
     rebuilt.close();
 
-    // A schema 9 store (no key_extremes) is migrated to 10 with the same values, computed from its chunks.
+    // A schema 10 store (no key_extremes) is migrated to 11 with the same values, computed from its chunks.
     engine.save();
     const expected = tableExtremes(engine);
     engine.close();
@@ -137,8 +137,8 @@ describe('key extremes kept by the store (key_extremes)', () => {
     const kept = rows(db);
     assert.ok(kept.length >= 6, `${kept.length} versions kept`);
     db.exec('DROP TABLE key_extremes');
-    db.run("UPDATE meta SET value='9' WHERE key='schema'");
-    assert.equal(schemaVersion(db), 9);
+    db.run("UPDATE meta SET value='10' WHERE key='schema'");
+    assert.equal(schemaVersion(db), 10);
     migrate(db);
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
     assert.deepEqual(rows(db), [], 'filled when the store opens, where it can read every chunk');
