@@ -73,6 +73,8 @@ export interface PullResult {
   /** Runs whose content changed (new, or with new points, params, tags or status). */
   readonly changed: number;
   readonly requests: number;
+  /** Of those, the requests for points (the rest list experiments and runs). */
+  readonly historyRequests: number;
   /** Points downloaded. */
   readonly points: number;
   /** One line per server that could not be read (the mirror keeps what was read before). */
@@ -113,12 +115,13 @@ export class MlflowPuller {
   async pull(): Promise<PullResult> {
     let changed = 0;
     let requests = 0;
+    let historyRequests = 0;
     let points = 0;
     const problems: string[] = [];
     for (const server of this.servers.values()) {
       const signal = AbortSignal.timeout(PULL_TIMEOUT_MS);
       let rest: MlflowRest | undefined;
-      const counter = { points: 0 };
+      const counter = { points: 0, listing: 0 };
       try {
         rest = new MlflowRest(server.base, this.auth, signal);
         changed += await this.pullServer(server, rest, counter);
@@ -130,15 +133,17 @@ export class MlflowPuller {
       }
       server.pulled = true;
       requests += rest?.requests ?? 0;
+      historyRequests += Math.max(0, (rest?.requests ?? 0) - counter.listing);
       points += counter.points;
     }
-    return { changed, requests, points, problems };
+    return { changed, requests, historyRequests, points, problems };
   }
 
-  private async pullServer(server: ServerMirror, rest: MlflowRest, counter: { points: number }): Promise<number> {
+  private async pullServer(server: ServerMirror, rest: MlflowRest, counter: { points: number; listing: number }): Promise<number> {
     const experiments = await rest.searchExperiments();
     const names = new Map(experiments.map((e) => [e.experiment_id, e.name]));
     const runs = experiments.length > 0 ? await rest.searchRuns(experiments.map((e) => e.experiment_id)) : [];
+    counter.listing = rest.requests;
     const next = new Map<string, RunMirror>();
     let changed = 0;
     for (const run of runs) {
@@ -195,10 +200,8 @@ export class MlflowPuller {
   /** Every point of steps `from`..`to`: a range MLflow would sample (a full answer) is asked for in halves. */
   private async interval(rest: MlflowRest, runId: string, key: string, from: number, to: number, counter: { points: number }): Promise<Point[]> {
     const got = await rest.metricInterval(runId, key, from, to, INTERVAL_MAX);
-    if (got.length < INTERVAL_MAX) {
-      counter.points += got.length;
-      return got.map(pointOf).sort(byStepTime);
-    }
+    counter.points += got.length;
+    if (got.length < INTERVAL_MAX) return got.map(pointOf).sort(byStepTime);
     if (from === to) {
       // More values at one step than one answer holds: the whole history, this step kept.
       const all = await rest.metricHistory(runId, key);
@@ -260,8 +263,9 @@ export class MlflowServerImporter extends SnapshotImporter {
     if (!known) return undefined;
     const { base, run } = known;
     const byStep = new Map<number, { time: number; data: Record<string, number> }>();
-    for (const [key, mirror] of run.keys) {
-      for (const [step, timestamp, value] of mirror.points) {
+    // Keys in name order: a row's content (compared by snapshot.ts) must not depend on the order the server lists them in.
+    for (const key of [...run.keys.keys()].sort()) {
+      for (const [step, timestamp, value] of run.keys.get(key)!.points) {
         if (!Number.isSafeInteger(step) || step < 0) continue;
         let row = byStep.get(step);
         if (!row) {
