@@ -2,6 +2,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isServerSource } from './core/importers/sources';
+import { parseTrackingUri } from './core/sync/mlflowRest';
 import { SETTINGS_SECTION, Setting } from './ids';
 
 export const DEFAULT_LOG_DIRECTORY = '.runrewind';
@@ -35,11 +37,36 @@ export function sourcesFor(folder: vscode.WorkspaceFolder | undefined): string[]
   if (!folder || folder.uri.scheme !== 'file') return [];
   const configured = section(folder).get<unknown>(Setting.Sources, DEFAULT_SOURCES);
   const entries = Array.isArray(configured) ? configured.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [...DEFAULT_SOURCES];
-  return entries.map((entry) => {
+  const out = entries.map((entry) => {
     const trimmed = entry.trim();
+    // An http(s) entry is an MLflow tracking server whose runs are read over its REST API.
+    if (isServerSource(trimmed)) return serverAddress(trimmed) ?? trimmed;
     const expanded = trimmed.startsWith('~') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
     return path.isAbsolute(expanded) ? path.normalize(expanded) : path.join(folder.uri.fsPath, expanded);
   });
+  const server = mlflowServerShown(folder);
+  if (server && !out.includes(server)) out.push(server);
+  return out;
+}
+
+/** The MLflow server whose runs the Runs view shows (runRewind.mlflow.showServerRuns), if it does. */
+export function mlflowServerShown(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!section(folder).get<boolean>(Setting.MlflowShowServerRuns, false)) return undefined;
+  return serverAddress(mlflowTrackingUri());
+}
+
+/** runRewind.mlflow.trackingUri as set (empty when it is not). */
+export function mlflowTrackingUri(): string {
+  return section().get<string>(Setting.MlflowTrackingUri, '').trim();
+}
+
+/** An http(s) address as the store names the server (no trailing slash, no credentials); undefined when it is no such address. */
+function serverAddress(uri: string): string | undefined {
+  try {
+    return uri ? parseTrackingUri(uri) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Milliseconds between polls of the log directory; 0 turns polling off. */

@@ -94,6 +94,7 @@ export enum Setting {
   HistoryMaxRows = 'history.maxRows',
   Sources = 'sources',
   MlflowTrackingUri = 'mlflow.trackingUri',
+  MlflowShowServerRuns = 'mlflow.showServerRuns',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -52,6 +52,8 @@ export interface EngineOptions {
   readonly importHoldSeconds?: number;
   /** Credentials for the MLflow tracking servers among the sources (the command line's come from the environment). */
   readonly mlflowAuth?: MlflowAuth;
+  /** Tokens for some of those servers, by address (VS Code's stored token for runRewind.mlflow.trackingUri); they win over mlflowAuth's. */
+  readonly mlflowTokens?: Readonly<Record<string, string>>;
 }
 
 export interface EngineIngestResult extends IngestResult {
@@ -105,7 +107,7 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
-    this.puller = new MlflowPuller(options.sources ?? [], options.mlflowAuth);
+    this.puller = new MlflowPuller(options.sources ?? [], options.mlflowAuth, options.mlflowTokens);
     this.importer = this.newImportStage();
   }
 

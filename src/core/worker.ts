@@ -11,6 +11,8 @@ import { serializeError } from './errors';
 import type { FromWorker, Request, WorkerConfig } from './workerProtocol';
 
 const SLICE_BYTES = 16 * 1024 * 1024;
+/** The least time between two pulls of the MLflow servers among the sources (an ingest starts one). */
+const PULL_INTERVAL_MS = 5000;
 const port = parentPort!;
 const config = workerData as WorkerConfig;
 
@@ -28,8 +30,29 @@ class WorkerHost {
   /** Snapshots written, for tests. */
   saves = 0;
   private diagnosticsSignature = '';
+  private pulling = false;
+  private lastPullMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly engine: Engine) {}
+
+  /**
+   * Reads the MLflow servers among the sources in the background (never delaying the log directory's
+   * ingest on the network), at most every PULL_INTERVAL_MS; what it read is applied by one more ingest.
+   */
+  private pullSoon(): void {
+    if (!this.engine.pulls || this.pulling || Date.now() - this.lastPullMs < PULL_INTERVAL_MS) return;
+    this.pulling = true;
+    const problemsBefore = this.engine.diagnostics().length;
+    void this.engine.pull().then((result) => {
+      this.pulling = false;
+      this.lastPullMs = Date.now();
+      if (result.changed > 0) void this.ingest();
+      else if (this.engine.diagnostics().length !== problemsBefore) this.sendDiagnostics();
+    }, () => {
+      this.pulling = false;
+      this.lastPullMs = Date.now();
+    });
+  }
 
   /** One handler per StoreApi method, each with that method's own parameters (see src/shared/rpc.ts). */
   readonly handlers: Handlers<StoreApi> = {
@@ -69,6 +92,7 @@ class WorkerHost {
 
   /** One ingest at a time; calls made meanwhile are folded into one more pass after it. */
   ingest(): Promise<IngestResult> {
+    this.pullSoon();
     if (this.ingesting) {
       this.ingestAgain = true;
       return this.ingesting;

@@ -85,7 +85,11 @@ export interface PullResult {
 export class MlflowPuller {
   private readonly servers = new Map<string, ServerMirror>();
 
-  constructor(sources: readonly string[], private readonly auth: MlflowAuth = {}) {
+  constructor(
+    sources: readonly string[],
+    private readonly auth: MlflowAuth = {},
+    private readonly tokens: Readonly<Record<string, string>> = {},
+  ) {
     for (const source of sources) {
       if (!isServerSource(source)) continue;
       const base = source.trim().replace(/\/+$/, '');
@@ -123,7 +127,8 @@ export class MlflowPuller {
       let rest: MlflowRest | undefined;
       const counter = { points: 0, listing: 0 };
       try {
-        rest = new MlflowRest(server.base, this.auth, signal);
+        const token = this.tokens[server.base];
+        rest = new MlflowRest(server.base, token ? { ...this.auth, token } : this.auth, signal);
         changed += await this.pullServer(server, rest, counter);
         server.problem = undefined;
       } catch (error) {
