@@ -33,6 +33,8 @@ const OUR_RUN_TAG = 'runrewind.run_id';
 const ENDED: ReadonlyMap<string, number> = new Map([['FINISHED', 0], ['FAILED', 1], ['KILLED', 1]]);
 /** MLflow's cap on get-history-bulk-interval's max_results (MAX_RESULTS_PER_RUN in mlflow/server/handlers.py). */
 const INTERVAL_MAX = 2500;
+/** Requests for points in flight at once (as the sync's lanes, src/core/sync/mlflowSync.ts). */
+const LANES = 4;
 /** A pull that takes longer than this is abandoned (what it read so far is kept). */
 const PULL_TIMEOUT_MS = 10 * 60_000;
 /** The separator between a server's address and a run's id in the run's key (`import_runs.dir`). */
@@ -167,10 +169,15 @@ export class MlflowPuller {
       // A run resumed after it ended may log steps it had logged before: read it whole again.
       const resumed = known !== undefined && ENDED.has(known.info.status ?? '') && !ENDED.has(run.info.status ?? '');
       const keys = new Map<string, KeyMirror>();
-      for (const [key, newest] of latest) {
-        const had = resumed ? undefined : known?.keys.get(key);
-        keys.set(key, await this.pullKey(rest, id, key, newest, had, counter));
-      }
+      // Up to LANES keys at once: the server answers each request in its own worker.
+      const queue = [...latest.keys()].sort();
+      const lane = async (): Promise<void> => {
+        for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+          const had = resumed ? undefined : known?.keys.get(key);
+          keys.set(key, await this.pullKey(rest, id, key, latest.get(key)!, had, counter));
+        }
+      };
+      await Promise.all(Array.from({ length: LANES }, lane));
       let mtime = (run.info.end_time ?? run.info.start_time ?? 0) / 1000;
       for (const m of latest.values()) mtime = Math.max(mtime, m.timestamp / 1000);
       next.set(id, { info: run.info, experiment, params, tags, keys, stamp, mtime });
