@@ -12,6 +12,7 @@ import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSp
 import { parseStep } from './core/runSpec';
 import { authFromEnvironment, parseTrackingUri } from './core/sync/mlflowRest';
 import { isServerSource } from './core/importers/sources';
+import { parseServerSource, serverSource } from './core/importers/mlflowServer';
 import { syncStatePath, syncToMlflow } from './core/sync/mlflowSync';
 import { formatBytes, formatNumber } from './shared/format';
 
@@ -20,7 +21,8 @@ const COMMON_OPTIONS = `Options for every command:
   --source PATH  also import the runs other tools logged under PATH (TensorBoard event files, W&B
                  offline runs, Lightning CSVLogger, Hugging Face Trainer folders, MLflow mlruns; a
                  folder or a glob with *, ? and **), or an MLflow tracking server's http(s) address
-                 (credentials from MLFLOW_TRACKING_TOKEN, or _USERNAME and _PASSWORD); repeatable.
+                 (credentials from MLFLOW_TRACKING_TOKEN, or _USERNAME and _PASSWORD; --experiment
+                 NAME reads only that experiment); repeatable.
                  Read where they are, never written.
   --json         JSON output for scripts
   --no-cache     do not keep a store snapshot in DIR/.cache
@@ -287,7 +289,13 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   if (formats.length > 1) throw new UsageError(`${formats.join(' and ')} cannot be combined; pick one output format`);
   const logDir = logDirOf(args);
   // An http(s) address is an MLflow tracking server (read over its REST API), anything else a path.
-  const sources = args.sources.map((s) => (isServerSource(s) ? parseTrackingUri(s) : path.resolve(s)));
+  const sources = args.sources.map((s) => {
+    if (!isServerSource(s)) return path.resolve(s);
+    // --experiment limits a server source to that experiment (sync's --experiment is where runs go instead).
+    const { base, experiments } = parseServerSource(s);
+    const only = option(args, '--experiment');
+    return serverSource(parseTrackingUri(base), experiments ?? (only !== undefined && args.command !== 'sync' ? [only] : []));
+  });
   for (const source of sources) {
     if (!isServerSource(source) && !/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of other tools' logs, or a glob)`);
   }

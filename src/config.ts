@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isServerSource } from './core/importers/sources';
+import { parseServerSource, serverSource } from './core/importers/mlflowServer';
 import { parseTrackingUri } from './core/sync/mlflowRest';
 import { SETTINGS_SECTION, Setting } from './ids';
 
@@ -40,7 +41,7 @@ export function sourcesFor(folder: vscode.WorkspaceFolder | undefined): string[]
   const out = entries.map((entry) => {
     const trimmed = entry.trim();
     // An http(s) entry is an MLflow tracking server whose runs are read over its REST API.
-    if (isServerSource(trimmed)) return serverAddress(trimmed) ?? trimmed;
+    if (isServerSource(trimmed)) return serverEntry(folder, trimmed);
     const expanded = trimmed.startsWith('~') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
     return path.isAbsolute(expanded) ? path.normalize(expanded) : path.join(folder.uri.fsPath, expanded);
   });
@@ -52,7 +53,16 @@ export function sourcesFor(folder: vscode.WorkspaceFolder | undefined): string[]
 /** The MLflow server whose runs the Runs view shows (runRewind.mlflow.showServerRuns), if it does. */
 export function mlflowServerShown(folder: vscode.WorkspaceFolder | undefined): string | undefined {
   if (!section(folder).get<boolean>(Setting.MlflowShowServerRuns, false)) return undefined;
-  return serverAddress(mlflowTrackingUri());
+  const uri = mlflowTrackingUri();
+  return uri && serverAddress(uri) ? serverEntry(folder, uri) : undefined;
+}
+
+/** A server source as the store takes it: its address, limited to runRewind.mlflow.serverExperiments unless it names its own. */
+function serverEntry(folder: vscode.WorkspaceFolder | undefined, uri: string): string {
+  const { base, experiments } = parseServerSource(uri);
+  const configured = section(folder).get<unknown>(Setting.MlflowServerExperiments, []);
+  const names = Array.isArray(configured) ? configured.filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => e.trim()) : [];
+  return serverSource(serverAddress(base) ?? base, experiments ?? names);
 }
 
 /** runRewind.mlflow.trackingUri as set (empty when it is not). */

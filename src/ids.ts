@@ -95,6 +95,7 @@ export enum Setting {
   Sources = 'sources',
   MlflowTrackingUri = 'mlflow.trackingUri',
   MlflowShowServerRuns = 'mlflow.showServerRuns',
+  MlflowServerExperiments = 'mlflow.serverExperiments',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

@@ -54,7 +54,7 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     }
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affects(e, Setting.LogDirectory) || affects(e, Setting.Sources) || affects(e, Setting.MlflowTrackingUri) || affects(e, Setting.MlflowShowServerRuns)) this.sync();
+        if (affects(e, Setting.LogDirectory) || affects(e, Setting.Sources) || affects(e, Setting.MlflowTrackingUri) || affects(e, Setting.MlflowShowServerRuns) || affects(e, Setting.MlflowServerExperiments)) this.sync();
         if (affects(e, Setting.PollInterval)) for (const s of this.stores) s.restartPolling();
         // The store computes headlines as it ingests; a new metric means starting it again (cheap:
         // the snapshot is saved on close and reloaded).

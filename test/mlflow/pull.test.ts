@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { RunInfo } from '../../src/core/api';
 import { Engine } from '../../src/core/engine';
+import { serverSource } from '../../src/core/importers/mlflowServer';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'runrewind.js');
@@ -141,7 +142,8 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
   });
 
   it('lists the runs MLflow\'s client wrote, values as MlflowClient reads them; a poll asks only for new points', async function () {
-    const engine = await Engine.open({ logDir: path.join(root, 'logs'), sources: [URI], importHoldSeconds: 0 });
+    // Limited to this test's experiment: the server also holds the sync tests' (and older runs').
+    const engine = await Engine.open({ logDir: path.join(root, 'logs'), sources: [serverSource(URI, [experiment])], importHoldSeconds: 0 });
     try {
       const first = await engine.pull();
       assert.deepEqual(first.problems, []);
@@ -149,6 +151,7 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
       const runs = pulled(engine, experiment);
       assert.deepEqual([...runs.values()].map((r) => r.name).sort(), ['live', 'plain', 'sweep', 'trial-1'], 'the deleted run is left out');
       assert.ok(!runs.has(ids.dropped));
+      assert.deepEqual(engine.listRuns().filter((r) => r.project !== experiment), [], 'only the experiment named');
       const plain = engine.getRun(runs.get(ids.plain)!.id);
       assert.deepEqual(plain.config, { layers: '4', lr: '0.001', optimizer: 'adam' }, 'params are the config, strings as MLflow keeps them');
       assert.deepEqual([...plain.tags].sort(), ['empty', 'team: vision'], 'non-system tags');
@@ -190,6 +193,21 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
       engine.ingest();
       assert.equal(engine.getRun(runs.get(ids.live)!.id).versions[0].lastStep, 2699);
       assertSameValues(engine, experiment, pulled(engine, experiment));
+
+      // Resumed after it ended, logging steps 10..19 again: read whole again, and a rewind before step 10
+      // (the content read before kept as the archived version), as for MLflow's SQLite store. Where it
+      // branches is as exact as snapshot.ts's marks (every 256 rows): here, before the first row.
+      write('resume', ids.live, '10', '20');
+      const resumed = await engine.pull();
+      assert.equal(resumed.points, 2 * 2700 + 10, 'both keys read whole again');
+      engine.ingest();
+      const rewound = engine.getRun(runs.get(ids.live)!.id);
+      assert.deepEqual(rewound.versions.map((v) => [v.kind, v.archived, v.lastStep]), [['rewind', false, 2699], ['new', true, 2699]]);
+      assert.ok(rewound.versions[0].branchStep! <= 9);
+      assert.equal(engine.series(rewound.versions[1].id, 'loss', { from: 12, to: 12 }).values[0], 1 / 13, 'the archived version keeps what was read before');
+      assert.equal(engine.series(rewound.versions[0].id, 'loss', { from: 12, to: 12 }).values[0], -13, 'the live one has the values logged again');
+      assert.equal(rewound.state, 'running');
+      assertSameValues(engine, experiment, pulled(engine, experiment));
     } finally {
       engine.close();
     }
@@ -197,7 +215,7 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
 
   it('forks a pulled run at a step: the op goes to our log directory, the fork inherits the steps up to it', async function () {
     const logDir = path.join(root, 'fork-logs');
-    const engine = await Engine.open({ logDir, sources: [URI], importHoldSeconds: 0 });
+    const engine = await Engine.open({ logDir, sources: [serverSource(URI, [experiment])], importHoldSeconds: 0 });
     try {
       await engine.pull();
       engine.ingest();
@@ -214,7 +232,7 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
       engine.close();
     }
     // A new reader (the command line) finds the fork again from the op and the server.
-    const r = spawnSync(process.execPath, [CLI, 'list', '--dir', logDir, '--source', URI, '--json', '--no-cache'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'list', '--dir', logDir, '--source', URI, '--experiment', experiment, '--json', '--no-cache'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const listed = JSON.parse(r.stdout) as Array<{ name: string; forked_from: unknown; last_step: number }>;
     const fork = listed.find((x) => x.name === 'from-server');
@@ -223,11 +241,11 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
 
   it('lists and reads history from the command line with --source http://…', function () {
     const dir = path.join(root, 'cli-logs');
-    const list = spawnSync(process.execPath, [CLI, 'list', '--dir', dir, '--source', URI, '--json'], { encoding: 'utf8' });
+    const list = spawnSync(process.execPath, [CLI, 'list', '--dir', dir, '--source', URI, '--experiment', experiment, '--json'], { encoding: 'utf8' });
     assert.equal(list.status, 0, list.stderr);
     const trial = (JSON.parse(list.stdout) as Array<{ id: string; name: string; project: string; origin?: { kind: string } }>).find((r) => r.project === experiment && r.name === 'trial-1');
     assert.equal(trial?.origin?.kind, 'mlflow');
-    const history = spawnSync(process.execPath, [CLI, 'history', trial!.id, '--dir', dir, '--source', URI, '--csv'], { encoding: 'utf8' });
+    const history = spawnSync(process.execPath, [CLI, 'history', trial!.id, '--dir', dir, '--source', URI, '--experiment', experiment, '--csv'], { encoding: 'utf8' });
     assert.equal(history.status, 0, history.stderr);
     const lines = history.stdout.trim().split('\n');
     assert.equal(lines.length, 11);
@@ -236,7 +254,7 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
 
   it('a 401 and a server that is down are problems naming the server; what was read stays', async function () {
     const front = await proxy();
-    const engine = await Engine.open({ logDir: path.join(root, 'down-logs'), sources: [front.uri], importHoldSeconds: 0 });
+    const engine = await Engine.open({ logDir: path.join(root, 'down-logs'), sources: [serverSource(front.uri, [experiment])], importHoldSeconds: 0 });
     try {
       assert.deepEqual((await engine.pull()).problems, []);
       engine.ingest();
@@ -284,7 +302,7 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
     const sync = spawnSync(process.execPath, [CLI, 'sync', '--dir', dir, '--mlflow', URI], { encoding: 'utf8' });
     assert.equal(sync.status, 0, sync.stderr);
     const list = (logDir: string): Array<{ id: string; project: string; origin?: unknown }> => {
-      const r = spawnSync(process.execPath, [CLI, 'list', '--dir', logDir, '--source', URI, '--json', '--no-cache'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, 'list', '--dir', logDir, '--source', `${URI}#experiment=${project}`, '--json', '--no-cache'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return (JSON.parse(r.stdout) as Array<{ id: string; project: string; origin?: unknown }>).filter((x) => x.project === project);
     };

@@ -6,6 +6,8 @@ write_runs.py URI EXPERIMENT setup            a plain run (params, tags, NaN and
                                              run left RUNNING; prints their run ids as JSON
 write_runs.py URI more RUN_ID FROM TO         logs loss and acc at steps FROM..TO-1 to RUN_ID (still running)
 write_runs.py URI finish RUN_ID               ends RUN_ID as FINISHED
+write_runs.py URI resume RUN_ID FROM TO       marks RUN_ID RUNNING again and logs loss at steps FROM..TO-1
+                                             again with other values (as start_run(run_id=...) would)
 """
 import json
 import math
@@ -66,6 +68,11 @@ def main():
         run_id, start, stop = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
         now = int(time.time() * 1000)
         client.log_batch(run_id, metrics=[m for step in range(start, stop) for m in row(step, now + step)])
+    elif verb == "resume":
+        run_id, start, stop = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+        client.update_run(run_id, status="RUNNING")
+        now = int(time.time() * 1000)
+        client.log_batch(run_id, metrics=[Metric("loss", -1.0 - step, now + step, step) for step in range(start, stop)])
     elif verb == "finish":
         client.set_terminated(sys.argv[3], "FINISHED")
     else:

@@ -64,6 +64,8 @@ interface RunMirror {
 
 interface ServerMirror {
   readonly base: string;
+  /** Only the experiments of these names; undefined: every one. */
+  experiments: Set<string> | undefined;
   runs: Map<string, RunMirror>;
   /** What failed in the last pull, if it failed. */
   problem?: string;
@@ -94,8 +96,11 @@ export class MlflowPuller {
   ) {
     for (const source of sources) {
       if (!isServerSource(source)) continue;
-      const base = source.trim().replace(/\/+$/, '');
-      if (!this.servers.has(base)) this.servers.set(base, { base, runs: new Map(), pulled: false });
+      const { base, experiments } = parseServerSource(source);
+      const known = this.servers.get(base);
+      if (!known) this.servers.set(base, { base, experiments: experiments && new Set(experiments), runs: new Map(), pulled: false });
+      // The same server named twice: the union of what each names (everything if one names no experiment).
+      else if (known.experiments) known.experiments = experiments ? new Set([...known.experiments, ...experiments]) : undefined;
     }
   }
 
@@ -147,7 +152,7 @@ export class MlflowPuller {
   }
 
   private async pullServer(server: ServerMirror, rest: MlflowRest, counter: { points: number; listing: number }): Promise<number> {
-    const experiments = await rest.searchExperiments();
+    const experiments = (await rest.searchExperiments()).filter((e) => !server.experiments || server.experiments.has(e.name));
     const names = new Map(experiments.map((e) => [e.experiment_id, e.name]));
     const runs = experiments.length > 0 ? await rest.searchRuns(experiments.map((e) => e.experiment_id)) : [];
     counter.listing = rest.requests;
@@ -319,6 +324,27 @@ export class MlflowServerImporter extends SnapshotImporter {
     const { base, experimentId, runId } = splitKey(dir);
     return runAddress(base, experimentId, runId);
   }
+}
+
+/**
+ * A server source: its address, and the experiments it is limited to by a fragment
+ * `#experiment=NAME&experiment=OTHER` (what runRewind.mlflow.serverExperiments and the command line's
+ * --experiment add; a fragment is never sent to the server).
+ */
+export function parseServerSource(source: string): { base: string; experiments: string[] | undefined } {
+  const text = source.trim();
+  const at = text.indexOf('#');
+  const base = (at < 0 ? text : text.slice(0, at)).replace(/\/+$/, '');
+  const names = at < 0 ? [] : new URLSearchParams(text.slice(at + 1)).getAll('experiment').filter((n) => n !== '');
+  return { base, experiments: names.length > 0 ? names : undefined };
+}
+
+/** A server source limited to `experiments` (none: every experiment). */
+export function serverSource(base: string, experiments: readonly string[]): string {
+  if (experiments.length === 0) return base;
+  const params = new URLSearchParams();
+  for (const name of experiments) params.append('experiment', name);
+  return `${base}#${params.toString()}`;
 }
 
 function nameOf(run: RunMirror): string {

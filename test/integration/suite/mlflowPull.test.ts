@@ -31,9 +31,15 @@ describe('Show MLflow Server Runs', () => {
     // Turned on as a user would: the server's address, and the switch (taken back at the end).
     const global = vscode.workspace.getConfiguration('runRewind');
     const folderConfig = vscode.workspace.getConfiguration('runRewind', vscode.workspace.workspaceFolders![0]);
-    const before = { uri: global.inspect<string>('mlflow.trackingUri')?.globalValue, show: folderConfig.inspect<boolean>('mlflow.showServerRuns')?.workspaceValue };
+    const before = {
+      uri: global.inspect<string>('mlflow.trackingUri')?.globalValue,
+      show: folderConfig.inspect<boolean>('mlflow.showServerRuns')?.workspaceValue,
+      experiments: folderConfig.inspect<string[]>('mlflow.serverExperiments')?.workspaceValue,
+    };
     try {
       await global.update('mlflow.trackingUri', uri, vscode.ConfigurationTarget.Global);
+      // This test's experiment only (the server holds the sync tests' too).
+      await folderConfig.update('mlflow.serverExperiments', [experiment], vscode.ConfigurationTarget.Workspace);
       await folderConfig.update('mlflow.showServerRuns', true, vscode.ConfigurationTarget.Workspace);
       const folder = api.folders.all[0]!.key;
       const served = async (): Promise<RunInfo | undefined> => [...(await api.runIndex.refresh(api.folders.all[0]!.key)).runs.values()].find((r) => r.project === experiment);
@@ -45,6 +51,8 @@ describe('Show MLflow Server Runs', () => {
       assert.equal(run.origin?.kind, 'mlflow');
       assert.equal(run.origin?.path, `${uri}/#/experiments/${experiment_id}/runs/${runId}`);
       assert.equal(run.state, 'running');
+      const others = [...(await api.runIndex.refresh(folder)).runs.values()].filter((r) => r.origin?.kind === 'mlflow' && r.project !== experiment);
+      assert.deepEqual(others.map((r) => r.project), [], 'only the experiment runRewind.mlflow.serverExperiments names');
 
       await vscode.commands.executeCommand(CommandId.OpenCharts, { run: run.id });
       const chart = await waitFor(async () => {
@@ -70,6 +78,7 @@ describe('Show MLflow Server Runs', () => {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await folderConfig.update('mlflow.showServerRuns', before.show, vscode.ConfigurationTarget.Workspace);
+      await folderConfig.update('mlflow.serverExperiments', before.experiments, vscode.ConfigurationTarget.Workspace);
       await global.update('mlflow.trackingUri', before.uri, vscode.ConfigurationTarget.Global);
     }
   });
