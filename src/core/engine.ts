@@ -107,7 +107,7 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
-    this.puller = new MlflowPuller(options.sources ?? [], options.mlflowAuth, options.mlflowTokens);
+    this.puller = new MlflowPuller(options.sources ?? [], options.mlflowAuth, options.mlflowTokens, options.snapshotPath && `${options.snapshotPath}.mlflow`);
     this.importer = this.newImportStage();
   }
 

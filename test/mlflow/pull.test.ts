@@ -239,6 +239,30 @@ describe('an MLflow server as a source (a real MLflow server on PostgreSQL)', fu
     assert.equal(fork?.last_step, 100);
   });
 
+  it('keeps what it read beside the store\'s snapshot: a new process downloads no point again, then only new ones', async function () {
+    const logDir = path.join(root, 'cache-logs');
+    const snapshotPath = path.join(root, 'cache', 'store.sqlite');
+    const source = serverSource(URI, [experiment]);
+    const first = await Engine.open({ logDir, sources: [source], importHoldSeconds: 0, snapshotPath });
+    const read = await first.pull();
+    assert.ok(read.points > 5000);
+    first.close();
+    assert.ok(fs.readdirSync(`${snapshotPath}.mlflow`).length > 0, 'the cache is beside the snapshot');
+    const second = await Engine.open({ logDir, sources: [source], importHoldSeconds: 0, snapshotPath });
+    try {
+      const again = await second.pull();
+      assert.deepEqual({ history: again.historyRequests, points: again.points, changed: again.changed }, { history: 0, points: 0, changed: 4 });
+      second.ingest();
+      assert.equal(pulled(second, experiment).size, 4);
+      assertSameValues(second, experiment, pulled(second, experiment));
+      write('more', ids.plain, '300', '310');
+      const more = await second.pull();
+      assert.deepEqual({ history: more.historyRequests, points: more.points }, { history: 2, points: 20 });
+    } finally {
+      second.close();
+    }
+  });
+
   it('lists and reads history from the command line with --source http://…', function () {
     const dir = path.join(root, 'cli-logs');
     const list = spawnSync(process.execPath, [CLI, 'list', '--dir', dir, '--source', URI, '--experiment', experiment, '--json'], { encoding: 'utf8' });

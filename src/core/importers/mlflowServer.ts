@@ -13,6 +13,7 @@
 // only for a key it has never read or a run resumed after it ended (which may log earlier steps again).
 // A run our own sync pushed names its run in `runrewind.run_id`; it is left out when our log directory
 // holds that run (the local logs are the truth, so it is not listed twice).
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../api';
@@ -35,6 +36,9 @@ const ENDED: ReadonlyMap<string, number> = new Map([['FINISHED', 0], ['FAILED', 
 const INTERVAL_MAX = 2500;
 /** Requests for points in flight at once (as the sync's lanes, src/core/sync/mlflowSync.ts). */
 const LANES = 4;
+/** A run that keeps changing is written to the cache at most this often (a 1M-point run is some 30 MB). */
+const CACHE_EVERY_MS = 60_000;
+const CACHE_VERSION = 1;
 /** A pull that takes longer than this is abandoned (what it read so far is kept). */
 const PULL_TIMEOUT_MS = 10 * 60_000;
 /** The separator between a server's address and a run's id in the run's key (`import_runs.dir`). */
@@ -70,6 +74,14 @@ interface ServerMirror {
   /** What failed in the last pull, if it failed. */
   problem?: string;
   pulled: boolean;
+  /**
+   * Runs read back from the cache file of an earlier process: a base for the first pull to add to, never
+   * shown before that pull succeeds (the store may already hold more than they do).
+   */
+  cached?: Map<string, RunMirror>;
+  /** Runs changed since they were last written to the cache, and when each was last written (ms). */
+  readonly unsaved: Set<string>;
+  readonly savedAt: Map<string, number>;
 }
 
 /** What one pull did (the tests and the benchmark count requests and points). */
@@ -93,12 +105,14 @@ export class MlflowPuller {
     sources: readonly string[],
     private readonly auth: MlflowAuth = {},
     private readonly tokens: Readonly<Record<string, string>> = {},
+    /** Where the mirror is kept between processes (beside the store's snapshot); none: memory only. */
+    private readonly cacheDir?: string,
   ) {
     for (const source of sources) {
       if (!isServerSource(source)) continue;
       const { base, experiments } = parseServerSource(source);
       const known = this.servers.get(base);
-      if (!known) this.servers.set(base, { base, experiments: experiments && new Set(experiments), runs: new Map(), pulled: false });
+      if (!known) this.servers.set(base, { base, experiments: experiments && new Set(experiments), runs: new Map(), pulled: false, unsaved: new Set(), savedAt: new Map() });
       // The same server named twice: the union of what each names (everything if one names no experiment).
       else if (known.experiments) known.experiments = experiments ? new Set([...known.experiments, ...experiments]) : undefined;
     }
@@ -136,8 +150,11 @@ export class MlflowPuller {
       try {
         const token = this.tokens[server.base];
         rest = new MlflowRest(server.base, token ? { ...this.auth, token } : this.auth, signal);
+        if (!server.pulled) server.cached = await this.readCache(server.base);
         changed += await this.pullServer(server, rest, counter);
+        server.cached = undefined;
         server.problem = undefined;
+        await this.writeCache(server);
       } catch (error) {
         const why = signal.aborted ? `it did not answer within ${PULL_TIMEOUT_MS / 60_000} minutes` : (error as Error).message;
         server.problem = `the runs of the MLflow server ${server.base} could not be read (${why}); the Runs view shows what was read before${/\b40[13]\b/.test(why) ? '. Set its token with "Set MLflow Server Token…" (or MLFLOW_TRACKING_TOKEN)' : ''}`;
@@ -166,8 +183,9 @@ export class MlflowPuller {
       const tags = new Map((run.data.tags ?? []).map((t) => [t.key, t.value]));
       const experiment = names.get(run.info.experiment_id) ?? run.info.experiment_id;
       const stamp = JSON.stringify([run.info.status, run.info.end_time, run.info.run_name, experiment, [...params], [...tags], [...latest.values()].map(latestOf)]);
-      const known = server.runs.get(id);
+      const known = server.runs.get(id) ?? server.cached?.get(id);
       if (known?.stamp === stamp) {
+        if (!server.runs.has(id)) changed++; // read from the cache: new to this process's store
         next.set(id, known);
         continue;
       }
@@ -186,11 +204,67 @@ export class MlflowPuller {
       let mtime = (run.info.end_time ?? run.info.start_time ?? 0) / 1000;
       for (const m of latest.values()) mtime = Math.max(mtime, m.timestamp / 1000);
       next.set(id, { info: run.info, experiment, params, tags, keys, stamp, mtime });
+      server.unsaved.add(id);
       changed++;
     }
+    for (const id of [...server.savedAt.keys()]) if (!next.has(id)) server.unsaved.add(id);
     // Runs deleted on the server (or in a deleted experiment) leave the mirror; the store keeps what it showed.
     server.runs = next;
     return changed;
+  }
+
+  private cacheDirOf(base: string): string | undefined {
+    return this.cacheDir && path.join(this.cacheDir, createHash('sha1').update(base).digest('hex').slice(0, 16));
+  }
+
+  /** The runs an earlier process wrote to the cache (unreadable files are skipped: they are only a cache). */
+  private async readCache(base: string): Promise<Map<string, RunMirror> | undefined> {
+    const dir = this.cacheDirOf(base);
+    if (!dir) return undefined;
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch {
+      return undefined;
+    }
+    const out = new Map<string, RunMirror>();
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        const run = fromCache(JSON.parse(await fs.promises.readFile(path.join(dir, name), 'utf8')) as CachedRun, base);
+        if (run) out.set(run.info.run_id, run);
+      } catch {
+        // half-written by a process that died, or from another version: read from the server again
+      }
+    }
+    return out;
+  }
+
+  /** Writes the runs that changed (each at most every CACHE_EVERY_MS) and removes those the server no longer lists. */
+  private async writeCache(server: ServerMirror): Promise<void> {
+    const dir = this.cacheDirOf(server.base);
+    if (!dir || server.unsaved.size === 0) return;
+    const now = Date.now();
+    try {
+      await fs.promises.mkdir(dir, { recursive: true });
+      for (const id of [...server.unsaved]) {
+        const file = path.join(dir, `${createHash('sha1').update(id).digest('hex').slice(0, 20)}.json`);
+        const run = server.runs.get(id);
+        if (!run) {
+          await fs.promises.rm(file, { force: true });
+        } else {
+          if (now - (server.savedAt.get(id) ?? Number.NEGATIVE_INFINITY) < CACHE_EVERY_MS) continue;
+          const temp = `${file}.${process.pid}.tmp`;
+          await fs.promises.writeFile(temp, JSON.stringify(toCache(server.base, run)));
+          await fs.promises.rename(temp, file);
+        }
+        server.savedAt.set(id, now);
+        if (!run) server.savedAt.delete(id);
+        server.unsaved.delete(id);
+      }
+    } catch {
+      // A cache that cannot be written costs a download after the next start, nothing else.
+    }
   }
 
   /** A key's points up to `newest` (the newest value runs/search listed), asking only for what `had` lacks. */
@@ -345,6 +419,41 @@ export function serverSource(base: string, experiments: readonly string[]): stri
   const params = new URLSearchParams();
   for (const name of experiments) params.append('experiment', name);
   return `${base}#${params.toString()}`;
+}
+
+/** A run's mirror as its cache file holds it (non-finite values as MLflow's wire strings). */
+interface CachedRun {
+  readonly v: number;
+  readonly base: string;
+  readonly info: MlflowRun['info'];
+  readonly experiment: string;
+  readonly params: Array<[string, string]>;
+  readonly tags: Array<[string, string]>;
+  /** key, newest value when read, last step, then step, timestamp, value of every point. */
+  readonly keys: Array<[string, string, number, Array<number | string>]>;
+  readonly stamp: string;
+  readonly mtime: number;
+}
+
+function toCache(base: string, run: RunMirror): CachedRun {
+  const keys: CachedRun['keys'] = [];
+  for (const [key, mirror] of run.keys) {
+    const flat: Array<number | string> = [];
+    for (const [step, timestamp, value] of mirror.points) flat.push(step, timestamp, Number.isFinite(value) ? value : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity');
+    keys.push([key, mirror.latest, mirror.lastStep, flat]);
+  }
+  return { v: CACHE_VERSION, base, info: run.info, experiment: run.experiment, params: [...run.params], tags: [...run.tags], keys, stamp: run.stamp, mtime: run.mtime };
+}
+
+function fromCache(data: CachedRun, base: string): RunMirror | undefined {
+  if (data.v !== CACHE_VERSION || data.base !== base || typeof data.info?.run_id !== 'string') return undefined;
+  const keys = new Map<string, KeyMirror>();
+  for (const [key, latest, lastStep, flat] of data.keys) {
+    const points: Point[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) points.push([Number(flat[i]), Number(flat[i + 1]), wireNumber(flat[i + 2])]);
+    keys.set(key, { points, latest, lastStep });
+  }
+  return { info: data.info, experiment: data.experiment, params: new Map(data.params), tags: new Map(data.tags), keys, stamp: data.stamp, mtime: data.mtime };
 }
 
 function nameOf(run: RunMirror): string {
