@@ -11,8 +11,12 @@ import { serializeError } from './errors';
 import type { FromWorker, Request, WorkerConfig } from './workerProtocol';
 
 const SLICE_BYTES = 16 * 1024 * 1024;
-/** The least time between two pulls of the MLflow servers among the sources (an ingest starts one). */
+/**
+ * The least time between two pulls of the MLflow servers among the sources (an ingest starts one), and
+ * how many times a pull's own duration the next one waits at least (a big or slow server is asked less often).
+ */
 const PULL_INTERVAL_MS = 5000;
+const PULL_SPACING = 10;
 const port = parentPort!;
 const config = workerData as WorkerConfig;
 
@@ -31,7 +35,7 @@ class WorkerHost {
   saves = 0;
   private diagnosticsSignature = '';
   private pulling = false;
-  private lastPullMs = Number.NEGATIVE_INFINITY;
+  private nextPullMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly engine: Engine) {}
 
@@ -40,18 +44,19 @@ class WorkerHost {
    * ingest on the network), at most every PULL_INTERVAL_MS; what it read is applied by one more ingest.
    */
   private pullSoon(): void {
-    if (!this.engine.pulls || this.pulling || Date.now() - this.lastPullMs < PULL_INTERVAL_MS) return;
+    if (!this.engine.pulls || this.pulling || Date.now() < this.nextPullMs) return;
     this.pulling = true;
+    const started = Date.now();
+    const done = (): void => {
+      this.pulling = false;
+      this.nextPullMs = Date.now() + Math.max(PULL_INTERVAL_MS, PULL_SPACING * (Date.now() - started));
+    };
     const problemsBefore = this.engine.diagnostics().length;
     void this.engine.pull().then((result) => {
-      this.pulling = false;
-      this.lastPullMs = Date.now();
+      done();
       if (result.changed > 0) void this.ingest();
       else if (this.engine.diagnostics().length !== problemsBefore) this.sendDiagnostics();
-    }, () => {
-      this.pulling = false;
-      this.lastPullMs = Date.now();
-    });
+    }, done);
   }
 
   /** One handler per StoreApi method, each with that method's own parameters (see src/shared/rpc.ts). */
