@@ -13,7 +13,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -33,7 +33,7 @@ function medianBy<T>(items: readonly T[], key: (t: T) => number): T {
 
 type Mode = 'downsample' | 'raw';
 
-async function bundle(dir: string): Promise<void> {
+export async function bundle(dir: string): Promise<void> {
   await esbuild.build({
     entryPoints: { chart: path.join(ROOT, 'media/chart/main.ts'), harness: path.join(ROOT, 'media/bench/chartHarness.ts') },
     outdir: dir,
@@ -47,8 +47,10 @@ async function bundle(dir: string): Promise<void> {
   });
 }
 
-const THEMES = {
-  dark: 'body{--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-editor-foreground:#ccc;--vscode-font-family:sans-serif;--vscode-font-size:13px;}',
+export const THEMES = {
+  dark:
+    'body{--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-editor-foreground:#ccc;--vscode-descriptionForeground:#9d9d9d;' +
+    '--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-focusBorder:#0078d4;--vscode-font-family:sans-serif;--vscode-font-size:13px;}',
   light:
     'body{--vscode-editor-background:#ffffff;--vscode-foreground:#3b3b3b;--vscode-editor-foreground:#3b3b3b;--vscode-descriptionForeground:#717171;' +
     '--vscode-button-background:#005fb8;--vscode-button-foreground:#fff;--vscode-button-secondaryBackground:#e5e5e5;--vscode-button-secondaryForeground:#3b3b3b;' +
@@ -77,26 +79,62 @@ window.openAt = performance.now();
 </body></html>`;
 }
 
-async function serve(dir: string, pages: Map<string, string>): Promise<http.Server> {
+const TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'text/javascript', '.png': 'image/png', '.jpg': 'image/jpeg', '.gif': 'image/gif' };
+
+/** What else the bench server answers: files by path (the media bench's images), and posted messages. */
+export interface ServeOptions {
+  readonly file?: (pathname: string) => string | undefined;
+  /** A JSON message posted to /host, answered with JSON (null: no answer). */
+  readonly host?: (message: unknown) => Promise<unknown>;
+}
+
+/** The pages, the bundle in `dir`, and what `options` adds. */
+export async function serve(dir: string, pages: Map<string, string>, options: ServeOptions = {}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname === '/host' && options.host) {
+      const host = options.host;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void host(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown).then(
+          (answer) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(answer ?? null));
+          },
+          (e: unknown) => {
+            res.writeHead(500);
+            res.end(String(e));
+          },
+        );
+      });
+      return;
+    }
     const html = pages.get(url.pathname);
     if (html) {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
       return;
     }
-    const file = path.join(dir, path.basename(url.pathname));
+    const file = options.file?.(url.pathname) ?? path.join(dir, path.basename(url.pathname));
     if (!fs.existsSync(file)) {
       res.writeHead(404);
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
+}
+
+/** Headless Chromium as every webview benchmark runs it (timers not throttled: pages measure themselves). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-background-timer-throttling'],
+  });
 }
 
 interface Figures {
@@ -153,10 +191,7 @@ async function main(): Promise<void> {
   pages.set('/demo-light.html', page('demo', 'downsample', 20_000, JSON.stringify({ collapsed: ['#overview'], smoothing: 0.9 }), 'light'));
   const server = await serve(dir, pages);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-background-timer-throttling'],
-  });
+  const browser = await launchBrowser();
   const results: Record<string, Record<Mode, unknown>> = { open: {} as Record<Mode, unknown>, zoom: {} as Record<Mode, unknown>, live: {} as Record<Mode, unknown> };
   try {
     // Shared, noisy machines: every figure is the median of RUNS runs, the two modes interleaved.
@@ -229,7 +264,10 @@ function report(r: Record<string, Record<Mode, unknown>>): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+// Imported by the media benchmark for its bundle and server: runs only as a script.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

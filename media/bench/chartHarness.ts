@@ -28,6 +28,11 @@ export interface HarnessOptions {
   readonly data: Map<string, Map<string, Line>>;
   readonly keys: readonly string[];
   readonly state?: Partial<ReturnType<typeof defaultViewState>>;
+  /**
+   * The real host code for the messages the stand-in does not answer itself (the media benchmark's
+   * engine in Node, reached over HTTP from the page): its answer is posted to the webview.
+   */
+  readonly host?: (message: FromWebview) => Promise<ToWebview | undefined>;
 }
 
 export interface HarnessStats {
@@ -54,6 +59,8 @@ declare global {
     acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
     harness: Harness;
     makeHarness(scenario: string, mode: 'downsample' | 'raw', pointsPerKey: number): Harness;
+    makeHostedHarness(runs: RunOverview[], state: Partial<ReturnType<typeof defaultViewState>>): Harness;
+    benchHost(message: FromWebview): Promise<ToWebview | undefined>;
   }
 }
 
@@ -213,6 +220,7 @@ export class Harness {
         if (raw.selection) this.send({ type: 'selection', selection: raw.selection });
         return;
       default:
+        if (this.options.host) void this.options.host(raw).then((answer) => answer && this.send(answer));
         return;
     }
   }
@@ -370,6 +378,14 @@ function makeScenario(scenario: string, mode: 'downsample' | 'raw', points: numb
   });
   return new Harness({ mode, runs: [a, f, h], data, keys });
 }
+
+/** No metrics of its own: every other question (media, system) goes to `window.benchHost`. */
+window.makeHostedHarness = (runs, state) => {
+  const harness = new Harness({ mode: 'downsample', runs, data: new Map(), keys: [], state, host: (m) => window.benchHost(m) });
+  window.harness = harness;
+  window.acquireVsCodeApi = () => harness.api();
+  return harness;
+};
 
 window.makeHarness = (scenario, mode, points) => {
   const harness = makeScenario(scenario, mode, points);

@@ -529,7 +529,7 @@ export class ChartApp implements Testable {
   }
 
   mediaStats(): ChartSnapshot['media'] {
-    return { shown: this.media.isShown, cards: this.media.stats() };
+    return { shown: this.media.isShown, cards: this.media.stats(), keysAsked: this.media.keysAsked };
   }
 
   mediaCard(key: string): MediaCard | undefined {

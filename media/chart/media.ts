@@ -2,7 +2,7 @@
 // HTML as files VS Code opens), each with a step slider that follows the panel's selected step and
 // selects the step it is moved to. A card has a row per run the panel shows: the run's live version, or
 // the archived version the selection is on. Record text (captions, cells, keys) only goes in as text.
-import type { ChartSelection, HistogramDistribution, MediaCardStats, MediaChartHint, MediaEntryView, MediaItemView, MediaKeyInfo, MediaRow, MediaTableView } from '../../src/shared/protocol';
+import type { ChartSelection, HistogramDistribution, MediaCardStats, MediaChartHint, MediaEntryView, MediaItemView, MediaKeyInfo, MediaRow, MediaStripItem, MediaTableView } from '../../src/shared/protocol';
 import { button, clear, el, lineSwatch } from './dom';
 import { type LineSpec, PALETTE } from './lines';
 import { compareCells, shownVersions, stopIndex } from './mediaSteps';
@@ -27,6 +27,9 @@ export class MediaSection {
   private requests = 0;
   private keysRequest = 0;
   private context = '';
+  private keysPending = false;
+  /** Key questions sent (the snapshot's, for tests). */
+  keysAsked = 0;
 
   constructor(
     readonly details: HTMLDetailsElement,
@@ -54,11 +57,25 @@ export class MediaSection {
     this.step = step;
     if (changed || context !== this.context) {
       this.context = context;
-      this.keysRequest = ++this.requests;
-      this.events.queryKeys(this.keysRequest, versions);
+      this.askKeys();
     } else if (moved) {
       for (const card of this.cards.values()) this.ask(card);
     }
+  }
+
+  /**
+   * Asks for the keys once for every update of one task: opening the panel updates the section twice
+   * (the selection shown, then the runs), which asked twice, the first answer thrown away.
+   */
+  private askKeys(): void {
+    this.keysRequest = ++this.requests;
+    if (this.keysPending) return;
+    this.keysPending = true;
+    queueMicrotask(() => {
+      this.keysPending = false;
+      this.keysAsked++;
+      this.events.queryKeys(this.keysRequest, this.shown.map((l) => l.version));
+    });
   }
 
   setKeys(inReplyTo: number, keys: readonly MediaKeyInfo[]): void {
@@ -158,6 +175,10 @@ export class MediaCard {
     this.slider.hidden = this.stops.length <= 1;
     this.shownStep = this.stops.length > 0 ? this.stops[index] : null;
     this.label();
+    // A thumbnail chosen from the keyboard selects its step, which redraws the rows: the focus goes to
+    // the strip's new current thumbnail, so arrow keys and Tab go on from there.
+    const active = document.activeElement;
+    const refocus = active instanceof HTMLElement && active.classList.contains('media-strip-thumb') && this.rowsRoot.contains(active) ? (active.closest<HTMLElement>('.media-row')?.dataset.row ?? null) : null;
     clear(this.rowsRoot);
     if (error !== undefined) {
       this.rowsRoot.append(el('p', { className: 'notice error', text: `Could not load ${this.key}: ${error}` }));
@@ -167,6 +188,7 @@ export class MediaCard {
       const line = lines.find((l) => l.version === row.version);
       this.rowsRoot.append(this.renderRow(row, r, line));
     });
+    if (refocus !== null) this.rowsRoot.querySelector<HTMLElement>(`.media-row[data-row="${refocus}"] .media-strip-thumb[aria-current="step"]`)?.focus();
   }
 
   private label(): void {
@@ -193,9 +215,46 @@ export class MediaCard {
     const body = el('div', { className: 'media-row-body' });
     if (entry) this.renderEntry(body, row.version, entry);
     const over = row.distribution ? distribution(row.distribution, line?.color ?? 'currentColor', this.shownStep, (step) => this.events.select(step, row.version)) : null;
-    const rowEl = el('div', { className: 'media-row' }, [head, over, body]);
+    const strip = row.strip && row.strip.length > 1 ? this.renderStrip(row.strip, entry?.step ?? null, row.version) : null;
+    const rowEl = el('div', { className: 'media-row' }, [head, over, strip, body]);
     rowEl.dataset.row = String(r);
     return rowEl;
+  }
+
+  /**
+   * The image strip: the first image of each step around the shown one, that step marked; a thumbnail
+   * (a button: Tab, Enter, Space; the arrow keys move between them) selects its step.
+   */
+  private renderStrip(strip: readonly MediaStripItem[], current: number | null, version: string): HTMLElement {
+    const thumbs = strip.map((t) => {
+      const more = t.count > 1 ? ` (the first of ${t.count} images)` : '';
+      const label = `step ${t.step}${t.caption ? `: ${t.caption}` : ''}${more}`;
+      const img = el('img', { attrs: { src: t.src, alt: '' } });
+      ownImages.add(img);
+      if ((t.height ?? 0) > 0 && (t.height ?? 0) < 48) img.classList.add('pixelated');
+      const b = button(label, () => this.events.select(t.step, version), { className: 'media-strip-thumb', text: '', title: label });
+      b.append(img, el('span', { className: 'media-strip-step', text: String(t.step) }));
+      b.dataset.step = String(t.step);
+      if (t.step === current) b.setAttribute('aria-current', 'step');
+      return b;
+    });
+    const root = el('div', { className: 'media-strip', attrs: { role: 'group', 'aria-label': `${this.key}: steps ${strip[0].step} to ${strip[strip.length - 1].step}` } }, thumbs);
+    root.addEventListener('keydown', (e) => {
+      const at = thumbs.indexOf(e.target as HTMLButtonElement);
+      if (at < 0) return;
+      const to = e.key === 'ArrowLeft' ? at - 1 : e.key === 'ArrowRight' ? at + 1 : e.key === 'Home' ? 0 : e.key === 'End' ? thumbs.length - 1 : -2;
+      if (to === -2) return;
+      // Not the panel's own arrow keys (they move the selected step through the chart's steps).
+      e.preventDefault();
+      e.stopPropagation();
+      thumbs[Math.max(0, Math.min(thumbs.length - 1, to))].focus();
+    });
+    // The shown step's thumbnail in view, the strip scrolled rather than the page.
+    requestAnimationFrame(() => {
+      const mark = root.querySelector<HTMLElement>('[aria-current="step"]');
+      if (mark) root.scrollLeft = Math.max(0, mark.offsetLeft - (root.clientWidth - mark.offsetWidth) / 2);
+    });
+    return root;
   }
 
   private renderEntry(body: HTMLElement, version: string, entry: MediaEntryView): void {
@@ -229,7 +288,7 @@ export class MediaCard {
       step: this.shownStep,
       rows: this.rows.map((row, r) => {
         const rowEl = rowEls[r];
-        const images = rowEl ? [...rowEl.querySelectorAll('img')].filter((img) => img.complete && img.naturalWidth > 0).length : 0;
+        const images = rowEl ? [...rowEl.querySelectorAll<HTMLImageElement>('img.media-image')].filter((img) => img.complete && img.naturalWidth > 0).length : 0;
         return {
           version: row.version,
           entryStep: row.entry?.step ?? null,
@@ -241,10 +300,16 @@ export class MediaCard {
           chartPoints: rowEl ? Number(rowEl.querySelector<HTMLElement>('canvas.media-table-chart')?.dataset.points ?? 0) : 0,
           files: rowEl ? rowEl.querySelectorAll('button.media-open').length : 0,
           distribution: row.distribution && rowEl?.querySelector('canvas.media-distribution') ? row.distribution.steps.length : 0,
+          strip: rowEl ? [...rowEl.querySelectorAll<HTMLElement>('.media-strip-thumb')].map((b) => Number(b.dataset.step)) : [],
+          stripCurrent: stepOf(rowEl?.querySelector<HTMLElement>('.media-strip-thumb[aria-current="step"]')),
         };
       }),
     };
   }
+}
+
+function stepOf(thumb: HTMLElement | null | undefined): number | null {
+  return thumb?.dataset.step !== undefined ? Number(thumb.dataset.step) : null;
 }
 
 /** Small images are drawn larger, pixel for pixel (a 28×28 digit is unreadable at its own size). */

@@ -38,3 +38,35 @@ cached_venv() {
   echo "$label: installed in $(( $(date +%s) - t0 ))s, $size on disk" >&2
   echo "$venv/bin/python"
 }
+
+# cached_overlay PREFIX REQUIREMENTS BASE_PYTHON LABEL NOTE — a folder of packages installed with --no-deps
+# on top of BASE_PYTHON's environment (put it on PYTHONPATH), for a framework whose own dependency ranges
+# would re-resolve that environment (torch above all). Keyed by the file, the base environment's own
+# pins (its python's path) and the Python version; prints the folder as the last line.
+cached_overlay() {
+  local prefix="$1" req="$2" base="$3" label="$4" note="$5"
+  local cache="${RUNREWIND_CACHE:-$HOME/.cache/runrewind}"
+  local pyver hash dir t0 size
+  pyver="$("$base" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  hash="$( (cat "$req"; echo "python $pyver"; echo "base $base") | sha256sum | cut -c1-16)"
+  dir="$cache/$prefix$hash"
+  if [ -f "$dir/.complete" ]; then
+    echo "$dir"
+    return 0
+  fi
+  mkdir -p "$cache"
+  exec 9>"$cache/$prefix$hash.lock"
+  flock 9
+  if [ -f "$dir/.complete" ]; then
+    echo "$dir"
+    return 0
+  fi
+  rm -rf "$dir"
+  t0=$(date +%s)
+  echo "$label: installing into $dir on top of $base ($note)" >&2
+  "$base" -m pip install --quiet --disable-pip-version-check --no-cache-dir --no-deps --target "$dir" -r "$req" >&2
+  touch "$dir/.complete"
+  size="$(du -sh "$dir" | cut -f1)"
+  echo "$label: installed in $(( $(date +%s) - t0 ))s, $size on disk" >&2
+  echo "$dir"
+}

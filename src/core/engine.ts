@@ -83,7 +83,9 @@ export class Engine implements SyncStoreApi {
   private fileSystemSkew = 0;
   private skewCheckedAt = Number.NEGATIVE_INFINITY;
   private dirty = false;
-  private lastStates = new Map<string, string>();
+  private readonly lastStates = new Map<string, string>();
+  /** Finished live versions whose state was judged (see stateChanges). */
+  private readonly settled = new Set<string>();
   /** Why the snapshot was not used at start, if it was not. */
   startupNote: string | undefined;
 
@@ -194,6 +196,7 @@ export class Engine implements SyncStoreApi {
       this.ingester.reload();
       this.importer.reload();
       this.lastStates.clear();
+      this.settled.clear();
       this.dirty = true;
       const result = this.ingestPass(maxBytes);
       return { ...result, changedRuns: [...new Set([...result.changedRuns, ...this.store.runs.keys()])] };
@@ -253,20 +256,25 @@ export class Engine implements SyncStoreApi {
     return this.ingester.pendingBytes() + this.importer.pendingBytes();
   }
 
-  /** Runs whose state changed since the last call (for instance a writer that died). */
+  /**
+   * Runs whose state changed since the last call (for instance a writer that died). A finished version's
+   * state never changes by itself (a resume or a rewind makes its run change anyway), so it is judged
+   * once: a pass over 10,000 finished runs costs a lookup each.
+   */
   private stateChanges(): string[] {
     const changed: string[] = [];
-    const states = new Map<string, string>();
     for (const run of this.store.runs.values()) {
       const live = this.store.versions.get(run.liveVersion);
-      if (!live) continue;
+      if (!live || (live.finished && this.settled.has(live.id))) continue;
       const state = this.store.stateOf(live);
-      states.set(run.id, state);
       const before = this.lastStates.get(run.id);
       if (before !== undefined && before !== state) changed.push(run.id);
-      if (live.finished) this.store.release(live.id);
+      this.lastStates.set(run.id, state);
+      if (live.finished) {
+        this.store.release(live.id);
+        this.settled.add(live.id);
+      }
     }
-    this.lastStates = states;
     return changed;
   }
 
@@ -535,6 +543,7 @@ export class Engine implements SyncStoreApi {
     this.ingester = new LogIngester(db, this.store, this.options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
     this.importer = this.newImportStage();
     this.lastStates.clear();
+    this.settled.clear();
     this.startupNote = undefined;
     const result = this.ingest();
     this.dirty = true;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { MediaEntry, MediaFileItem, MediaKeyInfo, MetricKey, RunOverview, Series, StoreApi, SystemMetrics } from '../core/api';
 import { writeCsv } from '../shared/csv';
 import { compareKeys } from '../shared/keys';
-import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaChartHint, MediaEntryView, MediaItemView, MediaRow, MediaTableView, StepRange } from '../shared/protocol';
+import type { HistogramDistribution, LineAppend, LineData, LineRequest, MediaChartHint, MediaEntryView, MediaItemView, MediaRow, MediaStripItem, MediaTableView, StepRange } from '../shared/protocol';
 
 /** A typed array that owns exactly its bytes, so postMessage does not ship a larger backing buffer. */
 function compact(a: Float64Array): Float64Array {
@@ -171,11 +171,41 @@ export async function queryMedia(store: StoreApi, logDir: string, toUri: ToWebvi
     versions.map(async (version): Promise<MediaRow> => {
       const [steps, entry] = await Promise.all([store.mediaSteps(version, key), store.mediaAt(version, key, step ?? Number.MAX_SAFE_INTEGER)]);
       const row: MediaRow = { version, steps, entry: entry ? await entryView(entry, logDir, toUri) : null };
+      if (entry?.kind === 'image' && steps.length > 1) {
+        const strip = await stripOf(store, logDir, toUri, version, key, steps, entry.step);
+        return strip.length > 1 ? { ...row, strip } : row;
+      }
       if (entry?.kind !== 'histogram' || steps.length < 2) return row;
       const distribution = await distributionOf(store, version, key, steps.length);
       return distribution ? { ...row, distribution } : row;
     }),
   );
+}
+
+/** Thumbnails an image strip shows: the entry's step and up to four on each side (more on one side at an end). */
+export const MEDIA_STRIP_STEPS = 9;
+
+/** The stops of `steps` (ascending) a strip around `step` shows: a window of `size` that holds it. */
+export function stripWindow(steps: readonly number[], step: number, size = MEDIA_STRIP_STEPS): { from: number; to: number } {
+  let at = steps.indexOf(step);
+  if (at < 0) at = steps.length - 1;
+  const lo = Math.max(0, Math.min(at - Math.floor((size - 1) / 2), steps.length - size));
+  return { from: lo, to: Math.min(steps.length, lo + size) - 1 };
+}
+
+async function stripOf(store: StoreApi, logDir: string, toUri: ToWebviewUri, version: string, key: string, steps: readonly number[], step: number): Promise<MediaStripItem[]> {
+  const w = stripWindow(steps, step);
+  const entries = await store.mediaEntries(version, key, { from: steps[w.from], to: steps[w.to] }, MEDIA_STRIP_STEPS);
+  return entries.flatMap((e) => {
+    const first = e.items[0];
+    const file = first ? mediaPath(logDir, first) : undefined;
+    if (e.kind !== 'image' || !first || !file || typeof first.format !== 'string' || !IMAGE_FORMATS.has(first.format)) return [];
+    const item: { -readonly [K in keyof MediaStripItem]: MediaStripItem[K] } = { step: e.step, src: toUri(file), count: e.items.length };
+    if (typeof first.caption === 'string') item.caption = first.caption;
+    if (typeof first.width === 'number') item.width = first.width;
+    if (typeof first.height === 'number') item.height = first.height;
+    return [item];
+  });
 }
 
 async function entryView(entry: MediaEntry, logDir: string, toUri: ToWebviewUri): Promise<MediaEntryView> {
@@ -272,7 +302,9 @@ export function histogramDistribution(entries: readonly MediaEntry[], columns = 
     }
     let max = 0;
     for (let r = 0; r < bins; r++) max = Math.max(max, density[c * bins + r]);
-    if (max > 0) for (let r = 0; r < bins; r++) density[c * bins + r] /= max;
+    // Three decimals: finer than the 256 levels of opacity it is drawn with, and a third of the bytes
+    // (the grid goes to the webview with every answer of the card: 11,520 numbers at 240 × 48).
+    if (max > 0) for (let r = 0; r < bins; r++) density[c * bins + r] = Math.round((1000 * density[c * bins + r]) / max) / 1000;
   });
   return { steps: picked.map((h) => h.step), lo, hi, bins, density };
 }
@@ -280,7 +312,8 @@ export function histogramDistribution(entries: readonly MediaEntry[], columns = 
 /**
  * A table's chart hint (what wandb.plot.* made) as the card draws it, when its columns are the table's:
  * line, scatter and bar name x and y; histogram names x; a custom spec (plot_table) is drawn as a line
- * of its `x` and `y` fields, else of its first two.
+ * of its `x` and `y` fields, else of its first two, split by its `stroke`, `class` or `color` field (what
+ * wandb's own specs group by: Ultralytics' precision-recall curves are one line per class).
  */
 export function chartHint(hint: unknown, columns: readonly string[]): MediaChartHint | undefined {
   if (typeof hint !== 'object' || hint === null) return undefined;
@@ -290,16 +323,17 @@ export function chartHint(hint: unknown, columns: readonly string[]): MediaChart
   let type = h.type;
   let x = text(h.x);
   let y = text(h.y);
+  let stroke = text(h.stroke);
   if (type === 'custom' && typeof h.fields === 'object' && h.fields !== null) {
     const fields = h.fields as Record<string, unknown>;
     const named = Object.values(fields).filter((v): v is string => text(v) !== undefined);
     x = text(fields.x) ?? named[0];
     y = text(fields.y) ?? named.find((v) => v !== x);
+    stroke = [fields.stroke, fields.class, fields.color].map(text).find((v) => v !== undefined && v !== x && v !== y);
     type = 'line';
   }
   if (type === 'histogram') return x ? { type, x, ...(title ? { title } : {}) } : undefined;
   if ((type !== 'line' && type !== 'scatter' && type !== 'bar') || !x || !y) return undefined;
-  const stroke = text(h.stroke);
   return { type, x, y, ...(stroke ? { stroke } : {}), ...(title ? { title } : {}) };
 }
 

@@ -148,12 +148,26 @@ export interface MediaRow {
   readonly entry: MediaEntryView | null;
   /** A histogram key's distribution over steps (TensorBoard's and W&B's view), when the key is a histogram. */
   readonly distribution?: HistogramDistribution;
+  /** An image key's strip: the first image of each step around the entry's (at most MEDIA_STRIP_STEPS, in step order). */
+  readonly strip?: readonly MediaStripItem[];
+}
+
+/** One thumbnail of an image strip: a step's first image. */
+export interface MediaStripItem {
+  readonly step: number;
+  /** The image as a webview URI, as MediaItemView.src. */
+  readonly src: string;
+  readonly caption?: string;
+  readonly width?: number;
+  readonly height?: number;
+  /** Images the step logged (the strip shows the first). */
+  readonly count: number;
 }
 
 /**
  * Histograms over steps as a grid: `steps.length` columns (at most DISTRIBUTION_COLUMNS, sampled evenly
  * over the logged steps) × `bins` rows of equal width from `lo` to `hi`; `density` is row-major by column,
- * each column's share of its largest cell (0..1).
+ * each column's share of its largest cell (0..1, to three decimals).
  */
 export interface HistogramDistribution {
   readonly steps: readonly number[];
@@ -185,6 +199,9 @@ export interface MediaCardStats {
     readonly files: number;
     /** Columns (steps) of the histogram distribution drawn (0: none). */
     readonly distribution: number;
+    /** The steps of the image strip's thumbnails, and the one marked as shown (null: no strip). */
+    readonly strip: readonly number[];
+    readonly stripCurrent: number | null;
   }[];
 }
 
@@ -207,7 +224,12 @@ export interface ChartSnapshot {
   /** The System section: whether it is shown, whether archived versions are asked for, its charts in order. */
   readonly system: { readonly shown: boolean; readonly archived: boolean; readonly charts: readonly SystemDrawnStats[] };
   /** The Media section: whether it is shown, and its cards in order. */
-  readonly media: { readonly shown: boolean; readonly cards: readonly MediaCardStats[] };
+  readonly media: {
+    readonly shown: boolean;
+    readonly cards: readonly MediaCardStats[];
+    /** The media keys asked for since the panel opened (once per change of the runs shown or of the store). */
+    readonly keysAsked: number;
+  };
 }
 
 /** Actions tests ask the webview to perform through the same code paths as the mouse and keyboard. */

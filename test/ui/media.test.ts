@@ -1,7 +1,8 @@
 // The chart panel's Media section in the real workbench: a run that logged images, histograms and a
 // table every few steps, opened from its inline button; the image card at the newest step, its slider
 // moved with the keyboard (the toolbar's selected step follows), a step clicked on the loss chart (the
-// slider follows). Screenshots: test-results/screenshots/media-*.png.
+// slider follows); the image strip's thumbnails clicked and chosen from the keyboard.
+// Screenshots: test-results/screenshots/media-*.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
@@ -36,7 +37,9 @@ function plantMediaRun(logDir: string): void {
   const w = new LogWriter({ dir: logDir, run: 'mediarun', version: 'vmediarun0001', name: 'mnist-samples', project: 'vision', heartbeat: 0, stamp: '1800000000000-mmmmmmmm', clock: () => T0 });
   for (let s = 0; s < 60; s++) {
     if (s % 10 === 0) {
-      const items = [0, 1, 2].map((i) => ({ ...mediaFile(logDir, sampleImage(s / 10 + 3 * i), 'png'), width: 28, height: 28, caption: `pred ${(s / 10 + i) % 10}` }));
+      // Step 0's first caption is markup: the strip shows it as text.
+      const caption = (i: number): string => (s === 0 && i === 0 ? '<b>pred 0</b>' : `pred ${(s / 10 + i) % 10}`);
+      const items = [0, 1, 2].map((i) => ({ ...mediaFile(logDir, sampleImage(s / 10 + 3 * i), 'png'), width: 28, height: 28, caption: caption(i) }));
       w.writeRaw(mediaRecord(s, 'examples', 'image', items, T0 + s));
       const centre = 1 - s / 60;
       const edges = Array.from({ length: 33 }, (_, i) => -2 + i / 8);
@@ -151,5 +154,54 @@ describe('Chart panel media (UI)', function () {
     await card.evaluate((e: any) => e.scrollIntoView({ block: 'start' }));
     await page.waitForTimeout(300);
     await wb.screenshot('media-table-chart');
+  });
+
+  it('shows an image strip around the shown step: a thumbnail clicked or chosen from the keyboard selects its step', async () => {
+    const page = wb.page;
+    const frame = await mediaFrame(page, 'examples');
+    const examples = frame.locator('.media-card[data-media-key="examples"]');
+    await examples.scrollIntoViewIfNeeded();
+    const strip = examples.locator('.media-strip');
+    const thumbs = strip.locator('button.media-strip-thumb');
+    // Six logged steps: all in the strip, each the step's first image, the shown step marked.
+    await frame.waitForFunction(() => [...document.querySelectorAll('.media-strip img')].length === 6 && [...document.querySelectorAll('.media-strip img')].every((i: any) => i.complete && i.naturalWidth > 0));
+    assert.deepEqual(await thumbs.locator('.media-strip-step').allTextContents(), ['0', '10', '20', '30', '40', '50']);
+    const shown = Number(((await examples.locator('.media-step').textContent()) ?? '').match(/^step (\d+)/)?.[1]);
+    assert.equal(await strip.locator('[aria-current="step"]').getAttribute('data-step'), String(shown));
+    // Captions are text: the markup one is the label's text, and no element came of it.
+    assert.equal(await thumbs.first().getAttribute('aria-label'), 'step 0: <b>pred 0</b> (the first of 3 images)');
+    assert.equal(await strip.locator('b').count(), 0);
+
+    // A click on step 20's thumbnail selects step 20: the slider, the toolbar and the other cards follow.
+    await thumbs.nth(2).click();
+    await examples.locator('.media-step', { hasText: 'step 20 ' }).waitFor();
+    await frame.locator('.selection-label', { hasText: '@20' }).waitFor();
+    await frame.locator('.media-card[data-media-key="weights/fc1"] .media-step', { hasText: 'step 20' }).waitFor();
+    assert.equal(await strip.locator('[aria-current="step"]').getAttribute('data-step'), '20');
+    assert.deepEqual(await examples.locator('figure.media-figure figcaption').allTextContents(), ['pred 2', 'pred 3', 'pred 4']);
+    await frame.waitForFunction(() => [...document.querySelectorAll('.media-card[data-media-key="examples"] img')].every((i: any) => i.complete && i.naturalWidth > 0));
+    await examples.evaluate((e: any) => e.scrollIntoView({ block: 'center' }));
+    await wb.screenshot('media-strip-click');
+
+    // From the keyboard: the arrow keys move between thumbnails, Enter selects; the focus stays on the
+    // strip's new current thumbnail after the card redraws.
+    await strip.locator('[aria-current="step"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    // The strip keeps its arrow keys: the panel's own (the selected step to the next logged one) do not fire.
+    assert.equal(await frame.evaluate(() => (document.activeElement as any)?.dataset?.step), '40');
+    assert.match((await frame.locator('.selection-label').textContent()) ?? '', /@20$/);
+    await page.keyboard.press('Enter');
+    await frame.locator('.selection-label', { hasText: '@40' }).waitFor();
+    await examples.locator('.media-step', { hasText: 'step 40 ' }).waitFor();
+    await frame.waitForFunction(() => (document.activeElement as any)?.dataset?.step === '40' && (document.activeElement as any)?.getAttribute('aria-current') === 'step');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await frame.locator('.selection-label', { hasText: '@0' }).waitFor();
+    await examples.locator('.media-step', { hasText: 'step 0 ' }).waitFor();
+    assert.deepEqual(await examples.locator('figure.media-figure figcaption').allTextContents(), ['<b>pred 0</b>', 'pred 1', 'pred 2']);
+    await frame.waitForFunction(() => [...document.querySelectorAll('.media-card[data-media-key="examples"] img')].every((i: any) => i.complete && i.naturalWidth > 0));
+    await examples.evaluate((e: any) => e.scrollIntoView({ block: 'center' }));
+    await wb.screenshot('media-strip-keyboard');
   });
 });

@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MediaEntry } from '../../src/core/api';
-import { cellText, chartHint, histogramDistribution, mediaPath, readTable, TABLE_ROWS } from '../../src/panels/chartData';
+import type { StoreApi } from '../../src/core/api';
+import { cellText, chartHint, histogramDistribution, MEDIA_STRIP_STEPS, mediaPath, queryMedia, readTable, stripWindow, TABLE_ROWS } from '../../src/panels/chartData';
 import { compareCells, shownVersions, stopIndex } from '../../media/chart/mediaSteps';
 import type { LineSpec } from '../../media/chart/lines';
 import { tempDir } from './helpers';
@@ -59,7 +60,7 @@ describe('chart panel media', () => {
     assert.deepEqual(d.steps, [0, 5, 9]);
     assert.deepEqual([d.lo, d.hi, d.bins], [0, 4, 4]);
     // Column 0: all in [0,1); column 1: 2 in [1,2), 6 over [2,4) = 3 + 3; column 2: a zero-width bin at 3.
-    assert.deepEqual(d.density, [1, 0, 0, 0, 0, 2 / 3, 1, 1, 0, 0, 0, 1]);
+    assert.deepEqual(d.density, [1, 0, 0, 0, 0, 0.667, 1, 1, 0, 0, 0, 1], 'to three decimals');
     const many = Array.from({ length: 1000 }, (_, i) => entry(i * 2, [-1, 0, 1], [i, 1000 - i]));
     const sampled = histogramDistribution(many, 240)!;
     assert.equal(sampled.steps.length, 240);
@@ -79,8 +80,42 @@ describe('chart panel media', () => {
     assert.deepEqual(chartHint({ type: 'histogram', x: 'acc' }, columns), { type: 'histogram', x: 'acc' });
     assert.deepEqual(chartHint({ type: 'custom', spec: 'wandb/line/v0', fields: { x: 'epoch', y: 'acc' } }, columns), { type: 'line', x: 'epoch', y: 'acc' });
     assert.deepEqual(chartHint({ type: 'custom', spec: 'my/spec', fields: { a: 'acc', b: 'epoch' } }, columns), { type: 'line', x: 'acc', y: 'epoch' });
+    // Ultralytics' curves: wandb's area-under-curve spec, one line per class.
+    assert.deepEqual(chartHint({ type: 'custom', spec: 'wandb/area-under-curve/v0', fields: { x: 'epoch', y: 'acc', class: 'split' }, title: 'PR' }, columns), { type: 'line', x: 'epoch', y: 'acc', stroke: 'split', title: 'PR' });
     for (const bad of [null, 'line', { type: 'line', x: 'epoch', y: 'missing' }, { type: 'pie', x: 'epoch', y: 'acc' }, { type: 'bar', x: 'epoch' }]) {
       assert.equal(chartHint(bad, columns), undefined, JSON.stringify(bad));
     }
+  });
+
+  it('gives an image key a strip of the first image of each step around the shown one, nine at most', async () => {
+    assert.deepEqual(stripWindow([0, 10, 20], 10), { from: 0, to: 2 }, 'fewer steps than the strip: all of them');
+    const steps = Array.from({ length: 100 }, (_, i) => i * 10);
+    assert.deepEqual(stripWindow(steps, 500), { from: 46, to: 54 }, 'four on each side');
+    assert.deepEqual(stripWindow(steps, 0), { from: 0, to: 8 }, 'at the start: the next eight');
+    assert.deepEqual(stripWindow(steps, 990), { from: 91, to: 99 }, 'at the end: the eight before');
+    assert.deepEqual(stripWindow(steps, 555), { from: 91, to: 99 }, 'a step that is not a stop: the newest');
+
+    const image = (step: number, caption: string): MediaEntry => ({
+      key: 'examples', step, kind: 'image', time: 0, version: 'v1', inherited: false,
+      items: [{ sha256: SHA, format: 'png', caption, width: 28, height: 28 }, { sha256: 'cd'.repeat(32), format: 'png' }],
+    });
+    const entries = steps.map((s) => image(s, `<b>${s}</b>`));
+    const asked: unknown[] = [];
+    const store = {
+      mediaSteps: async () => steps,
+      mediaAt: async (_v: string, _k: string, at: number) => [...entries].reverse().find((e) => e.step <= at) ?? null,
+      mediaEntries: async (_v: string, _k: string, range: { from: number; to: number }, limit: number) => {
+        asked.push({ range, limit });
+        return entries.filter((e) => e.step >= range.from && e.step <= range.to).slice(0, limit);
+      },
+    } as unknown as StoreApi;
+    const [row] = await queryMedia(store, '/logs', (f) => `uri:${path.basename(f)}`, ['v1'], 'examples', 505);
+    assert.equal(row.entry?.step, 500);
+    assert.deepEqual(asked, [{ range: { from: 460, to: 540 }, limit: MEDIA_STRIP_STEPS }]);
+    assert.deepEqual(row.strip?.map((t) => t.step), [460, 470, 480, 490, 500, 510, 520, 530, 540]);
+    assert.deepEqual(row.strip?.[4], { step: 500, src: `uri:${SHA}.png`, count: 2, caption: '<b>500</b>', width: 28, height: 28 });
+    // One step has nothing to strip through.
+    const one = { ...store, mediaSteps: async () => [0] } as unknown as StoreApi;
+    assert.equal((await queryMedia(one, '/logs', (f) => f, ['v1'], 'examples', null))[0].strip, undefined);
   });
 });

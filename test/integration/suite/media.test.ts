@@ -62,12 +62,16 @@ describe('chart panel media', () => {
       return s.entries[0] === id && s.media.shown && s.media.cards.length === 4 && s.drawn.length >= 1 && s;
     }, 'the Media section', 20_000);
     assert.deepEqual(first.media.cards.map((c) => [c.key, c.kind]), [['preds', 'table'], ['report', 'html'], ['samples', 'image'], ['weights', 'histogram']]);
+    // Opening asks for the media keys once (it asked twice, the first answer thrown away).
+    assert.equal(first.media.keysAsked, 1);
 
     // No step selected: every card shows its newest step; both images of the step are loaded.
     const newest = await card('samples', 'the newest images loaded', (c) => c.rows[0]?.images === 2);
     assert.deepEqual(newest.steps, [0, 10, 20, 30, 40]);
     assert.equal(newest.step, 40);
     assert.deepEqual(newest.rows.map((r) => [r.entryStep, r.inherited, r.captions]), [[40, false, ['step 40 #0', 'step 40 #1']]]);
+    // Its strip: the first image of every step (five, fewer than a strip holds), the shown one marked.
+    assert.deepEqual([newest.rows[0].strip, newest.rows[0].stripCurrent], [[0, 10, 20, 30, 40], 40]);
     assert.equal((await card('weights', 'the histogram', (c) => c.rows[0]?.bars === 4)).step, 40);
     // Its distribution over the five logged steps is drawn above it.
     await card('weights', 'the histogram distribution', (c) => c.rows[0]?.distribution === 5);
@@ -117,6 +121,8 @@ describe('chart panel media', () => {
     await act({ kind: 'mediaSlider', key: 'samples', index: 3 });
     const own = await card('samples', 'the new version\'s own image', (c) => c.step === 30 && c.rows[0]?.entryStep === 30 && c.rows[0].images === 1);
     assert.deepEqual([own.rows[0].inherited, own.rows[0].captions], [false, ['after the rewind']]);
+    // The strip goes across the rewind: the inherited steps, then the new version's own.
+    assert.deepEqual([own.rows[0].strip, own.rows[0].stripCurrent], [[0, 10, 20, 30], 30]);
     // The histogram was never logged after the rewind: its newest inherited step is 20.
     await card('weights', 'the inherited histogram', (c) => c.rows[0]?.entryStep === 20 && c.rows[0].inherited);
 
@@ -156,6 +162,6 @@ describe('chart panel media', () => {
       const x = await inspect();
       return x.entries[0] === id && x.drawn.length >= 1 && x;
     }, 'the charts');
-    assert.deepEqual(s.media, { shown: false, cards: [] });
+    assert.deepEqual(s.media, { shown: false, cards: [], keysAsked: 1 });
   });
 });
