@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buf as crc32c } from 'crc-32/crc32c';
-import { decodeEvent } from '../../src/core/importers/tfevents';
+import { EventReader, decodeEvent } from '../../src/core/importers/tfevents';
 import { encodeRecordFrame, frameRecords, maskedCrc32c } from '../../src/core/importers/tfrecord';
 import { expandSource } from '../../src/core/importers/sources';
 import { encodeEvent, eventFile, scalarEvents } from '../support/tfevents';
@@ -86,6 +86,24 @@ describe('TensorBoard: Event decoding', () => {
 
   it('refuses malformed bytes with an error', () => {
     assert.throws(() => decodeEvent(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])));
+  });
+
+  it('decodes the events of one framed buffer in place, each bounded by its record', () => {
+    const events = [0, 1, 2].map((step) => encodeRecordFrame(encodeEvent({ wallTime: T0 + step, step, values: [{ tag: `k${step}`, simple: step / 2 }, { tag: 'note', text: `line ${step}` }] })));
+    const bytes = new Uint8Array(Buffer.concat(events));
+    const framed = frameRecords(bytes, 0);
+    const reader = new EventReader(bytes);
+    const decoded = framed.records.map((r) => reader.decode(r.start, r.end));
+    assert.deepEqual(decoded.map((e) => [e.step, e.values[0].tag, e.values[0].value, e.values[1].text]), [[0, 'k0', 0, ['line 0']], [1, 'k1', 0.5, ['line 1']], [2, 'k2', 1, ['line 2']]]);
+    // A Summary whose length runs past its record's end is refused, not read on into the next record.
+    const event = encodeEvent({ wallTime: T0, step: 3, values: [{ tag: 'x', simple: 1 }] });
+    const summaryAt = 11; // after the wall time (tag and 8 bytes) and the step (tag and one byte)
+    assert.equal(event[summaryAt], 0x2a); // field 5, length-delimited
+    const long = Uint8Array.from(event);
+    long[summaryAt + 1] += 20;
+    const joined = new Uint8Array(Buffer.concat([long, event, event]));
+    assert.throws(() => new EventReader(joined).decode(0, long.length), /premature end/);
+    assert.equal(new EventReader(joined).decode(long.length, long.length + event.length).values[0].tag, 'x');
   });
 });
 

@@ -18,7 +18,7 @@ import { MAX_MEDIA_ITEMS } from '../records';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
 import { sourceRoots } from './sources';
-import { decodeEvent } from './tfevents';
+import { EventReader } from './tfevents';
 import type { TfEvent, TfValue } from './tfevents';
 import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
 
@@ -240,13 +240,14 @@ export class TensorBoardImporter implements Importer {
         const buffer = Buffer.allocUnsafe(length);
         const got = fs.readSync(fd, buffer, 0, length, fileState.offset);
         if (got <= 0) break;
-        const view = buffer.subarray(0, got);
+        const view = new Uint8Array(buffer.buffer, buffer.byteOffset, got);
         const framed = frameRecords(view, fileState.offset);
+        const reader = new EventReader(view);
         for (const record of framed.records) {
           fileState.records++;
           let event: TfEvent;
           try {
-            event = decodeEvent(record.data);
+            event = reader.decode(record.start, record.end);
           } catch (error) {
             this.ctx.report(file, fileState.records, 'error', `the record at byte ${record.offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
             continue;
@@ -269,7 +270,7 @@ export class TensorBoardImporter implements Importer {
         if (framed.consumed === 0) {
           // A record longer than the block: read a block that holds it, if the file has it whole yet.
           if (got < TFRECORD_HEADER) break;
-          const need = TFRECORD_HEADER + view.readUInt32LE(0) + view.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;
+          const need = TFRECORD_HEADER + buffer.readUInt32LE(0) + buffer.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;
           if (need > MAX_TFRECORD + TFRECORD_HEADER + TFRECORD_FOOTER || fileState.offset + need > size || need <= got) break;
           block = need;
           continue;
@@ -295,13 +296,15 @@ export class TensorBoardImporter implements Importer {
     if (event.values.length === 0) return;
     const { step } = event;
     const time = event.wallTime;
-    let row: Record<string, number> | undefined;
+    // Scalars are counted here and written straight into their step's row below: PyTorch writes one
+    // event per scalar, so a row object per event was garbage made a million times.
+    let scalars = 0;
     let lines: ConsoleLineEntry[] | undefined;
     let media: MediaRecord[] | undefined;
     for (const value of event.values) {
       switch (value.kind) {
         case 'scalar':
-          (row ??= {})[value.tag] = value.value!;
+          scalars++;
           break;
         case 'text':
           for (const text of value.text ?? []) {
@@ -330,7 +333,7 @@ export class TensorBoardImporter implements Importer {
           this.warnOnce(live, file, fileState, `kind:${value.kind}`, `the ${value.kind} "${value.tag}" at step ${step} is not imported (Run Rewind does not keep ${value.kind === 'tensor' ? 'tensors other than scalars' : `${value.kind} data`} yet); further ones in this file are counted, not reported`);
       }
     }
-    if (!row && !lines && !media) return;
+    if (scalars === 0 && !lines && !media) return;
     if (step < 0 || !Number.isSafeInteger(step)) {
       fileState.late++;
       this.warnOnce(live, file, fileState, 'negative', `step ${step} is negative; Run Rewind keeps steps from 0, so the values are skipped`);
@@ -339,21 +342,21 @@ export class TensorBoardImporter implements Importer {
     this.open(live, file, fileState, time, step);
     if (lines) this.applyRecord(live, file, fileState.records, { type: 'console', time, lines });
     for (const record of media ?? []) this.applyRecord(live, file, fileState.records, record);
-    if (!row) return;
-    const pending = live.pending.get(step);
-    if (pending) {
-      Object.assign(pending.data, row);
-      return;
+    if (scalars === 0) return;
+    let row = live.pending.get(step);
+    if (!row) {
+      if (step <= this.committedStep(live)) {
+        fileState.late++;
+        live.dirty = true;
+        for (const value of event.values) {
+          if (value.kind === 'scalar') this.warnOnce(live, file, fileState, `late:${value.tag}`, `"${value.tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
+        }
+        return;
+      }
+      row = { step, time, data: {} };
+      live.pending.set(step, row);
     }
-    if (step > this.committedStep(live)) {
-      live.pending.set(step, { step, time, data: row });
-      return;
-    }
-    fileState.late++;
-    live.dirty = true;
-    for (const tag of Object.keys(row)) {
-      this.warnOnce(live, file, fileState, `late:${tag}`, `"${tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
-    }
+    for (const value of event.values) if (value.kind === 'scalar') row.data[value.tag] = value.value!;
   }
 
   /** A histogram, image or audio value as the media record the Python client would write for it. */

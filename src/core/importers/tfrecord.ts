@@ -20,6 +20,9 @@ export interface FramedRecord {
   readonly offset: number;
   /** The record's data (a view into the buffer read). */
   readonly data: Uint8Array;
+  /** Where the data lies in the buffer framed: decoders read it there, without a reader per record. */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FrameProblem {
@@ -45,12 +48,17 @@ export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResul
   const records: FramedRecord[] = [];
   const problems: FrameProblem[] = [];
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  // A view per record is most of framing's cost (a Buffer's subarray more so than a plain array's): the
+  // length's 8 bytes are checked in one reused array, and the data is viewed through a plain array.
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const head = new Uint8Array(8);
   let at = 0;
-  while (buffer.length - at >= TFRECORD_HEADER) {
+  while (bytes.length - at >= TFRECORD_HEADER) {
     const low = view.getUint32(at, true);
     const high = view.getUint32(at + 4, true);
     const lengthCrc = view.getUint32(at + 8, true);
-    if (maskedCrc32c(buffer.subarray(at, at + 8)) !== lengthCrc) {
+    for (let i = 0; i < 8; i++) head[i] = bytes[at + i];
+    if (maskedCrc32c(head) !== lengthCrc) {
       problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} has a damaged length (its checksum does not match); the rest of the file is not read`, fatal: true });
       break;
     }
@@ -60,12 +68,13 @@ export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResul
       break;
     }
     const end = at + TFRECORD_HEADER + length + TFRECORD_FOOTER;
-    if (end > buffer.length) break; // torn: the writer has not finished it yet
-    const data = buffer.subarray(at + TFRECORD_HEADER, at + TFRECORD_HEADER + length);
+    if (end > bytes.length) break; // torn: the writer has not finished it yet
+    const start = at + TFRECORD_HEADER;
+    const data = bytes.subarray(start, start + length);
     if (maskedCrc32c(data) !== view.getUint32(end - TFRECORD_FOOTER, true)) {
       problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} is corrupt (its data checksum does not match); it is skipped`, fatal: false });
     } else {
-      records.push({ offset: fileOffset + at, data });
+      records.push({ offset: fileOffset + at, data, start, end: start + length });
     }
     at = end;
   }
