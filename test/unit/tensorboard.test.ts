@@ -10,6 +10,7 @@ import { EventReader, decodeEvent } from '../../src/core/importers/tfevents';
 import { encodeRecordFrame, frameRecords, maskedCrc32c } from '../../src/core/importers/tfrecord';
 import { expandSource } from '../../src/core/importers/sources';
 import { encodeEvent, eventFile, scalarEvents } from '../support/tfevents';
+import type { EventSpec } from '../support/tfevents';
 import { openEngine, tempDir } from './helpers';
 
 const T0 = 1_700_000_000;
@@ -178,6 +179,36 @@ describe('TensorBoard: importing through the engine', () => {
     now += 200;
     engine.ingest();
     assert.equal(engine.listRuns()[0].state, 'finished');
+    engine.close();
+  });
+
+  it('keeps a tag on its own step axis (per-epoch values beside the global step); a step a tag already passed is skipped once-warned', async () => {
+    const { logDir, runs } = setup();
+    const file = path.join(runs, `events.out.tfevents.${T0}.host.1.0`);
+    const events: EventSpec[] = [];
+    for (let step = 0; step < 300; step++) {
+      events.push({ wallTime: T0 + step, step, values: [{ tag: 'train/loss', simple: 1 / (step + 1) }] });
+      // Each epoch of 100 steps ends with a validation value at the epoch's number (0, 1, 2).
+      if (step % 100 === 99) events.push({ wallTime: T0 + step + 0.5, step: (step + 1) / 100 - 1, values: [{ tag: 'val/acc', simple: step / 1000 }] });
+    }
+    // A value for a step its own tag has already passed: still skipped, once reported.
+    events.push({ wallTime: T0 + 400, step: 1, values: [{ tag: 'val/acc', simple: 7 }] });
+    events.push({ wallTime: T0 + 401, step: 0, values: [{ tag: 'val/acc', simple: 8 }] });
+    fs.writeFileSync(file, eventFile(events));
+    const engine = await openEngine(logDir, { sources: [runs], liveness: { now: () => Date.now() / 1000 + 1_000 } });
+    const result = engine.ingest();
+    const run = engine.listRuns()[0];
+    assert.equal(run.lastStep, 299);
+    const val = engine.series(run.id, 'val/acc');
+    assert.deepEqual([...val.steps], [0, 1, 2]);
+    assert.deepEqual([...val.values], [99, 199, 299].map((s) => Math.fround(s / 1000)));
+    assert.equal(engine.series(run.id, 'train/loss').steps.length, 300);
+    // They sit in the rows of the same step, as TensorBoard draws both tags on one step axis.
+    const table = engine.history(run.id, { keys: ['val/acc'], limit: 3 });
+    assert.deepEqual(table.rows.map((r) => [r.step, r.cells[0]]), [[0, Math.fround(0.099)], [1, Math.fround(0.199)], [2, Math.fround(0.299)]]);
+    const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+    assert.equal(warnings.length, 1, JSON.stringify(result.diagnostics));
+    assert.match(warnings[0].message, /"val\/acc" was logged for a step at or before one already read for it/);
     engine.close();
   });
 

@@ -1,7 +1,8 @@
 // TensorBoard event files as runs: every folder holding `*tfevents*` files under a source is one run (as
 // TensorBoard names runs), its files read in name order (their names start with the writer's start time)
 // and tailed by offset. Events become the records our own logs hold: scalars (simple_value, or rank-0
-// tensors of the `scalars` plugin) merged by step into rows, text into console lines, the hparams
+// tensors of the `scalars` plugin) merged by step into rows (a tag on its own step axis, behind the
+// rows already applied, keeps its own step order: RecordSource.keySteps), text into console lines, the hparams
 // plugin's session into config. A file whose first step goes back to or below the steps read so far is
 // a restarted writer: a rewind of the run at the step before it, so the old curve is kept as an archived
 // version instead of being purged as TensorBoard does. Histograms, images and audio become media records
@@ -30,6 +31,7 @@ export const FINISH_IDLE_SECONDS = 90;
 /** The heartbeat imported runs promise: they stay running for four of them after their files last grew. */
 const IMPORT_HEARTBEAT = 30;
 const READ_BLOCK = 8 * 1024 * 1024;
+const FLUSH_ROWS = 64;
 const MAX_DEPTH = 24;
 
 interface Row {
@@ -45,7 +47,7 @@ interface FileState {
   status: 'active' | 'rejected';
   /** Its first step has been seen (restarts are told by a file's first step). */
   started: boolean;
-  /** Values skipped: earlier steps than the run's rows (out of order), and kinds not imported yet. */
+  /** Values skipped: negative steps (late), and kinds not imported yet. */
   late: number;
   skipped: number;
   /** Tags and kinds already warned about in this file. */
@@ -69,6 +71,8 @@ interface Live {
   /** Rows read and not applied yet, by step (the held row among them). */
   readonly pending: Map<number, Row>;
   dirty: boolean;
+  /** The source rows of the open version are applied as (sourceFor). */
+  rows?: RecordSource;
 }
 
 export class TensorBoardImporter implements Importer {
@@ -253,6 +257,9 @@ export class TensorBoardImporter implements Importer {
             continue;
           }
           this.onEvent(live, file, fileState, event);
+          // Rows are applied as they complete (a newer step has been read), not a block's worth at a
+          // time: held for a whole block they outlived the young generation and cost more to collect.
+          if (live.pending.size >= FLUSH_ROWS) this.flush(live, true);
         }
         for (const problem of framed.problems) {
           if (!problem.fatal) fileState.records++;
@@ -346,11 +353,11 @@ export class TensorBoardImporter implements Importer {
     let row = live.pending.get(step);
     if (!row) {
       if (step <= this.committedStep(live)) {
-        fileState.late++;
-        live.dirty = true;
-        for (const value of event.values) {
-          if (value.kind === 'scalar') this.warnOnce(live, file, fileState, `late:${value.tag}`, `"${value.tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
-        }
+        // A step before rows already applied: a tag on its own step axis (per-epoch validation beside
+        // the global step). Applied now; each tag keeps its own step order (RecordSource.keySteps).
+        const data: Record<string, number> = {};
+        for (const value of event.values) if (value.kind === 'scalar') data[value.tag] = value.value!;
+        if (live.state.version !== null) this.ctx.applier.apply({ type: 'row', time, step, data }, this.sourceFor(live));
         return;
       }
       row = { step, time, data: {} };
@@ -442,8 +449,10 @@ export class TensorBoardImporter implements Importer {
     live.dirty = true;
   }
 
+  /** The source rows are applied as: one per version, so the applier's once-per-key warnings are once. */
   private sourceFor(live: Live): RecordSource {
-    return { file: live.state.dir, origin: 'writer', line: 0, version: live.state.version };
+    if (live.rows?.version !== live.state.version) live.rows = { file: live.state.dir, origin: 'writer', line: 0, version: live.state.version, keySteps: true };
+    return live.rows;
   }
 
   private applyRecord(live: Live, file: string, line: number, record: LogRecord): void {
