@@ -21,7 +21,7 @@ import { ListingCache } from './listing';
 import { sourceRoots } from './sources';
 import { EventReader } from './tfevents';
 import type { TfEvent, TfValue } from './tfevents';
-import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
+import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, visitRecords } from './tfrecord';
 
 export const TENSORBOARD_KIND = 'tensorboard';
 /** A step's row is held this long after its file last grew, for the rest of its tags to arrive. */
@@ -245,36 +245,35 @@ export class TensorBoardImporter implements Importer {
         const got = fs.readSync(fd, buffer, 0, length, fileState.offset);
         if (got <= 0) break;
         const view = new Uint8Array(buffer.buffer, buffer.byteOffset, got);
-        const framed = frameRecords(view, fileState.offset);
         const reader = new EventReader(view);
-        for (const record of framed.records) {
-          fileState.records++;
-          let event: TfEvent;
-          try {
-            event = reader.decode(record.start, record.end);
-          } catch (error) {
-            this.ctx.report(file, fileState.records, 'error', `the record at byte ${record.offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
-            continue;
-          }
-          this.onEvent(live, file, fileState, event);
-          // Rows are applied as they complete (a newer step has been read), not a block's worth at a
-          // time: held for a whole block they outlived the young generation and cost more to collect.
-          if (live.pending.size >= FLUSH_ROWS) this.flush(live, true);
-        }
-        for (const problem of framed.problems) {
-          if (!problem.fatal) fileState.records++;
-          this.ctx.report(file, fileState.records + (problem.fatal ? 1 : 0), 'error', problem.message);
-          if (problem.fatal) {
-            fileState.status = 'rejected';
-          }
-        }
-        fileState.offset += framed.consumed;
-        bytes += framed.consumed;
-        pass.bytes += framed.consumed;
+        const consumed = visitRecords(view, fileState.offset, {
+          record: (offset, start, end) => {
+            fileState.records++;
+            let event: TfEvent;
+            try {
+              event = reader.decode(start, end);
+            } catch (error) {
+              this.ctx.report(file, fileState.records, 'error', `the record at byte ${offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
+              return;
+            }
+            this.onEvent(live, file, fileState, event);
+            // Rows are applied as they complete (a newer step has been read), not a block's worth at a
+            // time: held for a whole block they outlived the young generation and cost more to collect.
+            if (live.pending.size >= FLUSH_ROWS) this.flush(live, true);
+          },
+          problem: (problem) => {
+            if (!problem.fatal) fileState.records++;
+            this.ctx.report(file, fileState.records + (problem.fatal ? 1 : 0), 'error', problem.message);
+            if (problem.fatal) fileState.status = 'rejected';
+          },
+        });
+        fileState.offset += consumed;
+        bytes += consumed;
+        pass.bytes += consumed;
         live.dirty = true;
         if (fileState.status !== 'active') break;
         this.flush(live, true);
-        if (framed.consumed === 0) {
+        if (consumed === 0) {
           // A record longer than the block: read a block that holds it, if the file has it whole yet.
           if (got < TFRECORD_HEADER) break;
           const need = TFRECORD_HEADER + buffer.readUInt32LE(0) + buffer.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;

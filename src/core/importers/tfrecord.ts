@@ -39,14 +39,21 @@ export interface FrameResult {
   readonly consumed: number;
 }
 
+/** What visitRecords finds, in file order. */
+export interface FrameVisitor {
+  /** A whole record whose checksums match: its data is `bytes[start, end)` of the buffer visited. */
+  record(offset: number, start: number, end: number, data: Uint8Array): void;
+  problem(problem: FrameProblem): void;
+}
+
 /**
- * Frames the records in `buffer`, which holds the file's bytes from `fileOffset` on. A record whose data
- * checksum is wrong is skipped with a problem (its length was sound, so the next record is found); a
- * record whose length checksum is wrong stops the reading (nothing after it can be framed).
+ * Visits the records in `buffer`, which holds the file's bytes from `fileOffset` on; returns the bytes
+ * consumed. A record whose data checksum is wrong is a problem and skipped (its length was sound, so the
+ * next record is found); a record whose length checksum is wrong stops the reading (nothing after it
+ * can be framed). Records are handed over one by one rather than as a list: a block of small records
+ * held as a list outlived the young generation and cost more to collect than to read.
  */
-export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResult {
-  const records: FramedRecord[] = [];
-  const problems: FrameProblem[] = [];
+export function visitRecords(buffer: Uint8Array, fileOffset: number, visitor: FrameVisitor): number {
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   // A view per record is most of framing's cost (a Buffer's subarray more so than a plain array's): the
   // length's 8 bytes are checked in one reused array, and the data is viewed through a plain array.
@@ -59,12 +66,12 @@ export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResul
     const lengthCrc = view.getUint32(at + 8, true);
     for (let i = 0; i < 8; i++) head[i] = bytes[at + i];
     if (maskedCrc32c(head) !== lengthCrc) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} has a damaged length (its checksum does not match); the rest of the file is not read`, fatal: true });
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} has a damaged length (its checksum does not match); the rest of the file is not read`, fatal: true });
       break;
     }
     const length = high * 0x1_0000_0000 + low;
     if (length > MAX_TFRECORD) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} says it is ${length} bytes long, more than ${MAX_TFRECORD}; the rest of the file is not read`, fatal: true });
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} says it is ${length} bytes long, more than ${MAX_TFRECORD}; the rest of the file is not read`, fatal: true });
       break;
     }
     const end = at + TFRECORD_HEADER + length + TFRECORD_FOOTER;
@@ -72,13 +79,24 @@ export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResul
     const start = at + TFRECORD_HEADER;
     const data = bytes.subarray(start, start + length);
     if (maskedCrc32c(data) !== view.getUint32(end - TFRECORD_FOOTER, true)) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} is corrupt (its data checksum does not match); it is skipped`, fatal: false });
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} is corrupt (its data checksum does not match); it is skipped`, fatal: false });
     } else {
-      records.push({ offset: fileOffset + at, data, start, end: start + length });
+      visitor.record(fileOffset + at, start, start + length, data);
     }
     at = end;
   }
-  return { records, problems, consumed: at };
+  return at;
+}
+
+/** The records and problems of `buffer` as lists (visitRecords). */
+export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResult {
+  const records: FramedRecord[] = [];
+  const problems: FrameProblem[] = [];
+  const consumed = visitRecords(buffer, fileOffset, {
+    record: (offset, start, end, data) => records.push({ offset, data, start, end }),
+    problem: (problem) => problems.push(problem),
+  });
+  return { records, problems, consumed };
 }
 
 /** One framed record's bytes (for writers of test files and benchmarks). */
