@@ -238,10 +238,14 @@ export class TensorBoardImporter implements Importer {
         return { bytes, mtime, done: true };
       }
       let block = Math.min(READ_BLOCK, size - fileState.offset);
+      // One buffer for the whole file (grown only for a record longer than a block): a block per read
+      // left blocks for the collector, and a gigabyte's worth of them raised the peak memory by as many.
+      // Nothing keeps a view into it past its record (images are stored as they are read).
+      let buffer = Buffer.allocUnsafe(block);
       while (fileState.offset < size) {
         if (bytes >= budget) return { bytes, mtime, done: false };
         const length = Math.min(block, size - fileState.offset);
-        const buffer = Buffer.allocUnsafe(length);
+        if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
         const got = fs.readSync(fd, buffer, 0, length, fileState.offset);
         if (got <= 0) break;
         const view = new Uint8Array(buffer.buffer, buffer.byteOffset, got);
