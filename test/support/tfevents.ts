@@ -139,12 +139,12 @@ export function scalarEvents(tags: readonly string[], from: number, to: number, 
 }
 
 /**
- * Writes an event file of scalars until it holds at least `bytes` bytes, as PyTorch lays them out (the
+ * Writes an event file of scalars until it holds at least `bytes` bytes or `maxSteps` steps, as PyTorch lays them out (the
  * file_version event, then one event per value, `tags` at steps 0, 1, 2, …), framed here byte by byte
  * into one reused block rather than through the protobuf writer: fast enough for files of a gigabyte
  * (tests of bounded memory, the import benchmark). Returns the steps and points written.
  */
-export function writeScalarFile(file: string, bytes: number, tags: readonly string[], value: (tag: number, step: number) => number, wallTime = 1_700_000_000): { steps: number; points: number; bytes: number } {
+export function writeScalarFile(file: string, bytes: number, tags: readonly string[], value: (tag: number, step: number) => number, wallTime = 1_700_000_000, maxSteps = Number.POSITIVE_INFINITY): { steps: number; points: number; bytes: number } {
   const encoder = new TextEncoder();
   const tagBytes = tags.map((t) => encoder.encode(t));
   if (tagBytes.some((t) => t.length > 100)) throw new Error('tags of at most 100 bytes');
@@ -160,7 +160,7 @@ export function writeScalarFile(file: string, bytes: number, tags: readonly stri
     block.set(first);
     used = first.length;
     const head = new Uint8Array(8);
-    while (written + used < bytes) {
+    while (written + used < bytes && step < maxSteps) {
       for (let t = 0; t < tagBytes.length; t++) {
         const tag = tagBytes[t];
         // Event{1: wall_time, 2: step, 5: Summary{1: Value{1: tag, 2: simple_value}}}

@@ -24,7 +24,11 @@ import type { TfEvent, TfValue } from './tfevents';
 import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, visitRecords } from './tfrecord';
 
 export const TENSORBOARD_KIND = 'tensorboard';
-/** A step's row is held this long after its file last grew, for the rest of its tags to arrive. */
+/**
+ * The stage's default hold (ImportContext.holdSeconds), which the rewritten-whole sources use. Event files
+ * no longer hold their newest step: a tag of that step read later joins it through RecordSource.keySteps
+ * (its own steps still increase), so a step is in the store on the pass that reads it.
+ */
 export const HOLD_SECONDS = 2;
 /** A run whose files have not grown for this long is finished (TensorBoard files have no end record). */
 export const FINISH_IDLE_SECONDS = 90;
@@ -62,7 +66,7 @@ interface RunState {
   /** The version records go to; null before the first start and after a finish. */
   version: string | null;
   files: Record<string, FileState>;
-  /** The newest step's row, held until its file has stopped growing (persisted with the offsets). */
+  /** The newest step's row when a pass stopped within a file (its budget ran out), persisted with the offsets. */
   held: Row | null;
 }
 
@@ -205,7 +209,7 @@ export class TensorBoardImporter implements Importer {
       }
     }
     const idle = this.ctx.now() - newest;
-    this.flush(live, idle < this.ctx.holdSeconds);
+    this.flush(live, false);
     if (state.version === null) return;
     const version = this.ctx.store.versions.get(state.version);
     if (read > 0 && version && (version.lastSeen === null || version.lastSeen < newest)) this.applyRecord(live, files[files.length - 1], 0, { type: 'alive', time: newest });
