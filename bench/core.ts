@@ -1,6 +1,7 @@
 // Core engine benchmarks: ingest, rewind/fork, downsampling, a console of 1M lines, snapshot and event-loop stalls. Each figure
 // is printed beside a baseline measured in the same run, because these machines are shared and noisy:
 // ratios hold, absolute times drift. Prints; asserts nothing.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +10,9 @@ import { StoreClient } from '../src/core/client';
 import { SummaryWriter, encodeChunk } from '../src/core/chunks';
 import { downsampleM4 } from '../src/core/downsample';
 import { Engine } from '../src/core/engine';
-import { CHUNK_SIZE, SCHEMA_VERSION } from '../src/core/schema';
+import { ChunkFiles } from '../src/core/chunkFiles';
+import { CHUNK_SIZE, SCHEMA_VERSION, migrate } from '../src/core/schema';
+import { storePointChunk, storeStepChunk } from '../src/core/seriesAppender';
 import { readSnapshot, writeSnapshot } from '../src/core/snapshot';
 import { Db, defaultWasmPath } from '../src/core/sqlite';
 import { LogWriter } from '../src/core/writer';
@@ -166,14 +169,12 @@ async function benchLineage(rows: number): Promise<void> {
   engine.save();
   const live = engine.getRun(run);
   const archived = live.versions[live.versions.length - 1].id;
-  const read = readSnapshot(snapshot, SCHEMA_VERSION);
-  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
-  const db = await Db.open(defaultWasmPath(), read.bytes);
+  const db = await openSnapshotDb(snapshot);
   const cut = Math.floor(rows / 2);
   const t0 = performance.now();
   db.transaction(() => {
-    db.run("INSERT INTO point_chunks SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, summary FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
-    db.run("INSERT INTO step_chunks SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    db.run("INSERT INTO point_chunk_rows (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) SELECT 'vcopy', key, chunk, first_step, last_step, n, steps, vals, vmin, vmax FROM point_chunks WHERE version=? AND first_step<=?", [archived, cut]);
+    db.run("INSERT INTO step_chunk_rows (version, chunk, first_step, last_step, n, steps, times) SELECT 'vcopy', chunk, first_step, last_step, n, steps, times FROM step_chunks WHERE version=? AND first_step<=?", [archived, cut]);
   });
   const copyMs = performance.now() - t0;
   db.close();
@@ -217,12 +218,24 @@ async function benchDownsample(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** The database of a snapshot just saved, with its chunk files, as Engine.open reads it. */
+async function openSnapshotDb(snapshot: string): Promise<Db> {
+  const read = readSnapshot(snapshot, SCHEMA_VERSION);
+  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
+  const db = await Db.open(defaultWasmPath(), read.bytes);
+  db.chunkFiles = new ChunkFiles(snapshot);
+  migrate(db);
+  const problem = db.chunkFiles.attach(db);
+  if (problem) throw new Error(problem);
+  return db;
+}
+
 /**
  * A store holding one run whose key `loss` has `points` points, built straight into the database as
  * the appender writes it (going through JSONL would take minutes at 50M): one logged row makes the run,
  * then its chunks are replaced by generated ones and the snapshot is written. Returns the snapshot.
  */
-export async function bigStore(points: number): Promise<{ dir: string; snapshot: string; run: string; buildMs: number }> {
+export async function bigStore(points: number, inline = false): Promise<{ dir: string; snapshot: string; run: string; version: string; buildMs: number }> {
   const t0 = performance.now();
   const dir = tempDir();
   const snapshot = path.join(dir, 'store.rrsnap');
@@ -231,15 +244,16 @@ export async function bigStore(points: number): Promise<{ dir: string; snapshot:
   first.ingest();
   first.save();
   first.close();
-  const read = readSnapshot(snapshot, SCHEMA_VERSION);
-  if (read.kind !== 'ok') throw new Error(`the snapshot just saved cannot be read: ${read.kind}`);
-  const db = await Db.open(defaultWasmPath(), read.bytes);
+  const db = await openSnapshotDb(snapshot);
+  // `inline`: every chunk in its row, as stores kept them before chunk files (the persistence baseline).
+  const files = db.chunkFiles!;
+  if (inline) db.chunkFiles = undefined;
   const key = db.get("SELECT id FROM keys WHERE name='loss'")![0] as number;
   let lastValue = 0;
   db.transaction(() => {
-    db.run('DELETE FROM point_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM point_chunk_rows WHERE version=?', [version]);
     db.run('DELETE FROM point_summaries WHERE version=?', [version]);
-    db.run('DELETE FROM step_chunks WHERE version=?', [version]);
+    db.run('DELETE FROM step_chunk_rows WHERE version=?', [version]);
     // Full chunks are summarized as the appender does (chunks.ts SummaryWriter, a row per 64 chunks).
     const summaries = new SummaryWriter(db);
     for (let c = 0; c * CHUNK_SIZE < points; c++) {
@@ -256,17 +270,19 @@ export async function bigStore(points: number): Promise<{ dir: string; snapshot:
       lastValue = vals[n - 1];
       const p = encodeChunk(steps, vals);
       const t = encodeChunk(steps, times);
-      db.run('INSERT INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, key, c, p.first, p.last, p.n, p.steps, p.vals, p.vmin, p.vmax]);
+      storePointChunk(db, version, key, c, p);
       if (p.n === CHUNK_SIZE) summaries.add(version, key, c, p);
-      db.run('INSERT INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, c, t.first, t.last, t.n, t.steps, t.vals]);
+      storeStepChunk(db, version, c, t);
     }
     summaries.end();
     db.run('UPDATE version_keys SET points=?, last_step=?, last_num=? WHERE version=? AND key=?', [points, points - 1, lastValue, version, key]);
     db.run('UPDATE versions SET last_step=?, own_last_step=? WHERE id=?', [points - 1, points - 1, version]);
   });
+  files.sync(db);
   writeSnapshot(snapshot, SCHEMA_VERSION, db.export());
+  files.close();
   db.close();
-  return { dir, snapshot, run, buildMs: performance.now() - t0 };
+  return { dir, snapshot, run, version, buildMs: performance.now() - t0 };
 }
 
 const rssMiB = (): number => process.memoryUsage().rss / 1048576;
@@ -313,6 +329,78 @@ export async function benchBigKey(points: number): Promise<void> {
   report({ name: `  its last page (--offset -100)`, value: ms(big.historyEnd), baseline: `at 1M ${fmt(median(small.historyEnd), 2)} ms` });
   report({ name: `downsample a ${label} key to 2,000 buckets`, value: `${ms(big.down)}; RSS ${fmt(big.rss[0], 0)} -> ${fmt(big.rss[1], 0)} MiB`, baseline: `at 1M ${fmt(median(small.down), 2)} ms`, ratio: `${fmt(median(big.down) / median(small.down))}x`, target: '< 30 ms, no memory growth' });
   report({ name: `  the same with wall times`, value: ms(big.downTimes), baseline: `at 1M ${fmt(median(small.downTimes), 2)} ms` });
+}
+
+/**
+ * What persisting a big store costs: opening its snapshot, and saving it after 1,000 rows are appended,
+ * in this thread and through the worker (how long the worker stops answering while it saves), with the
+ * chunks in chunk files against the same store with every chunk in the database, as before chunk files.
+ */
+export async function benchBigPersistence(points: number): Promise<void> {
+  interface Measured { openMs: number; openRss: number; saveMs: number; snapshotMiB: number; filesMiB: number; stall: number; idle: number; held: number; buildMs: number }
+  const measure = async (inline: boolean): Promise<Measured> => {
+    const store = await bigStore(points, inline);
+    // Opened in a process of its own, so its memory is its own (this one has just built the store).
+    const opener = `const { Engine } = require(${JSON.stringify(path.join(ROOT, 'out', 'src', 'core', 'engine.js'))});
+      (async () => { const t0 = performance.now();
+        const e = await Engine.open({ logDir: ${JSON.stringify(store.dir)}, snapshotPath: ${JSON.stringify(store.snapshot)} });
+        e.getRun(${JSON.stringify(store.run)}); const ms = performance.now() - t0;
+        process.stdout.write(JSON.stringify({ ms, note: e.startupNote ?? null, rss: process.memoryUsage().rss })); })();`;
+    const base = JSON.parse(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], { encoding: 'utf8' })) as number;
+    const opened = JSON.parse(execFileSync(process.execPath, ['-e', opener], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { ms: number; note: string | null; rss: number };
+    if (opened.note) throw new Error(opened.note);
+    const openMs = opened.ms;
+    const openRss = (opened.rss - base) / 1048576;
+    let t0 = performance.now();
+    const engine = await Engine.open({ logDir: store.dir, snapshotPath: store.snapshot, wasmPath: defaultWasmPath() });
+    const append = (from: number): void => {
+      const w = new LogWriter({ dir: store.dir, run: store.run, version: store.version, mode: 'resume', lastStep: from - 1, heartbeat: 0, buffered: true, clock: () => 1_700_000_000 });
+      for (let i = from; i < from + 1000; i++) w.log({ loss: 1 / (1 + i) }, i);
+      w.finish();
+    };
+    append(points);
+    engine.ingest();
+    t0 = performance.now();
+    engine.save();
+    const saveMs = performance.now() - t0;
+    engine.close();
+    const snapshotMiB = fs.statSync(store.snapshot).size / 1048576;
+    const filesMiB = fs.readdirSync(store.dir).filter((f) => f.endsWith('.chunks')).reduce((sum, f) => sum + fs.statSync(path.join(store.dir, f)).size, 0) / 1048576;
+    // Through the worker: the longest answer to a small question asked every few ms while it saves,
+    // against the same questions while it does nothing.
+    const client = await StoreClient.start({ logDir: store.dir, snapshotPath: store.snapshot, workerScript: WORKER, wasmPath: defaultWasmPath(), saveDelayMs: 3_600_000 });
+    let held = Number.NaN;
+    client.onLog((m) => {
+      const found = /held (\d+) ms/.exec(m.message);
+      if (found) held = Number(found[1]);
+    });
+    await client.ingest();
+    const longestAnswer = async (during: Promise<void> | undefined, ms: number): Promise<number> => {
+      let done = false;
+      void during?.then(() => (done = true));
+      const until = performance.now() + ms;
+      let longest = 0;
+      while (during ? !done : performance.now() < until) {
+        const t = performance.now();
+        await client.getRun(store.run);
+        longest = Math.max(longest, performance.now() - t);
+      }
+      return longest;
+    };
+    const idle = await longestAnswer(undefined, 500);
+    append(points + 1000);
+    await client.ingest();
+    const stall = await longestAnswer(client.save(), 0);
+    await client.dispose();
+    fs.rmSync(store.dir, { recursive: true, force: true });
+    return { openMs, openRss, saveMs, snapshotMiB, filesMiB, stall, idle, held, buildMs: store.buildMs };
+  };
+  const files = await measure(false);
+  const inline = await measure(true);
+  const label = `${points / 1e6}M-point store`;
+  report({ name: `open a ${label} from its snapshot`, value: `${fmt(files.openMs, 0)} ms, RSS +${fmt(files.openRss, 0)} MiB (snapshot ${fmt(files.snapshotMiB, 1)} MiB + chunk files ${fmt(files.filesMiB, 0)} MiB)`, baseline: `every chunk in the database: ${fmt(inline.openMs, 0)} ms, RSS +${fmt(inline.openRss, 0)} MiB (snapshot ${fmt(inline.snapshotMiB, 0)} MiB)`, ratio: `${fmt(inline.openMs / files.openMs, 1)}x`, target: '< 1 s, < 1 GiB' });
+  report({ name: `save a ${label} after 1,000 rows are appended`, value: `${fmt(files.saveMs, 1)} ms`, baseline: `every chunk in the database: ${fmt(inline.saveMs, 0)} ms`, ratio: `${fmt(inline.saveMs / files.saveMs, 0)}x`, target: 'follows the append, not the store' });
+  report({ name: `  the worker's longest answer while it saves`, value: `${fmt(files.stall, 1)} ms (idle: ${fmt(files.idle, 1)} ms; the export held it ${fmt(files.held, 0)} ms)`, baseline: `every chunk in the database: ${fmt(inline.stall, 0)} ms (held ${fmt(inline.held, 0)} ms)`, ratio: `${fmt(inline.stall / files.stall, 0)}x`, target: '< 20 ms' });
 }
 
 /** Listing and reading runs in a store of `count` runs, beside the same at a tenth of it. */
@@ -487,6 +575,7 @@ export async function runCoreBenchmarks(): Promise<Figure[]> {
   await benchDownsample();
   await benchConsole();
   await benchBigKey(Number(process.env.RUNREWIND_BENCH_BIG_POINTS ?? 50_000_000));
+  await benchBigPersistence(Number(process.env.RUNREWIND_BENCH_BIG_POINTS ?? 50_000_000));
   await benchManyRuns(10_000);
   await benchSnapshotAndStall();
   return figures;

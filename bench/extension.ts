@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  expand Rewinds and the ${figures.archived} archived versions shown (a chain over 10 is flat, 200 rows a page): ${figures.expandChainMs.toFixed(1)} ms\n`);
     process.stdout.write(`  reveal and select the first version of the ${REWINDS}-rewind chain: ${figures.revealDeepestMs.toFixed(1)} ms\n`);
     process.stdout.write(`  line appended → tree item shows it (extension host): ${ms(figures.appendToTreeMs)}\n`);
+    process.stdout.write(`  fork → its row in the tree (extension host; full listings: ${figures.forkFullListings}): ${ms(figures.forkToTreeMs)}\n`);
     process.stdout.write(`  line appended → row on screen shows it (Chromium DOM): ${ms(dom)}\n`);
   } finally {
     await wb.stop();

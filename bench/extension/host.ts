@@ -19,6 +19,9 @@ export interface HostFigures {
   readonly expandChainMs: number;
   readonly revealDeepestMs: number;
   readonly appendToTreeMs: number[];
+  /** A fork made → its row built in the tree; and whether a full listing was needed for it. */
+  readonly forkToTreeMs: number[];
+  readonly forkFullListings: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -101,6 +104,20 @@ export async function run(): Promise<void> {
   }
   writer.finish();
 
+  // Forks of a run (new runs the index has not seen): time from the fork to its row in the tree.
+  const store = await api.folders.all[0]!.store();
+  const forkToTreeMs: number[] = [];
+  const listingsBefore = api.runIndex.fullListings;
+  for (let i = 0; i < 5; i++) {
+    const id = `benchfork${i}`;
+    const start = performance.now();
+    await store.fork('live', 0, { id });
+    while (!api.runIndex.run(key, id)) await sleep(2);
+    provider.getTreeItem(provider.node({ kind: 'run', folder: key, runId: id }));
+    forkToTreeMs.push(performance.now() - start);
+  }
+  const forkFullListings = api.runIndex.fullListings - listingsBefore;
+
   const figures: HostFigures = {
     activationMs: api.activationMs,
     firstListingMs,
@@ -111,6 +128,8 @@ export async function run(): Promise<void> {
     expandChainMs,
     revealDeepestMs,
     appendToTreeMs,
+    forkToTreeMs,
+    forkFullListings,
   };
   // Back to the top of the tree, showing the driver's run for its on-screen measurement.
   await vscode.commands.executeCommand(`workbench.actions.treeView.${ViewId.Runs}.collapseAll`);

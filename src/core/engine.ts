@@ -17,8 +17,9 @@ import { LOG_EXTENSION, OPS_DIR, RUNS_DIR, encodeRecord, makeStamp } from './pro
 import { MAX_NAME_LENGTH, MAX_NOTES_LENGTH, editTags, recordName, validRunName, validateRunId } from './runSpec';
 import type { OpRecord } from './protocol';
 import { SCHEMA_VERSION, clearData, migrate } from './schema';
+import { ChunkFiles } from './chunkFiles';
 import { Db } from './sqlite';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { readSnapshot, writeSnapshot, writeSnapshotAsync } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
 import { RunsTableQueries } from './runsTable';
@@ -94,7 +95,6 @@ export class Engine implements SyncStoreApi {
     };
     this.store = new RunStore(db, this.liveness);
     this.queries = new RunQueries(this.store);
-    this.media = new MediaQueries(this.store, this.options.logDir);
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
@@ -117,12 +117,17 @@ export class Engine implements SyncStoreApi {
       if (snapshot.kind === 'ok') {
         try {
           const db = await Db.open(options.wasmPath, snapshot.bytes);
+          db.chunkFiles = new ChunkFiles(options.snapshotPath);
           if (migrate(db)) {
-            db.get('SELECT COUNT(*) FROM runs');
-            return new Engine(db, options);
-          }
+            const problem = db.chunkFiles.attach(db);
+            if (!problem) {
+              db.get('SELECT COUNT(*) FROM runs');
+              return new Engine(db, options);
+            }
+            note = `the snapshot was not used: ${problem}`;
+          } else note = 'the snapshot was written by a newer Run Rewind';
+          db.chunkFiles.close();
           db.close();
-          note = 'the snapshot was written by a newer Run Rewind';
         } catch (error) {
           note = `the snapshot could not be opened (${(error as Error).message})`;
         }
@@ -130,12 +135,23 @@ export class Engine implements SyncStoreApi {
         note = `the snapshot was not used: ${snapshot.reason}`;
       }
     }
-    const db = await Db.open(options.wasmPath);
-    migrate(db);
+    const db = await Engine.emptyDb(options);
     const engine = new Engine(db, options);
     if (note) engine.startupNote = `${note}; the store is rebuilt from the logs`;
     if (note) engine.dirty = true;
     return engine;
+  }
+
+  /**
+   * A new, empty store: in memory only, or with chunk files beside the snapshot (`files`: the ones of
+   * the store it replaces, emptied; their files go at the next save).
+   */
+  private static async emptyDb(options: EngineOptions, files?: ChunkFiles): Promise<Db> {
+    const db = await Db.open(options.wasmPath);
+    files?.reset();
+    if (options.snapshotPath) db.chunkFiles = files ?? new ChunkFiles(options.snapshotPath);
+    migrate(db);
+    return db;
   }
 
   /** Reads new log lines. `maxBytes` bounds the work of one call (the worker slices big ingests). */
@@ -148,6 +164,7 @@ export class Engine implements SyncStoreApi {
       // would, rather than apply it out of order (see LogIngester.claim).
       this.lateRebuilds++;
       this.db.transaction(() => clearData(this.db));
+      this.db.chunkFiles?.reset();
       this.store.reload();
       this.tables.clear();
       this.ingester.reload();
@@ -484,8 +501,7 @@ export class Engine implements SyncStoreApi {
 
   /** Drops everything and reads every log again. */
   async rebuild(): Promise<EngineIngestResult> {
-    const db = await Db.open(this.options.wasmPath);
-    migrate(db);
+    const db = await Engine.emptyDb(this.options, this.db.chunkFiles);
     this.db.close();
     this.db = db;
     this.store = new RunStore(db, this.liveness);
@@ -505,16 +521,54 @@ export class Engine implements SyncStoreApi {
     return this.dirty && this.options.snapshotPath !== undefined;
   }
 
-  /** Exports the database (blocks this thread) and writes the snapshot atomically. */
+  /**
+   * Makes the chunk files durable, exports the database (blocks this thread; small, as the chunks'
+   * bytes are in the files) and writes the snapshot atomically; then deletes chunk files no snapshot
+   * names any more (those of a store rebuilt since the last save).
+   */
   save(): { bytes: number } | undefined {
     if (!this.options.snapshotPath) return undefined;
+    const files = this.db.chunkFiles;
+    files?.sync(this.db);
     const bytes = this.db.export();
     writeSnapshot(this.options.snapshotPath, SCHEMA_VERSION, bytes);
     this.dirty = false;
+    files?.sweep(this.db);
     return { bytes: bytes.byteLength };
   }
 
+  /**
+   * The same save, holding this thread only for the export: the chunk files are synced and the
+   * snapshot written by the returned `finish`, while the store goes on answering (the worker's saves).
+   * What changes meanwhile makes the store dirty again, for the next save.
+   */
+  beginSave(): { bytes: number; finish(): Promise<void> } | undefined {
+    if (!this.options.snapshotPath) return undefined;
+    const snapshotPath = this.options.snapshotPath;
+    const db = this.db;
+    const files = db.chunkFiles;
+    const durable = files?.recordForSync(db);
+    const generation = files?.generation;
+    const bytes = db.export();
+    this.dirty = false;
+    return {
+      bytes: bytes.byteLength,
+      finish: async () => {
+        try {
+          await durable?.();
+          await writeSnapshotAsync(snapshotPath, SCHEMA_VERSION, bytes);
+        } catch (error) {
+          this.dirty = true;
+          throw error;
+        }
+        // Not after a rebuild meanwhile: the files the new snapshot names would look unnamed.
+        if (files && this.db === db && files.generation === generation) files.sweep(db);
+      },
+    };
+  }
+
   close(): void {
+    this.db.chunkFiles?.close();
     this.db.close();
   }
 }

@@ -3,7 +3,7 @@
 import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /**
  * Points per stored chunk of a series (and steps per chunk of a version's step index). Every chunk but
@@ -237,7 +237,52 @@ CREATE INDEX step_chunks_by_last ON step_chunks (version, last_step);
   // When a version's writer file last grew, by the file system's clock: what tells a writer on another
   // host alive (its own clock may be hours off; docs/PROTOCOL.md, "alive").
   9: 'ALTER TABLE versions ADD COLUMN last_modified REAL;',
+  // A persisted store keeps its full chunks' bytes in files beside the snapshot (chunkFiles.ts), so the
+  // database, and with it every save and open, stays small. The chunk tables become the rows
+  // (file, file_at, file_steps say where the bytes are; steps and vals/times are in the row when file
+  // is NULL: a partial chunk, or a store kept in memory); point_chunks and step_chunks are read through
+  // the views READ_VIEWS makes, so queries do not care where a chunk's bytes live.
+  10: `
+CREATE TABLE chunk_files (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, length INTEGER NOT NULL);
+ALTER TABLE point_chunks RENAME TO point_chunk_rows;
+ALTER TABLE point_chunk_rows ADD COLUMN file INTEGER;
+ALTER TABLE point_chunk_rows ADD COLUMN file_at INTEGER;
+ALTER TABLE point_chunk_rows ADD COLUMN file_steps INTEGER;
+ALTER TABLE step_chunks RENAME TO step_chunk_rows;
+ALTER TABLE step_chunk_rows ADD COLUMN file INTEGER;
+ALTER TABLE step_chunk_rows ADD COLUMN file_at INTEGER;
+ALTER TABLE step_chunk_rows ADD COLUMN file_steps INTEGER;
+`,
 };
+
+/** The schema version from which chunks are read through the views below. */
+const CHUNK_VIEWS_SINCE = 10;
+
+/**
+ * The chunk tables as every query reads them: a chunk's steps and values from its row, or from its
+ * chunk file through rr_chunk(file, at, length). Temporary (per connection), so made again whenever
+ * sql.js reopens the database; SQLite folds them into each query, so the tables' indexes are used.
+ */
+const READ_VIEWS = `
+CREATE TEMP VIEW IF NOT EXISTS point_chunks AS SELECT version, key, chunk, first_step, last_step, n,
+  CASE WHEN file IS NULL THEN steps WHEN file_steps > 0 THEN rr_chunk(file, file_at, file_steps) END AS steps,
+  CASE WHEN file IS NULL THEN vals ELSE rr_chunk(file, file_at + file_steps, n * 8) END AS vals,
+  vmin, vmax FROM main.point_chunk_rows;
+CREATE TEMP VIEW IF NOT EXISTS step_chunks AS SELECT version, chunk, first_step, last_step, n,
+  CASE WHEN file IS NULL THEN steps WHEN file_steps > 0 THEN rr_chunk(file, file_at, file_steps) END AS steps,
+  CASE WHEN file IS NULL THEN times ELSE rr_chunk(file, file_at + file_steps, n * 8) END AS times
+  FROM main.step_chunk_rows;
+`;
+
+function installChunkViews(db: Db): void {
+  db.onConnect((connection) => {
+    connection.createFunction('rr_chunk', (file, at, length) => {
+      if (!connection.chunkFiles) throw new Error('a chunk is in a chunk file, but this store has none');
+      return connection.chunkFiles.read(file as number, at as number, length as number);
+    });
+    connection.exec(READ_VIEWS);
+  });
+}
 
 export function schemaVersion(db: Db): number {
   const hasMeta = db.get("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'");
@@ -262,12 +307,13 @@ export function migrate(db: Db, target = SCHEMA_VERSION): boolean {
     }
     db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(target)]);
   });
+  if (target >= CHUNK_VIEWS_SINCE) installChunkViews(db);
   return true;
 }
 
 /** Empties every table but `meta`: the store as a fresh database has it, before any log is read. */
 export function clearData(db: Db): void {
-  for (const table of ['runs', 'versions', 'keys', 'step_chunks', 'point_chunks', 'point_summaries', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts', 'import_runs']) {
+  for (const table of ['runs', 'versions', 'keys', 'step_chunk_rows', 'point_chunk_rows', 'chunk_files', 'point_summaries', 'text_values', 'version_keys', 'files', 'diagnostics', 'console_lines', 'system_samples', 'version_metadata', 'media', 'artifacts', 'import_runs']) {
     db.run(`DELETE FROM ${table}`);
   }
 }

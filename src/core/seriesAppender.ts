@@ -3,6 +3,7 @@
 // written as chunks fill up and at each flush, a chunk's summary stored once it is full; per key its last value and point count (version_keys);
 // and the metric key names. RunStore.appendRow feeds it; queries.ts reads what it wrote.
 import { Tail, encodeChunk, float64Of, stepsOf, storeSummary } from './chunks';
+import type { EncodedChunk } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import type { Db } from './sqlite';
 import { isPlainObject } from './values';
@@ -25,6 +26,31 @@ interface SeriesState {
   readonly keyId: number;
   tail: Tail | undefined;
   stat: KeyStat | undefined;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Where a chunk's bytes go: a full chunk of a persisted store into its chunk file (it never changes
+ * again), the row then holding the file, file_at and file_steps and empty blobs; anything else in the row.
+ */
+function placed(db: Db, c: EncodedChunk): [number | null, number | null, number | null, Uint8Array | null, Uint8Array] {
+  const files = db.chunkFiles;
+  if (!files || c.n < CHUNK_SIZE) return [null, null, null, c.steps, c.vals];
+  const { file, at } = files.append([c.steps, c.vals]);
+  return [file, at, c.steps?.byteLength ?? 0, null, EMPTY];
+}
+
+/** Writes (or rewrites, while it is partial) chunk `chunk` of a version's step index; `c` holds steps and times. */
+export function storeStepChunk(db: Db, version: string, chunk: number, c: EncodedChunk): void {
+  const [file, at, stepBytes, steps, times] = placed(db, c);
+  db.run('INSERT OR REPLACE INTO step_chunk_rows (version, chunk, first_step, last_step, n, steps, times, file, file_at, file_steps) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, chunk, c.first, c.last, c.n, steps, times, file, at, stepBytes]);
+}
+
+/** Writes (or rewrites, while it is partial) chunk `chunk` of a key's points in a version. */
+export function storePointChunk(db: Db, version: string, keyId: number, chunk: number, c: EncodedChunk): void {
+  const [file, at, stepBytes, steps, vals] = placed(db, c);
+  db.run('INSERT OR REPLACE INTO point_chunk_rows (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, file, file_at, file_steps) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [version, keyId, chunk, c.first, c.last, c.n, steps, vals, c.vmin, c.vmax, file, at, stepBytes]);
 }
 
 export class SeriesAppender {
@@ -127,7 +153,7 @@ export class SeriesAppender {
   private pushStep(version: string, step: number, time: number): void {
     let tail = this.stepTails.get(version);
     if (!tail) {
-      tail = this.loadTail('SELECT chunk, first_step, n, steps, times FROM step_chunks WHERE version=? ORDER BY chunk DESC LIMIT 1', [version]);
+      tail = this.loadTail('SELECT chunk, first_step, n, steps, times FROM step_chunk_rows WHERE version=? ORDER BY chunk DESC LIMIT 1', [version]);
       this.stepTails.set(version, tail);
     }
     tail.push(step, time);
@@ -147,7 +173,7 @@ export class SeriesAppender {
   private pushPoint(version: string, series: SeriesState, step: number, value: number, kind: KeyKind): void {
     let tail = series.tail;
     if (!tail) {
-      tail = this.loadTail('SELECT chunk, first_step, n, steps, vals FROM point_chunks WHERE version=? AND key=? ORDER BY chunk DESC LIMIT 1', [version, series.keyId]);
+      tail = this.loadTail('SELECT chunk, first_step, n, steps, vals FROM point_chunk_rows WHERE version=? AND key=? ORDER BY chunk DESC LIMIT 1', [version, series.keyId]);
       let tails = this.pointTails.get(version);
       if (!tails) {
         tails = new Map();
@@ -200,6 +226,7 @@ export class SeriesAppender {
     }
   }
 
+  /** From the rows themselves: a partial chunk is always in its row, and a full one is not read. */
   private loadTail(sql: string, params: (string | number)[]): Tail {
     const row = this.db.get(sql, params);
     if (!row) return new Tail(0);
@@ -242,14 +269,13 @@ export class SeriesAppender {
   }
 
   private writeStepChunk(version: string, tail: Tail): void {
-    const c = encodeChunk(tail.steps, tail.vals);
-    this.db.run('INSERT OR REPLACE INTO step_chunks (version, chunk, first_step, last_step, n, steps, times) VALUES (?,?,?,?,?,?,?)', [version, tail.chunk, c.first, c.last, c.n, c.steps, c.vals]);
+    storeStepChunk(this.db, version, tail.chunk, encodeChunk(tail.steps, tail.vals));
     tail.dirty = false;
   }
 
   private writePointChunk(version: string, keyId: number, tail: Tail): void {
     const c = encodeChunk(tail.steps, tail.vals);
-    this.db.run('INSERT OR REPLACE INTO point_chunks (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax) VALUES (?,?,?,?,?,?,?,?,?,?)', [version, keyId, tail.chunk, c.first, c.last, c.n, c.steps, c.vals, c.vmin, c.vmax]);
+    storePointChunk(this.db, version, keyId, tail.chunk, c);
     // Only a full chunk is summarized: it never changes again, while the last one is rewritten at every
     // flush and downsampling reads its points.
     if (c.n >= CHUNK_SIZE) storeSummary(this.db, version, keyId, tail.chunk, c);

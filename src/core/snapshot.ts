@@ -70,14 +70,24 @@ export type SnapshotRead =
   | { readonly kind: 'missing' }
   | { readonly kind: 'unusable'; readonly reason: string };
 
-export function writeSnapshot(file: string, schema: number, bytes: Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+/** The snapshot file's head: magic, schema, length and the bytes' HMAC. */
+function headerOf(schema: number, bytes: Uint8Array): Buffer {
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32LE(schema, 8);
   header.writeBigUInt64LE(BigInt(bytes.byteLength), 16);
   mac(bytes, schema).copy(header, 24);
-  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  return header;
+}
+
+function tempOf(file: string): string {
+  return `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+}
+
+export function writeSnapshot(file: string, schema: number, bytes: Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const header = headerOf(schema, bytes);
+  const temp = tempOf(file);
   const fd = fs.openSync(temp, 'w');
   try {
     fs.writeSync(fd, header);
@@ -94,6 +104,27 @@ export function writeSnapshot(file: string, schema: number, bytes: Uint8Array): 
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * writeSnapshot without holding the thread for the writing and syncing (the store worker goes on
+ * answering meanwhile); the same file, written the same way.
+ */
+export async function writeSnapshotAsync(file: string, schema: number, bytes: Uint8Array): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const header = headerOf(schema, bytes);
+  const temp = tempOf(file);
+  const handle = await fs.promises.open(temp, 'w');
+  try {
+    await handle.writev([header, bytes]);
+    await handle.sync();
+    await handle.close();
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { ChunkFiles } from './chunkFiles';
 
 export type Params = readonly SqlValue[];
 export type Row = SqlValue[];
@@ -97,6 +98,10 @@ function toArrayBuffer(buffer: Buffer): ArrayBuffer {
 export class Db {
   private readonly statements = new Map<string, Statement>();
   private depth = 0;
+  /** Run on this connection now and again whenever sql.js reopens it (export): functions, temporary views. */
+  private readonly connectHooks: ((db: Db) => void)[] = [];
+  /** Where this store's sealed chunks live when not in their rows (a persisted store; chunkFiles.ts). */
+  chunkFiles: ChunkFiles | undefined;
 
   constructor(private readonly db: Database) {
     this.configure();
@@ -127,6 +132,17 @@ export class Db {
     // once and kept: otherwise every statement checks for a hot journal through sql.js's in-memory
     // file system, which was half the time of reading a run.
     this.db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;');
+  }
+
+  /** Runs `hook` now and after every reopening of the connection (see `export`). */
+  onConnect(hook: (db: Db) => void): void {
+    this.connectHooks.push(hook);
+    hook(this);
+  }
+
+  /** A scalar SQL function, for this connection (onConnect keeps it across reopenings). */
+  createFunction(name: string, fn: (...args: SqlValue[]) => SqlValue | Uint8Array): void {
+    this.db.create_function(name, fn as (...args: SqlValue[]) => SqlValue);
   }
 
   exec(sql: string): void {
@@ -205,6 +221,7 @@ export class Db {
     this.statements.clear();
     const bytes = this.db.export();
     this.configure();
+    for (const hook of this.connectHooks) hook(this);
     return bytes;
   }
 

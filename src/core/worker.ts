@@ -24,7 +24,9 @@ class WorkerHost {
   private saveTimer: NodeJS.Timeout | undefined;
   /** When the store first changed after the last save. */
   private dirtySince: number | undefined;
+  /** How long the last save held the worker (what the save budget weighs). */
   private lastSaveMs = 0;
+  private saving: Promise<void> | undefined;
   /** Snapshots written, for tests. */
   saves = 0;
   private diagnosticsSignature = '';
@@ -134,7 +136,8 @@ class WorkerHost {
    * When to write the snapshot. The logs are the truth and the snapshot only saves reading them again,
    * so it is written when it pays: after the store has been quiet for `saveDelayMs`, and while a run
    * trains without pause at most once per `maxSaveIntervalMs` and never more often than 200 times the
-   * last save's cost (a 350 ms save at 10M points: at most every 70 s, 0.5% of the worker's time).
+   * time the last save held the worker (its export: milliseconds, as the chunks' bytes are in chunk
+   * files; the writing goes on while the worker answers).
    * Closing the store saves what is left (StoreClient.dispose).
    */
   private scheduleSave(): void {
@@ -145,20 +148,38 @@ class WorkerHost {
     const budget = Math.max(config.maxSaveIntervalMs ?? 300_000, 200 * this.lastSaveMs);
     const due = Math.min(now + quiet, this.dirtySince + Math.max(quiet, budget));
     if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.saveNow(), Math.max(0, due - now));
+    this.saveTimer = setTimeout(() => void this.saveNow(), Math.max(0, due - now));
   }
 
-  saveNow(): void {
+  /** Saves now (the running save first, if one is on its way). */
+  saveNow(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    const next = (this.saving ?? Promise.resolve()).then(() => this.saveOnce());
+    this.saving = next;
+    void next.finally(() => {
+      if (this.saving === next) this.saving = undefined;
+    });
+    return next;
+  }
+
+  /**
+   * The export holds the worker (a few ms: the chunks' bytes are in chunk files, not the database);
+   * syncing and writing the snapshot do not, so queries are answered while they go on.
+   */
+  private async saveOnce(): Promise<void> {
     if (!this.engine.needsSave) return;
     try {
       const started = Date.now();
-      const saved = this.engine.save();
-      this.lastSaveMs = Date.now() - started;
+      const pending = this.engine.beginSave();
+      if (!pending) return;
+      const heldMs = Date.now() - started;
+      await pending.finish();
+      this.lastSaveMs = heldMs;
       this.dirtySince = undefined;
       this.saves++;
-      if (saved) post({ kind: 'log', level: 'trace', message: `Saved the store snapshot (${(saved.bytes / 1048576).toFixed(1)} MiB in ${this.lastSaveMs} ms)` });
+      post({ kind: 'log', level: 'trace', message: `Saved the store snapshot (${(pending.bytes / 1048576).toFixed(1)} MiB; the worker held ${heldMs} ms, written in ${Date.now() - started} ms)` });
+      if (this.engine.needsSave) this.scheduleSave();
     } catch (error) {
       post({ kind: 'log', level: 'error', message: `Could not save the store snapshot: ${(error as Error).message}` });
     }

@@ -40,6 +40,8 @@ export class RunIndex extends Disposable {
   private readonly emitter = this._register(new vscode.EventEmitter<RunIndexChange>());
   readonly onDidChange = this.emitter.event;
   private loaded = false;
+  /** Full listings made (the output log and tests: a change to a few runs should not need one). */
+  fullListings = 0;
 
   constructor(
     private readonly stores: FolderStores,
@@ -48,10 +50,9 @@ export class RunIndex extends Disposable {
     super();
     this._register(
       stores.onDidChangeRuns((e) => {
-        // Appends, renames, edits and rewinds touch runs the tree already has; forks, deletes and rebuilds
-        // add or remove runs, which only a full listing shows.
-        const partial = e.reason === 'ingest' || e.reason === 'rename' || e.reason === 'edit' || e.reason === 'rewind';
-        if (this.states.get(e.folder)?.data) void this.refresh(e.folder, partial ? e.changedRuns : undefined);
+        // A change names its runs: each is read again (a new one added, a deleted one removed), so the
+        // cost follows the runs changed, not the 10,000 listed. A rebuild lists everything.
+        if (this.states.get(e.folder)?.data) void this.refresh(e.folder, e.reason === 'rebuild' ? undefined : e.changedRuns);
       }),
     );
     this._register(
@@ -99,15 +100,14 @@ export class RunIndex extends Disposable {
   }
 
   /**
-   * Lists again — only `runs` when given and already known (one cheap getRun each instead of listing a
-   * thousand runs for one appended line), else everything. Resolves with data read after this call;
+   * Lists again — only `runs` when given (one cheap getRun each instead of listing ten thousand runs for
+   * one appended line, a fork or a delete), else everything. Resolves with data read after this call;
    * requests made while one is in flight join the same pass.
    */
   refresh(folder: string, runs?: readonly string[]): Promise<FolderRuns> {
     const state = this.state(folder);
     if (!state) return Promise.reject(new Error(`no store for ${folder}`));
-    const known = state.data;
-    if (runs && known && runs.length <= PARTIAL_LIMIT && runs.every((id) => known.runs.has(id))) {
+    if (runs && state.data && runs.length <= PARTIAL_LIMIT) {
       for (const id of runs) state.pendingRuns.add(id);
     } else {
       state.pendingFull = true;
@@ -140,21 +140,27 @@ export class RunIndex extends Disposable {
         if (full) {
           state.pendingFull = false;
           state.pendingRuns.clear();
+          this.fullListings++;
           data = this.apply(state, await store.listRuns());
         } else {
           const ids = [...state.pendingRuns];
           state.pendingRuns.clear();
-          const updated = await Promise.all(ids.map((id) => store.getRun(id).then(runInfo)));
-          data = this.applyUpdated(state, updated);
-          if (!data) {
-            const merged = new Map(state.data?.runs);
-            for (const r of updated) merged.set(r.id, r);
-            data = this.apply(state, [...merged.values()]);
-          }
+          // A run deleted (or never listed: a version of a deleted run) answers unknown-run: it goes.
+          const read = await Promise.all(ids.map((id) => store.getRun(id).then(runInfo, (error: unknown) => {
+            if (error instanceof RunRewindError && error.code === 'unknown-run') return id;
+            throw error;
+          })));
+          const before = state.data;
+          const updated = read.filter((r): r is RunInfo => typeof r !== 'string');
+          const removed = read.filter((r): r is string => typeof r === 'string');
+          data = this.applyChanges(state, updated, removed);
+          // Forks show their source's name and whether it was deleted: read them again when that changed.
+          const sources = new Set([...removed, ...updated.filter((r) => before?.runs.get(r.id)?.name !== r.name).map((r) => r.id)]);
+          if (sources.size > 0) for (const r of data.runs.values()) if (r.forkedFrom && sources.has(r.forkedFrom.run) && !ids.includes(r.id)) state.pendingRuns.add(r.id);
         }
         state.error = undefined;
       } catch (error) {
-        // A run gone meanwhile (deleted) fails its getRun: list everything instead.
+        // Anything else unexpected about a partial read: list everything instead.
         if (!full && state.data && !isStartFailure(error)) {
           state.pendingFull = true;
           continue;
@@ -181,30 +187,57 @@ export class RunIndex extends Disposable {
   }
 
   /**
-   * Replaces a few re-read runs in place when each keeps its project and creation time (an appended
-   * line, a finish): the cost follows the runs re-read, not the 10,000 listed. Undefined when a run
-   * moved, so its project's order may change: then the whole listing is indexed again.
+   * Puts a few re-read runs in place, adds new ones where a full listing would put them and takes
+   * removed ones out: the cost follows the runs re-read, not the 10,000 listed. Tells the tree the
+   * narrowest change: rows repainted, the projects whose run lists changed, or everything when the set
+   * of projects did.
    */
-  private applyUpdated(state: FolderState, updated: readonly RunInfo[]): FolderRuns | undefined {
-    const previous = state.data;
-    if (!previous) return undefined;
-    for (const r of updated) {
-      const old = previous.runs.get(r.id);
-      if (!old || old.project !== r.project || old.createdAt !== r.createdAt) return undefined;
-    }
-    const runs = new Map(previous.runs);
-    const projects = new Map(previous.projects);
+  private applyChanges(state: FolderState, updated: readonly RunInfo[], removed: readonly string[]): FolderRuns {
+    const previous: FolderRuns = state.data ?? { runs: new Map(), projects: new Map(), versionToRun: new Map() };
+    const runs = new Map<string, RunInfo>(previous.runs);
+    const projects = new Map<string, readonly RunInfo[]>(previous.projects);
     let versionToRun: Map<string, string> | undefined;
+    const touched = new Set<string>();
+    let projectSetChanged = false;
+    const take = (id: string): void => {
+      const old = runs.get(id);
+      if (!old) return;
+      runs.delete(id);
+      const list = (projects.get(old.project) ?? []).filter((r) => r.id !== id);
+      if (list.length > 0) projects.set(old.project, list);
+      else {
+        projects.delete(old.project);
+        projectSetChanged = true;
+      }
+      touched.add(old.project);
+      versionToRun ??= new Map(previous.versionToRun);
+      for (const v of old.versions) if (versionToRun.get(v.id) === id) versionToRun.delete(v.id);
+    };
+    for (const id of removed) {
+      take(id);
+      state.signatures.delete(id);
+    }
     const changed: string[] = [];
     for (const r of updated) {
-      const old = previous.runs.get(r.id)!;
-      runs.set(r.id, r);
-      const list = [...(projects.get(r.project) ?? [])];
-      const at = list.indexOf(old);
-      if (at >= 0) list[at] = r;
-      projects.set(r.project, list);
+      const old = runs.get(r.id);
+      if (old && old.project === r.project && old.createdAt === r.createdAt) {
+        const list = [...(projects.get(r.project) ?? [])];
+        list[list.indexOf(old)] = r;
+        projects.set(r.project, list);
+        runs.set(r.id, r);
+      } else {
+        take(r.id);
+        runs.set(r.id, r);
+        const list = [...(projects.get(r.project) ?? [])];
+        if (list.length === 0) projectSetChanged = true;
+        let at = 0;
+        while (at < list.length && compareRuns(list[at], r) < 0) at++;
+        list.splice(at, 0, r);
+        projects.set(r.project, list);
+        touched.add(r.project);
+      }
       for (const v of r.versions) {
-        if (previous.versionToRun.get(v.id) === r.id) continue;
+        if ((versionToRun ?? previous.versionToRun).get(v.id) === r.id) continue;
         versionToRun ??= new Map(previous.versionToRun);
         versionToRun.set(v.id, r.id);
       }
@@ -212,9 +245,16 @@ export class RunIndex extends Disposable {
       if (state.signatures.get(r.id) !== sig) changed.push(r.id);
       state.signatures.set(r.id, sig);
     }
-    const data: FolderRuns = { runs, projects, versionToRun: versionToRun ?? previous.versionToRun };
+    const data: FolderRuns = {
+      runs,
+      projects: projectSetChanged ? new Map([...projects.entries()].sort(([a], [b]) => a.localeCompare(b))) : projects,
+      versionToRun: versionToRun ?? previous.versionToRun,
+    };
     state.data = data;
-    if (changed.length > 0) this.emitter.fire({ folder: state.store.key, scope: 'runs', runs: changed });
+    const key = state.store.key;
+    if (projectSetChanged) this.emitter.fire({ folder: key, scope: 'all' });
+    else if (touched.size > 0) this.emitter.fire({ folder: key, scope: 'projects', projects: [...touched], runs: changed });
+    else if (changed.length > 0) this.emitter.fire({ folder: key, scope: 'runs', runs: changed });
     return data;
   }
 
@@ -262,9 +302,14 @@ function index(runs: readonly RunInfo[]): FolderRuns {
     list.push(run);
     projects.set(run.project, list);
   }
-  for (const list of projects.values()) list.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+  for (const list of projects.values()) list.sort(compareRuns);
   const sorted = new Map([...projects.entries()].sort(([a], [b]) => a.localeCompare(b)));
   return { runs: byId, projects: sorted, versionToRun };
+}
+
+/** A project's order: newest first, then by id. */
+function compareRuns(a: RunInfo, b: RunInfo): number {
+  return b.createdAt - a.createdAt || a.id.localeCompare(b.id);
 }
 
 /** Everything the tree shows of a run; when it is unchanged, the run's row is not repainted. */

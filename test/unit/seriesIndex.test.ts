@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { downsampleM4 } from '../../src/core/downsample';
 import type { Engine } from '../../src/core/engine';
 import { CHUNK_SIZE, SCHEMA_VERSION, migrate, schemaVersion } from '../../src/core/schema';
-import { readSnapshot, writeSnapshot } from '../../src/core/snapshot';
+import { writeSnapshot } from '../../src/core/snapshot';
 import { Db } from '../../src/core/sqlite';
 import { openEngine, tempDir, writer } from './helpers';
 
@@ -199,6 +199,25 @@ describe('series and history from the chunk index and summaries', function () {
     checkHistory(s);
   });
 
+  it('a persisted store reads its full chunks from its chunk files with the same answers, before and after reopening', async () => {
+    const snapshotPath = path.join(tempDir(), 'store.rrsnap');
+    const s = await scenario({ snapshotPath });
+    const db = dbOf(s.engine);
+    const [inFiles, inRows] = db.get('SELECT SUM(file IS NOT NULL), SUM(file IS NULL) FROM point_chunk_rows')! as number[];
+    assert.ok(inFiles > 10, `full chunks are in chunk files (${inFiles})`);
+    assert.equal(db.get('SELECT COUNT(*) FROM point_chunk_rows WHERE file IS NOT NULL AND (n <> ? OR length(vals) > 0)', [CHUNK_SIZE])![0], 0, 'only full chunks, their bytes not in the row');
+    assert.ok(inRows >= 3, 'each version and key keeps its partial last chunk in its row');
+    checkDownsampling(s, [3, 64, 250]);
+    checkHistory(s);
+    s.engine.save();
+    s.engine.close();
+    const reopened = await openEngine(s.dir, { snapshotPath });
+    assert.equal(reopened.startupNote, undefined, 'the snapshot and its chunk files were used');
+    checkDownsampling({ ...s, engine: reopened }, [3, 64, 250]);
+    checkHistory({ ...s, engine: reopened });
+    reopened.close();
+  });
+
   it('every chunk but the last of a version (and key) is full, and each full point chunk has a summary (what the seeks rely on)', async () => {
     const s = await scenario();
     const db = dbOf(s.engine);
@@ -233,15 +252,17 @@ describe('series and history from the chunk index and summaries', function () {
 
   it('a schema 4 store (summaries beside the values, or none) is migrated on open and answers the same; a snapshot of an older schema is rebuilt from the logs', async () => {
     const snapshotPath = path.join(tempDir(), 'store.rrsnap');
-    const s = await scenario({ snapshotPath });
-    s.engine.save();
+    // A store kept in memory has every chunk in its row, as schema 4 kept them.
+    const s = await scenario();
+    const db = await Db.open(undefined, dbOf(s.engine).export());
     s.engine.close();
-    // Turn the saved store into what schema 4 wrote: no point_summaries, no last-step indexes, and a
-    // summary column that chunks stored before schema 4 left NULL (schema 8 recomputes all of them).
-    const read = readSnapshot(snapshotPath, SCHEMA_VERSION);
-    assert.equal(read.kind, 'ok');
-    const db = await Db.open(undefined, (read as { bytes: Uint8Array }).bytes);
-    // Everything schemas 5-9 added (media, run group, import state, packed summaries, file times), so it is a schema 4 store.
+    // Turn it into what schema 4 wrote: no point_summaries, no last-step indexes, and a summary column
+    // that chunks stored before schema 4 left NULL (schema 8 recomputes all of them). First undo what
+    // schemas 5-10 added (media, run group, import state, packed summaries, file times, chunk files).
+    for (const table of ['point', 'step']) {
+      db.exec(`ALTER TABLE ${table}_chunk_rows DROP COLUMN file; ALTER TABLE ${table}_chunk_rows DROP COLUMN file_at; ALTER TABLE ${table}_chunk_rows DROP COLUMN file_steps; ALTER TABLE ${table}_chunk_rows RENAME TO ${table}_chunks;`);
+    }
+    db.exec('DROP TABLE chunk_files;');
     db.exec('DROP TABLE media; DROP TABLE artifacts; ALTER TABLE runs DROP COLUMN run_group; DROP TABLE import_runs; ALTER TABLE versions DROP COLUMN last_modified;');
     db.exec('DROP TABLE point_summaries; DROP INDEX point_chunks_by_last; DROP INDEX step_chunks_by_last;');
     db.run("UPDATE meta SET value='4' WHERE key='schema'");

@@ -8,11 +8,14 @@ describe('persistence', () => {
     this.timeout(60_000);
     const api = await showRunsViewAndStore();
     const id = uniqueId('ps');
-    logRun(id, 25);
+    // Past two full chunks of 1,024 points: their bytes are kept in the store's chunk files.
+    logRun(id, 2500);
     await waitFor(() => listedRun(api, id), `${id} ingested`);
     const key = api.folders.all[0]?.key ?? '';
     const before = await api.runIndex.refresh(key);
     const historyBefore = await (await api.folders.all[0]!.store()).history('base01', { limit: 1 });
+    const pointsBefore = await (await api.folders.all[0]!.store()).series(id, 'loss');
+    assert.equal(pointsBefore.steps.length, 2500);
 
     await api.folders.reopen();
     const folder = api.folders.all[0];
@@ -31,5 +34,8 @@ describe('persistence', () => {
     }
     const historyAfter = await (await folder.store()).history('base01', { limit: 1 });
     assert.equal(historyAfter.total, historyBefore.total, 'no duplicated rows');
+    const pointsAfter = await (await folder.store()).series(id, 'loss');
+    assert.deepEqual([...pointsAfter.steps], [...pointsBefore.steps]);
+    assert.deepEqual([...pointsAfter.values], [...pointsBefore.values], 'every point read back from the chunk files');
   });
 });
