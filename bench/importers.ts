@@ -8,7 +8,7 @@
 //      and as mlflow.db, imported by us against MlflowClient.get_metric_history (the mlflow venv).
 //   4. Live: torch's SummaryWriter logging a step every 0.5 s with flush(), to the step being in the store,
 //      polled as the extension polls its sources (every runRewind.pollInterval, 2 s by default) and every
-//      100 ms (the store's own share).
+//      500 ms and 100 ms (the store's own share).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
       return;
     }
     process.stdout.write(`Live: torch SummaryWriter, add_scalar + flush() every ${LIVE_INTERVAL} s, to the step in the store\n`);
-    for (const pollMs of [EXTENSION_POLL_MS, 100]) {
+    for (const pollMs of [EXTENSION_POLL_MS, 500, 100]) {
       const latencies = await liveLatency(base, peers, pollMs);
       process.stdout.write(`  ingest every ${fmt(pollMs)} ms${pollMs === EXTENSION_POLL_MS ? ' (the extension\'s default poll of sources)' : ''}: ${latencies.length > 0 ? summary(latencies) : 'no step seen'}\n`);
     }
