@@ -2,7 +2,9 @@
 // PostgreSQL (scripts/mlflow-server.sh, started and stopped here), against MLflow's own Python client
 // logging the same points with log_batch (bench/mlflow_log_batch.py) to the same server in the same run
 // of the benchmark, and the sync with one request at a time. Rounds alternate; each goes to a fresh
-// experiment. Prints points/s and the ratio.
+// experiment. Prints points/s and the ratio. Then the pull side: the server's runs read into a store
+// (a source that is the server, src/core/importers/mlflowServer.ts) against MlflowClient.get_metric_history
+// of the same run (bench/mlflow_get_history.py), and a second pull with nothing new.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -67,7 +69,36 @@ async function main(): Promise<void> {
     const serial: number[] = [];
     let batches = 0;
     // Warm-up, not counted: the server's first requests (connection pool, query plans) are slower.
-    await syncToMlflow(engine, { uri, experiment: `warmup-${Date.now().toString(36)}`, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
+    const warmup = `warmup-${Date.now().toString(36)}`;
+    await syncToMlflow(engine, { uri, experiment: warmup, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
+    // Pull, while the server holds only that run: every point of it read into a fresh store each round.
+    const pulls: number[] = [];
+    const applies: number[] = [];
+    const gets: number[] = [];
+    let pullRequests = 0;
+    let idlePull = { ms: 0, requests: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const reader = await Engine.open({ logDir: path.join(work, `pull-${round}`), sources: [uri], importHoldSeconds: 0 });
+      const t = performance.now();
+      const pulled = await reader.pull();
+      const pullSeconds = (performance.now() - t) / 1000;
+      if (pulled.points !== points || pulled.problems.length > 0) throw new Error(`the pull read ${pulled.points} points, not ${points}: ${pulled.problems.join('; ')}`);
+      const t1 = performance.now();
+      reader.ingest();
+      applies.push(points / ((performance.now() - t1) / 1000));
+      pulls.push(points / pullSeconds);
+      pullRequests = pulled.requests;
+      const t2 = performance.now();
+      const again = await reader.pull();
+      idlePull = { ms: performance.now() - t2, requests: again.requests };
+      reader.close();
+      const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_get_history.py'), uri, warmup], { encoding: 'utf8' });
+      if (py.status !== 0) throw new Error(`mlflow_get_history.py failed: ${py.stderr}`);
+      const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
+      if (baseline.points !== points) throw new Error(`get_metric_history read ${baseline.points} points, not ${points}`);
+      gets.push(baseline.points / baseline.seconds);
+      process.stdout.write(`  pull round ${round + 1}: ${fmt(pulls[round])} points/s (then applied at ${fmt(applies[round])} points/s), MlflowClient.get_metric_history ${fmt(gets[round])} points/s\n`);
+    }
     const first = `sync-${Date.now().toString(36)}-0`;
     for (let round = 0; round < ROUNDS; round++) {
       const stamp = `${Date.now().toString(36)}-${round}`;
@@ -100,6 +131,12 @@ async function main(): Promise<void> {
     process.stdout.write(`  MlflowClient.log_batch:      ${fmt(b)} points/s (1,000 metrics a request)\n`);
     process.stdout.write(`  ratio:                       ${(a / b).toFixed(2)}x\n`);
     process.stdout.write(`  sync again, nothing new:     ${fmt(idle, 1)} ms, ${again.requests} requests\n`);
+    process.stdout.write(`\nPull of the same ${fmt(points)} points from the server into a store, median of ${ROUNDS} rounds:\n`);
+    process.stdout.write(`  pull (REST, into memory):    ${fmt(median(pulls))} points/s (${pullRequests} requests)\n`);
+    process.stdout.write(`  then applied to the store:   ${fmt(median(applies))} points/s\n`);
+    process.stdout.write(`  MlflowClient.get_metric_history: ${fmt(median(gets))} points/s (one call per key)\n`);
+    process.stdout.write(`  ratio (pull / get_metric_history): ${(median(pulls) / median(gets)).toFixed(2)}x\n`);
+    process.stdout.write(`  pull again, nothing new:     ${fmt(idlePull.ms, 1)} ms, ${idlePull.requests} requests (listing only)\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     stop();

@@ -10,7 +10,9 @@ import { RunRewindError } from './core/errors';
 import { cellText, historyCsv, historyJson, overviewJson, runJson, terminalSafe, textTable } from './core/format';
 import { type Checkpoint, checkpointAtOrBefore, checkpointLoadLine, checkpointSpec, checkpoints } from './core/checkpoints';
 import { parseStep } from './core/runSpec';
-import { authFromEnvironment } from './core/sync/mlflowRest';
+import { authFromEnvironment, parseTrackingUri } from './core/sync/mlflowRest';
+import { isServerSource } from './core/importers/sources';
+import { parseServerSource, serverSource } from './core/importers/mlflowServer';
 import { syncStatePath, syncToMlflow } from './core/sync/mlflowSync';
 import { formatBytes, formatNumber } from './shared/format';
 
@@ -18,7 +20,10 @@ const COMMON_OPTIONS = `Options for every command:
   --dir DIR      the log directory (default: $RUNREWIND_DIR, then ./.runrewind)
   --source PATH  also import the runs other tools logged under PATH (TensorBoard event files, W&B
                  offline runs, Lightning CSVLogger, Hugging Face Trainer folders, MLflow mlruns; a
-                 folder or a glob with *, ? and **); repeatable. Read where they are, never written.
+                 folder or a glob with *, ? and **), or an MLflow tracking server's http(s) address
+                 (credentials from MLFLOW_TRACKING_TOKEN, or _USERNAME and _PASSWORD; --experiment
+                 NAME reads only that experiment); repeatable.
+                 Read where they are, never written.
   --json         JSON output for scripts
   --no-cache     do not keep a store snapshot in DIR/.cache
   -h, --help     help (runrewind COMMAND --help for one command)
@@ -283,9 +288,16 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   const formats = ['--json', '--jsonl', '--csv'].filter((f) => args.options.has(f));
   if (formats.length > 1) throw new UsageError(`${formats.join(' and ')} cannot be combined; pick one output format`);
   const logDir = logDirOf(args);
-  const sources = args.sources.map((s) => path.resolve(s));
+  // An http(s) address is an MLflow tracking server (read over its REST API), anything else a path.
+  const sources = args.sources.map((s) => {
+    if (!isServerSource(s)) return path.resolve(s);
+    // --experiment limits a server source to that experiment (sync's --experiment is where runs go instead).
+    const { base, experiments } = parseServerSource(s);
+    const only = option(args, '--experiment');
+    return serverSource(parseTrackingUri(base), experiments ?? (only !== undefined && args.command !== 'sync' ? [only] : []));
+  });
   for (const source of sources) {
-    if (!/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of other tools' logs, or a glob)`);
+    if (!isServerSource(source) && !/[*?]/.test(source) && !fs.existsSync(source)) throw new RunRewindError('bad-argument', `the source ${source} does not exist (--source names a folder of other tools' logs, or a glob)`);
   }
   // With sources, the log directory may not exist yet: imported runs are read without it (an op
   // made on one of them creates it).
@@ -297,8 +309,12 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   if (follow && json) throw new UsageError('--follow cannot be combined with --json (one array is printed at the end); use --jsonl');
   if (args.command === 'console' && args.options.has('--csv')) throw new UsageError('runrewind console has no --csv; use --json or --jsonl');
   const cache = !args.options.has('--no-cache') && hasLogDir;
-  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, snapshotPath: cache ? path.join(logDir, '.cache', cliSnapshotName(logDir, sources)) : undefined });
+  const engine = await Engine.open({ logDir, sources, importHoldSeconds: 0, mlflowAuth: authFromEnvironment(), snapshotPath: cache ? path.join(logDir, '.cache', cliSnapshotName(logDir, sources)) : undefined });
   try {
+    if (engine.pulls) {
+      // A server that cannot be read is a warning: the runs read before (the store cache) are still shown.
+      for (const problem of (await engine.pull()).problems) warn(`runrewind: warning: ${problem}\n`);
+    }
     if (args.command === 'rebuild') {
       const result = await engine.rebuild();
       out(json ? `${JSON.stringify({ runs: engine.listRuns().length, rows: result.rows, points: result.points })}\n` : `Rebuilt the store: ${engine.listRuns().length} runs, ${result.rows} rows, ${result.points} points.\n`);

@@ -2,6 +2,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isServerSource } from './core/importers/sources';
+import { parseServerSource, serverSource } from './core/importers/mlflowServer';
+import { parseTrackingUri } from './core/sync/mlflowRest';
 import { SETTINGS_SECTION, Setting } from './ids';
 
 export const DEFAULT_LOG_DIRECTORY = '.runrewind';
@@ -35,11 +38,45 @@ export function sourcesFor(folder: vscode.WorkspaceFolder | undefined): string[]
   if (!folder || folder.uri.scheme !== 'file') return [];
   const configured = section(folder).get<unknown>(Setting.Sources, DEFAULT_SOURCES);
   const entries = Array.isArray(configured) ? configured.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [...DEFAULT_SOURCES];
-  return entries.map((entry) => {
+  const out = entries.map((entry) => {
     const trimmed = entry.trim();
+    // An http(s) entry is an MLflow tracking server whose runs are read over its REST API.
+    if (isServerSource(trimmed)) return serverEntry(folder, trimmed);
     const expanded = trimmed.startsWith('~') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
     return path.isAbsolute(expanded) ? path.normalize(expanded) : path.join(folder.uri.fsPath, expanded);
   });
+  const server = mlflowServerShown(folder);
+  if (server && !out.includes(server)) out.push(server);
+  return out;
+}
+
+/** The MLflow server whose runs the Runs view shows (runRewind.mlflow.showServerRuns), if it does. */
+export function mlflowServerShown(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!section(folder).get<boolean>(Setting.MlflowShowServerRuns, false)) return undefined;
+  const uri = mlflowTrackingUri();
+  return uri && serverAddress(uri) ? serverEntry(folder, uri) : undefined;
+}
+
+/** A server source as the store takes it: its address, limited to runRewind.mlflow.serverExperiments unless it names its own. */
+function serverEntry(folder: vscode.WorkspaceFolder | undefined, uri: string): string {
+  const { base, experiments } = parseServerSource(uri);
+  const configured = section(folder).get<unknown>(Setting.MlflowServerExperiments, []);
+  const names = Array.isArray(configured) ? configured.filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => e.trim()) : [];
+  return serverSource(serverAddress(base) ?? base, experiments ?? names);
+}
+
+/** runRewind.mlflow.trackingUri as set (empty when it is not). */
+export function mlflowTrackingUri(): string {
+  return section().get<string>(Setting.MlflowTrackingUri, '').trim();
+}
+
+/** An http(s) address as the store names the server (no trailing slash, no credentials); undefined when it is no such address. */
+function serverAddress(uri: string): string | undefined {
+  try {
+    return uri ? parseTrackingUri(uri) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Milliseconds between polls of the log directory; 0 turns polling off. */

@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): RunRewindApi {
 
   const selection = new StepSelection();
   // Per workspace storage; the global one when no workspace is open. Snapshots are keyed per folder.
-  const folders = new FolderStoresImpl(context.storageUri ?? context.globalStorageUri, logger, startStoreClient);
+  const folders = new FolderStoresImpl(context.storageUri ?? context.globalStorageUri, logger, startStoreClient, context.secrets);
   const runIndex = new RunIndex(folders, logger.for('tree'));
   const services: Services = { logger, stores: folders, selection, runIndex, extensionUri: context.extensionUri };
   const runs = new RunsView(runIndex, folders, logger.for('tree'));

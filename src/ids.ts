@@ -94,6 +94,8 @@ export enum Setting {
   HistoryMaxRows = 'history.maxRows',
   Sources = 'sources',
   MlflowTrackingUri = 'mlflow.trackingUri',
+  MlflowShowServerRuns = 'mlflow.showServerRuns',
+  MlflowServerExperiments = 'mlflow.serverExperiments',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

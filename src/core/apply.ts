@@ -22,6 +22,12 @@ export interface RecordSource {
   line: number;
   /** The version a writer's records go to, set by its start record; null before it (and for ops). */
   version: string | null;
+  /**
+   * Each key keeps its own step order, as in TensorBoard's files, where every tag has its own steps (a
+   * per-epoch value beside per-batch ones): a row for a step before the version's last keeps the values
+   * of the keys whose own points all come before it. Our own logs keep one step order per run.
+   */
+  readonly keySteps?: boolean;
 }
 
 /**
@@ -179,11 +185,27 @@ export class RecordApplier<S extends RecordSource = RecordSource> {
     if (!v) return 'ok';
     const step = record.step;
     if (v.lastStep !== null && step <= v.lastStep) {
+      if (source.keySteps) return this.applyEarlierRow(record, v, source);
       this.sink.report(source, 'error', `step ${step} is not after the last step ${v.lastStep} of run ${v.runId} (version ${v.id}); steps must increase, so the row is skipped`);
       return 'ok';
     }
     const points = this.store.appendRow(version, step, record.time, record.data, (message) => this.warnKey(source, message));
     this.sink.appended(source, points);
+    return 'ok';
+  }
+
+  /** A row of a source whose keys keep their own step order, for a step before the version's last. */
+  private applyEarlierRow(record: RowRecord, v: Readonly<VersionRow>, source: S): Outcome {
+    const step = record.step;
+    // A version's own points start after its branch step: before it, the history is its parent's.
+    if (v.branchStep !== null && step <= v.branchStep) {
+      this.warnKey(source, `values logged for a step at or before step ${v.branchStep}, where version ${v.id} branched from its parent, are skipped (that history is the parent's)`);
+      return 'ok';
+    }
+    const refused: string[] = [];
+    const points = this.store.appendEarlier(v.id, step, record.data, (message) => this.warnKey(source, message), refused);
+    for (const key of refused) this.warnKey(source, `${JSON.stringify(key)} was logged for a step at or before one already read for it; each key's own steps must increase, so such values are skipped (reported once per key)`);
+    if (points > 0) this.sink.appended(source, points);
     return 'ok';
   }
 

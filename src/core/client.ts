@@ -10,6 +10,7 @@ import type { ArgsOf, MethodName, ResultOf } from '../shared/rpc';
 import { RunRewindError, deserializeError } from './errors';
 import type { FromWorker, StoreChange, WorkerConfig } from './workerProtocol';
 import type { LogLevel } from './workerProtocol';
+import type { MlflowAuth } from './sync/mlflowRest';
 
 export type { StoreChange } from './api';
 
@@ -25,6 +26,9 @@ export interface StoreClientOptions {
   readonly headlineMetric?: string;
   /** Folders or globs of other tools' logs to import (EngineOptions.sources). */
   readonly sources?: readonly string[];
+  /** Credentials for the MLflow servers among the sources (EngineOptions.mlflowAuth, mlflowTokens). */
+  readonly mlflowAuth?: MlflowAuth;
+  readonly mlflowTokens?: Readonly<Record<string, string>>;
   readonly saveDelayMs?: number;
   readonly maxSaveIntervalMs?: number;
 }
@@ -74,6 +78,8 @@ export class StoreClient implements StoreApi {
       wasmPath: options.wasmPath ?? path.join(path.dirname(script), 'sql-wasm.wasm'),
       headlineMetric: options.headlineMetric,
       sources: options.sources,
+      mlflowAuth: options.mlflowAuth,
+      mlflowTokens: options.mlflowTokens,
       saveDelayMs: options.saveDelayMs,
       maxSaveIntervalMs: options.maxSaveIntervalMs,
     };

@@ -9,6 +9,9 @@ import { RunRewindError } from './errors';
 import { addReferencesOfFiles, collectReferences } from './gc';
 import type { GcReferences } from './gc';
 import { ImportStage } from './importers';
+import { MlflowPuller } from './importers/mlflowServer';
+import type { PullResult } from './importers/mlflowServer';
+import type { MlflowAuth } from './sync/mlflowRest';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
 import { fileSystemNow, withRunLock } from './lock';
@@ -49,6 +52,10 @@ export interface EngineOptions {
    * to arrive (default 2). The command line reads once and passes 0: it shows every step read.
    */
   readonly importHoldSeconds?: number;
+  /** Credentials for the MLflow tracking servers among the sources (the command line's come from the environment). */
+  readonly mlflowAuth?: MlflowAuth;
+  /** Tokens for some of those servers, by address (VS Code's stored token for runRewind.mlflow.trackingUri); they win over mlflowAuth's. */
+  readonly mlflowTokens?: Readonly<Record<string, string>>;
 }
 
 export interface EngineIngestResult extends IngestResult {
@@ -66,6 +73,8 @@ export class Engine implements SyncStoreApi {
   private media: MediaQueries;
   private ingester: LogIngester;
   private importer: ImportStage;
+  /** The tracking servers among the sources: their runs are read by `pull()`, outside the ingest's transaction. */
+  private readonly puller: MlflowPuller;
   /** The runs table's rows, kept per version until an ingest changes their run. */
   private tables: RunsTableQueries;
   private readonly liveness: Liveness;
@@ -101,11 +110,26 @@ export class Engine implements SyncStoreApi {
     this.media = new MediaQueries(this.store, options.logDir);
     this.tables = new RunsTableQueries(this.store, this.queries);
     this.ingester = new LogIngester(db, this.store, options.logDir, () => Date.now() / 1000 + this.fileSystemSkew);
+    this.puller = new MlflowPuller(options.sources ?? [], options.mlflowAuth, options.mlflowTokens, options.snapshotPath && `${options.snapshotPath}.mlflow`);
     this.importer = this.newImportStage();
   }
 
   private newImportStage(): ImportStage {
-    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now, this.options.importHoldSeconds);
+    return new ImportStage(this.db, this.store, this.options.sources ?? [], this.options.logDir, this.liveness.now, this.options.importHoldSeconds, this.puller);
+  }
+
+  /** True when a source is an MLflow tracking server: `pull()` then reads it (the next ingest shows what it read). */
+  get pulls(): boolean {
+    return this.puller.active;
+  }
+
+  /**
+   * Reads what changed on the MLflow tracking servers among the sources into memory; the next `ingest()`
+   * applies it. Never throws for a server that cannot be read: its problem is in `diagnostics()` until a
+   * pull succeeds, and what was read before stays.
+   */
+  pull(): Promise<PullResult> {
+    return this.puller.pull();
   }
 
   get logDir(): string {
@@ -509,7 +533,7 @@ export class Engine implements SyncStoreApi {
     const stored = this.db.all('SELECT file, line, severity, message FROM diagnostics ORDER BY file, line').map((r) => ({
       file: r[0] as string, line: r[1] as number, severity: r[2] as Diagnostic['severity'], message: r[3] as string,
     }));
-    return [...stored, ...this.ingester.waitingDiagnostics()];
+    return [...stored, ...this.ingester.waitingDiagnostics(), ...this.puller.problems()];
   }
 
   /** Drops everything and reads every log again. */

@@ -100,29 +100,58 @@ export class SeriesAppender {
   /** Appends one history row to a version. Returns the number of points stored. */
   append(version: string, step: number, time: number, data: Record<string, unknown>, warn: (message: string) => void): number {
     this.pushStep(version, step, time);
+    return this.pushValues(version, step, data, warn, undefined);
+  }
+
+  /**
+   * Appends the values of a row for a step before the version's last to the keys whose own points all
+   * come before that step (a second step axis: per-epoch values beside per-batch ones). The step index is
+   * left alone, so the row adds no step of its own. Keys with a point at or after the step are left out
+   * and named in `refused`. Returns the number of points stored.
+   */
+  appendEarlier(version: string, step: number, data: Record<string, unknown>, warn: (message: string) => void, refused: string[]): number {
+    return this.pushValues(version, step, data, warn, refused);
+  }
+
+  /** With `refused`, values of keys already at or past `step` are left out and their keys named there. */
+  private pushValues(version: string, step: number, data: Record<string, unknown>, warn: (message: string) => void, refused: string[] | undefined): number {
     let series = this.appending.get(version);
     if (!series) {
       series = new Map();
       this.appending.set(version, series);
     }
-    const of = (key: string): SeriesState => series.get(key) ?? this.startSeries(version, series, key);
+    const of = (key: string): SeriesState | undefined => {
+      const state = series.get(key) ?? this.startSeries(version, series, key);
+      if (refused && state.stat && state.stat.lastStep >= step) {
+        refused.push(key);
+        return undefined;
+      }
+      return state;
+    };
     let points = 0;
     const visit = (record: Record<string, unknown>, prefix: string, depth: number): void => {
       for (const name of Object.keys(record)) {
         const value = record[name];
         const key = prefix === '' ? name : `${prefix}.${name}`;
+        let state: SeriesState | undefined;
         switch (typeof value) {
           case 'number':
-            this.pushPoint(version, of(key), step, value, KeyKind.Number);
-            points++;
+            if ((state = of(key))) {
+              this.pushPoint(version, state, step, value, KeyKind.Number);
+              points++;
+            }
             break;
           case 'boolean':
-            this.pushPoint(version, of(key), step, value ? 1 : 0, KeyKind.Boolean);
-            points++;
+            if ((state = of(key))) {
+              this.pushPoint(version, state, step, value ? 1 : 0, KeyKind.Boolean);
+              points++;
+            }
             break;
           case 'string':
-            this.pushText(version, of(key), step, value);
-            points++;
+            if ((state = of(key))) {
+              this.pushText(version, state, step, value);
+              points++;
+            }
             break;
           case 'object':
             if (value === null) break;

@@ -349,6 +349,18 @@ export class RunStore {
   }
 
   /**
+   * Appends a row's values for a step before the version's last to the keys whose own steps are all
+   * before it (SeriesAppender.appendEarlier); the version's last step and its step index stay as they
+   * are. Keys refused are named in `refused`. Returns the number of points stored.
+   */
+  appendEarlier(versionId: string, step: number, data: Record<string, unknown>, warn: (message: string) => void, refused: string[]): number {
+    const v = this.version(versionId);
+    const points = this.series.appendEarlier(v.id, step, data, warn, refused);
+    if (points > 0) this.versionChanged(v);
+    return points;
+  }
+
+  /**
    * Appends printed lines to a version's console, numbered on from its last one, in as few statements
    * as it takes (a batch of lines is one record; a million lines are a thousand records).
    */

@@ -11,6 +11,12 @@ import { serializeError } from './errors';
 import type { FromWorker, Request, WorkerConfig } from './workerProtocol';
 
 const SLICE_BYTES = 16 * 1024 * 1024;
+/**
+ * The least time between two pulls of the MLflow servers among the sources (an ingest starts one), and
+ * how many times a pull's own duration the next one waits at least (a big or slow server is asked less often).
+ */
+const PULL_INTERVAL_MS = 5000;
+const PULL_SPACING = 10;
 const port = parentPort!;
 const config = workerData as WorkerConfig;
 
@@ -30,8 +36,30 @@ class WorkerHost {
   /** Snapshots written, for tests. */
   saves = 0;
   private diagnosticsSignature = '';
+  private pulling = false;
+  private nextPullMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly engine: Engine) {}
+
+  /**
+   * Reads the MLflow servers among the sources in the background (never delaying the log directory's
+   * ingest on the network), at most every PULL_INTERVAL_MS; what it read is applied by one more ingest.
+   */
+  private pullSoon(): void {
+    if (!this.engine.pulls || this.pulling || Date.now() < this.nextPullMs) return;
+    this.pulling = true;
+    const started = Date.now();
+    const done = (): void => {
+      this.pulling = false;
+      this.nextPullMs = Date.now() + Math.max(PULL_INTERVAL_MS, PULL_SPACING * (Date.now() - started));
+    };
+    const problemsBefore = this.engine.diagnostics().length;
+    void this.engine.pull().then((result) => {
+      done();
+      if (result.changed > 0) void this.ingest();
+      else if (this.engine.diagnostics().length !== problemsBefore) this.sendDiagnostics();
+    }, done);
+  }
 
   /** One handler per StoreApi method, each with that method's own parameters (see src/shared/rpc.ts). */
   readonly handlers: Handlers<StoreApi> = {
@@ -72,6 +100,7 @@ class WorkerHost {
 
   /** One ingest at a time; calls made meanwhile are folded into one more pass after it. */
   ingest(): Promise<IngestResult> {
+    this.pullSoon();
     if (this.ingesting) {
       this.ingestAgain = true;
       return this.ingesting;

@@ -3,6 +3,7 @@
 import type { MethodCall } from '../shared/rpc';
 import type { Diagnostic, Progress, StoreApi, StoreChange } from './api';
 import type { SerializedError } from './errors';
+import type { MlflowAuth } from './sync/mlflowRest';
 
 export type { StoreChange, StoreChangeReason } from './api';
 
@@ -13,6 +14,9 @@ export interface WorkerConfig {
   readonly headlineMetric?: string;
   /** Folders or globs of other tools' logs to import (EngineOptions.sources). */
   readonly sources?: readonly string[];
+  /** Credentials for the MLflow servers among the sources (EngineOptions.mlflowAuth, mlflowTokens). */
+  readonly mlflowAuth?: MlflowAuth;
+  readonly mlflowTokens?: Readonly<Record<string, string>>;
   /** Milliseconds of quiet after a change before the snapshot is written (default 10,000). */
   readonly saveDelayMs?: number;
   /** While changes never stop, the longest a change waits to be saved (default 300,000; see worker.ts). */

@@ -4,7 +4,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic, IngestResult, Progress, StoreApi } from '../core/api';
+import { isServerSource } from '../core/importers/sources';
 import { LOG_EXTENSION } from '../core/protocol';
+import type { MlflowAuth } from '../core/sync/mlflowRest';
 import { Disposable } from '../dispose';
 import { type ComponentLogger, describe } from '../logger';
 import type { FolderStore, RunsChangedEvent } from '../services';
@@ -25,6 +27,8 @@ export interface FolderStoreOptions {
   readonly log: ComponentLogger;
   readonly pollIntervalMs: () => number;
   readonly headlineMetric: () => string;
+  /** Credentials for the MLflow servers among the sources, asked for when the store starts. */
+  readonly mlflowCredentials?: () => Promise<{ readonly auth: MlflowAuth; readonly tokens: Readonly<Record<string, string>> }>;
 }
 
 export class FolderStoreImpl extends Disposable implements FolderStore {
@@ -131,9 +135,12 @@ export class FolderStoreImpl extends Disposable implements FolderStore {
     if (this.options.snapshotPath) {
       await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(this.options.snapshotPath)));
     }
+    const credentials = this.sources.some(isServerSource) ? await this.options.mlflowCredentials?.() : undefined;
     const client = await this.options.start({
       logDir: this.logDir,
       sources: this.sources,
+      mlflowAuth: credentials?.auth,
+      mlflowTokens: credentials?.tokens,
       snapshotPath: this.options.snapshotPath,
       headlineMetric: this.options.headlineMetric() || undefined,
     });

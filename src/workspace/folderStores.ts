@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/api';
-import { affects, headlineMetric, logDirectoryFor, pollIntervalMs, sourcesFor } from '../config';
+import { affects, headlineMetric, logDirectoryFor, mlflowTrackingUri, pollIntervalMs, sourcesFor } from '../config';
+import { MLFLOW_TOKEN_SECRET } from '../commands/mlflowCommands';
+import { isServerSource } from '../core/importers/sources';
+import { authFromEnvironment, parseTrackingUri } from '../core/sync/mlflowRest';
+import type { MlflowAuth } from '../core/sync/mlflowRest';
 import { Setting } from '../ids';
 import { Disposable } from '../dispose';
 import type { Logger } from '../logger';
@@ -35,14 +39,22 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     private readonly storageDir: vscode.Uri | undefined,
     logger: Logger,
     private readonly start: StartStore,
+    /** Where Set MLflow Server Token… keeps the token the stores that show a server's runs send. */
+    private readonly secrets?: vscode.SecretStorage,
   ) {
     super();
     this.log = logger.for('store');
     this.sync();
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.sync()));
+    if (secrets) {
+      // A store sends the token it started with: those that read a server start again with the new one.
+      this._register(secrets.onDidChange((e) => {
+        if (e.key === MLFLOW_TOKEN_SECRET) void this.reopen((s) => s.sources.some(isServerSource));
+      }));
+    }
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affects(e, Setting.LogDirectory) || affects(e, Setting.Sources)) this.sync();
+        if (affects(e, Setting.LogDirectory) || affects(e, Setting.Sources) || affects(e, Setting.MlflowTrackingUri) || affects(e, Setting.MlflowShowServerRuns) || affects(e, Setting.MlflowServerExperiments)) this.sync();
         if (affects(e, Setting.PollInterval)) for (const s of this.stores) s.restartPolling();
         // The store computes headlines as it ingests; a new metric means starting it again (cheap:
         // the snapshot is saved on close and reloaded).
@@ -64,12 +76,25 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     return (folder && this.get(folder.uri.toString())) ?? this.stores[0];
   }
 
-  /** Closes every store (saving snapshots) and opens them again: what a window reload does. */
-  async reopen(): Promise<void> {
-    const old = this.stores;
-    this.stores = [];
+  /** Closes every store (or those `which` picks), saving snapshots, and opens them again: what a window reload does. */
+  async reopen(which: (store: FolderStoreImpl) => boolean = () => true): Promise<void> {
+    const old = this.stores.filter(which);
+    if (old.length === 0) return;
+    this.stores = this.stores.filter((s) => !old.includes(s));
     await Promise.all(old.map((s) => this.close(s)));
     this.sync();
+  }
+
+  /** What a store that reads an MLflow server sends: the environment's credentials and the stored token for runRewind.mlflow.trackingUri. */
+  private async mlflowCredentials(): Promise<{ auth: MlflowAuth; tokens: Record<string, string> }> {
+    const token = await this.secrets?.get(MLFLOW_TOKEN_SECRET);
+    let server: string | undefined;
+    try {
+      server = parseTrackingUri(mlflowTrackingUri());
+    } catch {
+      // no server set: the token belongs to none
+    }
+    return { auth: authFromEnvironment(), tokens: token && server ? { [server]: token } : {} };
   }
 
   /** Saves every snapshot and stops every worker. */
@@ -100,6 +125,7 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
         log: this.log,
         pollIntervalMs,
         headlineMetric,
+        mlflowCredentials: () => this.mlflowCredentials(),
       });
       this.perStore.set(
         store,
@@ -152,7 +178,8 @@ export class FolderStoresImpl extends Disposable implements FolderStores {
     }
     const uris: vscode.Uri[] = [];
     for (const [file, list] of byFile) {
-      const uri = vscode.Uri.file(file);
+      // A tracking server's problem is shown under its address, not as a file.
+      const uri = isServerSource(file) ? vscode.Uri.parse(file) : vscode.Uri.file(file);
       uris.push(uri);
       this.problems.set(uri, list);
     }

@@ -283,8 +283,9 @@ const PARTIAL_LIMIT = 50;
 
 /** The RunInfo part of an overview: the index keeps listings, not config and summaries. */
 function runInfo(o: RunOverview): RunInfo {
-  const { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions } = o;
-  return { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions };
+  const { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions, origin } = o;
+  // An imported run says where it is read from, as in a full listing (a run read alone kept no origin).
+  return { id, project, name, state, liveVersion, createdAt, updatedAt, lastStep, headline, forkedFrom, tags, notes, versions, ...(origin ? { origin } : {}) };
 }
 
 function isStartFailure(error: unknown): boolean {

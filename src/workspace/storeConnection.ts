@@ -4,6 +4,7 @@ import type { LogLevel } from '../core/workerProtocol';
 import type { Diagnostic, Progress, StoreApi } from '../core/api';
 import { StoreClient } from '../core/client';
 import type { StoreChange } from '../core/workerProtocol';
+import type { MlflowAuth } from '../core/sync/mlflowRest';
 
 export interface Unsubscribe {
   dispose(): void;
@@ -30,6 +31,9 @@ export interface StartStoreOptions {
   readonly headlineMetric?: string;
   /** Folders or globs of other tools' logs to import, absolute. */
   readonly sources?: readonly string[];
+  /** Credentials for the MLflow servers among the sources. */
+  readonly mlflowAuth?: MlflowAuth;
+  readonly mlflowTokens?: Readonly<Record<string, string>>;
 }
 
 export type StartStore = (options: StartStoreOptions) => Promise<StoreConnection>;

@@ -1,8 +1,9 @@
 // Writes TensorBoard event files byte for byte as TensorFlow's record writer lays them out, for unit
 // tests (hand-built cases: tensors, corrupt checksums, torn records) and the import benchmark. The
 // real writers (torch's SummaryWriter) are exercised by python/tests/peers/test_tensorboard.py.
+import * as fs from 'node:fs';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
-import { encodeRecordFrame } from '../../src/core/importers/tfrecord';
+import { encodeRecordFrame, maskedCrc32c } from '../../src/core/importers/tfrecord';
 
 export type ValueSpec =
   | { readonly tag: string; readonly simple: number }
@@ -135,4 +136,82 @@ export function scalarEvents(tags: readonly string[], from: number, to: number, 
     for (const tag of tags) out.push({ wallTime: wallTime + step, step, values: [{ tag, simple: value(tag, step) }] });
   }
   return out;
+}
+
+/**
+ * Writes an event file of scalars until it holds at least `bytes` bytes or `maxSteps` steps, as PyTorch lays them out (the
+ * file_version event, then one event per value, `tags` at steps 0, 1, 2, …), framed here byte by byte
+ * into one reused block rather than through the protobuf writer: fast enough for files of a gigabyte
+ * (tests of bounded memory, the import benchmark). Returns the steps and points written.
+ */
+export function writeScalarFile(file: string, bytes: number, tags: readonly string[], value: (tag: number, step: number) => number, wallTime = 1_700_000_000, maxSteps = Number.POSITIVE_INFINITY): { steps: number; points: number; bytes: number } {
+  const encoder = new TextEncoder();
+  const tagBytes = tags.map((t) => encoder.encode(t));
+  if (tagBytes.some((t) => t.length > 100)) throw new Error('tags of at most 100 bytes');
+  const block = Buffer.allocUnsafe(8 * 1024 * 1024);
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  const fd = fs.openSync(file, 'w');
+  let used = 0;
+  let written = 0;
+  let points = 0;
+  let step = 0;
+  try {
+    const first = encodeRecordFrame(encodeEvent({ wallTime, step: 0, fileVersion: 'brain.Event:2' }));
+    block.set(first);
+    used = first.length;
+    const head = new Uint8Array(8);
+    while (written + used < bytes && step < maxSteps) {
+      for (let t = 0; t < tagBytes.length; t++) {
+        const tag = tagBytes[t];
+        // Event{1: wall_time, 2: step, 5: Summary{1: Value{1: tag, 2: simple_value}}}
+        const valueLength = 2 + tag.length + 5;
+        const summaryLength = 2 + valueLength;
+        let stepLength = 1;
+        for (let s = step; s >= 0x80; s = Math.floor(s / 0x80)) stepLength++;
+        const length = 9 + 1 + stepLength + 2 + summaryLength;
+        if (used + 16 + length > block.length) {
+          fs.writeSync(fd, block, 0, used);
+          written += used;
+          used = 0;
+        }
+        const at = used;
+        view.setUint32(at, length, true);
+        view.setUint32(at + 4, 0, true);
+        head.set(block.subarray(at, at + 8));
+        view.setUint32(at + 8, maskedCrc32c(head), true);
+        let o = at + 12;
+        block[o++] = 0x09;
+        view.setFloat64(o, wallTime + step / 100, true);
+        o += 8;
+        block[o++] = 0x10;
+        for (let s = step; ; s = Math.floor(s / 0x80)) {
+          if (s < 0x80) {
+            block[o++] = s;
+            break;
+          }
+          block[o++] = (s % 0x80) | 0x80;
+        }
+        block[o++] = 0x2a;
+        block[o++] = summaryLength;
+        block[o++] = 0x0a;
+        block[o++] = valueLength;
+        block[o++] = 0x0a;
+        block[o++] = tag.length;
+        block.set(tag, o);
+        o += tag.length;
+        block[o++] = 0x15;
+        view.setFloat32(o, value(t, step), true);
+        o += 4;
+        view.setUint32(o, maskedCrc32c(block.subarray(at + 12, o)), true);
+        used = o + 4;
+        points++;
+      }
+      step++;
+    }
+    fs.writeSync(fd, block, 0, used);
+    written += used;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { steps: step, points, bytes: written };
 }

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsv } from '../../src/core/importers/lightning';
+import { pythonNumber } from '../../src/core/importers/snapshot';
 import { Db } from '../../src/core/sqlite';
 import { openEngine, tempDir } from './helpers';
 
@@ -22,6 +23,11 @@ describe('Importers: rewritten-whole files', () => {
     assert.deepEqual(parseCsv('a,b\r\n1,"x,""y"""\r\n2,', true), [['a', 'b'], ['1', 'x,"y"']]);
     assert.deepEqual(parseCsv('a,b\r\n1,"x,""y"""\r\n2,', false), [['a', 'b'], ['1', 'x,"y"'], ['2', '']]);
     assert.deepEqual(parseCsv('a\n"multi\nline"\n', true), [['a'], ['multi\nline']]);
+  });
+
+  it('reads numbers as Python writes them, plain ones by the fast path and the rest as before', () => {
+    assert.deepEqual(['1', '-2.5', '1e-05', '.5', '3.', ' 1.5 ', 'nan', '-inf', 'Infinity', '1700000000123'].map(pythonNumber), [1, -2.5, 1e-5, 0.5, 3, 1.5, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, 1_700_000_000_123]);
+    for (const bad of ['', ' ', '0x10', '1_000', '1,5', 'e5', '--1', 'nanx']) assert.equal(pythonNumber(bad), undefined, bad);
   });
 
   it('waits for a Lightning CSV rewrite to be still before taking it as a rewind; an added column is no rewind', async () => {

@@ -1,8 +1,9 @@
 """TensorBoard event files written by the real writers (torch.utils.tensorboard.SummaryWriter, and
 tensorboard's own EventFileWriter for TF2-style scalar tensors), imported by Run Rewind through its command
 line (`--source`), and checked value by value against TensorBoard's own EventAccumulator with no size limit:
-scalars with their steps and wall times, hparams as config, text as console lines; a file torn mid-record
-and grown later, a corrupt record, and a restarted writer that goes back in step (a rewind here)."""
+scalars with their steps and wall times, hparams as config, text as console lines; a tag on its own step
+axis beside the global step; a file torn mid-record and grown later, a corrupt record, and a restarted
+writer that goes back in step (a rewind here)."""
 
 import json
 import math
@@ -224,6 +225,24 @@ class TensorBoardImportTest(peers.ImportTest):
         missing = sorted(set(s for s, _, _ in expected["loss"]) - set(s for s, _, _ in got))
         self.assertEqual(len(missing), 1)
         self.assertEqual([(s, v) for s, v, _ in got], [(s, v) for s, v, _ in expected["loss"] if s != missing[0]])
+
+    def test_a_tag_on_its_own_step_axis(self):
+        """Per-epoch validation logged at the epoch number beside training at the global step, in one file:
+        TensorBoard keeps each tag's own steps (its loader purges only on a restart's session log), and so
+        do we: every value of both tags, at TensorBoard's steps."""
+        run_dir = os.path.join(self.root, "axes")
+        w = SummaryWriter(run_dir)
+        for step in range(200):
+            w.add_scalar("train/loss", 1.0 / (step + 1), step)
+            if step % 20 == 19:
+                epoch = step // 20
+                w.add_scalar("val/acc", 0.5 + epoch / 100.0, epoch)
+        w.close()
+        expected = oracle_scalars(run_dir)
+        self.assertEqual([s for s, _, _ in expected["val/acc"]], list(range(10)))
+        run = self.runs()[run_dir]
+        self.assertEqual(len(run["versions"]), 1)
+        self.assert_same_scalars(expected, self.history(run["id"]))
 
     def test_restarted_writer_going_back_in_step_is_a_rewind(self):
         run_dir = os.path.join(self.root, "restart")

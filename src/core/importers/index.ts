@@ -16,6 +16,8 @@ import { HuggingFaceImporter } from './huggingface';
 import { LightningCsvImporter } from './lightning';
 import { MlflowImporter } from './mlflow';
 import { MlflowSqliteImporter } from './mlflowSqlite';
+import { MlflowServerImporter } from './mlflowServer';
+import type { MlflowPuller } from './mlflowServer';
 import { HOLD_SECONDS, TensorBoardImporter } from './tensorboard';
 import { WandbOfflineImporter } from './wandbOffline';
 
@@ -72,6 +74,8 @@ export class ImportStage {
     logDir: string,
     now: () => number,
     holdSeconds = HOLD_SECONDS,
+    /** The tracking servers among the sources, mirrored by the engine's pulls (mlflowServer.ts). */
+    puller?: MlflowPuller,
   ) {
     const sink: ApplySink<RecordSource> = {
       report: (source, severity, message) => context.report(source.file, source.line, severity, message),
@@ -93,7 +97,7 @@ export class ImportStage {
       skip: (dir) => SKIPPED_DIR_NAMES.has(path.basename(dir)) || path.resolve(dir) === ownLogs,
       report: (file, line, severity, message) => this.report(file, line, severity, message),
     };
-    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context), new MlflowSqliteImporter(context)];
+    this.importers = [new TensorBoardImporter(context), new WandbOfflineImporter(context), new LightningCsvImporter(context), new HuggingFaceImporter(context), new MlflowImporter(context), new MlflowSqliteImporter(context), new MlflowServerImporter(context, puller)];
   }
 
   get active(): boolean {

@@ -96,8 +96,12 @@ export class MlflowImporter extends SnapshotImporter {
       // A last line without its line end may be half-written, unless the files have been still.
       if (!still || lines[lines.length - 1] === '') lines.pop();
       lines.forEach((line, i) => {
-        if (line.trim() === '') return;
-        const parts = line.trim().split(/\s+/);
+        // MLflow writes "%s %s %s": one space apart, split as such; anything else is split on any spacing.
+        let parts = line.split(' ');
+        if (parts.length !== 3 || parts[0] === '' || parts[2] === '' || parts[2].endsWith('\r')) {
+          if (line.trim() === '') return;
+          parts = line.trim().split(/\s+/);
+        }
         const time = pythonNumber(parts[0] ?? '');
         const value = pythonNumber(parts[1] ?? '');
         // Files of MLflow before 1.0 have no step: MLflow reads them as step 0.

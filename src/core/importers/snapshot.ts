@@ -127,6 +127,16 @@ export abstract class SnapshotImporter implements Importer {
     return dir;
   }
 
+  /** What `findRuns` is called with: the folders (or files) the sources name. */
+  protected roots(sources: readonly string[]): Iterable<string> {
+    return sourceRoots(sources, this.ctx.skip);
+  }
+
+  /** What a run's id is derived from: its folder's path relative to the workspace folder, the same on every reader. */
+  protected idSeed(dir: string): string {
+    return path.relative(this.ctx.base, dir).split(path.sep).join('/');
+  }
+
   /** The run folders under `root` (walked with `listing`). */
   protected abstract findRuns(root: string): FoundRun[];
   /** The run's content now; undefined when it cannot be read (reported). */
@@ -155,7 +165,7 @@ export abstract class SnapshotImporter implements Importer {
   run(sources: readonly string[], budget: number, pass: ImportPass): void {
     const seen = new Set<string>();
     try {
-      for (const root of sourceRoots(sources, this.ctx.skip)) {
+      for (const root of this.roots(sources)) {
         for (const found of this.findRuns(root)) {
           if (seen.has(found.dir)) continue;
           seen.add(found.dir);
@@ -177,8 +187,7 @@ export abstract class SnapshotImporter implements Importer {
   private stateOf(root: string, dir: string): SnapState {
     let state = this.runs.get(dir);
     if (!state) {
-      const rel = path.relative(this.ctx.base, dir).split(path.sep).join('/');
-      const run = `${this.idPrefix}-${createHash('sha1').update(`${this.kind}\n${rel}`).digest('hex').slice(0, 16)}`;
+      const run = `${this.idPrefix}-${createHash('sha1').update(`${this.kind}\n${this.idSeed(dir)}`).digest('hex').slice(0, 16)}`;
       const name = dir === root ? path.basename(root) : path.relative(root, dir).split(path.sep).join('/');
       state = { run, dir, project: path.basename(root), name, version: null, applied: 0, marks: [], tail: [], last: null, rewrites: 0, configHash: '', sent: [], stamp: '', held: false, warned: [] };
       this.runs.set(dir, state);
@@ -424,6 +433,8 @@ function sameValue(a: RowValue | undefined, b: RowValue): boolean {
 
 /** A number as Python writes one (`repr`: `nan`, `inf`, `-inf`, `1e-05`), else undefined. */
 export function pythonNumber(text: string): number | undefined {
+  // The common case first (a plain decimal, nothing to trim): a million metric values read one by one.
+  if (PLAIN_NUMBER.test(text)) return Number(text);
   const t = text.trim();
   if (t === '') return undefined;
   switch (t.toLowerCase()) {
@@ -431,9 +442,11 @@ export function pythonNumber(text: string): number | undefined {
     case 'inf': case '+inf': case 'infinity': case '+infinity': return Number.POSITIVE_INFINITY;
     case '-inf': case '-infinity': return Number.NEGATIVE_INFINITY;
   }
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+  if (!PLAIN_NUMBER.test(t)) return undefined;
   return Number(t);
 }
+
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Unix seconds of a file's modification, 0 when it is gone. */
 export function mtimeOf(file: string): number {

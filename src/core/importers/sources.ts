@@ -48,12 +48,18 @@ export function expandSource(pattern: string): string[] {
 export function* sourceRoots(sources: readonly string[], skip: (dir: string) => boolean): Generator<string> {
   const seen = new Set<string>();
   for (const source of sources) {
+    if (isServerSource(source)) continue; // a tracking server (mlflowServer.ts), not a folder
     for (const root of expandSource(source)) {
       if (seen.has(root) || skip(root)) continue;
       seen.add(root);
       yield root;
     }
   }
+}
+
+/** A source that is an MLflow tracking server's http(s) address rather than a path. */
+export function isServerSource(source: string): boolean {
+  return /^https?:\/\//i.test(source.trim());
 }
 
 function globSegment(part: string): RegExp {

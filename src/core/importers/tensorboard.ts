@@ -1,7 +1,8 @@
 // TensorBoard event files as runs: every folder holding `*tfevents*` files under a source is one run (as
 // TensorBoard names runs), its files read in name order (their names start with the writer's start time)
 // and tailed by offset. Events become the records our own logs hold: scalars (simple_value, or rank-0
-// tensors of the `scalars` plugin) merged by step into rows, text into console lines, the hparams
+// tensors of the `scalars` plugin) merged by step into rows (a tag on its own step axis, behind the
+// rows already applied, keeps its own step order: RecordSource.keySteps), text into console lines, the hparams
 // plugin's session into config. A file whose first step goes back to or below the steps read so far is
 // a restarted writer: a rewind of the run at the step before it, so the old curve is kept as an archived
 // version instead of being purged as TensorBoard does. Histograms, images and audio become media records
@@ -18,18 +19,23 @@ import { MAX_MEDIA_ITEMS } from '../records';
 import type { ImportContext, ImportPass, Importer } from './index';
 import { ListingCache } from './listing';
 import { sourceRoots } from './sources';
-import { decodeEvent } from './tfevents';
+import { EventReader } from './tfevents';
 import type { TfEvent, TfValue } from './tfevents';
-import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, frameRecords } from './tfrecord';
+import { MAX_TFRECORD, TFRECORD_FOOTER, TFRECORD_HEADER, visitRecords } from './tfrecord';
 
 export const TENSORBOARD_KIND = 'tensorboard';
-/** A step's row is held this long after its file last grew, for the rest of its tags to arrive. */
+/**
+ * The stage's default hold (ImportContext.holdSeconds), which the rewritten-whole sources use. Event files
+ * no longer hold their newest step: a tag of that step read later joins it through RecordSource.keySteps
+ * (its own steps still increase), so a step is in the store on the pass that reads it.
+ */
 export const HOLD_SECONDS = 2;
 /** A run whose files have not grown for this long is finished (TensorBoard files have no end record). */
 export const FINISH_IDLE_SECONDS = 90;
 /** The heartbeat imported runs promise: they stay running for four of them after their files last grew. */
 const IMPORT_HEARTBEAT = 30;
 const READ_BLOCK = 8 * 1024 * 1024;
+const FLUSH_ROWS = 64;
 const MAX_DEPTH = 24;
 
 interface Row {
@@ -45,7 +51,7 @@ interface FileState {
   status: 'active' | 'rejected';
   /** Its first step has been seen (restarts are told by a file's first step). */
   started: boolean;
-  /** Values skipped: earlier steps than the run's rows (out of order), and kinds not imported yet. */
+  /** Values skipped: negative steps (late), and kinds not imported yet. */
   late: number;
   skipped: number;
   /** Tags and kinds already warned about in this file. */
@@ -60,7 +66,7 @@ interface RunState {
   /** The version records go to; null before the first start and after a finish. */
   version: string | null;
   files: Record<string, FileState>;
-  /** The newest step's row, held until its file has stopped growing (persisted with the offsets). */
+  /** The newest step's row when a pass stopped within a file (its budget ran out), persisted with the offsets. */
   held: Row | null;
 }
 
@@ -69,6 +75,8 @@ interface Live {
   /** Rows read and not applied yet, by step (the held row among them). */
   readonly pending: Map<number, Row>;
   dirty: boolean;
+  /** The source rows of the open version are applied as (sourceFor). */
+  rows?: RecordSource;
 }
 
 export class TensorBoardImporter implements Importer {
@@ -201,7 +209,7 @@ export class TensorBoardImporter implements Importer {
       }
     }
     const idle = this.ctx.now() - newest;
-    this.flush(live, idle < this.ctx.holdSeconds);
+    this.flush(live, false);
     if (state.version === null) return;
     const version = this.ctx.store.versions.get(state.version);
     if (read > 0 && version && (version.lastSeen === null || version.lastSeen < newest)) this.applyRecord(live, files[files.length - 1], 0, { type: 'alive', time: newest });
@@ -234,42 +242,49 @@ export class TensorBoardImporter implements Importer {
         return { bytes, mtime, done: true };
       }
       let block = Math.min(READ_BLOCK, size - fileState.offset);
+      // One buffer for the whole file (grown only for a record longer than a block): a block per read
+      // left blocks for the collector, and a gigabyte's worth of them raised the peak memory by as many.
+      // Nothing keeps a view into it past its record (images are stored as they are read).
+      let buffer = Buffer.allocUnsafe(block);
       while (fileState.offset < size) {
         if (bytes >= budget) return { bytes, mtime, done: false };
         const length = Math.min(block, size - fileState.offset);
-        const buffer = Buffer.allocUnsafe(length);
+        if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
         const got = fs.readSync(fd, buffer, 0, length, fileState.offset);
         if (got <= 0) break;
-        const view = buffer.subarray(0, got);
-        const framed = frameRecords(view, fileState.offset);
-        for (const record of framed.records) {
-          fileState.records++;
-          let event: TfEvent;
-          try {
-            event = decodeEvent(record.data);
-          } catch (error) {
-            this.ctx.report(file, fileState.records, 'error', `the record at byte ${record.offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
-            continue;
-          }
-          this.onEvent(live, file, fileState, event);
-        }
-        for (const problem of framed.problems) {
-          if (!problem.fatal) fileState.records++;
-          this.ctx.report(file, fileState.records + (problem.fatal ? 1 : 0), 'error', problem.message);
-          if (problem.fatal) {
-            fileState.status = 'rejected';
-          }
-        }
-        fileState.offset += framed.consumed;
-        bytes += framed.consumed;
-        pass.bytes += framed.consumed;
+        const view = new Uint8Array(buffer.buffer, buffer.byteOffset, got);
+        const reader = new EventReader(view);
+        const consumed = visitRecords(view, fileState.offset, {
+          record: (offset, start, end) => {
+            fileState.records++;
+            let event: TfEvent;
+            try {
+              event = reader.decode(start, end);
+            } catch (error) {
+              this.ctx.report(file, fileState.records, 'error', `the record at byte ${offset} is not a TensorBoard event (${(error as Error).message}); it is skipped`);
+              return;
+            }
+            this.onEvent(live, file, fileState, event);
+            // Rows are applied as they complete (a newer step has been read), not a block's worth at a
+            // time: held for a whole block they outlived the young generation and cost more to collect.
+            if (live.pending.size >= FLUSH_ROWS) this.flush(live, true);
+          },
+          problem: (problem) => {
+            if (!problem.fatal) fileState.records++;
+            this.ctx.report(file, fileState.records + (problem.fatal ? 1 : 0), 'error', problem.message);
+            if (problem.fatal) fileState.status = 'rejected';
+          },
+        });
+        fileState.offset += consumed;
+        bytes += consumed;
+        pass.bytes += consumed;
         live.dirty = true;
         if (fileState.status !== 'active') break;
         this.flush(live, true);
-        if (framed.consumed === 0) {
+        if (consumed === 0) {
           // A record longer than the block: read a block that holds it, if the file has it whole yet.
           if (got < TFRECORD_HEADER) break;
-          const need = TFRECORD_HEADER + view.readUInt32LE(0) + view.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;
+          const need = TFRECORD_HEADER + buffer.readUInt32LE(0) + buffer.readUInt32LE(4) * 0x1_0000_0000 + TFRECORD_FOOTER;
           if (need > MAX_TFRECORD + TFRECORD_HEADER + TFRECORD_FOOTER || fileState.offset + need > size || need <= got) break;
           block = need;
           continue;
@@ -295,13 +310,15 @@ export class TensorBoardImporter implements Importer {
     if (event.values.length === 0) return;
     const { step } = event;
     const time = event.wallTime;
-    let row: Record<string, number> | undefined;
+    // Scalars are counted here and written straight into their step's row below: PyTorch writes one
+    // event per scalar, so a row object per event was garbage made a million times.
+    let scalars = 0;
     let lines: ConsoleLineEntry[] | undefined;
     let media: MediaRecord[] | undefined;
     for (const value of event.values) {
       switch (value.kind) {
         case 'scalar':
-          (row ??= {})[value.tag] = value.value!;
+          scalars++;
           break;
         case 'text':
           for (const text of value.text ?? []) {
@@ -330,7 +347,7 @@ export class TensorBoardImporter implements Importer {
           this.warnOnce(live, file, fileState, `kind:${value.kind}`, `the ${value.kind} "${value.tag}" at step ${step} is not imported (Run Rewind does not keep ${value.kind === 'tensor' ? 'tensors other than scalars' : `${value.kind} data`} yet); further ones in this file are counted, not reported`);
       }
     }
-    if (!row && !lines && !media) return;
+    if (scalars === 0 && !lines && !media) return;
     if (step < 0 || !Number.isSafeInteger(step)) {
       fileState.late++;
       this.warnOnce(live, file, fileState, 'negative', `step ${step} is negative; Run Rewind keeps steps from 0, so the values are skipped`);
@@ -339,21 +356,21 @@ export class TensorBoardImporter implements Importer {
     this.open(live, file, fileState, time, step);
     if (lines) this.applyRecord(live, file, fileState.records, { type: 'console', time, lines });
     for (const record of media ?? []) this.applyRecord(live, file, fileState.records, record);
-    if (!row) return;
-    const pending = live.pending.get(step);
-    if (pending) {
-      Object.assign(pending.data, row);
-      return;
+    if (scalars === 0) return;
+    let row = live.pending.get(step);
+    if (!row) {
+      if (step <= this.committedStep(live)) {
+        // A step before rows already applied: a tag on its own step axis (per-epoch validation beside
+        // the global step). Applied now; each tag keeps its own step order (RecordSource.keySteps).
+        const data: Record<string, number> = {};
+        for (const value of event.values) if (value.kind === 'scalar') data[value.tag] = value.value!;
+        if (live.state.version !== null) this.ctx.applier.apply({ type: 'row', time, step, data }, this.sourceFor(live));
+        return;
+      }
+      row = { step, time, data: {} };
+      live.pending.set(step, row);
     }
-    if (step > this.committedStep(live)) {
-      live.pending.set(step, { step, time, data: row });
-      return;
-    }
-    fileState.late++;
-    live.dirty = true;
-    for (const tag of Object.keys(row)) {
-      this.warnOnce(live, file, fileState, `late:${tag}`, `"${tag}" at step ${step} comes after step ${this.committedStep(live)} was read; a run keeps one step order, so values logged for earlier steps are skipped (counted, reported once per tag)`);
-    }
+    for (const value of event.values) if (value.kind === 'scalar') row.data[value.tag] = value.value!;
   }
 
   /** A histogram, image or audio value as the media record the Python client would write for it. */
@@ -439,8 +456,10 @@ export class TensorBoardImporter implements Importer {
     live.dirty = true;
   }
 
+  /** The source rows are applied as: one per version, so the applier's once-per-key warnings are once. */
   private sourceFor(live: Live): RecordSource {
-    return { file: live.state.dir, origin: 'writer', line: 0, version: live.state.version };
+    if (live.rows?.version !== live.state.version) live.rows = { file: live.state.dir, origin: 'writer', line: 0, version: live.state.version, keySteps: true };
+    return live.rows;
   }
 
   private applyRecord(live: Live, file: string, line: number, record: LogRecord): void {

@@ -117,25 +117,63 @@ const PB_STRUCT = 5;
 const PB_LIST = 6;
 
 const utf8 = new TextDecoder('utf-8');
+// Read once: the wire module's exports are getters, and these are compared for every field read.
+const { Varint: VARINT, Bit64: BIT64, Bit32: BIT32, LengthDelimited: LEN } = WireType;
+
+/** The end of a length-delimited field starting at the reader's position, checked against `end`. */
+function fieldEnd(r: BinaryReader, end: number): number {
+  const length = r.uint32();
+  const fieldEnd = r.pos + length;
+  if (fieldEnd > end) throw new Error('premature end of message');
+  return fieldEnd;
+}
+
+/** Throws unless the message that should end at `end` did (a field ran past it). */
+function ended(r: BinaryReader, end: number): void {
+  if (r.pos !== end) throw new Error('premature end of message');
+}
 
 /** Decodes one Event; throws Error with a reason on malformed bytes. */
 export function decodeEvent(bytes: Uint8Array): TfEvent {
-  const r = new BinaryReader(bytes);
-  let wallTime = Number.NaN;
-  let step = 0;
-  let fileVersion: string | undefined;
-  let values: TfValue[] = [];
-  let sessionStatus: number | undefined;
-  while (r.pos < r.len) {
-    const [field, wire] = r.tag();
-    if (field === EVENT_WALL_TIME && wire === WireType.Bit64) wallTime = r.double();
-    else if (field === EVENT_STEP && wire === WireType.Varint) step = Number(r.int64());
-    else if (field === EVENT_FILE_VERSION && wire === WireType.LengthDelimited) fileVersion = r.string();
-    else if (field === EVENT_SUMMARY && wire === WireType.LengthDelimited) values = values.concat(decodeSummary(r.bytes()));
-    else if (field === EVENT_SESSION_LOG && wire === WireType.LengthDelimited) sessionStatus = decodeSessionStatus(r.bytes());
-    else r.skip(wire, field);
+  return new EventReader(bytes).decode(0, bytes.length);
+}
+
+/**
+ * Decodes the events framed in one buffer. PyTorch writes one event per scalar, so a file is mostly
+ * events of a few dozen bytes: a reader (and a view) per event and per nested message was most of the
+ * import's time. The hot path (Event, its Summary, their Values) is read in place by one reader over the
+ * buffer, each message bounded by its end; rarer nested messages get their own reader.
+ */
+export class EventReader {
+  private readonly r: BinaryReader;
+
+  constructor(bytes: Uint8Array) {
+    this.r = new BinaryReader(bytes);
   }
-  return { wallTime, step, fileVersion, values, sessionStatus };
+
+  /** The Event in `bytes[start, end)`; throws Error with a reason on malformed bytes. */
+  decode(start: number, end: number): TfEvent {
+    const r = this.r;
+    r.pos = start;
+    let wallTime = Number.NaN;
+    let step = 0;
+    let fileVersion: string | undefined;
+    let values: TfValue[] = [];
+    let sessionStatus: number | undefined;
+    while (r.pos < end) {
+      const [field, wire] = r.tag();
+      if (field === EVENT_WALL_TIME && wire === BIT64) wallTime = r.double();
+      else if (field === EVENT_STEP && wire === VARINT) step = Number(r.int64());
+      else if (field === EVENT_FILE_VERSION && wire === LEN) fileVersion = r.string();
+      else if (field === EVENT_SUMMARY && wire === LEN) {
+        const summary = decodeSummary(r, fieldEnd(r, end));
+        values = values.length === 0 ? summary : values.concat(summary);
+      } else if (field === EVENT_SESSION_LOG && wire === LEN) sessionStatus = decodeSessionStatus(r.bytes());
+      else r.skip(wire, field);
+    }
+    ended(r, end);
+    return { wallTime, step, fileVersion, values, sessionStatus };
+  }
 }
 
 function decodeSessionStatus(bytes: Uint8Array): number {
@@ -143,25 +181,24 @@ function decodeSessionStatus(bytes: Uint8Array): number {
   let status = 0;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === 1 && wire === WireType.Varint) status = r.int32();
+    if (field === 1 && wire === VARINT) status = r.int32();
     else r.skip(wire, field);
   }
   return status;
 }
 
-function decodeSummary(bytes: Uint8Array): TfValue[] {
-  const r = new BinaryReader(bytes);
+function decodeSummary(r: BinaryReader, end: number): TfValue[] {
   const out: TfValue[] = [];
-  while (r.pos < r.len) {
+  while (r.pos < end) {
     const [field, wire] = r.tag();
-    if (field === SUMMARY_VALUE && wire === WireType.LengthDelimited) out.push(decodeValue(r.bytes()));
+    if (field === SUMMARY_VALUE && wire === LEN) out.push(decodeValue(r, fieldEnd(r, end)));
     else r.skip(wire, field);
   }
+  ended(r, end);
   return out;
 }
 
-function decodeValue(bytes: Uint8Array): TfValue {
-  const r = new BinaryReader(bytes);
+function decodeValue(r: BinaryReader, end: number): TfValue {
   let tag = '';
   let simple: number | undefined;
   let kind: TfValueKind = 'other';
@@ -171,17 +208,18 @@ function decodeValue(bytes: Uint8Array): TfValue {
   let histogram: TfHistogram | undefined;
   let image: TfImage | undefined;
   let audio: TfAudio | undefined;
-  while (r.pos < r.len) {
+  while (r.pos < end) {
     const [field, wire] = r.tag();
-    if (field === VALUE_TAG && wire === WireType.LengthDelimited) tag = r.string();
-    else if (field === VALUE_SIMPLE && wire === WireType.Bit32) simple = r.float();
-    else if (field === VALUE_METADATA && wire === WireType.LengthDelimited) [plugin, pluginContent] = decodeMetadata(r.bytes());
-    else if (field === VALUE_TENSOR && wire === WireType.LengthDelimited) tensor = r.bytes();
-    else if (field === VALUE_HISTO && wire === WireType.LengthDelimited) { kind = 'histogram'; histogram = decodeHistogram(r.bytes()); }
-    else if (field === VALUE_IMAGE && wire === WireType.LengthDelimited) { kind = 'image'; image = decodeImage(r.bytes()); }
-    else if (field === VALUE_AUDIO && wire === WireType.LengthDelimited) { kind = 'audio'; audio = decodeAudio(r.bytes()); }
+    if (field === VALUE_TAG && wire === LEN) tag = r.string();
+    else if (field === VALUE_SIMPLE && wire === BIT32) simple = r.float();
+    else if (field === VALUE_METADATA && wire === LEN) [plugin, pluginContent] = decodeMetadata(r.bytes());
+    else if (field === VALUE_TENSOR && wire === LEN) tensor = r.bytes();
+    else if (field === VALUE_HISTO && wire === LEN) { kind = 'histogram'; histogram = decodeHistogram(r.bytes()); }
+    else if (field === VALUE_IMAGE && wire === LEN) { kind = 'image'; image = decodeImage(r.bytes()); }
+    else if (field === VALUE_AUDIO && wire === LEN) { kind = 'audio'; audio = decodeAudio(r.bytes()); }
     else r.skip(wire, field);
   }
+  ended(r, end);
   if (simple !== undefined) return { tag, kind: 'scalar', value: simple, plugin };
   if (plugin === 'hparams') {
     const hparams = pluginContent ? decodeHparams(pluginContent) : undefined;
@@ -211,7 +249,7 @@ function decodeValue(bytes: Uint8Array): TfValue {
 
 /** Repeated doubles, packed or one by one. */
 function readDoubles(r: BinaryReader, wire: WireType, into: number[]): void {
-  if (wire !== WireType.LengthDelimited) {
+  if (wire !== LEN) {
     into.push(r.double());
     return;
   }
@@ -232,8 +270,8 @@ function decodeHistogram(bytes: Uint8Array): TfHistogram | undefined {
   const buckets: number[] = [];
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === HISTO_MIN && wire === WireType.Bit64) min = r.double();
-    else if (field === HISTO_MAX && wire === WireType.Bit64) max = r.double();
+    if (field === HISTO_MIN && wire === BIT64) min = r.double();
+    else if (field === HISTO_MAX && wire === BIT64) max = r.double();
     else if (field === HISTO_BUCKET_LIMIT) readDoubles(r, wire, limits);
     else if (field === HISTO_BUCKET) readDoubles(r, wire, buckets);
     else r.skip(wire, field);
@@ -299,9 +337,9 @@ function decodeImage(bytes: Uint8Array): TfImage | undefined {
   let encoded: Uint8Array | undefined;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === IMAGE_HEIGHT && wire === WireType.Varint) height = r.int32();
-    else if (field === IMAGE_WIDTH && wire === WireType.Varint) width = r.int32();
-    else if (field === IMAGE_ENCODED && wire === WireType.LengthDelimited) encoded = r.bytes();
+    if (field === IMAGE_HEIGHT && wire === VARINT) height = r.int32();
+    else if (field === IMAGE_WIDTH && wire === VARINT) width = r.int32();
+    else if (field === IMAGE_ENCODED && wire === LEN) encoded = r.bytes();
     else r.skip(wire, field);
   }
   return encoded && encoded.length > 0 ? { bytes: encoded, width, height } : undefined;
@@ -315,10 +353,10 @@ function decodeAudio(bytes: Uint8Array): TfAudio | undefined {
   let contentType: string | undefined;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === AUDIO_SAMPLE_RATE && wire === WireType.Bit32) sampleRate = r.float();
-    else if (field === AUDIO_LENGTH_FRAMES && wire === WireType.Varint) frames = Number(r.int64());
-    else if (field === AUDIO_ENCODED && wire === WireType.LengthDelimited) encoded = r.bytes();
-    else if (field === AUDIO_CONTENT_TYPE && wire === WireType.LengthDelimited) contentType = r.string();
+    if (field === AUDIO_SAMPLE_RATE && wire === BIT32) sampleRate = r.float();
+    else if (field === AUDIO_LENGTH_FRAMES && wire === VARINT) frames = Number(r.int64());
+    else if (field === AUDIO_ENCODED && wire === LEN) encoded = r.bytes();
+    else if (field === AUDIO_CONTENT_TYPE && wire === LEN) contentType = r.string();
     else r.skip(wire, field);
   }
   return encoded && encoded.length > 0 ? { bytes: encoded, sampleRate, frames, contentType } : undefined;
@@ -330,12 +368,12 @@ function decodeMetadata(bytes: Uint8Array): [string | undefined, Uint8Array | un
   let content: Uint8Array | undefined;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === METADATA_PLUGIN_DATA && wire === WireType.LengthDelimited) {
+    if (field === METADATA_PLUGIN_DATA && wire === LEN) {
       const p = new BinaryReader(r.bytes());
       while (p.pos < p.len) {
         const [f, w] = p.tag();
-        if (f === PLUGIN_NAME && w === WireType.LengthDelimited) name = p.string();
-        else if (f === PLUGIN_CONTENT && w === WireType.LengthDelimited) content = p.bytes();
+        if (f === PLUGIN_NAME && w === LEN) name = p.string();
+        else if (f === PLUGIN_CONTENT && w === LEN) content = p.bytes();
         else p.skip(w, f);
       }
     } else r.skip(wire, field);
@@ -362,7 +400,7 @@ function decodeTensor(bytes: Uint8Array): DecodedTensor {
   const raw: Uint8Array[] = [];
   // Repeated scalars may come packed (one length-delimited run) or one by one; both are read.
   const repeated = (wire: WireType, read: () => number): void => {
-    if (wire !== WireType.LengthDelimited) {
+    if (wire !== LEN) {
       numbers.push(read());
       return;
     }
@@ -397,13 +435,13 @@ function decodeRank(bytes: Uint8Array): number {
   let ones = true;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === SHAPE_DIM && wire === WireType.LengthDelimited) {
+    if (field === SHAPE_DIM && wire === LEN) {
       rank++;
       const d = new BinaryReader(r.bytes());
       let size = 0;
       while (d.pos < d.len) {
         const [f, w] = d.tag();
-        if (f === DIM_SIZE && w === WireType.Varint) size = Number(d.int64());
+        if (f === DIM_SIZE && w === VARINT) size = Number(d.int64());
         else d.skip(w, f);
       }
       if (size !== 1) ones = false;
@@ -450,12 +488,12 @@ function decodeHparams(bytes: Uint8Array): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === HPARAMS_SESSION_START && wire === WireType.LengthDelimited) {
+    if (field === HPARAMS_SESSION_START && wire === LEN) {
       out = {};
       const s = new BinaryReader(r.bytes());
       while (s.pos < s.len) {
         const [f, w] = s.tag();
-        if (f === SESSION_START_HPARAMS && w === WireType.LengthDelimited) {
+        if (f === SESSION_START_HPARAMS && w === LEN) {
           const [key, value] = decodeMapEntry(s.bytes(), 0);
           Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         } else s.skip(w, f);
@@ -471,8 +509,8 @@ function decodeMapEntry(bytes: Uint8Array, depth: number): [string, unknown] {
   let value: unknown = null;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === 1 && wire === WireType.LengthDelimited) key = r.string();
-    else if (field === 2 && wire === WireType.LengthDelimited) value = decodePbValue(r.bytes(), depth + 1);
+    if (field === 1 && wire === LEN) key = r.string();
+    else if (field === 2 && wire === LEN) value = decodePbValue(r.bytes(), depth + 1);
     else r.skip(wire, field);
   }
   return [key, value];
@@ -485,26 +523,26 @@ function decodePbValue(bytes: Uint8Array, depth: number): unknown {
   let value: unknown = null;
   while (r.pos < r.len) {
     const [field, wire] = r.tag();
-    if (field === PB_NUMBER && wire === WireType.Bit64) value = r.double();
-    else if (field === PB_STRING && wire === WireType.LengthDelimited) value = r.string();
-    else if (field === PB_BOOL && wire === WireType.Varint) value = r.bool();
-    else if (field === PB_STRUCT && wire === WireType.LengthDelimited) {
+    if (field === PB_NUMBER && wire === BIT64) value = r.double();
+    else if (field === PB_STRING && wire === LEN) value = r.string();
+    else if (field === PB_BOOL && wire === VARINT) value = r.bool();
+    else if (field === PB_STRUCT && wire === LEN) {
       const struct: Record<string, unknown> = {};
       const s = new BinaryReader(r.bytes());
       while (s.pos < s.len) {
         const [f, w] = s.tag();
-        if (f === 1 && w === WireType.LengthDelimited) {
+        if (f === 1 && w === LEN) {
           const [k, v] = decodeMapEntry(s.bytes(), depth + 1);
           Object.defineProperty(struct, k, { value: v, enumerable: true, writable: true, configurable: true });
         } else s.skip(w, f);
       }
       value = struct;
-    } else if (field === PB_LIST && wire === WireType.LengthDelimited) {
+    } else if (field === PB_LIST && wire === LEN) {
       const list: unknown[] = [];
       const l = new BinaryReader(r.bytes());
       while (l.pos < l.len) {
         const [f, w] = l.tag();
-        if (f === 1 && w === WireType.LengthDelimited) list.push(decodePbValue(l.bytes(), depth + 1));
+        if (f === 1 && w === LEN) list.push(decodePbValue(l.bytes(), depth + 1));
         else l.skip(w, f);
       }
       value = list;

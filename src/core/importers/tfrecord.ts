@@ -20,6 +20,9 @@ export interface FramedRecord {
   readonly offset: number;
   /** The record's data (a view into the buffer read). */
   readonly data: Uint8Array;
+  /** Where the data lies in the buffer framed: decoders read it there, without a reader per record. */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FrameProblem {
@@ -36,40 +39,64 @@ export interface FrameResult {
   readonly consumed: number;
 }
 
+/** What visitRecords finds, in file order. */
+export interface FrameVisitor {
+  /** A whole record whose checksums match: its data is `bytes[start, end)` of the buffer visited. */
+  record(offset: number, start: number, end: number, data: Uint8Array): void;
+  problem(problem: FrameProblem): void;
+}
+
 /**
- * Frames the records in `buffer`, which holds the file's bytes from `fileOffset` on. A record whose data
- * checksum is wrong is skipped with a problem (its length was sound, so the next record is found); a
- * record whose length checksum is wrong stops the reading (nothing after it can be framed).
+ * Visits the records in `buffer`, which holds the file's bytes from `fileOffset` on; returns the bytes
+ * consumed. A record whose data checksum is wrong is a problem and skipped (its length was sound, so the
+ * next record is found); a record whose length checksum is wrong stops the reading (nothing after it
+ * can be framed). Records are handed over one by one rather than as a list: a block of small records
+ * held as a list outlived the young generation and cost more to collect than to read.
  */
-export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResult {
-  const records: FramedRecord[] = [];
-  const problems: FrameProblem[] = [];
+export function visitRecords(buffer: Uint8Array, fileOffset: number, visitor: FrameVisitor): number {
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  // A view per record is most of framing's cost (a Buffer's subarray more so than a plain array's): the
+  // length's 8 bytes are checked in one reused array, and the data is viewed through a plain array.
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const head = new Uint8Array(8);
   let at = 0;
-  while (buffer.length - at >= TFRECORD_HEADER) {
+  while (bytes.length - at >= TFRECORD_HEADER) {
     const low = view.getUint32(at, true);
     const high = view.getUint32(at + 4, true);
     const lengthCrc = view.getUint32(at + 8, true);
-    if (maskedCrc32c(buffer.subarray(at, at + 8)) !== lengthCrc) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} has a damaged length (its checksum does not match); the rest of the file is not read`, fatal: true });
+    for (let i = 0; i < 8; i++) head[i] = bytes[at + i];
+    if (maskedCrc32c(head) !== lengthCrc) {
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} has a damaged length (its checksum does not match); the rest of the file is not read`, fatal: true });
       break;
     }
     const length = high * 0x1_0000_0000 + low;
     if (length > MAX_TFRECORD) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} says it is ${length} bytes long, more than ${MAX_TFRECORD}; the rest of the file is not read`, fatal: true });
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} says it is ${length} bytes long, more than ${MAX_TFRECORD}; the rest of the file is not read`, fatal: true });
       break;
     }
     const end = at + TFRECORD_HEADER + length + TFRECORD_FOOTER;
-    if (end > buffer.length) break; // torn: the writer has not finished it yet
-    const data = buffer.subarray(at + TFRECORD_HEADER, at + TFRECORD_HEADER + length);
+    if (end > bytes.length) break; // torn: the writer has not finished it yet
+    const start = at + TFRECORD_HEADER;
+    const data = bytes.subarray(start, start + length);
     if (maskedCrc32c(data) !== view.getUint32(end - TFRECORD_FOOTER, true)) {
-      problems.push({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} is corrupt (its data checksum does not match); it is skipped`, fatal: false });
+      visitor.problem({ offset: fileOffset + at, message: `the record at byte ${fileOffset + at} is corrupt (its data checksum does not match); it is skipped`, fatal: false });
     } else {
-      records.push({ offset: fileOffset + at, data });
+      visitor.record(fileOffset + at, start, start + length, data);
     }
     at = end;
   }
-  return { records, problems, consumed: at };
+  return at;
+}
+
+/** The records and problems of `buffer` as lists (visitRecords). */
+export function frameRecords(buffer: Uint8Array, fileOffset: number): FrameResult {
+  const records: FramedRecord[] = [];
+  const problems: FrameProblem[] = [];
+  const consumed = visitRecords(buffer, fileOffset, {
+    record: (offset, start, end, data) => records.push({ offset, data, start, end }),
+    problem: (problem) => problems.push(problem),
+  });
+  return { records, problems, consumed };
 }
 
 /** One framed record's bytes (for writers of test files and benchmarks). */

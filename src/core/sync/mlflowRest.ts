@@ -155,6 +155,43 @@ export class MlflowRest {
     return out;
   }
 
+  /** Every experiment the server lists as active, page by page. */
+  async searchExperiments(): Promise<MlflowExperiment[]> {
+    const out: MlflowExperiment[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.call<{ experiments?: MlflowExperiment[]; next_page_token?: string }>('POST', 'experiments/search', { max_results: 1000, view_type: 'ACTIVE_ONLY', ...(pageToken ? { page_token: pageToken } : {}) });
+      out.push(...(page?.experiments ?? []));
+      pageToken = page?.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  /** Every active run of the experiments, page by page, each with its newest value of every metric, its params and tags. */
+  async searchRuns(experimentIds: readonly string[]): Promise<MlflowRun[]> {
+    const out: MlflowRun[] = [];
+    // MLflow caps the experiments of one search; 100 at a time stays well within every server's limits.
+    for (let i = 0; i < experimentIds.length; i += 100) {
+      let pageToken: string | undefined;
+      do {
+        const page = await this.call<{ runs?: MlflowRun[]; next_page_token?: string }>('POST', 'runs/search', { experiment_ids: experimentIds.slice(i, i + 100), run_view_type: 'ACTIVE_ONLY', max_results: 1000, ...(pageToken ? { page_token: pageToken } : {}) });
+        out.push(...(page?.runs ?? []));
+        pageToken = page?.next_page_token || undefined;
+      } while (pageToken);
+    }
+    return out;
+  }
+
+  /**
+   * Up to `maxResults` points of one key with steps from `startStep` to `endStep` (both included):
+   * metrics/get-history-bulk-interval. MLflow samples the range when it holds more points than that,
+   * so a caller that needs every point asks for a narrower range when the answer is full.
+   */
+  async metricInterval(runId: string, key: string, startStep: number, endStep: number, maxResults: number): Promise<WireMetric[]> {
+    const page = await this.call<{ metrics?: WireMetric[] }>('GET', 'metrics/get-history-bulk-interval', { run_ids: runId, metric_key: key, start_step: String(startStep), end_step: String(endStep), max_results: String(maxResults) });
+    return page?.metrics ?? [];
+  }
+
   /**
    * One request. GETs and idempotent POSTs are tried up to 4 times on network errors and 429/502/503/504;
    * `notFound` turns MLflow's RESOURCE_DOES_NOT_EXIST into undefined.

@@ -10,7 +10,7 @@ import { logRun, runRow, showRunsViewAndStore, uniqueId, waitFor } from './helpe
 function shapeOf(data: FolderRuns): unknown {
   return {
     projects: [...data.projects].map(([project, runs]) => [project, runs.map((r) => r.id)]),
-    runs: [...data.runs.values()].map((r) => [r.id, r.name, r.project, r.state, r.lastStep, r.forkedFrom]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    runs: [...data.runs.values()].map((r) => [r.id, r.name, r.project, r.state, r.lastStep, r.forkedFrom, r.origin]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     versions: [...data.versionToRun].sort(([a], [b]) => a.localeCompare(b)),
   };
 }
