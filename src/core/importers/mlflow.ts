@@ -84,7 +84,7 @@ export class MlflowImporter extends SnapshotImporter {
     const files = this.found.get(found.dir);
     if (!files) return undefined;
     const still = this.ctx.now() - found.mtime >= this.ctx.holdSeconds;
-    const byStep = new Map<number, { time: number; data: Record<string, number> }>();
+    const gathered = new MetricRows();
     for (const [key, file] of files.metrics) {
       let text: string;
       try {
@@ -110,17 +110,10 @@ export class MlflowImporter extends SnapshotImporter {
           warn(file, `line:${key}:${i}`, `line ${i + 1} of metric "${key}" is not "timestamp value step" with a step from 0 (${JSON.stringify(line.slice(0, 80))}); it is skipped`);
           return;
         }
-        let row = byStep.get(step);
-        if (!row) {
-          row = { time: time / 1000, data: {} };
-          byStep.set(step, row);
-        }
-        row.time = Math.min(row.time, time / 1000);
-        // MLflow keeps every value logged at a step; a row holds one per key: the last logged.
-        row.data[key] = value;
+        gathered.add(key, step, time, value);
       });
     }
-    const rows: SnapshotRow[] = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, r]) => ({ step, time: r.time, data: r.data }));
+    const rows = gathered.rows();
     const config: Record<string, unknown> = {};
     for (const [key, file] of files.params) {
       const value = readText(file);
@@ -176,5 +169,30 @@ function readExperimentName(dir: string): string | undefined {
     return isPlainObject(meta) && typeof meta.name === 'string' ? meta.name : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * MLflow's metric points gathered into rows, for each of its stores (file store, mlflow.db, a server):
+ * a row per step at the earliest time logged there, holding per key the last value given to `add` (MLflow
+ * keeps every value logged at a step; its charts show the last).
+ */
+export class MetricRows {
+  private readonly byStep = new Map<number, { time: number; data: Record<string, number> }>();
+
+  add(key: string, step: number, timestampMs: number, value: number): void {
+    const time = timestampMs / 1000;
+    let row = this.byStep.get(step);
+    if (!row) {
+      row = { time, data: {} };
+      this.byStep.set(step, row);
+    }
+    row.time = Math.min(row.time, time);
+    row.data[key] = value;
+  }
+
+  /** The rows in step order. */
+  rows(): SnapshotRow[] {
+    return [...this.byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, r]) => ({ step, time: r.time, data: r.data }));
   }
 }

@@ -21,8 +21,9 @@ import { RUNS_DIR } from '../protocol';
 import { MlflowRest } from '../sync/mlflowRest';
 import type { MlflowAuth, MlflowRun, WireMetric } from '../sync/mlflowRest';
 import type { ImportContext } from './index';
-import type { FoundRun, Snapshot, SnapshotRow, Warn } from './snapshot';
+import type { FoundRun, Snapshot, Warn } from './snapshot';
 import { SnapshotImporter } from './snapshot';
+import { MetricRows } from './mlflow';
 import { isServerSource } from './sources';
 
 export const MLFLOW_SERVER_STATE = 'mlflow-server';
@@ -353,22 +354,14 @@ export class MlflowServerImporter extends SnapshotImporter {
     const known = this.runOf(found.dir);
     if (!known) return undefined;
     const { base, run } = known;
-    const byStep = new Map<number, { time: number; data: Record<string, number> }>();
+    const gathered = new MetricRows();
     // Keys in name order: a row's content (compared by snapshot.ts) must not depend on the order the server lists them in.
     for (const key of [...run.keys.keys()].sort()) {
       for (const [step, timestamp, value] of run.keys.get(key)!.points) {
-        if (!Number.isSafeInteger(step) || step < 0) continue;
-        let row = byStep.get(step);
-        if (!row) {
-          row = { time: timestamp / 1000, data: {} };
-          byStep.set(step, row);
-        }
-        row.time = Math.min(row.time, timestamp / 1000);
-        // MLflow keeps every value logged at a step; a row holds the last, as MLflow's charts show.
-        row.data[key] = value;
+        if (Number.isSafeInteger(step) && step >= 0) gathered.add(key, step, timestamp, value);
       }
     }
-    const rows: SnapshotRow[] = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, r]) => ({ step, time: r.time, data: r.data }));
+    const rows = gathered.rows();
     const config: Record<string, unknown> = {};
     for (const key of [...run.params.keys()].sort()) config[key] = run.params.get(key)!;
     const exitCode = ENDED.get(run.info.status ?? '');

@@ -12,7 +12,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Db } from '../sqlite';
 import type { ImportContext } from './index';
-import type { FoundRun, Snapshot, SnapshotRow, Warn } from './snapshot';
+import { MetricRows } from './mlflow';
+import type { FoundRun, Snapshot, Warn } from './snapshot';
 import { SnapshotImporter } from './snapshot';
 
 export const MLFLOW_SQLITE_KIND = 'mlflow' as const;
@@ -163,21 +164,12 @@ export class MlflowSqliteImporter extends SnapshotImporter {
     const known = this.runOf(found.dir);
     if (!known) return undefined;
     const { loaded, run } = known;
-    const byStep = new Map<number, { time: number; data: Record<string, number> }>();
+    const gathered = new MetricRows();
     loaded.db.each('SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? ORDER BY step, timestamp', [run.uuid], (r) => {
       const step = Number(r[3]);
-      if (!Number.isSafeInteger(step) || step < 0) return;
-      const time = Number(r[2]) / 1000;
-      const value = r[4] ? Number.NaN : Number(r[1]);
-      let row = byStep.get(step);
-      if (!row) {
-        row = { time, data: {} };
-        byStep.set(step, row);
-      }
-      row.time = Math.min(row.time, time);
-      row.data[String(r[0])] = value;
+      if (Number.isSafeInteger(step) && step >= 0) gathered.add(String(r[0]), step, Number(r[2]), r[4] ? Number.NaN : Number(r[1]));
     });
-    const rows: SnapshotRow[] = [...byStep.entries()].map(([step, r]) => ({ step, time: r.time, data: r.data }));
+    const rows = gathered.rows();
     const config: Record<string, unknown> = {};
     loaded.db.each('SELECT key, value FROM params WHERE run_uuid = ? ORDER BY key', [run.uuid], (r) => {
       config[String(r[0])] = r[1] === null ? null : String(r[1]);
