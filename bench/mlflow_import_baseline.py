@@ -17,8 +17,9 @@ import os
 import sys
 import time
 
-from mlflow.entities import Metric
 from mlflow.tracking import MlflowClient
+
+from mlflow_log_batch import log_points
 
 
 def write(uri, keys, steps, t0):
@@ -26,24 +27,12 @@ def write(uri, keys, steps, t0):
     start = time.perf_counter()
     experiment_id = client.create_experiment("import-bench")
     run = client.create_run(experiment_id, run_name="bench")
-    batch = []
-    points = 0
-    fast = uri.startswith("file:")
-    for s in range(steps):
-        if fast and points >= 1000:
-            append_lines(uri, run, keys, s, steps, t0)
-            points += (steps - s) * keys
-            break
-        stamp = int(round((t0 + s / 1000) * 1000))
-        for k in range(keys):
-            batch.append(Metric(f"key_{k}", math.sin(s / 100 + k) * (k + 1), stamp, s))
-            if len(batch) == 1000:
-                client.log_batch(run.info.run_id, metrics=batch)
-                points += len(batch)
-                batch = []
-    if batch:
-        client.log_batch(run.info.run_id, metrics=batch)
-        points += len(batch)
+    # A file store: the first 1,000 points through log_batch, the rest appended as it writes them.
+    stop = (lambda points: points >= 1000) if uri.startswith("file:") else None
+    at, points = log_points(client, run.info.run_id, keys, steps, t0, stop=stop)
+    if at < steps:
+        append_lines(uri, run, keys, at, steps, t0)
+        points += (steps - at) * keys
     client.set_terminated(run.info.run_id)
     print(json.dumps({"run_id": run.info.run_id, "points": points, "seconds": time.perf_counter() - start}))
 
