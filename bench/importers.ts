@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { StoreClient } from '../src/core/client';
 import { Engine } from '../src/core/engine';
 import { encodeRecordFrame } from '../src/core/importers/tfrecord';
 import { defaultWasmPath } from '../src/core/sqlite';
@@ -157,8 +158,49 @@ async function mlflowAgainstClient(base: string): Promise<void> {
  */
 async function liveLatency(base: string, peers: string, pollMs: number): Promise<number[]> {
   const source = path.join(base, `live-${pollMs}`);
-  const runDir = path.join(source, 'exp');
   const engine = await Engine.open({ logDir: path.join(base, `.runrewind-live-${pollMs}`), sources: [source], wasmPath: defaultWasmPath() });
+  let timer: NodeJS.Timeout | undefined;
+  const result = await measureLive(source, peers, (seen) => {
+    timer = setInterval(() => {
+      engine.ingest();
+      const now = Date.now() / 1000;
+      const run = engine.listRuns()[0];
+      if (run) for (const step of engine.series(run.id, 'loss').steps) if (!seen.has(step)) seen.set(step, now);
+    }, pollMs);
+  });
+  clearInterval(timer);
+  engine.close();
+  return result;
+}
+
+/**
+ * The same as the extension runs it: the store in its worker, asked to ingest on the extension's poll
+ * (2 s), following a source that grew by itself (worker.ts FOLLOW_MS); a step counts as seen when the
+ * change event that brings it has been answered.
+ */
+async function liveLatencyWorker(base: string, peers: string): Promise<number[]> {
+  const source = path.join(base, 'live-worker');
+  const client = await StoreClient.start({ logDir: path.join(base, '.runrewind-live-worker'), sources: [source], workerScript: path.join(ROOT, 'dist', 'worker.js'), wasmPath: defaultWasmPath() });
+  let timer: NodeJS.Timeout | undefined;
+  const result = await measureLive(source, peers, (seen) => {
+    const look = async (): Promise<void> => {
+      const run = (await client.listRuns())[0];
+      if (!run) return;
+      const steps = (await client.series(run.id, 'loss')).steps;
+      const now = Date.now() / 1000;
+      for (const step of steps) if (!seen.has(step)) seen.set(step, now);
+    };
+    client.onDidChange(() => void look());
+    timer = setInterval(() => void client.ingest(), EXTENSION_POLL_MS);
+  });
+  clearInterval(timer);
+  await client.dispose();
+  return result;
+}
+
+/** Runs the live writer into `source`; `watch` starts whatever notes when each step is seen. */
+async function measureLive(source: string, peers: string, watch: (seen: Map<number, number>) => void): Promise<number[]> {
+  const runDir = path.join(source, 'exp');
   const written = new Map<number, number>();
   const seen = new Map<number, number>();
   const child = spawn(peers, [path.join(ROOT, 'bench', 'tb_live_writer.py'), runDir, String(LIVE_STEPS), String(LIVE_INTERVAL)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -173,19 +215,10 @@ async function liveLatency(base: string, peers: string, pollMs: number): Promise
     }
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const poll = (): void => {
-    engine.ingest();
-    const now = Date.now() / 1000;
-    const run = engine.listRuns()[0];
-    if (!run) return;
-    for (const step of engine.series(run.id, 'loss').steps) if (!seen.has(step)) seen.set(step, now);
-  };
-  const timer = setInterval(poll, pollMs);
+  watch(seen);
   await exited;
   const deadline = Date.now() + 15_000;
   while (seen.size < LIVE_STEPS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  clearInterval(timer);
-  engine.close();
   return [...written].filter(([step]) => seen.has(step)).map(([step, time]) => seen.get(step)! - time);
 }
 
@@ -214,9 +247,11 @@ async function main(): Promise<void> {
       return;
     }
     process.stdout.write(`Live: torch SummaryWriter, add_scalar + flush() every ${LIVE_INTERVAL} s, to the step in the store\n`);
+    const worker = await liveLatencyWorker(base, peers);
+    process.stdout.write(`  as the extension runs it (the worker, polled every ${fmt(EXTENSION_POLL_MS)} ms, following a growing source by itself): ${worker.length > 0 ? summary(worker) : 'no step seen'}\n`);
     for (const pollMs of [EXTENSION_POLL_MS, 500, 100]) {
       const latencies = await liveLatency(base, peers, pollMs);
-      process.stdout.write(`  ingest every ${fmt(pollMs)} ms${pollMs === EXTENSION_POLL_MS ? ' (the extension\'s default poll of sources)' : ''}: ${latencies.length > 0 ? summary(latencies) : 'no step seen'}\n`);
+      process.stdout.write(`  the engine alone, ingest every ${fmt(pollMs)} ms${pollMs === EXTENSION_POLL_MS ? ' (the poll alone)' : ''}: ${latencies.length > 0 ? summary(latencies) : 'no step seen'}\n`);
     }
   } finally {
     fs.rmSync(base, { recursive: true, force: true });

@@ -204,6 +204,9 @@ export class Engine implements SyncStoreApi {
     }
   }
 
+  /** When an ingest last read new bytes of other tools' logs (the worker follows them closely then). */
+  sourcesGrewAt = Number.NEGATIVE_INFINITY;
+
   /** How many times a late file made the store read every log again (tests and the output log). */
   lateRebuilds = 0;
 
@@ -213,6 +216,7 @@ export class Engine implements SyncStoreApi {
       const result = this.db.transaction(() => {
         // Imported runs first: an op of our log directory may rewind or fork one of them.
         const imported = this.importer.run(maxBytes);
+        if (imported.bytes > 0) this.sourcesGrewAt = Date.now();
         const pass = this.ingester.run(maxBytes === undefined ? undefined : Math.max(0, maxBytes - imported.bytes));
         pass.rows += imported.rows;
         pass.points += imported.points;

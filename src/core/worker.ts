@@ -17,6 +17,15 @@ const SLICE_BYTES = 16 * 1024 * 1024;
  */
 const PULL_INTERVAL_MS = 5000;
 const PULL_SPACING = 10;
+
+/**
+ * Other tools' log files are not watched (a workspace watcher misses files in folders made after it
+ * started): while one grew in the last FOLLOW_WINDOW_MS, the worker reads the sources again every
+ * FOLLOW_MS by itself, so a line a TensorBoard writer flushes is on the chart within a second, not on the
+ * next poll (2 s by default). Quiet sources cost nothing more.
+ */
+const FOLLOW_MS = 400;
+const FOLLOW_WINDOW_MS = 10_000;
 const port = parentPort!;
 const config = workerData as WorkerConfig;
 
@@ -133,8 +142,21 @@ class WorkerHost {
     };
     this.ingesting = run().finally(() => {
       this.ingesting = undefined;
+      this.followSources();
     });
     return this.ingesting;
+  }
+
+  private followTimer: NodeJS.Timeout | undefined;
+
+  /** See FOLLOW_MS. */
+  private followSources(): void {
+    if (this.followTimer || Date.now() - this.engine.sourcesGrewAt > FOLLOW_WINDOW_MS) return;
+    this.followTimer = setTimeout(() => {
+      this.followTimer = undefined;
+      void this.ingest();
+    }, FOLLOW_MS);
+    this.followTimer.unref();
   }
 
   private mutate<T>(reason: StoreChangeReason, work: () => T, runs: (result: T) => string[]): T {

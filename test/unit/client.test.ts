@@ -6,6 +6,7 @@ import { StoreClient } from '../../src/core/client';
 import type { StoreChange } from '../../src/core/client';
 import { RunRewindError } from '../../src/core/errors';
 import { defaultWasmPath } from '../../src/core/sqlite';
+import { eventFile, scalarEvents } from '../support/tfevents';
 import { linearRun, tempDir, writer } from './helpers';
 
 const workerScript = path.join(__dirname, '..', '..', 'src', 'core', 'worker.js');
@@ -152,5 +153,35 @@ describe('StoreClient snapshot saves', () => {
     assert.equal(reopened.startupNote, undefined);
     assert.equal((await reopened.listRuns())[0].state, 'finished');
     await reopened.dispose();
+  });
+});
+
+describe('StoreClient following other tools\' logs', function () {
+  this.timeout(60_000);
+
+  it('reads a growing TensorBoard file again by itself while it grows, with no poll asking', async () => {
+    const dir = tempDir();
+    const tb = path.join(tempDir(), 'tb', 'run1');
+    fs.mkdirSync(tb, { recursive: true });
+    const file = path.join(tb, 'events.out.tfevents.1700000000.host.1.0');
+    fs.writeFileSync(file, eventFile(scalarEvents(['loss'], 0, 5, (_t, s) => 1 / (s + 1))));
+    const client = await StoreClient.start({ logDir: dir, sources: [path.dirname(tb)], workerScript, wasmPath: defaultWasmPath() });
+    try {
+      await client.ingest();
+      const [run] = await client.listRuns();
+      assert.ok(run, 'the TensorBoard run is listed');
+      // The writer flushes more steps; nobody calls ingest() again (the extension's poll is 2 s away).
+      const more = eventFile(scalarEvents(['loss'], 5, 9, (_t, s) => 1 / (s + 1)));
+      const firstEvent = eventFile([]).length;
+      fs.appendFileSync(file, more.subarray(firstEvent));
+      let lastStep: number | null = null;
+      for (let i = 0; i < 200 && lastStep !== 8; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        lastStep = (await client.getRun(run.id)).lastStep;
+      }
+      assert.equal(lastStep, 8, 'the worker read the new steps of a source that grew a moment ago');
+    } finally {
+      await client.dispose();
+    }
   });
 });
