@@ -8,9 +8,10 @@ import { Engine } from '../../src/core/engine';
 import { defaultWasmPath } from '../../src/core/sqlite';
 
 async function main(): Promise<void> {
-  const [source, logDir] = process.argv.slice(2);
+  // With a snapshot path the store is persisted as the extension keeps it: full chunks in chunk files.
+  const [source, logDir, snapshotPath] = process.argv.slice(2);
   const before = process.memoryUsage();
-  const engine = await Engine.open({ logDir, sources: [source], importHoldSeconds: 0, wasmPath: defaultWasmPath() });
+  const engine = await Engine.open({ logDir, sources: [source], importHoldSeconds: 0, wasmPath: defaultWasmPath(), snapshotPath });
   const opened = process.resourceUsage().maxRSS * 1024;
   const t0 = performance.now();
   const result = engine.ingest();
