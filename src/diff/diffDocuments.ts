@@ -8,11 +8,11 @@ import type { CommandContext, RunTarget } from '../commands/context';
 import { resolveTarget, resolveTargets } from '../commands/context';
 import { Disposable } from '../dispose';
 import { CommandId, DIFF_SCHEME } from '../ids';
+import { LiveDocumentChanges } from '../liveDocuments';
 import { describe } from '../logger';
 import { fileNameText, labelText, messageText } from '../userText';
 import { renderDiff } from './renderDiff';
 
-const REFRESH_MS = 1000;
 
 export interface DiffAddress {
   readonly folder: string;
@@ -37,17 +37,14 @@ export function parseDiffUri(uri: vscode.Uri): DiffAddress | undefined {
 }
 
 export class DiffDocuments extends Disposable implements vscode.TextDocumentContentProvider {
-  private readonly emitter = this._register(new vscode.EventEmitter<vscode.Uri>());
-  readonly onDidChange = this.emitter.event;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly pending = new Set<string>();
+  private readonly changes = this._register(new LiveDocumentChanges());
+  readonly onDidChange = this.changes.event;
 
   constructor(private readonly ctx: CommandContext) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, this));
     // A diff names versions, not runs: any change in its folder may change either side (cheap to render).
-    this._register(ctx.services.stores.onDidChangeRuns((e) => this.changed(e.folder)));
-    this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register(ctx.services.stores.onDidChangeRuns((e) => this.changes.refresh((uri) => parseDiffUri(uri)?.folder === e.folder)));
     this._register(vscode.commands.registerCommand(CommandId.CompareWithSource, (arg?: unknown) => this.compareWithSource(arg)));
     this._register(vscode.commands.registerCommand(CommandId.CompareRuns, (arg?: unknown, selected?: unknown) => this.compareRuns(arg, selected)));
   }
@@ -70,20 +67,6 @@ export class DiffDocuments extends Disposable implements vscode.TextDocumentCont
   async open(address: DiffAddress, title: string): Promise<vscode.TextEditor> {
     const document = await vscode.workspace.openTextDocument(diffUri(address, title));
     return vscode.window.showTextDocument(document, { preview: false });
-  }
-
-  private changed(folder: string): void {
-    for (const doc of vscode.workspace.textDocuments) {
-      const address = parseDiffUri(doc.uri);
-      if (address?.folder === folder) this.pending.add(doc.uri.toString());
-    }
-    if (this.pending.size > 0 && !this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        for (const uri of this.pending) this.emitter.fire(vscode.Uri.parse(uri));
-        this.pending.clear();
-      }, REFRESH_MS);
-    }
   }
 
   /**

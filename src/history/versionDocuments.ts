@@ -4,12 +4,12 @@
 import * as vscode from 'vscode';
 import type { StoreApi } from '../core/api';
 import { Disposable } from '../dispose';
+import { LiveDocumentChanges } from '../liveDocuments';
 import { type ComponentLogger, describe } from '../logger';
 import type { Services } from '../services';
 import type { HistoryAddress } from './historyUri';
 
 /** Open documents of a growing run are re-rendered at most this often. */
-const REFRESH_MS = 1000;
 
 /** How a kind of version document is addressed and what it says when it cannot show anything. */
 export interface VersionDocumentKind {
@@ -23,10 +23,8 @@ export interface VersionDocumentKind {
 }
 
 export abstract class VersionDocuments extends Disposable implements vscode.TextDocumentContentProvider {
-  private readonly emitter = this._register(new vscode.EventEmitter<vscode.Uri>());
-  readonly onDidChange = this.emitter.event;
-  private readonly pending = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly changes = this._register(new LiveDocumentChanges());
+  readonly onDidChange = this.changes.event;
 
   constructor(
     protected readonly services: Services,
@@ -35,8 +33,13 @@ export abstract class VersionDocuments extends Disposable implements vscode.Text
   ) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(kind.scheme, this));
-    this._register(services.stores.onDidChangeRuns((e) => this.onRunsChanged(e.folder, e.changedRuns)));
-    this._register({ dispose: () => clearTimeout(this.timer) });
+    this._register(services.stores.onDidChangeRuns((e) => {
+      const changed = new Set(e.changedRuns);
+      this.changes.refresh((uri) => {
+        const address = kind.parse(uri);
+        return address !== undefined && address.folder === e.folder && changed.has(address.runId);
+      });
+    }));
   }
 
   /** What the document of `address` shows. */
@@ -60,21 +63,6 @@ export abstract class VersionDocuments extends Disposable implements vscode.Text
     } catch (error) {
       this.log.warn(`${this.kind.what} of ${address.runId}@${address.versionId}: ${describe(error)}`);
       return `# ${describe(error)}\n`;
-    }
-  }
-
-  private onRunsChanged(folder: string, runs: readonly string[]): void {
-    const changed = new Set(runs);
-    for (const doc of vscode.workspace.textDocuments) {
-      const address = this.kind.parse(doc.uri);
-      if (address && address.folder === folder && changed.has(address.runId)) this.pending.add(doc.uri.toString());
-    }
-    if (this.pending.size > 0 && !this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        for (const uri of this.pending) this.emitter.fire(vscode.Uri.parse(uri));
-        this.pending.clear();
-      }, REFRESH_MS);
     }
   }
 }
