@@ -222,7 +222,8 @@ export class RunIndex extends Disposable {
       const old = runs.get(r.id);
       if (old && old.project === r.project && old.createdAt === r.createdAt) {
         const list = [...(projects.get(r.project) ?? [])];
-        list[list.indexOf(old)] = r;
+        const at = list.indexOf(old);
+        if (at >= 0) list[at] = r;
         projects.set(r.project, list);
         runs.set(r.id, r);
       } else {
