@@ -403,13 +403,10 @@ function run(engine: Engine, args: Args, json: boolean, out: (text: string) => v
   const target = (command: string): string => resolveRun(engine, requireRun(args, command));
   switch (args.command) {
     case 'list': {
-      let runs = engine.listRuns();
       const filter = option(args, '--filter');
-      if (filter !== undefined) {
-        // The table's own filter (src/shared/runQuery.ts), so a query reads the same in the editor.
-        const matched = new Set(engine.runsTable({ filter }).rows.map((r) => r.id));
-        runs = runs.filter((r) => matched.has(r.id));
-      }
+      // The table's own filter (src/shared/runQuery.ts), so a query reads the same in the editor; the
+      // store reads only the cells it names, and only the runs it matches are described.
+      const runs = filter === undefined ? engine.listRuns() : engine.listRuns(engine.matchingRuns(filter));
       if (json) out(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
       else if (runs.length === 0) out(filter !== undefined ? `No run in ${engine.logDir} matches the filter.\n` : `No runs in ${engine.logDir}.\n`);
       else out(listText(runs));

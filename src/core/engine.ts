@@ -25,9 +25,9 @@ import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot, writeSnapshotAsync } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
-import { RunsTableQueries } from './runsTable';
+import { type FilterOf, RunsTableQueries } from './runsTable';
 import { branchDiff } from './branchDiff';
-import { QueryError, parseQuery } from '../shared/runQuery';
+import { QueryError, type RunQuery, parseQuery } from '../shared/runQuery';
 import type { PackedTable } from '../shared/tablePacking';
 import { RunStore } from './store';
 import type { Liveness } from './store';
@@ -283,9 +283,11 @@ export class Engine implements SyncStoreApi {
     return changed;
   }
 
-  listRuns(): RunInfo[] {
+  /** The runs (not deleted) in creation order; only those of `only` when given. */
+  listRuns(only?: readonly string[]): RunInfo[] {
+    const ids = only && new Set(only);
     return [...this.store.runs.values()]
-      .filter((run) => !run.deleted)
+      .filter((run) => !run.deleted && (!ids || ids.has(run.id)))
       .sort((a, b) => a.seq - b.seq)
       .map((run) => this.withOrigin(this.queries.runInfo(run, this.options.headlineMetric)));
   }
@@ -319,23 +321,40 @@ export class Engine implements SyncStoreApi {
   }
 
   runsTable(query?: RunsTableQuery): RunsTable {
-    if (query?.runs !== undefined && (!Array.isArray(query.runs) || query.runs.some((r) => typeof r !== 'string'))) {
-      throw new RunRewindError('bad-argument', 'the runs of a runs table query must be a list of run ids');
-    }
-    const table = this.tables.table(query);
-    if (!query?.filter?.trim()) return table;
-    let filter;
-    try {
-      filter = parseQuery(query.filter, table);
-    } catch (error) {
-      if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(query.filter)} is not a query: ${error.message} (at column ${error.start + 1})`);
-      throw error;
-    }
-    return { ...table, rows: table.rows.filter((row) => filter.matches(row)) };
+    return this.tables.table(this.tableQuery(query), this.filterOf(query));
+  }
+
+  /**
+   * The ids of the runs (in creation order) a filter matches, as `runsTable({ filter })` lists them,
+   * reading only the cells the query names: what `runrewind list --filter` asks.
+   */
+  matchingRuns(filter: string): string[] {
+    return this.tables.matching(this.filterOf({ filter }) ?? ((): RunQuery => parseQuery('')));
   }
 
   packedRunsTable(query?: RunsTableQuery): PackedTable {
-    return this.tables.packed(this.runsTable(query));
+    return this.tables.packed(this.tableQuery(query), this.filterOf(query));
+  }
+
+  private tableQuery(query: RunsTableQuery | undefined): RunsTableQuery {
+    if (query?.runs !== undefined && (!Array.isArray(query.runs) || query.runs.some((r) => typeof r !== 'string'))) {
+      throw new RunRewindError('bad-argument', 'the runs of a runs table query must be a list of run ids');
+    }
+    return query ?? {};
+  }
+
+  /** The query of a table's filter, parsed against the table's keys (none: every row). */
+  private filterOf(query: RunsTableQuery | undefined): FilterOf | undefined {
+    const text = query?.filter;
+    if (!text?.trim()) return undefined;
+    return (keys) => {
+      try {
+        return parseQuery(text, keys);
+      } catch (error) {
+        if (error instanceof QueryError) throw new RunRewindError('bad-argument', `The filter ${JSON.stringify(text)} is not a query: ${error.message} (at column ${error.start + 1})`);
+        throw error;
+      }
+    };
   }
 
   branchDiff(version: string, other?: string): BranchDiff {

@@ -34,23 +34,30 @@ export const ATTRIBUTE_ALIASES: Readonly<Record<string, AttributeName>> = {
   version: 'version', version_id: 'version',
 };
 
+/** A row's facts: everything but its config, summary and child rows. */
+export type RunFacts = Omit<RunsTableRow, 'config' | 'summary' | 'versions'>;
+
+export function attributeValue(row: RunFacts, name: AttributeName): FieldValue {
+  switch (name) {
+    case 'name': return row.name;
+    case 'state': return row.state;
+    case 'id': return row.id;
+    case 'project': return row.project;
+    case 'group': return row.group;
+    case 'tags': return row.tags;
+    case 'notes': return row.notes;
+    case 'created': return row.createdAt;
+    case 'duration': return row.duration;
+    case 'lastStep': return row.lastStep;
+    case 'version': return row.version;
+  }
+  return null;
+}
+
 export function fieldValue(row: RunsTableRow, field: FieldRef): FieldValue {
   switch (field.kind) {
     case 'attr':
-      switch (field.name) {
-        case 'name': return row.name;
-        case 'state': return row.state;
-        case 'id': return row.id;
-        case 'project': return row.project;
-        case 'group': return row.group;
-        case 'tags': return row.tags;
-        case 'notes': return row.notes;
-        case 'created': return row.createdAt;
-        case 'duration': return row.duration;
-        case 'lastStep': return row.lastStep;
-        case 'version': return row.version;
-      }
-      return null;
+      return attributeValue(row, field.name);
     case 'config':
       return Object.prototype.hasOwnProperty.call(row.config, field.key) ? row.config[field.key] : null;
     case 'summary': {

@@ -37,6 +37,8 @@ export interface QueryKeys {
 export interface RunQuery {
   readonly text: string;
   matches(row: RunsTableRow): boolean;
+  /** The same test with each field's value given (the store reads only the cells a query names). */
+  matchesFields(value: (field: FieldRef) => FieldValue): boolean;
   /** The fields the query reads, in order. */
   readonly fields: readonly FieldRef[];
 }
@@ -44,10 +46,10 @@ export interface RunQuery {
 /** Parses a query; an empty one matches every row. Throws QueryError. */
 export function parseQuery(text: string, keys?: QueryKeys): RunQuery {
   const parser = new Parser(text, tokenize(text), keys);
-  if (parser.atEnd()) return { text, matches: () => true, fields: [] };
+  if (parser.atEnd()) return { text, matches: () => true, matchesFields: () => true, fields: [] };
   const expr = parser.parseOr();
   parser.expectEnd();
-  return { text, matches: (row) => evaluate(expr, row), fields: parser.fields };
+  return { text, matches: (row) => evaluate(expr, (field) => fieldValue(row, field)), matchesFields: (value) => evaluate(expr, value), fields: parser.fields };
 }
 
 // ---- tokens ----------------------------------------------------------------------------------------
@@ -432,28 +434,28 @@ function likePattern(pattern: string, insensitive: boolean): RegExp {
 
 // ---- evaluation -----------------------------------------------------------------------------------
 
-function evaluate(expr: Expr, row: RunsTableRow): boolean {
+function evaluate(expr: Expr, value: (field: FieldRef) => FieldValue): boolean {
   switch (expr.kind) {
-    case 'and': return evaluate(expr.left, row) && evaluate(expr.right, row);
-    case 'or': return evaluate(expr.left, row) || evaluate(expr.right, row);
-    case 'not': return !evaluate(expr.expr, row);
+    case 'and': return evaluate(expr.left, value) && evaluate(expr.right, value);
+    case 'or': return evaluate(expr.left, value) || evaluate(expr.right, value);
+    case 'not': return !evaluate(expr.expr, value);
     case 'null': {
-      const v = fieldValue(row, expr.field);
+      const v = value(expr.field);
       return v === null || (Array.isArray(v) && v.length === 0);
     }
-    case 'compare': return compare(fieldValue(row, expr.field), expr.op, expr.value, expr.field);
+    case 'compare': return compare(value(expr.field), expr.op, expr.value, expr.field);
     case 'in': {
-      const v = fieldValue(row, expr.field);
+      const v = value(expr.field);
       if (v === null) return false;
-      return expr.values.some((value) => compare(v, '=', value, expr.field)) !== expr.negated;
+      return expr.values.some((literal) => compare(v, '=', literal, expr.field)) !== expr.negated;
     }
     case 'like': {
-      const v = fieldValue(row, expr.field);
+      const v = value(expr.field);
       if (Array.isArray(v)) return v.some((x) => expr.pattern.test(x));
       return v !== null && expr.pattern.test(String(v));
     }
     case 'has': {
-      const v = fieldValue(row, expr.field);
+      const v = value(expr.field);
       if (Array.isArray(v)) return v.includes(expr.value);
       return v !== null && String(v).includes(expr.value);
     }
