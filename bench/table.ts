@@ -4,13 +4,16 @@
 //   npm run compile-tests && node out/bench/table.js [--small] [--store-only]   (RUNREWIND_BENCH_TABLE_RUNS=2000 for a quick look)
 //
 // 1. The store: the whole table when it opens with nothing cached (an engine opened from the store's
-//    snapshot, as the worker starts), against computing it row by row; a second open; a live update
+//    snapshot, as the worker starts), against computing it row by row and against the implementation
+//    before rows were kept as arrays (test/support/runsTableBefore.ts); a second open; a live update
 //    (the changed run's rows) against reading the whole table again; the message the webview is sent.
 // 2. The webview: the panel's own bundle (media/table) in headless Chromium with a stand-in host
 //    (media/bench/tableHarness.ts) that answers `ready` with the message of step 1, as VS Code delivers it
 //    (JSON parsed, then posted): open to first paint, sort, filter, and frame times while scrolling, against
 //    the same rows and columns drawn as one plain HTML <table> in the same run.
-// 3. `runrewind list --filter QUERY` over the same log directory (its store cache warm), against `list`.
+// 3. `runrewind list --filter QUERY` over the same log directory (its store cache warm), against `list`;
+//    and in one process, the filter's own cost from a cold engine: Engine.matchingRuns against the whole
+//    table filtered, as `list --filter` did before.
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -21,10 +24,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import { chromium, type Page } from 'playwright-core';
+import { cliSnapshotName } from '../src/cli';
 import { Engine } from '../src/core/engine';
+import type { RunQueries } from '../src/core/queries';
 import { defaultWasmPath } from '../src/core/sqlite';
+import type { RunStore } from '../src/core/store';
 import { LogWriter } from '../src/core/writer';
+import { parseQuery } from '../src/shared/runQuery';
 import type { ToTableWebview } from '../src/shared/tableProtocol';
+import { RunsTableBefore } from '../test/support/runsTableBefore';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.RUNREWIND_BENCH_TABLE_RUNS ?? 10_000);
@@ -95,8 +103,16 @@ function encodeMessage(message: unknown): { json: string; bin: Buffer } {
   return { json, bin: Buffer.concat(parts) };
 }
 
+/** The table as it was computed before rows were kept as arrays, on an engine's store. */
+function before(engine: Engine): RunsTableBefore {
+  const e = engine as unknown as { store: RunStore; queries: RunQueries };
+  return new RunsTableBefore(e.store, e.queries);
+}
+
 interface StoreFigures {
   cold: number[];
+  /** The same cold open with the implementation before (test/support/runsTableBefore.ts), same rounds. */
+  coldBefore: number[];
   rowByRow: number;
   warm: number;
   patch: number;
@@ -120,12 +136,15 @@ async function storeFigures(dir: string, snapshotPath: string, live: LogWriter):
   engine.save();
   // Cold: an engine opened from the snapshot has nothing cached, as the worker after a window reload.
   const cold: number[] = [];
+  const coldBefore: number[] = [];
   let table = engine.packedRunsTable({ runs: [] });
   for (let i = 0; i < ROUNDS; i++) {
     const fresh = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath(), snapshotPath });
     const [t, ms] = time(() => fresh.packedRunsTable());
     cold.push(ms);
     table = t;
+    const old = before(fresh);
+    coldBefore.push(time(() => old.packed(old.table()))[1]);
     fresh.close();
   }
   const rowByRow = time(() => engine.runsTableUncached())[1];
@@ -162,7 +181,7 @@ async function storeFigures(dir: string, snapshotPath: string, live: LogWriter):
   engine.ingest();
   engine.save();
   engine.close();
-  return { cold, rowByRow, warm, patch: median(patch), patchBytes, whole: median(whole), ingest: median(ingest), init: encoded, columns, encode, transfer, transferBytes, rowsTransfer, rowsTransferBytes };
+  return { cold, coldBefore, rowByRow, warm, patch: median(patch), patchBytes, whole: median(whole), ingest: median(ingest), init: encoded, columns, encode, transfer, transferBytes, rowsTransfer, rowsTransferBytes };
 }
 
 // ---- the webview ----------------------------------------------------------------------------------
@@ -303,6 +322,30 @@ async function viewFigures(init: { json: string; bin: Buffer }, columns: readonl
 
 // ---- the command line ------------------------------------------------------------------------------
 
+/** The filter's own cost from a cold engine (the CLI's store cache): the cells it names against the whole table. */
+async function filterFigures(dir: string): Promise<{ matching: number; whole: number }> {
+  const snapshotPath = path.join(dir, '.cache', cliSnapshotName(dir, []));
+  const matching: number[] = [];
+  const whole: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    let engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath(), snapshotPath });
+    const [ids, ms] = time(() => engine.matchingRuns(FILTER));
+    matching.push(ms);
+    engine.close();
+    engine = await Engine.open({ logDir: dir, wasmPath: defaultWasmPath(), snapshotPath });
+    const old = before(engine);
+    const [oldIds, oldMs] = time(() => {
+      const table = old.table();
+      const query = parseQuery(FILTER, table);
+      return table.rows.filter((row) => query.matches(row)).map((row) => row.id);
+    });
+    whole.push(oldMs);
+    engine.close();
+    if (JSON.stringify(ids) !== JSON.stringify(oldIds)) throw new Error('matchingRuns and the whole table filtered disagree');
+  }
+  return { matching: median(matching), whole: median(whole) };
+}
+
 function cliFigures(dir: string): { first: number; filtered: number; listed: number; matched: number } {
   const cli = path.join(ROOT, 'out', 'src', 'cli.js');
   const run = (args: string[]): [number, string] => {
@@ -331,7 +374,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  generating ${RUNS.toLocaleString('en-US')} runs × ${CONFIG_KEYS} config keys × ${METRICS} metrics × ${STEPS} steps (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)…\n`);
     const { live } = generate(dir);
     const s = await storeFigures(dir, snapshotPath, live);
-    process.stdout.write(`  store: table open, nothing cached: ${fmt(median(s.cold))} ms (median of ${ROUNDS}: ${s.cold.map((c) => fmt(c, 0)).join(', ')}) | baseline: row by row ${fmt(s.rowByRow)} ms | target < 500 ms\n`);
+    process.stdout.write(`  store: table open, nothing cached: ${fmt(median(s.cold))} ms (median of ${ROUNDS}: ${s.cold.map((c) => fmt(c, 0)).join(', ')}) | baselines: before rows were kept as arrays ${fmt(median(s.coldBefore))} ms (${s.coldBefore.map((c) => fmt(c, 0)).join(', ')}), row by row ${fmt(s.rowByRow)} ms | target < 500 ms\n`);
     process.stdout.write(`  store: table open again (rows kept): ${fmt(s.warm)} ms\n`);
     process.stdout.write(`  store: live update, the changed run's rows: ${fmt(s.patch, 2)} ms, ${fmt(s.patchBytes / 1024, 1)} KB | baseline: the whole table again ${fmt(s.whole)} ms | ratio ${fmt(s.whole / s.patch, 0)}x (the ingest before either: ${fmt(s.ingest)} ms)\n`);
     process.stdout.write(`  worker → host: the packed table ${mb(s.transferBytes)} cloned in ${fmt(s.transfer)} ms | baseline: as row objects ${mb(s.rowsTransferBytes)} in ${fmt(s.rowsTransfer)} ms\n`);
@@ -358,6 +401,8 @@ async function main(): Promise<void> {
 
     const c = cliFigures(dir);
     process.stdout.write(`  runrewind list --filter "${FILTER}" (${c.matched} runs): ${fmt(c.filtered)} ms (store cache warm; median of ${ROUNDS}) | baseline: list without a filter ${fmt(c.listed)} ms | first run, logs read and cached: ${fmt(c.first / 1000, 1)} s\n`);
+    const f = await filterFigures(dir);
+    process.stdout.write(`  the filter itself, engine cold from the CLI's cache (median of ${ROUNDS}): ${fmt(f.matching)} ms reading the cells it names | baseline: the whole table filtered, as before: ${fmt(f.whole)} ms | ratio ${fmt(f.whole / f.matching, 0)}x\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(path.dirname(snapshotPath), { recursive: true, force: true });
