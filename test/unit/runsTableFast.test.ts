@@ -4,7 +4,9 @@
 // missing keys, nested and repeated config keys, text and booleans, and every query operator.
 import * as assert from 'node:assert/strict';
 import type { RunsTable, RunsTableQuery } from '../../src/core/api';
+import { main } from '../../src/cli';
 import type { Engine } from '../../src/core/engine';
+import { runJson } from '../../src/core/format';
 import type { RunQueries } from '../../src/core/queries';
 import type { RunStore } from '../../src/core/store';
 import { parseQuery } from '../../src/shared/runQuery';
@@ -102,7 +104,7 @@ function sameTable(actual: unknown, expected: unknown, what: string): void {
   assert.equal(JSON.stringify(actual), JSON.stringify(expected), `${what}: key order`);
 }
 
-async function generatedStore(): Promise<{ engine: Engine; live: ReturnType<typeof writer> }> {
+async function generatedStore(): Promise<{ engine: Engine; live: ReturnType<typeof writer>; dir: string }> {
   const dir = tempDir();
   let now = 1_700_000_000;
   const clock = (): number => now;
@@ -159,7 +161,7 @@ async function generatedStore(): Promise<{ engine: Engine; live: ReturnType<type
   engine.editRun(runs[4].run, { tags: ['edited'], group: null, notes: 'note edited' });
   engine.deleteRun(runs[5].run);
   engine.ingest();
-  return { engine, live: runs[79] };
+  return { engine, live: runs[79], dir };
 }
 
 describe('runs table fast paths', () => {
@@ -211,5 +213,36 @@ describe('runs table fast paths', () => {
     ingest();
     check('finished');
     assert.ok(engine.runsTable({ filter: 'summary.loss.min = -7' }).rows.some((r) => r.id === live.run));
+  });
+
+  it('make `runrewind list --filter` print what it printed when it filtered the whole table', async () => {
+    const { engine, live, dir } = await generatedStore();
+    live.finish();
+    engine.ingest();
+    const ref = reference(engine);
+    const listed = engine.listRuns();
+    const run = async (argv: string[]): Promise<string> => {
+      let text = '';
+      await main(argv, (t) => (text += t), () => undefined);
+      return text;
+    };
+    for (const filter of QUERIES) {
+      // As the command did before: every run described, then those the filtered table lists kept.
+      const ids = new Set(referenceTable(ref, { filter }).rows.map((r) => r.id));
+      const expected = listed.filter((r) => ids.has(r.id));
+      assert.equal(await run(['list', '--dir', dir, '--filter', filter, '--json']), `${JSON.stringify(expected.map(runJson), null, 2)}\n`, filter);
+    }
+    assert.match(await run(['list', '--dir', dir, '--filter', 'state = running']), /^No run in .* matches the filter\.\n$/);
+    for (const filter of BAD) {
+      const before = (() => {
+        try {
+          engine.runsTable({ filter });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })();
+      await assert.rejects(run(['list', '--dir', dir, '--filter', filter]), (e: Error) => e.message === before, filter);
+    }
   });
 });
