@@ -5,7 +5,7 @@
 // one bucket. Inside a full chunk, marks (`Mark`) say where each block of MARK_BLOCK points has its
 // first, last, lowest and highest finite value, so a chunk a bucket edge splits is drawn from its marks
 // and the points of one block, not from all of its points.
-import type { Db } from './sqlite';
+import type { Db, Row } from './sqlite';
 
 export interface EncodedChunk {
   readonly first: number;
@@ -311,7 +311,10 @@ export interface MarkedChunk {
   readonly marks: Uint16Array | undefined;
 }
 
-const MARKED_CHUNK = 'SELECT first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks FROM point_chunk_rows WHERE version=? AND key=? AND chunk=?';
+const MARKED_COLUMNS = 'first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks, chunk FROM point_chunk_rows WHERE version=? AND key=?';
+const MARKED_CHUNK = `SELECT ${MARKED_COLUMNS} AND chunk=?`;
+// The chunk numbers as a JSON array: one statement for the ~2,000 chunks an answer cuts, not 2,000.
+const MARKED_CHUNKS = `SELECT ${MARKED_COLUMNS} AND chunk IN (SELECT value FROM json_each(?)) ORDER BY chunk`;
 
 /** A chunk of a version's step index as ChunkReader.stepChunkAt finds it. */
 export interface TimedChunk {
@@ -341,7 +344,19 @@ export class ChunkReader {
 
   read(version: string, key: number, chunk: number): MarkedChunk | undefined {
     const r = this.db.get(MARKED_CHUNK, [version, key, chunk]);
-    if (!r) return undefined;
+    return r ? this.markedChunkOf(r) : undefined;
+  }
+
+  /**
+   * Reads the given chunks (ascending) of a key in one statement, in order; those not stored are left
+   * out. Each chunk handed to `visit` is valid until `visit` returns.
+   */
+  each(version: string, key: number, chunks: readonly number[], visit: (chunk: number, c: MarkedChunk) => void): void {
+    if (chunks.length === 0) return;
+    this.db.each(MARKED_CHUNKS, [version, key, JSON.stringify(chunks)], (r) => visit(r[9] as number, this.markedChunkOf(r)));
+  }
+
+  private markedChunkOf(r: Row): MarkedChunk {
     const first = r[0] as number;
     const n = r[1] as number;
     const file = r[5] as number | null;
