@@ -312,7 +312,6 @@ export interface MarkedChunk {
 }
 
 const MARKED_COLUMNS = 'first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks, chunk FROM point_chunk_rows WHERE version=? AND key=?';
-const MARKED_CHUNK = `SELECT ${MARKED_COLUMNS} AND chunk=?`;
 // The chunk numbers as a JSON array: one statement for the ~2,000 chunks an answer cuts, not 2,000.
 const MARKED_CHUNKS = `SELECT ${MARKED_COLUMNS} AND chunk IN (SELECT value FROM json_each(?)) ORDER BY chunk`;
 
@@ -326,7 +325,10 @@ export interface TimedChunk {
   timeAt(j: number): number;
 }
 
-const STEP_CHUNK_AT = 'SELECT first_step, n, steps, times, file, file_at, file_steps FROM step_chunk_rows WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const STEP_COLUMNS = 'first_step, n, steps, times, file, file_at, file_steps FROM step_chunk_rows';
+const STEP_CHUNK_AT = `SELECT ${STEP_COLUMNS} WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1`;
+// The chunks holding (or first after) each of a JSON array of steps, each once, in order.
+const STEP_CHUNKS_AT = `SELECT ${STEP_COLUMNS} WHERE rowid IN (SELECT (SELECT rowid FROM step_chunk_rows WHERE version=?1 AND last_step>=j.value ORDER BY last_step LIMIT 1) FROM json_each(?2) j) ORDER BY last_step`;
 
 /**
  * Reads what downsampling needs of chunks that are cut, a chunk file's bytes into buffers kept from
@@ -341,11 +343,6 @@ export class ChunkReader {
   private views: (MarkedChunk & { bytes: Uint8Array; stepBytes: number; n: number; markBytes: number }) | undefined;
 
   constructor(private readonly db: Db) {}
-
-  read(version: string, key: number, chunk: number): MarkedChunk | undefined {
-    const r = this.db.get(MARKED_CHUNK, [version, key, chunk]);
-    return r ? this.markedChunkOf(r) : undefined;
-  }
 
   /**
    * Reads the given chunks (ascending) of a key in one statement, in order; those not stored are left
@@ -395,7 +392,15 @@ export class ChunkReader {
   /** The step index chunk of `version` that holds `step`, or the first after it. */
   stepChunkAt(version: string, step: number): TimedChunk | undefined {
     const r = this.db.get(STEP_CHUNK_AT, [version, step]);
-    if (!r) return undefined;
+    return r ? this.timedChunkOf(r) : undefined;
+  }
+
+  /** The step index chunks of `version` that hold (or come first after) each of `steps`, each once, in order, in one statement. */
+  eachStepChunkAt(version: string, steps: readonly number[], visit: (c: TimedChunk) => void): void {
+    if (steps.length > 0) this.db.each(STEP_CHUNKS_AT, [version, JSON.stringify(steps)], (r) => visit(this.timedChunkOf(r)));
+  }
+
+  private timedChunkOf(r: Row): TimedChunk {
     const first = r[0] as number;
     const n = r[1] as number;
     const file = r[4] as number | null;

@@ -5,7 +5,7 @@
 // recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { RecordingQueries } from './recordingQueries';
-import { Entry, MARK_BLOCK, ChunkReader, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
+import { Entry, MARK_BLOCK, ChunkReader, type TimedChunk, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
@@ -255,25 +255,37 @@ export class RunQueries {
     for (const [seg, a, b] of this.clipped(version, steps[0], steps[steps.length - 1])) {
       let i = lowerBound(steps, a);
       const end = upperBound(steps, b);
-      while (i < end) {
-        const c = reader.stepChunkAt(seg.version, steps[i]);
-        if (!c) break;
+      // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
+      const take = (c: TimedChunk): void => {
         const first = c.first;
         const s = c.steps;
-        // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
         if (!s) {
           const last = first + c.n - 1;
           for (; i < end && steps[i] <= last; i++) {
             const j = steps[i] - first;
             if (j >= 0 && Number.isInteger(j)) out[i] = c.timeAt(j);
           }
-          continue;
+          return;
         }
         for (let j = 0; i < end; i++) {
           j = lowerBound(s, steps[i], j);
           if (j === s.length) break;
           if (s[j] === steps[i]) out[i] = c.timeAt(j);
         }
+      };
+      const span = i < end ? this.stepSpan(seg.version, steps[i], steps[end - 1]) : undefined;
+      if (span && end - i < span[1] - span[0] + 1) {
+        // Fewer steps than chunks (a downsampled answer): their chunks found in one statement.
+        reader.eachStepChunkAt(seg.version, Array.from(steps.subarray(i, end)), take);
+        continue;
+      }
+      // Many steps to a chunk (a whole series): the chunks walked one after another.
+      while (i < end) {
+        const before = i;
+        const c = reader.stepChunkAt(seg.version, steps[i]);
+        if (!c) break;
+        take(c);
+        if (i === before) break;
       }
     }
     return out;
