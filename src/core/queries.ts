@@ -5,7 +5,7 @@
 // recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { RecordingQueries } from './recordingQueries';
-import { Entry, SUMMARY_BLOCK, Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { Entry, MARK_BLOCK, ChunkReader, type TimedChunk, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
@@ -114,9 +114,10 @@ export class RunQueries {
   /**
    * Min/max downsampling in one pass: the step extent comes from index lookups; each chunk inside one
    * bucket is taken from its summary (point_summaries, SUMMARY_BLOCK chunks to a row), and only the
-   * chunks a bucket edge, the range or a lineage cut splits — and the last, unsealed one — are read as
-   * points, one at a time and let go. So the cost follows the buckets drawn and memory holds only the
-   * answer. A range small enough to come back whole is read again as points.
+   * chunks a bucket edge, the range or a lineage cut splits — and the last, unsealed one — are read,
+   * one at a time and let go, and of those only the blocks of 64 points that are cut are visited point
+   * by point (the others from the chunk's marks). So the cost follows the buckets drawn and memory holds
+   * only the answer. A range small enough to come back whole is read again as points.
    */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.store.requireVersion(version);
@@ -126,52 +127,89 @@ export class RunQueries {
     if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
     const counter = new NonFiniteCounter();
     const db = this.store.db;
-    // The steps of a contiguous chunk read as points are made here, once per call: each is let go
-    // before the next is read.
-    const scratch = new Float64Array(CHUNK_SIZE);
-    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
+    // Chunks read as points are read into buffers kept for this call: each is let go before the next.
+    const reader = new ChunkReader(db);
+    const block = new Float64Array(Summary.Length);
+    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole, fits) => {
       for (const [seg, a, b] of this.clipped(version, lo, hi)) {
         const span = this.pointSpan(seg.version, keyId, a, b);
         if (!span) continue;
         const [c0, c1] = span;
-        const points = (chunk: number): void => {
-          const p = db.get(POINT_CHUNK, [seg.version, keyId, chunk]);
-          if (!p) return;
-          const steps = stepsOf(p[1] as Uint8Array | null, p[0] as number, p[2] as number, scratch);
-          const start = lowerBound(steps, a);
-          const end = upperBound(steps, b);
-          if (end <= start) return;
-          const values = float64Of(p[3] as Uint8Array);
-          counter.add(values, start, end);
-          visit(steps, values, start, end);
-        };
-        // Chunks without an entry (the unsealed last one, or a gap) are read as points, in step order.
+        // First the span's summaries, and from them the chunks to read as points: those a bucket edge,
+        // the range or a lineage cut splits, and those without an entry (the unsealed last one, a gap).
+        const summaries: Float64Array[] = [];
+        const bases: number[] = [];
+        const cut: number[] = [];
         let next = c0;
         db.each(SUMMARY_BLOCKS, [seg.version, keyId, Math.floor(c0 / SUMMARY_BLOCK), Math.floor(c1 / SUMMARY_BLOCK)], (r) => {
           const base = (r[0] as number) * SUMMARY_BLOCK;
           const data = float64Of(r[1] as Uint8Array);
+          summaries.push(data);
+          bases.push(base);
           const entries = Math.floor(data.length / Entry.Length);
           for (let i = Math.max(0, c0 - base); i < entries && base + i <= c1; i++) {
             const o = i * Entry.Length;
-            const n = data[o + Entry.N];
-            if (n === 0) continue;
+            if (data[o + Entry.N] === 0) continue;
             const chunk = base + i;
-            while (next < chunk) points(next++);
+            while (next < chunk) cut.push(next++);
             next = chunk + 1;
             const first = data[o + Entry.First];
             const last = data[o + Entry.Last];
-            // A chunk cut by the range or a lineage segment has points that do not count: read them.
-            const m = o + Entry.Summary;
-            if (first >= a && last <= b && whole(first, last, n, data, m)) {
+            if (!(first >= a && last <= b && fits(first, last))) cut.push(chunk);
+          }
+        });
+        while (next <= c1) cut.push(next++);
+        // Then everything in step order: the whole chunks before each cut one from their summaries.
+        let s = 0;
+        let i = bases.length > 0 ? Math.max(0, c0 - bases[0]) : 0;
+        const wholeBefore = (limit: number): void => {
+          for (; s < summaries.length; s++, i = 0) {
+            const data = summaries[s];
+            const base = bases[s];
+            const entries = Math.floor(data.length / Entry.Length);
+            for (; i < entries; i++) {
+              const chunk = base + i;
+              if (chunk >= limit || chunk > c1) return;
+              const o = i * Entry.Length;
+              const n = data[o + Entry.N];
+              const first = data[o + Entry.First];
+              const last = data[o + Entry.Last];
+              const m = o + Entry.Summary;
+              // A cut chunk is not taken (fits says no, or the range cuts it): it comes as points.
+              if (n === 0 || !(first >= a && last <= b) || !whole(first, last, n, data, m)) continue;
               counter.nan += data[m + Summary.NaN];
               counter.posInf += data[m + Summary.PosInf];
               counter.negInf += data[m + Summary.NegInf];
-            } else {
-              points(chunk);
             }
           }
+        };
+        reader.each(seg.version, keyId, cut, (chunk, { steps, values, marks }) => {
+          wholeBefore(chunk);
+          const start = lowerBound(steps, a);
+          const end = upperBound(steps, b);
+          if (end <= start) return;
+          if (!marks) {
+            counter.add(values, start, end);
+            visit(steps, values, start, end);
+            return;
+          }
+          // A marked chunk goes block by block: a block inside one bucket (and the range) from its
+          // marks, the one a bucket edge or the range cuts from its points.
+          for (let k = start - (start % MARK_BLOCK); k < end; k += MARK_BLOCK) {
+            const e = Math.min(k + MARK_BLOCK, steps.length);
+            const from = Math.max(k, start);
+            const to = Math.min(e, end);
+            if (from === k && to === e && whole(steps[k], steps[e - 1], e - k, markedSummary(marks, k / MARK_BLOCK, steps, values, block), 0)) {
+              counter.nan += block[Summary.NaN];
+              counter.posInf += block[Summary.PosInf];
+              counter.negInf += block[Summary.NegInf];
+              continue;
+            }
+            counter.add(values, from, to);
+            visit(steps, values, from, to);
+          }
         });
-        while (next <= c1) points(next++);
+        wholeBefore(Number.POSITIVE_INFINITY);
       }
     });
     if (result.total <= buckets * 4) return this.series(version, key, range, withTimes);
@@ -213,30 +251,41 @@ export class RunQueries {
   timesOf(version: string, steps: Float64Array): Float64Array {
     const out = new Float64Array(steps.length).fill(Number.NaN);
     if (steps.length === 0) return out;
+    const reader = new ChunkReader(this.store.db);
     for (const [seg, a, b] of this.clipped(version, steps[0], steps[steps.length - 1])) {
       let i = lowerBound(steps, a);
       const end = upperBound(steps, b);
-      while (i < end) {
-        const c = this.store.db.get(STEP_CHUNK_AT, [seg.version, steps[i]]);
-        if (!c) break;
-        const first = c[0] as number;
-        const blob = c[1] as Uint8Array | null;
-        const t = float64Of(c[3] as Uint8Array);
-        // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
-        if (!blob) {
-          const last = first + (c[2] as number) - 1;
+      // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
+      const take = (c: TimedChunk): void => {
+        const first = c.first;
+        const s = c.steps;
+        if (!s) {
+          const last = first + c.n - 1;
           for (; i < end && steps[i] <= last; i++) {
             const j = steps[i] - first;
-            if (j >= 0 && Number.isInteger(j)) out[i] = t[j];
+            if (j >= 0 && Number.isInteger(j)) out[i] = c.timeAt(j);
           }
-          continue;
+          return;
         }
-        const s = float64Of(blob);
         for (let j = 0; i < end; i++) {
           j = lowerBound(s, steps[i], j);
           if (j === s.length) break;
-          if (s[j] === steps[i]) out[i] = t[j];
+          if (s[j] === steps[i]) out[i] = c.timeAt(j);
         }
+      };
+      const span = i < end ? this.stepSpan(seg.version, steps[i], steps[end - 1]) : undefined;
+      if (span && end - i < span[1] - span[0] + 1) {
+        // Fewer steps than chunks (a downsampled answer): their chunks found in one statement.
+        reader.eachStepChunkAt(seg.version, Array.from(steps.subarray(i, end)), take);
+        continue;
+      }
+      // Many steps to a chunk (a whole series): the chunks walked one after another.
+      while (i < end) {
+        const before = i;
+        const c = reader.stepChunkAt(seg.version, steps[i]);
+        if (!c) break;
+        take(c);
+        if (i === before) break;
       }
     }
     return out;
@@ -607,12 +656,10 @@ export class RunQueries {
 const POINT_AT = 'SELECT chunk, first_step FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const POINT_LAST = 'SELECT MAX(chunk) FROM point_chunks WHERE version=? AND key=?';
 const POINTS_BETWEEN = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
-const POINT_CHUNK = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?';
 const POINT_STEPS = 'SELECT first_step, steps, n FROM point_chunks WHERE version=? AND key=? AND chunk=?';
 const SUMMARY_BLOCKS = 'SELECT block, data FROM point_summaries WHERE version=? AND key=? AND block BETWEEN ? AND ? ORDER BY block';
 const STEP_AT = 'SELECT chunk, first_step FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const STEP_RANK_AT = 'SELECT chunk, first_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
-const STEP_CHUNK_AT = 'SELECT first_step, steps, n, times FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const STEP_LAST = 'SELECT chunk, n FROM step_chunks WHERE version=? ORDER BY chunk DESC LIMIT 1';
 const STEPS_BETWEEN = 'SELECT first_step, steps, n, times, chunk FROM step_chunks WHERE version=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
 
