@@ -271,28 +271,36 @@ export class RunsTableQueries {
       if (live) groups.push([run, live, this.store.versionsOfRun(run.id) ?? []]);
     }
     const reader = new CellReader(this.store, this.queries, (v) => this.cache.get(v.id), (e, field) => this.fieldOf(e, field));
+    // By field id, and by the field itself (the query's own objects: no id made per row).
     const values = new Map<string, Map<string, FieldValue>>();
+    const byField = new Map<FieldRef, Map<string, FieldValue>>();
     for (const field of q.fields) {
       const id = fieldId(field);
-      if (field.kind === 'attr' || values.has(id)) continue;
+      const known = values.get(id);
+      if (known) byField.set(field, known);
+      if (field.kind === 'attr' || known) continue;
       const cells = new Map<string, FieldValue>();
       let any = false;
-      for (const [, , versions] of groups) {
+      for (const [, live, versions] of groups) {
         for (const v of versions) {
+          // An archived version's cell only tells whether some row has the key.
+          if (any && v.id !== live.id) continue;
           const cell = reader.read(v, field);
           if (cell === undefined) continue;
           any = true;
-          if (v.id === this.store.runs.get(v.runId)?.liveVersion) cells.set(v.id, cell);
+          if (v.id === live.id) cells.set(v.id, cell);
         }
       }
       if (!any) return whole();
       values.set(id, cells);
+      byField.set(field, cells);
     }
+    const cellsOf = (field: FieldRef): Map<string, FieldValue> => byField.get(field) ?? values.get(fieldId(field))!;
     const out: string[] = [];
     for (const [run, live] of groups) {
       const cached = this.cache.get(live.id);
       const facts = cached ? this.cached(live).facts : this.factsOf(run, live);
-      const matched = q.matchesFields((field) => (field.kind === 'attr' ? attributeValue(facts, field.name) : (values.get(fieldId(field))!.get(live.id) ?? null)));
+      const matched = q.matchesFields((field) => (field.kind === 'attr' ? attributeValue(facts, field.name) : (cellsOf(field).get(live.id) ?? null)));
       if (matched) out.push(run.id);
     }
     return out;
@@ -546,7 +554,13 @@ class CellReader {
   read(v: Version, field: Exclude<FieldRef, { kind: 'attr' }>): FieldValue | undefined {
     const e = this.kept(v);
     if (e) return (field.kind === 'config' ? e.config : e.summary).indexOf(field.key) === undefined ? undefined : this.cellOfEntry(e, field);
-    if (field.kind === 'config') return leafOf(v.config, field.key, '', 0)?.[0];
+    if (field.kind === 'config') {
+      // A key without a dot can only be a top-level leaf.
+      if (field.key.includes('.')) return leafOf(v.config, field.key, '', 0)?.[0];
+      if (!Object.prototype.hasOwnProperty.call(v.config, field.key)) return undefined;
+      const value = v.config[field.key];
+      return isPlainObject(value) ? undefined : cellOf(value);
+    }
     const last = this.lastOf(v, field.key);
     if (!last) return undefined;
     if (field.stat === 'last') return last[0];
