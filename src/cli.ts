@@ -641,7 +641,8 @@ function consoleJson(line: ConsoleLine): Record<string, unknown> {
  * `runrewind sync`: the runs named (default all) to an MLflow server, progress on stderr. The test hook
  * RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES=N kills the process (SIGKILL) right after the server accepted
  * batch N, before the sync state records it: the case a resumed sync must get right.
- * RUNREWIND_SYNC_TEST_KILL_MID_UPLOAD=N kills it while upload N's bytes go out (after half of them).
+ * RUNREWIND_SYNC_TEST_KILL_MID_UPLOAD=N kills it while the bytes of an upload go out: the first one
+ * numbered N or later of a file of 1 MiB or more, after half of them.
  */
 async function syncCommand(engine: Engine, args: Args, json: boolean, out: (text: string) => void, warn: (text: string) => void, stop: AbortSignal | undefined): Promise<void> {
   const uri = option(args, '--mlflow') ?? process.env.MLFLOW_TRACKING_URI;
@@ -666,7 +667,7 @@ async function syncCommand(engine: Engine, args: Args, json: boolean, out: (text
       warn(`sync: ${Math.round(p.fraction * 100)}%  ${p.pointsSent} points sent  ${p.filesUploaded} files uploaded  ${p.message}\n`);
     },
     uploadTap: Number.isInteger(killMidUpload) && killMidUpload > 0 ? (n, sent, size) => {
-      if (n >= killMidUpload && sent >= size / 2) process.kill(process.pid, 'SIGKILL');
+      if (n >= killMidUpload && size >= 1024 ** 2 && sent >= size / 2) process.kill(process.pid, 'SIGKILL');
     } : undefined,
     afterBatch: Number.isInteger(killAfter) && killAfter > 0 ? (n) => {
       if (n >= killAfter) process.kill(process.pid, 'SIGKILL');
