@@ -60,8 +60,6 @@ export interface SyncOptions {
    * it wait for the next sync, with a warning; a version is complete only when all of its files are up.
    */
   readonly maxUploadBytes?: number;
-  /** Called after each file the server accepted, before the state file records it (tests kill here). */
-  readonly afterUpload?: (uploads: number) => void;
   /** Called as the bytes of upload number `upload` (1, 2, …) go out (tests kill mid-upload); streams every body. */
   readonly uploadTap?: (upload: number, sent: number, size: number) => void;
 }
@@ -488,7 +486,6 @@ class MlflowSync {
         await this.rest.putArtifact(url, () => uploadBody(f, tap ? (sent) => tap(number, sent, f.size) : undefined), f.file !== undefined ? `${f.path} (from ${f.file})` : f.path);
         this.files++;
         this.bytes += f.size;
-        this.options.afterUpload?.(this.files);
         uploaded[f.path] = f.id;
         if (Date.now() - this.lastSave > 1000) {
           this.lastSave = Date.now();
