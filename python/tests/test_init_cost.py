@@ -90,6 +90,32 @@ class CallsTest(LogDirTest):
         self.assertFalse([p for p in opened if p.endswith(".jsonl") and "/runs/r" in p], opened)
 
 
+class ClaimTest(LogDirTest):
+    def test_a_taken_folder_makes_init_generate_another_id(self):
+        os.environ["RUNREWIND_TEST_SEED"] = "7"
+        first = self.init(project="p")
+        first.finish()
+        second = self.init(project="p", reinit="create_new")  # the same seed draws first.id again
+        second.finish()
+        self.assertNotEqual(second.id, first.id)
+        self.assertEqual(sorted(r["run"] for r in starts(self.root)), sorted([first.id, second.id]))
+        self.assertEqual([number(first.name), number(second.name)], [1, 2])
+
+    def test_a_failed_claim_leaves_no_folder(self):
+        real = _names.claim
+
+        def broken(*args):
+            raise OSError("no space left")
+
+        _names.claim = broken
+        try:
+            with self.assertRaises(OSError):
+                self.init(project="p")
+        finally:
+            _names.claim = real
+        self.assertEqual(os.listdir(os.path.join(self.root, "runs")), [])
+
+
 class NamesTest(LogDirTest):
     def check_new(self, project, **kwargs):
         want = expected_number(self.root, project)
