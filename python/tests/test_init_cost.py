@@ -212,6 +212,56 @@ class ConcurrentTest(LogDirTest):
 class AroundTest(LogDirTest):
     """``_logs.read_around`` reaches, for the runs it reads, what reading every file reaches."""
 
+    def op(self, stamp_ms, record):
+        folder = os.path.join(self.root, "ops")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "%013d-op%06d.jsonl" % (stamp_ms, stamp_ms % 1000000)), "w") as f:
+            f.write(json.dumps(record) + "\n")
+
+    def test_runs_made_and_changed_by_ops(self):
+        from tests.test_focus import describe
+        base = self.init(id="base", project="p")
+        for i in range(30):
+            base.log({"loss": i})
+        base.finish()
+        other = self.init(id="other", project="p")
+        other.log({"loss": 1})
+        other.finish()
+        state = _logs.read_state(self.root)
+        old_live = state.runs["base"].live
+        # As the extension writes them: a rewind of base, a fork of the version it archived (a run
+        # with no folder), a rename of that fork, a fork of the fork, a delete of "other".
+        t = int(state.max_stamp_ms) + 1000
+        self.op(t, {"type": "rewind", "time": 1.0, "run": "base", "source": old_live, "version": "vrewound00001", "step": 20})
+        self.op(t + 1, {"type": "fork", "time": 1.0, "run": "opfork", "version": "vopfork000001", "project": "p",
+                        "name": "from ops", "source": {"run": "base", "version": old_live, "step": 10}})
+        self.op(t + 2, {"type": "rename", "time": 1.0, "run": "opfork", "name": "renamed"})
+        self.op(t + 3, {"type": "fork", "time": 1.0, "run": "grandchild", "version": "vgrand0000001",
+                        "source": {"run": "opfork", "version": "vopfork000001", "step": 5}})
+        self.op(t + 4, {"type": "delete", "time": 1.0, "run": "other"})
+        for n, run_id in ((3, "opfork"), (4, "grandchild")):  # the numbers the extension claims for its forks
+            with open(os.path.join(self.root, "names", _names.project_key("p"), str(n)), "w") as f:
+                f.write(run_id)
+        resumed = self.init(id="opfork", resume="must", project=None)
+        resumed.log({"loss": 2})
+        resumed.finish()
+        self.assertEqual(resumed.name, "renamed")
+        self.assertEqual(resumed.step, 12)
+        want = expected_number(self.root, "p")
+        forked = self.init(fork_from="grandchild?_step=5", project=None)
+        forked.finish()
+        self.assertEqual(number(forked.name), want)
+        full = _logs.read_state(self.root)
+        self.assertEqual(number(forked.name), 5, "base, other, opfork, grandchild (a resume is none), this")
+        for run_id in full.runs:
+            around = _logs.read_around(self.root, [run_id])
+            self.assertEqual(describe(around, run_id), describe(full, run_id), run_id)
+            self.assertEqual(around.runs[run_id].name, full.runs[run_id].name)
+            self.assertEqual(around.runs[run_id].deleted, full.runs[run_id].deleted)
+        with self.assertRaises(Exception) as caught:
+            self.init(id="other", resume="must", project=None)
+        self.assertIn("deleted", str(caught.exception))
+
     def test_golden_directories(self):
         from tests.test_focus import describe
         for name in sorted(os.listdir(GOLDEN)):
