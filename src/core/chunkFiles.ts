@@ -86,17 +86,22 @@ export class ChunkFiles {
 
   /** The bytes at `at`, `length` long, of a file. */
   read(id: number, at: number, length: number): Uint8Array {
+    return this.readInto(id, at, new Uint8Array(length));
+  }
+
+  /** The bytes at `at` of a file into `into` (filled whole): for readers that reuse one buffer. */
+  readInto(id: number, at: number, into: Uint8Array): Uint8Array {
     const file = this.files.get(id);
     if (!file) throw new RunRewindError('internal', `The store names chunk file #${id}, which it does not have; run "Rebuild Store"`);
     const fd = this.fdOf(file);
-    const bytes = new Uint8Array(length);
+    const length = into.byteLength;
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(fd, bytes, done, length - done, at + done);
+      const n = fs.readSync(fd, into, done, length - done, at + done);
       if (n === 0) throw new RunRewindError('internal', `The store's chunk file ${this.pathOf(file.name)} ends before byte ${at + length}; run "Rebuild Store"`);
       done += n;
     }
-    return bytes;
+    return into;
   }
 
   /**

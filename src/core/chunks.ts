@@ -2,7 +2,9 @@
 // run first, first+1, …; min and max of its values sit beside it. The summary of each full chunk's
 // finite points (`Summary`) is kept apart, SUMMARY_BLOCK chunks to a row of point_summaries, so
 // downsampling reads a few small rows for thousands of chunks and no value blob for a chunk inside
-// one bucket.
+// one bucket. Inside a full chunk, marks (`Mark`) say where each block of MARK_BLOCK points has its
+// first, last, lowest and highest finite value, so a chunk a bucket edge splits is drawn from its marks
+// and the points of one block, not from all of its points.
 import type { Db } from './sqlite';
 
 export interface EncodedChunk {
@@ -16,6 +18,8 @@ export interface EncodedChunk {
   readonly vmax: number | null;
   /** The chunk's `Summary` (computed when asked: only full point chunks keep one). */
   readonly summary: Float64Array;
+  /** The chunk's marks (computed when asked: only full point chunks keep them). */
+  readonly marks: Uint8Array;
 }
 
 /**
@@ -56,6 +60,78 @@ export function summarize(steps: ArrayLike<number>, values: ArrayLike<number>): 
   m[Summary.MinVal] = minV;
   m[Summary.MaxVal] = maxV;
   return m;
+}
+
+/** Points per block of a chunk's marks: a bucket edge inside a chunk costs the points of one block. */
+export const MARK_BLOCK = 64;
+
+/**
+ * A block's marks, as Uint16 values: the index in the chunk of its first, last, lowest and highest
+ * finite value (NO_MARK when it has none; the earliest on ties, as the point loop picks them), then its
+ * NaN, +Infinity and -Infinity counts. A chunk's marks are its blocks' in order.
+ */
+export const Mark = { First: 0, Last: 1, Min: 2, Max: 3, NaN: 4, PosInf: 5, NegInf: 6, Length: 7 } as const;
+export const NO_MARK = 0xffff;
+
+/** The marks of a chunk's values (little-endian Uint16, as every chunk blob is in the machine's order). */
+export function markChunk(values: ArrayLike<number>): Uint8Array {
+  const blocks = Math.ceil(values.length / MARK_BLOCK);
+  const m = new Uint16Array(blocks * Mark.Length);
+  for (let b = 0; b < blocks; b++) {
+    const o = b * Mark.Length;
+    m[o + Mark.First] = m[o + Mark.Last] = m[o + Mark.Min] = m[o + Mark.Max] = NO_MARK;
+    let minV = Number.POSITIVE_INFINITY;
+    let maxV = Number.NEGATIVE_INFINITY;
+    for (let i = b * MARK_BLOCK, end = Math.min(values.length, i + MARK_BLOCK); i < end; i++) {
+      const v = values[i];
+      if (v - v === 0) {
+        if (m[o + Mark.First] === NO_MARK) m[o + Mark.First] = i;
+        m[o + Mark.Last] = i;
+        if (v < minV) {
+          minV = v;
+          m[o + Mark.Min] = i;
+        }
+        if (v > maxV) {
+          maxV = v;
+          m[o + Mark.Max] = i;
+        }
+      } else if (v !== v) m[o + Mark.NaN]++;
+      else if (v > 0) m[o + Mark.PosInf]++;
+      else m[o + Mark.NegInf]++;
+    }
+  }
+  return new Uint8Array(m.buffer);
+}
+
+/**
+ * Block `block`'s `Summary` from a chunk's marks and points, into `out` (the same a scan of its points
+ * gives: summarize).
+ */
+export function markedSummary(marks: Uint16Array, block: number, steps: Float64Array, values: Float64Array, out: Float64Array): Float64Array {
+  const o = block * Mark.Length;
+  const first = marks[o + Mark.First];
+  if (first === NO_MARK) {
+    out.fill(0);
+    out[Summary.FirstStep] = Number.NaN;
+    out[Summary.MinVal] = Number.POSITIVE_INFINITY;
+    out[Summary.MaxVal] = Number.NEGATIVE_INFINITY;
+  } else {
+    const last = marks[o + Mark.Last];
+    const min = marks[o + Mark.Min];
+    const max = marks[o + Mark.Max];
+    out[Summary.FirstStep] = steps[first];
+    out[Summary.FirstVal] = values[first];
+    out[Summary.LastStep] = steps[last];
+    out[Summary.LastVal] = values[last];
+    out[Summary.MinStep] = steps[min];
+    out[Summary.MinVal] = values[min];
+    out[Summary.MaxStep] = steps[max];
+    out[Summary.MaxVal] = values[max];
+  }
+  out[Summary.NaN] = marks[o + Mark.NaN];
+  out[Summary.PosInf] = marks[o + Mark.PosInf];
+  out[Summary.NegInf] = marks[o + Mark.NegInf];
+  return out;
 }
 
 /** Chunks per row of point_summaries. */
@@ -178,11 +254,20 @@ export function encodeChunk(steps: readonly number[], vals: readonly number[]): 
     get summary() {
       return summarize(steps, values);
     },
+    get marks() {
+      return markChunk(values);
+    },
   };
 }
 
 export function bytesOf(array: Float64Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** A Uint16Array view of a blob (copied when the blob is not 2-byte aligned). */
+export function uint16Of(blob: Uint8Array): Uint16Array {
+  if (blob.byteOffset % 2 === 0) return new Uint16Array(blob.buffer, blob.byteOffset, blob.byteLength >> 1);
+  return new Uint16Array(blob.slice().buffer, 0, blob.byteLength >> 1);
 }
 
 /** A Float64Array view of a blob (copied when the blob is not 8-byte aligned). */
@@ -217,4 +302,113 @@ export function upperBound(array: ArrayLike<number>, x: number, lo = 0, hi = arr
     else hi = mid;
   }
   return lo;
+}
+
+/** A point chunk as downsampling reads it: its points and, for a full chunk stored since schema 12, its marks. */
+export interface MarkedChunk {
+  readonly steps: Float64Array;
+  readonly values: Float64Array;
+  readonly marks: Uint16Array | undefined;
+}
+
+const MARKED_CHUNK = 'SELECT first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks FROM point_chunk_rows WHERE version=? AND key=? AND chunk=?';
+
+/** A chunk of a version's step index as ChunkReader.stepChunkAt finds it. */
+export interface TimedChunk {
+  readonly first: number;
+  readonly n: number;
+  /** null when its steps run first, first+1, … */
+  readonly steps: Float64Array | null;
+  /** The wall time of its j-th step. */
+  timeAt(j: number): number;
+}
+
+const STEP_CHUNK_AT = 'SELECT first_step, n, steps, times, file, file_at, file_steps FROM step_chunk_rows WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+
+/**
+ * Reads what downsampling needs of chunks that are cut, a chunk file's bytes into buffers kept from
+ * call to call (so each answer is valid until the next read): a point chunk with its marks, and the
+ * wall times of a few steps (8 bytes each, not the chunk). The chunk views (schema.ts READ_VIEWS) hand
+ * out a new copy of every blob and have no marks: downsampling reads thousands of chunks per answer, and
+ * the copies were most of its time.
+ */
+export class ChunkReader {
+  private buffer = new ArrayBuffer(0);
+  private counting = new Float64Array(0);
+  private views: (MarkedChunk & { bytes: Uint8Array; stepBytes: number; n: number; markBytes: number }) | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  read(version: string, key: number, chunk: number): MarkedChunk | undefined {
+    const r = this.db.get(MARKED_CHUNK, [version, key, chunk]);
+    if (!r) return undefined;
+    const first = r[0] as number;
+    const n = r[1] as number;
+    const file = r[5] as number | null;
+    if (file === null) {
+      const marks = r[4] as Uint8Array | null;
+      return { steps: stepsOf(r[2] as Uint8Array | null, first, n, this.countingFrom(n)), values: float64Of(r[3] as Uint8Array), marks: marks ? uint16Of(marks) : undefined };
+    }
+    const files = this.db.chunkFiles;
+    if (!files) throw new Error('a chunk is in a chunk file, but this store has none');
+    const stepBytes = r[7] as number;
+    const markBytes = (r[8] as number | null) ?? 0;
+    const views = this.viewsOf(stepBytes, n, markBytes);
+    files.readInto(file, r[6] as number, views.bytes);
+    if (stepBytes === 0) stepsOf(null, first, n, views.steps);
+    return views;
+  }
+
+  /** Views of the buffer laid out as a chunk file keeps a chunk: the last layout is kept (they repeat). */
+  private viewsOf(stepBytes: number, n: number, markBytes: number): MarkedChunk & { bytes: Uint8Array } {
+    const v = this.views;
+    if (v && v.stepBytes === stepBytes && v.n === n && v.markBytes === markBytes) return v;
+    const length = stepBytes + n * 8 + markBytes;
+    if (this.buffer.byteLength < length) this.buffer = new ArrayBuffer(length);
+    this.views = {
+      stepBytes,
+      n,
+      markBytes,
+      bytes: new Uint8Array(this.buffer, 0, length),
+      steps: stepBytes > 0 ? new Float64Array(this.buffer, 0, n) : this.countingFrom(n).subarray(0, n),
+      values: new Float64Array(this.buffer, stepBytes, n),
+      marks: markBytes > 0 ? new Uint16Array(this.buffer, stepBytes + n * 8, markBytes >> 1) : undefined,
+    };
+    return this.views;
+  }
+
+  /** The step index chunk of `version` that holds `step`, or the first after it. */
+  stepChunkAt(version: string, step: number): TimedChunk | undefined {
+    const r = this.db.get(STEP_CHUNK_AT, [version, step]);
+    if (!r) return undefined;
+    const first = r[0] as number;
+    const n = r[1] as number;
+    const file = r[4] as number | null;
+    if (file === null) {
+      const blob = r[2] as Uint8Array | null;
+      const times = float64Of(r[3] as Uint8Array);
+      return { first, n, steps: blob ? float64Of(blob) : null, timeAt: (j) => times[j] };
+    }
+    const files = this.db.chunkFiles;
+    if (!files) throw new Error('a chunk is in a chunk file, but this store has none');
+    const at = r[5] as number;
+    const stepBytes = r[6] as number;
+    let steps: Float64Array | null = null;
+    if (stepBytes > 0) {
+      if (this.buffer.byteLength < stepBytes) this.buffer = new ArrayBuffer(stepBytes);
+      this.views = undefined;
+      steps = new Float64Array(this.buffer, 0, n);
+      files.readInto(file, at, new Uint8Array(this.buffer, 0, stepBytes));
+    }
+    const time = this.time;
+    const timeBytes = new Uint8Array(time.buffer);
+    return { first, n, steps, timeAt: (j) => files.readInto(file, at + stepBytes + j * 8, timeBytes) && time[0] };
+  }
+
+  private readonly time = new Float64Array(1);
+
+  private countingFrom(n: number): Float64Array {
+    if (this.counting.length < n) this.counting = new Float64Array(n);
+    return this.counting;
+  }
 }

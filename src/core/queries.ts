@@ -5,7 +5,7 @@
 // recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { RecordingQueries } from './recordingQueries';
-import { Entry, SUMMARY_BLOCK, Summary, float64Of, lowerBound, stepsOf, upperBound } from './chunks';
+import { Entry, MARK_BLOCK, ChunkReader, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
@@ -114,9 +114,10 @@ export class RunQueries {
   /**
    * Min/max downsampling in one pass: the step extent comes from index lookups; each chunk inside one
    * bucket is taken from its summary (point_summaries, SUMMARY_BLOCK chunks to a row), and only the
-   * chunks a bucket edge, the range or a lineage cut splits — and the last, unsealed one — are read as
-   * points, one at a time and let go. So the cost follows the buckets drawn and memory holds only the
-   * answer. A range small enough to come back whole is read again as points.
+   * chunks a bucket edge, the range or a lineage cut splits — and the last, unsealed one — are read,
+   * one at a time and let go, and of those only the blocks of 64 points that are cut are visited point
+   * by point (the others from the chunk's marks). So the cost follows the buckets drawn and memory holds
+   * only the answer. A range small enough to come back whole is read again as points.
    */
   downsample(version: string, key: string, buckets: number, range: StepRange | undefined, withTimes: boolean): Series {
     this.store.requireVersion(version);
@@ -126,24 +127,41 @@ export class RunQueries {
     if (keyId === undefined || !extent) return this.series(version, key, range, withTimes);
     const counter = new NonFiniteCounter();
     const db = this.store.db;
-    // The steps of a contiguous chunk read as points are made here, once per call: each is let go
-    // before the next is read.
-    const scratch = new Float64Array(CHUNK_SIZE);
+    // Chunks read as points are read into buffers kept for this call: each is let go before the next.
+    const reader = new ChunkReader(db);
+    const block = new Float64Array(Summary.Length);
     const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
       for (const [seg, a, b] of this.clipped(version, lo, hi)) {
         const span = this.pointSpan(seg.version, keyId, a, b);
         if (!span) continue;
         const [c0, c1] = span;
         const points = (chunk: number): void => {
-          const p = db.get(POINT_CHUNK, [seg.version, keyId, chunk]);
-          if (!p) return;
-          const steps = stepsOf(p[1] as Uint8Array | null, p[0] as number, p[2] as number, scratch);
+          const c = reader.read(seg.version, keyId, chunk);
+          if (!c) return;
+          const { steps, values, marks } = c;
           const start = lowerBound(steps, a);
           const end = upperBound(steps, b);
           if (end <= start) return;
-          const values = float64Of(p[3] as Uint8Array);
-          counter.add(values, start, end);
-          visit(steps, values, start, end);
+          if (!marks) {
+            counter.add(values, start, end);
+            visit(steps, values, start, end);
+            return;
+          }
+          // A marked chunk goes block by block: a block inside one bucket (and the range) from its
+          // marks, the one a bucket edge or the range cuts from its points.
+          for (let i = start - (start % MARK_BLOCK); i < end; i += MARK_BLOCK) {
+            const e = Math.min(i + MARK_BLOCK, steps.length);
+            const from = Math.max(i, start);
+            const to = Math.min(e, end);
+            if (from === i && to === e && whole(steps[i], steps[e - 1], e - i, markedSummary(marks, i / MARK_BLOCK, steps, values, block), 0)) {
+              counter.nan += block[Summary.NaN];
+              counter.posInf += block[Summary.PosInf];
+              counter.negInf += block[Summary.NegInf];
+              continue;
+            }
+            counter.add(values, from, to);
+            visit(steps, values, from, to);
+          }
         };
         // Chunks without an entry (the unsealed last one, or a gap) are read as points, in step order.
         let next = c0;
@@ -213,29 +231,28 @@ export class RunQueries {
   timesOf(version: string, steps: Float64Array): Float64Array {
     const out = new Float64Array(steps.length).fill(Number.NaN);
     if (steps.length === 0) return out;
+    const reader = new ChunkReader(this.store.db);
     for (const [seg, a, b] of this.clipped(version, steps[0], steps[steps.length - 1])) {
       let i = lowerBound(steps, a);
       const end = upperBound(steps, b);
       while (i < end) {
-        const c = this.store.db.get(STEP_CHUNK_AT, [seg.version, steps[i]]);
+        const c = reader.stepChunkAt(seg.version, steps[i]);
         if (!c) break;
-        const first = c[0] as number;
-        const blob = c[1] as Uint8Array | null;
-        const t = float64Of(c[3] as Uint8Array);
+        const first = c.first;
+        const s = c.steps;
         // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
-        if (!blob) {
-          const last = first + (c[2] as number) - 1;
+        if (!s) {
+          const last = first + c.n - 1;
           for (; i < end && steps[i] <= last; i++) {
             const j = steps[i] - first;
-            if (j >= 0 && Number.isInteger(j)) out[i] = t[j];
+            if (j >= 0 && Number.isInteger(j)) out[i] = c.timeAt(j);
           }
           continue;
         }
-        const s = float64Of(blob);
         for (let j = 0; i < end; i++) {
           j = lowerBound(s, steps[i], j);
           if (j === s.length) break;
-          if (s[j] === steps[i]) out[i] = t[j];
+          if (s[j] === steps[i]) out[i] = c.timeAt(j);
         }
       }
     }
@@ -607,12 +624,10 @@ export class RunQueries {
 const POINT_AT = 'SELECT chunk, first_step FROM point_chunks WHERE version=? AND key=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const POINT_LAST = 'SELECT MAX(chunk) FROM point_chunks WHERE version=? AND key=?';
 const POINTS_BETWEEN = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
-const POINT_CHUNK = 'SELECT first_step, steps, n, vals FROM point_chunks WHERE version=? AND key=? AND chunk=?';
 const POINT_STEPS = 'SELECT first_step, steps, n FROM point_chunks WHERE version=? AND key=? AND chunk=?';
 const SUMMARY_BLOCKS = 'SELECT block, data FROM point_summaries WHERE version=? AND key=? AND block BETWEEN ? AND ? ORDER BY block';
 const STEP_AT = 'SELECT chunk, first_step FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const STEP_RANK_AT = 'SELECT chunk, first_step, n, steps FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
-const STEP_CHUNK_AT = 'SELECT first_step, steps, n, times FROM step_chunks WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
 const STEP_LAST = 'SELECT chunk, n FROM step_chunks WHERE version=? ORDER BY chunk DESC LIMIT 1';
 const STEPS_BETWEEN = 'SELECT first_step, steps, n, times, chunk FROM step_chunks WHERE version=? AND chunk BETWEEN ? AND ? ORDER BY chunk';
 

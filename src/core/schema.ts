@@ -3,7 +3,7 @@
 import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
 import type { Db } from './sqlite';
 
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 /** A meta key: key_extremes is to be filled from the stored chunks when the store opens (migration 11). */
 export const FILL_EXTREMES = 'fill_extremes';
@@ -272,6 +272,14 @@ CREATE TABLE key_extremes (
 `);
     db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [FILL_EXTREMES, '1']);
   },
+  // A full point chunk's marks (chunks.ts `Mark`): where each block of 64 points has its first, last,
+  // lowest and highest finite value, so downsampling reads one block of a chunk a bucket edge splits.
+  // In `marks` for a chunk kept in its row; in the chunk file right after the values for one kept there
+  // (`file_marks` is their length). Chunks stored before have none and are read from their points.
+  12: `
+ALTER TABLE point_chunk_rows ADD COLUMN marks BLOB;
+ALTER TABLE point_chunk_rows ADD COLUMN file_marks INTEGER;
+`,
 };
 
 /** The schema version from which chunks are read through the views below. */

@@ -43,12 +43,13 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * Where a chunk's bytes go: a full chunk of a persisted store into its chunk file (it never changes
- * again), the row then holding the file, file_at and file_steps and empty blobs; anything else in the row.
+ * again; `marks`, if any, right after its values), the row then holding the file, file_at and file_steps
+ * and empty blobs; anything else in the row.
  */
-function placed(db: Db, c: EncodedChunk): [number | null, number | null, number | null, Uint8Array | null, Uint8Array] {
+function placed(db: Db, c: EncodedChunk, marks: Uint8Array | null = null): [number | null, number | null, number | null, Uint8Array | null, Uint8Array] {
   const files = db.chunkFiles;
   if (!files || c.n < CHUNK_SIZE) return [null, null, null, c.steps, c.vals];
-  const { file, at } = files.append([c.steps, c.vals]);
+  const { file, at } = files.append([c.steps, c.vals, marks]);
   return [file, at, c.steps?.byteLength ?? 0, null, EMPTY];
 }
 
@@ -60,8 +61,13 @@ export function storeStepChunk(db: Db, version: string, chunk: number, c: Encode
 
 /** Writes (or rewrites, while it is partial) chunk `chunk` of a key's points in a version. */
 export function storePointChunk(db: Db, version: string, keyId: number, chunk: number, c: EncodedChunk): void {
-  const [file, at, stepBytes, steps, vals] = placed(db, c);
-  db.run('INSERT OR REPLACE INTO point_chunk_rows (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, file, file_at, file_steps) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [version, keyId, chunk, c.first, c.last, c.n, steps, vals, c.vmin, c.vmax, file, at, stepBytes]);
+  // Only a full chunk is marked: the last one is rewritten at every flush and read whole anyway.
+  const marks = c.n >= CHUNK_SIZE ? c.marks : null;
+  const [file, at, stepBytes, steps, vals] = placed(db, c, marks);
+  const inFile = file !== null && marks !== null;
+  db.run('INSERT OR REPLACE INTO point_chunk_rows (version, key, chunk, first_step, last_step, n, steps, vals, vmin, vmax, file, file_at, file_steps, marks, file_marks) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+    version, keyId, chunk, c.first, c.last, c.n, steps, vals, c.vmin, c.vmax, file, at, stepBytes, inFile ? null : marks, inFile ? marks.byteLength : null,
+  ]);
 }
 
 export class SeriesAppender {

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHUNK_SIZE } from '../../src/core/schema';
+import { MARK_BLOCK, Mark } from '../../src/core/chunks';
 import type { Engine } from '../../src/core/engine';
 import { openEngine, tempDir, writer } from './helpers';
 
@@ -46,8 +47,9 @@ describe('chunk files of a persisted store', function () {
     s.engine.close();
     const files = chunkFilesOf(s.snapshotPath);
     assert.equal(files.length, 1);
-    // 50 full chunks of loss and of the step index (times): 16 bytes a point in the file.
-    assert.equal(fs.statSync(files[0]).size, 50 * CHUNK_SIZE * 16);
+    // 50 full chunks of loss and of the step index (times): 16 bytes a point in the file, and the loss
+    // chunks' marks (7 Uint16 per block of MARK_BLOCK points).
+    assert.equal(fs.statSync(files[0]).size, 50 * (CHUNK_SIZE * 16 + (CHUNK_SIZE / MARK_BLOCK) * Mark.Length * 2));
     assert.ok(fs.statSync(s.snapshotPath).size < 200_000, `the snapshot is ${fs.statSync(s.snapshotPath).size} bytes`);
     const memory = await openEngine(s.dir);
     memory.ingest();

@@ -136,7 +136,7 @@ describe('key extremes kept by the store (key_extremes)', () => {
     };
     const kept = rows(db);
     assert.ok(kept.length >= 6, `${kept.length} versions kept`);
-    db.exec('DROP TABLE key_extremes');
+    db.exec('DROP TABLE key_extremes; ALTER TABLE point_chunk_rows DROP COLUMN marks; ALTER TABLE point_chunk_rows DROP COLUMN file_marks;');
     db.run("UPDATE meta SET value='10' WHERE key='schema'");
     assert.equal(schemaVersion(db), 10);
     migrate(db);

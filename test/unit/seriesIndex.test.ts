@@ -4,6 +4,7 @@
 // summaries, and a store migrated from schema 4.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { MARK_BLOCK, Mark, Summary, float64Of, markChunk, markedSummary, stepsOf, summarize, uint16Of } from '../../src/core/chunks';
 import { downsampleM4 } from '../../src/core/downsample';
 import type { Engine } from '../../src/core/engine';
 import { CHUNK_SIZE, SCHEMA_VERSION, migrate, schemaVersion } from '../../src/core/schema';
@@ -238,6 +239,55 @@ describe('series and history from the chunk index and summaries', function () {
     assert.equal(entries, full);
   });
 
+  it("a block's marks give the summary a scan of its points gives: NaN, ±Infinity, ties, a block of no finite value", () => {
+    const values = new Float64Array(3 * MARK_BLOCK + 17);
+    for (let i = 0; i < values.length; i++) values[i] = i % 11 === 3 ? Number.NaN : i % 17 === 4 ? Number.POSITIVE_INFINITY : i % 19 === 5 ? Number.NEGATIVE_INFINITY : Math.round(Math.sin(i) * 3);
+    values.fill(Number.NaN, MARK_BLOCK, 2 * MARK_BLOCK); // block 1: nothing finite
+    const steps = Float64Array.from(values, (_, i) => 10 + 3 * i);
+    const marks = uint16Of(markChunk(values));
+    assert.equal(marks.length, 4 * Mark.Length);
+    for (let b = 0; b * MARK_BLOCK < values.length; b++) {
+      const end = Math.min(values.length, (b + 1) * MARK_BLOCK);
+      const want = summarize(steps.subarray(b * MARK_BLOCK, end), values.subarray(b * MARK_BLOCK, end));
+      const got = markedSummary(marks, b, steps, values, new Float64Array(Summary.Length));
+      assert.deepEqual([...got], [...want], `block ${b}`);
+    }
+  });
+
+  it('every full point chunk keeps the marks of its values (in its row, or after its values in its chunk file), and only full ones', async () => {
+    const check = (engine: Engine, inFiles: boolean): number => {
+      const db = dbOf(engine);
+      let marked = 0;
+      // Read through the views (the values wherever they are), the marks as stored.
+      for (const r of db.all('SELECT v.first_step, v.n, v.steps, v.vals, r.marks, r.file, r.file_at, r.file_steps, r.file_marks FROM point_chunks v JOIN point_chunk_rows r USING (version, key, chunk)')) {
+        const n = r[1] as number;
+        const values = float64Of(r[3] as Uint8Array);
+        if (n < CHUNK_SIZE) {
+          assert.equal(r[4], null);
+          assert.equal(r[8], null);
+          continue;
+        }
+        let marks: Uint8Array;
+        if (inFiles) {
+          assert.equal(r[4], null, 'a chunk in a file keeps its marks there');
+          marks = db.chunkFiles!.read(r[5] as number, (r[6] as number) + (r[7] as number) + n * 8, r[8] as number);
+        } else {
+          marks = r[4] as Uint8Array;
+        }
+        assert.deepEqual([...uint16Of(marks)], [...uint16Of(markChunk(values))]);
+        assert.equal(stepsOf(r[2] as Uint8Array | null, r[0] as number, n).length, n);
+        marked++;
+      }
+      return marked;
+    };
+    const memory = await scenario();
+    assert.ok(check(memory.engine, false) > 10, 'the scenario has many full chunks');
+    memory.engine.close();
+    const persisted = await scenario({ snapshotPath: path.join(tempDir(), 'store.rrsnap') });
+    assert.ok(check(persisted.engine, true) > 10);
+    persisted.engine.close();
+  });
+
   it('a chunk whose summary is missing is read from its points, with the same answer', async () => {
     const s = await scenario();
     const db = dbOf(s.engine);
@@ -259,6 +309,7 @@ describe('series and history from the chunk index and summaries', function () {
     // Turn it into what schema 4 wrote: no point_summaries, no last-step indexes, and a summary column
     // that chunks stored before schema 4 left NULL (schema 8 recomputes all of them). First undo what
     // schemas 5-11 added (media, run group, import state, packed summaries, file times, chunk files, key extremes).
+    db.exec('ALTER TABLE point_chunk_rows DROP COLUMN marks; ALTER TABLE point_chunk_rows DROP COLUMN file_marks;');
     for (const table of ['point', 'step']) {
       db.exec(`ALTER TABLE ${table}_chunk_rows DROP COLUMN file; ALTER TABLE ${table}_chunk_rows DROP COLUMN file_at; ALTER TABLE ${table}_chunk_rows DROP COLUMN file_steps; ALTER TABLE ${table}_chunk_rows RENAME TO ${table}_chunks;`);
     }
