@@ -5,7 +5,7 @@
 // one bucket. Inside a full chunk, marks (`Mark`) say where each block of MARK_BLOCK points has its
 // first, last, lowest and highest finite value, so a chunk a bucket edge splits is drawn from its marks
 // and the points of one block, not from all of its points.
-import type { Db } from './sqlite';
+import type { Db, Row } from './sqlite';
 
 export interface EncodedChunk {
   readonly first: number;
@@ -311,7 +311,9 @@ export interface MarkedChunk {
   readonly marks: Uint16Array | undefined;
 }
 
-const MARKED_CHUNK = 'SELECT first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks FROM point_chunk_rows WHERE version=? AND key=? AND chunk=?';
+const MARKED_COLUMNS = 'first_step, n, steps, vals, marks, file, file_at, file_steps, file_marks, chunk FROM point_chunk_rows WHERE version=? AND key=?';
+// The chunk numbers as a JSON array: one statement for the ~2,000 chunks an answer cuts, not 2,000.
+const MARKED_CHUNKS = `SELECT ${MARKED_COLUMNS} AND chunk IN (SELECT value FROM json_each(?)) ORDER BY chunk`;
 
 /** A chunk of a version's step index as ChunkReader.stepChunkAt finds it. */
 export interface TimedChunk {
@@ -323,7 +325,10 @@ export interface TimedChunk {
   timeAt(j: number): number;
 }
 
-const STEP_CHUNK_AT = 'SELECT first_step, n, steps, times, file, file_at, file_steps FROM step_chunk_rows WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1';
+const STEP_COLUMNS = 'first_step, n, steps, times, file, file_at, file_steps FROM step_chunk_rows';
+const STEP_CHUNK_AT = `SELECT ${STEP_COLUMNS} WHERE version=? AND last_step>=? ORDER BY last_step LIMIT 1`;
+// The chunks holding (or first after) each of a JSON array of steps, each once, in order.
+const STEP_CHUNKS_AT = `SELECT ${STEP_COLUMNS} WHERE rowid IN (SELECT (SELECT rowid FROM step_chunk_rows WHERE version=?1 AND last_step>=j.value ORDER BY last_step LIMIT 1) FROM json_each(?2) j) ORDER BY last_step`;
 
 /**
  * Reads what downsampling needs of chunks that are cut, a chunk file's bytes into buffers kept from
@@ -339,9 +344,16 @@ export class ChunkReader {
 
   constructor(private readonly db: Db) {}
 
-  read(version: string, key: number, chunk: number): MarkedChunk | undefined {
-    const r = this.db.get(MARKED_CHUNK, [version, key, chunk]);
-    if (!r) return undefined;
+  /**
+   * Reads the given chunks (ascending) of a key in one statement, in order; those not stored are left
+   * out. Each chunk handed to `visit` is valid until `visit` returns.
+   */
+  each(version: string, key: number, chunks: readonly number[], visit: (chunk: number, c: MarkedChunk) => void): void {
+    if (chunks.length === 0) return;
+    this.db.each(MARKED_CHUNKS, [version, key, JSON.stringify(chunks)], (r) => visit(r[9] as number, this.markedChunkOf(r)));
+  }
+
+  private markedChunkOf(r: Row): MarkedChunk {
     const first = r[0] as number;
     const n = r[1] as number;
     const file = r[5] as number | null;
@@ -380,7 +392,15 @@ export class ChunkReader {
   /** The step index chunk of `version` that holds `step`, or the first after it. */
   stepChunkAt(version: string, step: number): TimedChunk | undefined {
     const r = this.db.get(STEP_CHUNK_AT, [version, step]);
-    if (!r) return undefined;
+    return r ? this.timedChunkOf(r) : undefined;
+  }
+
+  /** The step index chunks of `version` that hold (or come first after) each of `steps`, each once, in order, in one statement. */
+  eachStepChunkAt(version: string, steps: readonly number[], visit: (c: TimedChunk) => void): void {
+    if (steps.length > 0) this.db.each(STEP_CHUNKS_AT, [version, JSON.stringify(steps)], (r) => visit(this.timedChunkOf(r)));
+  }
+
+  private timedChunkOf(r: Row): TimedChunk {
     const first = r[0] as number;
     const n = r[1] as number;
     const file = r[4] as number | null;

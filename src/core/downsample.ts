@@ -22,12 +22,18 @@ export interface WholeVisitor {
   (firstStep: number, lastStep: number, n: number, summary: Float64Array, at: number): boolean;
 }
 
+/** Whether points from firstStep to lastStep all fall in one bucket (what WholeVisitor takes). */
+export interface Fits {
+  (firstStep: number, lastStep: number): boolean;
+}
+
 /**
  * Downsamples a step-ordered stream of points in [first, last] into at most `buckets` buckets.
  * `source` calls its visitor once per stored chunk, so nothing is copied before it is reduced; a chunk
- * that lies inside one bucket may be offered whole instead, so only its summary is read.
+ * that lies inside one bucket may be offered whole instead, so only its summary is read (`fits` says
+ * beforehand which will be taken).
  */
-export function downsampleM4(buckets: number, first: number, last: number, source: (visit: Visitor, whole: WholeVisitor) => void): Downsampled {
+export function downsampleM4(buckets: number, first: number, last: number, source: (visit: Visitor, whole: WholeVisitor, fits: Fits) => void): Downsampled {
   const n = Math.max(1, Math.floor(buckets));
   const width = Math.max(1, (last - first + 1) / n);
   const firstStep = new Float64Array(n).fill(Number.NaN);
@@ -60,11 +66,12 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
       maxStep[b] = maxS;
     }
   };
+  // The same bucket the point loop below would give every point of a chunk: it starts from
+  // bucketOf(first point) and moves on only at an edge.
+  const fits: Fits = (firstS, lastS) => lastS < edgeOf(bucketOf(firstS));
   const whole: WholeVisitor = (firstS, lastS, count, m, at) => {
-    // The same bucket the point loop below would give every point of the chunk: it starts from
-    // bucketOf(first point) and moves on only at an edge.
+    if (!fits(firstS, lastS)) return false;
     const b = bucketOf(firstS);
-    if (!(lastS < edgeOf(b))) return false;
     total += count;
     merge(b, m[at], m[at + 1], m[at + 2], m[at + 3], m[at + 4], m[at + 5], m[at + 6], m[at + 7]);
     return true;
@@ -114,7 +121,7 @@ export function downsampleM4(buckets: number, first: number, last: number, sourc
       if (b > n - 1) b = n - 1;
     }
   };
-  source(visit, whole);
+  source(visit, whole, fits);
   const outSteps = new Float64Array(n * 4);
   const outVals = new Float64Array(n * 4);
   let k = 0;

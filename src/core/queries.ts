@@ -5,7 +5,7 @@
 // recorded besides metrics (console, system metrics, metadata) is in recordingQueries.ts.
 import type { CellValue, ForkedFrom, HistoryQuery, HistoryTable, MetricKey, RunInfo, RunOverview, Series, SeriesSegment, StepRange, SummaryValue, VersionInfo } from './api';
 import { RecordingQueries } from './recordingQueries';
-import { Entry, MARK_BLOCK, ChunkReader, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
+import { Entry, MARK_BLOCK, ChunkReader, type TimedChunk, SUMMARY_BLOCK, Summary, float64Of, lowerBound, markedSummary, stepsOf, upperBound } from './chunks';
 import { CHUNK_SIZE } from './schema';
 import { compareKeys } from '../shared/keys';
 import { downsampleM4 } from './downsample';
@@ -130,15 +130,61 @@ export class RunQueries {
     // Chunks read as points are read into buffers kept for this call: each is let go before the next.
     const reader = new ChunkReader(db);
     const block = new Float64Array(Summary.Length);
-    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole) => {
+    const result = downsampleM4(buckets, extent[0], extent[1], (visit, whole, fits) => {
       for (const [seg, a, b] of this.clipped(version, lo, hi)) {
         const span = this.pointSpan(seg.version, keyId, a, b);
         if (!span) continue;
         const [c0, c1] = span;
-        const points = (chunk: number): void => {
-          const c = reader.read(seg.version, keyId, chunk);
-          if (!c) return;
-          const { steps, values, marks } = c;
+        // First the span's summaries, and from them the chunks to read as points: those a bucket edge,
+        // the range or a lineage cut splits, and those without an entry (the unsealed last one, a gap).
+        const summaries: Float64Array[] = [];
+        const bases: number[] = [];
+        const cut: number[] = [];
+        let next = c0;
+        db.each(SUMMARY_BLOCKS, [seg.version, keyId, Math.floor(c0 / SUMMARY_BLOCK), Math.floor(c1 / SUMMARY_BLOCK)], (r) => {
+          const base = (r[0] as number) * SUMMARY_BLOCK;
+          const data = float64Of(r[1] as Uint8Array);
+          summaries.push(data);
+          bases.push(base);
+          const entries = Math.floor(data.length / Entry.Length);
+          for (let i = Math.max(0, c0 - base); i < entries && base + i <= c1; i++) {
+            const o = i * Entry.Length;
+            if (data[o + Entry.N] === 0) continue;
+            const chunk = base + i;
+            while (next < chunk) cut.push(next++);
+            next = chunk + 1;
+            const first = data[o + Entry.First];
+            const last = data[o + Entry.Last];
+            if (!(first >= a && last <= b && fits(first, last))) cut.push(chunk);
+          }
+        });
+        while (next <= c1) cut.push(next++);
+        // Then everything in step order: the whole chunks before each cut one from their summaries.
+        let s = 0;
+        let i = bases.length > 0 ? Math.max(0, c0 - bases[0]) : 0;
+        const wholeBefore = (limit: number): void => {
+          for (; s < summaries.length; s++, i = 0) {
+            const data = summaries[s];
+            const base = bases[s];
+            const entries = Math.floor(data.length / Entry.Length);
+            for (; i < entries; i++) {
+              const chunk = base + i;
+              if (chunk >= limit || chunk > c1) return;
+              const o = i * Entry.Length;
+              const n = data[o + Entry.N];
+              const first = data[o + Entry.First];
+              const last = data[o + Entry.Last];
+              const m = o + Entry.Summary;
+              // A cut chunk is not taken (fits says no, or the range cuts it): it comes as points.
+              if (n === 0 || !(first >= a && last <= b) || !whole(first, last, n, data, m)) continue;
+              counter.nan += data[m + Summary.NaN];
+              counter.posInf += data[m + Summary.PosInf];
+              counter.negInf += data[m + Summary.NegInf];
+            }
+          }
+        };
+        reader.each(seg.version, keyId, cut, (chunk, { steps, values, marks }) => {
+          wholeBefore(chunk);
           const start = lowerBound(steps, a);
           const end = upperBound(steps, b);
           if (end <= start) return;
@@ -149,11 +195,11 @@ export class RunQueries {
           }
           // A marked chunk goes block by block: a block inside one bucket (and the range) from its
           // marks, the one a bucket edge or the range cuts from its points.
-          for (let i = start - (start % MARK_BLOCK); i < end; i += MARK_BLOCK) {
-            const e = Math.min(i + MARK_BLOCK, steps.length);
-            const from = Math.max(i, start);
+          for (let k = start - (start % MARK_BLOCK); k < end; k += MARK_BLOCK) {
+            const e = Math.min(k + MARK_BLOCK, steps.length);
+            const from = Math.max(k, start);
             const to = Math.min(e, end);
-            if (from === i && to === e && whole(steps[i], steps[e - 1], e - i, markedSummary(marks, i / MARK_BLOCK, steps, values, block), 0)) {
+            if (from === k && to === e && whole(steps[k], steps[e - 1], e - k, markedSummary(marks, k / MARK_BLOCK, steps, values, block), 0)) {
               counter.nan += block[Summary.NaN];
               counter.posInf += block[Summary.PosInf];
               counter.negInf += block[Summary.NegInf];
@@ -162,34 +208,8 @@ export class RunQueries {
             counter.add(values, from, to);
             visit(steps, values, from, to);
           }
-        };
-        // Chunks without an entry (the unsealed last one, or a gap) are read as points, in step order.
-        let next = c0;
-        db.each(SUMMARY_BLOCKS, [seg.version, keyId, Math.floor(c0 / SUMMARY_BLOCK), Math.floor(c1 / SUMMARY_BLOCK)], (r) => {
-          const base = (r[0] as number) * SUMMARY_BLOCK;
-          const data = float64Of(r[1] as Uint8Array);
-          const entries = Math.floor(data.length / Entry.Length);
-          for (let i = Math.max(0, c0 - base); i < entries && base + i <= c1; i++) {
-            const o = i * Entry.Length;
-            const n = data[o + Entry.N];
-            if (n === 0) continue;
-            const chunk = base + i;
-            while (next < chunk) points(next++);
-            next = chunk + 1;
-            const first = data[o + Entry.First];
-            const last = data[o + Entry.Last];
-            // A chunk cut by the range or a lineage segment has points that do not count: read them.
-            const m = o + Entry.Summary;
-            if (first >= a && last <= b && whole(first, last, n, data, m)) {
-              counter.nan += data[m + Summary.NaN];
-              counter.posInf += data[m + Summary.PosInf];
-              counter.negInf += data[m + Summary.NegInf];
-            } else {
-              points(chunk);
-            }
-          }
         });
-        while (next <= c1) points(next++);
+        wholeBefore(Number.POSITIVE_INFINITY);
       }
     });
     if (result.total <= buckets * 4) return this.series(version, key, range, withTimes);
@@ -235,25 +255,37 @@ export class RunQueries {
     for (const [seg, a, b] of this.clipped(version, steps[0], steps[steps.length - 1])) {
       let i = lowerBound(steps, a);
       const end = upperBound(steps, b);
-      while (i < end) {
-        const c = reader.stepChunkAt(seg.version, steps[i]);
-        if (!c) break;
+      // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
+      const take = (c: TimedChunk): void => {
         const first = c.first;
         const s = c.steps;
-        // The chunk ends at or after steps[i]: it takes steps[i] and any after it up to its last step.
         if (!s) {
           const last = first + c.n - 1;
           for (; i < end && steps[i] <= last; i++) {
             const j = steps[i] - first;
             if (j >= 0 && Number.isInteger(j)) out[i] = c.timeAt(j);
           }
-          continue;
+          return;
         }
         for (let j = 0; i < end; i++) {
           j = lowerBound(s, steps[i], j);
           if (j === s.length) break;
           if (s[j] === steps[i]) out[i] = c.timeAt(j);
         }
+      };
+      const span = i < end ? this.stepSpan(seg.version, steps[i], steps[end - 1]) : undefined;
+      if (span && end - i < span[1] - span[0] + 1) {
+        // Fewer steps than chunks (a downsampled answer): their chunks found in one statement.
+        reader.eachStepChunkAt(seg.version, Array.from(steps.subarray(i, end)), take);
+        continue;
+      }
+      // Many steps to a chunk (a whole series): the chunks walked one after another.
+      while (i < end) {
+        const before = i;
+        const c = reader.stepChunkAt(seg.version, steps[i]);
+        if (!c) break;
+        take(c);
+        if (i === before) break;
       }
     }
     return out;
