@@ -5,6 +5,7 @@
 // same run of the benchmark, and the sync with one upload at a time. Rounds alternate; each goes to a
 // fresh experiment. Prints MB/s and the ratio, and what a second sync with nothing new costs.
 import { spawnSync } from 'node:child_process';
+import { startMlflowServer } from './mlflowServer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -48,23 +49,9 @@ run.finish()
 `;
 
 async function main(): Promise<void> {
-  const started = spawnSync('bash', ['scripts/mlflow-server.sh', 'start'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const serverDir = started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
-  if (!serverDir) {
-    process.stdout.write('  (the MLflow server could not be started: scripts/mlflow-server.sh start)\n');
-    process.exitCode = 1;
-    return;
-  }
-  const stop = (): void => {
-    spawnSync('bash', ['scripts/mlflow-server.sh', 'stop', serverDir], { cwd: ROOT, stdio: 'inherit' });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => {
-    stop();
-    process.exit(130);
-  });
-  const env = Object.fromEntries(fs.readFileSync(path.join(serverDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-  const uri = env.MLFLOW_TEST_URI;
-  const python = env.MLFLOW_TEST_PYTHON;
+  const server = startMlflowServer();
+  if (!server) return;
+  const { uri, python, stop } = server;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-upload-'));
   try {
     const dir = path.join(work, 'logs');
