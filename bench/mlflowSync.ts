@@ -6,6 +6,7 @@
 // (a source that is the server, src/core/importers/mlflowServer.ts) against MlflowClient.get_metric_history
 // of the same run (bench/mlflow_get_history.py), and a second pull with nothing new.
 import { spawnSync } from 'node:child_process';
+import { startMlflowServer } from './mlflowServer';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,23 +41,9 @@ function logRun(dir: string): void {
 }
 
 async function main(): Promise<void> {
-  const started = spawnSync('bash', ['scripts/mlflow-server.sh', 'start'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const serverDir = started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
-  if (!serverDir) {
-    process.stdout.write('  (the MLflow server could not be started: scripts/mlflow-server.sh start)\n');
-    process.exitCode = 1;
-    return;
-  }
-  const stop = (): void => {
-    spawnSync('bash', ['scripts/mlflow-server.sh', 'stop', serverDir], { cwd: ROOT, stdio: 'inherit' });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => {
-    stop();
-    process.exit(130);
-  });
-  const env = Object.fromEntries(fs.readFileSync(path.join(serverDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-  const uri = env.MLFLOW_TEST_URI;
-  const python = env.MLFLOW_TEST_PYTHON;
+  const server = startMlflowServer();
+  if (!server) return;
+  const { uri, python, stop } = server;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-sync-'));
   try {
     const dir = path.join(work, 'logs');

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   if (!only || only === 'core') await runCoreBenchmarks();
   if (!only || only === 'python') runScript('Python client: log() overhead', 'python3', ['python/bench_log.py', '300000']);
   if (!only || only === 'python') runScript('Python client: init() beside 1 GB of other logs', 'python3', ['python/bench_init.py', '1000']);
+  if (!only || only === 'python') runScript('Python client: init() among 10,000 runs with 5 ms a file system call', 'python3', ['python/bench_init_shared.py', '10000', '5']);
   if (!only || only === 'python') runScript('Python client: console capture per printed line, and the system sampler', 'python3', ['python/bench_console.py']);
   // Against the real wandb, TensorBoard and mlflow: needs the peers venv (made by the test stage `peers`
   // or scripts/install-python-peers.sh, a one-time download of about 3.5 GB), so it is created here too.

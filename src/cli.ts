@@ -134,18 +134,23 @@ or checkpoint, or metadata={"step": N}) are marked *.
                  size, files, digest, metadata, inherited, recorded_by, source_version, manifest}
 ${RUN_ARG}
 `,
-  sync: `Usage: runrewind sync --mlflow URI [--experiment NAME] [RUN…] [--json]
+  sync: `Usage: runrewind sync --mlflow URI [--experiment NAME] [--max-upload-mb N] [RUN…] [--json]
 
 Pushes runs to an MLflow tracking server through its REST API: each version of a run (the live one and
 every archived one) becomes an MLflow run with the config as params, the tags, lineage tags
-(runrewind.*, mlflow.parentRunId) and every point of its history as metrics, inherited rows included.
-A fork's source comes along. Run it again to send what is new: a sync stopped at any point sends only
-what the server lacks (it asks the server), never a point twice. Progress goes to stderr.
+(runrewind.*, mlflow.parentRunId), every point of its history as metrics, inherited rows included, and
+its system metrics (system/…). Its files go as run artifacts through the server's artifact proxy:
+output.log (the console), media/<key>/<step>_<n>.<format>, files/… (run.save) and
+artifacts/<name>/<vN>/… (logged artifacts). A fork's source comes along. Run it again to send what is
+new: a sync stopped at any point sends only what the server lacks (it asks the server), never a point or
+a file twice. Progress goes to stderr.
   --mlflow URI        the server, e.g. http://127.0.0.1:5000 (default: $MLFLOW_TRACKING_URI)
   --experiment NAME   the experiment every run goes to (created if missing; default: the run's project)
+  --max-upload-mb N   upload at most N MB of files in this sync (default 2048; 0: no files); the rest
+                      goes with the next sync
   --json              {"uri", "versions": [{run, version, archived, experiment, experiment_id,
-                      mlflow_run_id, points, unchanged}], "created", "points", "params", "tags",
-                      "batches", "requests", "warnings"}
+                      mlflow_run_id, points, files, bytes, unchanged}], "created", "points", "params",
+                      "tags", "files", "bytes", "batches", "requests", "warnings"}
 Credentials as MLflow's client reads them: MLFLOW_TRACKING_TOKEN (a bearer token), or
 MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth).
 RUN as for every command (default: every run).
@@ -202,7 +207,7 @@ interface Args {
   readonly sources: string[];
 }
 
-const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter', '--mlflow', '--experiment']);
+const VALUE_OPTIONS = new Set(['--dir', '--source', '--keys', '--key', '--version', '--limit', '--step', '--id', '--name', '--filter', '--mlflow', '--experiment', '--max-upload-mb']);
 const FLAG_OPTIONS = new Set(['--dry-run', '--json', '--jsonl', '--csv', '--no-cache', '--follow', '--to-checkpoint', '--help', '-h']);
 
 /** How often `console --follow` reads the logs again. */
@@ -633,22 +638,34 @@ function consoleJson(line: ConsoleLine): Record<string, unknown> {
  * `runrewind sync`: the runs named (default all) to an MLflow server, progress on stderr. The test hook
  * RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES=N kills the process (SIGKILL) right after the server accepted
  * batch N, before the sync state records it: the case a resumed sync must get right.
+ * RUNREWIND_SYNC_TEST_KILL_MID_UPLOAD=N kills it while the bytes of an upload go out: the first one
+ * numbered N or later of a file of 1 MiB or more, after half of them.
  */
 async function syncCommand(engine: Engine, args: Args, json: boolean, out: (text: string) => void, warn: (text: string) => void, stop: AbortSignal | undefined): Promise<void> {
   const uri = option(args, '--mlflow') ?? process.env.MLFLOW_TRACKING_URI;
   if (uri === undefined || uri.trim() === '') throw new UsageError('sync needs --mlflow URI, the tracking server (or MLFLOW_TRACKING_URI)');
   const runs = args.positional.map((r) => resolveRun(engine, r));
   const killAfter = Number(process.env.RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES ?? '');
+  const killMidUpload = Number(process.env.RUNREWIND_SYNC_TEST_KILL_MID_UPLOAD ?? '');
+  const maxUpload = option(args, '--max-upload-mb');
+  const maxUploadMb = maxUpload === undefined ? undefined : Number(maxUpload);
+  if (maxUploadMb !== undefined && (maxUpload!.trim() === '' || !Number.isFinite(maxUploadMb) || maxUploadMb < 0)) {
+    throw new UsageError(`--max-upload-mb takes a number of megabytes, 0 or more (got ${JSON.stringify(maxUpload)})`);
+  }
   let lastLine = 0;
   const signal = stop ?? interrupted();
   const result = await syncToMlflow(engine, {
     uri, experiment: option(args, '--experiment'), runs, statePath: syncStatePath(engine.logDir, uri), auth: authFromEnvironment(), signal,
+    maxUploadBytes: maxUploadMb === undefined ? undefined : Math.round(maxUploadMb * 1024 ** 2),
     progress: (p) => {
       // At most a line every half second: a long history is thousands of batches.
       if (Date.now() - lastLine < 500) return;
       lastLine = Date.now();
-      warn(`sync: ${Math.round(p.fraction * 100)}%  ${p.pointsSent} points sent  ${p.message}\n`);
+      warn(`sync: ${Math.round(p.fraction * 100)}%  ${p.pointsSent} points sent  ${p.filesUploaded} files uploaded  ${p.message}\n`);
     },
+    uploadTap: Number.isInteger(killMidUpload) && killMidUpload > 0 ? (n, sent, size) => {
+      if (n >= killMidUpload && size >= 1024 ** 2 && sent >= size / 2) process.kill(process.pid, 'SIGKILL');
+    } : undefined,
     afterBatch: Number.isInteger(killAfter) && killAfter > 0 ? (n) => {
       if (n >= killAfter) process.kill(process.pid, 'SIGKILL');
     } : undefined,
@@ -660,15 +677,15 @@ async function syncCommand(engine: Engine, args: Args, json: boolean, out: (text
   if (json) {
     out(`${JSON.stringify({
       uri: result.uri,
-      versions: result.versions.map((v) => ({ run: v.run, version: v.version, archived: v.archived, experiment: v.experiment, experiment_id: v.experimentId, mlflow_run_id: v.mlflowRunId, points: v.points, unchanged: v.unchanged })),
-      created: result.created, points: result.points, params: result.params, tags: result.tags, batches: result.batches, requests: result.requests, warnings: result.warnings,
+      versions: result.versions.map((v) => ({ run: v.run, version: v.version, archived: v.archived, experiment: v.experiment, experiment_id: v.experimentId, mlflow_run_id: v.mlflowRunId, points: v.points, files: v.files, bytes: v.bytes, unchanged: v.unchanged })),
+      created: result.created, points: result.points, params: result.params, tags: result.tags, files: result.files, bytes: result.bytes, batches: result.batches, requests: result.requests, warnings: result.warnings,
     }, null, 2)}\n`);
     return;
   }
   const unchanged = result.versions.filter((v) => v.unchanged).length;
-  const rows = result.versions.filter((v) => !v.unchanged).map((v) => [v.run, v.archived ? `${v.version} (archived)` : v.version, v.experiment, v.mlflowRunId, String(v.points)]);
-  if (rows.length > 0) out(textTable(['RUN', 'VERSION', 'EXPERIMENT', 'MLFLOW RUN', 'POINTS SENT'], rows));
-  out(`Synced ${result.versions.length} version${result.versions.length === 1 ? '' : 's'} to ${result.uri}: ${result.points} points, ${result.params} params, ${result.tags} tags in ${result.batches} batches; ${result.created} MLflow run${result.created === 1 ? '' : 's'} created${unchanged > 0 ? `, ${unchanged} unchanged since the last sync` : ''}.\n`);
+  const rows = result.versions.filter((v) => !v.unchanged).map((v) => [v.run, v.archived ? `${v.version} (archived)` : v.version, v.experiment, v.mlflowRunId, String(v.points), String(v.files)]);
+  if (rows.length > 0) out(textTable(['RUN', 'VERSION', 'EXPERIMENT', 'MLFLOW RUN', 'POINTS SENT', 'FILES UPLOADED'], rows));
+  out(`Synced ${result.versions.length} version${result.versions.length === 1 ? '' : 's'} to ${result.uri}: ${result.points} points, ${result.params} params, ${result.tags} tags in ${result.batches} batches, ${result.files} files (${(result.bytes / 1024 ** 2).toFixed(1)} MB); ${result.created} MLflow run${result.created === 1 ? '' : 's'} created${unchanged > 0 ? `, ${unchanged} unchanged since the last sync` : ''}.\n`);
 }
 
 /** Aborted on the first SIGINT (Ctrl-C): `console --follow` then ends with exit code 0. */

@@ -96,6 +96,7 @@ export enum Setting {
   MlflowTrackingUri = 'mlflow.trackingUri',
   MlflowShowServerRuns = 'mlflow.showServerRuns',
   MlflowServerExperiments = 'mlflow.serverExperiments',
+  MlflowMaxUploadMB = 'mlflow.maxUploadMB',
 }
 
 export const SETTINGS_SECTION = 'runRewind';

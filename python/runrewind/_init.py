@@ -7,7 +7,7 @@ import re
 import sys
 import warnings
 
-from . import _artifacts, _console, _lock, _logs, _run, _system, _values, _wandb_compat
+from . import _artifacts, _console, _lock, _logs, _names, _run, _system, _values, _wandb_compat
 from ._ids import ENV, RUN_ID_RE, VERSION_ID_RE
 from .errors import (BadArgumentError, BadIdError, BadSpecError, ConflictingOptionsError,
                      IdConflictError, NoHistoryError, RunDeletedError, RunRunningError,
@@ -54,11 +54,64 @@ def _mark_change(root, stamp, run_id):
     """``changes/<stamp>.<run id>``: tells readers polling a big shared log directory which run folder has
     a new file, so they need not look at every one (docs/PROTOCOL.md, "Change markers")."""
     folder = os.path.join(root, "changes")
+    marker = os.path.join(folder, "%s.%s" % (stamp, run_id))
     try:
-        os.makedirs(folder, exist_ok=True)
-        os.close(os.open(os.path.join(folder, "%s.%s" % (stamp, run_id)), os.O_WRONLY | os.O_CREAT, 0o644))
+        try:
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # the first marker of the directory (one call, not three, after it)
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT, 0o644)
+        os.close(fd)
     except OSError:
         pass  # readers find the file later, on their sweep of the run folders
+
+
+class _Unlocked(object):
+    """In place of the run lock for a new run with a generated id: creating its folder claims the id (no
+    one else can know it), so nothing needs excluding and the lock's round trips are saved."""
+    skew = 0.0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _claim_folder(root, run_id):
+    """Creates ``runs/<run id>/`` for a new generated id; False when it exists (the id is taken)."""
+    folder = os.path.join(root, "runs", run_id)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        os.makedirs(os.path.join(root, "runs"), exist_ok=True)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            return False
+    return True
+
+
+def _read_for(root, resume_from, fork_from, id):
+    """What ``init`` reads of the log directory: the runs it names, their lineage and the ops files
+    (``_logs.read_around``), not every run's start record. Where that cannot say (a version id to find,
+    a run that is not there, so that the error can say what the id is), every start record as before."""
+    if resume_from is not None:
+        target = parse_spec(resume_from, "resume_from")[0]
+        state = _logs.read_around(root, [target])
+        if target in state.runs:
+            return state
+        return _logs.read_state(root, target)
+    if fork_from is not None:
+        target = parse_spec(fork_from, "fork_from")[0]
+        names = [target] if id is None else [target, id]
+        state = _logs.read_around(root, names, [target])
+        if target in state.runs or target in state.versions:
+            return state
+        return _logs.read_state(root, target)
+    return _logs.read_around(root, [id])
 
 
 def _heartbeat():
@@ -134,11 +187,13 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         lock_id = generated_id = ENV.run_id()
     what = ("rewinding it" if resume_from is not None else "forking it" if fork_from is not None
             else "resuming it" if mode_resume is not None else "starting it")
-    with _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive, clock=ENV.now) as held:
-        # Only the run this init acts on is read whole; of the others, their start records.
-        focus = lock_id if resume_from is not None else (parse_spec(fork_from, "fork_from")[0] if fork_from is not None
-                                                          else id)
-        state = _logs.read_state(root, focus)
+    # A new run with a generated id reads nothing of other runs (its folder claims the id, names/ its
+    # number): the cost of init follows the run it touches, not the directory (issue 12).
+    fresh = generated_id is not None and fork_from is None
+    lock = (_Unlocked() if fresh
+            else _lock.RunLock(root, lock_id, what, ENV.host, ENV.pid, _logs.pid_alive, clock=ENV.now))
+    with lock as held:
+        state = _logs.LogState() if fresh else _read_for(root, resume_from, fork_from, id)
         # Liveness is judged by files' modification times: now by the file system's clock.
         now = ENV.now() + held.skew
 
@@ -253,10 +308,12 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
                 old_run = None
 
         # Everything is valid: from here on, write.
+        claimed = None
         if run_id is None:
             run_id = generated_id
-            while run_id in state.runs:
+            while run_id in state.runs or not _claim_folder(root, run_id):
                 run_id = ENV.run_id()
+            claimed = os.path.join(root, "runs", run_id)
         if version_id is None:
             version_id = ENV.version_id()
             while version_id in state.versions:
@@ -264,8 +321,17 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         if mode in ("new", "fork"):
             if project is None:
                 project = "uncategorized"
+            # Every new run claims its number, named or not, so the claims count the project's runs.
+            try:
+                number = _names.claim(root, project, run_id)
+            except BaseException:
+                if claimed is not None:
+                    try:
+                        os.rmdir(claimed)
+                    except OSError:
+                        pass
+                raise
             if name is None:
-                number = 1 + sum(1 for r in state.runs.values() if r.project == project)
                 name = ENV.run_name(number)
             shown_name, shown_project = name, project
         else:
@@ -276,7 +342,8 @@ def init(project=None, entity=None, name=None, id=None, config=None, dir=None, t
         t = clock()
         stamp = ENV.stamp(t, state.max_stamp_ms)
         folder = os.path.join(root, "runs", run_id)
-        os.makedirs(folder, exist_ok=True)
+        if claimed is None:
+            os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, stamp + ".jsonl")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
 

@@ -83,6 +83,8 @@ export function registerMlflowCommands(ctx: CommandContext, secrets: vscode.Secr
     }
     const token = await secrets.get(MLFLOW_TOKEN_SECRET);
     const auth = { ...authFromEnvironment(), ...(token ? { token } : {}) };
+    const maxUploadMB = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(Setting.MlflowMaxUploadMB, 2048);
+    const maxUploadBytes = Number.isFinite(maxUploadMB) && maxUploadMB >= 0 ? Math.round(maxUploadMB * 1024 ** 2) : undefined;
     const folders = ctx.services.stores.all.filter((f) => chosen.size === 0 || chosen.has(f.key));
     const base = parseTrackingUri(uri);
     return vscode.window.withProgress(
@@ -103,16 +105,20 @@ export function registerMlflowCommands(ctx: CommandContext, secrets: vscode.Secr
               if (runs.length === 0) continue;
             }
             const result = await syncToMlflow(store, {
-              uri, experiment: args.experiment, runs, auth, signal: abort.signal,
+              uri, experiment: args.experiment, runs, auth, signal: abort.signal, maxUploadBytes,
               statePath: syncStatePath(folder.logDir, uri),
               progress: (p) => {
                 const total = ((i + p.fraction) / folders.length) * 100;
-                progress.report({ message: messageText(`${p.message} · ${vscode.l10n.t('{0} points sent', p.pointsSent.toLocaleString(vscode.env.language))}`, 200), increment: Math.max(0, total - reported) });
+                const sent = p.filesUploaded > 0
+                  ? vscode.l10n.t('{0} points sent, {1} files uploaded', p.pointsSent.toLocaleString(vscode.env.language), p.filesUploaded.toLocaleString(vscode.env.language))
+                  : vscode.l10n.t('{0} points sent', p.pointsSent.toLocaleString(vscode.env.language));
+                // The upload phase says so in the message itself ("name: uploading media/…/3_0.png (4 of 20)").
+                progress.report({ message: messageText(`${p.message} · ${sent}`, 200), increment: Math.max(0, total - reported) });
                 reported = Math.max(reported, total);
               },
             });
             for (const w of result.warnings) log.warn(`sync ${folder.name}: ${w}`);
-            log.info(`synced ${folder.name} to ${result.uri}: ${result.versions.length} versions, ${result.points} points in ${result.batches} batches, ${result.created} MLflow runs created`);
+            log.info(`synced ${folder.name} to ${result.uri}: ${result.versions.length} versions, ${result.points} points in ${result.batches} batches, ${result.files} files (${result.bytes} bytes) uploaded, ${result.created} MLflow runs created`);
             done.push({ folder: folder.key, result });
           }
         } catch (error) {

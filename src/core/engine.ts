@@ -14,6 +14,7 @@ import type { PullResult } from './importers/mlflowServer';
 import type { MlflowAuth } from './sync/mlflowRest';
 import { LateFileError, LogIngester } from './ingest';
 import { planFork, planRewind, resolveSource } from './lineage';
+import { claimRunNumber } from './runNumbers';
 import { fileSystemNow, withRunLock } from './lock';
 import { pidAlive, processStartTime } from './process';
 import { LOG_EXTENSION, OPS_DIR, RUNS_DIR, encodeRecord, makeStamp } from './protocol';
@@ -468,7 +469,8 @@ export class Engine implements SyncStoreApi {
     const id = options.id ?? planFork(this.store, source, step, options, this.clock()).run;
     return this.locked(id, `forking it from ${source} at step ${step}`, () => {
       this.ingest();
-      const record = planFork(this.store, source, step, { ...options, id }, this.clock());
+      const number = (project: string, inStore: number): number => claimRunNumber(this.options.logDir, project, id, inStore);
+      const record = planFork(this.store, source, step, { ...options, id, number }, this.clock());
       this.applyOp(record);
       const run = this.store.runs.get(record.run)!;
       return { run: this.queries.runInfo(run, this.options.headlineMetric), version: record.version };

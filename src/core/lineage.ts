@@ -59,6 +59,12 @@ export function planRewind(store: RunStore, runId: string, step: number, time: n
 export interface ForkPlanOptions {
   readonly id?: string;
   readonly name?: string;
+  /**
+   * The number of the new run in its project, given how many runs the store counts there: by default
+   * that count plus one; the engine claims it in the log directory (runNumbers.ts), for every fork,
+   * named or not, so that claims count a project's runs.
+   */
+  readonly number?: (project: string, inStore: number) => number;
 }
 
 /** Checks a fork of a run (its live version) or of an exact version at `step`. */
@@ -77,9 +83,10 @@ export function planFork(store: RunStore, target: string, step: number, options:
     while (store.runs.has(id));
   }
   let name = options.name === undefined ? undefined : validRunName(options.name);
-  if (name === undefined) {
+  if (name === undefined || options.number) {
     const inProject = [...store.runs.values()].filter((r) => r.project === run.project).length;
-    name = generateRunName(inProject + 1);
+    const number = options.number ? options.number(run.project, inProject) : inProject + 1;
+    name ??= generateRunName(number);
   }
   return { type: 'fork', time, run: id, version: newVersionId(), project: run.project, name, source: { run: run.id, version: version.id, step } };
 }

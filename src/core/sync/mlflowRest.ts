@@ -37,6 +37,18 @@ export interface MlflowRunInfo {
   readonly start_time?: number;
   readonly end_time?: number;
   readonly lifecycle_stage?: string;
+  /** Where the server keeps the run's files: `mlflow-artifacts:/<experiment>/<run>/artifacts` when it proxies them. */
+  readonly artifact_uri?: string;
+}
+
+/** A request body fetch takes (Node's lib has no DOM BodyInit). */
+export type UploadBody = NonNullable<RequestInit['body']>;
+
+/** One entry of artifacts/list: a file with its size, or a folder. */
+export interface MlflowFileInfo {
+  readonly path: string;
+  readonly is_dir?: boolean;
+  readonly file_size?: number | string;
 }
 
 export interface MlflowRun {
@@ -192,6 +204,57 @@ export class MlflowRest {
     return page?.metrics ?? [];
   }
 
+  /** The files and folders directly in `dir` of a run's artifacts (the root when empty); none when it has no such folder. */
+  async listArtifacts(runId: string, dir: string): Promise<MlflowFileInfo[]> {
+    const out: MlflowFileInfo[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.call<{ files?: MlflowFileInfo[]; next_page_token?: string }>('GET', 'artifacts/list', { run_id: runId, ...(dir ? { path: dir } : {}), ...(pageToken ? { page_token: pageToken } : {}) });
+      out.push(...(page?.files ?? []));
+      pageToken = page?.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  /**
+   * Uploads one file: PUT `url` (the artifact proxy's path of the file). A PUT replaces what was there,
+   * so it is tried again (with a fresh body from `body`) on network errors and 429/502/503/504; `what`
+   * names the file in the error.
+   */
+  async putArtifact(url: string, body: () => { body: UploadBody; stream: boolean }, what: string): Promise<void> {
+    const headers = { ...this.headers, 'content-type': 'application/octet-stream' };
+    for (let attempt = 1; ; attempt++) {
+      this.signal?.throwIfAborted();
+      let response: Response;
+      try {
+        this.requests++;
+        const made = body();
+        response = await this.fetchImpl(url, { method: 'PUT', headers, body: made.body, signal: this.signal, ...(made.stream ? { duplex: 'half' } : {}) } as RequestInit);
+      } catch (error) {
+        if (this.signal?.aborted) throw error;
+        if (attempt < 4) {
+          await delay(250 * 2 ** attempt);
+          continue;
+        }
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new RunRewindError('io', `could not upload ${what} to the MLflow server at ${this.base} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+      }
+      const text = await response.text();
+      if (response.ok) return;
+      if (retriable(response.status) && attempt < 4 && !/serve-artifacts/.test(text)) {
+        await delay(250 * 2 ** attempt);
+        continue;
+      }
+      const { errorCode, message } = errorOf(text);
+      if (/serve-artifacts/.test(text) || (response.status === 404 && errorCode === undefined)) {
+        // Not worth asking again: the server was started without its artifact proxy.
+        throw new RunRewindError('bad-argument', `the MLflow server ${this.base} refused the upload of ${what}: ${response.status} ${response.statusText}: ${message} (it does not serve artifacts: start it with \`mlflow server --serve-artifacts --artifacts-destination DIR\`, or sync without files: --max-upload-mb 0)`);
+      }
+      const hint = response.status === 401 || response.status === 403 ? ' (the server wants credentials: set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)' : '';
+      throw new MlflowHttpError(response.status, errorCode, `the MLflow server ${this.base} refused the upload of ${what}: ${response.status} ${response.statusText}: ${message}${hint}`);
+    }
+  }
+
   /**
    * One request. GETs and idempotent POSTs are tried up to 4 times on network errors and 429/502/503/504;
    * `notFound` turns MLflow's RESOURCE_DOES_NOT_EXIST into undefined.
@@ -224,15 +287,7 @@ export class MlflowRest {
           throw new MlflowHttpError(response.status, undefined, `${this.base} answered ${method} ${endpoint} with something that is not JSON (${shorten(text)}); is it an MLflow tracking server?`);
         }
       }
-      let errorCode: string | undefined;
-      let message = shorten(text);
-      try {
-        const parsed = JSON.parse(text) as { error_code?: string; message?: string };
-        errorCode = parsed.error_code;
-        if (parsed.message) message = `${parsed.error_code ?? 'error'}: ${shorten(parsed.message)}`;
-      } catch {
-        // not JSON: an HTML error page of a proxy, shown shortened
-      }
+      const { errorCode, message } = errorOf(text);
       if (options.notFound && response.status === 404 && errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
       if (retriable(response.status) && attempt < tries) {
         await delay(250 * 2 ** attempt);
@@ -253,4 +308,14 @@ function shorten(text: string): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An MLflow error answer's code and message (`error_code: message`), or the text shortened when it is not JSON (a proxy's HTML page). */
+function errorOf(text: string): { errorCode: string | undefined; message: string } {
+  try {
+    const parsed = JSON.parse(text) as { error_code?: string; message?: string };
+    return { errorCode: parsed.error_code, message: parsed.message ? `${parsed.error_code ?? 'error'}: ${shorten(parsed.message)}` : shorten(text) };
+  } catch {
+    return { errorCode: undefined, message: shorten(text) };
+  }
 }

@@ -1,27 +1,31 @@
 // Pushes runs to an MLflow tracking server (issue 17): each version of a run becomes an MLflow run (MLflow
 // never overwrites a metric, and a rewind would have to), with its config as params, its tags, lineage
 // and status as tags and run fields, and its whole visible history — inherited rows included — as
-// metrics. Resumable and idempotent: what is missing is worked out from the server's own answer, so a sync
-// killed at any point and run again sends every point exactly once.
+// metrics, its system metrics as system/… metrics, and its console, media, saved files and logged artifacts
+// as run artifacts (mlflowUploads.ts). Resumable and idempotent: what is missing is worked out from the
+// server's own answer, so a sync killed at any point and run again sends every point and file exactly once.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MetricKey, RunInfo, RunOverview, RunState, Series, StepRange, VersionInfo } from '../api';
+import * as posix from 'node:path/posix';
+import type { MetricKey, RunInfo, RunOverview, RunState, Series, StepRange, SystemMetrics, VersionInfo } from '../api';
 import { RunRewindError } from '../errors';
 import { type KeyValue, type MlflowAuth, MlflowHttpError, MlflowRest, type MlflowRun, type WireMetric, parseTrackingUri } from './mlflowRest';
 import {
-  KeyMap, MAX_BATCH_REQUEST_BYTES, MAX_ENTITIES_PER_BATCH, MAX_EXPERIMENT_NAME_LENGTH, MAX_METRICS_PER_BATCH, MAX_PARAMS_TAGS_PER_BATCH,
+  KeyMap, MAX_BATCH_REQUEST_BYTES, MAX_ENTITIES_PER_BATCH, MAX_EXPERIMENT_NAME_LENGTH, MAX_METRICS_PER_BATCH, MAX_PARAMS_TAGS_PER_BATCH, MAX_TAG_VALUE_LENGTH,
   mlflowKey, mlflowLength, planParams, tagValue, validMlflowKey, wireValue,
 } from './mlflowNames';
+import { type PlannedFile, type UploadSource, artifactProxyUrl, planUploads, uploadBody } from './mlflowUploads';
 
 type Awaitable<T> = T | Promise<T>;
 
 /** What the sync reads: the in-thread Engine (command line) or the worker's StoreClient (extension). */
-export interface SyncSource {
+export interface SyncSource extends UploadSource {
   listRuns(): Awaitable<RunInfo[]>;
   getRun(runOrVersion: string): Awaitable<RunOverview>;
   metricKeys(version: string): Awaitable<MetricKey[]>;
   series(version: string, key: string, range?: StepRange, withTimes?: boolean): Awaitable<Series>;
+  systemMetrics(version: string): Awaitable<SystemMetrics>;
 }
 
 export interface SyncProgress {
@@ -29,6 +33,9 @@ export interface SyncProgress {
   /** 0..1 over the versions to sync. */
   readonly fraction: number;
   readonly pointsSent: number;
+  /** Files uploaded so far, and their bytes. */
+  readonly filesUploaded: number;
+  readonly bytesUploaded: number;
 }
 
 export interface SyncOptions {
@@ -48,7 +55,17 @@ export interface SyncOptions {
   readonly fetch?: typeof fetch;
   /** log-batch requests in flight at once for one version (keys dealt to lanes); default DEFAULT_CONCURRENCY. */
   readonly concurrency?: number;
+  /**
+   * Bytes of files this sync uploads at most (default DEFAULT_MAX_UPLOAD_BYTES; 0 uploads none). Files over
+   * it wait for the next sync, with a warning; a version is complete only when all of its files are up.
+   */
+  readonly maxUploadBytes?: number;
+  /** Called as the bytes of upload number `upload` (1, 2, …) go out (tests kill mid-upload); streams every body. */
+  readonly uploadTap?: (upload: number, sent: number, size: number) => void;
 }
+
+/** What one sync uploads at most unless told: enough for media and small checkpoints, not a surprise terabyte. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 /** A tracking server runs requests side by side (threads, workers): a few lanes keep it busy. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -62,6 +79,9 @@ export interface SyncedVersion {
   readonly mlflowRunId: string;
   /** Points sent by this sync. */
   readonly points: number;
+  /** Files uploaded by this sync, and their bytes. */
+  readonly files: number;
+  readonly bytes: number;
   /** Nothing had changed since the last sync: no request was made for it. */
   readonly unchanged: boolean;
 }
@@ -74,6 +94,9 @@ export interface SyncResult {
   readonly points: number;
   readonly params: number;
   readonly tags: number;
+  /** Files uploaded, and their bytes. */
+  readonly files: number;
+  readonly bytes: number;
   /** runs/log-batch requests. */
   readonly batches: number;
   /** Every request, reads included. */
@@ -103,6 +126,7 @@ export const TAG = {
   summaryPrefix: 'runrewind.summary.',
   parentRun: 'mlflow.parentRunId',
   note: 'mlflow.note.content',
+  loggedArtifacts: 'mlflow.loggedArtifacts',
 } as const;
 
 const STATUS: Record<RunState, string> = { running: 'RUNNING', finished: 'FINISHED', failed: 'FAILED', crashed: 'KILLED' };
@@ -120,6 +144,8 @@ interface VersionState {
   /** What the version looked like when it was last synced whole. */
   fingerprint?: string;
   complete: boolean;
+  /** The files the server has: artifact path → `sha256:size` of its content. */
+  uploaded?: Record<string, string>;
 }
 
 interface SyncState {
@@ -206,6 +232,12 @@ class MlflowSync {
   private params = 0;
   private tags = 0;
   private batches = 0;
+  private files = 0;
+  private bytes = 0;
+  /** Uploads begun (the test hook's numbering). */
+  private started = 0;
+  /** Bytes this sync may still upload. */
+  private budget: number;
   private lastSave = 0;
   private done = 0;
   private total = 0;
@@ -216,6 +248,7 @@ class MlflowSync {
   ) {
     this.rest = new MlflowRest(options.uri, options.auth, options.signal, options.fetch);
     this.uri = this.rest.base;
+    this.budget = Math.max(0, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
     if (options.experiment !== undefined) {
       const name = options.experiment.trim();
       if (name === '') throw new RunRewindError('bad-argument', 'the MLflow experiment name is empty');
@@ -237,7 +270,7 @@ class MlflowSync {
     } finally {
       saveState(this.options.statePath, this.state);
     }
-    return { uri: this.uri, versions, created: this.created, points: this.points, params: this.params, tags: this.tags, batches: this.batches, requests: this.rest.requests, warnings: this.warnings };
+    return { uri: this.uri, versions, created: this.created, points: this.points, params: this.params, tags: this.tags, files: this.files, bytes: this.bytes, batches: this.batches, requests: this.rest.requests, warnings: this.warnings };
   }
 
   /** The versions to sync, every parent before its children: the selected runs' versions and their ancestors. */
@@ -269,7 +302,7 @@ class MlflowSync {
   }
 
   private report(message: string, within = 0): void {
-    this.options.progress?.({ message, fraction: this.total === 0 ? 1 : Math.min(1, (this.done + within) / this.total), pointsSent: this.points });
+    this.options.progress?.({ message, fraction: this.total === 0 ? 1 : Math.min(1, (this.done + within) / this.total), pointsSent: this.points, filesUploaded: this.files, bytesUploaded: this.bytes });
   }
 
   private experimentName(item: Item): string {
@@ -311,25 +344,42 @@ class MlflowSync {
     const overview = await this.source.getRun(version.id);
     const experiment = this.experimentName(item);
     const parentRun = version.parent ? this.state.versions[version.parent]?.run : undefined;
+    const uploads = this.options.maxUploadBytes !== 0;
+    // Console lines, system samples, media and artifact records are no signs of life (they leave
+    // updatedAt as it was): their counts tell whether the version has new ones.
+    const system = await this.source.systemMetrics(version.id);
+    const recorded = uploads ? [
+      (await this.source.consoleLines(version.id, { offset: 0, limit: 0 })).total,
+      (await this.source.mediaKeys(version.id)).map((k) => [k.key, k.steps, k.lastStep]),
+      (await this.source.artifacts(version.id)).length,
+    ] : null;
     const fingerprint = createHash('sha256').update(JSON.stringify([
       run.name, run.project, run.tags, run.notes, experiment, version.state, version.archived, version.lastStep, version.updatedAt, version.endedAt,
-      overview.config, overview.summary, parentRun ?? null,
+      overview.config, overview.summary, parentRun ?? null, 'files-1', system.samples, recorded,
     ], (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))).digest('hex');
     const known = this.state.versions[version.id];
     if (known?.complete && known.fingerprint === fingerprint) {
-      return { run: run.id, version: version.id, archived: version.archived, experiment, experimentId: known.experiment, mlflowRunId: known.run, points: 0, unchanged: true };
+      return { run: run.id, version: version.id, archived: version.archived, experiment, experimentId: known.experiment, mlflowRunId: known.run, points: 0, files: 0, bytes: 0, unchanged: true };
     }
     this.report(`${run.name} (${version.archived ? `archived ${version.id}` : run.id}) → ${experiment}`);
     const experimentId = await this.experimentId(experiment);
     let remote = known && known.experiment === experimentId ? await this.rest.getRun(known.run) : undefined;
     if (remote && remote.info.lifecycle_stage === 'deleted') remote = undefined;
+    const createdBefore = this.created;
     if (!remote) remote = await this.findOrCreate(item, experimentId);
-    this.state.versions[version.id] = { run: remote.info.run_id, experiment: experimentId, complete: false };
+    const fresh = this.created > createdBefore;
+    // What the state says the server has of this MLflow run's files stays (another run's does not).
+    const uploaded = known && known.run === remote.info.run_id ? known.uploaded ?? {} : {};
+    this.state.versions[version.id] = { run: remote.info.run_id, experiment: experimentId, complete: false, uploaded };
     saveState(this.options.statePath, this.state);
     const before = this.points;
+    const filesBefore = this.files;
+    const bytesBefore = this.bytes;
+    let complete = true;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.push(item, overview, remote, parentRun);
+        await this.push(item, overview, remote, parentRun, system);
+        if (uploads) complete = await this.upload(item, remote, fresh, uploaded);
         break;
       } catch (error) {
         // The server may have stored the batch whose answer was lost: ask it again, send what it lacks.
@@ -337,9 +387,9 @@ class MlflowSync {
         remote = (await this.rest.getRun(remote.info.run_id)) ?? remote;
       }
     }
-    this.state.versions[version.id] = { run: remote.info.run_id, experiment: experimentId, fingerprint, complete: true };
+    this.state.versions[version.id] = { run: remote.info.run_id, experiment: experimentId, fingerprint, complete, uploaded };
     saveState(this.options.statePath, this.state);
-    return { run: run.id, version: version.id, archived: version.archived, experiment, experimentId, mlflowRunId: remote.info.run_id, points: this.points - before, unchanged: false };
+    return { run: run.id, version: version.id, archived: version.archived, experiment, experimentId, mlflowRunId: remote.info.run_id, points: this.points - before, files: this.files - filesBefore, bytes: this.bytes - bytesBefore, unchanged: false };
   }
 
   /**
@@ -363,8 +413,116 @@ class MlflowSync {
     return run;
   }
 
+  /**
+   * Uploads the version's files the server lacks; `uploaded` (the state's record of what it has) grows as
+   * they go. A file neither the state nor the server's listing has with its size goes (again: a PUT
+   * replaces a file cut short by a killed sync). False when some wait for a later sync (over the budget,
+   * or missing locally).
+   */
+  private async upload(item: Item, remote: MlflowRun, fresh: boolean, uploaded: Record<string, string>): Promise<boolean> {
+    const { run, version } = item;
+    const runId = remote.info.run_id;
+    const planned = await planUploads(this.source, version.id, this.warnings);
+    let missing = planned.filter((f) => uploaded[f.path] !== f.id);
+    if (missing.length === 0) return true;
+    const root = artifactProxyUrl(this.uri, runId, remote.info.artifact_uri);
+    if (!fresh) {
+      // Files a sync stopped before it recorded them: one listing per folder says what arrived whole.
+      const listings = new Map<string, Map<string, number>>();
+      for (const f of missing) {
+        const dir = posix.dirname(f.path) === '.' ? '' : posix.dirname(f.path);
+        if (uploaded[f.path] !== undefined || listings.has(dir)) continue;
+        const files = await this.rest.listArtifacts(runId, dir);
+        listings.set(dir, new Map(files.filter((e) => !e.is_dir).map((e) => [posix.basename(e.path), Number(e.file_size ?? -1)])));
+      }
+      missing = missing.filter((f) => {
+        // A file recorded with another content (a console that grew) goes again whatever its size.
+        if (uploaded[f.path] !== undefined) return true;
+        const dir = posix.dirname(f.path) === '.' ? '' : posix.dirname(f.path);
+        if (listings.get(dir)?.get(posix.basename(f.path)) !== f.size) return true;
+        uploaded[f.path] = f.id;
+        return false;
+      });
+    }
+    const queue: PlannedFile[] = [];
+    let over = 0;
+    let overBytes = 0;
+    let absent = 0;
+    for (const f of missing) {
+      if (f.file !== undefined) {
+        let size = -1;
+        try {
+          size = fs.statSync(f.file).size;
+        } catch {
+          // counted below
+        }
+        if (size !== f.size) {
+          absent++;
+          this.warnings.push(`${version.id}: ${f.file} (for ${f.path}) is ${size < 0 ? 'missing' : `${size} bytes, not ${f.size}`}; not uploaded`);
+          continue;
+        }
+      }
+      if (f.size > this.budget) {
+        over++;
+        overBytes += f.size;
+        continue;
+      }
+      this.budget -= f.size;
+      queue.push(f);
+    }
+    if (over > 0) {
+      this.warnings.push(`${version.id}: ${over} file${over === 1 ? '' : 's'} (${megabytes(overBytes)}) not uploaded: over this sync's upload budget (--max-upload-mb, the setting runRewind.mlflow.maxUploadMB); the next sync sends them, or raise it`);
+    }
+    let next = 0;
+    let stopped = false;
+    const lane = async (): Promise<void> => {
+      while (!stopped && next < queue.length) {
+        this.options.signal?.throwIfAborted();
+        const f = queue[next++];
+        const number = ++this.started;
+        this.report(`${run.name}: uploading ${f.path} (${next} of ${queue.length})`, 0.99);
+        const tap = this.options.uploadTap;
+        const url = `${root}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
+        await this.rest.putArtifact(url, () => uploadBody(f, tap ? (sent) => tap(number, sent, f.size) : undefined), f.file !== undefined ? `${f.path} (from ${f.file})` : f.path);
+        this.files++;
+        this.bytes += f.size;
+        uploaded[f.path] = f.id;
+        if (Date.now() - this.lastSave > 1000) {
+          this.lastSave = Date.now();
+          saveState(this.options.statePath, this.state);
+        }
+      }
+    };
+    const lanes = Math.max(1, Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, () => lane().catch((error: unknown) => {
+      stopped = true;
+      throw error;
+    })));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+
+    // Tables listed as MLflow's log_table lists them, so its UI finds them.
+    const tables = planned.filter((f) => f.table && uploaded[f.path] === f.id).map((f) => ({ path: f.path, type: 'table' }));
+    if (tables.length > 0) {
+      const had = (remote.data.tags ?? []).find((t) => t.key === TAG.loggedArtifacts)?.value;
+      let list: Array<{ path: string; type: string }> = [];
+      try {
+        list = had ? JSON.parse(had) as typeof list : [];
+      } catch {
+        // not ours to read: replaced
+      }
+      const known = new Set(list.map((e) => e.path));
+      const value = JSON.stringify([...list, ...tables.filter((t) => !known.has(t.path))]);
+      if (value !== had) {
+        if (mlflowLength(value) <= MAX_TAG_VALUE_LENGTH) await this.rest.logBatch(runId, [], [], [{ key: TAG.loggedArtifacts, value }]);
+        else this.warnings.push(`${version.id}: ${tables.length} tables are too many for the tag ${TAG.loggedArtifacts}; they are uploaded but not listed there`);
+      }
+    }
+    return over === 0 && absent === 0;
+  }
+
   /** Sends what the server's copy of the run lacks: params, tags, metric points, then its status. */
-  private async push(item: Item, overview: RunOverview, remote: MlflowRun, parentRun: string | undefined): Promise<void> {
+  private async push(item: Item, overview: RunOverview, remote: MlflowRun, parentRun: string | undefined, system: SystemMetrics): Promise<void> {
     const { run, version } = item;
     const runId = remote.info.run_id;
     const serverParams = new Map((remote.data.params ?? []).map((p) => [p.key, p.value]));
@@ -387,6 +545,7 @@ class MlflowSync {
     const keys = new KeyMap();
     for (const k of metricKeys) if (validMlflowKey(k.key)) keys.key(k.key);
     for (const k of metricKeys) keys.key(k.key);
+    for (const series of system.series) if (!historyKeys.has(series.key)) keys.key(series.key);
     const summaryMetrics: WireMetric[] = [];
     const summaryTags: Record<string, string> = {};
     const stepOfSummary = version.lastStep ?? 0;
@@ -516,6 +675,26 @@ class MlflowSync {
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
 
+    // System metrics (kept apart from the history, against wall time): system/… metrics whose step is the
+    // sample's index, as MLflow's own system metrics monitor logs them; the server's newest step again says
+    // what it has.
+    const out = sender();
+    for (const series of system.series) {
+      this.options.signal?.throwIfAborted();
+      if (historyKeys.has(series.key)) {
+        this.warnings.push(`${version.id}: the system metric ${series.key} has the name of a history key; only the history's points were sent`);
+        continue;
+      }
+      const key = keys.key(series.key);
+      const have = latest.get(key);
+      const keyBytes = Buffer.byteLength(key) + 60;
+      for (let j = have ? Number(have.step) + 1 : 0; j < series.values.length; j++) {
+        const t = series.times[j];
+        await out.add('metric', { key, value: wireValue(series.values[j]), timestamp: Number.isFinite(t) ? Math.round(t * 1000) : fallbackTime, step: j }, keyBytes);
+      }
+    }
+    await out.flush();
+
     const status = STATUS[version.state];
     const update: { run_id: string; status?: string; end_time?: number; run_name?: string } = { run_id: runId };
     if (remote.info.status !== status) update.status = status;
@@ -528,6 +707,10 @@ class MlflowSync {
       await this.rest.updateRun(update);
     }
   }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
 /** Whether the server's stored value is the local one (it keeps ±Infinity as ±1.7976931348623157e308). */
