@@ -2,6 +2,7 @@
 // on loopback, as the `mlflow` test stage does) and stopped when the benchmark ends or is interrupted.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -13,8 +14,37 @@ export interface BenchServer {
   stop(): void;
 }
 
+export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Runs a benchmark against a server started for it, in a temporary folder (`prefix` names it); both
+ * are gone when it ends. A benchmark that throws sets the exit code.
+ */
+export function benchWithMlflowServer(prefix: string, body: (server: BenchServer, work: string) => Promise<void>): void {
+  const run = async (): Promise<void> => {
+    const server = startMlflowServer();
+    if (!server) return;
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    try {
+      await body(server, work);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+      server.stop();
+    }
+  };
+  run().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
+
 /** Starts the server, or says why it could not and returns undefined (the benchmark then fails). */
-export function startMlflowServer(): BenchServer | undefined {
+function startMlflowServer(): BenchServer | undefined {
   const started = spawnSync('bash', ['scripts/mlflow-server.sh', 'start'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const serverDir = started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
   if (!serverDir) {
