@@ -71,7 +71,7 @@ describe('a cluster-trained, rewound and forked run on the MLflow server (synced
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('trained on A (killed -9, resumed on B), rewound on C, forked on E: one MLflow run per version with its lineage, history, params and console; later syncs send only the new points, then nothing', async function () {
+  it('trained on A (killed -9, resumed on B), rewound on C, forked on E: one MLflow run per version with its lineage, history, params and console; later syncs send only the new points, then nothing; a writer still running is RUNNING there, its heartbeats are nothing new', async function () {
     const dir = path.join(root, 'logs');
     const engine = await Engine.open({ logDir: dir });
     const children: Trainer[] = [];
@@ -209,6 +209,34 @@ describe('a cluster-trained, rewound and forked run on the MLflow server (synced
       const third = await syncFrom(H, dir);
       assert.deepEqual({ points: third.points, files: third.files, requests: third.requests, created: third.created }, { points: 0, files: 0, requests: 0, created: 0 });
       assert.ok(third.versions.every((v) => v.unchanged));
+
+      // E resumes the fork once more and stays alive after 3 rows. A sync from F meanwhile sends those rows
+      // with the status RUNNING; E's heartbeats alone are nothing new (a sync from G asks nothing); once E
+      // finishes, a sync from H sends only the status and end time.
+      const hold = path.join(root, 'hold');
+      const e3 = train(E, { init: { id: 'forked', project: PROJECT, resume: 'must' }, rows: 3, marker: 9, hold });
+      await until("E's 3 rows, E seen running", () => e3.steps.length === 3 && stateOf('forked') === 'running' && engine.getRun('forked').lastStep === e3.steps[2]);
+      const running = await syncFrom(F, dir);
+      assert.deepEqual(running.versions.filter((v) => !v.unchanged).map((v) => v.version), [forked.version]);
+      assert.deepEqual({ points: running.points, created: running.created, files: running.files }, { points: 2 * 3, created: 0, files: 1 });
+      const whileRunning = await assertServerHasEverything(dir, PROJECT);
+      assert.equal(whileRunning.get(forked.version)!.status, 'RUNNING');
+      assert.equal(whileRunning.get(forked.version)!.end_time, after.get(forked.version)!.end_time, 'the end time of its last finish stays while it runs (MLflow cannot clear one)');
+      assert.deepEqual(stepsOf(whileRunning.get(forked.version)!, 9), e3.steps);
+      const seenAt = engine.getRun(forked.version).version.updatedAt;
+      await until('a heartbeat of E after that sync', () => stateOf('forked') === 'running' && engine.getRun(forked.version).version.updatedAt > seenAt);
+      const quiet = await syncFrom(G, dir);
+      assert.deepEqual({ points: quiet.points, files: quiet.files, requests: quiet.requests }, { points: 0, files: 0, requests: 0 }, 'a heartbeat is nothing new for the server');
+      assert.ok(quiet.versions.every((v) => v.unchanged));
+      fs.writeFileSync(hold, '');
+      await e3.finished();
+      const done = await syncFrom(H, dir);
+      assert.deepEqual(done.versions.filter((v) => !v.unchanged).map((v) => v.version), [forked.version]);
+      assert.deepEqual({ points: done.points, files: done.files, created: done.created }, { points: 0, files: 0, created: 0 });
+      const end = await assertServerHasEverything(dir, PROJECT);
+      assert.equal(end.get(forked.version)!.status, 'FINISHED');
+      const last = await syncFrom(G, dir);
+      assert.deepEqual({ points: last.points, files: last.files, requests: last.requests }, { points: 0, files: 0, requests: 0 });
       assert.equal(experiment(PROJECT).runs.length, 4);
     } finally {
       for (const t of children) if (t.child.exitCode === null) t.child.kill('SIGKILL');

@@ -17,7 +17,8 @@ export const HEARTBEAT = '2';
 export const DEADLINE_MS = 30_000;
 
 // A training process: init as told, print what it was told (its version), then one JSON line per row
-// after log() returned (so every printed step is acknowledged), until `rows` rows or the stop file.
+// after log() returned (so every printed step is acknowledged), until `rows` rows or the stop file; then,
+// given a hold file, it stays alive (heartbeats only) until that file exists, and finishes.
 const TRAINER = `
 import json, os, sys, time, runrewind
 dir, spec = sys.argv[1], json.loads(sys.argv[2])
@@ -32,6 +33,8 @@ while spec["rows"] < 0 or i < spec["rows"]:
     print(json.dumps({"step": step}), flush=True)
     i += 1
     time.sleep(spec.get("sleep", 0))
+while spec.get("hold") and not os.path.exists(spec["hold"]):
+    time.sleep(0.05)
 run.finish()
 print(json.dumps({"done": True}), flush=True)
 `;
