@@ -6,8 +6,7 @@
 // (a source that is the server, src/core/importers/mlflowServer.ts) against MlflowClient.get_metric_history
 // of the same run (bench/mlflow_get_history.py), and a second pull with nothing new.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { benchWithMlflowServer, fmt, median } from './mlflowServer';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../src/core/engine';
@@ -19,13 +18,6 @@ const KEYS = Number(process.env.RUNREWIND_BENCH_SYNC_KEYS ?? 10);
 const STEPS = Number(process.env.RUNREWIND_BENCH_SYNC_STEPS ?? 5_000);
 const ROUNDS = Number(process.env.RUNREWIND_BENCH_SYNC_ROUNDS ?? 3);
 const T0 = 1_700_000_000;
-
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** The run both sides send: key k at step s is sin(s / 100 + k) * (k + 1), at T0 + s / 1000 s. */
 function logRun(dir: string): void {
@@ -39,111 +31,83 @@ function logRun(dir: string): void {
   w.finish();
 }
 
-async function main(): Promise<void> {
-  const started = spawnSync('bash', ['scripts/mlflow-server.sh', 'start'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const serverDir = started.status === 0 ? started.stdout.trim().split('\n').pop() : undefined;
-  if (!serverDir) {
-    process.stdout.write('  (the MLflow server could not be started: scripts/mlflow-server.sh start)\n');
-    process.exitCode = 1;
-    return;
-  }
-  const stop = (): void => {
-    spawnSync('bash', ['scripts/mlflow-server.sh', 'stop', serverDir], { cwd: ROOT, stdio: 'inherit' });
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => {
-    stop();
-    process.exit(130);
-  });
-  const env = Object.fromEntries(fs.readFileSync(path.join(serverDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
-  const uri = env.MLFLOW_TEST_URI;
-  const python = env.MLFLOW_TEST_PYTHON;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-bench-sync-'));
-  try {
-    const dir = path.join(work, 'logs');
-    logRun(dir);
-    const engine = await Engine.open({ logDir: dir });
-    engine.ingest();
-    const points = KEYS * STEPS;
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    const serial: number[] = [];
-    let batches = 0;
-    // Warm-up, not counted: the server's first requests (connection pool, query plans) are slower.
-    const warmup = `warmup-${Date.now().toString(36)}`;
-    await syncToMlflow(engine, { uri, experiment: warmup, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
-    // Pull, while the server holds only that run: every point of it read into a fresh store each round.
-    const pulls: number[] = [];
-    const applies: number[] = [];
-    const gets: number[] = [];
-    let pullRequests = 0;
-    let idlePull = { ms: 0, requests: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const reader = await Engine.open({ logDir: path.join(work, `pull-${round}`), sources: [uri], importHoldSeconds: 0 });
-      const t = performance.now();
-      const pulled = await reader.pull();
-      const pullSeconds = (performance.now() - t) / 1000;
-      if (pulled.points !== points || pulled.problems.length > 0) throw new Error(`the pull read ${pulled.points} points, not ${points}: ${pulled.problems.join('; ')}`);
-      const t1 = performance.now();
-      reader.ingest();
-      applies.push(points / ((performance.now() - t1) / 1000));
-      pulls.push(points / pullSeconds);
-      pullRequests = pulled.requests;
-      const t2 = performance.now();
-      const again = await reader.pull();
-      idlePull = { ms: performance.now() - t2, requests: again.requests };
-      reader.close();
-      const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_get_history.py'), uri, warmup], { encoding: 'utf8' });
-      if (py.status !== 0) throw new Error(`mlflow_get_history.py failed: ${py.stderr}`);
-      const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
-      if (baseline.points !== points) throw new Error(`get_metric_history read ${baseline.points} points, not ${points}`);
-      gets.push(baseline.points / baseline.seconds);
-      process.stdout.write(`  pull round ${round + 1}: ${fmt(pulls[round])} points/s (then applied at ${fmt(applies[round])} points/s), MlflowClient.get_metric_history ${fmt(gets[round])} points/s\n`);
-    }
-    const first = `sync-${Date.now().toString(36)}-0`;
-    for (let round = 0; round < ROUNDS; round++) {
-      const stamp = `${Date.now().toString(36)}-${round}`;
-      const t = performance.now();
-      const result = await syncToMlflow(engine, { uri, experiment: round === 0 ? first : `sync-${stamp}`, statePath: syncStatePath(path.join(work, `state-${round}`), uri) });
-      const seconds = (performance.now() - t) / 1000;
-      if (result.points !== points) throw new Error(`the sync sent ${result.points} points, not ${points}`);
-      batches = result.batches;
-      ours.push(points / seconds);
-      const t1 = performance.now();
-      await syncToMlflow(engine, { uri, experiment: `serial-${stamp}`, statePath: syncStatePath(path.join(work, `serial-${round}`), uri), concurrency: 1 });
-      serial.push(points / ((performance.now() - t1) / 1000));
-      const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_log_batch.py'), uri, `py-${stamp}`, String(KEYS), String(STEPS), String(T0)], { encoding: 'utf8' });
-      if (py.status !== 0) throw new Error(`mlflow_log_batch.py failed: ${py.stderr}`);
-      // MLflow's client prints its own lines ("View run …") to stdout: the figures are the last line.
-      const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
-      theirs.push(baseline.points / baseline.seconds);
-      process.stdout.write(`  round ${round + 1}: sync ${fmt(ours[round])} points/s (one request at a time: ${fmt(serial[round])}), MlflowClient.log_batch ${fmt(theirs[round])} points/s\n`);
-    }
-    // A second sync of the same run: nothing new, so no request.
+benchWithMlflowServer('rr-bench-sync-', async ({ uri, python }, work) => {
+  const dir = path.join(work, 'logs');
+  logRun(dir);
+  const engine = await Engine.open({ logDir: dir });
+  engine.ingest();
+  const points = KEYS * STEPS;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const serial: number[] = [];
+  let batches = 0;
+  // Warm-up, not counted: the server's first requests (connection pool, query plans) are slower.
+  const warmup = `warmup-${Date.now().toString(36)}`;
+  await syncToMlflow(engine, { uri, experiment: warmup, statePath: syncStatePath(path.join(work, 'warmup'), uri) });
+  // Pull, while the server holds only that run: every point of it read into a fresh store each round.
+  const pulls: number[] = [];
+  const applies: number[] = [];
+  const gets: number[] = [];
+  let pullRequests = 0;
+  let idlePull = { ms: 0, requests: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    const reader = await Engine.open({ logDir: path.join(work, `pull-${round}`), sources: [uri], importHoldSeconds: 0 });
     const t = performance.now();
-    const again = await syncToMlflow(engine, { uri, experiment: first, statePath: syncStatePath(path.join(work, 'state-0'), uri), runs: ['bench'] });
-    const idle = performance.now() - t;
-    engine.close();
-    const a = median(ours);
-    const b = median(theirs);
-    process.stdout.write(`\nMLflow sync, ${fmt(points)} points (${KEYS} keys × ${fmt(STEPS)} steps) to mlflow server on PostgreSQL, median of ${ROUNDS} rounds:\n`);
-    process.stdout.write(`  runrewind sync:              ${fmt(a)} points/s (${batches} log-batch requests, up to ${DEFAULT_CONCURRENCY} at once)\n`);
-    process.stdout.write(`  the same, one at a time:     ${fmt(median(serial))} points/s\n`);
-    process.stdout.write(`  MlflowClient.log_batch:      ${fmt(b)} points/s (1,000 metrics a request)\n`);
-    process.stdout.write(`  ratio:                       ${(a / b).toFixed(2)}x\n`);
-    process.stdout.write(`  sync again, nothing new:     ${fmt(idle, 1)} ms, ${again.requests} requests\n`);
-    process.stdout.write(`\nPull of the same ${fmt(points)} points from the server into a store, median of ${ROUNDS} rounds:\n`);
-    process.stdout.write(`  pull (REST, into memory):    ${fmt(median(pulls))} points/s (${pullRequests} requests)\n`);
-    process.stdout.write(`  then applied to the store:   ${fmt(median(applies))} points/s\n`);
-    process.stdout.write(`  MlflowClient.get_metric_history: ${fmt(median(gets))} points/s (one call per key)\n`);
-    process.stdout.write(`  ratio (pull / get_metric_history): ${(median(pulls) / median(gets)).toFixed(2)}x\n`);
-    process.stdout.write(`  pull again, nothing new:     ${fmt(idlePull.ms, 1)} ms, ${idlePull.requests} requests (listing only)\n`);
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-    stop();
+    const pulled = await reader.pull();
+    const pullSeconds = (performance.now() - t) / 1000;
+    if (pulled.points !== points || pulled.problems.length > 0) throw new Error(`the pull read ${pulled.points} points, not ${points}: ${pulled.problems.join('; ')}`);
+    const t1 = performance.now();
+    reader.ingest();
+    applies.push(points / ((performance.now() - t1) / 1000));
+    pulls.push(points / pullSeconds);
+    pullRequests = pulled.requests;
+    const t2 = performance.now();
+    const again = await reader.pull();
+    idlePull = { ms: performance.now() - t2, requests: again.requests };
+    reader.close();
+    const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_get_history.py'), uri, warmup], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(`mlflow_get_history.py failed: ${py.stderr}`);
+    const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
+    if (baseline.points !== points) throw new Error(`get_metric_history read ${baseline.points} points, not ${points}`);
+    gets.push(baseline.points / baseline.seconds);
+    process.stdout.write(`  pull round ${round + 1}: ${fmt(pulls[round])} points/s (then applied at ${fmt(applies[round])} points/s), MlflowClient.get_metric_history ${fmt(gets[round])} points/s\n`);
   }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
+  const first = `sync-${Date.now().toString(36)}-0`;
+  for (let round = 0; round < ROUNDS; round++) {
+    const stamp = `${Date.now().toString(36)}-${round}`;
+    const t = performance.now();
+    const result = await syncToMlflow(engine, { uri, experiment: round === 0 ? first : `sync-${stamp}`, statePath: syncStatePath(path.join(work, `state-${round}`), uri) });
+    const seconds = (performance.now() - t) / 1000;
+    if (result.points !== points) throw new Error(`the sync sent ${result.points} points, not ${points}`);
+    batches = result.batches;
+    ours.push(points / seconds);
+    const t1 = performance.now();
+    await syncToMlflow(engine, { uri, experiment: `serial-${stamp}`, statePath: syncStatePath(path.join(work, `serial-${round}`), uri), concurrency: 1 });
+    serial.push(points / ((performance.now() - t1) / 1000));
+    const py = spawnSync(python, [path.join(ROOT, 'bench', 'mlflow_log_batch.py'), uri, `py-${stamp}`, String(KEYS), String(STEPS), String(T0)], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(`mlflow_log_batch.py failed: ${py.stderr}`);
+    // MLflow's client prints its own lines ("View run …") to stdout: the figures are the last line.
+    const baseline = JSON.parse(py.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as { points: number; seconds: number };
+    theirs.push(baseline.points / baseline.seconds);
+    process.stdout.write(`  round ${round + 1}: sync ${fmt(ours[round])} points/s (one request at a time: ${fmt(serial[round])}), MlflowClient.log_batch ${fmt(theirs[round])} points/s\n`);
+  }
+  // A second sync of the same run: nothing new, so no request.
+  const t = performance.now();
+  const again = await syncToMlflow(engine, { uri, experiment: first, statePath: syncStatePath(path.join(work, 'state-0'), uri), runs: ['bench'] });
+  const idle = performance.now() - t;
+  engine.close();
+  const a = median(ours);
+  const b = median(theirs);
+  process.stdout.write(`\nMLflow sync, ${fmt(points)} points (${KEYS} keys × ${fmt(STEPS)} steps) to mlflow server on PostgreSQL, median of ${ROUNDS} rounds:\n`);
+  process.stdout.write(`  runrewind sync:              ${fmt(a)} points/s (${batches} log-batch requests, up to ${DEFAULT_CONCURRENCY} at once)\n`);
+  process.stdout.write(`  the same, one at a time:     ${fmt(median(serial))} points/s\n`);
+  process.stdout.write(`  MlflowClient.log_batch:      ${fmt(b)} points/s (1,000 metrics a request)\n`);
+  process.stdout.write(`  ratio:                       ${(a / b).toFixed(2)}x\n`);
+  process.stdout.write(`  sync again, nothing new:     ${fmt(idle, 1)} ms, ${again.requests} requests\n`);
+  process.stdout.write(`\nPull of the same ${fmt(points)} points from the server into a store, median of ${ROUNDS} rounds:\n`);
+  process.stdout.write(`  pull (REST, into memory):    ${fmt(median(pulls))} points/s (${pullRequests} requests)\n`);
+  process.stdout.write(`  then applied to the store:   ${fmt(median(applies))} points/s\n`);
+  process.stdout.write(`  MlflowClient.get_metric_history: ${fmt(median(gets))} points/s (one call per key)\n`);
+  process.stdout.write(`  ratio (pull / get_metric_history): ${(median(pulls) / median(gets)).toFixed(2)}x\n`);
+  process.stdout.write(`  pull again, nothing new:     ${fmt(idlePull.ms, 1)} ms, ${idlePull.requests} requests (listing only)\n`);
 });

@@ -2,19 +2,11 @@
 // 100, 200 and 300; the newest at or before a step is the one a rewind names and loads, inherited ones
 // count after a rewind, and `runrewind rewind --to-checkpoint` goes to its step.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import type { ArtifactUse } from '../../src/core/api';
 import { checkpointAtOrBefore, checkpointLoadLine, checkpoints } from '../../src/core/checkpoints';
 import { main } from '../../src/cli';
-import { PYTHON_DIR, openEngine, tempDir } from './helpers';
+import { openEngine, runPython, tempDir } from './helpers';
 
-function python(dir: string, script: string): string {
-  return execFileSync('python3', ['-c', script], {
-    env: { ...process.env, PYTHONPATH: PYTHON_DIR, RUNREWIND_DIR: dir, RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off', RUNREWIND_TEST_NO_THREAD: '1' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  }).trim();
-}
 
 /** A run "pre" of 320 steps with a model checkpoint after steps 100, 200 and 300, and a dataset. */
 const TRAIN = `
@@ -45,7 +37,7 @@ async function capture(argv: string[]): Promise<string> {
 describe('checkpoints', () => {
   it('the newest checkpoint at or before a step; after a rewind the inherited ones count', async () => {
     const dir = tempDir();
-    const first = python(dir, TRAIN);
+    const first = runPython(dir, TRAIN);
     const engine = await openEngine(dir);
     assert.deepEqual(engine.ingest().diagnostics, []);
     const all = engine.artifacts('pre');
@@ -84,7 +76,7 @@ describe('checkpoints', () => {
 
   it('runrewind rewind prints the checkpoint; --to-checkpoint goes to its step', async () => {
     const dir = tempDir();
-    python(dir, TRAIN);
+    runPython(dir, TRAIN);
     const text = await capture(['rewind', 'pre', '--step', '250', '--dir', dir, '--no-cache']);
     assert.match(text, /Rewound run pre to step 250/);
     assert.match(text, /Checkpoint: model-pre:v1 \(model\) at step 200\./);
@@ -100,7 +92,7 @@ describe('checkpoints', () => {
 
   it('--to-checkpoint without --step goes to the newest checkpoint before the last step', async () => {
     const dir = tempDir();
-    python(dir, TRAIN);
+    runPython(dir, TRAIN);
     const text = await capture(['rewind', 'pre', '--to-checkpoint', '--dir', dir, '--no-cache']);
     assert.match(text, /Rewound run pre to step 300: .*\nCheckpoint: model-pre:v2 \(model\) at step 300\./);
     await assert.rejects(main(['rewind', 'nobody', '--to-checkpoint', '--dir', dir, '--no-cache'], () => undefined), /no run or version "nobody"/);
@@ -110,7 +102,7 @@ describe('checkpoints', () => {
 describe('runrewind artifacts', () => {
   it('lists a version\'s artifacts, inherited ones marked ^ and checkpoints *', async () => {
     const dir = tempDir();
-    const first = python(dir, TRAIN);
+    const first = runPython(dir, TRAIN);
     await capture(['rewind', 'pre', '--step', '250', '--dir', dir, '--no-cache']);
     const text = await capture(['artifacts', 'pre', '--dir', dir, '--no-cache']);
     assert.match(text, /\^ {2}log\s+train-data:v0\s+dataset\s+-/);

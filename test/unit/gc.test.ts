@@ -2,21 +2,12 @@
 // gc then removes exactly the artifact manifests and objects, saved files and media files only the
 // deleted run referred to, and keeps what another run logged, used or inherits (a fork of a deleted run).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { PYTHON_DIR, openEngine, tempDir } from './helpers';
+import { openEngine, runPython, tempDir } from './helpers';
 
-function python(dir: string, script: string): string {
-  return execFileSync('python3', ['-c', script], {
-    cwd: dir,
-    env: { ...process.env, PYTHONPATH: PYTHON_DIR, RUNREWIND_DIR: dir, RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off', RUNREWIND_TEST_NO_THREAD: '1' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  }).trim();
-}
 
 const SCRIPT = `
 import os
@@ -78,7 +69,7 @@ async function cli(dir: string, ...argv: string[]): Promise<string> {
 describe('runrewind gc', () => {
   it('after a delete, removes only the files no remaining run logged, used or inherits', async () => {
     const dir = tempDir();
-    python(dir, SCRIPT);
+    runPython(dir, SCRIPT);
     // The media files only "gone" names, read from the store before it is deleted.
     const engine = await openEngine(dir);
     engine.ingest();
@@ -123,14 +114,14 @@ describe('runrewind gc', () => {
       assert.ok(left.has(f), `${f} was removed`);
     }
     // keeper can still download the artifact it used.
-    const download = python(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="keeper", resume="must")\np = run.use_artifact("data:v0").download()\nprint(open(p + "/data.csv").read())\nrun.finish()');
+    const download = runPython(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="keeper", resume="must")\np = run.use_artifact("data:v0").download()\nprint(open(p + "/data.csv").read())\nrun.finish()');
     assert.equal(download, 'shared data');
     assert.match(await cli(dir, 'gc'), /Removed 0 unreferenced files, 0 B\./);
   });
 
   it('keeps unreferenced files newer than its cutoff (a running run\'s start, or now): a writer stores a file before its record', async () => {
     const dir = tempDir();
-    python(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="r")\nrun.log({"x": 1})\nrun.finish()');
+    runPython(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="r")\nrun.log({"x": 1})\nrun.finish()');
     fs.mkdirSync(path.join(dir, 'objects', sha('pending').slice(0, 2)), { recursive: true });
     fs.writeFileSync(path.join(dir, object('pending')), 'pending');
     const engine = await openEngine(dir);
@@ -147,7 +138,7 @@ describe('runrewind gc', () => {
 
   it('removes change markers older than a day, and only those', async () => {
     const dir = tempDir();
-    python(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="m")\nrun.log({"x": 1})\nrun.finish()');
+    runPython(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc", id="m")\nrun.log({"x": 1})\nrun.finish()');
     const [fresh] = fs.readdirSync(path.join(dir, 'changes'));
     assert.match(fresh, /^\d{13}-[a-z0-9]{8}\.m$/, 'the client left a change marker');
     const old = '1700000000000-aaaaaaaa.m';
@@ -161,7 +152,7 @@ describe('runrewind gc', () => {
 
   it('keeps what a log file the store refused names (a newer protocol), read as text', async () => {
     const dir = tempDir();
-    python(dir, `
+    runPython(dir, `
 import os
 import runrewind as wandb
 with open("m.pt", "w") as f:
@@ -187,7 +178,7 @@ b.finish()
 
   it('refuses a RUN argument, as it always looks at every run', async () => {
     const dir = tempDir();
-    python(dir, 'import runrewind as wandb\nwandb.init(project="gc", id="r").finish()');
+    runPython(dir, 'import runrewind as wandb\nwandb.init(project="gc", id="r").finish()');
     await assert.rejects(main(['gc', 'r', '--dir', dir, '--no-cache'], () => undefined), /takes no RUN/);
   });
 });

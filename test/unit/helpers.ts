@@ -1,5 +1,5 @@
 // Shared set-up for unit tests: temporary log directories and engines over them.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +82,19 @@ export function pythonView(logDir: string): ReaderView {
 }
 
 export const PYTHON_DIR = path.join(__dirname, '..', '..', '..', 'python');
+
+/**
+ * Runs a Python script with the client on the path, in the log directory `dir` (also its working
+ * folder), with no console capture, system metrics or metadata; returns what it printed, trimmed.
+ */
+export function runPython(dir: string, script: string): string {
+  return execFileSync('python3', ['-c', script], {
+    cwd: dir,
+    env: { ...process.env, PYTHONPATH: PYTHON_DIR, RUNREWIND_DIR: dir, RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off', RUNREWIND_TEST_NO_THREAD: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  }).trim();
+}
 
 /** What a child process printed and how it ended. */
 export interface Outcome {

@@ -2,22 +2,13 @@
 // back; a rewind keeps the media up to its branch step while the archived version keeps all of it; a
 // fork shares the source's; the same image logged twice is one file; every bad field has a diagnostic.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeRecord } from '../../src/core/protocol';
 import { RecordProblem, parseRecord } from '../../src/core/records';
-import { PYTHON_DIR, openEngine, tempDir } from './helpers';
+import { openEngine, runPython, tempDir } from './helpers';
 
-/** Runs a Python script with the client on the path, in a test log directory (no console capture). */
-function python(dir: string, script: string): string {
-  return execFileSync('python3', ['-c', script], {
-    env: { ...process.env, PYTHONPATH: PYTHON_DIR, RUNREWIND_DIR: dir, RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off', RUNREWIND_TEST_NO_THREAD: '1' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  }).trim();
-}
 
 const SCRIPT = `
 import runrewind as wandb
@@ -40,7 +31,7 @@ print(run.version_id, rewound.version_id)
 describe('media records', () => {
   it('a rewind keeps the media up to its branch step, the archived version keeps all of it, a fork shares them', async () => {
     const dir = tempDir();
-    const [archived, live] = python(dir, SCRIPT).split(' ');
+    const [archived, live] = runPython(dir, SCRIPT).split(' ');
     const engine = await openEngine(dir);
     const result = engine.ingest();
     assert.deepEqual(result.diagnostics, []);
@@ -91,7 +82,7 @@ describe('media records', () => {
 
   it('an artifact stays with the version that logged it; a rewind keeps the checkpoints logged up to its step', async () => {
     const dir = tempDir();
-    const [archived, live] = python(dir, `
+    const [archived, live] = runPython(dir, `
 import os, runrewind as wandb
 run = wandb.init(project="ckpt", id="pre")
 for step in range(6):

@@ -2,19 +2,11 @@
 // made here claims the next number of its project in names/, so the Python client's next run does not
 // take it again, and a log directory without names/ is left as it is (the store's count is the truth).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NAMES_DIR, projectKey } from '../../src/core/runNumbers';
-import { PYTHON_DIR, linearRun, openEngine, pythonView, tempDir } from './helpers';
+import { linearRun, openEngine, pythonView, runPython, tempDir } from './helpers';
 
-function python(dir: string, script: string): string {
-  return execFileSync('python3', ['-c', script], {
-    env: { ...process.env, PYTHONPATH: PYTHON_DIR, RUNREWIND_DIR: dir, RUNREWIND_CONSOLE: 'off', RUNREWIND_STATS: 'off', RUNREWIND_META: 'off', RUNREWIND_TEST_NO_THREAD: '1' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  }).trim();
-}
 
 /** A finished Python run of 5 steps in project "p"; prints its id and name. */
 const NEW_RUN = `
@@ -31,8 +23,8 @@ const number = (name: string): number => Number(name.slice(name.lastIndexOf('-')
 describe('run numbers', () => {
   it('a fork claims the number after the Python runs, and the next Python run the one after it', async () => {
     const dir = tempDir();
-    const [first, firstName] = python(dir, NEW_RUN).split(' ');
-    const [, secondName] = python(dir, NEW_RUN).split(' ');
+    const [first, firstName] = runPython(dir, NEW_RUN).split(' ');
+    const [, secondName] = runPython(dir, NEW_RUN).split(' ');
     assert.deepEqual([number(firstName), number(secondName)], [1, 2]);
     const claims = path.join(dir, NAMES_DIR, projectKey('p'));
     assert.deepEqual(fs.readdirSync(claims).sort(), ['1', '2'], 'the Python client claims in the folder this module names');
@@ -44,7 +36,7 @@ describe('run numbers', () => {
     const named = engine.fork(first, 3, { name: 'my fork' }).run;
     assert.equal(named.name, 'my fork');
     assert.equal(fs.readFileSync(path.join(claims, '4'), 'utf8'), named.id, 'a named fork claims a number too');
-    const [, thirdName] = python(dir, NEW_RUN).split(' ');
+    const [, thirdName] = runPython(dir, NEW_RUN).split(' ');
     assert.equal(number(thirdName), 5);
     engine.ingest();
     // The store and the Python reader show the same runs and names; names/ is no log file to either.
@@ -66,20 +58,20 @@ describe('run numbers', () => {
     assert.equal(number(run.name), 3);
     assert.equal(fs.existsSync(path.join(dir, NAMES_DIR)), false);
     // The Python client then counts the three runs from the logs, as it always did.
-    const [, name] = python(dir, NEW_RUN).split(' ');
+    const [, name] = runPython(dir, NEW_RUN).split(' ');
     assert.equal(number(name), 4);
     engine.close();
   });
 
   it('a store that knows more runs than names/ holds numbers after them', async () => {
     const dir = tempDir();
-    const [first] = python(dir, NEW_RUN).split(' ');
+    const [first] = runPython(dir, NEW_RUN).split(' ');
     linearRun(dir, 10, { project: 'p' }); // a writer that claims nothing
     const engine = await openEngine(dir);
     engine.ingest();
     const { run } = engine.fork(first, 1);
     assert.equal(number(run.name), 3);
-    const [, name] = python(dir, NEW_RUN).split(' ');
+    const [, name] = runPython(dir, NEW_RUN).split(' ');
     assert.equal(number(name), 4);
     engine.close();
   });

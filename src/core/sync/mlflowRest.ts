@@ -245,15 +245,7 @@ export class MlflowRest {
         await delay(250 * 2 ** attempt);
         continue;
       }
-      let errorCode: string | undefined;
-      let message = shorten(text);
-      try {
-        const parsed = JSON.parse(text) as { error_code?: string; message?: string };
-        errorCode = parsed.error_code;
-        if (parsed.message) message = `${parsed.error_code ?? 'error'}: ${shorten(parsed.message)}`;
-      } catch {
-        // not JSON: shown shortened
-      }
+      const { errorCode, message } = errorOf(text);
       if (/serve-artifacts/.test(text) || (response.status === 404 && errorCode === undefined)) {
         // Not worth asking again: the server was started without its artifact proxy.
         throw new RunRewindError('bad-argument', `the MLflow server ${this.base} refused the upload of ${what}: ${response.status} ${response.statusText}: ${message} (it does not serve artifacts: start it with \`mlflow server --serve-artifacts --artifacts-destination DIR\`, or sync without files: --max-upload-mb 0)`);
@@ -295,15 +287,7 @@ export class MlflowRest {
           throw new MlflowHttpError(response.status, undefined, `${this.base} answered ${method} ${endpoint} with something that is not JSON (${shorten(text)}); is it an MLflow tracking server?`);
         }
       }
-      let errorCode: string | undefined;
-      let message = shorten(text);
-      try {
-        const parsed = JSON.parse(text) as { error_code?: string; message?: string };
-        errorCode = parsed.error_code;
-        if (parsed.message) message = `${parsed.error_code ?? 'error'}: ${shorten(parsed.message)}`;
-      } catch {
-        // not JSON: an HTML error page of a proxy, shown shortened
-      }
+      const { errorCode, message } = errorOf(text);
       if (options.notFound && response.status === 404 && errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
       if (retriable(response.status) && attempt < tries) {
         await delay(250 * 2 ** attempt);
@@ -324,4 +308,14 @@ function shorten(text: string): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An MLflow error answer's code and message (`error_code: message`), or the text shortened when it is not JSON (a proxy's HTML page). */
+function errorOf(text: string): { errorCode: string | undefined; message: string } {
+  try {
+    const parsed = JSON.parse(text) as { error_code?: string; message?: string };
+    return { errorCode: parsed.error_code, message: parsed.message ? `${parsed.error_code ?? 'error'}: ${shorten(parsed.message)}` : shorten(text) };
+  } catch {
+    return { errorCode: undefined, message: shorten(text) };
+  }
 }
