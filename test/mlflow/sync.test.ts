@@ -10,44 +10,11 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../src/core/engine';
 import { syncStatePath } from '../../src/core/sync/mlflowSync';
+import { PYTHON, ROOT, URI, assertServerHasEverything, experiment } from './serverHelpers';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'runrewind.js');
-const URI = process.env.MLFLOW_TEST_URI ?? '';
-const PYTHON = process.env.MLFLOW_TEST_PYTHON ?? '';
 /** Projects (so experiments) of this run of the tests: a server kept between runs never mixes them. */
 const T = Date.now().toString(36);
-
-interface ServerRun {
-  run_id: string;
-  run_name: string;
-  status: string;
-  start_time: number;
-  end_time: number | null;
-  lifecycle_stage: string;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  /** key → [step, timestamp, value] in step order; non-finite values as "NaN", "Infinity", "-Infinity". */
-  metrics: Record<string, Array<[number, number, number | string]>>;
-}
-
-interface ServerExperiment {
-  name: string;
-  runs: ServerRun[];
-}
-
-/** The experiments named (every one when none is), as MlflowClient reads them. */
-function readBack(...names: string[]): ServerExperiment[] {
-  const r = spawnSync(PYTHON, [path.join(ROOT, 'python', 'tests', 'mlflowsync', 'read_back.py'), URI, ...names], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  assert.equal(r.status, 0, `read_back.py failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { experiments: ServerExperiment[] }).experiments;
-}
-
-function experiment(name: string): ServerExperiment {
-  const found = readBack(name).filter((e) => e.name === name);
-  assert.equal(found.length, 1, `one experiment ${name} on the server`);
-  return found[0];
-}
 
 function makeRuns(dir: string, ...args: string[]): void {
   const r = spawnSync('python3', [path.join(ROOT, 'python', 'tests', 'mlflowsync', 'make_runs.py'), dir, ...args], {
@@ -95,70 +62,6 @@ function sync(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): S
   const r = cli(['sync', '--dir', dir, '--mlflow', URI, '--json', ...extra], env);
   assert.equal(r.status, 0, `runrewind sync failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as SyncJson;
-}
-
-/** What the server keeps of a local value: NaN as "NaN", the infinities as ±Number.MAX_VALUE (MLflow's SQL store). */
-function stored(value: number): number | string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return Number.MAX_VALUE;
-  if (value === -Infinity) return -Number.MAX_VALUE;
-  return value;
-}
-
-function metricName(key: string): string {
-  return key === 'odd(key)' ? 'odd_key_' : key;
-}
-
-/**
- * Every version of every local run is exactly one MLflow run in `experimentName`, and each of its keys'
- * points — inherited ones included — is on the server once, with its step, wall time and value.
- */
-async function assertServerHasEverything(dir: string, experimentName: string): Promise<Map<string, ServerRun>> {
-  const exp = experiment(experimentName);
-  const engine = await Engine.open({ logDir: dir });
-  const byVersion = new Map<string, ServerRun>();
-  try {
-    engine.ingest();
-    let versions = 0;
-    for (const run of engine.listRuns()) {
-      for (const version of run.versions) {
-        versions++;
-        const matches = exp.runs.filter((r) => r.tags['runrewind.version_id'] === version.id);
-        assert.equal(matches.length, 1, `exactly one MLflow run for version ${version.id}`);
-        const server = matches[0];
-        byVersion.set(version.id, server);
-        assert.equal(server.lifecycle_stage, 'active');
-        assert.equal(server.run_name, version.archived ? `${run.name} (archived ${version.id})` : run.name);
-        assert.equal(server.status, { running: 'RUNNING', finished: 'FINISHED', failed: 'FAILED', crashed: 'KILLED' }[version.state]);
-        assert.equal(server.start_time, Math.round(version.createdAt * 1000));
-        assert.equal(server.end_time, version.endedAt === null ? null : Math.round(version.endedAt * 1000));
-        assert.equal(server.tags['runrewind.run_id'], run.id);
-        assert.equal(server.tags['runrewind.archived'], String(version.archived));
-        assert.equal(server.tags['runrewind.version_kind'], version.kind);
-        assert.equal(server.tags['runrewind.parent_version'], version.parent ?? undefined);
-        assert.equal(server.tags['runrewind.branch_step'], version.branchStep === null ? undefined : String(version.branchStep));
-        const overview = engine.getRun(version.id);
-        const expectedKeys = new Set<string>();
-        for (const key of engine.metricKeys(version.id).filter((k) => k.numeric)) {
-          const series = engine.series(version.id, key.key, undefined, true);
-          const name = metricName(key.key);
-          expectedKeys.add(name);
-          const expected = [...series.steps].map((step, i) => [step, Math.round(series.times![i] * 1000), stored(series.values[i])]);
-          assert.deepEqual(server.metrics[name], expected, `every point of ${version.id} ${key.key}, once`);
-        }
-        for (const [key, value] of Object.entries(overview.summary)) {
-          if (typeof value !== 'number' || expectedKeys.has(metricName(key))) continue;
-          expectedKeys.add(key);
-          assert.deepEqual(server.metrics[key], [[version.lastStep ?? 0, Math.round(version.updatedAt * 1000), stored(value)]], `summary value ${key} of ${version.id}`);
-        }
-        assert.deepEqual(Object.keys(server.metrics).sort(), [...expectedKeys].sort(), `the metric keys of ${version.id}`);
-      }
-    }
-    assert.equal(exp.runs.length, versions, 'no MLflow run beyond one per version');
-  } finally {
-    engine.close();
-  }
-  return byVersion;
 }
 
 describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', function () {

@@ -348,13 +348,16 @@ class MlflowSync {
     // Console lines, system samples, media and artifact records are no signs of life (they leave
     // updatedAt as it was): their counts tell whether the version has new ones.
     const system = await this.source.systemMetrics(version.id);
+    const metricKeys = (await this.source.metricKeys(version.id)).filter((k) => k.numeric);
     const recorded = uploads ? [
       (await this.source.consoleLines(version.id, { offset: 0, limit: 0 })).total,
       (await this.source.mediaKeys(version.id)).map((k) => [k.key, k.steps, k.lastStep]),
       (await this.source.artifacts(version.id)).length,
     ] : null;
+    // The points of each key, not updatedAt: a running writer's heartbeats (on any host, by any clock) move
+    // that and are nothing the server gets; a row another host appends moves both.
     const fingerprint = createHash('sha256').update(JSON.stringify([
-      run.name, run.project, run.tags, run.notes, experiment, version.state, version.archived, version.lastStep, version.updatedAt, version.endedAt,
+      run.name, run.project, run.tags, run.notes, experiment, version.state, version.archived, version.lastStep, metricKeys.map((k) => [k.key, k.points]), version.endedAt,
       overview.config, overview.summary, parentRun ?? null, 'files-1', system.samples, recorded,
     ], (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))).digest('hex');
     const known = this.state.versions[version.id];
@@ -378,7 +381,7 @@ class MlflowSync {
     let complete = true;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.push(item, overview, remote, parentRun, system);
+        await this.push(item, overview, remote, parentRun, system, metricKeys);
         if (uploads) complete = await this.upload(item, remote, fresh, uploaded);
         break;
       } catch (error) {
@@ -522,7 +525,7 @@ class MlflowSync {
   }
 
   /** Sends what the server's copy of the run lacks: params, tags, metric points, then its status. */
-  private async push(item: Item, overview: RunOverview, remote: MlflowRun, parentRun: string | undefined, system: SystemMetrics): Promise<void> {
+  private async push(item: Item, overview: RunOverview, remote: MlflowRun, parentRun: string | undefined, system: SystemMetrics, metricKeys: readonly MetricKey[]): Promise<void> {
     const { run, version } = item;
     const runId = remote.info.run_id;
     const serverParams = new Map((remote.data.params ?? []).map((p) => [p.key, p.value]));
@@ -539,7 +542,6 @@ class MlflowSync {
     }
     if (changed.length > 0) this.warnings.push(`${version.id}: MLflow keeps a param's first value; config ${changed.join(', ')} changed since it was synced (the new values are in the tag ${TAG.changedParams})`);
 
-    const metricKeys = (await this.source.metricKeys(version.id)).filter((k) => k.numeric);
     const historyKeys = new Set(metricKeys.map((k) => k.key));
     // Names MLflow takes as they are first, so a renamed key never takes the name of a key that needs none.
     const keys = new KeyMap();
