@@ -3,6 +3,7 @@
 // refers to. Deleting a run only hides it; this is what frees its files, and never one another run uses.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NAMES_DIR } from './runNumbers';
 import type { Db } from './sqlite';
 
 /** What the remaining runs refer to, from the store (Engine.gcReferences). */
@@ -16,7 +17,7 @@ export interface GcReferences {
 }
 
 export interface GcEntry {
-  readonly kind: 'object' | 'media' | 'manifest' | 'marker';
+  readonly kind: 'object' | 'media' | 'manifest' | 'marker' | 'claim';
   /** Relative to the log directory, with `/`. */
   readonly path: string;
   readonly bytes: number;
@@ -33,6 +34,7 @@ export interface GcResult {
 const SHA = /^[0-9a-f]{64}$/;
 const MEDIA_FILE = /^([0-9a-f]{64})\.[a-z0-9]{1,16}$/;
 const VERSION_FILE = /^v(0|[1-9][0-9]{0,8})\.json$/;
+const CLAIM = /^[0-9]+$/;
 /**
  * Change markers (docs/PROTOCOL.md) serve viewers that poll every few seconds, and a store reopened from
  * its snapshot follows those of the last minutes: older than a day they serve no one.
@@ -194,6 +196,21 @@ export function collectGarbage(logDir: string, refs: GcReferences, dryRun: boole
   for (const file of listDir(changesDir)) {
     const stat = statOf(path.join(changesDir, file));
     if (stat?.isFile() && stat.size === 0 && stat.mtimeMs / 1000 < markerCutoff) removed.push({ kind: 'marker', path: `changes/${file}`, bytes: 0 });
+  }
+
+  // Run-number claims (runNumbers.ts): a claim reads only its project's highest number, so the others
+  // are kept for no one (a folder of 10,000 claims is several round trips to list on NFS). The highest
+  // seen stays: a claim made meanwhile is higher still.
+  const namesDir = path.join(logDir, NAMES_DIR);
+  for (const key of listDir(namesDir)) {
+    const claims = listDir(path.join(namesDir, key)).filter((name) => CLAIM.test(name));
+    let top = -1;
+    for (const name of claims) top = Math.max(top, Number(name));
+    for (const name of claims) {
+      if (Number(name) >= top) continue;
+      const stat = statOf(path.join(namesDir, key, name));
+      if (stat?.isFile()) removed.push({ kind: 'claim', path: `${NAMES_DIR}/${key}/${name}`, bytes: stat.size });
+    }
   }
 
   if (!dryRun) {

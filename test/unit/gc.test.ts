@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
+import { NAMES_DIR, projectKey } from '../../src/core/runNumbers';
 import { openEngine, runPython, tempDir } from './helpers';
 
 
@@ -94,6 +95,8 @@ describe('runrewind gc', () => {
       'artifacts/gone-only/v0.json', object('gone weights'),
       'artifacts/run-gone-files/v0.json', object('gone notes'),
       mediaPath(only), mediaPath(table), mediaPath(cell),
+      // Four runs of project "gc" claimed 1–4: only the highest is read.
+      ...[1, 2, 3].map((n) => `${NAMES_DIR}/${projectKey('gc')}/${n}`),
     ].sort();
     const dry = JSON.parse(await cli(dir, 'gc', '--dry-run', '--json')) as { dry_run: boolean; removed: { path: string; bytes: number }[]; bytes: number };
     assert.equal(dry.dry_run, true);
@@ -104,7 +107,7 @@ describe('runrewind gc', () => {
 
     const text = await cli(dir, 'gc');
     assert.match(text, new RegExp(`Removed object ${object('gone weights')} \\(12 B\\)`));
-    assert.match(text, /Removed 7 unreferenced files, /);
+    assert.match(text, /Removed 10 unreferenced files, /);
     assert.deepEqual(files(dir), before.filter((f) => !expected.includes(f)));
     // What the remaining runs use is all there: the artifact keeper used, the shared image, keeper's
     // table and its cell image, keeper's saved file, and the image the fork inherits from deleted src.
@@ -150,6 +153,21 @@ describe('runrewind gc', () => {
     assert.deepEqual(fs.readdirSync(path.join(dir, 'changes')), [fresh]);
   });
 
+  it("removes every run-number claim but each project's highest; the next run's number goes on from it", async () => {
+    const dir = tempDir();
+    runPython(dir, 'import runrewind as wandb\nfor i in range(4):\n    wandb.init(project="gc").finish()\nwandb.init(project="other").finish()\nprint("ok")');
+    const gcKey = projectKey('gc');
+    const claims = (key: string): string[] => fs.readdirSync(path.join(dir, NAMES_DIR, key)).sort();
+    assert.deepEqual(claims(gcKey), ['1', '2', '3', '4']);
+    const result = JSON.parse(await cli(dir, 'gc', '--json')) as { removed: { kind: string; path: string }[] };
+    assert.deepEqual(result.removed.filter((e) => e.kind === 'claim').map((e) => e.path), ['1', '2', '3'].map((n) => `${NAMES_DIR}/${gcKey}/${n}`));
+    assert.deepEqual(claims(gcKey), ['4']);
+    assert.deepEqual(claims(projectKey('other')), ['1']);
+    const name = runPython(dir, 'import runrewind as wandb\nrun = wandb.init(project="gc")\nprint(run.name)\nrun.finish()');
+    assert.match(name, /-5$/, `the fifth run of the project is numbered 5 (${name})`);
+    assert.deepEqual(claims(gcKey), ['4', '5']);
+  });
+
   it('keeps what a log file the store refused names (a newer protocol), read as text', async () => {
     const dir = tempDir();
     runPython(dir, `
@@ -171,8 +189,8 @@ b.finish()
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"protocol": 1,', '"protocol": 2,'));
     }
     await cli(dir, 'delete', 'a');
-    const result = JSON.parse(await cli(dir, 'gc', '--json')) as { removed: unknown[] };
-    assert.deepEqual(result.removed, []);
+    const result = JSON.parse(await cli(dir, 'gc', '--json')) as { removed: { kind: string }[] };
+    assert.deepEqual(result.removed.filter((e) => e.kind !== 'claim'), []);
     assert.ok(fs.existsSync(path.join(dir, object('model bytes'))));
   });
 
