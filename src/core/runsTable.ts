@@ -207,7 +207,9 @@ export class RunsTableQueries {
 
   /** The runs of a query with their archived versions, their rows computed where not kept, and the table's keys. */
   private select(query: RunsTableQuery, filter: FilterOf | undefined): Selection {
-    const runs = this.runsOf(query);
+    const all = this.runsOf(query);
+    // A limit reads only the first runs' rows (the table's first screenful, cold): the others stay unread.
+    const runs = query.limit === undefined ? all : all.slice(0, query.limit);
     const missing: Version[] = [];
     for (const run of runs) {
       for (const v of this.store.versionsOfRun(run.id) ?? []) if (!this.cache.has(v.id)) missing.push(v);
@@ -238,7 +240,7 @@ export class RunsTableQueries {
       groups.push(group);
     }
     const keys = { configKeys: [...configKeys].sort(compareKeys), summaryKeys: [...summaryKeys].sort(compareKeys) };
-    if (!filter) return { groups, ...keys, total: groups.length };
+    if (!filter) return { groups, ...keys, total: query.limit === undefined ? groups.length : all.length };
     const q = filter(keys);
     return { groups: groups.filter((g) => q.matchesFields((field) => this.fieldOf(g.live, field))), ...keys, total: groups.length };
   }
