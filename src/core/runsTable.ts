@@ -214,7 +214,8 @@ export class RunsTableQueries {
     for (const run of runs) {
       for (const v of this.store.versionsOfRun(run.id) ?? []) if (!this.cache.has(v.id)) missing.push(v);
     }
-    if (missing.length > 0) this.fill(missing);
+    // A limit's few rows are read version by version: the one-pass reads cover every version's keys.
+    if (missing.length > 0) this.fill(missing, query.limit === undefined);
     const configKeys = new Set<string>();
     const summaryKeys = new Set<string>();
     const seen = new Set<Shape>();
@@ -356,8 +357,8 @@ export class RunsTableQueries {
   }
 
   /** Computes and keeps the rows of these versions. */
-  private fill(versions: readonly Version[]): void {
-    const bulk = versions.length >= this.bulkThreshold;
+  private fill(versions: readonly Version[], bulkAllowed = true): void {
+    const bulk = bulkAllowed && versions.length >= this.bulkThreshold;
     const extremes = bulk ? this.allExtremes() : undefined;
     const lastValues = bulk ? this.lastValues(new Set(versions.map((v) => v.id))) : undefined;
     const noKeys: StoredKeys = { ids: [], values: [] };
