@@ -1,6 +1,6 @@
 // The runs table panel (issue 16): one editor-area webview per folder store listing its runs with their
 // config and summary. The host reads the table from the store (runsTable) and sends it whole when the
-// webview starts; after runs change it reads only their rows (the store keeps the others) and sends
+// webview starts (for a view of the first runs, those first runs ahead of it: `firstRows`); after runs change it reads only their rows (the store keeps the others) and sends
 // those as a patch; the webview filters, sorts and draws it (media/table). This file is the
 // panel's lifecycle, its messages (validated on arrival) and the tests' inspect and act hooks.
 import * as vscode from 'vscode';
