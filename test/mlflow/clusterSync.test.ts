@@ -6,12 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { CLI, type Host, Trainer, cliJson, hostEnv, until } from '../unit/clusterHosts';
 import { runProcess } from '../unit/helpers';
-import { PYTHON, ROOT, URI, type ServerRun, assertServerHasEverything, experiment } from './serverHelpers';
+import { PYTHON, ROOT, URI, type ServerRun, assertServerHasEverything, experiment, serverSuite } from './serverHelpers';
 
 /** This run of the tests' project (so experiment): a server kept between runs never mixes them. */
 const PROJECT = `cluster${Date.now().toString(36)}`;
@@ -60,19 +59,10 @@ function stepsOf(run: ServerRun, marker: number): number[] {
 
 describe('a cluster-trained, rewound and forked run on the MLflow server (synced from other hosts)', function () {
   this.timeout(300_000);
-  let root: string;
-
-  before(function () {
-    assert.ok(URI && PYTHON, 'MLFLOW_TEST_URI and MLFLOW_TEST_PYTHON are set by scripts/mlflow-server.sh');
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-mlflow-cluster-'));
-  });
-
-  after(function () {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+  const root = serverSuite('rr-mlflow-cluster-');
 
   it('trained on A (killed -9, resumed on B), rewound on C, forked on E: one MLflow run per version with its lineage, history, params and console; later syncs send only the new points, then nothing; a writer still running is RUNNING there, its heartbeats are nothing new', async function () {
-    const dir = path.join(root, 'logs');
+    const dir = path.join(root(), 'logs');
     const engine = await Engine.open({ logDir: dir });
     const children: Trainer[] = [];
     const train = (host: Host, spec: object): Trainer => {
@@ -213,7 +203,7 @@ describe('a cluster-trained, rewound and forked run on the MLflow server (synced
       // E resumes the fork once more and stays alive after 3 rows. A sync from F meanwhile sends those rows
       // with the status RUNNING; E's heartbeats alone are nothing new (a sync from G asks nothing); once E
       // finishes, a sync from H sends only the status and end time.
-      const hold = path.join(root, 'hold');
+      const hold = path.join(root(), 'hold');
       const e3 = train(E, { init: { id: 'forked', project: PROJECT, resume: 'must' }, rows: 3, marker: 9, hold });
       await until("E's 3 rows, E seen running", () => e3.steps.length === 3 && stateOf('forked') === 'running' && engine.getRun('forked').lastStep === e3.steps[2]);
       const running = await syncFrom(F, dir);

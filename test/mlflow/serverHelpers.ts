@@ -3,12 +3,30 @@
 // every version of a local log directory point for point. Shared by the test/mlflow/*.test.ts files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const URI = process.env.MLFLOW_TEST_URI ?? '';
 export const PYTHON = process.env.MLFLOW_TEST_PYTHON ?? '';
+
+/**
+ * Registers the hooks of a suite that needs the server: it checks the stage set the server up, and gives
+ * the suite a temporary folder (named from `prefix`), removed at its end. Returns the folder's getter.
+ */
+export function serverSuite(prefix: string): () => string {
+  let root = '';
+  before(function () {
+    assert.ok(URI && PYTHON, 'MLFLOW_TEST_URI and MLFLOW_TEST_PYTHON are set by scripts/mlflow-server.sh (run this stage through `npm test` or `bash scripts/mlflow-server.sh with …`)');
+    root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  after(function () {
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+  return () => root;
+}
 
 export interface ServerRun {
   run_id: string;

@@ -5,12 +5,11 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Engine } from '../../src/core/engine';
 import { syncStatePath } from '../../src/core/sync/mlflowSync';
-import { PYTHON, ROOT, URI, assertServerHasEverything, experiment } from './serverHelpers';
+import { ROOT, URI, assertServerHasEverything, experiment, serverSuite } from './serverHelpers';
 
 const CLI = path.join(ROOT, 'bin', 'runrewind.js');
 /** Projects (so experiments) of this run of the tests: a server kept between runs never mixes them. */
@@ -66,19 +65,10 @@ function sync(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): S
 
 describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', function () {
   this.timeout(300_000);
-  let root: string;
-
-  before(function () {
-    assert.ok(URI && PYTHON, 'MLFLOW_TEST_URI and MLFLOW_TEST_PYTHON are set by scripts/mlflow-server.sh (run this stage through `npm test` or `bash scripts/mlflow-server.sh with …`)');
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-mlflow-'));
-  });
-
-  after(function () {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+  const root = serverSuite('rr-mlflow-');
 
   it('sends a plain run, a rewound run with its archived version and a fork whole, read back by MlflowClient value by value', async function () {
-    const dir = path.join(root, 'lineage');
+    const dir = path.join(root(), 'lineage');
     makeRuns(dir, `lin${T}`, 'lineage');
     const result = sync(dir);
     assert.equal(result.versions.length, 4);
@@ -154,7 +144,7 @@ describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', functio
   });
 
   it('a sync killed right after the server took a batch, run again, leaves exactly one copy of every point', async function () {
-    const dir = path.join(root, 'killed');
+    const dir = path.join(root(), 'killed');
     makeRuns(dir, `kill${T}`, 'big', '3000');
     // SIGKILL after the 4th batch: the server has it, the state file does not say so.
     const killed = cli(['sync', '--dir', dir, '--mlflow', URI, '--json'], { RUNREWIND_SYNC_TEST_KILL_AFTER_BATCHES: '4' });
@@ -174,7 +164,7 @@ describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', functio
   });
 
   it('killed twice and the state file lost: the version tag finds the MLflow run, the server says what it has', async function () {
-    const dir = path.join(root, 'lost');
+    const dir = path.join(root(), 'lost');
     makeRuns(dir, `lost${T}`, 'big', '2000');
     makeRuns(dir, `lost${T}`, 'lineage');
     const state = syncStatePath(dir, URI);
@@ -190,7 +180,7 @@ describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', functio
   });
 
   it('--experiment and RUN choose where and what; a fork brings its source along', async function () {
-    const dir = path.join(root, 'choose');
+    const dir = path.join(root(), 'choose');
     makeRuns(dir, `ch${T}`, 'lineage');
     const result = sync(dir, ['--experiment', `chosen${T}`, `ch${T}-fork`]);
     // The fork, the rewound run's live version it forked from, and the archived version before that.
@@ -202,7 +192,7 @@ describe('runrewind sync --mlflow (a real MLflow server on PostgreSQL)', functio
   });
 
   it('says what was wrong: a bad URI, an unreachable server, a refusal with the server\'s own message, credentials as MLflow sends them', async function () {
-    const dir = path.join(root, 'errors');
+    const dir = path.join(root(), 'errors');
     makeRuns(dir, `err${T}`, 'big', '3');
     const bad = cli(['sync', '--dir', dir, '--mlflow', 'file:///tmp/mlruns']);
     assert.equal(bad.status, 1);

@@ -6,15 +6,13 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { syncStatePath, syncToMlflow } from '../../src/core/sync/mlflowSync';
+import { PYTHON, URI, serverSuite } from './serverHelpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'runrewind.js');
-const URI = process.env.MLFLOW_TEST_URI ?? '';
-const PYTHON = process.env.MLFLOW_TEST_PYTHON ?? '';
 const T = `u${Date.now().toString(36)}`;
 
 interface ServerFile {
@@ -131,19 +129,10 @@ async function assertFilesWhole(dir: string, result: SyncJson): Promise<Map<stri
 
 describe('runrewind sync --mlflow uploads files (a real MLflow server with its artifact proxy)', function () {
   this.timeout(300_000);
-  let root: string;
-
-  before(function () {
-    assert.ok(URI && PYTHON, 'MLFLOW_TEST_URI and MLFLOW_TEST_PYTHON are set by scripts/mlflow-server.sh');
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-mlflow-up-'));
-  });
-
-  after(function () {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
-  });
+  const root = serverSuite('rr-mlflow-up-');
 
   it('console, media, saved files and an artifact of each version (a rewind and a fork inherit up to their branch step), read back by MlflowClient byte by byte; system metrics as system/…; a second sync uploads nothing', async function () {
-    const dir = path.join(root, 'files');
+    const dir = path.join(root(), 'files');
     makeRuns(dir, `f${T}`, 2);
     const result = sync(dir);
     assert.equal(result.versions.length, 3);
@@ -202,7 +191,7 @@ describe('runrewind sync --mlflow uploads files (a real MLflow server with its a
   });
 
   it('a sync killed in the middle of an upload, run again, leaves every file whole exactly once and sends only what the server lacks', async function () {
-    const dir = path.join(root, 'killed');
+    const dir = path.join(root(), 'killed');
     makeRuns(dir, `k${T}`, 8);
     const killed = cli(['sync', '--dir', dir, '--mlflow', URI, '--json'], { RUNREWIND_SYNC_TEST_KILL_MID_UPLOAD: '1' });
     assert.equal(killed.signal, 'SIGKILL');
@@ -229,7 +218,7 @@ describe('runrewind sync --mlflow uploads files (a real MLflow server with its a
   });
 
   it('a size budget leaves what is over it for the next sync, saying so', async function () {
-    const dir = path.join(root, 'budget');
+    const dir = path.join(root(), 'budget');
     makeRuns(dir, `b${T}`, 3);
     const first = sync(dir, ['--max-upload-mb', '1']);
     assert.ok(first.bytes <= 1024 * 1024);
@@ -244,10 +233,10 @@ describe('runrewind sync --mlflow uploads files (a real MLflow server with its a
   });
 
   it('says which file the server refused and how to start it, when it does not serve artifacts', async function () {
-    const dir = path.join(root, 'refused');
+    const dir = path.join(root(), 'refused');
     makeRuns(dir, `r${T}`, 0.01);
     // An experiment whose artifact location the server does not proxy (made with an explicit local path).
-    const made = await fetch(`${URI}/api/2.0/mlflow/experiments/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `local${T}`, artifact_location: path.join(root, 'elsewhere') }) });
+    const made = await fetch(`${URI}/api/2.0/mlflow/experiments/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `local${T}`, artifact_location: path.join(root(), 'elsewhere') }) });
     assert.equal(made.status, 200);
     const local = cli(['sync', '--dir', dir, '--mlflow', URI, '--experiment', `local${T}`]);
     assert.equal(local.status, 1);
@@ -264,7 +253,7 @@ describe('runrewind sync --mlflow uploads files (a real MLflow server with its a
         return fetch(input, init);
       };
       await assert.rejects(
-        syncToMlflow(engine, { uri: URI, experiment: `refused${T}`, statePath: syncStatePath(path.join(root, 'refused-state'), URI), fetch: refusing }),
+        syncToMlflow(engine, { uri: URI, experiment: `refused${T}`, statePath: syncStatePath(path.join(root(), 'refused-state'), URI), fetch: refusing }),
         (error: Error) => {
           assert.match(error.message, /refused the upload of output\.log: 503 .*--no-serve-artifacts.*start it with `mlflow server --serve-artifacts --artifacts-destination DIR`, or sync without files: --max-upload-mb 0/);
           return true;
@@ -272,7 +261,7 @@ describe('runrewind sync --mlflow uploads files (a real MLflow server with its a
       );
       // A media file is named with the local file it came from.
       await assert.rejects(
-        syncToMlflow(engine, { uri: URI, experiment: `refused${T}`, statePath: syncStatePath(path.join(root, 'refused-state2'), URI), fetch: async (input, init) => (init?.method === 'PUT' && String(input).includes('/media/') ? new Response('{"error_code": "INVALID_PARAMETER_VALUE", "message": "no"}', { status: 400 }) : fetch(input, init)), concurrency: 1 }),
+        syncToMlflow(engine, { uri: URI, experiment: `refused${T}`, statePath: syncStatePath(path.join(root(), 'refused-state2'), URI), fetch: async (input, init) => (init?.method === 'PUT' && String(input).includes('/media/') ? new Response('{"error_code": "INVALID_PARAMETER_VALUE", "message": "no"}', { status: 400 }) : fetch(input, init)), concurrency: 1 }),
         (error: Error) => {
           assert.match(error.message, new RegExp(`refused the upload of media/\\S+ \\(from ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/media/[0-9a-f]{2}/[0-9a-f]{64}\\.\\w+\\): 400 .*INVALID_PARAMETER_VALUE: no`));
           return true;
