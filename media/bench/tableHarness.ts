@@ -1,7 +1,8 @@
 // A stand-in for the extension host of the runs table, for its benchmark (bench/table.ts): loads beside
 // the table's own webview bundle in a plain page and answers `ready` with the `init` message the real
 // engine produced (fetched as the JSON text the host would send, parsed and posted when asked, as VS Code
-// delivers it), then times sort, filter and scrolling through the webview's own code. The baseline is
+// delivers it; with first rows, their `firstRows` message before it, the host's way for a view of the
+// first runs), then times sort, filter and scrolling through the webview's own code. The baseline is
 // the same rows drawn as one plain HTML <table>, sorted and filtered with the same comparator and query.
 // Not part of the extension: bundled only by bench/table.ts.
 import { compareValues, type FieldValue, fieldOfId, fieldValue, type RunsTableRow } from '../../src/shared/runFields';
@@ -22,6 +23,9 @@ export interface FrameFigures {
 interface OpenFigures {
   /** Script start → ready message. */
   bootMs: number;
+  /** With first rows: script start → the first frame painted with them; their message parsed and posted. */
+  firstPaintMs?: number;
+  firstDeliverMs?: number;
   /** The host's message parsed and delivered (JSON.parse and postMessage). */
   deliverMs: number;
   /** Script start → the first frame painted with rows. */
@@ -94,9 +98,14 @@ export class TableHarness {
   private opened: Promise<void>;
   private markOpened: () => void = () => undefined;
 
+  private firstPaintAt = 0;
+  private firstDeliverMs = 0;
+
   constructor(
     private readonly initText: string,
     private readonly initBin: ArrayBuffer,
+    /** The `firstRows` message sent ahead of `init` (as the host does for a view of the first runs), if any. */
+    private readonly first?: { readonly text: string; readonly bin: ArrayBuffer },
   ) {
     this.opened = new Promise((resolve) => {
       this.markOpened = resolve;
@@ -123,10 +132,8 @@ export class TableHarness {
         this.markOpened();
       };
       window.addEventListener('message', seen);
-      const t0 = performance.now();
-      const message = decodeMessage(this.initText, this.initBin);
-      window.postMessage(message, '*');
-      this.deliverMs = performance.now() - t0;
+      if (this.first) void this.sendFirst(this.first);
+      else this.sendInit();
     } else if (m.type === 'testActionDone') {
       if (m.error) throw new Error(m.error);
       this.waiting.get(m.inReplyTo)?.();
@@ -134,10 +141,36 @@ export class TableHarness {
     }
   }
 
+  private sendInit(): void {
+    const t0 = performance.now();
+    const message = decodeMessage(this.initText, this.initBin);
+    window.postMessage(message, '*');
+    this.deliverMs = performance.now() - t0;
+  }
+
+  /** The first rows, then (once they are painted: the host is still reading the rest) the whole table. */
+  private async sendFirst(first: { readonly text: string; readonly bin: ArrayBuffer }): Promise<void> {
+    const handled = new Promise<void>((resolve) => {
+      const seen = (e: MessageEvent): void => {
+        if ((e.data as ToTableWebview).type !== 'firstRows') return;
+        window.removeEventListener('message', seen);
+        resolve();
+      };
+      window.addEventListener('message', seen);
+    });
+    const t0 = performance.now();
+    window.postMessage(decodeMessage(first.text, first.bin), '*');
+    this.firstDeliverMs = performance.now() - t0;
+    await handled;
+    this.firstPaintAt = await painted();
+    this.sendInit();
+  }
+
   async open(): Promise<OpenFigures> {
     await this.opened;
     const at = await painted();
-    return { bootMs: this.readyAt - window.openAt, deliverMs: this.deliverMs, paintMs: at - window.openAt, rows: document.querySelectorAll('.grid-row').length };
+    const first = this.first ? { firstPaintMs: this.firstPaintAt - window.openAt, firstDeliverMs: this.firstDeliverMs } : {};
+    return { bootMs: this.readyAt - window.openAt, deliverMs: this.deliverMs, paintMs: at - window.openAt, rows: document.querySelectorAll('.grid-row').length, ...first };
   }
 
   /** A test action through the webview's own code (the same as a click), timed to the frame after it. */
@@ -239,15 +272,16 @@ export class PlainTable {
 }
 
 /** Called by the page: fetches the host's message, then starts the table webview (or the plain table). */
-export async function startPage(kind: 'grid' | 'plain', script: string, plainColumns?: readonly string[]): Promise<void> {
+export async function startPage(kind: 'grid' | 'plain', script: string, plainColumns?: readonly string[], withFirstRows = false): Promise<void> {
   const text = await (await fetch('init.json')).text();
   const bin = await (await fetch('init.bin')).arrayBuffer();
+  const first = withFirstRows ? { text: await (await fetch('first.json')).text(), bin: await (await fetch('first.bin')).arrayBuffer() } : undefined;
   window.openAt = performance.now();
   if (kind === 'plain') {
     (window as unknown as { plainTable: PlainTable }).plainTable = new PlainTable(text, bin, plainColumns);
     return;
   }
-  const harness = new TableHarness(text, bin);
+  const harness = new TableHarness(text, bin, first);
   window.tableHarness = harness;
   window.acquireVsCodeApi = () => harness.api();
   const el = document.createElement('script');

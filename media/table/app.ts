@@ -21,6 +21,7 @@ import {
   type TableViewState,
   type ToTableWebview,
 } from '../../src/shared/tableProtocol';
+import { naturalRanks } from '../../src/shared/naturalRanks';
 import { unpackTable } from '../../src/shared/tablePacking';
 import { button, el } from '../chart/dom';
 import { Notice } from '../chart/notice';
@@ -37,6 +38,15 @@ export interface VsCodeApi {
 /** The chart panel draws at most this many runs at once (its state keeps 64). */
 const MAX_CHART_RUNS = 64;
 const FILTER_DELAY_MS = 150;
+
+/** Attribute columns of text whose ranks are made ahead of a sort (rankTexts). */
+const TEXT_COLUMNS: readonly string[] = ['name', 'id', 'project', 'group', 'state', 'notes', 'version'];
+
+/** Runs `work` when the webview is idle (soon in any case). */
+function idle(work: (deadline?: IdleDeadline) => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 2000 });
+  else setTimeout(work, 50);
+}
 
 const EMPTY: RunsTable = { rows: [], configKeys: [], summaryKeys: [], total: 0 };
 
@@ -142,20 +152,28 @@ export class TableApp {
     this.vscode.postMessage(message);
   }
 
+  /**
+   * The first rows are drawn and the view works on them at once: a sort, filter, grouping, selection or
+   * key press changes the view state, which the whole table is laid out with when it comes (it replaces
+   * the first rows in place; nothing waits). `firstRows`' count of all the runs until then.
+   */
+  private firstRowsOf: number | undefined;
+  /** Per text column sorted by, its texts' ranks (ranksOf). */
+  private readonly textRanks = new Map<string, Map<string, number>>();
+
   private readonly handlers: MessageHandlers<ToTableWebview> = {
+    firstRows: (m) => {
+      this.firstRowsOf = m.table.total;
+      this.start(m);
+    },
     init: (m) => {
-      this.strings = m.strings;
-      this.locale = m.locale || navigator.language;
-      this.applyStrings();
-      this.table = unpackTable(m.table);
-      this.state = m.state;
-      this.selected = new Set(m.state.selected);
-      this.filterInput.value = m.state.filter;
-      this.parseFilter(m.state.filter);
-      this.rebuild();
-      this.grid.scrollTo(m.state.scrollTop ?? 0);
-      this.vscode.setState(this.state);
-      this.markInitialised();
+      if (this.firstRowsOf !== undefined) {
+        // After the first rows: the view (and what the user did to it meanwhile) stays, the rows are replaced.
+        this.firstRowsOf = undefined;
+        this.replaceTable(unpackTable(m.table));
+        return;
+      }
+      this.start(m);
     },
     rows: (m) => this.replaceTable(unpackTable(m.table)),
     patch: (m) => this.replaceTable(applyTablePatch(this.table, m.patch)),
@@ -180,9 +198,47 @@ export class TableApp {
     notice: (m) => this.notice.show(m.message, m.kind),
   };
 
+  /** The table and the view the host starts the webview with (`init`, or `firstRows` before it). */
+  private start(m: Extract<ToTableWebview, { type: 'init' | 'firstRows' }>): void {
+    this.strings = m.strings;
+    this.locale = m.locale || navigator.language;
+    this.applyStrings();
+    this.table = unpackTable(m.table);
+    this.state = m.state;
+    this.selected = new Set(m.state.selected);
+    this.filterInput.value = m.state.filter;
+    this.parseFilter(m.state.filter);
+    this.rebuild();
+    this.grid.scrollTo(m.state.scrollTop ?? 0);
+    this.vscode.setState(this.state);
+    this.markInitialised();
+    this.rankTexts();
+  }
+
+  /**
+   * The text columns' ranks (ranksOf), made when the rows come and the webview is idle, so a click on
+   * Name sorts 10,000 runs by numbers (~20 ms of collator work a column is not in the click).
+   */
+  private rankTexts(): void {
+    const table = this.table;
+    const pending = TEXT_COLUMNS.slice();
+    const next = (deadline?: IdleDeadline): void => {
+      while (pending.length > 0 && this.table === table) {
+        const column = pending.shift()!;
+        const field = fieldOfId(column)!;
+        const keyed = this.table.rows.map((r, i): [FieldValue, number, RunsTableRow] => [fieldValue(r, field), i, r]);
+        if (keyed.every((k) => k[0] === null || typeof k[0] === 'string')) this.ranksOf(column, field, keyed);
+        if (deadline && deadline.timeRemaining() < 5) break;
+      }
+      if (pending.length > 0 && this.table === table) idle(next);
+    };
+    idle(next);
+  }
+
   /** New rows: the selection keeps the rows still there, the focus follows its row, the scroll stays. */
   private replaceTable(table: RunsTable): void {
     this.table = table;
+    this.rankTexts();
     const known = new Set<string>();
     for (const r of table.rows) {
       known.add(r.id);
@@ -438,6 +494,25 @@ export class TableApp {
     return out;
   }
 
+  /**
+   * A text column's ranks (naturalRanks), kept while they rank every text it has: a live update that
+   * brings no new text, a filter or another sort keeps them; a new text has them made again.
+   */
+  private ranksOf(column: string, field: NonNullable<ReturnType<typeof fieldOfId>>, keyed: readonly [FieldValue, number, RunsTableRow][]): Map<string, number> {
+    const kept = this.textRanks.get(column);
+    if (kept && keyed.every((k) => k[0] === null || kept.has(k[0] as string))) return kept;
+    // Every run's text, not only the filtered ones': the ranks then outlive a change of filter.
+    const texts = new Set<string>();
+    for (const k of keyed) if (k[0] !== null) texts.add(k[0] as string);
+    for (const row of this.table.rows) {
+      const v = fieldValue(row, field);
+      if (typeof v === 'string') texts.add(v);
+    }
+    const ranks = naturalRanks(texts);
+    this.textRanks.set(column, ranks);
+    return ranks;
+  }
+
   /** Stable: equal values keep the store's order (creation); none (null) last either way. */
   private sortRows(rows: RunsTableRow[]): RunsTableRow[] {
     const sort = this.state?.sort;
@@ -445,6 +520,11 @@ export class TableApp {
     if (!sort || !field) return rows;
     const keyed: [FieldValue, number, RunsTableRow][] = rows.map((r, i) => [fieldValue(r, field), i, r]);
     const sign = sort.descending ? -1 : 1;
+    if (keyed.every((k) => k[0] === null || typeof k[0] === 'string')) {
+      // Text (names, ids, projects): each text's rank in compareKeys' order, then compared as numbers.
+      const ranks = this.ranksOf(sort.column, field, keyed);
+      for (const k of keyed) if (k[0] !== null) k[0] = ranks.get(k[0] as string)!;
+    }
     if (keyed.every((k) => k[0] === null || typeof k[0] === 'number')) {
       // Numbers only (most config and summary columns): the same order as compareValues (NaN after every
       // number), compared as numbers without its checks of each value's type.
@@ -465,7 +545,7 @@ export class TableApp {
   }
 
   private draw(): void {
-    const total = this.table.rows.length;
+    const total = this.firstRowsOf ?? this.table.rows.length;
     this.count.textContent = format(this.strings.count ?? '{0} of {1} runs', this.matched, total) + (this.selected.size > 0 ? ` · ${format(this.strings.selectedCount ?? '{0} selected', this.selected.size)}` : '');
     this.chartsButton.disabled = this.selected.size === 0 && this.focused < 0;
     this.compareButton.disabled = this.selected.size !== 2;

@@ -318,6 +318,8 @@ export interface RunsTableQuery {
   readonly filter?: string;
   /** Only these runs (a live update asks for the runs a change named; a deleted one is left out). */
   readonly runs?: readonly string[];
+  /** Only the first this many runs in creation order (a table's first screenful); `total` still counts them all. Not with a filter. */
+  readonly limit?: number;
 }
 
 /** One side of a branch diff: a run's live version or an archived version. */

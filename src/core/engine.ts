@@ -341,6 +341,11 @@ export class Engine implements SyncStoreApi {
     if (query?.runs !== undefined && (!Array.isArray(query.runs) || query.runs.some((r) => typeof r !== 'string'))) {
       throw new RunRewindError('bad-argument', 'the runs of a runs table query must be a list of run ids');
     }
+    if (query?.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1_000_000)) {
+      throw new RunRewindError('bad-argument', `the limit of a runs table query must be an integer from 1 to 1000000, got ${String(query.limit)}`);
+    }
+    // The first runs, then a filter, would not be the first runs the filter matches.
+    if (query?.limit !== undefined && query.filter?.trim()) throw new RunRewindError('bad-argument', 'a runs table query takes a limit or a filter, not both');
     return query ?? {};
   }
 

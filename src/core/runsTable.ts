@@ -207,12 +207,15 @@ export class RunsTableQueries {
 
   /** The runs of a query with their archived versions, their rows computed where not kept, and the table's keys. */
   private select(query: RunsTableQuery, filter: FilterOf | undefined): Selection {
-    const runs = this.runsOf(query);
+    const all = this.runsOf(query);
+    // A limit reads only the first runs' rows (the table's first screenful, cold): the others stay unread.
+    const runs = query.limit === undefined ? all : all.slice(0, query.limit);
     const missing: Version[] = [];
     for (const run of runs) {
       for (const v of this.store.versionsOfRun(run.id) ?? []) if (!this.cache.has(v.id)) missing.push(v);
     }
-    if (missing.length > 0) this.fill(missing);
+    // A limit's few rows are read version by version: the one-pass reads cover every version's keys.
+    if (missing.length > 0) this.fill(missing, query.limit === undefined);
     const configKeys = new Set<string>();
     const summaryKeys = new Set<string>();
     const seen = new Set<Shape>();
@@ -238,7 +241,7 @@ export class RunsTableQueries {
       groups.push(group);
     }
     const keys = { configKeys: [...configKeys].sort(compareKeys), summaryKeys: [...summaryKeys].sort(compareKeys) };
-    if (!filter) return { groups, ...keys, total: groups.length };
+    if (!filter) return { groups, ...keys, total: query.limit === undefined ? groups.length : all.length };
     const q = filter(keys);
     return { groups: groups.filter((g) => q.matchesFields((field) => this.fieldOf(g.live, field))), ...keys, total: groups.length };
   }
@@ -354,8 +357,8 @@ export class RunsTableQueries {
   }
 
   /** Computes and keeps the rows of these versions. */
-  private fill(versions: readonly Version[]): void {
-    const bulk = versions.length >= this.bulkThreshold;
+  private fill(versions: readonly Version[], bulkAllowed = true): void {
+    const bulk = bulkAllowed && versions.length >= this.bulkThreshold;
     const extremes = bulk ? this.allExtremes() : undefined;
     const lastValues = bulk ? this.lastValues(new Set(versions.map((v) => v.id))) : undefined;
     const noKeys: StoredKeys = { ids: [], values: [] };

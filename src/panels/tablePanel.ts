@@ -1,6 +1,6 @@
 // The runs table panel (issue 16): one editor-area webview per folder store listing its runs with their
 // config and summary. The host reads the table from the store (runsTable) and sends it whole when the
-// webview starts; after runs change it reads only their rows (the store keeps the others) and sends
+// webview starts (for a view of the first runs, those first runs ahead of it: `firstRows`); after runs change it reads only their rows (the store keeps the others) and sends
 // those as a patch; the webview filters, sorts and draws it (media/table). This file is the
 // panel's lifecycle, its messages (validated on arrival) and the tests' inspect and act hooks.
 import * as vscode from 'vscode';
@@ -14,10 +14,12 @@ import { packTable } from '../shared/tablePacking';
 import {
   defaultTableState,
   dispatch,
+  FIRST_ROWS,
   type FromTableWebview,
   isFromTableWebview,
   type MessageHandlers,
   type PackedTable,
+  showsFirstRunsFirst,
   TABLE_VIEW_TYPE,
   type TableSnapshot,
   type TableStrings,
@@ -73,6 +75,9 @@ export class RunsTablePanel extends Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(services.extensionUri)] };
     return new RunsTablePanel(panel, services, memory, folder, state);
   }
+
+  /** Tests only: fewer first rows than FIRST_ROWS, and a wait between them and the whole table (to look in between). */
+  static testHooks: { readonly firstRows?: number; readonly beforeWholeTable?: () => Promise<void> } = {};
 
   readonly log: ComponentLogger;
   private viewState: TableViewState;
@@ -253,6 +258,23 @@ export class RunsTablePanel extends Disposable {
       this.pending.clear();
       this.readWhole = false;
       const store = await this.folder.store();
+      const header = { folder: this.folder.key, folderName: this.folder.name, strings: tableStrings(), locale: vscode.env.language };
+      if (showsFirstRunsFirst(this.viewState)) {
+        // The first screenful ahead of the rest: the store reads these rows alone (cold: the whole table
+        // takes it 300 ms, and 10,000 rows take the webview 200 ms more to receive), so they are drawn at once.
+        try {
+          const first = await store.packedRunsTable({ limit: RunsTablePanel.testHooks.firstRows ?? FIRST_ROWS });
+          if (first.rows.length < first.total) {
+            this.known = knownRows(first);
+            this.post({ type: 'firstRows', ...header, table: first, state: this.viewState });
+            this.initialised = true;
+            for (const send of this.initWaiters.splice(0)) send();
+          }
+        } catch (e) {
+          this.log.warn(`the runs table's first rows were not read (the whole table follows): ${describe(e)}`);
+        }
+        await RunsTablePanel.testHooks.beforeWholeTable?.();
+      }
       let table: PackedTable;
       try {
         table = await store.packedRunsTable();
@@ -261,7 +283,7 @@ export class RunsTablePanel extends Disposable {
         this.post({ type: 'notice', kind: 'error', message: describe(e) });
       }
       this.known = knownRows(table);
-      this.post({ type: 'init', folder: this.folder.key, folderName: this.folder.name, table, state: this.viewState, strings: tableStrings(), locale: vscode.env.language });
+      this.post({ type: 'init', ...header, table, state: this.viewState });
       this.initialised = true;
       for (const send of this.initWaiters.splice(0)) send();
     },

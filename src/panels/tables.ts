@@ -65,13 +65,42 @@ export function registerTables(services: Services, workspaceState: vscode.Mement
       const snapshot = await panel.inspect();
       return { ...snapshot, title: panel.panel.title, folder: panel.folder.key, panels: RunsTablePanel.all.length };
     }),
-    vscode.commands.registerCommand(InternalCommandId.ActOnTable, async (action: TableTestAction | { kind: 'refresh' }) => {
+    vscode.commands.registerCommand(InternalCommandId.ActOnTable, async (action: TableTestAction | { kind: 'refresh' } | HoldWholeTable) => {
+      if (action.kind === 'holdWholeTable') {
+        holdWholeTable(action);
+        return;
+      }
       const panel = RunsTablePanel.active;
       if (!panel) throw new Error('no runs table is open');
       if (action.kind === 'refresh') await panel.refreshNow();
       else await panel.perform(action);
     }),
   ];
+}
+
+/**
+ * Tests: tables opened next send `firstRows` runs first and the whole table only once released
+ * (`hold: false`), so a test can look at the first rows and act on them before the rest comes.
+ */
+interface HoldWholeTable {
+  readonly kind: 'holdWholeTable';
+  readonly hold: boolean;
+  readonly firstRows?: number;
+}
+
+let release: (() => void) | undefined;
+
+function holdWholeTable(action: HoldWholeTable): void {
+  release?.();
+  release = undefined;
+  if (!action.hold) {
+    RunsTablePanel.testHooks = {};
+    return;
+  }
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  RunsTablePanel.testHooks = { firstRows: action.firstRows, beforeWholeTable: () => held };
 }
 
 function tableArg(arg: unknown): TableArg {

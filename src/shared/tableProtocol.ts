@@ -149,9 +149,25 @@ export function applyTablePatch(table: RunsTable, patch: TablePatch): RunsTable 
 
 // ---- host → webview ------------------------------------------------------------------------------
 
+/** Runs the first message holds: a screenful (about 40 rows of 24 px) with room to scroll a little. */
+export const FIRST_ROWS = 100;
+
+/**
+ * Whether a view shows the store's first runs first (creation order, nothing filtered or grouped, at the
+ * top): only then are the first FIRST_ROWS runs the rows it draws first, so they can be sent ahead.
+ */
+export function showsFirstRunsFirst(state: TableViewState): boolean {
+  return state.sort === null && state.filter.trim() === '' && !state.groupBy && !(state.plots?.open ?? false) && (state.scrollTop ?? 0) === 0;
+}
+
 export type ToTableWebview =
   /** The whole table as columns (tablePacking.ts): 10,000 runs × 200 columns cross as typed arrays. */
   | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: PackedTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
+  /**
+   * Before `init`, when showsFirstRunsFirst: the first FIRST_ROWS runs (`table.total` counts them all), drawn at
+   * once; the `init` that follows replaces them where they are (scroll, selection and focus kept).
+   */
+  | { readonly type: 'firstRows'; readonly folder: string; readonly folderName: string; readonly table: PackedTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
   /** The runs changed (a rebuild, a new store): the whole table, the view kept where it is. */
   | { readonly type: 'rows'; readonly table: PackedTable }
   /** Some runs changed (a run logged, a rewind, a rename, a delete): only their rows. */
@@ -249,11 +265,19 @@ export function isFromTableWebview(value: unknown): value is FromTableWebview {
 }
 
 const toWebviewTypes: { readonly [K in ToTableWebview['type']]: true } = {
-  init: true, rows: true, patch: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
+  init: true, firstRows: true, rows: true, patch: true, setFilter: true, inspectRequest: true, testAction: true, notice: true,
 };
 
 export function isToTableWebview(value: unknown): value is ToTableWebview {
-  return isObject(value) && typeof value.type === 'string' && Object.prototype.hasOwnProperty.call(toWebviewTypes, value.type);
+  if (!isObject(value) || typeof value.type !== 'string' || !Object.prototype.hasOwnProperty.call(toWebviewTypes, value.type)) return false;
+  return value.type !== 'firstRows' || isFirstRows(value);
+}
+
+/** The first rows are a screenful, of a table of at least that many runs, for a view that shows them first. */
+function isFirstRows(m: Record<string, unknown>): boolean {
+  const table = m.table;
+  if (!isObject(table) || table.packed !== 1 || !Array.isArray(table.rows) || table.rows.length > FIRST_ROWS) return false;
+  return isInt(table.total) && (table.total as number) >= table.rows.length && isTableViewState(m.state) && showsFirstRunsFirst(m.state);
 }
 
 export function defaultTableState(folder: string, filter = ''): TableViewState {

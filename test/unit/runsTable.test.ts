@@ -198,4 +198,26 @@ describe('runs table patches (live updates)', () => {
     assert.equal(next.total, 3);
     assert.equal(next.rows[1], table.rows[2], 'an unchanged row is the same object');
   });
+
+  it('reads only the first runs with a limit (the table\'s first rows), counting them all', async () => {
+    const dir = tempDir();
+    let now = 1_700_000_000;
+    const runs = [0, 1, 2, 3].map((i) => {
+      now += 10;
+      const t = now;
+      return linearRun(dir, 3, { name: `run${i}`, clock: () => t, config: i === 3 ? { only_last: 1 } : { lr: i } });
+    });
+    const engine = await openEngine(dir);
+    engine.ingest();
+    const first = engine.packedRunsTable({ limit: 2 });
+    assert.deepEqual(first.rows.map((r) => r.id), runs.slice(0, 2).map((w) => w.run), 'the first in creation order');
+    assert.equal(first.total, 4, 'total counts every run');
+    assert.deepEqual(first.configKeys, ['lr'], 'the keys of the rows read');
+    const whole = engine.packedRunsTable();
+    assert.deepEqual(whole.rows.slice(0, 2), first.rows, 'the same rows the whole table starts with');
+    assert.equal(engine.packedRunsTable({ limit: 10 }).rows.length, 4);
+    assert.throws(() => engine.packedRunsTable({ limit: 0 }), /limit of a runs table query must be an integer from 1/);
+    assert.throws(() => engine.packedRunsTable({ limit: 2, filter: 'config.lr > 0' }), /a limit or a filter, not both/);
+    engine.close();
+  });
 });

@@ -1,13 +1,15 @@
 // The runs table as columns (src/shared/tablePacking.ts), as the store worker sends it and the webview
 // reads it: after a structured clone (what worker and webview postMessage do), every field of every row
 // and archived version reads back as the row objects have it — config text and numbers, keys a row lacks,
-// text, boolean and NaN last values, min/max none — and a query matches the same rows.
+// text, boolean and NaN last values, min/max none — and a query matches the same rows. A `firstRows`
+// message is taken on arrival only as a screenful for a view of the first runs.
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import type { RunsTableRow } from '../../src/core/api';
 import { ATTRIBUTES, type FieldRef, fieldValue } from '../../src/shared/runFields';
 import { parseQuery } from '../../src/shared/runQuery';
 import { packTable, unpackTable } from '../../src/shared/tablePacking';
+import { defaultTableState, FIRST_ROWS, isToTableWebview } from '../../src/shared/tableProtocol';
 import { openEngine, tempDir, writer } from './helpers';
 
 describe('runs table packed as columns', () => {
@@ -66,5 +68,22 @@ describe('runs table packed as columns', () => {
       assert.deepEqual(after.filter((r) => q.matches(r)).map((r) => r.version), before.filter((r) => q.matches(r)).map((r) => r.version), query);
     }
     engine.close();
+  });
+
+  it('takes a first rows message only as a screenful of a view that shows the first runs first', () => {
+    const row = (i: number): RunsTableRow => ({
+      id: `r${i}`, version: `v${i}`, name: `run${i}`, state: 'finished', project: 'p', group: null, tags: [], notes: '', createdAt: i, duration: 1, lastStep: 0,
+      archived: false, forkedFrom: null, config: { lr: i }, summary: {}, versions: [],
+    } as unknown as RunsTableRow);
+    const table = (n: number, total: number) => ({ ...packTable({ rows: Array.from({ length: n }, (_, i) => row(i)), configKeys: ['lr'], summaryKeys: [], total }) });
+    const state = defaultTableState('/w');
+    const message = (t: unknown, s: unknown = state) => ({ type: 'firstRows', folder: '/w', folderName: 'w', table: t, state: s, strings: {}, locale: 'en' });
+    assert.ok(isToTableWebview(message(table(3, 10))));
+    assert.ok(!isToTableWebview(message(table(FIRST_ROWS + 1, FIRST_ROWS + 5))), 'more than a screenful');
+    assert.ok(!isToTableWebview(message(table(3, 2))), 'more rows than the table has');
+    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, sort: { column: 'name', descending: false } })), 'a sorted view does not show the first runs first');
+    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, filter: 'config.lr > 1' })), 'nor a filtered one');
+    assert.ok(!isToTableWebview(message({ rows: 'x' })), 'not a table');
+    assert.ok(!isToTableWebview(message(table(3, 10), { version: 2 })), 'not a view state');
   });
 });

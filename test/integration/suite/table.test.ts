@@ -150,6 +150,45 @@ describe('runs table', () => {
     assert.equal((await inspect()).rows.filter((r) => r.startsWith('group:')).length, 0);
   });
 
+  it('draws the first rows at once, then the whole table in their place with the selection, focus and scroll kept', async () => {
+    const api = await extensionApi();
+    const table = await (await api.folders.all[0].store()).runsTable();
+    assert.ok(table.rows.length > 4, 'the fixture has more runs than the first rows');
+    // The first rows are sent for a view that shows the first runs first: no filter, sort or grouping.
+    await vscode.commands.executeCommand(CommandId.OpenRunsTable);
+    await shows((t) => t.total > 0, 'rows');
+    await act({ kind: 'setFilter', filter: '' });
+    await act({ kind: 'groupBy', column: null });
+    for (let sorted = (await inspect()).state.sort; sorted; sorted = (await inspect()).state.sort) await act({ kind: 'clickHeader', column: sorted.column });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    await vscode.commands.executeCommand(InternalCommandId.ActOnTable, { kind: 'holdWholeTable', hold: true, firstRows: 3 });
+    try {
+      await vscode.commands.executeCommand(CommandId.OpenRunsTable);
+      const first = await shows((t) => t.total > 0, 'the first rows');
+      const ids = table.rows.map((r) => r.id);
+      assert.deepEqual(first.rows, ids.slice(0, 3), 'the first runs, in the order the table shows them');
+      assert.equal(first.total, 3);
+      assert.equal(first.rendered, 3, 'drawn');
+      // Acting on the first rows: the selection and focus they make are the whole table's.
+      await act({ kind: 'clickRow', row: ids[1] });
+      await act({ kind: 'key', key: 'ArrowDown' });
+      const before = await inspect();
+      assert.equal(before.focused, ids[2]);
+      assert.deepEqual(before.state.selected, [ids[2]]);
+    } finally {
+      await vscode.commands.executeCommand(InternalCommandId.ActOnTable, { kind: 'holdWholeTable', hold: false });
+    }
+    const whole = await shows((t) => t.total === table.rows.length, 'the whole table');
+    const ids = table.rows.map((r) => r.id);
+    assert.deepEqual(whole.rows, ids, 'every run, the first ones where they were');
+    assert.equal(whole.focused, ids[2]);
+    assert.deepEqual(whole.state.selected, [ids[2]]);
+    assert.equal(whole.state.scrollTop ?? 0, 0, 'the view has not moved');
+    await act({ kind: 'key', key: 'ArrowDown' });
+    assert.equal((await inspect()).focused, ids[3], 'the keys move on into the rows that came after');
+  });
+
   it('follows new runs live and starts the next table of the folder with its columns and sort', async () => {
     await vscode.commands.executeCommand(CommandId.OpenRunsTable);
     await shows((t) => t.total > 0, 'rows');
