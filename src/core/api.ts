@@ -318,8 +318,13 @@ export interface RunsTableQuery {
   readonly filter?: string;
   /** Only these runs (a live update asks for the runs a change named; a deleted one is left out). */
   readonly runs?: readonly string[];
-  /** Only the first this many runs in creation order (a table's first screenful); `total` still counts them all. Not with a filter. */
+  /**
+   * Only the first this many runs (a table's first screenful): in creation order, or the first the
+   * filter matches in `sort`'s order, as the table shows them; `total` still counts every run.
+   */
   readonly limit?: number;
+  /** With a limit: the order the first runs are taken in (a table column's id, e.g. `summary.loss.min`). */
+  readonly sort?: { readonly column: string; readonly descending: boolean };
 }
 
 /** One side of a branch diff: a run's live version or an archived version. */

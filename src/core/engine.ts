@@ -26,7 +26,7 @@ import { Db } from './sqlite';
 import { readSnapshot, writeSnapshot, writeSnapshotAsync } from './snapshot';
 import { MediaQueries } from './mediaQueries';
 import { RunQueries } from './queries';
-import { type FilterOf, RunsTableQueries } from './runsTable';
+import { type FilterOf, RunsTableQueries, orderOf } from './runsTable';
 import { branchDiff } from './branchDiff';
 import { QueryError, type RunQuery, parseQuery } from '../shared/runQuery';
 import type { PackedTable } from '../shared/tablePacking';
@@ -344,8 +344,12 @@ export class Engine implements SyncStoreApi {
     if (query?.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1_000_000)) {
       throw new RunRewindError('bad-argument', `the limit of a runs table query must be an integer from 1 to 1000000, got ${String(query.limit)}`);
     }
-    // The first runs, then a filter, would not be the first runs the filter matches.
-    if (query?.limit !== undefined && query.filter?.trim()) throw new RunRewindError('bad-argument', 'a runs table query takes a limit or a filter, not both');
+    const sort = query?.sort;
+    if (sort !== undefined) {
+      if (typeof sort !== 'object' || sort === null || typeof sort.column !== 'string' || typeof sort.descending !== 'boolean') throw new RunRewindError('bad-argument', 'the sort of a runs table query must be { column, descending }');
+      if (query?.limit === undefined) throw new RunRewindError('bad-argument', 'a runs table query takes a sort only with a limit (the table sorts its rows itself)');
+      orderOf(sort);
+    }
     return query ?? {};
   }
 

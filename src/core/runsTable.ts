@@ -7,10 +7,11 @@
 // for rows. A table of many uncached rows reads each table it needs in one pass instead of a query per row.
 import type { CellValue, MetricStats, RunsTable, RunsTableQuery, RunsTableRow, SummaryValue } from './api';
 import { float64Of } from './chunks';
+import { RunRewindError } from './errors';
 import type { PackedConfig, PackedRow, PackedSummary, PackedTable } from '../shared/tablePacking';
 import { compareKeys } from '../shared/keys';
-import { type RunFacts, type FieldRef, type FieldValue, attributeValue, fieldId } from '../shared/runFields';
-import type { QueryKeys, RunQuery } from '../shared/runQuery';
+import { type RunFacts, type FieldRef, type FieldValue, attributeValue, compareValues, fieldId, fieldOfId, fieldValue } from '../shared/runFields';
+import { type QueryKeys, type RunQuery, parseQuery } from '../shared/runQuery';
 import { type RunQueries, lastValueOf, toSummaryValue } from './queries';
 import { KeyKind } from './seriesAppender';
 import type { RunRow, RunStore, VersionRow } from './store';
@@ -209,7 +210,16 @@ export class RunsTableQueries {
   private select(query: RunsTableQuery, filter: FilterOf | undefined): Selection {
     const all = this.runsOf(query);
     // A limit reads only the first runs' rows (the table's first screenful, cold): the others stay unread.
-    const runs = query.limit === undefined ? all : all.slice(0, query.limit);
+    // With a filter or an order those are found from the cells the query and the order name alone.
+    const ordered = query.limit !== undefined && (filter !== undefined || query.sort !== undefined);
+    let runs: Run[];
+    if (query.limit === undefined) runs = all;
+    else if (!ordered) runs = all.slice(0, query.limit);
+    else {
+      const first = this.matching(filter ?? everyRun, query.sort && orderOf(query.sort), query.limit);
+      const rank = new Map(first.map((id, i) => [id, i]));
+      runs = all.filter((r) => rank.has(r.id)).sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+    }
     const missing: Version[] = [];
     for (const run of runs) {
       for (const v of this.store.versionsOfRun(run.id) ?? []) if (!this.cache.has(v.id)) missing.push(v);
@@ -241,7 +251,8 @@ export class RunsTableQueries {
       groups.push(group);
     }
     const keys = { configKeys: [...configKeys].sort(compareKeys), summaryKeys: [...summaryKeys].sort(compareKeys) };
-    if (!filter) return { groups, ...keys, total: query.limit === undefined ? groups.length : all.length };
+    // A limited answer's runs already match (its few rows' keys could not parse the filter anyway).
+    if (!filter || ordered) return { groups, ...keys, total: query.limit === undefined ? groups.length : all.length };
     const q = filter(keys);
     return { groups: groups.filter((g) => q.matchesFields((field) => this.fieldOf(g.live, field))), ...keys, total: groups.length };
   }
@@ -260,8 +271,11 @@ export class RunsTableQueries {
    * statement over version_keys per summary key) and that key's extremes. A query naming a key no row
    * has is answered by the whole table (whose keys make it an error, or read a dotted name another way).
    */
-  matching(filter: FilterOf): string[] {
-    const whole = (): string[] => this.table({}, filter).rows.map((r) => r.id);
+  matching(filter: FilterOf, order?: TableOrder, limit?: number): string[] {
+    const whole = (): string[] => {
+      const rows = this.table({}, filter).rows;
+      return firstInOrder(rows.map((r) => [r.id, order ? fieldValue(r, order.field) : null]), order, limit);
+    };
     let q: RunQuery;
     try {
       q = filter(undefined);
@@ -277,11 +291,7 @@ export class RunsTableQueries {
     // By field id, and by the field itself (the query's own objects: no id made per row).
     const values = new Map<string, Map<string, FieldValue>>();
     const byField = new Map<FieldRef, Map<string, FieldValue>>();
-    for (const field of q.fields) {
-      const id = fieldId(field);
-      const known = values.get(id);
-      if (known) byField.set(field, known);
-      if (field.kind === 'attr' || known) continue;
+    const cellsOfVersions = (field: Exclude<FieldRef, { kind: 'attr' }>): Map<string, FieldValue> | undefined => {
       const cells = new Map<string, FieldValue>();
       let any = false;
       for (const [, live, versions] of groups) {
@@ -294,19 +304,31 @@ export class RunsTableQueries {
           if (v.id === live.id) cells.set(v.id, cell);
         }
       }
-      if (!any) return whole();
+      return any ? cells : undefined;
+    };
+    for (const field of q.fields) {
+      const id = fieldId(field);
+      const known = values.get(id);
+      if (known) byField.set(field, known);
+      if (field.kind === 'attr' || known) continue;
+      const cells = cellsOfVersions(field);
+      if (!cells) return whole();
       values.set(id, cells);
       byField.set(field, cells);
     }
     const cellsOf = (field: FieldRef): Map<string, FieldValue> => byField.get(field) ?? values.get(fieldId(field))!;
-    const out: string[] = [];
+    // The order's cells: a key no run has leaves every run without a value (creation order).
+    const orderField = order?.field;
+    const orderCells = orderField && orderField.kind !== 'attr' ? (values.get(fieldId(orderField)) ?? cellsOfVersions(orderField) ?? new Map<string, FieldValue>()) : undefined;
+    const out: [string, FieldValue][] = [];
     for (const [run, live] of groups) {
       const cached = this.cache.get(live.id);
       const facts = cached ? this.cached(live).facts : this.factsOf(run, live);
       const matched = q.matchesFields((field) => (field.kind === 'attr' ? attributeValue(facts, field.name) : (cellsOf(field).get(live.id) ?? null)));
-      if (matched) out.push(run.id);
+      if (!matched) continue;
+      out.push([run.id, !orderField ? null : orderField.kind === 'attr' ? attributeValue(facts, orderField.name) : (orderCells!.get(live.id) ?? null)]);
     }
-    return out;
+    return firstInOrder(out, order, limit);
   }
 
   /** What a kept row holds for a field, as fieldValue (runFields.ts) reads it from a row object. */
@@ -720,4 +742,36 @@ function cellOf(value: unknown): CellValue {
   } catch {
     return String(value);
   }
+}
+
+/** The order a table shows its rows in: by a field, stable, none (null) last either way. */
+export interface TableOrder {
+  readonly field: FieldRef;
+  readonly descending: boolean;
+}
+
+/** A table view's sort as an order; an unknown column is refused (RunsTableQuery.sort). */
+export function orderOf(sort: { readonly column: string; readonly descending: boolean }): TableOrder {
+  const field = fieldOfId(sort.column);
+  if (!field) throw new RunRewindError('bad-argument', `the runs table has no column ${JSON.stringify(sort.column)} to sort by`);
+  return { field, descending: sort.descending };
+}
+
+/** The filter that matches every run. */
+const everyRun: FilterOf = () => parseQuery('');
+
+/**
+ * The first `limit` of runs (creation order) in `order`, as the table's webview sorts them
+ * (media/table/app.ts sortRows: compareValues, equal values in creation order, none last either way).
+ */
+function firstInOrder(runs: [id: string, value: FieldValue][], order: TableOrder | undefined, limit: number | undefined): string[] {
+  let ranked = runs.map((r, i) => [r[0], r[1], i] as const);
+  if (order) {
+    const sign = order.descending ? -1 : 1;
+    ranked = ranked.sort((a, b) => {
+      if (a[1] === null || b[1] === null) return a[1] === b[1] ? a[2] - b[2] : a[1] === null ? 1 : -1;
+      return sign * compareValues(a[1], b[1]) || a[2] - b[2];
+    });
+  }
+  return (limit === undefined ? ranked : ranked.slice(0, limit)).map((r) => r[0]);
 }

@@ -19,7 +19,7 @@ import {
   isFromTableWebview,
   type MessageHandlers,
   type PackedTable,
-  showsFirstRunsFirst,
+  showsFirstRowsFirst,
   TABLE_VIEW_TYPE,
   type TableSnapshot,
   type TableStrings,
@@ -259,11 +259,12 @@ export class RunsTablePanel extends Disposable {
       this.readWhole = false;
       const store = await this.folder.store();
       const header = { folder: this.folder.key, folderName: this.folder.name, strings: tableStrings(), locale: vscode.env.language };
-      if (showsFirstRunsFirst(this.viewState)) {
+      if (showsFirstRowsFirst(this.viewState)) {
         // The first screenful ahead of the rest: the store reads these rows alone (cold: the whole table
         // takes it 300 ms, and 10,000 rows take the webview 200 ms more to receive), so they are drawn at once.
         try {
-          const first = await store.packedRunsTable({ limit: RunsTablePanel.testHooks.firstRows ?? FIRST_ROWS });
+          const view = this.viewState;
+          const first = await store.packedRunsTable({ limit: RunsTablePanel.testHooks.firstRows ?? FIRST_ROWS, ...(view.filter.trim() ? { filter: view.filter } : {}), ...(view.sort ? { sort: view.sort } : {}) });
           if (first.rows.length < first.total) {
             this.known = knownRows(first);
             this.post({ type: 'firstRows', ...header, table: first, state: this.viewState });

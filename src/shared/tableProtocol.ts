@@ -153,18 +153,19 @@ export function applyTablePatch(table: RunsTable, patch: TablePatch): RunsTable 
 export const FIRST_ROWS = 100;
 
 /**
- * Whether a view shows the store's first runs first (creation order, nothing filtered or grouped, at the
- * top): only then are the first FIRST_ROWS runs the rows it draws first, so they can be sent ahead.
+ * Whether a view draws its first FIRST_ROWS rows from the runs its filter matches first in its sort (the
+ * store finds those from the cells the two name: RunsTableQuery.limit), so they can be sent ahead: at the
+ * top, not grouped (a group's first rows need every run's group), no plots (they draw every run).
  */
-export function showsFirstRunsFirst(state: TableViewState): boolean {
-  return state.sort === null && state.filter.trim() === '' && !state.groupBy && !(state.plots?.open ?? false) && (state.scrollTop ?? 0) === 0;
+export function showsFirstRowsFirst(state: TableViewState): boolean {
+  return !state.groupBy && !(state.plots?.open ?? false) && (state.scrollTop ?? 0) === 0;
 }
 
 export type ToTableWebview =
   /** The whole table as columns (tablePacking.ts): 10,000 runs × 200 columns cross as typed arrays. */
   | { readonly type: 'init'; readonly folder: string; readonly folderName: string; readonly table: PackedTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
   /**
-   * Before `init`, when showsFirstRunsFirst: the first FIRST_ROWS runs (`table.total` counts them all), drawn at
+   * Before `init`, when showsFirstRowsFirst: the first FIRST_ROWS runs the view shows (`table.total` counts every run), drawn at
    * once; the `init` that follows replaces them where they are (scroll, selection and focus kept).
    */
   | { readonly type: 'firstRows'; readonly folder: string; readonly folderName: string; readonly table: PackedTable; readonly state: TableViewState; readonly strings: TableStrings; readonly locale: string }
@@ -277,7 +278,7 @@ export function isToTableWebview(value: unknown): value is ToTableWebview {
 function isFirstRows(m: Record<string, unknown>): boolean {
   const table = m.table;
   if (!isObject(table) || table.packed !== 1 || !Array.isArray(table.rows) || table.rows.length > FIRST_ROWS) return false;
-  return isInt(table.total) && (table.total as number) >= table.rows.length && isTableViewState(m.state) && showsFirstRunsFirst(m.state);
+  return isInt(table.total) && (table.total as number) >= table.rows.length && isTableViewState(m.state) && showsFirstRowsFirst(m.state);
 }
 
 export function defaultTableState(folder: string, filter = ''): TableViewState {

@@ -8,6 +8,8 @@ import { StoreClient } from '../../src/core/client';
 import type { Engine } from '../../src/core/engine';
 import { defaultWasmPath } from '../../src/core/sqlite';
 import { applyTablePatch } from '../../src/shared/tableProtocol';
+import { compareValues, fieldOfId, fieldValue } from '../../src/shared/runFields';
+import { type RunQuery, parseQuery } from '../../src/shared/runQuery';
 import { linearRun, openEngine, tempDir, writer } from './helpers';
 
 /** Min and max of the finite points of a key, read through the history (the long way). */
@@ -210,14 +212,60 @@ describe('runs table patches (live updates)', () => {
     const engine = await openEngine(dir);
     engine.ingest();
     const first = engine.packedRunsTable({ limit: 2 });
-    assert.deepEqual(first.rows.map((r) => r.id), runs.slice(0, 2).map((w) => w.run), 'the first in creation order');
-    assert.equal(first.total, 4, 'total counts every run');
-    assert.deepEqual(first.configKeys, ['lr'], 'the keys of the rows read');
     const whole = engine.packedRunsTable();
-    assert.deepEqual(whole.rows.slice(0, 2), first.rows, 'the same rows the whole table starts with');
+    // Creation order is the order the runs' start records were read in: four runs started within one
+    // millisecond are ordered by their files' random stamp suffixes, so it is read from the whole table.
+    assert.deepEqual(new Set(whole.rows.map((r) => r.id)), new Set(runs.map((w) => w.run)));
+    assert.deepEqual(first.rows, whole.rows.slice(0, 2), 'the same rows the whole table starts with');
+    assert.equal(first.total, 4, 'total counts every run');
+    const lastRun = runs[3].run;
+    const firstIds = first.rows.map((r) => r.id);
+    assert.deepEqual(first.configKeys, firstIds.includes(lastRun) ? (firstIds.length === 2 ? ['lr', 'only_last'] : ['only_last']) : ['lr'], 'the keys of the rows read');
     assert.equal(engine.packedRunsTable({ limit: 10 }).rows.length, 4);
     assert.throws(() => engine.packedRunsTable({ limit: 0 }), /limit of a runs table query must be an integer from 1/);
-    assert.throws(() => engine.packedRunsTable({ limit: 2, filter: 'config.lr > 0' }), /a limit or a filter, not both/);
+    assert.throws(() => engine.packedRunsTable({ sort: { column: 'name', descending: false } }), /a sort only with a limit/);
+    assert.throws(() => engine.packedRunsTable({ limit: 2, sort: { column: 'nope', descending: false } }), /no column "nope" to sort by/);
+    engine.close();
+  });
+
+  it('reads the first runs a view shows with a filter and a sort: those its whole table shows first, in the same order', async () => {
+    const dir = tempDir();
+    let now = 1_700_000_000;
+    // loss: ties, NaN, Infinity, a run without it; names with numbers; a text config beside numbers.
+    const losses = [0.5, 0.25, Number.NaN, 0.25, undefined, 0.75, Number.POSITIVE_INFINITY, 0.1, 0.25, 0.9, -1, 0.3];
+    losses.forEach((loss, i) => {
+      now += 10;
+      const t = now;
+      const w = writer(dir, { name: `run${(i * 7) % 12}`, project: i % 3 === 0 ? 'a' : 'b', clock: () => t, config: { lr: i % 4 === 0 ? 'auto' : 10 ** -(i % 4), depth: i % 5 } });
+      w.log(loss === undefined ? { acc: i } : { loss, acc: i }, 0);
+      w.log(loss === undefined ? { acc: i + 1 } : { loss: loss * 2, acc: i + 1 }, 1);
+      w.finish();
+    });
+    const engine = await openEngine(dir);
+    engine.ingest();
+    const whole = engine.runsTable().rows;
+    const expected = (filter: RunQuery, column: string, descending: boolean): string[] => {
+      const field = fieldOfId(column)!;
+      const keyed = whole.filter((r) => filter.matches(r)).map((r, i) => [r, fieldValue(r, field), i] as const);
+      keyed.sort((a, b) => (a[1] === null || b[1] === null ? (a[1] === b[1] ? a[2] - b[2] : a[1] === null ? 1 : -1) : (descending ? -1 : 1) * compareValues(a[1], b[1]) || a[2] - b[2]));
+      return keyed.map((k) => k[0].id);
+    };
+    const keys = { configKeys: ['depth', 'lr'], summaryKeys: ['acc', 'loss'] };
+    for (const column of ['summary.loss.last', 'summary.loss.min', 'summary.loss.max', 'name', 'created', 'config.lr', 'config.depth', 'summary.nothing.last', 'state']) {
+      for (const descending of [false, true]) {
+        for (const filter of ['', 'config.depth < 4', "attributes.project = 'b' and summary.acc.last > 2", 'summary.loss.last > 100']) {
+          const what = `${column} ${descending ? 'desc' : 'asc'} where ${JSON.stringify(filter)}`;
+          const want = expected(parseQuery(filter, keys), column, descending);
+          for (const limit of [1, 3, 5, 100]) {
+            const first = engine.packedRunsTable({ limit, ...(filter ? { filter } : {}), sort: { column, descending } });
+            const shown = new Set(first.rows.map((r) => r.id));
+            assert.deepEqual(want.filter((id) => shown.has(id)), want.slice(0, limit), `${what}, limit ${limit}: the first rows`);
+            assert.equal(first.rows.length, Math.min(limit, want.length), `${what}, limit ${limit}`);
+            assert.equal(first.total, whole.length, 'total counts every run');
+          }
+        }
+      }
+    }
     engine.close();
   });
 });

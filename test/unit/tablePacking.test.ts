@@ -70,7 +70,7 @@ describe('runs table packed as columns', () => {
     engine.close();
   });
 
-  it('takes a first rows message only as a screenful of a view that shows the first runs first', () => {
+  it('takes a first rows message only as a screenful of a view at its top, not grouped', () => {
     const row = (i: number): RunsTableRow => ({
       id: `r${i}`, version: `v${i}`, name: `run${i}`, state: 'finished', project: 'p', group: null, tags: [], notes: '', createdAt: i, duration: 1, lastStep: 0,
       archived: false, forkedFrom: null, config: { lr: i }, summary: {}, versions: [],
@@ -81,8 +81,9 @@ describe('runs table packed as columns', () => {
     assert.ok(isToTableWebview(message(table(3, 10))));
     assert.ok(!isToTableWebview(message(table(FIRST_ROWS + 1, FIRST_ROWS + 5))), 'more than a screenful');
     assert.ok(!isToTableWebview(message(table(3, 2))), 'more rows than the table has');
-    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, sort: { column: 'name', descending: false } })), 'a sorted view does not show the first runs first');
-    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, filter: 'config.lr > 1' })), 'nor a filtered one');
+    assert.ok(isToTableWebview(message(table(3, 10), { ...state, sort: { column: 'name', descending: false }, filter: 'config.lr > 1' })), 'a sorted and filtered view: its first rows are found by the store');
+    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, groupBy: 'project' })), 'a grouped view does not draw its first rows from the first runs');
+    assert.ok(!isToTableWebview(message(table(3, 10), { ...state, scrollTop: 240 })), 'nor one scrolled down');
     assert.ok(!isToTableWebview(message({ rows: 'x' })), 'not a table');
     assert.ok(!isToTableWebview(message(table(3, 10), { version: 2 })), 'not a view state');
   });
