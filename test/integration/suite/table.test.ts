@@ -189,6 +189,35 @@ describe('runs table', () => {
     assert.equal((await inspect()).focused, ids[3], 'the keys move on into the rows that came after');
   });
 
+  it('draws the first rows of a sorted and filtered view at once too: those its whole table shows first, in its order', async () => {
+    await vscode.commands.executeCommand(CommandId.OpenRunsTable);
+    await shows((t) => t.total > 0, 'rows');
+    await act({ kind: 'groupBy', column: null });
+    for (let sorted = (await inspect()).state.sort; sorted; sorted = (await inspect()).state.sort) await act({ kind: 'clickHeader', column: sorted.column });
+    // Descending by last step (runs of equal steps in creation order), every run with a step.
+    await act({ kind: 'setFilter', filter: 'attributes.lastStep >= 0' });
+    await act({ kind: 'clickHeader', column: 'lastStep' });
+    await act({ kind: 'clickHeader', column: 'lastStep' });
+    const sortedView = await inspect();
+    assert.deepEqual(sortedView.state.sort, { column: 'lastStep', descending: true });
+    const want = sortedView.rows;
+    assert.ok(want.length > 4, 'more rows than the first ones');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand(InternalCommandId.ActOnTable, { kind: 'holdWholeTable', hold: true, firstRows: 3 });
+    try {
+      await vscode.commands.executeCommand(CommandId.OpenRunsTable);
+      const first = await shows((t) => t.total > 0, 'the first rows');
+      assert.deepEqual(first.rows, want.slice(0, 3), 'the rows the whole table shows first, in its order');
+      assert.equal(first.rendered, 3, 'drawn');
+    } finally {
+      await vscode.commands.executeCommand(InternalCommandId.ActOnTable, { kind: 'holdWholeTable', hold: false });
+    }
+    const whole = await shows((t) => t.rows.length === want.length, 'the whole table');
+    assert.deepEqual(whole.rows, want);
+    await act({ kind: 'setFilter', filter: '' });
+    for (let sorted = (await inspect()).state.sort; sorted; sorted = (await inspect()).state.sort) await act({ kind: 'clickHeader', column: sorted.column });
+  });
+
   it('follows new runs live and starts the next table of the folder with its columns and sort', async () => {
     await vscode.commands.executeCommand(CommandId.OpenRunsTable);
     await shows((t) => t.total > 0, 'rows');
