@@ -36,6 +36,7 @@ import { LogWriter } from '../src/core/writer';
 import { parseQuery } from '../src/shared/runQuery';
 import { FIRST_ROWS, type ToTableWebview } from '../src/shared/tableProtocol';
 import { RunsTableBefore } from '../test/support/runsTableBefore';
+import type { FrameFigures, OpenFigures } from './tableFigures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.RUNREWIND_BENCH_TABLE_RUNS ?? 10_000);
@@ -216,23 +217,6 @@ async function storeFigures(dir: string, snapshotPath: string, live: LogWriter):
 }
 
 // ---- the webview ----------------------------------------------------------------------------------
-
-interface OpenFigures {
-  bootMs: number;
-  firstPaintMs?: number;
-  firstDeliverMs?: number;
-  deliverMs: number;
-  paintMs: number;
-  rows: number;
-}
-
-interface FrameFigures {
-  frames: number;
-  p50: number;
-  p95: number;
-  max: number;
-  slow: number;
-}
 
 interface ViewFigures {
   /** The first rows, then the whole table. */
