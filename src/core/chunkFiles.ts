@@ -27,6 +27,12 @@ interface ChunkFile {
   length: number;
 }
 
+/** The chunk files of a store whose rows name one (a row naming a file in a store without them is corrupt). */
+export function chunkFilesOf(db: Db): ChunkFiles {
+  if (!db.chunkFiles) throw new Error('a chunk is in a chunk file, but this store has none');
+  return db.chunkFiles;
+}
+
 export class ChunkFiles {
   private readonly files = new Map<number, ChunkFile>();
   /** The file this process appends to, made on the first append. */

@@ -5,6 +5,7 @@
 // one bucket. Inside a full chunk, marks (`Mark`) say where each block of MARK_BLOCK points has its
 // first, last, lowest and highest finite value, so a chunk a bucket edge splits is drawn from its marks
 // and the points of one block, not from all of its points.
+import { chunkFilesOf } from './chunkFiles';
 import type { Db, Row } from './sqlite';
 
 export interface EncodedChunk {
@@ -361,8 +362,7 @@ export class ChunkReader {
       const marks = r[4] as Uint8Array | null;
       return { steps: stepsOf(r[2] as Uint8Array | null, first, n, this.countingFrom(n)), values: float64Of(r[3] as Uint8Array), marks: marks ? uint16Of(marks) : undefined };
     }
-    const files = this.db.chunkFiles;
-    if (!files) throw new Error('a chunk is in a chunk file, but this store has none');
+    const files = chunkFilesOf(this.db);
     const stepBytes = r[7] as number;
     const markBytes = (r[8] as number | null) ?? 0;
     const views = this.viewsOf(stepBytes, n, markBytes);
@@ -409,8 +409,7 @@ export class ChunkReader {
       const times = float64Of(r[3] as Uint8Array);
       return { first, n, steps: blob ? float64Of(blob) : null, timeAt: (j) => times[j] };
     }
-    const files = this.db.chunkFiles;
-    if (!files) throw new Error('a chunk is in a chunk file, but this store has none');
+    const files = chunkFilesOf(this.db);
     const at = r[5] as number;
     const stepBytes = r[6] as number;
     let steps: Float64Array | null = null;

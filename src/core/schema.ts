@@ -1,6 +1,7 @@
 // The store's SQLite schema and its migrations. The store is an index of the logs, so a snapshot of an
 // older schema with no migration path is simply rebuilt from the logs.
 import { SummaryWriter, float64Of, stepsOf, summarize } from './chunks';
+import { chunkFilesOf } from './chunkFiles';
 import type { Db } from './sqlite';
 
 export const SCHEMA_VERSION = 12;
@@ -304,8 +305,7 @@ CREATE TEMP VIEW IF NOT EXISTS step_chunks AS SELECT version, chunk, first_step,
 function installChunkViews(db: Db): void {
   db.onConnect((connection) => {
     connection.createFunction('rr_chunk', (file, at, length) => {
-      if (!connection.chunkFiles) throw new Error('a chunk is in a chunk file, but this store has none');
-      return connection.chunkFiles.read(file as number, at as number, length as number);
+      return chunkFilesOf(connection).read(file as number, at as number, length as number);
     });
     connection.exec(READ_VIEWS);
   });
