@@ -36,7 +36,6 @@ import { LogWriter } from '../src/core/writer';
 import { parseQuery } from '../src/shared/runQuery';
 import { FIRST_ROWS, type ToTableWebview } from '../src/shared/tableProtocol';
 import { RunsTableBefore } from '../test/support/runsTableBefore';
-import type { FrameFigures, OpenFigures } from './tableFigures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUNS = Number(process.env.RUNREWIND_BENCH_TABLE_RUNS ?? 10_000);
@@ -217,6 +216,23 @@ async function storeFigures(dir: string, snapshotPath: string, live: LogWriter):
 }
 
 // ---- the webview ----------------------------------------------------------------------------------
+
+interface OpenFigures {
+  bootMs: number;
+  firstPaintMs?: number;
+  firstDeliverMs?: number;
+  deliverMs: number;
+  paintMs: number;
+  rows: number;
+}
+
+interface FrameFigures {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+  slow: number;
+}
 
 interface ViewFigures {
   /** The first rows, then the whole table. */

@@ -10,7 +10,28 @@ import { parseQuery } from '../../src/shared/runQuery';
 import type { FromTableWebview, RunsTable, TableTestAction, ToTableWebview } from '../../src/shared/tableProtocol';
 import { unpackTable } from '../../src/shared/tablePacking';
 import { cellText, columnOf } from '../table/columns';
-import type { FrameFigures, OpenFigures } from '../../bench/tableFigures';
+
+export interface FrameFigures {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Frames that took more than 1.5 intervals of 60 Hz (25 ms). */
+  slow: number;
+}
+
+interface OpenFigures {
+  /** Script start → ready message. */
+  bootMs: number;
+  /** With first rows: script start → the first frame painted with them; their message parsed and posted. */
+  firstPaintMs?: number;
+  firstDeliverMs?: number;
+  /** The host's message parsed and delivered (JSON.parse and postMessage). */
+  deliverMs: number;
+  /** Script start → the first frame painted with rows. */
+  paintMs: number;
+  rows: number;
+}
 
 declare global {
   interface Window {
